@@ -1,0 +1,232 @@
+#!/usr/bin/env node
+/**
+ * The tscap command: tcpdump's habits (flags, output, summary, exit codes) over tscap's engines.
+ * Exit 0 on a normal stop (including Ctrl-C and a closed output pipe), 1 on a runtime failure, 2 on a
+ * usage or filter error. Data goes to stdout; diagnostics and the summary go to stderr.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import {
+  CaptureOptionError,
+  MAX_SNAPLEN,
+  SyscallError,
+  describeFlags,
+  listInterfaces,
+  openCapture,
+  type Capture,
+  type CaptureStats,
+} from '../src/capture/index.js';
+import { BpfTextError, parseDecimalProgram, type BpfProgram } from '../src/filter/bpf.js';
+import type { PacketSink, PacketView } from '../src/packet.js';
+import { LINK_TYPE_DESCRIPTIONS, LINK_TYPE_NAMES } from '../src/pcap/linktype.js';
+import { TextOutput } from '../src/sinks/output.js';
+import { VERSION } from '../src/version.js';
+
+/** A usage error: exit 2. */
+class UsageError extends Error {}
+
+function intArg(name: string, min: number, max: number): (v: string) => number {
+  return (v: string) => {
+    if (!/^\d+$/.test(v)) throw new InvalidArgumentError(`${name} must be a whole number`);
+    const n = Number(v);
+    if (n < min || n > max) throw new InvalidArgumentError(`${name} must be ${min}..${max}`);
+    return n;
+  };
+}
+
+function buildProgram(): Command {
+  return new Command('tscap')
+    .description('Capture, filter, decode and record network traffic (AF_PACKET TPACKET_V3, no libpcap).')
+    .version(VERSION, '--version', 'print the version and exit')
+    .option('-i, --interface <name>', 'capture on this interface')
+    .option('-c, --count <n>', 'stop after N packets', intArg('-c', 1, Number.MAX_SAFE_INTEGER))
+    .option('-s, --snapshot-length <bytes>', 'bytes kept of each packet (0 = 262144)', intArg('-s', 0, MAX_SNAPLEN))
+    .option('-p, --no-promiscuous-mode', 'do not put the interface into promiscuous mode')
+    .option('-Q, --direction <dir>', 'capture direction: in, out or inout')
+    .option('-B, --buffer-size <KiB>', 'capture buffer size in KiB', intArg('-B', 1, 4 * 1024 * 1024))
+    .option('--block-size <bytes>', 'ring block size (multiple of the page size)', intArg('--block-size', 1, 2 ** 31))
+    .option('--blocks <n>', 'number of ring blocks', intArg('--blocks', 1, 1 << 20))
+    .option('--block-timeout <ms>', 'ring block retire timeout in ms', intArg('--block-timeout', 1, 60_000))
+    .option('--engine <engine>', 'ring (TPACKET_V3, default) or recvmsg', 'ring')
+    .option('--vlan-metadata', 'keep frames as the kernel gives them (tag stripped) and report the tag as metadata')
+    .option('--bpf <file>', 'attach a classic BPF program in `tcpdump -ddd` format')
+    .option('--time-stamp-precision <precision>', 'micro or nano', 'micro')
+    .option('-D, --list-interfaces', 'list the interfaces and exit')
+    .argument('[expression...]', 'filter expression (pcap-filter syntax)');
+}
+
+type Opts = Record<string, unknown> & {
+  interface?: string;
+  count?: number;
+  snapshotLength?: number;
+  promiscuousMode: boolean;
+  direction?: string;
+  bufferSize?: number;
+  blockSize?: number;
+  blocks?: number;
+  blockTimeout?: number;
+  engine: string;
+  vlanMetadata?: boolean;
+  bpf?: string;
+  timeStampPrecision: string;
+  listInterfaces?: boolean;
+};
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** tcpdump's three closing lines. */
+function printSummary(s: CaptureStats): void {
+  process.stderr.write(
+    `${plural(s.captured, 'packet')} captured\n${plural(s.received, 'packet')} received by filter\n${plural(s.dropped, 'packet')} dropped by kernel\n`,
+  );
+}
+
+function listAll(): void {
+  for (const i of listInterfaces()) {
+    const lt = i.linkType === undefined ? `ARPHRD ${i.arphrd} (unsupported)` : `${LINK_TYPE_NAMES[i.linkType]} (${LINK_TYPE_DESCRIPTIONS[i.linkType]})`;
+    process.stdout.write(`${i.index}.${i.name} [${describeFlags(i)}] link-type ${lt}\n`);
+  }
+}
+
+function loadBpfFile(path: string): BpfProgram {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`${path}: ${(err as Error).message}`);
+  }
+  try {
+    return parseDecimalProgram(text);
+  } catch (err) {
+    if (err instanceof BpfTextError) throw new UsageError(`${path}: ${err.message}`);
+    throw err;
+  }
+}
+
+/** One line per packet: time, length, VLAN tag. */
+function briefSink(out: TextOutput, nano: boolean): PacketSink {
+  return {
+    write(p: PacketView): void {
+      const d = new Date(p.tsSec * 1000);
+      const frac = nano ? String(p.tsNsec).padStart(9, '0') : String(Math.floor(p.tsNsec / 1000)).padStart(6, '0');
+      const hh = String(d.getHours()).padStart(2, '0');
+      const mm = String(d.getMinutes()).padStart(2, '0');
+      const ss = String(d.getSeconds()).padStart(2, '0');
+      const vlan = p.vlanValid ? `, vlan ${p.vlanTci & 0xfff}, p ${p.vlanTci >> 13}${p.vlanTci & 0x1000 ? ', DEI' : ''}, tpid 0x${p.vlanTpid.toString(16)}` : '';
+      out.write(`${hh}:${mm}:${ss}.${frac} length ${p.wireLen}${vlan}\n`);
+    },
+    flush: () => out.flush(),
+    close: () => out.flush(),
+  };
+}
+
+const yieldToLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+/** Runs a live capture into `sink` until -c, a signal, or a failure; returns the exit code. */
+async function runLive(cap: Capture, sink: PacketSink, count: number | undefined, out: TextOutput): Promise<number> {
+  let stopping = false;
+  const stop = (): void => {
+    stopping = true;
+    cap.close();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  const write = (p: PacketView): void => sink.write(p);
+  let remaining = count ?? Number.POSITIVE_INFINITY;
+  let code = 0;
+  try {
+    while (!stopping && remaining > 0 && !out.closed) {
+      const n = cap.dispatch(write, remaining);
+      if (n > 0) {
+        remaining -= n;
+        await sink.flush();
+        await yieldToLoop(); // let signal handlers run under continuous traffic
+        continue;
+      }
+      await cap.wait();
+    }
+  } catch (err) {
+    if (!(err instanceof SyscallError)) throw err;
+    process.stderr.write(`tscap: ${err.message}\n`);
+    code = 1;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+  const stats = cap.stats();
+  cap.close();
+  await sink.close();
+  printSummary(stats);
+  return code;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  program.exitOverride();
+  program.configureOutput({ writeErr: (s) => process.stderr.write(s.startsWith('error:') ? `tscap: ${s}` : s) });
+  try {
+    program.parse(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help' ? 0 : 2;
+    }
+    throw err;
+  }
+  const opts = program.opts<Opts>();
+  if (opts.listInterfaces) {
+    listAll();
+    return 0;
+  }
+  if (opts.engine !== 'ring' && opts.engine !== 'recvmsg') throw new UsageError(`--engine ${opts.engine}: must be ring or recvmsg`);
+  if (opts.timeStampPrecision !== 'micro' && opts.timeStampPrecision !== 'nano') {
+    throw new UsageError(`--time-stamp-precision ${opts.timeStampPrecision}: must be micro or nano`);
+  }
+  if (opts.direction !== undefined && !['in', 'out', 'inout'].includes(opts.direction)) {
+    throw new UsageError(`-Q ${opts.direction}: must be in, out or inout`);
+  }
+  const nano = opts.timeStampPrecision === 'nano';
+  const filter = opts.bpf === undefined ? undefined : loadBpfFile(opts.bpf);
+  if (opts.interface === undefined) throw new UsageError('no interface given: use -i IFACE (or -D to list them)');
+
+  const ring: { blockSize?: number; blockCount?: number; blockTimeoutMs?: number } = {};
+  if (opts.blockSize !== undefined) ring.blockSize = opts.blockSize;
+  if (opts.blocks !== undefined) ring.blockCount = opts.blocks;
+  if (opts.blockTimeout !== undefined) ring.blockTimeoutMs = opts.blockTimeout;
+  const snaplen = opts.snapshotLength === undefined || opts.snapshotLength === 0 ? MAX_SNAPLEN : opts.snapshotLength;
+  const cap = openCapture({
+    iface: opts.interface,
+    engine: opts.engine,
+    snaplen,
+    promisc: opts.promiscuousMode,
+    direction: (opts.direction ?? 'inout') as 'in' | 'out' | 'inout',
+    ring,
+    ...(opts.bufferSize !== undefined ? { bufferKiB: opts.bufferSize } : {}),
+    ...(filter !== undefined ? { filter } : {}),
+    vlan: opts.vlanMetadata ? 'metadata' : 'reinsert',
+  });
+  const out = new TextOutput(process.stdout, false, () => cap.close());
+  process.stderr.write(
+    `tscap: listening on ${cap.info.name}, link-type ${LINK_TYPE_NAMES[cap.linkType]} (${LINK_TYPE_DESCRIPTIONS[cap.linkType]}), snapshot length ${snaplen} bytes\n`,
+  );
+  return runLive(cap, briefSink(out, nano), opts.count, out);
+}
+
+main(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof UsageError || err instanceof CaptureOptionError) {
+      process.stderr.write(`tscap: ${err.message}\n`);
+      process.exitCode = 2;
+    } else if (err instanceof SyscallError) {
+      process.stderr.write(`tscap: ${err.message}\n`);
+      process.exitCode = 1;
+    } else {
+      process.stderr.write(`tscap: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exitCode = 1;
+    }
+  },
+);

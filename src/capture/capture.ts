@@ -1,0 +1,309 @@
+/**
+ * `openCapture`: one interface, one socket, one engine (the TPACKET_V3 ring by default, or recvmsg),
+ * read without blocking Node's event loop. The capture is an async iterable of borrowed packets, and
+ * also offers `dispatch` (a synchronous batch walk, like pcap_dispatch) for sinks that batch.
+ */
+import type { BpfProgram } from '../filter/bpf.js';
+import type { PacketView } from '../packet.js';
+import { emptyPacket } from '../packet.js';
+import { IFF, ERRNO, SyscallError, watchFd, type FdWatcher } from '../syscalls/index.js';
+import { interfaceInfo, type InterfaceInfo } from './interfaces.js';
+import { RecvmsgReader } from './recvmsg.js';
+import { DEFAULT_RING, RxRing, ringGeometryError, type PktTypeFilter, type RingOptions } from './ring.js';
+import {
+  KernelStats,
+  addPromiscuous,
+  attachFilter,
+  attachRejectAll,
+  bindToInterface,
+  capSnaplen,
+  closeQuietly,
+  hasBpfExtensions,
+  ignoreOutgoing,
+  openPacketSocket,
+  pendingError,
+  type CaptureStats,
+  type Direction,
+} from './socket.js';
+
+/** The largest snapshot length, as tcpdump's default. */
+export const MAX_SNAPLEN = 262144;
+
+/** Options of `openCapture`. */
+export interface CaptureOptions {
+  /** Interface name, e.g. `eth0`. */
+  iface: string;
+  /** `ring` (TPACKET_V3, default) or `recvmsg`. */
+  engine?: 'ring' | 'recvmsg';
+  /** Bytes kept of each frame (default 262144). */
+  snaplen?: number;
+  /** Ask for promiscuous mode (default true, `-p` turns it off). */
+  promisc?: boolean;
+  /** `in`, `out` or `inout` (default). */
+  direction?: Direction;
+  /** Ring geometry; any field left out takes the default. */
+  ring?: Partial<RingOptions>;
+  /** Total buffer in KiB (`-B`): sets the ring's block count, or the socket buffer for recvmsg. */
+  bufferKiB?: number;
+  /** A classic BPF program attached before the first packet can arrive. */
+  filter?: BpfProgram;
+  /** `reinsert` (default) puts stripped VLAN tags back into the bytes; `metadata` leaves the frame as the kernel gave it. */
+  vlan?: 'reinsert' | 'metadata';
+  /** Closes the capture when aborted. */
+  signal?: AbortSignal;
+}
+
+/** Thrown when a closed capture is used. */
+export class CaptureClosedError extends Error {
+  override readonly name = 'CaptureClosedError';
+  constructor() {
+    super('capture is closed');
+  }
+}
+
+/** Thrown for options that cannot work, before any socket is opened. */
+export class CaptureOptionError extends Error {
+  override readonly name = 'CaptureOptionError';
+}
+
+interface Engine {
+  next(p: PacketView): boolean;
+  ready(): boolean;
+  discardReady(): number;
+  release(): void;
+  readonly buffer?: Uint8Array;
+}
+
+/** Resolves the geometry from options; throws CaptureOptionError naming the bad option. */
+export function resolveRing(opts: Pick<CaptureOptions, 'ring' | 'bufferKiB'>): RingOptions {
+  const ring: RingOptions = { ...DEFAULT_RING, ...opts.ring };
+  if (opts.bufferKiB !== undefined) {
+    if (!Number.isInteger(opts.bufferKiB) || opts.bufferKiB <= 0) throw new CaptureOptionError(`-B ${opts.bufferKiB}: must be a positive number of KiB`);
+    if (opts.ring?.blockCount === undefined) ring.blockCount = Math.max(2, Math.ceil((opts.bufferKiB * 1024) / ring.blockSize));
+  }
+  const err = ringGeometryError(ring);
+  if (err !== undefined) throw new CaptureOptionError(err);
+  return ring;
+}
+
+/**
+ * A live capture on one interface.
+ * @example
+ * const cap = openCapture({ iface: 'eth0', signal: AbortSignal.timeout(5000) });
+ * for await (const p of cap) console.log(p.tsSec, p.wireLen);
+ * console.log(cap.stats());
+ */
+export class Capture implements AsyncIterable<PacketView> {
+  /** The interface as it was when the capture opened. */
+  readonly info: InterfaceInfo;
+  /** LINKTYPE_* of the packets. */
+  readonly linkType: number;
+  /** The snapshot length in force. */
+  readonly snaplen: number;
+  /** Which engine reads the socket. */
+  readonly engine: 'ring' | 'recvmsg';
+  /** Whether `vlan` filters must use the ancillary loads (the kernel supports them). */
+  readonly bpfExtensions: boolean;
+  private fd: number;
+  private readonly reader: Engine;
+  private readonly kstats = new KernelStats();
+  private captured = 0;
+  private isClosed = false;
+  private failure: Error | undefined;
+  private watcher: FdWatcher | undefined;
+  private waiters: (() => void)[] = [];
+  private readonly record = emptyPacket();
+  private readonly ringGeometry: RingOptions | undefined;
+  private readonly abortSignal: AbortSignal | undefined;
+  private readonly onAbort = (): void => this.close();
+
+  /** Use `openCapture`. */
+  constructor(opts: CaptureOptions) {
+    const snaplen = opts.snaplen ?? MAX_SNAPLEN;
+    if (!Number.isInteger(snaplen) || snaplen < 1 || snaplen > MAX_SNAPLEN) {
+      throw new CaptureOptionError(`-s ${opts.snaplen}: snapshot length must be 1..${MAX_SNAPLEN}`);
+    }
+    const engine = opts.engine ?? 'ring';
+    if (engine !== 'ring' && engine !== 'recvmsg') throw new CaptureOptionError(`--engine ${String(engine)}: must be ring or recvmsg`);
+    const direction = opts.direction ?? 'inout';
+    if (direction !== 'in' && direction !== 'out' && direction !== 'inout') throw new CaptureOptionError(`-Q ${String(direction)}: must be in, out or inout`);
+    const ring = engine === 'ring' ? resolveRing(opts) : undefined;
+    if (opts.bufferKiB !== undefined && (!Number.isInteger(opts.bufferKiB) || opts.bufferKiB <= 0)) {
+      throw new CaptureOptionError(`-B ${opts.bufferKiB}: must be a positive number of KiB`);
+    }
+    this.snaplen = snaplen;
+    this.engine = engine;
+    this.ringGeometry = ring;
+
+    const info = interfaceInfo(opts.iface);
+    if ((info.flags & IFF.UP) === 0) throw new SyscallError('bind', ERRNO.ENETDOWN, `${info.name}: That device is not up`);
+    this.info = info;
+    this.linkType = info.linkType ?? 1;
+    if (info.linkType === undefined) {
+      throw new CaptureOptionError(`${info.name}: link type ARPHRD ${info.arphrd} is not supported`);
+    }
+
+    const fd = openPacketSocket();
+    this.fd = fd;
+    try {
+      let dirFilter: PktTypeFilter = direction === 'out' ? 2 : 0;
+      if (direction === 'in' && !ignoreOutgoing(fd)) dirFilter = 1;
+      const reinsert = (opts.vlan ?? 'reinsert') === 'reinsert';
+      this.reader =
+        engine === 'ring'
+          ? new RxRing(fd, ring as RingOptions, reinsert, this.linkType, dirFilter)
+          : new RecvmsgReader(fd, snaplen, reinsert, this.linkType, dirFilter, (opts.bufferKiB ?? 0) * 1024);
+      this.bpfExtensions = hasBpfExtensions(fd);
+      // The filter goes on before bind: the socket (protocol 0) has received nothing yet.
+      const prog = opts.filter ?? [{ code: 0x06, jt: 0, jf: 0, k: MAX_SNAPLEN }];
+      if (opts.filter !== undefined || snaplen < MAX_SNAPLEN) attachFilter(fd, capSnaplen(prog, snaplen));
+      if (opts.promisc ?? true) addPromiscuous(fd, info.index);
+      bindToInterface(fd, info.index, info.name);
+    } catch (err) {
+      closeQuietly(fd);
+      this.fd = -1;
+      this.isClosed = true;
+      throw err;
+    }
+    if (opts.signal) {
+      this.abortSignal = opts.signal;
+      if (opts.signal.aborted) this.close();
+      else opts.signal.addEventListener('abort', this.onAbort, { once: true });
+    }
+  }
+
+  /** True once `close` has run. */
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  /** The ring geometry in use (ring engine only). */
+  get ring(): RingOptions | undefined {
+    return this.ringGeometry;
+  }
+
+  /** The socket's file descriptor (-1 once closed). */
+  get socket(): number {
+    return this.fd;
+  }
+
+  /**
+   * Calls `visit` for every packet that is ready now, up to `max`, and returns how many. Packets are
+   * borrowed: a block goes back to the kernel once the walk passes it. Never waits.
+   */
+  dispatch(visit: (p: PacketView) => void, max = Number.POSITIVE_INFINITY): number {
+    if (this.isClosed) throw new CaptureClosedError();
+    if (this.failure) throw this.failure;
+    const p = this.record;
+    let n = 0;
+    while (n < max && this.reader.next(p)) {
+      n++;
+      this.captured++;
+      visit(p);
+    }
+    return n;
+  }
+
+  /**
+   * Resolves when packets may be ready, or when the capture is closed; rejects with a SyscallError when
+   * the socket fails (e.g. ENETDOWN: the interface went down or was deleted).
+   */
+  wait(): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.isClosed || this.reader.ready()) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.waiters.push(() => (this.failure ? reject(this.failure) : resolve()));
+      if (this.watcher === undefined) this.watcher = watchFd(this.fd, () => this.onReadable());
+      this.watcher.start(() => this.onReadable());
+    });
+  }
+
+  private onReadable(): void {
+    this.watcher?.stop();
+    if (!this.isClosed && !this.reader.ready()) {
+      const err = pendingError(this.fd);
+      if (err !== 0) this.failure = new SyscallError('poll', err, `${this.info.name}: capture stopped`);
+    }
+    this.wakeWaiters();
+  }
+
+  private wakeWaiters(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w();
+  }
+
+  /** Counters so far: captured by tscap, received by the filter, dropped by the kernel. */
+  stats(): CaptureStats {
+    if (!this.isClosed) this.kstats.update(this.fd);
+    return {
+      captured: this.captured,
+      received: this.kstats.received,
+      dropped: this.kstats.dropped,
+      freezes: this.kstats.freezes,
+    };
+  }
+
+  /**
+   * Replaces the kernel filter in libpcap's order: reject everything, drain what arrived under the old
+   * program (waiting one block timeout so a partly filled block is retired), then attach the new one.
+   */
+  async setFilter(prog: BpfProgram): Promise<void> {
+    if (this.isClosed) throw new CaptureClosedError();
+    attachRejectAll(this.fd);
+    const settle = (this.ringGeometry?.blockTimeoutMs ?? 0) * 2 + 2;
+    await new Promise((r) => setTimeout(r, settle));
+    if (this.isClosed) return;
+    this.reader.discardReady();
+    attachFilter(this.fd, capSnaplen(prog, this.snaplen));
+  }
+
+  /**
+   * Stops the capture: reads the final statistics, releases the ring, closes the socket (which also
+   * drops promiscuous mode). Safe to call twice; packets already handed out must not be used after.
+   */
+  close(): void {
+    if (this.isClosed) return;
+    this.kstats.update(this.fd);
+    this.isClosed = true;
+    this.abortSignal?.removeEventListener('abort', this.onAbort);
+    if (this.watcher) {
+      this.watcher.stop();
+      this.watcher.close();
+      this.watcher = undefined;
+    }
+    this.reader.release();
+    closeQuietly(this.fd);
+    this.fd = -1;
+    this.wakeWaiters();
+  }
+
+  /** Iterates packets until the capture is closed; each packet is valid until the next one. */
+  [Symbol.asyncIterator](): AsyncIterator<PacketView> {
+    if (this.isClosed) throw new CaptureClosedError();
+    const p = this.record;
+    const self = this;
+    return (async function* (): AsyncGenerator<PacketView> {
+      while (!self.isClosed) {
+        if (self.failure) throw self.failure;
+        if (self.reader.next(p)) {
+          self.captured++;
+          yield p;
+          continue;
+        }
+        await self.wait();
+      }
+    })();
+  }
+}
+
+/**
+ * Opens a live capture. Throws `SyscallError` (no such device, no permission) or `CaptureOptionError`.
+ * @example
+ * const cap = openCapture({ iface: 'veth0', snaplen: 96, promisc: false });
+ */
+export function openCapture(opts: CaptureOptions): Capture {
+  return new Capture(opts);
+}
+
+export type { CaptureStats, Direction };

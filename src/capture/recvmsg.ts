@@ -1,0 +1,184 @@
+/**
+ * The recvmsg engine: one packet per recvmsg(2) on a plain AF_PACKET socket, with the PACKET_AUXDATA
+ * control message for the original length and the VLAN tag and SCM_TIMESTAMPNS for the time. Slower
+ * than the ring, but it works where mmap'd rings do not, and it is a second opinion in tests.
+ */
+import type { PacketView } from '../packet.js';
+import { PacketType } from '../packet.js';
+import { LinkType } from '../pcap/linktype.js';
+import {
+  CMSGHDR,
+  ERRNO,
+  IOVEC,
+  MSGHDR,
+  MSG_DONTWAIT,
+  MSG_TRUNC,
+  PACKET,
+  SCM_TIMESTAMPNS,
+  SOCKADDR_LL,
+  SOL_PACKET,
+  SOL_SOCKET,
+  SO,
+  TIMESPEC,
+  TPACKET_AUXDATA,
+  TP_STATUS,
+  SyscallError,
+  allocNative,
+  cmsgAlign,
+  lastErrno,
+  raw,
+  type NativeBuffer,
+} from '../syscalls/index.js';
+import type { PktTypeFilter } from './ring.js';
+import { VLAN_RESERVE, insertVlanTag } from './ring.js';
+import { setIntOption } from './socket.js';
+
+const CONTROL_SIZE = 128;
+const NAME_AT = MSGHDR.SIZE + IOVEC.SIZE; // 72
+const CONTROL_AT = NAME_AT + 24; // sockaddr_ll padded to 8
+const DATA_AT = CONTROL_AT + CONTROL_SIZE;
+
+/** Receives packets one recvmsg at a time into one native buffer. */
+export class RecvmsgReader {
+  private readonly mem: NativeBuffer;
+  private readonly dv: DataView;
+  private readonly bytes: Uint8Array;
+  private readonly dataSize: number;
+  private closed = false;
+  /** Index of the next record. */
+  index = 0;
+
+  constructor(
+    private readonly fd: number,
+    snaplen: number,
+    private readonly reinsertVlan: boolean,
+    private readonly linkType: number,
+    private readonly direction: PktTypeFilter,
+    bufferBytes: number,
+  ) {
+    setIntOption(fd, SOL_PACKET, PACKET.AUXDATA, 1, 'PACKET_AUXDATA');
+    setIntOption(fd, SOL_SOCKET, SO.TIMESTAMPNS, 1, 'SO_TIMESTAMPNS');
+    if (bufferBytes > 0) {
+      // SO_RCVBUFFORCE passes the rmem_max cap for root; fall back to the capped option.
+      const buf = new Uint8Array(4);
+      new DataView(buf.buffer).setInt32(0, bufferBytes, true);
+      if (raw.setsockopt(fd, SOL_SOCKET, SO.RCVBUFFORCE, buf, 4) < 0) raw.setsockopt(fd, SOL_SOCKET, SO.RCVBUF, buf, 4);
+    }
+    this.dataSize = snaplen;
+    this.mem = allocNative(DATA_AT + VLAN_RESERVE + snaplen);
+    this.bytes = this.mem.bytes;
+    this.dv = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
+    const base = this.mem.ptr;
+    this.dv.setBigUint64(MSGHDR.name, base + BigInt(NAME_AT), true);
+    this.dv.setBigUint64(MSGHDR.iov, base + BigInt(MSGHDR.SIZE), true);
+    this.dv.setBigUint64(MSGHDR.iovlen, 1n, true);
+    this.dv.setBigUint64(MSGHDR.control, base + BigInt(CONTROL_AT), true);
+    this.dv.setBigUint64(MSGHDR.SIZE + IOVEC.base, base + BigInt(DATA_AT + VLAN_RESERVE), true);
+    this.dv.setBigUint64(MSGHDR.SIZE + IOVEC.len, BigInt(snaplen), true);
+  }
+
+  /** Always false: readiness comes from poll, and `next` is cheap to try. */
+  ready(): boolean {
+    return false;
+  }
+
+  /** Points `p` at the next packet; false when none is queued. Throws SyscallError on socket errors. */
+  next(p: PacketView): boolean {
+    if (this.closed) return false;
+    const dv = this.dv;
+    for (;;) {
+      dv.setUint32(MSGHDR.namelen, SOCKADDR_LL.SIZE, true);
+      dv.setBigUint64(MSGHDR.controllen, BigInt(CONTROL_SIZE), true);
+      dv.setInt32(MSGHDR.flags, 0, true);
+      const n = raw.recvmsg(this.fd, this.mem.ptr, MSG_DONTWAIT | MSG_TRUNC);
+      if (n < 0) {
+        const errno = lastErrno();
+        if (errno === ERRNO.EAGAIN) return false;
+        if (errno === ERRNO.EINTR) continue;
+        throw new SyscallError('recvmsg', errno);
+      }
+      const pktType = this.bytes[NAME_AT + SOCKADDR_LL.pkttype] ?? 0;
+      if (this.direction !== 0 && (pktType === PacketType.OUTGOING) !== (this.direction === 2)) continue;
+      this.fill(p, n, pktType);
+      return true;
+    }
+  }
+
+  private fill(p: PacketView, n: number, pktType: number): void {
+    const dv = this.dv;
+    let capLen = Math.min(n, this.dataSize);
+    let wireLen = n;
+    let tsSec = -1;
+    let tsNsec = 0;
+    let status = 0;
+    let tci = 0;
+    let tpid = 0;
+    const controlLen = Number(dv.getBigUint64(MSGHDR.controllen, true));
+    let c = 0;
+    while (c + CMSGHDR.SIZE <= controlLen) {
+      const at = CONTROL_AT + c;
+      const len = Number(dv.getBigUint64(at + CMSGHDR.len, true));
+      if (len < CMSGHDR.SIZE) break;
+      const level = dv.getInt32(at + CMSGHDR.level, true);
+      const type = dv.getInt32(at + CMSGHDR.type, true);
+      const d = at + CMSGHDR.data;
+      if (level === SOL_PACKET && type === PACKET.AUXDATA && len >= CMSGHDR.SIZE + TPACKET_AUXDATA.SIZE) {
+        status = dv.getUint32(d + TPACKET_AUXDATA.tpStatus, true);
+        wireLen = dv.getUint32(d + TPACKET_AUXDATA.tpLen, true);
+        tci = dv.getUint16(d + TPACKET_AUXDATA.tpVlanTci, true);
+        tpid = dv.getUint16(d + TPACKET_AUXDATA.tpVlanTpid, true);
+      } else if (level === SOL_SOCKET && type === SCM_TIMESTAMPNS && len >= CMSGHDR.SIZE + TIMESPEC.SIZE) {
+        tsSec = Number(dv.getBigInt64(d + TIMESPEC.sec, true));
+        tsNsec = Number(dv.getBigInt64(d + TIMESPEC.nsec, true));
+      }
+      c += cmsgAlign(len);
+    }
+    if (tsSec < 0) {
+      const now = Date.now();
+      tsSec = Math.floor(now / 1000);
+      tsNsec = (now % 1000) * 1e6;
+    }
+    const vlanValid = (status & TP_STATUS.VLAN_VALID) !== 0 || tci !== 0;
+    if (vlanValid && (status & TP_STATUS.VLAN_TPID_VALID) === 0) tpid = 0x8100;
+    let offset = DATA_AT + VLAN_RESERVE;
+    let inBytes = false;
+    if (vlanValid && this.reinsertVlan && this.linkType === LinkType.EN10MB && capLen >= 12) {
+      offset = insertVlanTag(this.bytes, offset, tpid, tci);
+      capLen += 4;
+      wireLen += 4;
+      inBytes = true;
+    }
+    p.buf = this.bytes;
+    p.offset = offset;
+    p.capLen = capLen;
+    p.wireLen = wireLen;
+    p.tsSec = tsSec;
+    p.tsNsec = tsNsec;
+    p.linkType = this.linkType;
+    p.ifindex = dv.getInt32(NAME_AT + SOCKADDR_LL.ifindex, true);
+    p.pktType = pktType;
+    p.vlanValid = vlanValid;
+    p.vlanTci = vlanValid ? tci : 0;
+    p.vlanTpid = vlanValid ? tpid : 0;
+    p.vlanInBytes = inBytes;
+    p.index = this.index++;
+  }
+
+  /** Drops every queued packet; returns how many. */
+  discardReady(): number {
+    let n = 0;
+    for (;;) {
+      const r = raw.recvmsg(this.fd, this.mem.ptr, MSG_DONTWAIT);
+      if (r < 0) return n;
+      n++;
+    }
+  }
+
+  /** Frees the receive buffer; the last packet's bytes are invalid afterwards. */
+  release(): void {
+    if (this.closed) return;
+    this.closed = true;
+    // The packet view may still point at the buffer: keep the memory (a few KiB) rather than free it
+    // under a live view; it goes with the process.
+  }
+}

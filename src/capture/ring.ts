@@ -1,0 +1,277 @@
+/**
+ * The TPACKET_V3 receive ring (Documentation/networking/packet_mmap.rst): the kernel fills blocks of
+ * packets in a shared mapping, flips a block's status to TP_STATUS_USER when it is full or its timer
+ * retires it, and tscap walks the block and stores TP_STATUS_KERNEL to hand it back. The ring is one
+ * Uint8Array made once; the walk re-points one PacketView and allocates nothing.
+ */
+import type { PacketView } from '../packet.js';
+import { PacketType, emptyPacket } from '../packet.js';
+import { LinkType } from '../pcap/linktype.js';
+import {
+  BLOCK_DESC,
+  MAP_ANONYMOUS,
+  MAP_FAILED,
+  MAP_FIXED,
+  MAP_PRIVATE,
+  MAP_SHARED,
+  PACKET,
+  PAGE_SIZE,
+  PROT_READ,
+  PROT_WRITE,
+  SOL_PACKET,
+  TPACKET3_HDR,
+  TPACKET_ALIGNMENT,
+  TPACKET_REQ3,
+  TPACKET_V3,
+  TP_STATUS,
+  SOCKADDR_LL,
+  SyscallError,
+  check,
+  lastErrno,
+  nativeView,
+  raw,
+  type Pointer,
+} from '../syscalls/index.js';
+import { setIntOption } from './socket.js';
+
+/** Ring geometry: `blockSize × blockCount` bytes shared with the kernel. */
+export interface RingOptions {
+  /** Bytes per block; a multiple of the page size. */
+  blockSize: number;
+  /** Number of blocks. */
+  blockCount: number;
+  /** Frame size for the kernel's bookkeeping (V3 packs packets of any size into blocks). */
+  frameSize: number;
+  /** Milliseconds after which the kernel retires a block that is not full (retire_blk_tov). */
+  blockTimeoutMs: number;
+}
+
+/**
+ * 64 blocks of 512 KiB (32 MiB): a 100 ms stall at 1 Mpps of 64-byte frames needs ~16 MB (160 ring
+ * bytes a frame), and at 100 kpps of 1514-byte frames ~16 MB too. The 10 ms block timeout keeps
+ * interactive output prompt; at low rates the ring still covers 64 × 10 ms of stall.
+ */
+export const DEFAULT_RING: RingOptions = {
+  blockSize: 512 * 1024,
+  blockCount: 64,
+  frameSize: 2048,
+  blockTimeoutMs: 10,
+};
+
+/** Bytes kept free in front of every frame so a stripped VLAN tag can be put back in place. */
+export const VLAN_RESERVE = 4;
+
+/** Checks a geometry before any socket is opened; returns a message naming the option, or undefined. */
+export function ringGeometryError(r: RingOptions): string | undefined {
+  if (!Number.isInteger(r.blockSize) || r.blockSize <= 0 || r.blockSize % PAGE_SIZE !== 0) {
+    return `--block-size ${r.blockSize}: must be a positive multiple of the page size (${PAGE_SIZE})`;
+  }
+  if (r.blockSize > 1 << 30) return `--block-size ${r.blockSize}: larger than 1 GiB`;
+  if (!Number.isInteger(r.blockCount) || r.blockCount < 1) return `--blocks ${r.blockCount}: must be at least 1`;
+  if (r.blockSize * r.blockCount > 2 ** 32 - PAGE_SIZE) return `--blocks ${r.blockCount}: the ring would exceed 4 GiB`;
+  if (!Number.isInteger(r.frameSize) || r.frameSize % TPACKET_ALIGNMENT !== 0 || r.frameSize < 128) {
+    return `frame size ${r.frameSize}: must be a multiple of ${TPACKET_ALIGNMENT} and at least 128`;
+  }
+  if (r.frameSize > r.blockSize) return `frame size ${r.frameSize}: larger than the block size ${r.blockSize}`;
+  if (!Number.isInteger(r.blockTimeoutMs) || r.blockTimeoutMs < 1 || r.blockTimeoutMs > 60_000) {
+    return `--block-timeout ${r.blockTimeoutMs}: must be 1..60000 ms`;
+  }
+  return undefined;
+}
+
+/** Userspace direction check for kernels or modes the socket option does not cover. */
+export type PktTypeFilter = 0 | 1 | 2; // 0 any, 1 only incoming, 2 only outgoing
+
+/**
+ * Walks the blocks of a TPACKET_V3 ring held in `bytes` (the kernel's mapping, or any buffer laid out
+ * the same way, as in the benchmark). Owns no socket.
+ */
+export class RingWalker {
+  private readonly u32: Uint32Array;
+  private readonly i32: Int32Array;
+  private readonly u16: Uint16Array;
+  private block = 0;
+  private inBlock = false;
+  private remaining = 0;
+  private pkt = 0;
+  /** Set once the ring is released: the walk stops for good. */
+  stopped = false;
+  /** Index of the next record. */
+  index = 0;
+
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly geometry: RingOptions,
+    private readonly reinsertVlan: boolean,
+    private readonly linkType: number,
+    private readonly direction: PktTypeFilter,
+  ) {
+    const ab = bytes.buffer;
+    this.u32 = new Uint32Array(ab, bytes.byteOffset, bytes.byteLength >> 2);
+    this.i32 = new Int32Array(ab, bytes.byteOffset, bytes.byteLength >> 2);
+    this.u16 = new Uint16Array(ab, bytes.byteOffset, bytes.byteLength >> 1);
+  }
+
+  private statusIndex(block: number): number {
+    return (block * this.geometry.blockSize + BLOCK_DESC.blockStatus) >> 2;
+  }
+
+  /** True when a packet can be read without waiting. */
+  ready(): boolean {
+    if (this.stopped) return false;
+    if (this.inBlock && this.remaining > 0) return true;
+    const b = this.inBlock ? (this.block + 1) % this.geometry.blockCount : this.block;
+    return (Atomics.load(this.i32, this.statusIndex(b)) & TP_STATUS.USER) !== 0;
+  }
+
+  /**
+   * Points `p` at the next packet and returns true, or returns false when the kernel has nothing more
+   * yet. A block is handed back to the kernel as soon as the walk moves past its last packet.
+   */
+  next(p: PacketView): boolean {
+    if (this.stopped) return false;
+    const u32 = this.u32;
+    for (;;) {
+      if (this.inBlock) {
+        if (this.remaining > 0) {
+          const h = this.pkt;
+          this.remaining--;
+          this.pkt = h + (u32[h >> 2] ?? 0);
+          const pktType = this.bytes[h + TPACKET3_HDR.sll + SOCKADDR_LL.pkttype] ?? 0;
+          if (this.direction !== 0 && (pktType === PacketType.OUTGOING) !== (this.direction === 2)) continue;
+          this.fill(p, h, pktType);
+          return true;
+        }
+        Atomics.store(this.i32, this.statusIndex(this.block), TP_STATUS.KERNEL);
+        this.block = (this.block + 1) % this.geometry.blockCount;
+        this.inBlock = false;
+      }
+      const base = this.block * this.geometry.blockSize;
+      if ((Atomics.load(this.i32, (base + BLOCK_DESC.blockStatus) >> 2) & TP_STATUS.USER) === 0) return false;
+      this.inBlock = true;
+      this.remaining = u32[(base + BLOCK_DESC.numPkts) >> 2] ?? 0;
+      this.pkt = base + (u32[(base + BLOCK_DESC.offsetToFirstPkt) >> 2] ?? 0);
+    }
+  }
+
+  private fill(p: PacketView, h: number, pktType: number): void {
+    const u32 = this.u32;
+    const w = h >> 2;
+    const status = u32[w + (TPACKET3_HDR.tpStatus >> 2)] ?? 0;
+    const tci = u32[w + (TPACKET3_HDR.tpVlanTci >> 2)] ?? 0;
+    let mac = h + (this.u16[(h + TPACKET3_HDR.tpMac) >> 1] ?? 0);
+    let capLen = u32[w + (TPACKET3_HDR.tpSnaplen >> 2)] ?? 0;
+    let wireLen = u32[w + (TPACKET3_HDR.tpLen >> 2)] ?? 0;
+    const vlanValid = (status & TP_STATUS.VLAN_VALID) !== 0 || tci !== 0;
+    const tpid = vlanValid ? ((status & TP_STATUS.VLAN_TPID_VALID) !== 0 ? (this.u16[(h + TPACKET3_HDR.tpVlanTpid) >> 1] ?? 0) : 0x8100) : 0;
+    let inBytes = false;
+    if (vlanValid && this.reinsertVlan && this.linkType === LinkType.EN10MB && capLen >= 12) {
+      mac = insertVlanTag(this.bytes, mac, tpid, tci);
+      capLen += 4;
+      wireLen += 4;
+      inBytes = true;
+    }
+    p.buf = this.bytes;
+    p.offset = mac;
+    p.capLen = capLen;
+    p.wireLen = wireLen;
+    p.tsSec = u32[w + (TPACKET3_HDR.tpSec >> 2)] ?? 0;
+    p.tsNsec = u32[w + (TPACKET3_HDR.tpNsec >> 2)] ?? 0;
+    p.linkType = this.linkType;
+    p.ifindex = this.i32[(h + TPACKET3_HDR.sll + SOCKADDR_LL.ifindex) >> 2] ?? 0;
+    p.pktType = pktType;
+    p.vlanValid = vlanValid;
+    p.vlanTci = vlanValid ? tci & 0xffff : 0;
+    p.vlanTpid = tpid;
+    p.vlanInBytes = inBytes;
+    p.index = this.index++;
+  }
+
+  /** Hands every block that is ready back to the kernel, dropping its packets; returns how many. */
+  discardReady(): number {
+    let n = 0;
+    const scratch = emptyPacket();
+    const index = this.index;
+    while (this.next(scratch)) n++;
+    this.index = index;
+    return n;
+  }
+}
+
+/**
+ * Puts a stripped 802.1Q/802.1ad tag back between the MAC addresses and the EtherType, using the 4
+ * bytes reserved in front of the frame; returns the frame's new start.
+ */
+export function insertVlanTag(b: Uint8Array, mac: number, tpid: number, tci: number): number {
+  b.copyWithin(mac - 4, mac, mac + 12);
+  const at = mac - 4;
+  b[at + 12] = tpid >> 8;
+  b[at + 13] = tpid & 0xff;
+  b[at + 14] = (tci >> 8) & 0xff;
+  b[at + 15] = tci & 0xff;
+  return at;
+}
+
+/** The kernel's ring on a socket: set up, mapped once, walked by a RingWalker, released on close. */
+export class RxRing {
+  private readonly ptr: Pointer;
+  private readonly size: number;
+  /** The walker over the mapping. */
+  readonly walker: RingWalker;
+
+  /**
+   * Sets up the ring on a fresh socket: TPACKET_V3, a reserve for VLAN tags, the ring, the mapping.
+   * Call before bind so no packet arrives before the ring exists.
+   */
+  constructor(fd: number, geometry: RingOptions, reinsertVlan: boolean, linkType: number, direction: PktTypeFilter) {
+    setIntOption(fd, SOL_PACKET, PACKET.VERSION, TPACKET_V3, 'PACKET_VERSION');
+    setIntOption(fd, SOL_PACKET, PACKET.RESERVE, VLAN_RESERVE, 'PACKET_RESERVE');
+    const req = new Uint8Array(TPACKET_REQ3.SIZE);
+    const dv = new DataView(req.buffer);
+    const { blockSize, blockCount, frameSize, blockTimeoutMs } = geometry;
+    dv.setUint32(TPACKET_REQ3.blockSize, blockSize, true);
+    dv.setUint32(TPACKET_REQ3.blockNr, blockCount, true);
+    dv.setUint32(TPACKET_REQ3.frameSize, frameSize, true);
+    dv.setUint32(TPACKET_REQ3.frameNr, (blockSize / frameSize) * blockCount, true);
+    dv.setUint32(TPACKET_REQ3.retireBlkTov, blockTimeoutMs, true);
+    check('setsockopt', raw.setsockopt(fd, SOL_PACKET, PACKET.RX_RING, req, TPACKET_REQ3.SIZE), 'setsockopt(PACKET_RX_RING)');
+    this.size = blockSize * blockCount;
+    const ptr = raw.mmap(null, this.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (ptr === MAP_FAILED || ptr === 0n) throw new SyscallError('mmap', lastErrno(), `mmap of a ${this.size}-byte ring`);
+    this.ptr = ptr;
+    this.walker = new RingWalker(new Uint8Array(nativeView(ptr, this.size)), geometry, reinsertVlan, linkType, direction);
+  }
+
+  /** See RingWalker.next. */
+  next(p: PacketView): boolean {
+    return this.walker.next(p);
+  }
+
+  /** See RingWalker.ready. */
+  ready(): boolean {
+    return this.walker.ready();
+  }
+
+  /** See RingWalker.discardReady. */
+  discardReady(): number {
+    return this.walker.discardReady();
+  }
+
+  /**
+   * Releases the ring. The mapping is replaced by an anonymous one of the same size instead of being
+   * unmapped at once, so a packet view kept by mistake reads zeros instead of faulting; the placeholder
+   * is unmapped when the views are garbage-collected.
+   */
+  release(): void {
+    if (this.walker.stopped) return;
+    this.walker.stopped = true;
+    const placeholder = raw.mmap(this.ptr, this.size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    if (placeholder === MAP_FAILED) return; // keep the ring mapped rather than risk a fault
+    placeholders.register(this.walker.bytes.buffer, { ptr: this.ptr, size: this.size });
+  }
+}
+
+const placeholders = new FinalizationRegistry<{ ptr: Pointer; size: number }>(({ ptr, size }) => {
+  raw.munmap(ptr, size);
+});
+

@@ -1,0 +1,57 @@
+/** LINKTYPE_* values as registered for pcap and pcapng (tcpdump.org linktypes list). */
+export const LinkType = {
+  NULL: 0,
+  EN10MB: 1,
+  RAW: 101,
+  LOOP: 108,
+  LINUX_SLL: 113,
+  IPV4: 228,
+  IPV6: 229,
+  LINUX_SLL2: 276,
+} as const;
+
+/** Names as tcpdump prints them (`-L`, `-y`), indexed by value. */
+export const LINK_TYPE_NAMES: Readonly<Record<number, string>> = {
+  0: 'NULL',
+  1: 'EN10MB',
+  101: 'RAW',
+  108: 'LOOP',
+  113: 'LINUX_SLL',
+  228: 'IPV4',
+  229: 'IPV6',
+  276: 'LINUX_SLL2',
+};
+
+/** Descriptions as tcpdump prints them after "link-type NAME (...)". */
+export const LINK_TYPE_DESCRIPTIONS: Readonly<Record<number, string>> = {
+  0: 'BSD loopback',
+  1: 'Ethernet',
+  101: 'Raw IP',
+  108: 'OpenBSD loopback',
+  113: 'Linux cooked v1',
+  228: 'Raw IPv4',
+  229: 'Raw IPv6',
+  276: 'Linux cooked v2',
+};
+
+/** Looks a link type up by name (`EN10MB`, `LINUX_SLL2`, case-insensitive) or number; undefined if unknown. */
+export function parseLinkType(name: string): number | undefined {
+  if (/^\d+$/.test(name)) return Number(name);
+  const upper = name.toUpperCase();
+  for (const [value, n] of Object.entries(LINK_TYPE_NAMES)) if (n === upper) return Number(value);
+  return undefined;
+}
+
+/** ARPHRD_* (linux/if_arp.h) to LINKTYPE_*, for live interfaces; undefined for types tscap does not map. */
+export function linkTypeFromArphrd(arphrd: number): number | undefined {
+  switch (arphrd) {
+    case 1: // ARPHRD_ETHER
+    case 772: // ARPHRD_LOOPBACK: Linux loopback carries Ethernet headers
+      return LinkType.EN10MB;
+    case 65534: // ARPHRD_NONE (tun)
+    case 519: // ARPHRD_RAWIP
+      return LinkType.RAW;
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Batched text output: sinks append strings, the batch is written once per ring block or file chunk,
+ * and a closed reader (`tscap ... | head`) ends the program quietly instead of throwing EPIPE.
+ */
+import type { Writable } from 'node:stream';
+
+/** Batches text for a stream; `write` appends, `flush` writes the batch and waits for drain. */
+export class TextOutput {
+  private pending = '';
+  private broken = false;
+  private readonly highWater: number;
+
+  /**
+   * @param stream where the text goes (process.stdout by default)
+   * @param lineBuffered write after every line (`-l`), like tcpdump's line buffering
+   * @param onClosed called once when the reader goes away (EPIPE)
+   */
+  constructor(
+    private readonly stream: Writable = process.stdout,
+    private readonly lineBuffered = false,
+    private readonly onClosed?: () => void,
+  ) {
+    this.highWater = lineBuffered ? 0 : 1 << 16;
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') this.markClosed();
+      else throw err;
+    });
+  }
+
+  /** True once the reader has gone away. */
+  get closed(): boolean {
+    return this.broken;
+  }
+
+  /** Appends text; writes through when the batch is large or the output is line-buffered. */
+  write(text: string): void {
+    if (this.broken) return;
+    this.pending += text;
+    if (this.pending.length > this.highWater) this.writeOut();
+  }
+
+  /** Writes the batch and resolves when the stream can take more. */
+  async flush(): Promise<void> {
+    if (this.writeOut()) return;
+    if (this.broken) return;
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        this.stream.off('drain', done);
+        this.stream.off('close', done);
+        resolve();
+      };
+      this.stream.on('drain', done);
+      this.stream.on('close', done);
+    });
+  }
+
+  private writeOut(): boolean {
+    if (this.broken || this.pending === '') return true;
+    const text = this.pending;
+    this.pending = '';
+    return this.stream.write(text);
+  }
+
+  private markClosed(): void {
+    if (this.broken) return;
+    this.broken = true;
+    this.pending = '';
+    this.onClosed?.();
+  }
+}

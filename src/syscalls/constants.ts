@@ -1,0 +1,101 @@
+/**
+ * Constants from linux/socket.h, linux/if_packet.h, linux/if_ether.h, asm-generic/socket.h,
+ * asm-generic/mman-common.h and poll.h, for x86_64 and aarch64 Linux (the values are the same on both).
+ */
+
+export const AF_PACKET = 17;
+export const SOCK_RAW = 3;
+export const SOCK_NONBLOCK = 0o4000;
+export const SOCK_CLOEXEC = 0o2000000;
+
+/** ETH_P_ALL in host order; `bind()` wants it in network order (see `htons`). */
+export const ETH_P_ALL = 0x0003;
+
+export const SOL_SOCKET = 1;
+export const SOL_PACKET = 263;
+
+/** Socket-level options (asm-generic/socket.h). */
+export const SO = {
+  ERROR: 4,
+  RCVBUF: 8,
+  ATTACH_FILTER: 26,
+  DETACH_FILTER: 27,
+  TIMESTAMPNS: 35,
+  RCVBUFFORCE: 33,
+  LOCK_FILTER: 44,
+  BPF_EXTENSIONS: 48,
+} as const;
+
+/** SOL_PACKET options (linux/if_packet.h). */
+export const PACKET = {
+  ADD_MEMBERSHIP: 1,
+  DROP_MEMBERSHIP: 2,
+  RX_RING: 5,
+  STATISTICS: 6,
+  AUXDATA: 8,
+  VERSION: 10,
+  HDRLEN: 11,
+  RESERVE: 12,
+  TX_RING: 13,
+  FANOUT: 18,
+  IGNORE_OUTGOING: 23,
+} as const;
+
+/** packet_mreq.mr_type values. */
+export const PACKET_MR_PROMISC = 1;
+
+/** tpacket_versions. */
+export const TPACKET_V3 = 2;
+
+/** tp_status / block_status bits. */
+export const TP_STATUS = {
+  KERNEL: 0,
+  USER: 1,
+  COPY: 1 << 1,
+  LOSING: 1 << 2,
+  CSUMNOTREADY: 1 << 3,
+  VLAN_VALID: 1 << 4,
+  BLK_TMO: 1 << 5,
+  VLAN_TPID_VALID: 1 << 6,
+  CSUM_VALID: 1 << 7,
+} as const;
+
+/** Alignment of ring frames and packet headers (TPACKET_ALIGNMENT). */
+export const TPACKET_ALIGNMENT = 16;
+
+export const PROT_READ = 1;
+export const PROT_WRITE = 2;
+export const MAP_SHARED = 0x01;
+export const MAP_PRIVATE = 0x02;
+export const MAP_FIXED = 0x10;
+export const MAP_ANONYMOUS = 0x20;
+/** mmap's failure value, as koffi returns pointers (BigInt). */
+export const MAP_FAILED = 0xffffffffffffffffn;
+
+export const POLLIN = 0x001;
+export const POLLERR = 0x008;
+export const POLLHUP = 0x010;
+
+export const MSG_DONTWAIT = 0x40;
+export const MSG_TRUNC = 0x20;
+
+/** The SCM_TIMESTAMPNS control message type equals the option number. */
+export const SCM_TIMESTAMPNS = SO.TIMESTAMPNS;
+
+/** Network interface flags (linux/if.h) as read from /sys/class/net/IF/flags. */
+export const IFF = {
+  UP: 0x1,
+  BROADCAST: 0x2,
+  LOOPBACK: 0x8,
+  RUNNING: 0x40,
+  PROMISC: 0x100,
+  MULTICAST: 0x1000,
+} as const;
+
+/** The page size of x86_64 and aarch64-4k kernels; ring blocks must be a multiple of it. */
+export const PAGE_SIZE = 4096;
+
+/** Converts a 16-bit value to network byte order on a little-endian host. */
+export function htons(v: number): number {
+  return ((v & 0xff) << 8) | ((v >> 8) & 0xff);
+}

@@ -1,0 +1,151 @@
+/**
+ * Frame builders for tests: Ethernet, 802.1Q/802.1ad tags, IPv4/IPv6 with UDP/TCP/ICMP, ARP, with
+ * checksums computed per RFC 791/768/793/4443 so the frames are real traffic to every tool.
+ */
+import { run } from './netns.js';
+
+/** MAC text to bytes. */
+export function mac(text: string): number[] {
+  return text.split(':').map((h) => Number.parseInt(h, 16));
+}
+
+function u16(v: number): number[] {
+  return [(v >> 8) & 0xff, v & 0xff];
+}
+
+function csum(bytes: number[]): number {
+  let s = 0;
+  for (let i = 0; i < bytes.length; i += 2) s += ((bytes[i] ?? 0) << 8) | (bytes[i + 1] ?? 0);
+  while (s > 0xffff) s = (s & 0xffff) + (s >>> 16);
+  return ~s & 0xffff;
+}
+
+function ip4(text: string): number[] {
+  return text.split('.').map(Number);
+}
+
+function ip6(text: string): number[] {
+  const [head = '', tail = ''] = text.split('::');
+  const h = head ? head.split(':') : [];
+  const t = text.includes('::') && tail ? tail.split(':') : [];
+  const groups = [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t];
+  return groups.flatMap((g) => u16(Number.parseInt(g || '0', 16)));
+}
+
+export interface Tag {
+  tpid: number;
+  pcp: number;
+  dei: boolean;
+  vid: number;
+}
+
+/** An Ethernet frame: dst, src, optional tags, EtherType, payload. */
+export function ether(dst: string, src: string, type: number, payload: number[], tags: Tag[] = []): Uint8Array {
+  const out = [...mac(dst), ...mac(src)];
+  for (const t of tags) out.push(...u16(t.tpid), ...u16((t.pcp << 13) | (t.dei ? 0x1000 : 0) | t.vid));
+  out.push(...u16(type), ...payload);
+  return Uint8Array.from(out);
+}
+
+/** An IPv4 header (no options) around a payload. */
+export function ipv4(src: string, dst: string, proto: number, payload: number[], ttl = 64, id = 1): number[] {
+  const len = 20 + payload.length;
+  const h = [0x45, 0, ...u16(len), ...u16(id), 0x40, 0, ttl, proto, 0, 0, ...ip4(src), ...ip4(dst)];
+  const c = csum(h);
+  h[10] = c >> 8;
+  h[11] = c & 0xff;
+  return [...h, ...payload];
+}
+
+/** A UDP datagram over IPv4 with a correct checksum. */
+export function udp4(src: string, dst: string, sport: number, dport: number, data: number[]): number[] {
+  const len = 8 + data.length;
+  const seg = [...u16(sport), ...u16(dport), ...u16(len), 0, 0, ...data];
+  const c = csum([...ip4(src), ...ip4(dst), 0, 17, ...u16(len), ...seg]) || 0xffff;
+  seg[6] = c >> 8;
+  seg[7] = c & 0xff;
+  return ipv4(src, dst, 17, seg);
+}
+
+/** A TCP segment (20-byte header) over IPv4. */
+export function tcp4(src: string, dst: string, sport: number, dport: number, flags: number, seq: number, data: number[] = []): number[] {
+  const seg = [...u16(sport), ...u16(dport), ...u16(seq >>> 16), ...u16(seq & 0xffff), 0, 0, 0, 0, 0x50, flags, ...u16(64240), 0, 0, 0, 0, ...data];
+  const c = csum([...ip4(src), ...ip4(dst), 0, 6, ...u16(seg.length), ...seg]);
+  seg[16] = c >> 8;
+  seg[17] = c & 0xff;
+  return ipv4(src, dst, 6, seg);
+}
+
+/** An ICMP echo request over IPv4. */
+export function icmp4Echo(src: string, dst: string, id: number, seq: number, data: number[] = []): number[] {
+  const m = [8, 0, 0, 0, ...u16(id), ...u16(seq), ...data];
+  const c = csum(m);
+  m[2] = c >> 8;
+  m[3] = c & 0xff;
+  return ipv4(src, dst, 1, m);
+}
+
+/** An IPv6 packet (no extension headers). */
+export function ipv6(src: string, dst: string, next: number, payload: number[], hop = 64): number[] {
+  return [0x60, 0, 0, 0, ...u16(payload.length), next, hop, ...ip6(src), ...ip6(dst), ...payload];
+}
+
+function pseudo6(src: string, dst: string, next: number, len: number): number[] {
+  return [...ip6(src), ...ip6(dst), 0, 0, ...u16(len), 0, 0, 0, next];
+}
+
+/** A UDP datagram over IPv6. */
+export function udp6(src: string, dst: string, sport: number, dport: number, data: number[]): number[] {
+  const len = 8 + data.length;
+  const seg = [...u16(sport), ...u16(dport), ...u16(len), 0, 0, ...data];
+  const c = csum([...pseudo6(src, dst, 17, len), ...seg]) || 0xffff;
+  seg[6] = c >> 8;
+  seg[7] = c & 0xff;
+  return ipv6(src, dst, 17, seg);
+}
+
+/** An ICMPv6 echo request. */
+export function icmp6Echo(src: string, dst: string, id: number, seq: number): number[] {
+  const m = [128, 0, 0, 0, ...u16(id), ...u16(seq)];
+  const c = csum([...pseudo6(src, dst, 58, m.length), ...m]);
+  m[2] = c >> 8;
+  m[3] = c & 0xff;
+  return ipv6(src, dst, 58, m);
+}
+
+/** A TCP SYN over IPv6. */
+export function tcp6Syn(src: string, dst: string, sport: number, dport: number): number[] {
+  const seg = [...u16(sport), ...u16(dport), 0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x02, ...u16(64240), 0, 0, 0, 0];
+  const c = csum([...pseudo6(src, dst, 6, seg.length), ...seg]);
+  seg[16] = c >> 8;
+  seg[17] = c & 0xff;
+  return ipv6(src, dst, 6, seg);
+}
+
+/** An ARP request (Ethernet/IPv4). */
+export function arpRequest(senderMac: string, senderIp: string, targetIp: string): number[] {
+  return [0, 1, 8, 0, 6, 4, 0, 1, ...mac(senderMac), ...ip4(senderIp), 0, 0, 0, 0, 0, 0, ...ip4(targetIp)];
+}
+
+/** Pads an Ethernet frame to the 60-byte minimum as a NIC would. */
+export function pad60(frame: Uint8Array): Uint8Array {
+  if (frame.length >= 60) return frame;
+  const out = new Uint8Array(60);
+  out.set(frame);
+  return out;
+}
+
+/** Hex lines for `send-frames.ts`. */
+export function hexLines(frames: Uint8Array[]): string {
+  return frames.map((f) => Buffer.from(f).toString('hex')).join('\n') + '\n';
+}
+
+/** Sends frames out of `peer` inside namespace `ns` with tscap's injector; returns the count sent. */
+export function sendFrames(ns: string, peer: string, frames: Uint8Array[], gapUs = 0): number {
+  const out = run(
+    'ip',
+    ['netns', 'exec', ns, 'env', `SEND_GAP_US=${gapUs}`, process.execPath, '--import', 'tsx', 'test/helpers/send-frames.ts', peer],
+    hexLines(frames),
+  );
+  return Number(out.trim());
+}
