@@ -6,7 +6,7 @@
 import type { BpfProgram } from '../filter/bpf.js';
 import type { PacketView } from '../packet.js';
 import { emptyPacket } from '../packet.js';
-import { IFF, ERRNO, SyscallError, watchFd, type FdWatcher } from '../syscalls/index.js';
+import { IFF, ERRNO, PACKET, PACKET_FANOUT, SOL_PACKET, SyscallError, lastErrno, raw, watchFd, type FdWatcher } from '../syscalls/index.js';
 import { interfaceInfo, type InterfaceInfo } from './interfaces.js';
 import { RecvmsgReader } from './recvmsg.js';
 import { DEFAULT_RING, RxRing, ringGeometryError, type PktTypeFilter, type RingOptions } from './ring.js';
@@ -51,6 +51,44 @@ export interface CaptureOptions {
   vlan?: 'reinsert' | 'metadata';
   /** Closes the capture when aborted. */
   signal?: AbortSignal;
+  /** Join a PACKET_FANOUT group: the kernel spreads the interface's packets over the group's sockets. */
+  fanout?: FanoutOptions;
+}
+
+/** Fanout modes as tscap names them (PACKET_FANOUT_HASH, _LB, _CPU, _QM, _ROLLOVER, _RND). */
+export type FanoutMode = 'hash' | 'lb' | 'cpu' | 'qm' | 'rollover' | 'random';
+
+/** A PACKET_FANOUT group membership. */
+export interface FanoutOptions {
+  /** Group id, 0..65535; sockets of one process with the same id share the traffic. */
+  group: number;
+  /** `hash` (default: both directions of a flow go to one socket), `lb`, `cpu`, `qm`, `rollover`, `random`. */
+  mode?: FanoutMode;
+  /** `defrag` reassembles IP fragments before hashing; `rollover` moves to another socket when one is full. */
+  flags?: readonly ('defrag' | 'rollover')[];
+}
+
+const FANOUT_MODES: Record<FanoutMode, number> = {
+  hash: PACKET_FANOUT.HASH,
+  lb: PACKET_FANOUT.LB,
+  cpu: PACKET_FANOUT.CPU,
+  qm: PACKET_FANOUT.QM,
+  rollover: PACKET_FANOUT.ROLLOVER,
+  random: PACKET_FANOUT.RND,
+};
+
+/** The PACKET_FANOUT option value: group id in the low 16 bits, mode and flags above. */
+export function fanoutValue(f: FanoutOptions): number {
+  const mode = FANOUT_MODES[f.mode ?? 'hash'];
+  if (mode === undefined) throw new CaptureOptionError(`fanout mode ${String(f.mode)}: must be one of ${Object.keys(FANOUT_MODES).join(', ')}`);
+  if (!Number.isInteger(f.group) || f.group < 0 || f.group > 0xffff) throw new CaptureOptionError(`fanout group ${f.group}: must be 0..65535`);
+  let flags = 0;
+  for (const fl of f.flags ?? []) {
+    if (fl === 'defrag') flags |= PACKET_FANOUT.FLAG_DEFRAG;
+    else if (fl === 'rollover') flags |= PACKET_FANOUT.FLAG_ROLLOVER;
+    else throw new CaptureOptionError(`fanout flag ${String(fl)}: must be defrag or rollover`);
+  }
+  return (f.group & 0xffff) | ((mode | flags) << 16);
 }
 
 /** Thrown when a closed capture is used. */
@@ -128,6 +166,7 @@ export class Capture implements AsyncIterable<PacketView> {
     const direction = opts.direction ?? 'inout';
     if (direction !== 'in' && direction !== 'out' && direction !== 'inout') throw new CaptureOptionError(`-Q ${String(direction)}: must be in, out or inout`);
     const ring = engine === 'ring' ? resolveRing(opts) : undefined;
+    const fanout = opts.fanout === undefined ? undefined : fanoutValue(opts.fanout);
     if (opts.bufferKiB !== undefined && (!Number.isInteger(opts.bufferKiB) || opts.bufferKiB <= 0)) {
       throw new CaptureOptionError(`-B ${opts.bufferKiB}: must be a positive number of KiB`);
     }
@@ -159,6 +198,7 @@ export class Capture implements AsyncIterable<PacketView> {
       if (opts.filter !== undefined || snaplen < MAX_SNAPLEN) attachFilter(fd, capSnaplen(prog, snaplen));
       if (opts.promisc ?? true) addPromiscuous(fd, info.index);
       bindToInterface(fd, info.index, info.name);
+      if (fanout !== undefined) joinFanout(fd, fanout, opts.fanout as FanoutOptions);
     } catch (err) {
       closeQuietly(fd);
       this.fd = -1;
@@ -295,6 +335,18 @@ export class Capture implements AsyncIterable<PacketView> {
       }
     })();
   }
+}
+
+/** Joins a fanout group (after bind, as the kernel requires). */
+function joinFanout(fd: number, value: number, f: FanoutOptions): void {
+  const buf = new Uint8Array(4);
+  new DataView(buf.buffer).setUint32(0, value >>> 0, true);
+  if (raw.setsockopt(fd, SOL_PACKET, PACKET.FANOUT, buf, 4) === 0) return;
+  const errno = lastErrno();
+  if (errno === ERRNO.EINVAL || errno === ERRNO.EALREADY) {
+    throw new CaptureOptionError(`fanout group ${f.group}: already in use with another mode or flags, or on another interface (${errno === ERRNO.EINVAL ? 'EINVAL' : 'EALREADY'})`);
+  }
+  throw new SyscallError('setsockopt', errno, 'setsockopt(PACKET_FANOUT)');
 }
 
 /**

@@ -1,8 +1,10 @@
 /** Live capture: AF_PACKET sockets with a TPACKET_V3 ring or recvmsg, interfaces, statistics. */
-export { Capture, CaptureClosedError, CaptureOptionError, MAX_SNAPLEN, openCapture, resolveRing } from './capture.js';
-export type { CaptureOptions, CaptureStats, Direction } from './capture.js';
+export { Capture, CaptureClosedError, CaptureOptionError, MAX_SNAPLEN, fanoutValue, openCapture, resolveRing } from './capture.js';
+export type { CaptureOptions, CaptureStats, Direction, FanoutMode, FanoutOptions } from './capture.js';
 export { DEFAULT_RING, ringGeometryError } from './ring.js';
 export type { RingOptions } from './ring.js';
 export { describeFlags, interfaceInfo, interfaceName, listInterfaces } from './interfaces.js';
 export type { InterfaceInfo } from './interfaces.js';
 export { SyscallError } from '../syscalls/index.js';
+export { MAX_WORKERS, startFanout } from './workers.js';
+export type { FanoutResult, FanoutRun, FanoutRunOptions, WorkerHandler, WorkerHandlerFactory } from './workers.js';

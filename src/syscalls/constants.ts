@@ -41,6 +41,20 @@ export const PACKET = {
   IGNORE_OUTGOING: 23,
 } as const;
 
+/** PACKET_FANOUT modes and flags (linux/if_packet.h). */
+export const PACKET_FANOUT = {
+  HASH: 0,
+  LB: 1,
+  CPU: 2,
+  ROLLOVER: 3,
+  RND: 4,
+  QM: 5,
+  FLAG_ROLLOVER: 0x1000,
+  FLAG_UNIQUEID: 0x2000,
+  FLAG_IGNORE_OUTGOING: 0x4000,
+  FLAG_DEFRAG: 0x8000,
+} as const;
+
 /** packet_mreq.mr_type values. */
 export const PACKET_MR_PROMISC = 1;
 

@@ -75,6 +75,7 @@ export const ERRNO = {
   ENETDOWN: koffi.os.errno['ENETDOWN'] ?? 100,
   ENXIO: koffi.os.errno['ENXIO'] ?? 6,
   ENOBUFS: koffi.os.errno['ENOBUFS'] ?? 105,
+  EALREADY: koffi.os.errno['EALREADY'] ?? 114,
 } as const;
 
 /** A failed libc call: `call` names it, `errno`/`code` say why, `message` is `call: strerror (CODE)`. */

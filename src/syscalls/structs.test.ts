@@ -91,7 +91,7 @@ const msghdr = koffi.struct('t_msghdr', {
 });
 const cmsghdr = koffi.struct('t_cmsghdr', { cmsg_len: 'size_t', cmsg_level: 'int', cmsg_type: 'int' });
 
-const off = (t: koffi.TypeObject, f: string): number => koffi.offsetof(t, f);
+const off = (t: Parameters<typeof koffi.offsetof>[0], f: string): number => koffi.offsetof(t, f);
 
 test('sockaddr_ll, tpacket_req3, stats, auxdata, mreq, filter layouts match the C ABI', () => {
   expect(koffi.sizeof(sockaddr_ll)).toBe(SOCKADDR_LL.SIZE);

@@ -1,0 +1,51 @@
+/** PACKET_FANOUT across worker threads against the real kernel. */
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { CaptureOptionError, openCapture, startFanout } from '../../src/capture/index.js';
+import { ether, pad60, sendFrames, udp4 } from '../helpers/frames.js';
+import { createTestNet, type TestNet } from '../helpers/netns.js';
+
+let net: TestNet;
+beforeAll(() => {
+  net = createTestNet('tn');
+});
+afterAll(() => net?.remove());
+
+const handler = new URL('../helpers/flow-handler.ts', import.meta.url);
+
+test('2 workers in hash mode: 64 UDP flows, every frame exactly once, no flow seen by both', async () => {
+  const run = startFanout<Record<number, number>>({ iface: net.host, workers: 2, handler, group: 4242 });
+  await run.ready;
+  const frames: Uint8Array[] = [];
+  for (let rep = 0; rep < 20; rep++) {
+    for (let flow = 0; flow < 64; flow++) {
+      frames.push(pad60(ether('02:00:00:00:00:02', '02:00:00:00:00:01', 0x0800, udp4(`192.0.2.${flow + 1}`, '198.51.100.1', 10000 + flow, 53, [rep]))));
+    }
+  }
+  expect(sendFrames(net.ns, net.peer, frames)).toBe(1280);
+  await new Promise((r) => setTimeout(r, 500));
+  const res = await run.stop();
+  expect(res.failed).toEqual([]);
+  expect(res.total.captured).toBe(1280);
+  expect(res.total.dropped).toBe(0);
+  const [a = {}, b = {}] = res.results as Record<number, number>[];
+  const flowsA = Object.keys(a);
+  const flowsB = Object.keys(b);
+  expect(flowsA.filter((f) => f in b)).toEqual([]);
+  expect(flowsA.length + flowsB.length).toBe(64);
+  expect(flowsA.length).toBeGreaterThan(0);
+  expect(flowsB.length).toBeGreaterThan(0);
+  for (const counts of [a, b]) for (const c of Object.values(counts)) expect(c).toBe(20);
+  expect(res.stats.map((s) => s?.captured)).toEqual([flowsA.length * 20, flowsB.length * 20]);
+});
+
+test('bad fanout requests: 0 workers, too many, an unknown mode, a group taken with another mode', () => {
+  expect(() => startFanout({ iface: net.host, workers: 0, handler })).toThrow(/--workers 0/);
+  expect(() => startFanout({ iface: net.host, workers: 65, handler })).toThrow(/--workers 65/);
+  expect(() => openCapture({ iface: net.host, fanout: { group: 7, mode: 'bogus' as 'hash' } })).toThrow(CaptureOptionError);
+  const first = openCapture({ iface: net.host, fanout: { group: 4343, mode: 'hash' } });
+  try {
+    expect(() => openCapture({ iface: net.host, fanout: { group: 4343, mode: 'lb' } })).toThrow(/already in use/);
+  } finally {
+    first.close();
+  }
+});
