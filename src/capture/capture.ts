@@ -6,6 +6,7 @@
 import type { BpfProgram } from '../filter/bpf.js';
 import type { PacketView } from '../packet.js';
 import { emptyPacket } from '../packet.js';
+import { LinkType } from '../pcap/linktype.js';
 import { IFF, ERRNO, PACKET, PACKET_FANOUT, SOL_PACKET, SyscallError, lastErrno, raw, watchFd, type FdWatcher } from '../syscalls/index.js';
 import { interfaceInfo, type InterfaceInfo } from './interfaces.js';
 import { RecvmsgReader } from './recvmsg.js';
@@ -25,6 +26,13 @@ import {
   type CaptureStats,
   type Direction,
 } from './socket.js';
+
+/**
+ * The pseudo-interface `any`: a cooked (SOCK_DGRAM) socket bound to ifindex 0 sees every interface,
+ * including those that come up later, with LINKTYPE_LINUX_SLL2 headers that record each packet's
+ * interface, as tcpdump's `any`.
+ */
+const ANY_INTERFACE: InterfaceInfo = { name: 'any', index: 0, flags: IFF.UP | IFF.RUNNING, arphrd: -1, linkType: LinkType.LINUX_SLL2, address: '', mtu: 0 };
 
 /** The largest snapshot length, as tcpdump's default. */
 export const MAX_SNAPLEN = 262144;
@@ -174,15 +182,17 @@ export class Capture implements AsyncIterable<PacketView> {
     this.engine = engine;
     this.ringGeometry = ring;
 
-    const info = interfaceInfo(opts.iface);
+    const any = opts.iface === 'any';
+    const info: InterfaceInfo = any ? ANY_INTERFACE : interfaceInfo(opts.iface);
     if ((info.flags & IFF.UP) === 0) throw new SyscallError('bind', ERRNO.ENETDOWN, `${info.name}: That device is not up`);
     this.info = info;
     this.linkType = info.linkType ?? 1;
     if (info.linkType === undefined) {
       throw new CaptureOptionError(`${info.name}: link type ARPHRD ${info.arphrd} is not supported`);
     }
+    if (any && engine !== 'ring') throw new CaptureOptionError('-i any: needs the ring engine');
 
-    const fd = openPacketSocket();
+    const fd = openPacketSocket(any);
     this.fd = fd;
     try {
       let dirFilter: PktTypeFilter = direction === 'out' ? 2 : 0;
@@ -196,7 +206,8 @@ export class Capture implements AsyncIterable<PacketView> {
       // The filter goes on before bind: the socket (protocol 0) has received nothing yet.
       const prog = opts.filter ?? [{ code: 0x06, jt: 0, jf: 0, k: MAX_SNAPLEN }];
       if (opts.filter !== undefined || snaplen < MAX_SNAPLEN) attachFilter(fd, capSnaplen(prog, snaplen));
-      if (opts.promisc ?? true) addPromiscuous(fd, info.index);
+      // Like libpcap, `any` does not ask for promiscuous mode (there is no one interface to ask).
+      if ((opts.promisc ?? true) && !any) addPromiscuous(fd, info.index);
       bindToInterface(fd, info.index, info.name);
       if (fanout !== undefined) joinFanout(fd, fanout, opts.fanout as FanoutOptions);
     } catch (err) {

@@ -165,7 +165,15 @@ export class RingWalker {
     const vlanValid = (status & TP_STATUS.VLAN_VALID) !== 0 || tci !== 0;
     const tpid = vlanValid ? ((status & TP_STATUS.VLAN_TPID_VALID) !== 0 ? (this.u16[(h + TPACKET3_HDR.tpVlanTpid) >> 1] ?? 0) : 0x8100) : 0;
     let inBytes = false;
-    if (vlanValid && this.reinsertVlan && this.linkType === LinkType.EN10MB && capLen >= 12) {
+    if (this.linkType === LinkType.LINUX_SLL2) {
+      // Cooked socket: the data starts at the network header; the SLL2 header goes in front of it.
+      const tag = vlanValid && this.reinsertVlan;
+      mac = writeSll2Header(this.bytes, mac, h + TPACKET3_HDR.sll, tag ? tpid : 0, tci);
+      const extra = SLL2_HDR_LEN + (tag ? 4 : 0);
+      capLen += extra;
+      wireLen += extra;
+      inBytes = tag;
+    } else if (vlanValid && this.reinsertVlan && this.linkType === LinkType.EN10MB && capLen >= 12) {
       mac = insertVlanTag(this.bytes, mac, tpid, tci);
       capLen += 4;
       wireLen += 4;
@@ -210,6 +218,46 @@ export function insertVlanTag(b: Uint8Array, mac: number, tpid: number, tci: num
   b[at + 14] = (tci >> 8) & 0xff;
   b[at + 15] = tci & 0xff;
   return at;
+}
+
+/** Length of a LINKTYPE_LINUX_SLL2 header. */
+export const SLL2_HDR_LEN = 20;
+
+/**
+ * Writes a LINKTYPE_LINUX_SLL2 header (protocol, reserved, ifindex, ARPHRD type, packet type, address
+ * length, address; all big-endian) in front of the network header at `net`, from the packet's
+ * sockaddr_ll at `sll`. With `tpid` non-zero the VLAN tag follows the header, as libpcap does for
+ * cooked captures. Returns where the record now starts.
+ */
+export function writeSll2Header(b: Uint8Array, net: number, sll: number, tpid: number, tci: number): number {
+  const start = net - SLL2_HDR_LEN - (tpid !== 0 ? 4 : 0);
+  const proto0 = b[sll + SOCKADDR_LL.protocol] ?? 0; // sll_protocol is in network order already
+  const proto1 = b[sll + SOCKADDR_LL.protocol + 1] ?? 0;
+  if (tpid !== 0) {
+    b[start] = tpid >> 8;
+    b[start + 1] = tpid & 0xff;
+    b[net - 4] = (tci >> 8) & 0xff;
+    b[net - 3] = tci & 0xff;
+    b[net - 2] = proto0;
+    b[net - 1] = proto1;
+  } else {
+    b[start] = proto0;
+    b[start + 1] = proto1;
+  }
+  b[start + 2] = 0;
+  b[start + 3] = 0;
+  const ifindex = (b[sll + 4] ?? 0) | ((b[sll + 5] ?? 0) << 8) | ((b[sll + 6] ?? 0) << 16) | ((b[sll + 7] ?? 0) << 24);
+  b[start + 4] = (ifindex >>> 24) & 0xff;
+  b[start + 5] = (ifindex >>> 16) & 0xff;
+  b[start + 6] = (ifindex >>> 8) & 0xff;
+  b[start + 7] = ifindex & 0xff;
+  b[start + 8] = b[sll + SOCKADDR_LL.hatype + 1] ?? 0; // sll_hatype is host (little-endian) order
+  b[start + 9] = b[sll + SOCKADDR_LL.hatype] ?? 0;
+  b[start + 10] = b[sll + SOCKADDR_LL.pkttype] ?? 0;
+  const halen = Math.min(8, b[sll + SOCKADDR_LL.halen] ?? 0);
+  b[start + 11] = halen;
+  for (let i = 0; i < 8; i++) b[start + 12 + i] = i < halen ? (b[sll + SOCKADDR_LL.addr + i] ?? 0) : 0;
+  return start;
 }
 
 /** The kernel's ring on a socket: set up, mapped once, walked by a RingWalker, released on close. */

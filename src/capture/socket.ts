@@ -13,6 +13,7 @@ import {
   SOCK_FILTER,
   SOCK_FPROG,
   SOCK_NONBLOCK,
+  SOCK_DGRAM,
   SOCK_RAW,
   SOCKADDR_LL,
   SOL_PACKET,
@@ -43,9 +44,12 @@ export interface CaptureStats {
   freezes: number;
 }
 
-/** Opens a non-blocking AF_PACKET raw socket that receives nothing until bound. */
-export function openPacketSocket(): number {
-  const fd = raw.socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+/**
+ * Opens a non-blocking AF_PACKET socket that receives nothing until bound: SOCK_RAW (frames with their
+ * link-layer header) or, `cooked`, SOCK_DGRAM (from the network header on, as for `any`).
+ */
+export function openPacketSocket(cooked = false): number {
+  const fd = raw.socket(AF_PACKET, (cooked ? SOCK_DGRAM : SOCK_RAW) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) {
     const errno = lastErrno();
     if (errno === ERRNO.EPERM || errno === ERRNO.EACCES) {

@@ -5,6 +5,7 @@
 
 export const AF_PACKET = 17;
 export const SOCK_RAW = 3;
+export const SOCK_DGRAM = 2;
 export const SOCK_NONBLOCK = 0o4000;
 export const SOCK_CLOEXEC = 0o2000000;
 
