@@ -2,6 +2,7 @@
 export { Capture, CaptureClosedError, CaptureOptionError, MAX_SNAPLEN, fanoutValue, openCapture, resolveRing } from './capture.js';
 export type { CaptureOptions, CaptureStats, Direction, FanoutMode, FanoutOptions } from './capture.js';
 export { DEFAULT_RING, ringGeometryError } from './ring.js';
+export { probeBpfExtensions } from './socket.js';
 export type { RingOptions } from './ring.js';
 export { describeFlags, interfaceInfo, interfaceName, listInterfaces } from './interfaces.js';
 export type { InterfaceInfo } from './interfaces.js';

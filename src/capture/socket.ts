@@ -191,3 +191,16 @@ export class KernelStats {
 export function closeQuietly(fd: number): void {
   if (fd >= 0) raw.close(fd);
 }
+
+/**
+ * Whether this kernel's classic BPF has the Linux ancillary loads, asked on a throwaway socket, so a
+ * filter can be compiled for it before the capture socket exists. Throws like `openPacketSocket`.
+ */
+export function probeBpfExtensions(): boolean {
+  const fd = openPacketSocket();
+  try {
+    return hasBpfExtensions(fd);
+  } finally {
+    closeQuietly(fd);
+  }
+}

@@ -177,3 +177,19 @@ test('an AbortSignal ends the iteration, and the event loop runs while waiting',
   expect(cap.closed).toBe(true);
   expect(ticks.length).toBeGreaterThanOrEqual(5);
 });
+
+test('setFilter replaces the kernel filter in libpcap order: nothing unfiltered gets through after it', async () => {
+  const text = execFileSync('tcpdump', ['-ddd', '-i', net.host, 'udp port 6001'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const cap = openCapture({ iface: net.host });
+  try {
+    // Traffic that arrives before the switch, still waiting in the ring, must not leak through.
+    sendFrames(net.ns, net.peer, udpFrames(50, 6000));
+    await cap.setFilter(parseDecimalProgram(text));
+    const wanted = udpFrames(5, 6001);
+    sendFrames(net.ns, net.peer, [...udpFrames(20, 6000), ...wanted]);
+    const got = await collect(cap, 5, 800);
+    expect(got.map((p) => hex(p.data))).toEqual(wanted.map(hex));
+  } finally {
+    cap.close();
+  }
+});
