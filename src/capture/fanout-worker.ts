@@ -24,7 +24,8 @@ async function main(): Promise<void> {
   const href = init.handler.startsWith('file:') ? init.handler : pathToFileURL(init.handler).href;
   const mod = (await import(href)) as { default?: WorkerHandlerFactory<unknown> };
   if (typeof mod.default !== 'function') throw new Error(`${init.handler}: the handler module must export a default function`);
-  const handler: WorkerHandler<unknown> = await mod.default({ worker: init.worker, workers: init.workers, data: init.data });
+  const post = (batch: ArrayBuffer): void => port?.postMessage({ type: 'batch', batch }, [batch]);
+  const handler: WorkerHandler<unknown> = await mod.default({ worker: init.worker, workers: init.workers, data: init.data, post });
   const cap = openCapture(init.capture);
   let stopping = false;
   port?.on('message', (m: { type: string }) => {
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
     while (!stopping) {
       const n = cap.dispatch(visit);
       if (n > 0) {
+        handler.flush?.();
         await new Promise((r) => setImmediate(r));
         continue;
       }
@@ -50,6 +52,7 @@ async function main(): Promise<void> {
   }
   const stats: CaptureStats = cap.stats();
   cap.close();
+  handler.flush?.();
   if (failure !== undefined) throw Object.assign(failure as Error, { stats });
   const result = handler.finish ? await handler.finish() : undefined;
   port?.postMessage({ type: 'done', result, stats });

@@ -17,12 +17,23 @@ export const MAX_WORKERS = 64;
 export interface WorkerHandler<R> {
   /** Called for every packet this worker receives; the packet is borrowed. */
   packet(p: PacketView): void;
+  /** Called after each batch of packets (one ring walk), e.g. to post what the batch produced. */
+  flush?(): void;
   /** Called once after the capture stops; its value is sent back (structured clone). */
   finish?(): R | Promise<R>;
 }
 
+/** What a handler factory is given. */
+export interface WorkerContext {
+  worker: number;
+  workers: number;
+  data: unknown;
+  /** Sends a buffer to the main thread (transferred, not copied): `onBatch` receives it. */
+  post(batch: ArrayBuffer): void;
+}
+
 /** A handler module's default export. */
-export type WorkerHandlerFactory<R> = (ctx: { worker: number; workers: number; data: unknown }) => WorkerHandler<R> | Promise<WorkerHandler<R>>;
+export type WorkerHandlerFactory<R> = (ctx: WorkerContext) => WorkerHandler<R> | Promise<WorkerHandler<R>>;
 
 /** Options of `startFanout`. */
 export interface FanoutRunOptions extends Omit<CaptureOptions, 'fanout' | 'signal'> {
@@ -36,6 +47,8 @@ export interface FanoutRunOptions extends Omit<CaptureOptions, 'fanout' | 'signa
   group?: number;
   /** Passed to every handler factory. */
   data?: unknown;
+  /** Receives what handlers `post`, in order per worker. */
+  onBatch?: (worker: number, batch: ArrayBuffer) => void;
 }
 
 /** What a fanout run gathers. */
@@ -77,7 +90,7 @@ export function startFanout<R>(opts: FanoutRunOptions): FanoutRun<R> {
   if (!Number.isInteger(opts.workers) || opts.workers < 1 || opts.workers > MAX_WORKERS) {
     throw new CaptureOptionError(`--workers ${opts.workers}: must be 1..${MAX_WORKERS}`);
   }
-  const { workers: n, handler, mode, flags, group, data, ...capture } = opts;
+  const { workers: n, handler, mode, flags, group, data, onBatch, ...capture } = opts;
   const fanout = { group: group ?? process.pid & 0xffff, mode: mode ?? 'hash', flags: flags ?? [] };
   const handlerRef = handler instanceof URL ? handler.href : handler;
   const results: (R | undefined)[] = Array(n).fill(undefined);
@@ -108,8 +121,9 @@ export function startFanout<R>(opts: FanoutRunOptions): FanoutRun<R> {
           failReady(new Error(`worker ${i}: ${error}`));
           resolve();
         };
-        w.on('message', (m: { type: string; result?: R; stats?: CaptureStats; message?: string }) => {
-          if (m.type === 'ready') markReady();
+        w.on('message', (m: { type: string; result?: R; stats?: CaptureStats; message?: string; batch?: ArrayBuffer }) => {
+          if (m.type === 'batch') onBatch?.(i, m.batch as ArrayBuffer);
+          else if (m.type === 'ready') markReady();
           else if (m.type === 'done') {
             settled = true;
             results[i] = m.result;

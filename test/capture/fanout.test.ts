@@ -49,3 +49,31 @@ test('bad fanout requests: 0 workers, too many, an unknown mode, a group taken w
     first.close();
   }
 });
+
+test('workers forwarding batches to the main thread: merged output holds every frame once, in timestamp order', async () => {
+  const { TimeOrderedMerge, readPacketBatch } = await import('../../src/capture/merge.js');
+  const { copyPacket, emptyPacket } = await import('../../src/packet.js');
+  const merge = new TimeOrderedMerge(100);
+  const scratch = emptyPacket();
+  const run = startFanout({
+    iface: net.host,
+    workers: 2,
+    group: 4444,
+    handler: new URL('../../src/capture/forward-handler.ts', import.meta.url),
+    onBatch: (_w, batch) => readPacketBatch(batch, scratch, (p) => merge.push(copyPacket(p))),
+  });
+  await run.ready;
+  const frames: Uint8Array[] = [];
+  for (let i = 0; i < 640; i++) {
+    frames.push(pad60(ether('02:00:00:00:00:02', '02:00:00:00:00:01', 0x0800, udp4(`192.0.2.${(i % 64) + 1}`, '198.51.100.1', 20000 + (i % 64), 53, [i >> 8, i & 0xff]))));
+  }
+  sendFrames(net.ns, net.peer, frames);
+  await new Promise((r) => setTimeout(r, 400));
+  const res = await run.stop();
+  const out: { key: number; payload: number }[] = [];
+  merge.drainAll((p) => out.push({ key: p.tsSec * 1e9 + p.tsNsec, payload: ((p.buf[p.offset + 42] ?? 0) << 8) | (p.buf[p.offset + 43] ?? 0) }));
+  expect(res.total.captured).toBe(640);
+  expect(out.length).toBe(640);
+  expect(new Set(out.map((o) => o.payload)).size).toBe(640);
+  for (let i = 1; i < out.length; i++) expect(out[i]!.key).toBeGreaterThanOrEqual(out[i - 1]!.key);
+});
