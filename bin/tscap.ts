@@ -11,16 +11,18 @@ import {
   MAX_SNAPLEN,
   SyscallError,
   describeFlags,
+  interfaceInfo,
   listInterfaces,
-  openCapture,
   type Capture,
   type CaptureStats,
+  type FanoutMode,
 } from '../src/capture/index.js';
 import { BpfTextError, parseDecimalProgram, type BpfProgram } from '../src/filter/bpf.js';
 import type { PacketSink, PacketView } from '../src/packet.js';
-import { LINK_TYPE_DESCRIPTIONS, LINK_TYPE_NAMES } from '../src/pcap/linktype.js';
+import { LINK_TYPE_DESCRIPTIONS, LINK_TYPE_NAMES, LinkType } from '../src/pcap/linktype.js';
 import { TextOutput } from '../src/sinks/output.js';
 import { VERSION } from '../src/version.js';
+import { LiveSource, MultiLiveSource, WorkerSource, openLive, type Source } from './sources.js';
 
 /** A usage error: exit 2. */
 class UsageError extends Error {}
@@ -38,7 +40,9 @@ function buildProgram(): Command {
   return new Command('tscap')
     .description('Capture, filter, decode and record network traffic (AF_PACKET TPACKET_V3, no libpcap).')
     .version(VERSION, '--version', 'print the version and exit')
-    .option('-i, --interface <name>', 'capture on this interface')
+    .option('-i, --interface <name>', 'capture on this interface (repeat for several; `any` for all)', (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
+    .option('--workers <n>', 'read with N worker threads in a PACKET_FANOUT group', intArg('--workers', 1, 1000))
+    .option('--fanout <mode>', 'fanout mode: hash (default), lb, cpu, qm, rollover, random; append +defrag / +rollover for flags', 'hash')
     .option('-c, --count <n>', 'stop after N packets', intArg('-c', 1, Number.MAX_SAFE_INTEGER))
     .option('-s, --snapshot-length <bytes>', 'bytes kept of each packet (0 = 262144)', intArg('-s', 0, MAX_SNAPLEN))
     .option('-p, --no-promiscuous-mode', 'do not put the interface into promiscuous mode')
@@ -56,7 +60,9 @@ function buildProgram(): Command {
 }
 
 type Opts = Record<string, unknown> & {
-  interface?: string;
+  interface?: string[];
+  workers?: number;
+  fanout: string;
   count?: number;
   snapshotLength?: number;
   promiscuousMode: boolean;
@@ -122,31 +128,24 @@ function briefSink(out: TextOutput, nano: boolean): PacketSink {
   };
 }
 
-const yieldToLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
-
-/** Runs a live capture into `sink` until -c, a signal, or a failure; returns the exit code. */
-async function runLive(cap: Capture, sink: PacketSink, count: number | undefined, out: TextOutput): Promise<number> {
-  let stopping = false;
-  const stop = (): void => {
-    stopping = true;
-    cap.close();
-  };
+/** Runs a source into `sink` until -c, a signal, the end of a file, or a failure; returns the exit code. */
+async function runSource(src: Source, sink: PacketSink, count: number | undefined, out: TextOutput): Promise<number> {
+  const stop = (): void => src.stop();
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  const write = (p: PacketView): void => sink.write(p);
   let remaining = count ?? Number.POSITIVE_INFINITY;
+  const visit = (p: PacketView): void => {
+    if (remaining <= 0) return;
+    sink.write(p);
+    if (--remaining === 0) src.stop();
+  };
+  const flush = async (): Promise<void> => {
+    await sink.flush();
+    if (out.closed) src.stop();
+  };
   let code = 0;
   try {
-    while (!stopping && remaining > 0 && !out.closed) {
-      const n = cap.dispatch(write, remaining);
-      if (n > 0) {
-        remaining -= n;
-        await sink.flush();
-        await yieldToLoop(); // let signal handlers run under continuous traffic
-        continue;
-      }
-      await cap.wait();
-    }
+    await src.run(visit, flush);
   } catch (err) {
     if (!(err instanceof SyscallError)) throw err;
     process.stderr.write(`tscap: ${err.message}\n`);
@@ -155,11 +154,20 @@ async function runLive(cap: Capture, sink: PacketSink, count: number | undefined
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
   }
-  const stats = cap.stats();
-  cap.close();
+  src.stop();
   await sink.close();
-  printSummary(stats);
+  const stats = src.stats();
+  if (stats) printSummary(stats);
+  if (src instanceof WorkerSource && src.failedCount() > 0) code = 1;
   return code;
+}
+
+function parseFanout(spec: string): { mode: FanoutMode; flags: ('defrag' | 'rollover')[] } {
+  const [mode = 'hash', ...rest] = spec.split('+');
+  const modes = ['hash', 'lb', 'cpu', 'qm', 'rollover', 'random'];
+  if (!modes.includes(mode)) throw new UsageError(`--fanout ${spec}: mode must be one of ${modes.join(', ')}`);
+  for (const f of rest) if (f !== 'defrag' && f !== 'rollover') throw new UsageError(`--fanout ${spec}: flags are +defrag and +rollover`);
+  return { mode: mode as FanoutMode, flags: rest as ('defrag' | 'rollover')[] };
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -188,29 +196,44 @@ async function main(argv: string[]): Promise<number> {
   }
   const nano = opts.timeStampPrecision === 'nano';
   const filter = opts.bpf === undefined ? undefined : loadBpfFile(opts.bpf);
-  if (opts.interface === undefined) throw new UsageError('no interface given: use -i IFACE (or -D to list them)');
+  const ifaces = opts.interface ?? [];
+  if (ifaces.length === 0) throw new UsageError('no interface given: use -i IFACE (or -D to list them)');
+  if (opts.workers !== undefined && ifaces.length > 1) throw new UsageError('--workers takes one interface');
+  const fanout = parseFanout(opts.fanout);
 
   const ring: { blockSize?: number; blockCount?: number; blockTimeoutMs?: number } = {};
   if (opts.blockSize !== undefined) ring.blockSize = opts.blockSize;
   if (opts.blocks !== undefined) ring.blockCount = opts.blocks;
   if (opts.blockTimeout !== undefined) ring.blockTimeoutMs = opts.blockTimeout;
   const snaplen = opts.snapshotLength === undefined || opts.snapshotLength === 0 ? MAX_SNAPLEN : opts.snapshotLength;
-  const cap = openCapture({
-    iface: opts.interface,
-    engine: opts.engine,
+  const captureOpts = {
+    engine: opts.engine as 'ring' | 'recvmsg',
     snaplen,
     promisc: opts.promiscuousMode,
     direction: (opts.direction ?? 'inout') as 'in' | 'out' | 'inout',
     ring,
     ...(opts.bufferSize !== undefined ? { bufferKiB: opts.bufferSize } : {}),
     ...(filter !== undefined ? { filter } : {}),
-    vlan: opts.vlanMetadata ? 'metadata' : 'reinsert',
-  });
-  const out = new TextOutput(process.stdout, false, () => cap.close());
+    vlan: (opts.vlanMetadata ? 'metadata' : 'reinsert') as 'metadata' | 'reinsert',
+  };
+  let src: Source;
+  let linkType: number;
+  if (opts.workers !== undefined) {
+    linkType = ifaces[0] === 'any' ? LinkType.LINUX_SLL2 : (interfaceInfo(ifaces[0] as string).linkType ?? LinkType.EN10MB);
+    const ws = new WorkerSource({ ...captureOpts, iface: ifaces[0] as string }, opts.workers, fanout.mode, fanout.flags, linkType);
+    await ws.start();
+    src = ws;
+  } else {
+    const caps = openLive(ifaces, captureOpts);
+    linkType = (caps[0] as Capture).linkType;
+    src = caps.length === 1 ? new LiveSource(caps[0] as Capture) : new MultiLiveSource(caps);
+  }
+  const out = new TextOutput(process.stdout, false, () => src.stop());
+  const names = ifaces.join(', ');
   process.stderr.write(
-    `tscap: listening on ${cap.info.name}, link-type ${LINK_TYPE_NAMES[cap.linkType]} (${LINK_TYPE_DESCRIPTIONS[cap.linkType]}), snapshot length ${snaplen} bytes\n`,
+    `tscap: listening on ${names}, link-type ${LINK_TYPE_NAMES[linkType]} (${LINK_TYPE_DESCRIPTIONS[linkType]}), snapshot length ${snaplen} bytes\n`,
   );
-  return runLive(cap, briefSink(out, nano), opts.count, out);
+  return runSource(src, briefSink(out, nano), opts.count, out);
 }
 
 main(process.argv).then(

@@ -1,0 +1,260 @@
+/**
+ * Where the CLI's packets come from: one live interface, several (merged in timestamp order), fanout
+ * workers (merged likewise), or a file. Every source walks batches and calls `visit` per packet and
+ * `flush` after each batch, so sinks write once per ring block or file chunk.
+ */
+import {
+  CaptureOptionError,
+  MAX_WORKERS,
+  openCapture,
+  startFanout,
+  type Capture,
+  type CaptureOptions,
+  type CaptureStats,
+  type FanoutMode,
+  type FanoutResult,
+} from '../src/capture/index.js';
+import { TimeOrderedMerge, readPacketBatch } from '../src/capture/merge.js';
+import { copyPacket, emptyPacket, type PacketView } from '../src/packet.js';
+import type { PacketFileReader } from '../src/pcap/index.js';
+
+/** Per-source statistics as the summary and `--stats` show them. */
+export interface SourceStats extends CaptureStats {
+  name: string;
+}
+
+/** A packet source the main loop drives. */
+export interface Source {
+  readonly linkType: number;
+  /** Runs until the end, `stop()`, or a failure (thrown). */
+  run(visit: (p: PacketView) => void, flush: () => Promise<void>): Promise<void>;
+  stop(): void;
+  /** Totals over everything this source reads; undefined for files. */
+  stats(): CaptureStats | undefined;
+  /** Per interface or per worker. */
+  detail(): SourceStats[];
+}
+
+const yieldToLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+/** One live interface: dispatch a block, flush, repeat; wait on the socket when idle. */
+export class LiveSource implements Source {
+  private stopping = false;
+  constructor(readonly cap: Capture) {}
+
+  get linkType(): number {
+    return this.cap.linkType;
+  }
+
+  async run(visit: (p: PacketView) => void, flush: () => Promise<void>): Promise<void> {
+    while (!this.stopping) {
+      if (this.cap.dispatch(visit) > 0) {
+        await flush();
+        await yieldToLoop(); // let signal handlers run under continuous traffic
+        continue;
+      }
+      await this.cap.wait();
+    }
+  }
+
+  stop(): void {
+    this.stopping = true;
+    this.cap.close();
+  }
+
+  stats(): CaptureStats {
+    return this.cap.stats();
+  }
+
+  detail(): SourceStats[] {
+    return [{ name: this.cap.info.name, ...this.cap.stats() }];
+  }
+}
+
+/** Several live interfaces, merged in timestamp order within a window. */
+export class MultiLiveSource implements Source {
+  private stopping = false;
+  private readonly merge = new TimeOrderedMerge(100);
+  private wake: (() => void) | undefined;
+
+  constructor(readonly caps: Capture[]) {
+    const types = new Set(caps.map((c) => c.linkType));
+    if (types.size > 1) throw new CaptureOptionError('the interfaces have different link types: capture them with -i any');
+  }
+
+  get linkType(): number {
+    return (this.caps[0] as Capture).linkType;
+  }
+
+  async run(visit: (p: PacketView) => void, flush: () => Promise<void>): Promise<void> {
+    const keep = (p: PacketView): void => this.merge.push(copyPacket(p));
+    const pending = new Set<Capture>();
+    while (!this.stopping) {
+      let got = 0;
+      for (const c of this.caps) if (!c.closed) got += c.dispatch(keep);
+      if (this.merge.drainOlderThanWindow(visit) > 0) await flush();
+      if (got > 0) {
+        await yieldToLoop();
+        continue;
+      }
+      // Idle: wait for any socket, or for the window to release what is held.
+      await new Promise<void>((resolve, reject) => {
+        this.wake = resolve;
+        const timer = setTimeout(resolve, this.merge.size > 0 ? this.merge.windowMs : 250);
+        for (const c of this.caps) {
+          if (pending.has(c) || c.closed) continue;
+          pending.add(c);
+          c.wait().then(
+            () => {
+              pending.delete(c);
+              clearTimeout(timer);
+              resolve();
+            },
+            (err: unknown) => {
+              pending.delete(c);
+              clearTimeout(timer);
+              reject(err);
+            },
+          );
+        }
+      });
+    }
+    if (this.merge.drainAll(visit) > 0) await flush();
+  }
+
+  stop(): void {
+    this.stopping = true;
+    for (const c of this.caps) c.close();
+    this.wake?.();
+  }
+
+  stats(): CaptureStats {
+    const t: CaptureStats = { captured: 0, received: 0, dropped: 0, freezes: 0 };
+    for (const c of this.caps) {
+      const s = c.stats();
+      t.captured += s.captured;
+      t.received += s.received;
+      t.dropped += s.dropped;
+      t.freezes += s.freezes;
+    }
+    return t;
+  }
+
+  detail(): SourceStats[] {
+    return this.caps.map((c) => ({ name: c.info.name, ...c.stats() }));
+  }
+}
+
+/** Fanout workers, each with its own socket and ring, merged in timestamp order on this thread. */
+export class WorkerSource implements Source {
+  private readonly merge = new TimeOrderedMerge(100);
+  private readonly scratch = emptyPacket();
+  private run_: ReturnType<typeof startFanout<undefined>> | undefined;
+  private result: FanoutResult<undefined> | undefined;
+  private stopping = false;
+  private wake: (() => void) | undefined;
+  private newData = false;
+  private readonly liveStats: CaptureStats = { captured: 0, received: 0, dropped: 0, freezes: 0 };
+
+  constructor(
+    private readonly opts: Omit<CaptureOptions, 'signal' | 'fanout'>,
+    private readonly workers: number,
+    private readonly mode: FanoutMode,
+    private readonly flags: ('defrag' | 'rollover')[],
+    readonly linkType: number,
+  ) {
+    if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS) throw new CaptureOptionError(`--workers ${workers}: must be 1..${MAX_WORKERS}`);
+  }
+
+  /** Starts the workers and resolves once all are reading. */
+  async start(): Promise<void> {
+    this.run_ = startFanout<undefined>({
+      ...this.opts,
+      workers: this.workers,
+      mode: this.mode,
+      flags: this.flags,
+      handler: new URL(import.meta.url.endsWith('.ts') ? '../src/capture/forward-handler.ts' : '../src/capture/forward-handler.js', import.meta.url),
+      onBatch: (_w, batch) => {
+        this.liveStats.captured += readPacketBatch(batch, this.scratch, (p) => this.merge.push(copyPacket(p)));
+        this.newData = true;
+        this.wake?.();
+      },
+    });
+    await this.run_.ready;
+  }
+
+  async run(visit: (p: PacketView) => void, flush: () => Promise<void>): Promise<void> {
+    while (!this.stopping) {
+      if (this.merge.drainOlderThanWindow(visit) > 0) await flush();
+      if (!this.newData) await new Promise<void>((resolve) => {
+        this.wake = resolve;
+        setTimeout(resolve, this.merge.size > 0 ? this.merge.windowMs : 250);
+      });
+      this.newData = false;
+    }
+    this.result = await this.run_?.stop();
+    if (this.merge.drainAll(visit) > 0) await flush();
+    for (const f of this.result?.failed ?? []) process.stderr.write(`tscap: worker ${f.worker}: ${f.error}\n`);
+  }
+
+  stop(): void {
+    this.stopping = true;
+    this.wake?.();
+  }
+
+  stats(): CaptureStats {
+    return this.result?.total ?? this.liveStats;
+  }
+
+  detail(): SourceStats[] {
+    return (this.result?.stats ?? []).map((s, i) => ({ name: `worker ${i}`, ...(s ?? { captured: 0, received: 0, dropped: 0, freezes: 0 }) }));
+  }
+
+  /** How many workers failed (their packets are missing from the totals). */
+  failedCount(): number {
+    return this.result?.failed.length ?? 0;
+  }
+}
+
+/** A pcap or pcapng file (or stdin), read chunk by chunk. */
+export class FileSource implements Source {
+  private stopping = false;
+  constructor(readonly reader: PacketFileReader) {}
+
+  get linkType(): number {
+    return this.reader.info.linkType;
+  }
+
+  async run(visit: (p: PacketView) => void, flush: () => Promise<void>): Promise<void> {
+    try {
+      while (!this.stopping && (await this.reader.readBatch(visit))) await flush();
+      await flush();
+    } finally {
+      await this.reader.close();
+    }
+  }
+
+  stop(): void {
+    this.stopping = true;
+  }
+
+  stats(): undefined {
+    return undefined;
+  }
+
+  detail(): SourceStats[] {
+    return [];
+  }
+}
+
+/** Opens one capture per interface name. */
+export function openLive(names: string[], opts: Omit<CaptureOptions, 'iface'>): Capture[] {
+  const caps: Capture[] = [];
+  try {
+    for (const name of names) caps.push(openCapture({ ...opts, iface: name }));
+  } catch (err) {
+    for (const c of caps) c.close();
+    throw err;
+  }
+  return caps;
+}
