@@ -1,0 +1,9 @@
+/** Public entry of `tscap/pcap`: pcap and pcapng readers, writers and rotating file output. */
+export { PcapFormatError, PcapIoError, strerrorText } from './errors.js';
+export { PacketFileReader, pktTypeFromFlags, readPackets } from './reader.js';
+export type { PacketMeta, PcapFileInfo, PcapInterfaceInfo, PcapInterfaceStats, PcapNameRecord } from './reader.js';
+export { flagsFromPktType, PcapngWriter, PcapWriter } from './writer.js';
+export type { PcapngInterfaceOptions, PcapngWriterOptions, PcapWriterOptions, WriteTarget } from './writer.js';
+export { createFileSink, RotatingFileSink, ringDigits, strftime, wantsPcapng } from './rotate.js';
+export type { FileSink, FileSinkOptions } from './rotate.js';
+export { LINK_TYPE_DESCRIPTIONS, LINK_TYPE_NAMES, LinkType, linkTypeFromArphrd, parseLinkType } from './linktype.js';
