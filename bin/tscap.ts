@@ -21,8 +21,10 @@ import { BpfTextError, parseDecimalProgram, type BpfProgram } from '../src/filte
 import type { PacketSink, PacketView } from '../src/packet.js';
 import { LINK_TYPE_DESCRIPTIONS, LINK_TYPE_NAMES, LinkType } from '../src/pcap/linktype.js';
 import { TextOutput } from '../src/sinks/output.js';
+import { PacketFileReader, PcapFormatError, PcapIoError, createFileSink } from '../src/pcap/index.js';
 import { VERSION } from '../src/version.js';
-import { LiveSource, MultiLiveSource, WorkerSource, openLive, type Source } from './sources.js';
+import { addFileOptions, fileSinkOptions, type FileOptionValues } from './file-options.js';
+import { FileSource, LiveSource, MultiLiveSource, WorkerSource, openLive, type Source } from './sources.js';
 
 /** A usage error: exit 2. */
 class UsageError extends Error {}
@@ -57,6 +59,11 @@ function buildProgram(): Command {
     .option('--time-stamp-precision <precision>', 'micro or nano', 'micro')
     .option('-D, --list-interfaces', 'list the interfaces and exit')
     .argument('[expression...]', 'filter expression (pcap-filter syntax)');
+}
+
+/** The whole command: tscap's own options plus each module's. */
+function buildCli(): Command {
+  return addFileOptions(buildProgram());
 }
 
 type Opts = Record<string, unknown> & {
@@ -128,39 +135,71 @@ function briefSink(out: TextOutput, nano: boolean): PacketSink {
   };
 }
 
-/** Runs a source into `sink` until -c, a signal, the end of a file, or a failure; returns the exit code. */
-async function runSource(src: Source, sink: PacketSink, count: number | undefined, out: TextOutput): Promise<number> {
+/** How a run ended, for the summary. */
+interface RunContext {
+  src: Source;
+  sink: PacketSink & { setInterfaceStats?(received: number, dropped: number): void };
+  count: number | undefined;
+  out: TextOutput;
+  live: boolean;
+  /** Extra stop condition checked after each batch (e.g. -W reached with -G). */
+  done?: () => boolean;
+}
+
+/** Runs a source into its sink until -c, a signal, the end of a file, or a failure; returns the exit code. */
+async function runSource(ctx: RunContext): Promise<number> {
+  const { src, sink, out } = ctx;
   const stop = (): void => src.stop();
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  let remaining = count ?? Number.POSITIVE_INFINITY;
+  let remaining = ctx.count ?? Number.POSITIVE_INFINITY;
+  let delivered = 0;
   const visit = (p: PacketView): void => {
     if (remaining <= 0) return;
     sink.write(p);
+    delivered++;
     if (--remaining === 0) src.stop();
   };
   const flush = async (): Promise<void> => {
     await sink.flush();
-    if (out.closed) src.stop();
+    if (out.closed || ctx.done?.()) src.stop();
   };
   let code = 0;
   try {
     await src.run(visit, flush);
   } catch (err) {
-    if (!(err instanceof SyscallError)) throw err;
-    process.stderr.write(`tscap: ${err.message}\n`);
-    code = 1;
+    code = reportRuntimeError(err);
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
   }
   src.stop();
-  await sink.close();
   const stats = src.stats();
-  if (stats) printSummary(stats);
+  if (stats) sink.setInterfaceStats?.(stats.received, stats.dropped);
+  try {
+    await sink.close();
+  } catch (err) {
+    code = reportRuntimeError(err);
+  }
+  if (ctx.live && stats) printSummary({ ...stats, captured: delivered });
   if (src instanceof WorkerSource && src.failedCount() > 0) code = 1;
   return code;
 }
+
+/** Prints a runtime failure (I/O, a corrupt file, a socket error) and returns exit code 1. */
+function reportRuntimeError(err: unknown): number {
+  if (err instanceof SyscallError || err instanceof PcapIoError) {
+    process.stderr.write(`tscap: ${err.message}\n`);
+    return 1;
+  }
+  if (err instanceof PcapFormatError) {
+    process.stderr.write(`tscap: ${currentFile}: ${err.message}\n`);
+    return 1;
+  }
+  throw err;
+}
+
+let currentFile = '';
 
 function parseFanout(spec: string): { mode: FanoutMode; flags: ('defrag' | 'rollover')[] } {
   const [mode = 'hash', ...rest] = spec.split('+');
@@ -171,7 +210,7 @@ function parseFanout(spec: string): { mode: FanoutMode; flags: ('defrag' | 'roll
 }
 
 async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = buildCli();
   program.exitOverride();
   program.configureOutput({ writeErr: (s) => process.stderr.write(s.startsWith('error:') ? `tscap: ${s}` : s) });
   try {
@@ -195,45 +234,74 @@ async function main(argv: string[]): Promise<number> {
     throw new UsageError(`-Q ${opts.direction}: must be in, out or inout`);
   }
   const nano = opts.timeStampPrecision === 'nano';
-  const filter = opts.bpf === undefined ? undefined : loadBpfFile(opts.bpf);
+  const bpf = opts.bpf === undefined ? undefined : loadBpfFile(opts.bpf);
+  const files = opts as FileOptionValues;
   const ifaces = opts.interface ?? [];
-  if (ifaces.length === 0) throw new UsageError('no interface given: use -i IFACE (or -D to list them)');
+  if (files.r !== undefined && ifaces.length > 0) throw new UsageError('-r and -i cannot be used together');
+  if (files.r === undefined && ifaces.length === 0) throw new UsageError('no interface given: use -i IFACE, -r FILE, or -D to list interfaces');
   if (opts.workers !== undefined && ifaces.length > 1) throw new UsageError('--workers takes one interface');
   const fanout = parseFanout(opts.fanout);
 
-  const ring: { blockSize?: number; blockCount?: number; blockTimeoutMs?: number } = {};
-  if (opts.blockSize !== undefined) ring.blockSize = opts.blockSize;
-  if (opts.blocks !== undefined) ring.blockCount = opts.blocks;
-  if (opts.blockTimeout !== undefined) ring.blockTimeoutMs = opts.blockTimeout;
-  const snaplen = opts.snapshotLength === undefined || opts.snapshotLength === 0 ? MAX_SNAPLEN : opts.snapshotLength;
-  const captureOpts = {
-    engine: opts.engine as 'ring' | 'recvmsg',
-    snaplen,
-    promisc: opts.promiscuousMode,
-    direction: (opts.direction ?? 'inout') as 'in' | 'out' | 'inout',
-    ring,
-    ...(opts.bufferSize !== undefined ? { bufferKiB: opts.bufferSize } : {}),
-    ...(filter !== undefined ? { filter } : {}),
-    vlan: (opts.vlanMetadata ? 'metadata' : 'reinsert') as 'metadata' | 'reinsert',
-  };
   let src: Source;
   let linkType: number;
-  if (opts.workers !== undefined) {
-    linkType = ifaces[0] === 'any' ? LinkType.LINUX_SLL2 : (interfaceInfo(ifaces[0] as string).linkType ?? LinkType.EN10MB);
-    const ws = new WorkerSource({ ...captureOpts, iface: ifaces[0] as string }, opts.workers, fanout.mode, fanout.flags, linkType);
-    await ws.start();
-    src = ws;
+  let snaplen: number;
+  let ifName: string | undefined;
+  if (files.r !== undefined) {
+    currentFile = files.r;
+    const reader = await PacketFileReader.open(files.r);
+    src = new FileSource(reader);
+    linkType = reader.info.linkType;
+    snaplen = reader.info.snaplen;
+    process.stderr.write(`reading from file ${files.r === '-' ? '-' : files.r}, ${linkTypeText(linkType)}, snapshot length ${snaplen}\n`);
   } else {
-    const caps = openLive(ifaces, captureOpts);
-    linkType = (caps[0] as Capture).linkType;
-    src = caps.length === 1 ? new LiveSource(caps[0] as Capture) : new MultiLiveSource(caps);
+    const ring: { blockSize?: number; blockCount?: number; blockTimeoutMs?: number } = {};
+    if (opts.blockSize !== undefined) ring.blockSize = opts.blockSize;
+    if (opts.blocks !== undefined) ring.blockCount = opts.blocks;
+    if (opts.blockTimeout !== undefined) ring.blockTimeoutMs = opts.blockTimeout;
+    snaplen = opts.snapshotLength === undefined || opts.snapshotLength === 0 ? MAX_SNAPLEN : opts.snapshotLength;
+    const captureOpts = {
+      engine: opts.engine as 'ring' | 'recvmsg',
+      snaplen,
+      promisc: opts.promiscuousMode,
+      direction: (opts.direction ?? 'inout') as 'in' | 'out' | 'inout',
+      ring,
+      ...(opts.bufferSize !== undefined ? { bufferKiB: opts.bufferSize } : {}),
+      ...(bpf !== undefined ? { filter: bpf } : {}),
+      vlan: (opts.vlanMetadata ? 'metadata' : 'reinsert') as 'metadata' | 'reinsert',
+    };
+    if (opts.workers !== undefined) {
+      linkType = ifaces[0] === 'any' ? LinkType.LINUX_SLL2 : (interfaceInfo(ifaces[0] as string).linkType ?? LinkType.EN10MB);
+      const ws = new WorkerSource({ ...captureOpts, iface: ifaces[0] as string }, opts.workers, fanout.mode, fanout.flags, linkType);
+      await ws.start();
+      src = ws;
+    } else {
+      const caps = openLive(ifaces, captureOpts);
+      linkType = (caps[0] as Capture).linkType;
+      src = caps.length === 1 ? new LiveSource(caps[0] as Capture) : new MultiLiveSource(caps);
+    }
+    ifName = ifaces.join(',');
+    process.stderr.write(`tscap: listening on ${ifaces.join(', ')}, ${linkTypeText(linkType)}, snapshot length ${snaplen} bytes\n`);
   }
+
   const out = new TextOutput(process.stdout, false, () => src.stop());
-  const names = ifaces.join(', ');
-  process.stderr.write(
-    `tscap: listening on ${names}, link-type ${LINK_TYPE_NAMES[linkType]} (${LINK_TYPE_DESCRIPTIONS[linkType]}), snapshot length ${snaplen} bytes\n`,
-  );
-  return runSource(src, briefSink(out, nano), opts.count, out);
+  let limitReached = false;
+  const fileOpts = fileSinkOptions(files, { linkType, snaplen, nano, ...(ifName !== undefined ? { ifName } : {}) });
+  let sink: RunContext['sink'];
+  if (fileOpts !== undefined) {
+    fileOpts.onFileLimit = () => {
+      limitReached = true;
+    };
+    sink = createFileSink(fileOpts);
+  } else {
+    sink = briefSink(out, nano);
+  }
+  const code = await runSource({ src, sink, count: opts.count, out, live: files.r === undefined, done: () => limitReached });
+  if (limitReached) process.stderr.write(`tscap: Maximum file limit reached: ${files.W ?? 0}\n`);
+  return code;
+}
+
+function linkTypeText(linkType: number): string {
+  return `link-type ${LINK_TYPE_NAMES[linkType] ?? linkType} (${LINK_TYPE_DESCRIPTIONS[linkType] ?? 'unknown'})`;
 }
 
 main(process.argv).then(
@@ -244,6 +312,12 @@ main(process.argv).then(
     if (err instanceof UsageError || err instanceof CaptureOptionError) {
       process.stderr.write(`tscap: ${err.message}\n`);
       process.exitCode = 2;
+    } else if (err instanceof SyscallError || err instanceof PcapIoError) {
+      process.stderr.write(`tscap: ${err.message}\n`);
+      process.exitCode = 1;
+    } else if (err instanceof PcapFormatError) {
+      process.stderr.write(`tscap: ${currentFile}: ${err.message}\n`);
+      process.exitCode = 1;
     } else if (err instanceof SyscallError) {
       process.stderr.write(`tscap: ${err.message}\n`);
       process.exitCode = 1;

@@ -40,6 +40,7 @@ export const PACKET = {
   TX_RING: 13,
   FANOUT: 18,
   IGNORE_OUTGOING: 23,
+  QDISC_BYPASS: 20,
 } as const;
 
 /** PACKET_FANOUT modes and flags (linux/if_packet.h). */
@@ -60,7 +61,21 @@ export const PACKET_FANOUT = {
 export const PACKET_MR_PROMISC = 1;
 
 /** tpacket_versions. */
+export const TPACKET_V2 = 1;
 export const TPACKET_V3 = 2;
+
+/** TX ring frame status values (tpacket2_hdr.tp_status). */
+export const TP_TX_STATUS = {
+  AVAILABLE: 0,
+  SEND_REQUEST: 1,
+  SENDING: 2,
+  WRONG_FORMAT: 4,
+} as const;
+
+export const AF_INET = 2;
+export const AF_INET6 = 10;
+export const SOCK_DGRAM_INET = 2;
+export const IPPROTO_UDP = 17;
 
 /** tp_status / block_status bits. */
 export const TP_STATUS = {

@@ -121,3 +121,28 @@ export const TIMESPEC = { SIZE: 16, sec: 0, nsec: 8 } as const;
 export function cmsgAlign(n: number): number {
   return (n + 7) & ~7;
 }
+
+/** struct tpacket_req (16 bytes), for TPACKET_V2 rings. */
+export const TPACKET_REQ = { SIZE: 16, blockSize: 0, blockNr: 4, frameSize: 8, frameNr: 12 } as const;
+
+/** struct tpacket2_hdr (32 bytes); TX frame data starts at `TX_DATA` (tp_hdrlen - sizeof(sockaddr_ll)). */
+export const TPACKET2_HDR = {
+  SIZE: 32,
+  tpStatus: 0,
+  tpLen: 4,
+  tpSnaplen: 8,
+  tpMac: 12,
+  tpNet: 14,
+  tpSec: 16,
+  tpNsec: 20,
+  tpVlanTci: 24,
+  tpVlanTpid: 26,
+  TX_DATA: 32,
+} as const;
+
+/** struct mmsghdr (64 bytes): a msghdr and the count sent. */
+export const MMSGHDR = { SIZE: 64, hdr: 0, len: 56 } as const;
+
+/** struct sockaddr_in (16 bytes) and sockaddr_in6 (28 bytes). */
+export const SOCKADDR_IN = { SIZE: 16, family: 0, port: 2, addr: 4 } as const;
+export const SOCKADDR_IN6 = { SIZE: 28, family: 0, port: 2, flowinfo: 4, addr: 8, scopeId: 24 } as const;
