@@ -10,7 +10,8 @@ export interface TcpdumpRun {
 
 /** Starts `tcpdump -i IFACE -U -w FILE [filter]` in namespace `ns` (or here when ns is undefined). */
 export async function startTcpdump(ns: string | undefined, iface: string, file: string, filter: string[] = []): Promise<TcpdumpRun> {
-  const args = ['tcpdump', '-i', iface, '-B', '65536', '-U', '-n', '-w', file, ...filter];
+  // --immediate-mode: without it libpcap's 1 s block timeout can leave the last packets unread at SIGINT.
+  const args = ['tcpdump', '-i', iface, '--immediate-mode', '-B', '65536', '-U', '-n', '-w', file, ...filter];
   const child = ns ? spawn('ip', ['netns', 'exec', ns, ...args]) : spawn(args[0] as string, args.slice(1));
   let err = '';
   await new Promise<void>((resolve, reject) => {

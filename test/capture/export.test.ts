@@ -1,0 +1,130 @@
+/**
+ * Exporting to a collector in a namespace: VXLAN datagrams that tcpdump decodes back to the original
+ * frames, a pcap stream over TCP that tcpdump reads whole, and a dead collector that costs counted
+ * drops without ever blocking the writer.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { createExporter, parseExportUrl } from '../../src/capture/export.js';
+import { emptyPacket, type PacketView } from '../../src/packet.js';
+import { hex } from '../helpers/collect.js';
+import { ether, pad60, udp4 } from '../helpers/frames.js';
+import { createTestNet, run, type TestNet } from '../helpers/netns.js';
+import { startTcpdump } from '../helpers/tcpdump.js';
+
+let net: TestNet;
+const dir = mkdtempSync(join(tmpdir(), 'tscap-export-'));
+const COLLECTOR = '10.89.0.2';
+beforeAll(() => {
+  net = createTestNet('te', { hostAddr: '10.89.0.1/24', peerAddr: `${COLLECTOR}/24` });
+  run('ping', ['-c', '1', '-W', '2', COLLECTOR]); // resolve ARP before bursts
+});
+afterAll(() => net?.remove());
+
+function frames(n: number): Uint8Array[] {
+  return Array.from({ length: n }, (_, i) => {
+    const tags = i % 4 === 0 ? [{ tpid: 0x8100, pcp: 1, dei: false, vid: 10 + i }] : [];
+    return pad60(ether('02:00:00:00:00:02', '02:00:00:00:00:01', 0x0800, udp4('192.0.2.1', '192.0.2.2', 7777, 9, Array.from({ length: 10 + (i % 900) }, (_, j) => (i * 7 + j) & 0xff)), tags));
+  });
+}
+
+function asView(b: Uint8Array, i: number): PacketView {
+  const p = emptyPacket();
+  p.buf = b;
+  p.capLen = b.length;
+  p.wireLen = b.length;
+  p.tsSec = 1_700_000_000 + i;
+  p.tsNsec = i * 1000;
+  p.index = i;
+  return p;
+}
+
+/** A process in the namespace; python3 is the collector (a listener that only receives). */
+function inNs(script: string): ChildProcess {
+  return spawn('ip', ['netns', 'exec', net.ns, 'python3', '-c', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+async function started(child: ChildProcess): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.once('data', () => resolve());
+    child.once('exit', (c) => reject(new Error(`collector exited ${c}`)));
+  });
+}
+
+test('bad export URLs are usage errors', () => {
+  expect(() => parseExportUrl('nonsense')).toThrow(/not a URL/);
+  expect(() => parseExportUrl('http://h:1')).toThrow(/scheme/);
+  expect(() => parseExportUrl('tcp://h')).toThrow(/port/);
+  expect(() => parseExportUrl('udp://h:1?vni=99999999')).toThrow(/vni/);
+  return expect(createExporter('udp://no-such-host.invalid:4789')).rejects.toThrow(/cannot resolve/);
+});
+
+test('VXLAN export: tcpdump on the receiving side decodes every datagram back to the original frame', async () => {
+  const sink = inNs(`import socket,sys\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\ns.bind(('0.0.0.0',4789))\nprint('up',flush=True)\nimport time\ntime.sleep(60)`);
+  await started(sink);
+  const receiver = await startTcpdump(net.ns, net.peer, join(dir, 'vxlan.pcap'), ['udp', 'port', '4789']);
+  try {
+    const exp = await createExporter(`udp://${COLLECTOR}:4789?vni=42`);
+    const sent = frames(500);
+    sent.forEach((f, i) => exp.write(asView(f, i)));
+    exp.flush();
+    await exp.close();
+    await new Promise((r) => setTimeout(r, 300));
+    const got = await receiver.stop();
+    expect(exp.stats()).toMatchObject({ frames: 500, errors: 0, dropped: 0 });
+    expect(got.map((p) => hex(p.data.subarray(14 + 20 + 8 + 8)))).toEqual(sent.map(hex));
+    const text = execFileSync('tcpdump', ['-r', join(dir, 'vxlan.pcap'), '-nn'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    // tcpdump prints each datagram's outer line, then the decoded inner frame on the next.
+    const outer = text.trim().split('\n').filter((l) => / > 10\.89\.0\.2\.4789: /.test(l));
+    expect(outer).toHaveLength(500);
+    for (const l of outer) expect(l).toContain('VXLAN, flags [I] (0x08), vni 42');
+  } finally {
+    sink.kill();
+  }
+});
+
+test('TCP export: the collector receives a pcap stream that tcpdump reads with every packet', async () => {
+  const out = join(dir, 'stream.pcap');
+  const collector = inNs(
+    `import socket\ns=socket.socket()\ns.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)\ns.bind(('0.0.0.0',9999))\ns.listen(1)\nprint('up',flush=True)\nc,_=s.accept()\nf=open(${JSON.stringify(out)},'wb')\nwhile True:\n  b=c.recv(65536)\n  if not b: break\n  f.write(b)\nf.close()`,
+  );
+  await started(collector);
+  const exp = await createExporter(`tcp://${COLLECTOR}:9999`);
+  const sent = frames(1000);
+  sent.forEach((f, i) => {
+    exp.write(asView(f, i));
+    if (i % 100 === 99) exp.flush();
+  });
+  await exp.close();
+  await new Promise<void>((r) => collector.on('exit', () => r()));
+  expect(exp.stats()).toMatchObject({ frames: 1000, dropped: 0 });
+  const hexOut = execFileSync('tcpdump', ['-r', out, '-nn', '-tt', '-xx'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
+  const records = hexOut.split(/\n(?=\d)/).map((b) =>
+    b
+      .split('\n')
+      .slice(1)
+      .map((l) => l.replace(/^\s*0x[0-9a-f]+:\s*/, '').replace(/\s+/g, ''))
+      .join(''),
+  );
+  expect(records).toEqual(sent.map(hex));
+  expect(readFileSync(out).subarray(0, 4).toString('hex')).toBe('d4c3b2a1');
+});
+
+test('a dead collector never blocks the writer: packets are counted as dropped, warnings say why', async () => {
+  const warnings: string[] = [];
+  const exp = await createExporter(`tcp://${COLLECTOR}:9998`, { onWarning: (m) => warnings.push(m) });
+  const sent = frames(2000);
+  const t0 = performance.now();
+  sent.forEach((f, i) => exp.write(asView(f, i)));
+  exp.flush();
+  const elapsed = performance.now() - t0;
+  await new Promise((r) => setTimeout(r, 400));
+  await exp.close();
+  expect(exp.stats()).toMatchObject({ frames: 0, dropped: 2000 });
+  expect(warnings.some((w) => /ECONNREFUSED/.test(w))).toBe(true);
+  expect(elapsed).toBeLessThan(2000);
+});
