@@ -13,17 +13,27 @@ import {
   describeFlags,
   interfaceInfo,
   listInterfaces,
+  probeBpfExtensions,
+  resolveRing,
   type Capture,
   type CaptureStats,
   type FanoutMode,
 } from '../src/capture/index.js';
+import { createExporter, type Exporter } from '../src/capture/export.js';
+import { createMirror, type Mirror } from '../src/capture/mirror.js';
 import { BpfTextError, parseDecimalProgram, type BpfProgram } from '../src/filter/bpf.js';
+import { FilterError, compileFilter } from '../src/filter/compile.js';
+import { compileFilterFunction } from '../src/filter/vm.js';
 import type { PacketSink, PacketView } from '../src/packet.js';
-import { LINK_TYPE_DESCRIPTIONS, LINK_TYPE_NAMES, LinkType } from '../src/pcap/linktype.js';
-import { TextOutput } from '../src/sinks/output.js';
 import { PacketFileReader, PcapFormatError, PcapIoError, createFileSink } from '../src/pcap/index.js';
+import { LINK_TYPE_DESCRIPTIONS, LINK_TYPE_NAMES, LinkType } from '../src/pcap/linktype.js';
+import { createJsonSink } from '../src/sinks/json.js';
+import { TextOutput } from '../src/sinks/output.js';
+import { createTextSink } from '../src/sinks/text.js';
 import { VERSION } from '../src/version.js';
 import { addFileOptions, fileSinkOptions, type FileOptionValues } from './file-options.js';
+import { FilterOptionsError, addFilterOptions, dumpProgram, filterExpression, linkTypeOption, type FilterCliOptions } from './filter-options.js';
+import { addPrintOptions, preprocessArgv, printOptionsFrom } from './print-options.js';
 import { FileSource, LiveSource, MultiLiveSource, WorkerSource, openLive, type Source } from './sources.js';
 
 /** A usage error: exit 2. */
@@ -38,13 +48,13 @@ function intArg(name: string, min: number, max: number): (v: string) => number {
   };
 }
 
+const collect = (v: string, prev: string[] | undefined): string[] => [...(prev ?? []), v];
+
 function buildProgram(): Command {
   return new Command('tscap')
     .description('Capture, filter, decode and record network traffic (AF_PACKET TPACKET_V3, no libpcap).')
     .version(VERSION, '--version', 'print the version and exit')
-    .option('-i, --interface <name>', 'capture on this interface (repeat for several; `any` for all)', (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
-    .option('--workers <n>', 'read with N worker threads in a PACKET_FANOUT group', intArg('--workers', 1, 1000))
-    .option('--fanout <mode>', 'fanout mode: hash (default), lb, cpu, qm, rollover, random; append +defrag / +rollover for flags', 'hash')
+    .option('-i, --interface <name>', 'capture on this interface (repeat for several; `any` for all)', collect)
     .option('-c, --count <n>', 'stop after N packets', intArg('-c', 1, Number.MAX_SAFE_INTEGER))
     .option('-s, --snapshot-length <bytes>', 'bytes kept of each packet (0 = 262144)', intArg('-s', 0, MAX_SNAPLEN))
     .option('-p, --no-promiscuous-mode', 'do not put the interface into promiscuous mode')
@@ -54,8 +64,13 @@ function buildProgram(): Command {
     .option('--blocks <n>', 'number of ring blocks', intArg('--blocks', 1, 1 << 20))
     .option('--block-timeout <ms>', 'ring block retire timeout in ms', intArg('--block-timeout', 1, 60_000))
     .option('--engine <engine>', 'ring (TPACKET_V3, default) or recvmsg', 'ring')
+    .option('--workers <n>', 'read with N worker threads in a PACKET_FANOUT group', intArg('--workers', 0, 1000))
+    .option('--fanout <mode>', 'fanout mode: hash (default), lb, cpu, qm, rollover, random; add +defrag or +rollover', 'hash')
     .option('--vlan-metadata', 'keep frames as the kernel gives them (tag stripped) and report the tag as metadata')
     .option('--bpf <file>', 'attach a classic BPF program in `tcpdump -ddd` format')
+    .option('--mirror <iface>', 'send every captured frame out of IFACE through a TX ring (repeatable)', collect)
+    .option('--export <url>', 'export frames: udp://HOST:PORT[?vni=N] (VXLAN) or tcp://HOST:PORT[?format=pcapng] (repeatable)', collect)
+    .option('--print', 'also print packets when writing with -w, --mirror or --export')
     .option('--time-stamp-precision <precision>', 'micro or nano', 'micro')
     .option('-D, --list-interfaces', 'list the interfaces and exit')
     .argument('[expression...]', 'filter expression (pcap-filter syntax)');
@@ -63,27 +78,34 @@ function buildProgram(): Command {
 
 /** The whole command: tscap's own options plus each module's. */
 function buildCli(): Command {
-  return addFileOptions(buildProgram());
+  return addFileOptions(addPrintOptions(addFilterOptions(buildProgram())));
 }
 
-type Opts = Record<string, unknown> & {
-  interface?: string[];
-  workers?: number;
-  fanout: string;
-  count?: number;
-  snapshotLength?: number;
-  promiscuousMode: boolean;
-  direction?: string;
-  bufferSize?: number;
-  blockSize?: number;
-  blocks?: number;
-  blockTimeout?: number;
-  engine: string;
-  vlanMetadata?: boolean;
-  bpf?: string;
-  timeStampPrecision: string;
-  listInterfaces?: boolean;
-};
+type Opts = Record<string, unknown> &
+  FileOptionValues &
+  FilterCliOptions & {
+    interface?: string[];
+    count?: number;
+    snapshotLength?: number;
+    promiscuousMode: boolean;
+    direction?: string;
+    bufferSize?: number;
+    blockSize?: number;
+    blocks?: number;
+    blockTimeout?: number;
+    engine: string;
+    workers?: number;
+    fanout: string;
+    vlanMetadata?: boolean;
+    bpf?: string;
+    mirror?: string[];
+    export?: string[];
+    print?: boolean;
+    json?: boolean;
+    lineBuffered?: boolean;
+    timeStampPrecision: string;
+    listInterfaces?: boolean;
+  };
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -118,37 +140,59 @@ function loadBpfFile(path: string): BpfProgram {
   }
 }
 
-/** One line per packet: time, length, VLAN tag. */
-function briefSink(out: TextOutput, nano: boolean): PacketSink {
+function linkTypeText(linkType: number): string {
+  return `link-type ${LINK_TYPE_NAMES[linkType] ?? linkType} (${LINK_TYPE_DESCRIPTIONS[linkType] ?? 'unknown'})`;
+}
+
+/** A sink that hands every packet to several sinks (output, mirrors, exporters). */
+function teeSink(sinks: PacketSink[]): PacketSink {
+  if (sinks.length === 1) return sinks[0] as PacketSink;
   return {
     write(p: PacketView): void {
-      const d = new Date(p.tsSec * 1000);
-      const frac = nano ? String(p.tsNsec).padStart(9, '0') : String(Math.floor(p.tsNsec / 1000)).padStart(6, '0');
-      const hh = String(d.getHours()).padStart(2, '0');
-      const mm = String(d.getMinutes()).padStart(2, '0');
-      const ss = String(d.getSeconds()).padStart(2, '0');
-      const vlan = p.vlanValid ? `, vlan ${p.vlanTci & 0xfff}, p ${p.vlanTci >> 13}${p.vlanTci & 0x1000 ? ', DEI' : ''}, tpid 0x${p.vlanTpid.toString(16)}` : '';
-      out.write(`${hh}:${mm}:${ss}.${frac} length ${p.wireLen}${vlan}\n`);
+      for (const s of sinks) s.write(p);
     },
-    flush: () => out.flush(),
-    close: () => out.flush(),
+    async flush(): Promise<void> {
+      for (const s of sinks) await s.flush();
+    },
+    async close(): Promise<void> {
+      for (const s of sinks) await s.close();
+    },
   };
 }
 
-/** How a run ended, for the summary. */
+/** What one run needs. */
 interface RunContext {
   src: Source;
-  sink: PacketSink & { setInterfaceStats?(received: number, dropped: number): void };
+  sink: PacketSink;
+  fileSink?: PacketSink & { setInterfaceStats?(received: number, dropped: number): void };
+  /** Userspace filter for files (live filters run in the kernel). */
+  match?: ((buf: Uint8Array, offset: number, capLen: number, wireLen: number) => number) | undefined;
   count: number | undefined;
   out: TextOutput;
   live: boolean;
+  forwards: (Mirror | Exporter)[];
   /** Extra stop condition checked after each batch (e.g. -W reached with -G). */
   done?: () => boolean;
 }
 
-/** Runs a source into its sink until -c, a signal, the end of a file, or a failure; returns the exit code. */
+let currentFile = '';
+
+/** Prints a runtime failure (I/O, a corrupt file, a socket error) and returns exit code 1. */
+function reportRuntimeError(err: unknown): number {
+  if (err instanceof SyscallError || err instanceof PcapIoError) {
+    process.stderr.write(`tscap: ${err.message}\n`);
+    return 1;
+  }
+  if (err instanceof PcapFormatError) {
+    process.stderr.write(`tscap: ${currentFile}: ${err.message}\n`);
+    return 1;
+  }
+  throw err;
+}
+
+/** Runs a source into its sinks until -c, a signal, the end of a file, or a failure; returns the exit code. */
 async function runSource(ctx: RunContext): Promise<number> {
-  const { src, sink, out } = ctx;
+  const { src, sink, out, match } = ctx;
   const stop = (): void => src.stop();
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
@@ -156,6 +200,7 @@ async function runSource(ctx: RunContext): Promise<number> {
   let delivered = 0;
   const visit = (p: PacketView): void => {
     if (remaining <= 0) return;
+    if (match !== undefined && match(p.buf, p.offset, p.capLen, p.wireLen) === 0) return;
     sink.write(p);
     delivered++;
     if (--remaining === 0) src.stop();
@@ -175,31 +220,21 @@ async function runSource(ctx: RunContext): Promise<number> {
   }
   src.stop();
   const stats = src.stats();
-  if (stats) sink.setInterfaceStats?.(stats.received, stats.dropped);
+  if (stats) ctx.fileSink?.setInterfaceStats?.(stats.received, stats.dropped);
   try {
     await sink.close();
   } catch (err) {
     code = reportRuntimeError(err);
   }
   if (ctx.live && stats) printSummary({ ...stats, captured: delivered });
+  for (const f of ctx.forwards) {
+    const s = f.stats();
+    const name = 'iface' in f ? `mirrored to ${f.iface.name}` : `exported to ${f.url}`;
+    process.stderr.write(`${plural(s.frames, 'packet')} ${name} (${s.bytes} bytes, ${s.errors} send errors, ${s.dropped} dropped)\n`);
+  }
   if (src instanceof WorkerSource && src.failedCount() > 0) code = 1;
   return code;
 }
-
-/** Prints a runtime failure (I/O, a corrupt file, a socket error) and returns exit code 1. */
-function reportRuntimeError(err: unknown): number {
-  if (err instanceof SyscallError || err instanceof PcapIoError) {
-    process.stderr.write(`tscap: ${err.message}\n`);
-    return 1;
-  }
-  if (err instanceof PcapFormatError) {
-    process.stderr.write(`tscap: ${currentFile}: ${err.message}\n`);
-    return 1;
-  }
-  throw err;
-}
-
-let currentFile = '';
 
 function parseFanout(spec: string): { mode: FanoutMode; flags: ('defrag' | 'rollover')[] } {
   const [mode = 'hash', ...rest] = spec.split('+');
@@ -209,12 +244,26 @@ function parseFanout(spec: string): { mode: FanoutMode; flags: ('defrag' | 'roll
   return { mode: mode as FanoutMode, flags: rest as ('defrag' | 'rollover')[] };
 }
 
+/** The link type an interface name will capture with, before opening it. */
+function liveLinkType(name: string): number {
+  return name === 'any' ? LinkType.LINUX_SLL2 : (interfaceInfo(name).linkType ?? LinkType.EN10MB);
+}
+
+/** Whether the kernel filter may use the Linux ancillary loads; false when it cannot be asked. */
+function kernelBpfExtensions(): boolean {
+  try {
+    return probeBpfExtensions();
+  } catch {
+    return false;
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const program = buildCli();
   program.exitOverride();
   program.configureOutput({ writeErr: (s) => process.stderr.write(s.startsWith('error:') ? `tscap: ${s}` : s) });
   try {
-    program.parse(argv);
+    program.parse(preprocessArgv(argv));
   } catch (err) {
     if (err instanceof CommanderError) {
       return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help' ? 0 : 2;
@@ -234,31 +283,63 @@ async function main(argv: string[]): Promise<number> {
     throw new UsageError(`-Q ${opts.direction}: must be in, out or inout`);
   }
   const nano = opts.timeStampPrecision === 'nano';
+  const expr = filterExpression(opts, program.args).trim();
+  lastExpr = expr;
   const bpf = opts.bpf === undefined ? undefined : loadBpfFile(opts.bpf);
-  const files = opts as FileOptionValues;
+  if (bpf !== undefined && expr !== '') throw new UsageError('--bpf and a filter expression cannot be used together');
   const ifaces = opts.interface ?? [];
-  if (files.r !== undefined && ifaces.length > 0) throw new UsageError('-r and -i cannot be used together');
-  if (files.r === undefined && ifaces.length === 0) throw new UsageError('no interface given: use -i IFACE, -r FILE, or -D to list interfaces');
+  if (opts.r !== undefined && ifaces.length > 0) throw new UsageError('-r and -i cannot be used together');
   if (opts.workers !== undefined && ifaces.length > 1) throw new UsageError('--workers takes one interface');
+  if (opts.workers !== undefined && (opts.workers < 1 || opts.workers > 64)) throw new UsageError(`--workers ${opts.workers}: must be 1..64`);
   const fanout = parseFanout(opts.fanout);
+  const snapOpt = opts.snapshotLength === undefined || opts.snapshotLength === 0 ? MAX_SNAPLEN : opts.snapshotLength;
+  const compile = (linkType: number, live: boolean): BpfProgram =>
+    compileFilter(expr, { linkType, snaplen: snapOpt, optimize: opts.optimize, vlanAncillary: live && kernelBpfExtensions() });
+
+  // -d, -dd, -ddd: print the program and exit.
+  if (opts.d > 0) {
+    let linkType: number = LinkType.EN10MB;
+    let live = false;
+    if (opts.linktype !== undefined) linkType = linkTypeOption(opts.linktype);
+    else if (opts.r !== undefined) {
+      const reader = await PacketFileReader.open(opts.r);
+      linkType = reader.info.linkType;
+      await reader.close();
+    } else if (ifaces.length > 0) {
+      linkType = liveLinkType(ifaces[0] as string);
+      live = true;
+    }
+    process.stdout.write(dumpProgram(bpf ?? compile(linkType, live), opts.d));
+    return 0;
+  }
+  if (opts.r === undefined && ifaces.length === 0) throw new UsageError('no interface given: use -i IFACE, -r FILE, or -D to list interfaces');
 
   let src: Source;
   let linkType: number;
   let snaplen: number;
   let ifName: string | undefined;
-  if (files.r !== undefined) {
-    currentFile = files.r;
-    const reader = await PacketFileReader.open(files.r);
-    src = new FileSource(reader);
+  let match: RunContext['match'];
+  let jsonNano = nano;
+  if (opts.r !== undefined) {
+    currentFile = opts.r;
+    const reader = await PacketFileReader.open(opts.r);
     linkType = reader.info.linkType;
     snaplen = reader.info.snaplen;
-    process.stderr.write(`reading from file ${files.r === '-' ? '-' : files.r}, ${linkTypeText(linkType)}, snapshot length ${snaplen}\n`);
+    jsonNano = reader.info.nano;
+    const prog = bpf ?? (expr !== '' ? compile(linkType, false) : undefined);
+    if (prog !== undefined) match = compileFilterFunction(prog);
+    src = new FileSource(reader);
+    process.stderr.write(`reading from file ${opts.r}, ${linkTypeText(linkType)}, snapshot length ${snaplen}\n`);
   } else {
     const ring: { blockSize?: number; blockCount?: number; blockTimeoutMs?: number } = {};
     if (opts.blockSize !== undefined) ring.blockSize = opts.blockSize;
     if (opts.blocks !== undefined) ring.blockCount = opts.blocks;
     if (opts.blockTimeout !== undefined) ring.blockTimeoutMs = opts.blockTimeout;
-    snaplen = opts.snapshotLength === undefined || opts.snapshotLength === 0 ? MAX_SNAPLEN : opts.snapshotLength;
+    // Impossible geometry is a usage error, found before any interface or socket is touched.
+    resolveRing({ ring, ...(opts.bufferSize !== undefined ? { bufferKiB: opts.bufferSize } : {}) });
+    linkType = liveLinkType(ifaces[0] as string);
+    snaplen = snapOpt;
+    const filter = bpf ?? (expr !== '' ? compile(linkType, true) : undefined);
     const captureOpts = {
       engine: opts.engine as 'ring' | 'recvmsg',
       snaplen,
@@ -266,11 +347,10 @@ async function main(argv: string[]): Promise<number> {
       direction: (opts.direction ?? 'inout') as 'in' | 'out' | 'inout',
       ring,
       ...(opts.bufferSize !== undefined ? { bufferKiB: opts.bufferSize } : {}),
-      ...(bpf !== undefined ? { filter: bpf } : {}),
+      ...(filter !== undefined ? { filter } : {}),
       vlan: (opts.vlanMetadata ? 'metadata' : 'reinsert') as 'metadata' | 'reinsert',
     };
     if (opts.workers !== undefined) {
-      linkType = ifaces[0] === 'any' ? LinkType.LINUX_SLL2 : (interfaceInfo(ifaces[0] as string).linkType ?? LinkType.EN10MB);
       const ws = new WorkerSource({ ...captureOpts, iface: ifaces[0] as string }, opts.workers, fanout.mode, fanout.flags, linkType);
       await ws.start();
       src = ws;
@@ -283,47 +363,74 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`tscap: listening on ${ifaces.join(', ')}, ${linkTypeText(linkType)}, snapshot length ${snaplen} bytes\n`);
   }
 
-  const out = new TextOutput(process.stdout, false, () => src.stop());
+  const forwards: (Mirror | Exporter)[] = [];
+  try {
+    for (const m of opts.mirror ?? []) forwards.push(createMirror(m));
+    for (const e of opts.export ?? []) forwards.push(await createExporter(e, { linkType, snaplen, onWarning: (msg) => process.stderr.write(`tscap: ${msg}\n`) }));
+  } catch (err) {
+    src.stop();
+    throw err;
+  }
+
+  const out = new TextOutput(process.stdout, opts.lineBuffered === true, () => src.stop());
   let limitReached = false;
-  const fileOpts = fileSinkOptions(files, { linkType, snaplen, nano, ...(ifName !== undefined ? { ifName } : {}) });
-  let sink: RunContext['sink'];
+  const sinks: PacketSink[] = [];
+  const fileOpts = fileSinkOptions(opts, { linkType, snaplen, nano, ...(ifName !== undefined ? { ifName } : {}), ...(expr !== '' ? { filter: expr } : {}) });
+  let fileSink: RunContext['fileSink'];
   if (fileOpts !== undefined) {
     fileOpts.onFileLimit = () => {
       limitReached = true;
     };
-    sink = createFileSink(fileOpts);
-  } else {
-    sink = briefSink(out, nano);
+    fileSink = createFileSink(fileOpts);
+    sinks.push(fileSink);
   }
-  const code = await runSource({ src, sink, count: opts.count, out, live: files.r === undefined, done: () => limitReached });
-  if (limitReached) process.stderr.write(`tscap: Maximum file limit reached: ${files.W ?? 0}\n`);
+  const printing = opts.print === true || (fileOpts === undefined && forwards.length === 0);
+  if (printing) sinks.push(opts.json ? createJsonSink(out, { nano: jsonNano }) : createTextSink(out, printOptionsFrom(opts, nano)));
+  sinks.push(...forwards);
+  const code = await runSource({
+    src,
+    sink: teeSink(sinks),
+    ...(fileSink !== undefined ? { fileSink } : {}),
+    match,
+    count: opts.count,
+    out,
+    live: opts.r === undefined,
+    forwards,
+    done: () => limitReached,
+  });
+  if (limitReached) process.stderr.write(`tscap: Maximum file limit reached: ${opts.W ?? 0}\n`);
   return code;
 }
 
-function linkTypeText(linkType: number): string {
-  return `link-type ${LINK_TYPE_NAMES[linkType] ?? linkType} (${LINK_TYPE_DESCRIPTIONS[linkType] ?? 'unknown'})`;
+function fail(err: unknown): number {
+  if (err instanceof FilterError) {
+    process.stderr.write(`tscap: ${err.format(lastExpr)}\n`);
+    return 2;
+  }
+  if (err instanceof UsageError || err instanceof CaptureOptionError || err instanceof FilterOptionsError) {
+    process.stderr.write(`tscap: ${err.message}\n`);
+    return 2;
+  }
+  if (err instanceof SyscallError || err instanceof PcapIoError) {
+    process.stderr.write(`tscap: ${err.message}\n`);
+    return 1;
+  }
+  if (err instanceof PcapFormatError) {
+    process.stderr.write(`tscap: ${currentFile}: ${err.message}\n`);
+    return 1;
+  }
+  process.stderr.write(`tscap: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  return 1;
 }
+
+/** The filter expression, for the caret under a FilterError's position. */
+let lastExpr = '';
 
 main(process.argv).then(
   (code) => {
     process.exitCode = code;
   },
   (err: unknown) => {
-    if (err instanceof UsageError || err instanceof CaptureOptionError) {
-      process.stderr.write(`tscap: ${err.message}\n`);
-      process.exitCode = 2;
-    } else if (err instanceof SyscallError || err instanceof PcapIoError) {
-      process.stderr.write(`tscap: ${err.message}\n`);
-      process.exitCode = 1;
-    } else if (err instanceof PcapFormatError) {
-      process.stderr.write(`tscap: ${currentFile}: ${err.message}\n`);
-      process.exitCode = 1;
-    } else if (err instanceof SyscallError) {
-      process.stderr.write(`tscap: ${err.message}\n`);
-      process.exitCode = 1;
-    } else {
-      process.stderr.write(`tscap: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-      process.exitCode = 1;
-    }
+    process.exitCode = fail(err);
   },
 );

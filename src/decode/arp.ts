@@ -1,0 +1,86 @@
+/** ARP and RARP (RFC 826, RFC 903). */
+import { ByteView, DecodeStatus, u16 } from './status.js';
+import { ipv4Text, macText } from './addr.js';
+
+/** Field offsets of the fixed part; addresses follow at `addrs`. */
+export const ArpOffsets = { htype: 0, ptype: 2, hlen: 4, plen: 5, op: 6, addrs: 8 } as const;
+
+/** Zero-copy view of an ARP packet. */
+export class ArpView extends ByteView {
+  /**
+   * Points at an ARP packet; Truncated unless the fixed part and all four addresses were captured.
+   * @example arp.reset(bytes, 14, bytes.length - 14);
+   */
+  reset(bytes: Uint8Array, offset: number, length: number): DecodeStatus {
+    this.point(bytes, offset, length);
+    if (this.length < ArpOffsets.addrs) this.status = DecodeStatus.Truncated;
+    else this.status = this.length < this.totalLen ? DecodeStatus.Truncated : DecodeStatus.Ok;
+    return this.status;
+  }
+  /** Hardware type. */
+  get htype(): number {
+    return u16(this.bytes, this.offset);
+  }
+  /** Protocol type. */
+  get ptype(): number {
+    return u16(this.bytes, this.offset + ArpOffsets.ptype);
+  }
+  /** Hardware address length. */
+  get hlen(): number {
+    return this.bytes[this.offset + ArpOffsets.hlen] ?? 0;
+  }
+  /** Protocol address length. */
+  get plen(): number {
+    return this.bytes[this.offset + ArpOffsets.plen] ?? 0;
+  }
+  /** Operation. */
+  get op(): number {
+    return u16(this.bytes, this.offset + ArpOffsets.op);
+  }
+  /** Bytes of the packet per its own length fields. */
+  get totalLen(): number {
+    return 8 + 2 * (this.hlen + this.plen);
+  }
+  /** Offset of the sender hardware address. */
+  get shaOffset(): number {
+    return this.offset + 8;
+  }
+  /** Offset of the sender protocol address. */
+  get spaOffset(): number {
+    return this.offset + 8 + this.hlen;
+  }
+  /** Offset of the target hardware address. */
+  get thaOffset(): number {
+    return this.offset + 8 + this.hlen + this.plen;
+  }
+  /** Offset of the target protocol address. */
+  get tpaOffset(): number {
+    return this.offset + 8 + 2 * this.hlen + this.plen;
+  }
+}
+
+/** Parsed ARP packet. */
+export interface ArpRepr {
+  htype: number;
+  ptype: number;
+  op: number;
+  senderMac?: string;
+  senderIp?: string;
+  targetMac?: string;
+  targetIp?: string;
+}
+
+/** Builds the sink representation (addresses only when their lengths are 6 / 4 and captured). */
+export function arpRepr(v: ArpView): ArpRepr {
+  const r: ArpRepr = { htype: v.htype, ptype: v.ptype, op: v.op };
+  if (v.status !== DecodeStatus.Ok) return r;
+  if (v.hlen === 6) {
+    r.senderMac = macText(v.bytes, v.shaOffset);
+    r.targetMac = macText(v.bytes, v.thaOffset);
+  }
+  if (v.ptype === 0x0800 && v.plen === 4) {
+    r.senderIp = ipv4Text(v.bytes, v.spaOffset);
+    r.targetIp = ipv4Text(v.bytes, v.tpaOffset);
+  }
+  return r;
+}

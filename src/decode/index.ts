@@ -1,0 +1,37 @@
+/**
+ * tscap/decode: zero-copy protocol views, the layer parser and address text helpers.
+ * @example
+ * import { LayerParser, LAYER_NAMES } from 'tscap/decode';
+ * const p = new LayerParser();
+ * p.decode(frame, 0, frame.length, 1);
+ * for (let i = 0; i < p.count; i++) console.log(LAYER_NAMES[p.kinds[i]!]);
+ */
+export { DecodeStatus, ByteView, EMPTY_BYTES, u8, u16, u32, u32le } from './status.js';
+export { macText, ipv4Text, ipv6Text, hex2 } from './addr.js';
+export { ETHERTYPE_NAMES, IP_PROTO_NAMES, etherTypeText } from './ethertype.js';
+export { EthernetView, EthernetOffsets, EtherType, ETHERTYPE_MIN, ethernetRepr, type EthernetRepr } from './ethernet.js';
+export { VlanView, VlanOffsets, vlanRepr, type VlanRepr } from './vlan.js';
+export { MplsView, MplsOffsets, mplsRepr, type MplsRepr } from './mpls.js';
+export { SllView, SllOffsets, Sll2Offsets, sllRepr, type SllRepr } from './sll.js';
+export { LoopbackView, LoopbackOffsets, LoopbackFamily, loopbackRepr, type LoopbackRepr } from './loopback.js';
+export { PppoeView, PppoeOffsets, PppProtocol, pppoeRepr, type PppoeRepr } from './pppoe.js';
+export { LlcView, LlcOffsets, llcRepr, type LlcRepr } from './llc.js';
+export { ArpView, ArpOffsets, arpRepr, type ArpRepr } from './arp.js';
+export { Ipv4View, Ipv4Offsets, ipv4Repr, onesSum, type Ipv4Repr } from './ipv4.js';
+export { Ipv6View, Ipv6Offsets, Ipv6Ext, IPV6_EXT_KEEP, isIpv6Ext, ipv6Repr, type Ipv6Repr } from './ipv6.js';
+export { AhView, EspView, AhOffsets, EspOffsets, ipsecRepr, type IpsecRepr } from './ipsec.js';
+export { TcpView, TcpOffsets, TcpFlag, TcpOption, tcpFlagNames, tcpRepr, type TcpRepr } from './tcp.js';
+export { UdpView, UdpOffsets, udpRepr, type UdpRepr } from './udp.js';
+export { IcmpView, IcmpOffsets, IcmpType, icmpRepr, type IcmpRepr } from './icmp.js';
+export { Icmpv6View, Icmpv6Offsets, Icmpv6Type, icmpv6Repr, type Icmpv6Repr } from './icmpv6.js';
+export { IgmpView, IgmpOffsets, igmpRepr, type IgmpRepr } from './igmp.js';
+export { SctpView, SctpOffsets, SCTP_CHUNK_NAMES, sctpRepr, type SctpRepr } from './sctp.js';
+export { GreView, GreOffsets, GreFlag, greRepr, type GreRepr } from './gre.js';
+export { VxlanView, GeneveView, VxlanOffsets, GeneveOffsets, vxlanRepr, geneveRepr, type TunnelRepr } from './vxlan.js';
+export {
+  DnsView, DnsOffsets, DnsType, DNS_MAX_POINTER_HOPS, DNS_MAX_NAME_OCTETS, dnsNameText, dnsSkipName, dnsRdataText, dnsRepr,
+  type DnsRepr, type DnsQuestion, type DnsAnswer,
+} from './dns.js';
+export { DhcpView, DhcpOffsets, DHCP_MAGIC, dhcpRepr, type DhcpRepr } from './dhcp.js';
+export { NtpView, NtpOffsets, NTP_MODE_NAMES, ntpRepr, type NtpRepr } from './ntp.js';
+export { LayerParser, Layer, LAYER_NAMES, MAX_LAYERS, DecodeLinkType } from './parser.js';

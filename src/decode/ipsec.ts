@@ -1,0 +1,70 @@
+/** IPsec headers: AH (RFC 4302) and ESP (RFC 4303); ESP payloads are encrypted, so decoding stops there. */
+import { ByteView, DecodeStatus, u32 } from './status.js';
+
+/** Field offsets of the AH header (ICV follows at 12). */
+export const AhOffsets = { nextHeader: 0, payloadLen: 1, spi: 4, seq: 8, icv: 12, headerLen: 12 } as const;
+/** Field offsets of the ESP header. */
+export const EspOffsets = { spi: 0, seq: 4, headerLen: 8 } as const;
+
+/** Zero-copy view of an AH header. */
+export class AhView extends ByteView {
+  /**
+   * Points at an AH header; Truncated unless the whole header (with ICV) was captured.
+   * @example ah.reset(bytes, 54, bytes.length - 54);
+   */
+  reset(bytes: Uint8Array, offset: number, length: number): DecodeStatus {
+    this.point(bytes, offset, length);
+    if (this.length < AhOffsets.headerLen) return (this.status = DecodeStatus.Truncated);
+    if (this.headerLen < AhOffsets.headerLen) return (this.status = DecodeStatus.Malformed);
+    this.status = this.length < this.headerLen ? DecodeStatus.Truncated : DecodeStatus.Ok;
+    return this.status;
+  }
+  /** Protocol after the AH header. */
+  get nextHeader(): number {
+    return this.bytes[this.offset] ?? 0;
+  }
+  /** Header length in bytes ((payload length + 2) * 4). */
+  get headerLen(): number {
+    return ((this.bytes[this.offset + 1] ?? 0) + 2) * 4;
+  }
+  /** Security parameters index. */
+  get spi(): number {
+    return u32(this.bytes, this.offset + AhOffsets.spi);
+  }
+  /** Sequence number. */
+  get seq(): number {
+    return u32(this.bytes, this.offset + AhOffsets.seq);
+  }
+}
+
+/** Zero-copy view of an ESP header. */
+export class EspView extends ByteView {
+  /**
+   * Points at an ESP header; Truncated below 8 bytes.
+   * @example esp.reset(bytes, 54, bytes.length - 54);
+   */
+  reset(bytes: Uint8Array, offset: number, length: number): DecodeStatus {
+    this.point(bytes, offset, length);
+    this.status = this.length < EspOffsets.headerLen ? DecodeStatus.Truncated : DecodeStatus.Ok;
+    return this.status;
+  }
+  /** Security parameters index. */
+  get spi(): number {
+    return u32(this.bytes, this.offset);
+  }
+  /** Sequence number. */
+  get seq(): number {
+    return u32(this.bytes, this.offset + 4);
+  }
+}
+
+/** Parsed IPsec header. */
+export interface IpsecRepr {
+  spi: number;
+  seq: number;
+}
+
+/** Builds the sink representation of either header. */
+export function ipsecRepr(v: AhView | EspView): IpsecRepr {
+  return { spi: v.spi, seq: v.seq };
+}

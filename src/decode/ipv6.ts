@@ -1,0 +1,186 @@
+/**
+ * IPv6 fixed header (RFC 8200) and its extension-header chain: hop-by-hop (0), routing (43),
+ * fragment (44) and destination options (60). The walk is bounded by the captured bytes (every
+ * extension header is at least 8 bytes), so a chain of hundreds of headers ends without a hang.
+ */
+import { ByteView, DecodeStatus, u16, u32 } from './status.js';
+import { ipv6Text } from './addr.js';
+
+/** Field offsets of the fixed 40-byte header. */
+export const Ipv6Offsets = { verTcFlow: 0, payloadLen: 4, nextHeader: 6, hopLimit: 7, src: 8, dst: 24, headerLen: 40 } as const;
+
+/** Extension header numbers walked by the view. */
+export const Ipv6Ext = { HOP_BY_HOP: 0, ROUTING: 43, FRAGMENT: 44, DEST_OPTS: 60, AH: 51, ESP: 50, NONE: 59 } as const;
+
+/**
+ * Extension headers whose types are remembered: every header is at least 8 bytes, so this covers
+ * the largest capture (the walk itself is bounded by the captured bytes).
+ */
+export const IPV6_EXT_KEEP = 32768;
+
+/** True for the extension headers the chain walk steps over. */
+export function isIpv6Ext(nh: number): boolean {
+  return nh === 0 || nh === 43 || nh === 44 || nh === 60;
+}
+
+/** Zero-copy view of an IPv6 header with its walked extension chain. */
+export class Ipv6View extends ByteView {
+  /** Extension headers walked (may exceed IPV6_EXT_KEEP). */
+  extCount = 0;
+  /** Types of the first IPV6_EXT_KEEP extension headers. */
+  readonly extTypes = new Uint8Array(IPV6_EXT_KEEP);
+  /** Next header after the chain (the upper-layer protocol, or an extension the capture cut). */
+  upperProto = 0;
+  /** Offset where the upper layer starts. */
+  upperOffset = 0;
+  /** Offset of the first fragment header, -1 if none. */
+  fragHeaderOffset = -1;
+  /** True when the chain was cut by the capture length (or an extension length points past it). */
+  chainTruncated = false;
+  /** Jumbo Payload option value (RFC 2675), 0 if none. */
+  jumboLen = 0;
+
+  /**
+   * Points at an IPv6 header and walks its extension chain.
+   * @example if (ip6.reset(bytes, 14, bytes.length - 14) === DecodeStatus.Ok) ip6.upperProto;
+   */
+  reset(bytes: Uint8Array, offset: number, length: number): DecodeStatus {
+    this.point(bytes, offset, length);
+    this.extCount = 0;
+    this.fragHeaderOffset = -1;
+    this.chainTruncated = false;
+    this.jumboLen = 0;
+    this.upperProto = 0;
+    this.upperOffset = offset + Ipv6Offsets.headerLen;
+    if (this.length < 1) return (this.status = DecodeStatus.Truncated);
+    if (this.version !== 6) return (this.status = DecodeStatus.Malformed);
+    if (this.length < Ipv6Offsets.headerLen) return (this.status = DecodeStatus.Truncated);
+    this.walk();
+    return (this.status = DecodeStatus.Ok);
+  }
+
+  private walk(): void {
+    const b = this.bytes;
+    const end = this.offset + this.length;
+    let nh = this.nextHeader;
+    let p = this.offset + Ipv6Offsets.headerLen;
+    while (isIpv6Ext(nh)) {
+      if (p + 8 > end) {
+        this.chainTruncated = true;
+        break;
+      }
+      const len = nh === Ipv6Ext.FRAGMENT ? 8 : ((b[p + 1] ?? 0) + 1) * 8;
+      if (this.extCount < IPV6_EXT_KEEP) this.extTypes[this.extCount] = nh;
+      this.extCount++;
+      if (nh === Ipv6Ext.FRAGMENT && this.fragHeaderOffset < 0) this.fragHeaderOffset = p;
+      if (nh === Ipv6Ext.HOP_BY_HOP) this.findJumbo(p, Math.min(p + len, end));
+      if (p + len > end) {
+        this.chainTruncated = true;
+        break;
+      }
+      const nonFirstFragment = nh === Ipv6Ext.FRAGMENT && (u16(b, p + 2) & 0xfff8) !== 0;
+      nh = b[p] ?? 0;
+      p += len;
+      // a non-first fragment carries no upper-layer header
+      if (nonFirstFragment) break;
+    }
+    this.upperProto = nh;
+    this.upperOffset = p;
+  }
+
+  private findJumbo(p: number, end: number): void {
+    let q = p + 2;
+    let guard = 0;
+    while (q < end && guard++ < 256) {
+      const t = this.bytes[q] ?? 0;
+      if (t === 0) {
+        q++;
+        continue;
+      }
+      if (q + 2 > end) return;
+      const l = this.bytes[q + 1] ?? 0;
+      if (t === 0xc2 && l === 4 && q + 6 <= end) this.jumboLen = u32(this.bytes, q + 2);
+      q += 2 + l;
+    }
+  }
+
+  /** Version nibble. */
+  get version(): number {
+    return (this.bytes[this.offset] ?? 0) >> 4;
+  }
+  /** Traffic class byte. */
+  get trafficClass(): number {
+    return (u16(this.bytes, this.offset) >> 4) & 0xff;
+  }
+  /** 20-bit flow label. */
+  get flowLabel(): number {
+    return u32(this.bytes, this.offset) % 0x100000;
+  }
+  /** Payload length field. */
+  get payloadLen(): number {
+    return u16(this.bytes, this.offset + Ipv6Offsets.payloadLen);
+  }
+  /** Next header of the fixed header. */
+  get nextHeader(): number {
+    return this.bytes[this.offset + Ipv6Offsets.nextHeader] ?? 0;
+  }
+  /** Hop limit. */
+  get hopLimit(): number {
+    return this.bytes[this.offset + Ipv6Offsets.hopLimit] ?? 0;
+  }
+  /** Offset of the source address. */
+  get srcOffset(): number {
+    return this.offset + Ipv6Offsets.src;
+  }
+  /** Offset of the destination address. */
+  get dstOffset(): number {
+    return this.offset + Ipv6Offsets.dst;
+  }
+  /** Payload length in effect: the field, or the Jumbo Payload option when the field is 0. */
+  get effectivePayloadLen(): number {
+    return this.payloadLen === 0 && this.jumboLen > 0 ? this.jumboLen : this.payloadLen;
+  }
+  /** Upper-layer length per the header fields (payload length minus the walked extensions). */
+  get upperLen(): number {
+    const l = this.effectivePayloadLen - (this.upperOffset - this.offset - Ipv6Offsets.headerLen);
+    return l < 0 ? 0 : l;
+  }
+  /** Fragment offset in bytes of the first fragment header (0 if none). */
+  get fragOffset(): number {
+    return this.fragHeaderOffset < 0 ? 0 : u16(this.bytes, this.fragHeaderOffset + 2) & 0xfff8;
+  }
+  /** M flag of the first fragment header. */
+  get fragMore(): boolean {
+    return this.fragHeaderOffset >= 0 && (u16(this.bytes, this.fragHeaderOffset + 2) & 1) === 1;
+  }
+  /** Identification of the first fragment header. */
+  get fragId(): number {
+    return this.fragHeaderOffset < 0 ? 0 : u32(this.bytes, this.fragHeaderOffset + 4);
+  }
+}
+
+/** Parsed IPv6 header for sinks. */
+export interface Ipv6Repr {
+  trafficClass: number;
+  flowLabel: number;
+  payloadLen: number;
+  nextHeader: number;
+  hopLimit: number;
+  src: string;
+  dst: string;
+  extHeaders: number[];
+  frag?: { offset: number; more: boolean; id: number };
+}
+
+/** Builds the sink representation. */
+export function ipv6Repr(v: Ipv6View): Ipv6Repr {
+  const ext: number[] = [];
+  const n = Math.min(v.extCount, IPV6_EXT_KEEP);
+  for (let i = 0; i < n; i++) ext.push(v.extTypes[i]!);
+  const r: Ipv6Repr = {
+    trafficClass: v.trafficClass, flowLabel: v.flowLabel, payloadLen: v.payloadLen, nextHeader: v.nextHeader,
+    hopLimit: v.hopLimit, src: ipv6Text(v.bytes, v.srcOffset), dst: ipv6Text(v.bytes, v.dstOffset), extHeaders: ext,
+  };
+  if (v.fragHeaderOffset >= 0 && v.fragHeaderOffset + 8 <= v.offset + v.length) r.frag = { offset: v.fragOffset, more: v.fragMore, id: v.fragId };
+  return r;
+}

@@ -1,0 +1,50 @@
+/** MPLS label stack entry (RFC 3032). */
+import { ByteView, DecodeStatus, u32 } from './status.js';
+
+/** One label stack entry is 4 bytes. */
+export const MplsOffsets = { entry: 0, headerLen: 4 } as const;
+
+/** Zero-copy view of one label stack entry. */
+export class MplsView extends ByteView {
+  /**
+   * Points at one 4-byte entry.
+   * @example mpls.reset(bytes, 14, bytes.length - 14);
+   */
+  reset(bytes: Uint8Array, offset: number, length: number): DecodeStatus {
+    this.point(bytes, offset, length);
+    this.status = this.length < MplsOffsets.headerLen ? DecodeStatus.Truncated : DecodeStatus.Ok;
+    return this.status;
+  }
+  private get entry(): number {
+    return u32(this.bytes, this.offset);
+  }
+  /** 20-bit label. */
+  get label(): number {
+    return Math.floor(this.entry / 4096);
+  }
+  /** Traffic class (formerly EXP). */
+  get tc(): number {
+    return (this.entry >>> 9) & 7;
+  }
+  /** Bottom of stack. */
+  get s(): boolean {
+    return (this.entry & 0x100) !== 0;
+  }
+  /** Time to live. */
+  get ttl(): number {
+    return this.entry & 0xff;
+  }
+}
+
+/** Parsed label stack entry. */
+export interface MplsRepr {
+  label: number;
+  tc: number;
+  s: boolean;
+  ttl: number;
+}
+
+/** Builds the sink representation. */
+export function mplsRepr(v: MplsView): MplsRepr {
+  return { label: v.label, tc: v.tc, s: v.s, ttl: v.ttl };
+}

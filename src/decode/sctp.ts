@@ -1,0 +1,67 @@
+/** SCTP common header and chunk walk (RFC 9260). */
+import { ByteView, DecodeStatus, u16, u32 } from './status.js';
+
+/** Field offsets of the 12-byte common header and of a chunk header. */
+export const SctpOffsets = { srcPort: 0, dstPort: 2, vtag: 4, checksum: 8, headerLen: 12, chunkType: 0, chunkFlags: 1, chunkLen: 2, chunkHeaderLen: 4 } as const;
+
+/** Chunk type names as tcpdump prints them in brackets. */
+export const SCTP_CHUNK_NAMES: Readonly<Record<number, string>> = {
+  0: 'DATA', 1: 'INIT', 2: 'INIT ACK', 3: 'SACK', 4: 'HB REQ', 5: 'HB ACK', 6: 'ABORT', 7: 'SHUTDOWN',
+  8: 'SHUTDOWN ACK', 9: 'OP ERR', 10: 'COOKIE ECHO', 11: 'COOKIE ACK', 12: 'ECN ECHO', 13: 'CWR',
+  14: 'SHUTDOWN COMPLETE', 64: 'I-DATA', 128: 'ASCONF-ACK', 130: 'RE-CONFIG', 132: 'PAD', 192: 'FOR CUM TSN', 193: 'ASCONF',
+};
+
+/** Zero-copy view of an SCTP packet. */
+export class SctpView extends ByteView {
+  /**
+   * Points at the common header; Truncated below 12 bytes.
+   * @example sctp.reset(bytes, 34, bytes.length - 34);
+   */
+  reset(bytes: Uint8Array, offset: number, length: number): DecodeStatus {
+    this.point(bytes, offset, length);
+    this.status = this.length < SctpOffsets.headerLen ? DecodeStatus.Truncated : DecodeStatus.Ok;
+    return this.status;
+  }
+  /** Source port. */
+  get srcPort(): number {
+    return u16(this.bytes, this.offset);
+  }
+  /** Destination port. */
+  get dstPort(): number {
+    return u16(this.bytes, this.offset + 2);
+  }
+  /** Verification tag. */
+  get vtag(): number {
+    return u32(this.bytes, this.offset + SctpOffsets.vtag);
+  }
+  /** CRC32c as carried. */
+  get checksum(): number {
+    return u32(this.bytes, this.offset + SctpOffsets.checksum);
+  }
+  /** Offset of the first chunk. */
+  get chunksOffset(): number {
+    return this.offset + SctpOffsets.headerLen;
+  }
+}
+
+/** Parsed SCTP common header with the chunk types seen. */
+export interface SctpRepr {
+  srcPort: number;
+  dstPort: number;
+  vtag: number;
+  checksum: number;
+  chunks: number[];
+}
+
+/** Builds the sink representation; the chunk walk stops at the first bad length (at most 64 chunks). */
+export function sctpRepr(v: SctpView, end: number): SctpRepr {
+  const chunks: number[] = [];
+  let p = v.chunksOffset;
+  while (p + 4 <= end && chunks.length < 64) {
+    const len = u16(v.bytes, p + 2);
+    chunks.push(v.bytes[p] ?? 0);
+    if (len < 4) break;
+    p += (len + 3) & ~3;
+  }
+  return { srcPort: v.srcPort, dstPort: v.dstPort, vtag: v.vtag, checksum: v.checksum, chunks };
+}

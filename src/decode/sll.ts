@@ -1,0 +1,75 @@
+/** Linux cooked capture headers: LINKTYPE_LINUX_SLL (16 bytes) and LINKTYPE_LINUX_SLL2 (20 bytes). */
+import { ByteView, DecodeStatus, u16, u32 } from './status.js';
+import { macText } from './addr.js';
+
+/** Field offsets of the v1 header. */
+export const SllOffsets = { pktType: 0, hatype: 2, halen: 4, addr: 6, protocol: 14, headerLen: 16 } as const;
+/** Field offsets of the v2 header. */
+export const Sll2Offsets = { protocol: 0, reserved: 2, ifindex: 4, hatype: 8, pktType: 10, halen: 11, addr: 12, headerLen: 20 } as const;
+
+/** Zero-copy view of a cooked header, v1 or v2 (`version`). */
+export class SllView extends ByteView {
+  /** 1 for LINUX_SLL, 2 for LINUX_SLL2. */
+  version = 1;
+  /**
+   * Points at a cooked header of the given version.
+   * @example sll.reset(bytes, 0, bytes.length, 2).valueOf();
+   */
+  reset(bytes: Uint8Array, offset: number, length: number, version = 1): DecodeStatus {
+    this.point(bytes, offset, length);
+    this.version = version;
+    const need = version === 2 ? Sll2Offsets.headerLen : SllOffsets.headerLen;
+    this.status = this.length < need ? DecodeStatus.Truncated : DecodeStatus.Ok;
+    return this.status;
+  }
+  /** Header length (16 or 20). */
+  get headerLen(): number {
+    return this.version === 2 ? Sll2Offsets.headerLen : SllOffsets.headerLen;
+  }
+  /** Packet type (0 host, 1 broadcast, 2 multicast, 3 other host, 4 outgoing). */
+  get pktType(): number {
+    return this.version === 2 ? (this.bytes[this.offset + Sll2Offsets.pktType] ?? 0) : u16(this.bytes, this.offset);
+  }
+  /** ARPHRD_* type. */
+  get hatype(): number {
+    return u16(this.bytes, this.offset + (this.version === 2 ? Sll2Offsets.hatype : SllOffsets.hatype));
+  }
+  /** Link-layer address length as carried (may exceed 8). */
+  get halen(): number {
+    return this.version === 2 ? (this.bytes[this.offset + Sll2Offsets.halen] ?? 0) : u16(this.bytes, this.offset + SllOffsets.halen);
+  }
+  /** Offset of the address bytes. */
+  get addrOffset(): number {
+    return this.offset + (this.version === 2 ? Sll2Offsets.addr : SllOffsets.addr);
+  }
+  /** Protocol: an EtherType, or a Linux "fake" protocol below 0x600 (2 = 802.3, 4 = 802.2 LLC). */
+  get protocol(): number {
+    return u16(this.bytes, this.offset + (this.version === 2 ? Sll2Offsets.protocol : SllOffsets.protocol));
+  }
+  /** Interface index (v2 only; 0 for v1). */
+  get ifindex(): number {
+    return this.version === 2 ? u32(this.bytes, this.offset + Sll2Offsets.ifindex) : 0;
+  }
+  /** Offset of the first byte after the header. */
+  get payloadOffset(): number {
+    return this.offset + this.headerLen;
+  }
+}
+
+/** Parsed cooked header for sinks. */
+export interface SllRepr {
+  pktType: number;
+  hatype: number;
+  addr?: string;
+  protocol?: number;
+  ifindex?: number;
+}
+
+/** Builds the sink representation. */
+export function sllRepr(v: SllView): SllRepr {
+  const r: SllRepr = { pktType: v.pktType, hatype: v.hatype };
+  if (v.halen === 6) r.addr = macText(v.bytes, v.addrOffset);
+  if (v.protocol >= 0x600) r.protocol = v.protocol;
+  if (v.version === 2) r.ifindex = v.ifindex;
+  return r;
+}

@@ -1,0 +1,60 @@
+/** IEEE 802.1Q / 802.1ad VLAN tag (4 bytes after the TPID). */
+import { ByteView, DecodeStatus, u16 } from './status.js';
+
+/** Field offsets within one tag (the TPID is the EtherType before it). */
+export const VlanOffsets = { tci: 0, etherType: 2, headerLen: 4 } as const;
+
+/** Zero-copy view of one VLAN tag. */
+export class VlanView extends ByteView {
+  /** TPID that introduced this tag (0x8100, 0x88a8, 0x9100). */
+  tpid = 0;
+  /**
+   * Points at the 4 bytes after a TPID.
+   * @example vlan.reset(bytes, 14, bytes.length - 14, 0x8100);
+   */
+  reset(bytes: Uint8Array, offset: number, length: number, tpid = 0x8100): DecodeStatus {
+    this.point(bytes, offset, length);
+    this.tpid = tpid;
+    this.status = this.length < VlanOffsets.headerLen ? DecodeStatus.Truncated : DecodeStatus.Ok;
+    return this.status;
+  }
+  /** Tag control information. */
+  get tci(): number {
+    return u16(this.bytes, this.offset);
+  }
+  /** Priority code point. */
+  get pcp(): number {
+    return this.tci >> 13;
+  }
+  /** Drop eligible indicator. */
+  get dei(): boolean {
+    return (this.tci & 0x1000) !== 0;
+  }
+  /** VLAN id. */
+  get id(): number {
+    return this.tci & 0xfff;
+  }
+  /** EtherType (or 802.3 length) after the tag. */
+  get etherType(): number {
+    return u16(this.bytes, this.offset + VlanOffsets.etherType);
+  }
+}
+
+/** Parsed VLAN tag for sinks. */
+export interface VlanRepr {
+  tpid: number;
+  pcp: number;
+  dei: boolean;
+  id: number;
+  type?: number;
+  len?: number;
+}
+
+/** Builds the sink representation. */
+export function vlanRepr(v: VlanView): VlanRepr {
+  const r: VlanRepr = { tpid: v.tpid, pcp: v.pcp, dei: v.dei, id: v.id };
+  const t = v.etherType;
+  if (t >= 0x600) r.type = t;
+  else r.len = t;
+  return r;
+}
