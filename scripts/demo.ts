@@ -50,7 +50,7 @@ async function main(): Promise<void> {
 
   const built = existsSync('dist/bin/tscap.js');
   const tscapCmd = built ? [process.execPath, 'dist/bin/tscap.js'] : [process.execPath, '--import', 'tsx', 'bin/tscap.ts'];
-  const args = ['-i', capIf];
+  const args = ['-i', capIf, '-n', '-e'];
   console.error(`demo: ip netns exec ${capNs} tscap ${args.join(' ')}`);
   const tscap = spawn('ip', ['netns', 'exec', capNs, ...tscapCmd, ...args], { stdio: ['ignore', 'inherit', 'pipe'] });
   let err = '';
