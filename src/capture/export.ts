@@ -90,7 +90,7 @@ const SLOT = 9216 + VXLAN_HDR; // a jumbo frame and its VXLAN header
  * Opens an exporter for `url`: rejects with CaptureOptionError when the URL cannot be parsed or
  * resolved.
  * @example
- * const exp = await createExporter('udp://192.0.2.10:4789?vni=42');
+ * const exp = await createExporter('udp://203.0.113.10:4789?vni=42');
  * for await (const p of capture) exp.write(p);
  */
 export async function createExporter(url: string, opts: ExporterOptions = {}): Promise<Exporter> {

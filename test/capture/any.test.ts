@@ -28,9 +28,9 @@ test('any captures two interfaces with the right interface index in each SLL2 he
   try {
     expect(cap.linkType).toBe(276);
     const src = '02:00:00:00:aa:01';
-    const fa = [0, 1, 2].map((i) => pad60(ether('02:00:00:00:00:02', src, 0x0800, udp4('192.0.2.1', '192.0.2.2', 31000 + i, 31999, [i]))));
-    const fb = [0, 1].map((i) => pad60(ether('02:00:00:00:00:02', src, 0x0800, udp4('192.0.2.1', '192.0.2.2', 32000 + i, 31999, [i]))));
-    const tagged = ether('02:00:00:00:00:02', src, 0x0800, udp4('192.0.2.1', '192.0.2.2', 33000, 31999, [9]), [{ tpid: 0x88a8, pcp: 2, dei: false, vid: 300 }]);
+    const fa = [0, 1, 2].map((i) => pad60(ether('02:00:00:00:00:02', src, 0x0800, udp4('203.0.113.1', '203.0.113.2', 31000 + i, 31999, [i]))));
+    const fb = [0, 1].map((i) => pad60(ether('02:00:00:00:00:02', src, 0x0800, udp4('203.0.113.1', '203.0.113.2', 32000 + i, 31999, [i]))));
+    const tagged = ether('02:00:00:00:00:02', src, 0x0800, udp4('203.0.113.1', '203.0.113.2', 33000, 31999, [9]), [{ tpid: 0x88a8, pcp: 2, dei: false, vid: 300 }]);
     sendFrames(a.ns, a.peer, [...fa, tagged]);
     sendFrames(b.ns, b.peer, fb);
     // Other interfaces of this namespace may carry traffic too: keep only the test's two.

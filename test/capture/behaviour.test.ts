@@ -33,7 +33,7 @@ function promiscuity(ifname: string): number {
 }
 
 function udpFrames(n: number, sport = 5000): Uint8Array[] {
-  return Array.from({ length: n }, (_, i) => pad60(ether(DST, SRC, 0x0800, udp4('192.0.2.1', '192.0.2.2', sport, 9, [i & 0xff, i >> 8]))));
+  return Array.from({ length: n }, (_, i) => pad60(ether(DST, SRC, 0x0800, udp4('203.0.113.1', '203.0.113.2', sport, 9, [i & 0xff, i >> 8]))));
 }
 
 test('promiscuous mode is on while capturing and back to its prior value after close', () => {
@@ -100,11 +100,11 @@ test('a kernel filter from `tcpdump -ddd udp` lets exactly the UDP frames throug
   try {
     const udp = udpFrames(4);
     const mix = [
-      pad60(ether(DST, SRC, 0x0800, tcp4('192.0.2.1', '192.0.2.2', 1, 80, 0x02, 1))),
+      pad60(ether(DST, SRC, 0x0800, tcp4('203.0.113.1', '203.0.113.2', 1, 80, 0x02, 1))),
       udp[0],
-      pad60(ether(DST, SRC, 0x0800, icmp4Echo('192.0.2.1', '192.0.2.2', 1, 1))),
+      pad60(ether(DST, SRC, 0x0800, icmp4Echo('203.0.113.1', '203.0.113.2', 1, 1))),
       udp[1],
-      pad60(ether('ff:ff:ff:ff:ff:ff', SRC, 0x0806, arpRequest(SRC, '192.0.2.1', '192.0.2.2'))),
+      pad60(ether('ff:ff:ff:ff:ff:ff', SRC, 0x0806, arpRequest(SRC, '203.0.113.1', '203.0.113.2'))),
       udp[2],
       udp[3],
     ] as Uint8Array[];

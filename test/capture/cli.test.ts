@@ -22,7 +22,7 @@ beforeAll(() => {
 afterAll(() => net?.remove());
 
 function udpFrames(n: number): Uint8Array[] {
-  return Array.from({ length: n }, (_, i) => pad60(ether(DST, SRC, 0x0800, udp4('192.0.2.1', '192.0.2.2', 7000, 9, [i]))));
+  return Array.from({ length: n }, (_, i) => pad60(ether(DST, SRC, 0x0800, udp4('203.0.113.1', '203.0.113.2', 7000, 9, [i]))));
 }
 
 function summary(stderr: string): { captured: number; received: number; dropped: number } {
@@ -84,8 +84,8 @@ test('--bpf with a `tcpdump -ddd udp` program passes exactly the UDP frames', as
   await p.waitStderr(/listening on/);
   const frames = [
     ...udpFrames(3),
-    pad60(ether(DST, SRC, 0x0800, tcp4('192.0.2.1', '192.0.2.2', 1, 80, 0x02, 1))),
-    pad60(ether(DST, SRC, 0x0800, icmp4Echo('192.0.2.1', '192.0.2.2', 1, 1))),
+    pad60(ether(DST, SRC, 0x0800, tcp4('203.0.113.1', '203.0.113.2', 1, 80, 0x02, 1))),
+    pad60(ether(DST, SRC, 0x0800, icmp4Echo('203.0.113.1', '203.0.113.2', 1, 1))),
   ];
   sendFrames(net.ns, net.peer, frames);
   await new Promise((r) => setTimeout(r, 300));

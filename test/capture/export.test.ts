@@ -28,7 +28,7 @@ afterAll(() => net?.remove());
 function frames(n: number): Uint8Array[] {
   return Array.from({ length: n }, (_, i) => {
     const tags = i % 4 === 0 ? [{ tpid: 0x8100, pcp: 1, dei: false, vid: 10 + i }] : [];
-    return pad60(ether('02:00:00:00:00:02', '02:00:00:00:00:01', 0x0800, udp4('192.0.2.1', '192.0.2.2', 7777, 9, Array.from({ length: 10 + (i % 900) }, (_, j) => (i * 7 + j) & 0xff)), tags));
+    return pad60(ether('02:00:00:00:00:02', '02:00:00:00:00:01', 0x0800, udp4('203.0.113.1', '203.0.113.2', 7777, 9, Array.from({ length: 10 + (i % 900) }, (_, j) => (i * 7 + j) & 0xff)), tags));
   });
 }
 

@@ -18,7 +18,7 @@ test('2 workers in hash mode: 64 UDP flows, every frame exactly once, no flow se
   const frames: Uint8Array[] = [];
   for (let rep = 0; rep < 20; rep++) {
     for (let flow = 0; flow < 64; flow++) {
-      frames.push(pad60(ether('02:00:00:00:00:02', '02:00:00:00:00:01', 0x0800, udp4(`192.0.2.${flow + 1}`, '198.51.100.1', 10000 + flow, 53, [rep]))));
+      frames.push(pad60(ether('02:00:00:00:00:02', '02:00:00:00:00:01', 0x0800, udp4(`203.0.113.${flow + 1}`, '198.51.100.1', 10000 + flow, 53, [rep]))));
     }
   }
   expect(sendFrames(net.ns, net.peer, frames)).toBe(1280);
@@ -65,7 +65,7 @@ test('workers forwarding batches to the main thread: merged output holds every f
   await run.ready;
   const frames: Uint8Array[] = [];
   for (let i = 0; i < 640; i++) {
-    frames.push(pad60(ether('02:00:00:00:00:02', '02:00:00:00:00:01', 0x0800, udp4(`192.0.2.${(i % 64) + 1}`, '198.51.100.1', 20000 + (i % 64), 53, [i >> 8, i & 0xff]))));
+    frames.push(pad60(ether('02:00:00:00:00:02', '02:00:00:00:00:01', 0x0800, udp4(`203.0.113.${(i % 64) + 1}`, '198.51.100.1', 20000 + (i % 64), 53, [i >> 8, i & 0xff]))));
   }
   sendFrames(net.ns, net.peer, frames);
   await new Promise((r) => setTimeout(r, 400));

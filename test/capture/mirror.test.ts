@@ -26,7 +26,7 @@ function frames(n: number): Uint8Array[] {
   return Array.from({ length: n }, (_, i) => {
     const tags = i % 3 === 0 ? [{ tpid: i % 2 ? 0x88a8 : 0x8100, pcp: i % 8, dei: i % 5 === 0, vid: i % 4096 }] : [];
     const payload = Array.from({ length: 18 + (i % 1400) }, (_, j) => (i + j) & 0xff);
-    return pad60(ether('02:00:00:00:00:02', '02:00:00:00:00:01', 0x0800, udp4('192.0.2.1', '192.0.2.2', 5555, 9, payload), tags));
+    return pad60(ether('02:00:00:00:00:02', '02:00:00:00:00:01', 0x0800, udp4('203.0.113.1', '203.0.113.2', 5555, 9, payload), tags));
   });
 }
 
@@ -61,8 +61,8 @@ test('a frame larger than the mirror interface MTU is a counted drop; a missing 
   run('ip', ['link', 'set', dst.host, 'mtu', '576']);
   try {
     const mirror = createMirror(dst.host);
-    const big = pad60(ether('02:00:00:00:00:02', '02:00:00:00:00:01', 0x0800, udp4('192.0.2.1', '192.0.2.2', 5555, 9, Array(1000).fill(1))));
-    const small = pad60(ether('02:00:00:00:00:02', '02:00:00:00:00:01', 0x0800, udp4('192.0.2.1', '192.0.2.2', 5555, 9, [1])));
+    const big = pad60(ether('02:00:00:00:00:02', '02:00:00:00:00:01', 0x0800, udp4('203.0.113.1', '203.0.113.2', 5555, 9, Array(1000).fill(1))));
+    const small = pad60(ether('02:00:00:00:00:02', '02:00:00:00:00:01', 0x0800, udp4('203.0.113.1', '203.0.113.2', 5555, 9, [1])));
     const view = (b: Uint8Array) => ({ buf: b, offset: 0, capLen: b.length, wireLen: b.length, tsSec: 0, tsNsec: 0, linkType: 1, ifindex: 0, pktType: 0, vlanValid: false, vlanTci: 0, vlanTpid: 0, vlanInBytes: false, index: 0 });
     mirror.write(view(big));
     mirror.write(view(small));

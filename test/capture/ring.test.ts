@@ -23,7 +23,7 @@ function mixedFrames(n: number): Uint8Array[] {
   for (let i = 0; i < n; i++) {
     const size = 18 + ((i * 7919) % 1455); // UDP payload 18..1472 → frames 60..1514
     const data = Array.from({ length: size }, (_, j) => (j < 4 ? (i >>> (8 * (3 - j))) & 0xff : (i + j) & 0xff));
-    frames.push(pad60(ether(DST, SRC, 0x0800, udp4('192.0.2.1', '192.0.2.2', 40000, 9, data))));
+    frames.push(pad60(ether(DST, SRC, 0x0800, udp4('203.0.113.1', '203.0.113.2', 40000, 9, data))));
   }
   return frames;
 }
@@ -37,7 +37,7 @@ const TAGS: Tag[] = [
 ];
 
 function taggedFrames(): Uint8Array[] {
-  const frames = TAGS.map((t, i) => pad60(ether(DST, SRC, 0x0800, udp4('192.0.2.1', '192.0.2.2', 1000 + i, 9, [i]), [t])));
+  const frames = TAGS.map((t, i) => pad60(ether(DST, SRC, 0x0800, udp4('203.0.113.1', '203.0.113.2', 1000 + i, 9, [i]), [t])));
   // QinQ: only the outer tag is stripped by the kernel; the inner one stays in the bytes.
   frames.push(ether(DST, SRC, 0x0806, Array(28).fill(1), [TAGS[3] as Tag, TAGS[4] as Tag]));
   return frames;

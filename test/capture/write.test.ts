@@ -22,7 +22,7 @@ afterAll(() => net?.remove());
 /** Frames numbered in their UDP payload (first 4 bytes), so files can be checked for gaps and repeats. */
 function numbered(n: number, size = 60): Uint8Array[] {
   return Array.from({ length: n }, (_, i) =>
-    pad60(ether('02:00:00:00:00:02', '02:00:00:00:00:01', 0x0800, udp4('192.0.2.1', '192.0.2.2', 4444, 9, [i >>> 24, (i >>> 16) & 0xff, (i >>> 8) & 0xff, i & 0xff, ...Array(Math.max(0, size - 46)).fill(0)]))),
+    pad60(ether('02:00:00:00:00:02', '02:00:00:00:00:01', 0x0800, udp4('203.0.113.1', '203.0.113.2', 4444, 9, [i >>> 24, (i >>> 16) & 0xff, (i >>> 8) & 0xff, i & 0xff, ...Array(Math.max(0, size - 46)).fill(0)]))),
   );
 }
 
