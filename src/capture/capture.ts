@@ -4,6 +4,8 @@
  * also offers `dispatch` (a synchronous batch walk, like pcap_dispatch) for sinks that batch.
  */
 import type { BpfProgram } from '../filter/bpf.js';
+import { compileFilterFunction, type CompiledFilter } from '../filter/vm.js';
+import { cookedKernelProgram } from './cooked.js';
 import type { PacketView } from '../packet.js';
 import { emptyPacket } from '../packet.js';
 import { LinkType } from '../pcap/linktype.js';
@@ -159,6 +161,8 @@ export class Capture implements AsyncIterable<PacketView> {
   private watcher: FdWatcher | undefined;
   private waiters: (() => void)[] = [];
   private readonly record = emptyPacket();
+  /** Set when the filter cannot run in the kernel (cooked sockets reading the link-layer address). */
+  private userFilter: CompiledFilter | undefined;
   private readonly ringGeometry: RingOptions | undefined;
   private readonly abortSignal: AbortSignal | undefined;
   private readonly onAbort = (): void => this.close();
@@ -204,7 +208,14 @@ export class Capture implements AsyncIterable<PacketView> {
           : new RecvmsgReader(fd, snaplen, reinsert, this.linkType, dirFilter, (opts.bufferKiB ?? 0) * 1024);
       this.bpfExtensions = hasBpfExtensions(fd);
       // The filter goes on before bind: the socket (protocol 0) has received nothing yet.
-      const prog = opts.filter ?? [{ code: 0x06, jt: 0, jf: 0, k: MAX_SNAPLEN }];
+      const acceptAll: BpfProgram = [{ code: 0x06, jt: 0, jf: 0, k: MAX_SNAPLEN }];
+      let prog = opts.filter ?? acceptAll;
+      if (any && opts.filter !== undefined) {
+        // The kernel sees cooked packets without the SLL2 header: translate, or filter here.
+        const kernel = cookedKernelProgram(opts.filter);
+        if (kernel === undefined) this.userFilter = compileFilterFunction(opts.filter);
+        prog = kernel ?? acceptAll;
+      }
       if (opts.filter !== undefined || snaplen < MAX_SNAPLEN) attachFilter(fd, capSnaplen(prog, snaplen));
       // Like libpcap, `any` does not ask for promiscuous mode (there is no one interface to ask).
       if ((opts.promisc ?? true) && !any) addPromiscuous(fd, info.index);
@@ -246,8 +257,10 @@ export class Capture implements AsyncIterable<PacketView> {
     if (this.isClosed) throw new CaptureClosedError();
     if (this.failure) throw this.failure;
     const p = this.record;
+    const match = this.userFilter;
     let n = 0;
     while (n < max && this.reader.next(p)) {
+      if (match !== undefined && match(p.buf, p.offset, p.capLen, p.wireLen) === 0) continue;
       n++;
       this.captured++;
       visit(p);
@@ -338,6 +351,7 @@ export class Capture implements AsyncIterable<PacketView> {
       while (!self.isClosed) {
         if (self.failure) throw self.failure;
         if (self.reader.next(p)) {
+          if (self.userFilter !== undefined && self.userFilter(p.buf, p.offset, p.capLen, p.wireLen) === 0) continue;
           self.captured++;
           yield p;
           continue;

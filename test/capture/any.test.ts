@@ -48,3 +48,19 @@ test('any captures two interfaces with the right interface index in each SLL2 he
     cap.close();
   }
 });
+
+test('filters on any: header fields become ancillary loads (ifindex), the rest run in the kernel at shifted offsets', async () => {
+  const { compileFilter } = await import('../../src/filter/compile.js');
+  const ia = interfaceInfo(a.host).index;
+  const cap = openCapture({ iface: 'any', filter: compileFilter(`ifindex ${ia} and udp port 41000`, { linkType: 276, vlanAncillary: true }) });
+  try {
+    const mk = (port: number) => pad60(ether('02:00:00:00:00:02', '02:00:00:00:aa:01', 0x0800, udp4('203.0.113.1', '203.0.113.2', 40000, port, [1])));
+    sendFrames(a.ns, a.peer, [mk(41000), mk(41001), mk(41000)]);
+    sendFrames(b.ns, b.peer, [mk(41000)]);
+    const got = await collect(cap, 2, 800);
+    expect(got.map((p) => p.ifindex)).toEqual([ia, ia]);
+    expect(cap.stats().received).toBe(2); // the kernel did the filtering
+  } finally {
+    cap.close();
+  }
+});

@@ -1,0 +1,129 @@
+/**
+ * The CLI's scale-out and hand-off paths on real veths: --workers, repeated -i, -i any into a pcap that
+ * tshark reads with each packet's interface, --mirror, and --export to a collector that is not there.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { interfaceInfo } from '../../src/capture/interfaces.js';
+import { readPackets } from '../../src/pcap/index.js';
+import { startCli } from '../helpers/cli.js';
+import { hex } from '../helpers/collect.js';
+import { ether, pad60, sendFrames, udp4 } from '../helpers/frames.js';
+import { createTestNet, type TestNet } from '../helpers/netns.js';
+import { startTcpdump } from '../helpers/tcpdump.js';
+
+let a: TestNet;
+let b: TestNet;
+const dir = mkdtempSync(join(tmpdir(), 'tscap-fwd-'));
+beforeAll(() => {
+  a = createTestNet('tg');
+  b = createTestNet('tg');
+});
+afterAll(() => {
+  a?.remove();
+  b?.remove();
+});
+
+function flows(n: number, flowsCount: number, port = 30000): Uint8Array[] {
+  return Array.from({ length: n }, (_, i) =>
+    pad60(ether('02:00:00:00:00:02', '02:00:00:00:00:01', 0x0800, udp4(`203.0.113.${(i % flowsCount) + 1}`, '198.51.100.9', port + (i % flowsCount), 9, [i >> 8, i & 0xff]))),
+  );
+}
+
+function summary(stderr: string): number {
+  const m = /^(\d+) packets? captured$/m.exec(stderr);
+  if (!m) throw new Error(`no summary in ${stderr}`);
+  return Number(m[1]);
+}
+
+async function capture(args: string[], send: () => void): Promise<{ stderr: string; code: number | null }> {
+  const p = startCli(args);
+  await p.waitStderr(/listening on/);
+  send();
+  await new Promise((r) => setTimeout(r, 600));
+  p.child.kill('SIGINT');
+  const r = await p.done;
+  return { stderr: r.stderr, code: r.code };
+}
+
+test('--workers 2: one merged file holds every frame once, in timestamp order', async () => {
+  const out = join(dir, 'workers.pcap');
+  const sent = flows(1280, 64);
+  const r = await capture(['-i', a.host, '--workers', '2', '-w', out], () => sendFrames(a.ns, a.peer, sent));
+  expect(r.code).toBe(0);
+  expect(summary(r.stderr)).toBe(1280);
+  const got: string[] = [];
+  let last = 0;
+  for await (const p of readPackets(out)) {
+    const t = p.tsSec * 1e9 + p.tsNsec;
+    expect(t).toBeGreaterThanOrEqual(last);
+    last = t;
+    got.push(hex(p.buf.subarray(p.offset, p.offset + p.capLen)));
+  }
+  expect(got.sort()).toEqual(sent.map(hex).sort());
+});
+
+test('-i repeated: packets of both interfaces, each with its own interface in pcapng, merged by time', async () => {
+  const out = join(dir, 'two.pcap');
+  const fa = flows(30, 3, 31000);
+  const fb = flows(20, 2, 32000);
+  const r = await capture(['-i', a.host, '-i', b.host, '-w', out], () => {
+    sendFrames(a.ns, a.peer, fa);
+    sendFrames(b.ns, b.peer, fb);
+  });
+  expect(r.code).toBe(0);
+  expect(summary(r.stderr)).toBe(50);
+  const got: string[] = [];
+  for await (const p of readPackets(out)) got.push(hex(p.buf.subarray(p.offset, p.offset + p.capLen)));
+  expect(got.sort()).toEqual([...fa, ...fb].map(hex).sort());
+});
+
+test('-i any into pcap: LINUX_SLL2 records that tshark reads with each packet interface index', async () => {
+  const out = join(dir, 'any.pcap');
+  const fa = flows(4, 1, 33000);
+  const fb = flows(3, 1, 34000);
+  const r = await capture(['-i', 'any', '-w', out, 'udp and (port 33000 or port 34000)'], () => {
+    sendFrames(a.ns, a.peer, fa);
+    sendFrames(b.ns, b.peer, fb);
+  });
+  expect(r.code).toBe(0);
+  const fields = execFileSync('tshark', ['-r', out, '-T', 'fields', '-e', 'sll.ifindex', '-e', 'udp.srcport'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+    .trim()
+    .split('\n')
+    .map((l) => l.split('\t'));
+  const ia = String(interfaceInfo(a.host).index);
+  const ib = String(interfaceInfo(b.host).index);
+  expect(fields.filter(([, port]) => port === '33000').map(([i]) => i)).toEqual([ia, ia, ia, ia]);
+  expect(fields.filter(([, port]) => port === '34000').map(([i]) => i)).toEqual([ib, ib, ib]);
+});
+
+test('--mirror: frames captured on one veth leave another, counted in the summary', async () => {
+  const sent = flows(300, 10, 35000);
+  const receiver = await startTcpdump(b.ns, b.peer, join(dir, 'mirrored.pcap'));
+  const r = await capture(['-i', a.host, '--mirror', b.host], () => sendFrames(a.ns, a.peer, sent));
+  const got = await receiver.stop();
+  expect(r.code).toBe(0);
+  expect(r.stderr).toMatch(new RegExp(`^300 packets mirrored to ${b.host} \\(\\d+ bytes, 0 send errors, 0 dropped\\)$`, 'm'));
+  expect(got.map((p) => hex(p.data))).toEqual(sent.map(hex));
+});
+
+test('--export to a collector that is not there: capture stays complete, the exporter counts its drops', async () => {
+  const sent = flows(500, 10, 36000);
+  // 127.0.0.1 on an unused port: connections are refused at once, nothing leaves this machine.
+  const r = await capture(['-i', a.host, '--export', 'tcp://127.0.0.1:1', '-w', join(dir, 'alongside.pcap')], () => sendFrames(a.ns, a.peer, sent));
+  expect(r.code).toBe(0);
+  expect(summary(r.stderr)).toBe(500);
+  expect(r.stderr).toMatch(/^0 packets exported to tcp:\/\/127\.0\.0\.1:1 \(0 bytes, 0 send errors, 500 dropped\)$/m);
+  expect(r.stderr).toMatch(/ECONNREFUSED/);
+});
+
+test('bad --workers and --export values are usage errors (exit 2)', async () => {
+  for (const args of [['--workers', '0'], ['--workers', '65'], ['--fanout', 'bogus'], ['--export', 'ftp://x:1']]) {
+    const p = startCli(['-i', a.host, ...args]);
+    const r = await p.done;
+    expect(r.code).toBe(2);
+  }
+});
