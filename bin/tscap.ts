@@ -29,6 +29,7 @@ import { PacketFileReader, PcapFormatError, PcapIoError, createFileSink } from '
 import { LINK_TYPE_DESCRIPTIONS, LINK_TYPE_NAMES, LinkType } from '../src/pcap/linktype.js';
 import { createJsonSink } from '../src/sinks/json.js';
 import { TextOutput } from '../src/sinks/output.js';
+import { sll2Sink } from '../src/sinks/sll2.js';
 import { createTextSink } from '../src/sinks/text.js';
 import { VERSION } from '../src/version.js';
 import { addFileOptions, fileSinkOptions, type FileOptionValues } from './file-options.js';
@@ -164,7 +165,7 @@ function teeSink(sinks: PacketSink[]): PacketSink {
 interface RunContext {
   src: Source;
   sink: PacketSink;
-  fileSink?: PacketSink & { setInterfaceStats?(received: number, dropped: number): void };
+  fileSink?: PacketSink & { setInterfaceStats?(received: number, dropped: number, interfaceId?: number): void };
   /** Userspace filter for files (live filters run in the kernel). */
   match?: ((buf: Uint8Array, offset: number, capLen: number, wireLen: number) => number) | undefined;
   count: number | undefined;
@@ -220,7 +221,9 @@ async function runSource(ctx: RunContext): Promise<number> {
   }
   src.stop();
   const stats = src.stats();
-  if (stats) ctx.fileSink?.setInterfaceStats?.(stats.received, stats.dropped);
+  const perInterface = src instanceof MultiLiveSource ? src.detail() : [];
+  if (perInterface.length > 1) perInterface.forEach((s, i) => ctx.fileSink?.setInterfaceStats?.(s.received, s.dropped, i));
+  else if (stats) ctx.fileSink?.setInterfaceStats?.(stats.received, stats.dropped);
   try {
     await sink.close();
   } catch (err) {
@@ -375,14 +378,19 @@ async function main(argv: string[]): Promise<number> {
   const out = new TextOutput(process.stdout, opts.lineBuffered === true, () => src.stop());
   let limitReached = false;
   const sinks: PacketSink[] = [];
-  const fileOpts = fileSinkOptions(opts, { linkType, snaplen, nano, ...(ifName !== undefined ? { ifName } : {}), ...(expr !== '' ? { filter: expr } : {}) });
+  // Several interfaces: pcapng records one interface block each; pcap becomes LINUX_SLL2, whose
+  // header carries each packet's interface index.
+  const several = opts.r === undefined && ifaces.length > 1;
+  const fileLinkType = several && linkType === LinkType.EN10MB && opts.pcapng !== true && !/\.pcapng$/i.test(opts.w ?? '') ? LinkType.LINUX_SLL2 : linkType;
+  const fileOpts = fileSinkOptions(opts, { linkType: fileLinkType, snaplen, nano, ...(ifName !== undefined ? { ifName } : {}), ...(expr !== '' ? { filter: expr } : {}) });
   let fileSink: RunContext['fileSink'];
   if (fileOpts !== undefined) {
     fileOpts.onFileLimit = () => {
       limitReached = true;
     };
+    if (several) fileOpts.interfaces = ifaces.map((name) => ({ name, ifindex: interfaceInfo(name).index }));
     fileSink = createFileSink(fileOpts);
-    sinks.push(fileSink);
+    sinks.push(fileLinkType !== linkType ? sll2Sink(fileSink) : fileSink);
   }
   const printing = opts.print === true || (fileOpts === undefined && forwards.length === 0);
   if (printing) sinks.push(opts.json ? createJsonSink(out, { nano: jsonNano }) : createTextSink(out, printOptionsFrom(opts, nano)));

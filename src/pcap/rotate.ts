@@ -34,6 +34,8 @@ export interface FileSinkOptions {
   ifName?: string;
   /** pcapng `if_filter`. */
   filter?: string;
+  /** Several capture interfaces: pcapng gets one IDB each (packets matched by ifindex); the first replaces `ifName`. */
+  interfaces?: readonly { name: string; ifindex: number }[];
   /** pcapng `shb_os`. */
   os?: string;
   /** Called once when -W ends the capture (-G without -C); later packets are ignored. */
@@ -43,7 +45,7 @@ export interface FileSinkOptions {
 }
 
 /** A file sink, possibly rotating; `setInterfaceStats` exists for pcapng output. */
-export type FileSink = PacketSink & { setInterfaceStats?(received: number, dropped: number): void };
+export type FileSink = PacketSink & { setInterfaceStats?(received: number, dropped: number, interfaceId?: number): void };
 
 /** True when the options ask for pcapng: `--pcapng` or a `.pcapng` file name. */
 export function wantsPcapng(opts: Pick<FileSinkOptions, 'path' | 'pcapng'>): boolean {
@@ -57,7 +59,18 @@ function openWriter(target: WriteTarget, opts: FileSinkOptions): PcapWriter | Pc
     if (opts.ifName !== undefined) o.ifName = opts.ifName;
     if (opts.filter !== undefined) o.filter = opts.filter;
     if (opts.os !== undefined) o.os = opts.os;
-    return new PcapngWriter(target, o);
+    const [first, ...rest] = opts.interfaces ?? [];
+    if (first !== undefined) {
+      o.ifName = first.name;
+      o.ifindex = first.ifindex;
+    }
+    const w = new PcapngWriter(target, o);
+    for (const i of rest) {
+      const more: Parameters<PcapngWriter['addInterface']>[0] = { linkType: opts.linkType, snaplen: opts.snaplen, ifName: i.name, ifindex: i.ifindex };
+      if (opts.filter !== undefined) more.filter = opts.filter;
+      w.addInterface(more);
+    }
+    return w;
   }
   return new PcapWriter(target, { linkType: opts.linkType, snaplen: opts.snaplen, nano: opts.nano, flushEachPacket });
 }

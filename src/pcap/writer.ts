@@ -332,6 +332,8 @@ export interface PcapngWriterOptions {
   ifName?: string;
   /** `if_filter`: the capture filter expression. */
   filter?: string;
+  /** Packets whose `ifindex` equals this go to interface 0 (when several interfaces are recorded). */
+  ifindex?: number;
   /** `shb_os` (default: `os.type() os.release()`). */
   os?: string;
   /** `shb_userappl` (default `tscap`). */
@@ -385,6 +387,7 @@ export class PcapngWriter extends BatchWriter {
     const first: PcapngInterfaceOptions = { linkType: opts.linkType, snaplen: opts.snaplen };
     if (opts.ifName !== undefined) first.ifName = opts.ifName;
     if (opts.filter !== undefined) first.filter = opts.filter;
+    if (opts.ifindex !== undefined) first.ifindex = opts.ifindex;
     this.lastLink = opts.linkType;
     this.addInterface(first);
     if (this.flushEach) this.writeOut();

@@ -66,8 +66,8 @@ test('--workers 2: one merged file holds every frame once, in timestamp order', 
   expect(got.sort()).toEqual(sent.map(hex).sort());
 });
 
-test('-i repeated: packets of both interfaces, each with its own interface in pcapng, merged by time', async () => {
-  const out = join(dir, 'two.pcap');
+test.each(['pcapng', 'pcap'])('-i repeated into %s: every packet of both interfaces, each recorded with its interface (read by tshark)', async (format) => {
+  const out = join(dir, `two.${format}`);
   const fa = flows(30, 3, 31000);
   const fb = flows(20, 2, 32000);
   const r = await capture(['-i', a.host, '-i', b.host, '-w', out], () => {
@@ -76,9 +76,18 @@ test('-i repeated: packets of both interfaces, each with its own interface in pc
   });
   expect(r.code).toBe(0);
   expect(summary(r.stderr)).toBe(50);
+  // pcapng: one interface block per interface; pcap: LINUX_SLL2 records carrying the interface index.
+  const field = format === 'pcapng' ? 'frame.interface_name' : 'sll.ifindex';
+  const rows = execFileSync('tshark', ['-r', out, '-T', 'fields', '-e', field, '-e', 'udp.srcport'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+    .trim()
+    .split('\n')
+    .map((l) => l.split('\t'));
+  const id = (name: string): string => (format === 'pcapng' ? name : String(interfaceInfo(name).index));
+  expect(rows).toHaveLength(50);
+  for (const [iface, port] of rows) expect(iface).toBe(Number(port) < 32000 ? id(a.host) : id(b.host));
   const got: string[] = [];
   for await (const p of readPackets(out)) got.push(hex(p.buf.subarray(p.offset, p.offset + p.capLen)));
-  expect(got.sort()).toEqual([...fa, ...fb].map(hex).sort());
+  if (format === 'pcapng') expect(got.sort()).toEqual([...fa, ...fb].map(hex).sort());
 });
 
 test('-i any into pcap: LINUX_SLL2 records that tshark reads with each packet interface index', async () => {
