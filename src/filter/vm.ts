@@ -494,7 +494,6 @@ export function compileFilterFunction(prog: BpfProgram): CompiledFilter {
     `return function bpf(b, o, len, wlen, aux) {\n` +
     `let a = 0, x = 0, v = 0, i = 0, pc = 0, budget = ${BACKWARD_JUMP_BUDGET}, ${mems};\n` +
     `for (;;) switch (pc) {\n${lines.join('\n')}\ndefault: return 0;\n}\n};`;
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
   const factory = new Function('absLoad', 'indLoad', 'negativeLoad', body) as (
     abs: typeof absLoad,
     ind: typeof indLoad,
