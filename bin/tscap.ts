@@ -23,6 +23,7 @@ import { createExporter, type Exporter } from '../src/capture/export.js';
 import { createMirror, type Mirror } from '../src/capture/mirror.js';
 import { BpfTextError, parseDecimalProgram, type BpfProgram } from '../src/filter/bpf.js';
 import { FilterError, compileFilter } from '../src/filter/compile.js';
+import { validateProgram } from '../src/filter/validate.js';
 import { compileFilterFunction } from '../src/filter/vm.js';
 import type { PacketSink, PacketView } from '../src/packet.js';
 import { PacketFileReader, PcapFormatError, PcapIoError, createFileSink } from '../src/pcap/index.js';
@@ -133,12 +134,16 @@ function loadBpfFile(path: string): BpfProgram {
   } catch (err) {
     throw new UsageError(`${path}: ${(err as Error).message}`);
   }
+  let prog: BpfProgram;
   try {
-    return parseDecimalProgram(text);
+    prog = parseDecimalProgram(text);
   } catch (err) {
     if (err instanceof BpfTextError) throw new UsageError(`${path}: ${err.message}`);
     throw err;
   }
+  const invalid = validateProgram(prog);
+  if (invalid !== undefined) throw new UsageError(`${path}: invalid program: ${invalid}`);
+  return prog;
 }
 
 function linkTypeText(linkType: number): string {
@@ -296,8 +301,13 @@ async function main(argv: string[]): Promise<number> {
   if (opts.workers !== undefined && (opts.workers < 1 || opts.workers > 64)) throw new UsageError(`--workers ${opts.workers}: must be 1..64`);
   const fanout = parseFanout(opts.fanout);
   const snapOpt = opts.snapshotLength === undefined || opts.snapshotLength === 0 ? MAX_SNAPLEN : opts.snapshotLength;
-  const compile = (linkType: number, live: boolean): BpfProgram =>
-    compileFilter(expr, { linkType, snaplen: snapOpt, optimize: opts.optimize, vlanAncillary: live && kernelBpfExtensions() });
+  const compile = (linkType: number, live: boolean): BpfProgram => {
+    const prog = compileFilter(expr, { linkType, snaplen: snapOpt, optimize: opts.optimize, vlanAncillary: live && kernelBpfExtensions() });
+    // Every program is checked as the kernel would before it is run or attached.
+    const invalid = validateProgram(prog);
+    if (invalid !== undefined) throw new UsageError(`internal error: the compiled filter is invalid (${invalid}); please report the expression`);
+    return prog;
+  };
 
   // -d, -dd, -ddd: print the program and exit.
   if (opts.d > 0) {
