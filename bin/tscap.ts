@@ -30,12 +30,16 @@ import { PacketFileReader, PcapFormatError, PcapIoError, createFileSink } from '
 import { LINK_TYPE_DESCRIPTIONS, LINK_TYPE_NAMES, LinkType } from '../src/pcap/linktype.js';
 import { createJsonSink } from '../src/sinks/json.js';
 import { TextOutput } from '../src/sinks/output.js';
+import { createProgress, progressFileSize } from '../src/sinks/progress.js';
 import { sll2Sink } from '../src/sinks/sll2.js';
+import { createStatsReporter } from '../src/sinks/stats.js';
+import { createSummarySink } from '../src/sinks/summary.js';
 import { createTextSink } from '../src/sinks/text.js';
 import { VERSION } from '../src/version.js';
 import { addFileOptions, fileSinkOptions, type FileOptionValues } from './file-options.js';
 import { FilterOptionsError, addFilterOptions, dumpProgram, filterExpression, linkTypeOption, type FilterCliOptions } from './filter-options.js';
 import { addPrintOptions, preprocessArgv, printOptionsFrom } from './print-options.js';
+import { addStatsOptions, statsIntervalFrom, summaryKindsFrom, type StatsOptionValues } from './stats-options.js';
 import { FileSource, LiveSource, MultiLiveSource, WorkerSource, openLive, type Source } from './sources.js';
 
 /** A usage error: exit 2. */
@@ -80,11 +84,12 @@ function buildProgram(): Command {
 
 /** The whole command: tscap's own options plus each module's. */
 function buildCli(): Command {
-  return addFileOptions(addPrintOptions(addFilterOptions(buildProgram())));
+  return addStatsOptions(addFileOptions(addPrintOptions(addFilterOptions(buildProgram()))));
 }
 
 type Opts = Record<string, unknown> &
   FileOptionValues &
+  StatsOptionValues &
   FilterCliOptions & {
     interface?: string[];
     count?: number;
@@ -333,9 +338,11 @@ async function main(argv: string[]): Promise<number> {
   let ifName: string | undefined;
   let match: RunContext['match'];
   let jsonNano = nano;
+  let fileFormat: 'pcap' | 'pcapng' = 'pcap';
   if (opts.r !== undefined) {
     currentFile = opts.r;
     const reader = await PacketFileReader.open(opts.r);
+    fileFormat = reader.info.format;
     linkType = reader.info.linkType;
     snaplen = reader.info.snaplen;
     jsonNano = reader.info.nano;
@@ -405,6 +412,36 @@ async function main(argv: string[]): Promise<number> {
   const printing = opts.print === true || (fileOpts === undefined && forwards.length === 0);
   if (printing) sinks.push(opts.json ? createJsonSink(out, { nano: jsonNano }) : createTextSink(out, printOptionsFrom(opts, nano)));
   sinks.push(...forwards);
+
+  // Progress, summaries and live statistics go to stderr, never into stdout's data.
+  const stderrTTY = process.stderr.isTTY === true;
+  const printingToTerminal = printing && process.stdout.isTTY === true;
+  if (opts.r !== undefined && opts.r !== '-') {
+    const size = progressFileSize({ path: opts.r, quiet: opts.q === true, isTTY: stderrTTY, printingToTerminal });
+    if (size !== undefined) sinks.unshift(createProgress({ totalBytes: size, label: opts.r, format: fileFormat, write: (t) => process.stderr.write(t) }));
+  }
+  const names = new Map(listInterfaces().map((i) => [i.index, i.name] as const));
+  const kinds = summaryKindsFrom(opts);
+  const summary = kinds.length > 0 ? createSummarySink(kinds, { json: opts.json === true, out: (t) => process.stderr.write(t), interfaceName: (i) => names.get(i) }) : undefined;
+  if (summary) sinks.push(summary);
+  const every = statsIntervalFrom(opts);
+  const reporter =
+    every === undefined
+      ? undefined
+      : createStatsReporter({
+          intervalMs: every * 1000,
+          sources: () => src.detail(),
+          tty: stderrTTY && !printingToTerminal,
+          write: (t) => process.stderr.write(t),
+          ...(summary ? { accounting: summary.accounting } : {}),
+        });
+  if (reporter) sinks.push(reporter.sink);
+  // Installed always: Node's default action for SIGUSR2 would end the process.
+  const onUsr2 = (): void => {
+    if (reporter) reporter.printNow();
+    else if (summary) process.stderr.write(summary.render());
+  };
+  process.on('SIGUSR2', onUsr2);
   const code = await runSource({
     src,
     sink: teeSink(sinks),
@@ -416,6 +453,8 @@ async function main(argv: string[]): Promise<number> {
     forwards,
     done: () => limitReached,
   });
+  reporter?.stop();
+  process.off('SIGUSR2', onUsr2);
   if (limitReached) process.stderr.write(`tscap: Maximum file limit reached: ${opts.W ?? 0}\n`);
   return code;
 }

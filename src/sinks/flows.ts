@@ -1,0 +1,809 @@
+/**
+ * Traffic accounting shared by the end summaries and the live statistics: per-interface counters,
+ * conversations and endpoints with the semantics of tshark's `-z conv,ip|ipv6|tcp|udp` and
+ * `-z endpoints,ip|ipv6`, the protocol hierarchy of `-z io,phs`, and the frame/byte series of
+ * `-z io,stat,SECONDS`. Bytes are wire lengths (`frame.len`), as tshark counts them.
+ *
+ * The per-packet path allocates nothing: one `LayerParser`, keys written into a scratch buffer and
+ * looked up in open-addressing tables backed by typed arrays, protocol paths as a trie of numeric
+ * nodes. Memory grows only when a new flow, endpoint, path or interval appears.
+ */
+import { LayerParser, Layer, LAYER_NAMES } from '../decode/parser.js';
+import type { Ipv4View } from '../decode/ipv4.js';
+import type { Ipv6View } from '../decode/ipv6.js';
+import type { TcpView } from '../decode/tcp.js';
+import type { UdpView } from '../decode/udp.js';
+import { DecodeStatus } from '../decode/status.js';
+import { ipv4Text, ipv6Text } from '../decode/addr.js';
+import type { PacketView, PacketSink } from '../packet.js';
+
+/**
+ * A hash table of fixed-size keys (32-bit words) to rows of float counters, entries kept in insertion
+ * order. Callers write the key into `key`, then call `find` (or `insert`); storage doubles when full,
+ * so the only allocations happen when a new entry does not fit. Words, not bytes: an IPv6 5-tuple is
+ * ten word compares instead of 37 byte compares.
+ */
+export class KeyTable {
+  /** Scratch key the caller fills before `find`/`insert`. */
+  readonly key: Uint32Array;
+  /** Entries in use. */
+  size = 0;
+  /** Keys, `stride` words per entry. */
+  keys: Uint32Array;
+  /** Counters, `width` per entry. */
+  vals: Float64Array;
+  private index: Int32Array;
+  private hashes: Uint32Array;
+  private mask: number;
+
+  /**
+   * @param stride key words
+   * @param width counters per entry
+   * @param maxEntries entries beyond this are refused (`insert` returns -1)
+   */
+  constructor(
+    readonly stride: number,
+    readonly width: number,
+    readonly maxEntries = 1 << 22,
+    initial = 256,
+  ) {
+    this.key = new Uint32Array(stride);
+    this.keys = new Uint32Array(initial * stride);
+    this.vals = new Float64Array(initial * width);
+    this.index = new Int32Array(initial * 2);
+    this.hashes = new Uint32Array(initial);
+    this.mask = initial * 2 - 1;
+  }
+
+  /** Capacity before the next growth. */
+  get capacity(): number {
+    return this.hashes.length;
+  }
+
+  private hash(): number {
+    // FNV-1a style over words, then murmur3's finalizer so the low bits (the slot) are well mixed
+    const k = this.key;
+    let h = 0x811c9dc5;
+    for (let i = 0; i < k.length; i++) h = Math.imul(h ^ k[i]!, 0x01000193);
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    return h >>> 0;
+  }
+
+  private same(entry: number): boolean {
+    const k = this.key;
+    const keys = this.keys;
+    const base = entry * this.stride;
+    for (let i = 0; i < k.length; i++) if (keys[base + i] !== k[i]) return false;
+    return true;
+  }
+
+  /** Entry of the scratch key, or -1. */
+  find(): number {
+    const h = this.hash();
+    let slot = h & this.mask;
+    for (;;) {
+      const e = this.index[slot]!;
+      if (e === 0) return -1;
+      // the stored hash settles most mismatches without touching the key words
+      if (this.hashes[e - 1] === h && this.same(e - 1)) return e - 1;
+      slot = (slot + 1) & this.mask;
+    }
+  }
+
+  /** Entry of the scratch key, added with zeroed counters when new; -1 when the table is full. */
+  insert(): number {
+    const h = this.hash();
+    let slot = h & this.mask;
+    for (;;) {
+      const e = this.index[slot]!;
+      if (e === 0) break;
+      if (this.hashes[e - 1] === h && this.same(e - 1)) return e - 1;
+      slot = (slot + 1) & this.mask;
+    }
+    if (this.size >= this.maxEntries) return -1;
+    if (this.size >= this.capacity) {
+      this.grow();
+      slot = h & this.mask;
+      while (this.index[slot] !== 0) slot = (slot + 1) & this.mask;
+    }
+    const entry = this.size++;
+    this.keys.set(this.key, entry * this.stride);
+    this.hashes[entry] = h;
+    this.index[slot] = entry + 1;
+    return entry;
+  }
+
+  /** Forgets every entry (storage is kept). */
+  clear(): void {
+    this.size = 0;
+    this.index.fill(0);
+    this.vals.fill(0);
+  }
+
+  private grow(): void {
+    const cap = this.capacity * 2;
+    const keys = new Uint32Array(cap * this.stride);
+    keys.set(this.keys);
+    const vals = new Float64Array(cap * this.width);
+    vals.set(this.vals);
+    const hashes = new Uint32Array(cap);
+    hashes.set(this.hashes);
+    this.keys = keys;
+    this.vals = vals;
+    this.hashes = hashes;
+    this.index = new Int32Array(cap * 2);
+    this.mask = cap * 2 - 1;
+    for (let e = 0; e < this.size; e++) {
+      let slot = hashes[e]! & this.mask;
+      while (this.index[slot] !== 0) slot = (slot + 1) & this.mask;
+      this.index[slot] = e + 1;
+    }
+  }
+}
+
+/** Counter columns of a conversation row. */
+const Conv = { framesAB: 0, bytesAB: 1, framesBA: 2, bytesBA: 3, firstNs: 4, lastNs: 5, aIsKeyFirst: 6, WIDTH: 7 } as const;
+/** Counter columns of an endpoint row. */
+const Ep = { txFrames: 0, txBytes: 1, rxFrames: 2, rxBytes: 3, WIDTH: 4 } as const;
+/** Address-pair key in words: family, two 4-word addresses (IPv4 in the first word), ports A<<16|B. */
+const PairKey = { family: 0, a: 1, b: 5, ports: 9, WORDS: 10 } as const;
+
+/** One direction's counters. */
+export interface DirectionCount {
+  /** Frames sent this way. */
+  frames: number;
+  /** Bytes (wire lengths) sent this way. */
+  bytes: number;
+}
+
+/** One conversation: both directions combined; A is the source of its first packet, as in tshark. */
+export interface Conversation {
+  /** Address of side A. */
+  a: string;
+  /** Address of side B. */
+  b: string;
+  /** Port of side A (TCP/UDP only). */
+  aPort?: number;
+  /** Port of side B (TCP/UDP only). */
+  bPort?: number;
+  /** Frames and bytes from A to B. */
+  aToB: DirectionCount;
+  /** Frames and bytes from B to A. */
+  bToA: DirectionCount;
+  /** Frames both ways. */
+  frames: number;
+  /** Bytes both ways. */
+  bytes: number;
+  /** Seconds from the first packet of the capture to the conversation's first packet. */
+  start: number;
+  /** Seconds from the conversation's first to its last packet. */
+  duration: number;
+}
+
+/** One endpoint (address): what it sent and received. */
+export interface Endpoint {
+  /** Address text. */
+  address: string;
+  /** Frames sent and received. */
+  frames: number;
+  /** Bytes sent and received. */
+  bytes: number;
+  /** Frames sent. */
+  txFrames: number;
+  /** Bytes sent. */
+  txBytes: number;
+  /** Frames received. */
+  rxFrames: number;
+  /** Bytes received. */
+  rxBytes: number;
+}
+
+/** A node of the protocol hierarchy: frames whose layer stack starts with the path to this node. */
+export interface ProtocolNode {
+  /** Layer name (`LAYER_NAMES`; the root is `frame`). */
+  protocol: string;
+  /** Frames carrying this path. */
+  frames: number;
+  /** Their bytes. */
+  bytes: number;
+  /** Deeper layers, most frames first. */
+  children: ProtocolNode[];
+}
+
+/** Frames and bytes of one io interval. */
+export interface IoInterval {
+  /** Start, seconds from the first packet. */
+  start: number;
+  /** End, seconds from the first packet (the last one ends at the capture's duration). */
+  end: number;
+  /** Frames in the interval. */
+  frames: number;
+  /** Bytes in the interval. */
+  bytes: number;
+}
+
+/** Per-interface totals. */
+export interface InterfaceCount {
+  /** Interface index (0 for files). */
+  ifindex: number;
+  /** Interface name when known. */
+  name?: string;
+  /** Frames seen on the interface. */
+  packets: number;
+  /** Their bytes. */
+  bytes: number;
+}
+
+/** Frames and bytes of frames carrying a protocol at least once (a flat breakdown). */
+export interface ProtocolShare {
+  /** Layer name. */
+  protocol: string;
+  /** Frames carrying it. */
+  frames: number;
+  /** Their bytes. */
+  bytes: number;
+}
+
+/** Options of `TrafficAccounting`. */
+export interface AccountingOptions {
+  /** io intervals in seconds, one series each (none by default). */
+  ioIntervals?: readonly number[];
+  /** Most entries per conversation or endpoint table; more are counted in `untracked`. */
+  maxEntries?: number;
+}
+
+const MAX_IF = 1 << 16;
+const MAX_IO = 1 << 20;
+const NKIND = LAYER_NAMES.length;
+
+const textBytes = new Uint8Array(16);
+
+/** Address text of the `family === 4 ? 1 : 4` words at `w[o]` (only for output, never per packet). */
+function ipText(family: number, w: Uint32Array, o: number): string {
+  const n = family === 4 ? 1 : 4;
+  for (let i = 0; i < n; i++) {
+    const x = w[o + i]!;
+    textBytes[4 * i] = x >>> 24;
+    textBytes[4 * i + 1] = (x >>> 16) & 255;
+    textBytes[4 * i + 2] = (x >>> 8) & 255;
+    textBytes[4 * i + 3] = x & 255;
+  }
+  return family === 4 ? ipv4Text(textBytes, 0) : ipv6Text(textBytes, 0);
+}
+
+/** Big-endian 32-bit word at `o` (unsigned). */
+function word(b: Uint8Array, o: number): number {
+  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+}
+
+/** Copies `words` address words from the packet into `dst[at]` (no subarray view: nothing allocated). */
+function copyAddr(dst: Uint32Array, at: number, b: Uint8Array, from: number, words: number): void {
+  for (let i = 0; i < words; i++) dst[at + i] = word(b, from + 4 * i);
+}
+
+/** Compares two addresses of `words` words in `b` as unsigned big-endian numbers (tshark's `cmp_address`). */
+function cmpAddr(b: Uint8Array, x: number, y: number, words: number): number {
+  for (let i = 0; i < words; i++) {
+    const d = word(b, x + 4 * i) - word(b, y + 4 * i);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/**
+ * Counts packets into conversations, endpoints, a protocol hierarchy, an io series and per-interface
+ * totals. `add` is the hot path; the `*()` readers build plain objects for tables and JSON.
+ * @example
+ * const acc = new TrafficAccounting({ ioIntervals: [1] });
+ * for await (const p of readPackets('x.pcap')) acc.add(p);
+ * console.log(acc.conversations('tcp'));
+ */
+export class TrafficAccounting {
+  /** Frames counted. */
+  packets = 0;
+  /** Bytes (wire lengths) counted. */
+  bytes = 0;
+  /** Conversations or endpoints not kept because a table reached `maxEntries`. */
+  untracked = 0;
+  /** io series, one per requested interval. */
+  readonly ioSeries: IoSeries[];
+
+  private readonly parser = new LayerParser();
+  private readonly convIp4: KeyTable;
+  private readonly convIp6: KeyTable;
+  private readonly convTcp: KeyTable;
+  private readonly convUdp: KeyTable;
+  private readonly epIp4: KeyTable;
+  private readonly epIp6: KeyTable;
+  private ifPackets = new Float64Array(16);
+  private ifBytes = new Float64Array(16);
+  private firstSec = 0;
+  private firstNs = 0;
+  private lastRelNs = 0;
+  // protocol trie: node 0 is the root; child of (node, kind) at childOf[node * NKIND + kind] (0 = none)
+  private childOf = new Int32Array(64 * NKIND);
+  private nodeParent = new Int32Array(64);
+  private nodeKind = new Uint8Array(64);
+  private nodeFrames = new Float64Array(64);
+  private nodeBytes = new Float64Array(64);
+  private nodes = 1;
+  private readonly kindFrames = new Float64Array(NKIND);
+  private readonly kindBytes = new Float64Array(NKIND);
+  private readonly seenKinds = new Uint8Array(NKIND);
+
+  constructor(opts: AccountingOptions = {}) {
+    const max = opts.maxEntries ?? 1 << 22;
+    this.ioSeries = (opts.ioIntervals ?? []).map((s) => new IoSeries(s));
+    this.convIp4 = new KeyTable(2, Conv.WIDTH, max);
+    this.convIp6 = new KeyTable(8, Conv.WIDTH, max);
+    this.convTcp = new KeyTable(PairKey.WORDS, Conv.WIDTH, max);
+    this.convUdp = new KeyTable(PairKey.WORDS, Conv.WIDTH, max);
+    this.epIp4 = new KeyTable(1, Ep.WIDTH, max);
+    this.epIp6 = new KeyTable(4, Ep.WIDTH, max);
+  }
+
+  /** A sink that counts every packet written to it (flush and close do nothing). */
+  sink(): PacketSink {
+    return {
+      write: (p) => this.add(p),
+      flush: () => undefined,
+      close: async () => undefined,
+    };
+  }
+
+  /** Counts one packet. Never throws, allocates only for a new flow, endpoint, path or interval. */
+  add(p: PacketView): void {
+    const len = p.wireLen;
+    if (this.packets === 0) {
+      this.firstSec = p.tsSec;
+      this.firstNs = p.tsNsec;
+    }
+    this.packets++;
+    this.bytes += len;
+    const relNs = (p.tsSec - this.firstSec) * 1e9 + (p.tsNsec - this.firstNs);
+    if (relNs > this.lastRelNs) this.lastRelNs = relNs;
+    this.countInterface(p.ifindex, len);
+    for (let i = 0; i < this.ioSeries.length; i++) this.ioSeries[i]!.add(relNs, len);
+
+    const ps = this.parser;
+    const n = ps.decode(p.buf, p.offset, p.capLen, p.linkType);
+    const kinds = ps.kinds;
+    // protocol path and flat breakdown
+    let node = 0;
+    this.nodeFrames[0]! += 1;
+    this.nodeBytes[0]! += len;
+    for (let i = 0; i < n; i++) {
+      const k = kinds[i]!;
+      node = this.child(node, k);
+      this.nodeFrames[node]! += 1;
+      this.nodeBytes[node]! += len;
+      if (this.seenKinds[k] === 0) {
+        this.seenKinds[k] = 1;
+        this.kindFrames[k]! += 1;
+        this.kindBytes[k]! += len;
+      }
+    }
+    for (let i = 0; i < n; i++) this.seenKinds[kinds[i]!] = 0;
+
+    // conversations and endpoints: every IP header with a whole header, and every TCP/UDP header
+    // with the innermost IP header before it (tunnels count inner and outer, as tshark's taps do)
+    let ipLayer = -1;
+    for (let i = 0; i < n; i++) {
+      const k = kinds[i]!;
+      if (ps.status[i] !== DecodeStatus.Ok) continue;
+      if (k === Layer.Ipv4 || k === Layer.Ipv6) {
+        ipLayer = i;
+        // tshark taps an IPv6 header only once its extension chain leads somewhere: not for a
+        // later fragment nor a chain cut short; conversation tables then agree with tshark's
+        if (k === Layer.Ipv6) {
+          const v6 = ps.view(i) as Ipv6View;
+          if (v6.chainTruncated || v6.fragOffset !== 0) continue;
+        }
+        this.countIp(i, k, len, relNs);
+      } else if ((k === Layer.Tcp || k === Layer.Udp) && ipLayer >= 0) {
+        this.countPorts(ipLayer, i, k, len, relNs);
+      }
+    }
+  }
+
+  private countInterface(ifindex: number, len: number): void {
+    const i = ifindex >= 0 && ifindex < MAX_IF ? ifindex : 0;
+    if (i >= this.ifPackets.length) {
+      let cap = this.ifPackets.length;
+      while (cap <= i) cap *= 2;
+      const pk = new Float64Array(cap);
+      pk.set(this.ifPackets);
+      const by = new Float64Array(cap);
+      by.set(this.ifBytes);
+      this.ifPackets = pk;
+      this.ifBytes = by;
+    }
+    this.ifPackets[i]! += 1;
+    this.ifBytes[i]! += len;
+  }
+
+  private child(node: number, kind: number): number {
+    const at = node * NKIND + kind;
+    const c = this.childOf[at]!;
+    if (c !== 0) return c;
+    const id = this.nodes++;
+    if (id >= this.nodeKind.length) this.growNodes();
+    this.childOf[at] = id;
+    this.nodeParent[id] = node;
+    this.nodeKind[id] = kind;
+    return id;
+  }
+
+  private growNodes(): void {
+    const cap = this.nodeKind.length * 2;
+    const co = new Int32Array(cap * NKIND);
+    co.set(this.childOf);
+    this.childOf = co;
+    const par = new Int32Array(cap);
+    par.set(this.nodeParent);
+    this.nodeParent = par;
+    const kd = new Uint8Array(cap);
+    kd.set(this.nodeKind);
+    this.nodeKind = kd;
+    const fr = new Float64Array(cap);
+    fr.set(this.nodeFrames);
+    this.nodeFrames = fr;
+    const by = new Float64Array(cap);
+    by.set(this.nodeBytes);
+    this.nodeBytes = by;
+  }
+
+  private countIp(i: number, kind: number, len: number, relNs: number): void {
+    const ps = this.parser;
+    const b = ps.bytes;
+    let src: number;
+    let dst: number;
+    let words: number;
+    let conv: KeyTable;
+    let ep: KeyTable;
+    if (kind === Layer.Ipv4) {
+      const v = ps.view(i) as Ipv4View;
+      src = v.srcOffset;
+      dst = v.dstOffset;
+      words = 1;
+      conv = this.convIp4;
+      ep = this.epIp4;
+    } else {
+      const v = ps.view(i) as Ipv6View;
+      src = v.srcOffset;
+      dst = v.dstOffset;
+      words = 4;
+      conv = this.convIp6;
+      ep = this.epIp6;
+    }
+    // the key holds the smaller address first so both directions find one entry
+    const order = cmpAddr(b, src, dst, words);
+    const srcFirst = order < 0;
+    const key = conv.key;
+    copyAddr(key, 0, b, srcFirst ? src : dst, words);
+    copyAddr(key, words, b, srcFirst ? dst : src, words);
+    this.countConv(conv, srcFirst, order === 0, len, relNs);
+
+    let e = this.endpoint(ep, b, src, words);
+    if (e >= 0) {
+      ep.vals[e * Ep.WIDTH + Ep.txFrames]! += 1;
+      ep.vals[e * Ep.WIDTH + Ep.txBytes]! += len;
+    }
+    e = this.endpoint(ep, b, dst, words);
+    if (e >= 0) {
+      ep.vals[e * Ep.WIDTH + Ep.rxFrames]! += 1;
+      ep.vals[e * Ep.WIDTH + Ep.rxBytes]! += len;
+    }
+  }
+
+  private endpoint(ep: KeyTable, b: Uint8Array, at: number, words: number): number {
+    copyAddr(ep.key, 0, b, at, words);
+    const e = ep.insert();
+    if (e < 0) this.untracked++;
+    return e;
+  }
+
+  private countPorts(ipLayer: number, i: number, kind: number, len: number, relNs: number): void {
+    const ps = this.parser;
+    const b = ps.bytes;
+    const ipKind = ps.kinds[ipLayer]!;
+    const ipv = ps.view(ipLayer) as Ipv4View | Ipv6View;
+    const words = ipKind === Layer.Ipv4 ? 1 : 4;
+    const src = ipv.srcOffset;
+    const dst = ipv.dstOffset;
+    const l4 = ps.view(i) as TcpView | UdpView;
+    const sport = l4.srcPort;
+    const dport = l4.dstPort;
+    // key order (tshark's): the higher port first; equal ports fall back to the smaller address
+    const order = sport !== dport ? 0 : cmpAddr(b, src, dst, words);
+    const srcFirst = sport !== dport ? sport > dport : order < 0;
+    const table = kind === Layer.Tcp ? this.convTcp : this.convUdp;
+    const key = table.key;
+    key[PairKey.family] = words === 1 ? 4 : 6;
+    const aAt = srcFirst ? src : dst;
+    const bAt = srcFirst ? dst : src;
+    copyAddr(key, PairKey.a, b, aAt, words);
+    copyAddr(key, PairKey.b, b, bAt, words);
+    if (words === 1) {
+      key[PairKey.a + 1] = key[PairKey.a + 2] = key[PairKey.a + 3] = 0;
+      key[PairKey.b + 1] = key[PairKey.b + 2] = key[PairKey.b + 3] = 0;
+    }
+    key[PairKey.ports] = ((srcFirst ? sport : dport) * 65536 + (srcFirst ? dport : sport)) >>> 0;
+    this.countConv(table, srcFirst, sport === dport && order === 0, len, relNs);
+  }
+
+  /**
+   * Counts the packet in the conversation whose key is in `t.key`. `srcFirst`: the source is the
+   * key's first side; `same`: both sides are equal (always A→B). A is the first packet's source.
+   */
+  private countConv(t: KeyTable, srcFirst: boolean, same: boolean, len: number, relNs: number): void {
+    const e = t.insert();
+    if (e < 0) {
+      this.untracked++;
+      return;
+    }
+    const v = t.vals;
+    const o = e * Conv.WIDTH;
+    let forward: boolean;
+    if (v[o + Conv.framesAB]! + v[o + Conv.framesBA]! === 0) {
+      v[o + Conv.firstNs] = relNs;
+      v[o + Conv.lastNs] = relNs;
+      v[o + Conv.aIsKeyFirst] = srcFirst || same ? 1 : 0;
+      forward = true;
+    } else {
+      forward = same || srcFirst === (v[o + Conv.aIsKeyFirst] === 1);
+      if (relNs < v[o + Conv.firstNs]!) v[o + Conv.firstNs] = relNs;
+      if (relNs > v[o + Conv.lastNs]!) v[o + Conv.lastNs] = relNs;
+    }
+    if (forward) {
+      v[o + Conv.framesAB]! += 1;
+      v[o + Conv.bytesAB]! += len;
+    } else {
+      v[o + Conv.framesBA]! += 1;
+      v[o + Conv.bytesBA]! += len;
+    }
+  }
+
+  /** Seconds from the first to the last packet. */
+  get duration(): number {
+    return this.lastRelNs / 1e9;
+  }
+
+  /** Timestamp of the first packet as [seconds, nanoseconds], or undefined before any packet. */
+  get firstTimestamp(): [number, number] | undefined {
+    return this.packets === 0 ? undefined : [this.firstSec, this.firstNs];
+  }
+
+  /**
+   * Conversations of one kind, most bytes first (at most `limit`).
+   * @example acc.conversations('ipv4', 10)
+   */
+  conversations(kind: 'ipv4' | 'ipv6' | 'tcp' | 'udp', limit = Infinity): Conversation[] {
+    const t = kind === 'ipv4' ? this.convIp4 : kind === 'ipv6' ? this.convIp6 : kind === 'tcp' ? this.convTcp : this.convUdp;
+    const order = topEntries(t, Conv.bytesAB, Conv.bytesBA, limit);
+    const out: Conversation[] = [];
+    for (const e of order) {
+      const v = t.vals;
+      const o = e * Conv.WIDTH;
+      const k = t.keys;
+      const base = e * t.stride;
+      let c: Conversation;
+      const aToB = { frames: v[o + Conv.framesAB]!, bytes: v[o + Conv.bytesAB]! };
+      const bToA = { frames: v[o + Conv.framesBA]!, bytes: v[o + Conv.bytesBA]! };
+      const common = {
+        aToB,
+        bToA,
+        frames: aToB.frames + bToA.frames,
+        bytes: aToB.bytes + bToA.bytes,
+        start: v[o + Conv.firstNs]! / 1e9,
+        duration: (v[o + Conv.lastNs]! - v[o + Conv.firstNs]!) / 1e9,
+      };
+      const keyFirstIsA = v[o + Conv.aIsKeyFirst] === 1;
+      if (kind === 'ipv4' || kind === 'ipv6') {
+        const words = kind === 'ipv4' ? 1 : 4;
+        const fam = kind === 'ipv4' ? 4 : 6;
+        const x = ipText(fam, k, base);
+        const y = ipText(fam, k, base + words);
+        c = { a: keyFirstIsA ? x : y, b: keyFirstIsA ? y : x, ...common };
+      } else {
+        const fam = k[base + PairKey.family]!;
+        const x = ipText(fam, k, base + PairKey.a);
+        const px = k[base + PairKey.ports]! >>> 16;
+        const y = ipText(fam, k, base + PairKey.b);
+        const py = k[base + PairKey.ports]! & 0xffff;
+        c = keyFirstIsA ? { a: x, aPort: px, b: y, bPort: py, ...common } : { a: y, aPort: py, b: x, bPort: px, ...common };
+      }
+      out.push(c);
+    }
+    return out;
+  }
+
+  /**
+   * IP endpoints of one family, most bytes first (at most `limit`).
+   * @example acc.endpoints('ipv4', 10)
+   */
+  endpoints(kind: 'ipv4' | 'ipv6', limit = Infinity): Endpoint[] {
+    const t = kind === 'ipv4' ? this.epIp4 : this.epIp6;
+    const order = topEntries(t, Ep.txBytes, Ep.rxBytes, limit);
+    return order.map((e) => {
+      const v = t.vals;
+      const o = e * Ep.WIDTH;
+      const txFrames = v[o + Ep.txFrames]!;
+      const txBytes = v[o + Ep.txBytes]!;
+      const rxFrames = v[o + Ep.rxFrames]!;
+      const rxBytes = v[o + Ep.rxBytes]!;
+      return {
+        address: ipText(kind === 'ipv4' ? 4 : 6, t.keys, e * t.stride),
+        frames: txFrames + rxFrames,
+        bytes: txBytes + rxBytes,
+        txFrames,
+        txBytes,
+        rxFrames,
+        rxBytes,
+      };
+    });
+  }
+
+  /**
+   * The protocol hierarchy: the root `frame` counts every packet, children follow the layer stacks.
+   * @example acc.protocolTree().children[0]?.protocol // 'eth'
+   */
+  protocolTree(): ProtocolNode {
+    const made: ProtocolNode[] = [];
+    for (let id = 0; id < this.nodes; id++) {
+      made.push({
+        protocol: id === 0 ? 'frame' : LAYER_NAMES[this.nodeKind[id]!] ?? '?',
+        frames: this.nodeFrames[id]!,
+        bytes: this.nodeBytes[id]!,
+        children: [],
+      });
+    }
+    for (let id = 1; id < this.nodes; id++) made[this.nodeParent[id]!]!.children.push(made[id]!);
+    for (const n of made) n.children.sort((x, y) => y.frames - x.frames || y.bytes - x.bytes);
+    return made[0]!;
+  }
+
+  /**
+   * Frames carrying each protocol at least once, most bytes first.
+   * @example acc.protocolShares()[0] // { protocol: 'eth', frames: 10, bytes: 1200 }
+   */
+  protocolShares(): ProtocolShare[] {
+    const out: ProtocolShare[] = [];
+    for (let k = 1; k < NKIND; k++) {
+      if (this.kindFrames[k]! > 0) out.push({ protocol: LAYER_NAMES[k]!, frames: this.kindFrames[k]!, bytes: this.kindBytes[k]! });
+    }
+    return out.sort((x, y) => y.bytes - x.bytes || y.frames - x.frames);
+  }
+
+  /**
+   * The io series of `interval` seconds (the first requested one by default): one entry per
+   * interval from the first packet to the last, empty ones included.
+   * @example acc.io(1)[0] // { start: 0, end: 1, frames: 5, bytes: 640 }
+   */
+  io(interval?: number): IoInterval[] {
+    const s = interval === undefined ? this.ioSeries[0] : this.ioSeries.find((x) => x.interval === interval);
+    return s ? s.intervals(this.duration) : [];
+  }
+
+  /**
+   * Per-interface totals, by interface index.
+   * @example acc.interfaces((i) => names.get(i))
+   */
+  interfaces(name?: (ifindex: number) => string | undefined): InterfaceCount[] {
+    const out: InterfaceCount[] = [];
+    for (let i = 0; i < this.ifPackets.length; i++) {
+      if (this.ifPackets[i] === 0) continue;
+      const c: InterfaceCount = { ifindex: i, packets: this.ifPackets[i]!, bytes: this.ifBytes[i]! };
+      const nm = name?.(i);
+      if (nm !== undefined) c.name = nm;
+      out.push(c);
+    }
+    return out;
+  }
+
+  /** Bytes counted on one interface so far. */
+  interfaceBytes(ifindex: number): number {
+    return this.ifBytes[ifindex] ?? 0;
+  }
+
+  /** Number of conversations and endpoints tracked, per table. */
+  get tableSizes(): { ipv4: number; ipv6: number; tcp: number; udp: number; endpointsIpv4: number; endpointsIpv6: number } {
+    return {
+      ipv4: this.convIp4.size,
+      ipv6: this.convIp6.size,
+      tcp: this.convTcp.size,
+      udp: this.convUdp.size,
+      endpointsIpv4: this.epIp4.size,
+      endpointsIpv6: this.epIp6.size,
+    };
+  }
+}
+
+/**
+ * Frames and bytes per fixed interval from the first packet (tshark's `io,stat`), in growable dense
+ * arrays: a long idle gap costs 16 bytes per empty interval, up to a cap of 2^20 intervals (later packets count in the last).
+ */
+export class IoSeries {
+  private frames = new Float64Array(64);
+  private bytes = new Float64Array(64);
+  private count = 0;
+  private readonly stepNs: number;
+
+  /** @param interval seconds per interval (> 0) */
+  constructor(readonly interval: number) {
+    this.stepNs = Math.max(1, Math.round(interval * 1e9));
+  }
+
+  /** Counts `len` bytes at `relNs` nanoseconds after the first packet. */
+  add(relNs: number, len: number): void {
+    // packets stamped before the first one count in the first interval
+    let slot = relNs <= 0 ? 0 : Math.floor(relNs / this.stepNs);
+    if (slot >= MAX_IO) slot = MAX_IO - 1;
+    if (slot >= this.frames.length) {
+      let cap = this.frames.length;
+      while (cap <= slot) cap *= 2;
+      const fr = new Float64Array(cap);
+      fr.set(this.frames);
+      const by = new Float64Array(cap);
+      by.set(this.bytes);
+      this.frames = fr;
+      this.bytes = by;
+    }
+    if (slot >= this.count) this.count = slot + 1;
+    this.frames[slot]! += 1;
+    this.bytes[slot]! += len;
+  }
+
+  /** The intervals so far; the last one ends at `duration` seconds, as tshark's `<> Dur` row. */
+  intervals(duration: number): IoInterval[] {
+    const out: IoInterval[] = [];
+    const step = this.interval;
+    for (let i = 0; i < this.count; i++) {
+      const start = +(i * step).toFixed(9);
+      out.push({
+        start,
+        end: i === this.count - 1 ? Math.max(start, +duration.toFixed(9)) : +((i + 1) * step).toFixed(9),
+        frames: this.frames[i]!,
+        bytes: this.bytes[i]!,
+      });
+    }
+    return out;
+  }
+}
+
+/**
+ * Entries of `t` ordered by the sum of counter columns `c1` and `c2` (descending, first-seen order on
+ * ties), at most `limit`. Columns, not a callback: the live report scans every flow once a second.
+ */
+function topEntries(t: KeyTable, c1: number, c2: number, limit: number): number[] {
+  const v = t.vals;
+  const w = t.width;
+  const n = t.size;
+  if (limit >= n) {
+    const all: number[] = [];
+    for (let e = 0; e < n; e++) all.push(e);
+    return all.sort((x, y) => v[y * w + c1]! + v[y * w + c2]! - (v[x * w + c1]! + v[x * w + c2]!) || x - y);
+  }
+  // bounded insertion into a small sorted list: the live report asks for 10 of possibly millions
+  const k = Math.max(0, limit);
+  const best = new Int32Array(k + 1);
+  const bestScore = new Float64Array(k + 1);
+  let size = 0;
+  for (let e = 0; e < n; e++) {
+    const s = v[e * w + c1]! + v[e * w + c2]!;
+    if (size === k && (k === 0 || s <= bestScore[k - 1]!)) continue;
+    let j = size < k ? size++ : k - 1;
+    while (j > 0 && bestScore[j - 1]! < s) {
+      best[j] = best[j - 1]!;
+      bestScore[j] = bestScore[j - 1]!;
+      j--;
+    }
+    best[j] = e;
+    bestScore[j] = s;
+  }
+  return Array.from(best.subarray(0, size));
+}
