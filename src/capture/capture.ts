@@ -36,6 +36,9 @@ import {
  */
 const ANY_INTERFACE: InterfaceInfo = { name: 'any', index: 0, flags: IFF.UP | IFF.RUNNING, arphrd: -1, linkType: LinkType.LINUX_SLL2, address: '', mtu: 0 };
 
+/** Socket buffer of the recvmsg engine when -B is not given: as much as the ring holds by default. */
+const RECVMSG_DEFAULT_KIB = 32 * 1024;
+
 /** The largest snapshot length, as tcpdump's default. */
 export const MAX_SNAPLEN = 262144;
 
@@ -205,7 +208,7 @@ export class Capture implements AsyncIterable<PacketView> {
       this.reader =
         engine === 'ring'
           ? new RxRing(fd, ring as RingOptions, reinsert, this.linkType, dirFilter)
-          : new RecvmsgReader(fd, snaplen, reinsert, this.linkType, dirFilter, (opts.bufferKiB ?? 0) * 1024);
+          : new RecvmsgReader(fd, snaplen, reinsert, this.linkType, dirFilter, (opts.bufferKiB ?? RECVMSG_DEFAULT_KIB) * 1024);
       this.bpfExtensions = hasBpfExtensions(fd);
       // The filter goes on before bind: the socket (protocol 0) has received nothing yet.
       const acceptAll: BpfProgram = [{ code: 0x06, jt: 0, jf: 0, k: MAX_SNAPLEN }];

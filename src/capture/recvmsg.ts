@@ -88,7 +88,9 @@ export class RecvmsgReader {
     const dv = this.dv;
     for (;;) {
       dv.setUint32(MSGHDR.namelen, SOCKADDR_LL.SIZE, true);
-      dv.setBigUint64(MSGHDR.controllen, BigInt(CONTROL_SIZE), true);
+      // 64-bit fields written and read as two 32-bit halves: no BigInt per packet.
+      dv.setUint32(MSGHDR.controllen, CONTROL_SIZE, true);
+      dv.setUint32(MSGHDR.controllen + 4, 0, true);
       dv.setInt32(MSGHDR.flags, 0, true);
       const n = raw.recvmsg(this.fd, this.mem.ptr, MSG_DONTWAIT | MSG_TRUNC);
       if (n < 0) {
@@ -113,11 +115,11 @@ export class RecvmsgReader {
     let status = 0;
     let tci = 0;
     let tpid = 0;
-    const controlLen = Number(dv.getBigUint64(MSGHDR.controllen, true));
+    const controlLen = dv.getUint32(MSGHDR.controllen, true);
     let c = 0;
     while (c + CMSGHDR.SIZE <= controlLen) {
       const at = CONTROL_AT + c;
-      const len = Number(dv.getBigUint64(at + CMSGHDR.len, true));
+      const len = dv.getUint32(at + CMSGHDR.len, true);
       if (len < CMSGHDR.SIZE) break;
       const level = dv.getInt32(at + CMSGHDR.level, true);
       const type = dv.getInt32(at + CMSGHDR.type, true);
@@ -128,8 +130,8 @@ export class RecvmsgReader {
         tci = dv.getUint16(d + TPACKET_AUXDATA.tpVlanTci, true);
         tpid = dv.getUint16(d + TPACKET_AUXDATA.tpVlanTpid, true);
       } else if (level === SOL_SOCKET && type === SCM_TIMESTAMPNS && len >= CMSGHDR.SIZE + TIMESPEC.SIZE) {
-        tsSec = Number(dv.getBigInt64(d + TIMESPEC.sec, true));
-        tsNsec = Number(dv.getBigInt64(d + TIMESPEC.nsec, true));
+        tsSec = dv.getUint32(d + TIMESPEC.sec, true) + dv.getUint32(d + TIMESPEC.sec + 4, true) * 2 ** 32;
+        tsNsec = dv.getUint32(d + TIMESPEC.nsec, true);
       }
       c += cmsgAlign(len);
     }
