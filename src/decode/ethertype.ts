@@ -6,7 +6,7 @@ const ETHERTYPE_NAME_LIST: ReadonlyArray<readonly [number, string]> = [
   [0x8848, 'MPLS multicast'], [0x8863, 'PPPoE D'], [0x8864, 'PPPoE S'], [0x88cc, 'LLDP'], [0x888e, 'EAPOL'],
   [0x6558, 'TEB'], [0x88e5, '802.1AE MACsec'], [0x8809, 'Slow Protocols'], [0x88f7, 'PTP'], [0x0842, 'WOL'],
   [0x22f3, 'TRILL'], [0x893f, '802.1BR'], [0x88e7, '802.1ah'], [0x8902, 'CFM'], [0x9000, 'Loopback'],
-  [0x88b5, 'Experimental'], [0x8906, 'FCoE'], [0x8914, 'FIP'], [0x22eb, 'ERSPAN III'],
+  [0x6001, 'MOP DL'], [0x6002, 'MOP RC'], [0x6003, 'DN'], [0x6004, 'LAT'], [0x6007, 'SCA'], [0x809b, 'Appletalk'], [0x80f3, 'AARP'], [0x8137, 'IPX'], [0x0600, 'NS'], [0x8906, 'FCoE'], [0x8914, 'FIP'], [0x22eb, 'ERSPAN III'],
 ];
 
 /** Indexed by EtherType; '' when tcpdump has no name (it then prints `Unknown`). */
@@ -24,7 +24,7 @@ export const IP_PROTO_NAMES: string[] = new Array<string>(256).fill('');
 const PROTOS: ReadonlyArray<readonly [number, string]> = [
   [0, 'Options'], [1, 'ICMP'], [2, 'IGMP'], [4, 'IPIP'], [6, 'TCP'], [8, 'EGP'], [9, 'IGRP'], [17, 'UDP'],
   [29, 'ISO-TP4'], [33, 'DCCP'], [41, 'IPv6'], [43, 'Routing'], [44, 'Frag'], [46, 'RSVP'], [47, 'GRE'],
-  [50, 'ESP'], [51, 'AH'], [58, 'ICMPv6'], [59, 'NONE'], [60, 'DSTOPT'], [80, 'ISO-IP'], [88, 'EIGRP'],
+  [50, 'ESP'], [51, 'AH'], [58, 'ICMPv6'], [59, 'NONE'], [80, 'ISO-IP'], [88, 'EIGRP'],
   [89, 'OSPF'], [94, 'ETHERIP'], [97, 'ETHERIP'], [103, 'PIM'], [108, 'IPComp'], [112, 'VRRP'],
   [113, 'PGM'], [132, 'SCTP'], [135, 'Mobility'], [136, 'UDPLite'],
 ];

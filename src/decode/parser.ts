@@ -4,7 +4,7 @@
  * length); a header cut by the snapshot length is recorded with status Truncated and ends the walk,
  * so sinks print the outer layers and tcpdump's ` [|proto]`.
  */
-import { DecodeStatus } from './status.js';
+import { DecodeStatus, type ByteView } from './status.js';
 import { EthernetView, EtherType, ETHERTYPE_MIN } from './ethernet.js';
 import { VlanView } from './vlan.js';
 import { MplsView } from './mpls.js';
@@ -201,7 +201,7 @@ export class LayerParser {
     this.slots[i] = this.used[kind]!++;
     this.status[i] = st;
     this.lens[i] = len;
-    const v = this.pools[kind]![this.slots[i]!] as { offset: number; length: number };
+    const v = this.pools[kind]![this.slots[i]!] as ByteView;
     if (st !== DecodeStatus.Ok) {
       if (st === DecodeStatus.Truncated) this.truncated = true;
       this.restOffset = v.offset;
@@ -209,7 +209,7 @@ export class LayerParser {
       return false;
     }
     this.restOffset = v.offset + headerLen;
-    this.restLen = Math.max(0, v.length - headerLen);
+    this.restLen = v.length > headerLen ? v.length - headerLen : 0;
     return true;
   }
 

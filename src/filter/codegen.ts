@@ -78,6 +78,8 @@ export class CodeGen {
   private isGeneve = false;
   private regsUsed = 0;
   private pos = 0;
+  /** Statements that must run first in the program (initial values of offset registers). */
+  readonly entryStmts: Stmt[] = [];
   /** Set by `protochain`: libpcap then skips its optimizer (the program has a backward loop). */
   noOptimize = false;
   private readonly desc: string;
@@ -366,6 +368,8 @@ export class CodeGen {
     const typestr = type === 'net' ? 'net' : 'host';
     switch (proto) {
       case 'default':
+        // Inside MPLS only IPv4 can be meant (libpcap skips ARP and RARP there).
+        if (this.labelStackDepth > 0) return this.host(addr, mask, 'ip', dir, type);
         return C.or(this.host(addr, mask, 'ip', dir, type), this.host(addr, mask, 'arp', dir, type), this.host(addr, mask, 'rarp', dir, type));
       case 'link':
         this.err(`link-layer modifier applied to ${typestr}`);
@@ -930,6 +934,8 @@ export class CodeGen {
 
   private vlan(vid: number | undefined): Cond {
     if (this.labelStackDepth > 0) this.err('no VLAN match after MPLS');
+    // After pppoes libpcap treats the rest as PPP, which has no VLANs.
+    if (this.isPppoes) this.err('no VLAN support for PPP');
     if (this.lt !== LinkType.EN10MB) this.err(`no VLAN support for ${this.desc}`);
     if (vid !== undefined && vid > 0x0fff) this.err(`VLAN tag ${vid} greater than maximum 4095`);
     const tpid = (): Cond => C.or(this.cmp('linktype', 0, 2, ETHERTYPE.VLAN), this.cmp('linktype', 0, 2, ETHERTYPE.QINQ), this.cmp('linktype', 0, 2, ETHERTYPE.QINQOLD));
@@ -942,7 +948,9 @@ export class CodeGen {
       const present = (): Cond => C.test([ld(1, SKF_AD.OFF + SKF_AD.VLAN_TAG_PRESENT)], BPF.JEQ, 1);
       const shift: Stmt[] = [ldm(rPl), alu(BPF.ADD, 4), st(rPl), ldm(rLt), alu(BPF.ADD, 4), st(rLt)];
       const tagged: Cond = C.or(present(), { c: 'seq', stmts: shift, then: tpid() });
-      c = { c: 'seq', stmts: [imm(0), st(rPl), st(rLt)], then: tagged };
+      // The shift registers start at 0 at program entry (whatever path reaches later primitives).
+      this.entryStmts.push(imm(0), st(rPl), st(rLt));
+      c = tagged;
       if (vid !== undefined) {
         const viaMeta = C.and(present(), C.test([ld(1, SKF_AD.OFF + SKF_AD.VLAN_TAG), alu(BPF.AND, 0x0fff)], BPF.JEQ, vid));
         const viaBytes = C.and(C.not(present()), this.mcmp('linkpl', 0, 2, vid, 0x0fff));

@@ -12,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BpfInsn } from './bpf.js';
 import { BPF_MAXINSNS, parseDecimalProgram } from './bpf.js';
 import { compileFilter, FilterError } from './compile.js';
+import { validateProgram } from './validate.js';
+import { runFilter } from './vm.js';
 
 const run = promisify(execFile);
 let dir = '';
@@ -48,7 +50,10 @@ async function oracle(expr: string, lt: number, live = false): Promise<BpfInsn[]
   }
 }
 
-/** Reference interpreter (Linux semantics incl. the ancillary loads the compiler emits). */
+/**
+ * Reference interpreter for libpcap's programs (they may jump backwards, for protochain, which
+ * tscap's VM refuses like the kernel does); tscap's programs run in tscap's VM (runFilter).
+ */
 interface Aux {
   vlanTci?: number;
   vlanPresent?: number;
@@ -356,7 +361,7 @@ describe('compileFilter against tcpdump (libpcap 1.10) as oracle', () => {
     const pkts = new Map<number, { b: Uint8Array; wire: number; aux: Aux }[]>();
     for (const lt of [1, 0, 108, 101, 228, 229, 113, 276]) {
       seed = lt + 7;
-      const list = Array.from({ length: 1500 }, () => {
+      const list = Array.from({ length: 400 }, () => {
         const p = packet(lt);
         return { b: p.b, wire: p.b.length + rnd(3), aux: p.aux };
       });
@@ -368,7 +373,7 @@ describe('compileFilter against tcpdump (libpcap 1.10) as oracle', () => {
       const opt = compileFilter(r.expr, { linkType: r.lt, vlanAncillary: r.live });
       const unopt = compileFilter(r.expr, { linkType: r.lt, vlanAncillary: r.live, optimize: false });
       for (const [name, p] of [['optimized', opt], ['unoptimized', unopt]] as const) {
-        const v = kernelValid(p);
+        const v = kernelValid(p) ?? validateProgram(p);
         if (v) bad.push(`${r.expr} (${name}): ${v}`);
       }
       if (!r.live) lengths.push({ expr: r.expr, ours: opt.length, theirs: r.ref.length });
@@ -376,7 +381,7 @@ describe('compileFilter against tcpdump (libpcap 1.10) as oracle', () => {
       for (const p of pkts.get(r.lt) ?? []) {
         const want = interp(r.ref, p.b, p.wire, p.aux);
         if (want < 0) continue;
-        if (interp(opt, p.b, p.wire, p.aux) !== want || interp(unopt, p.b, p.wire, p.aux) !== want) mism++;
+        if (runFilter(opt, p.b, p.wire, p.aux) !== want || runFilter(unopt, p.b, p.wire, p.aux) !== want) mism++;
       }
       if (mism) bad.push(`${r.lt}${r.live ? ' live' : ''} ${r.expr}: ${mism} packets differ`);
     }
@@ -421,7 +426,7 @@ describe('compileFilter basics', () => {
     expect(kernelValid(p)).toBeNull();
   });
   it('long jumps use ja trampolines', () => {
-    const e = `tcp and (${Array.from({ length: 150 }, (_, i) => `host 10.0.${i >> 8}.${i & 255}`).join(' or ')})`;
+    const e = `(${Array.from({ length: 150 }, (_, i) => `ether[${i}] = ${i}`).join(' and ')}) or udp`;
     const p = compileFilter(e, { linkType: 1 });
     expect(p.length).toBeGreaterThan(256);
     expect(kernelValid(p)).toBeNull();

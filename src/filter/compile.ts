@@ -4,7 +4,7 @@
  */
 import type { BpfInsn } from './bpf.js';
 import { BPF, insn } from './bpf.js';
-import type { CfgNode } from './cfg.js';
+import type { CfgNode, Cond } from './cfg.js';
 import { constValue, lower, newId } from './cfg.js';
 import { LinkType } from '../pcap/linktype.js';
 import { CodeGen } from './codegen.js';
@@ -65,7 +65,8 @@ function compileInner(expr: string, opts: CompileOptions): BpfInsn[] {
     throw parsed.error;
   }
   if (parsed.expr === null) return [insn(BPF.RET | BPF.K, snaplen)];
-  const cond = gen.expr(parsed.expr);
+  let cond = gen.expr(parsed.expr);
+  if (gen.entryStmts.length > 0) cond = { c: 'seq', stmts: gen.entryStmts, then: cond };
   const accept: CfgNode = { kind: 'ret', id: newId(), code: BPF.RET | BPF.K, k: snaplen >>> 0 };
   const reject: CfgNode = { kind: 'ret', id: newId(), code: BPF.RET | BPF.K, k: 0 };
   let root = lower(cond, accept, reject);
@@ -74,8 +75,56 @@ function compileInner(expr: string, opts: CompileOptions): BpfInsn[] {
     // pcap_compile refuses a filter that its optimizer reduces to "reject everything". Ours proves
     // more contradictions than libpcap's on BSD loopback headers (three IPv6 family values), so
     // there only the cases libpcap also finds (constant folding) are refused.
-    const loop = opts.linkType === LinkType.NULL || opts.linkType === LinkType.LOOP;
-    if (root.kind === 'ret' && root.k === 0 && (!loop || constValue(cond) === false)) throw new FilterError('expression rejects all packets');
+    if (root.kind === 'ret' && root.k === 0 && libpcapFindsEmpty(cond, opts.linkType, snaplen)) throw new FilterError('expression rejects all packets');
   }
   return linearize(root);
+}
+
+/**
+ * Whether libpcap's optimizer would also reduce the expression to "reject everything" (then
+ * pcap_compile fails). Ours proves more (ranges, bit sets, facts merged over all paths), so the
+ * question is answered with a run restricted to libpcap's rules.
+ */
+function libpcapFindsEmpty(cond: Cond, linkType: number, snaplen: number): boolean {
+  if (constValue(cond) === false) return true;
+  if (linkType === LinkType.NULL || linkType === LinkType.LOOP) return familyContradiction(cond, snaplen);
+  const accept: CfgNode = { kind: 'ret', id: newId(), code: BPF.RET | BPF.K, k: snaplen >>> 0 };
+  const reject: CfgNode = { kind: 'ret', id: newId(), code: BPF.RET | BPF.K, k: 0 };
+  const r = optimize(lower(cond, accept, reject), true);
+  return r.kind === 'ret' && r.k === 0;
+}
+
+/**
+ * On BSD loopback, libpcap's optimizer only proves an expression empty when the address-family
+ * word contradicts itself; tests further in (protocol numbers behind the three IPv6 family values)
+ * defeat it. This re-runs our optimizer with every other test made opaque to find the same cases.
+ */
+function familyContradiction(cond: Cond, snaplen: number): boolean {
+  let n = 0;
+  const opaque = (c: Cond): Cond => {
+    switch (c.c) {
+      case 'test': {
+        const first = c.stmts[0];
+        const familyWord = c.stmts.length === 1 && first !== undefined && first.code === (BPF.LD | BPF.W | BPF.ABS) && first.k === 0;
+        return familyWord ? c : { ...c, stmts: [{ code: BPF.LD | BPF.B | BPF.ABS, k: 0x40000000 + n++ }] };
+      }
+      case 'and':
+      case 'or':
+        return { c: c.c, items: c.items.map(opaque) };
+      case 'not':
+        return { c: 'not', a: opaque(c.a) };
+      case 'seq':
+        return { c: 'seq', stmts: c.stmts, then: opaque(c.then) };
+      case 'shared':
+        return { c: 'shared', a: opaque(c.a) };
+      case 'ite':
+        return { c: 'ite', cond: opaque(c.cond), a: opaque(c.a), b: opaque(c.b) };
+      default:
+        return c;
+    }
+  };
+  const accept: CfgNode = { kind: 'ret', id: newId(), code: BPF.RET | BPF.K, k: snaplen >>> 0 };
+  const reject: CfgNode = { kind: 'ret', id: newId(), code: BPF.RET | BPF.K, k: 0 };
+  const r = optimize(lower(opaque(cond), accept, reject), true);
+  return r.kind === 'ret' && r.k === 0;
 }

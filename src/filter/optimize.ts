@@ -11,7 +11,10 @@ import { foldAlu } from './codegen.js';
 import { reversePostorder } from './linearize.js';
 
 /** Counters of the last optimize() call, for benchmarks. */
-export const optStats = { passes: 0, forwardMs: 0, entryMs: 0, threadMs: 0 };
+export const optStats = { passes: 0, forwardMs: 0, entryMs: 0, threadMs: 0, steps: 0 };
+
+/** Upper bound on jump-threading steps per compile, so huge expressions still compile quickly. */
+export const MAX_THREAD_STEPS = 60_000;
 
 /** Upper bound on optimizer passes. */
 export const MAX_PASSES = 64;
@@ -32,6 +35,10 @@ class Values {
       this.map.set(key, v);
     }
     return v;
+  }
+  /** A value equal to no other (an unknown result). */
+  fresh(): number {
+    return this.next++;
   }
   konst(k: number): number {
     const v = this.vn(`k${k >>> 0}`);
@@ -63,9 +70,13 @@ function cloneState(s: State): State {
   return { regs: s.regs.slice(), facts: new Map(s.facts) };
 }
 
+/** Facts kept per value: enough for real expressions, and it bounds the work on huge ones. */
+const MAX_FACTS = 64;
+
 function addFact(s: State, a: number, f: Fact): void {
   const list = s.facts.get(a);
-  s.facts.set(a, list ? [...list, f] : [f]);
+  if (!list) s.facts.set(a, [f]);
+  else s.facts.set(a, list.length < MAX_FACTS ? [...list, f] : [...list.slice(1), f]);
 }
 
 function factKey(f: Fact): string {
@@ -125,7 +136,7 @@ function jumpUses(b: Block): number {
 const sizeBytes = (code: number): number => (bpfSize(code) === BPF.W ? 4 : bpfSize(code) === BPF.H ? 2 : 1);
 
 /** Evaluates a test against known facts: true, false, or undefined when unknown. */
-function evalTest(V: Values, st: State, a: number, code: number, k: number, x: number): boolean | undefined {
+function evalTest(V: Values, st: State, a: number, code: number, k: number, x: number, weak = false): boolean | undefined {
   const op = bpfOp(code);
   const useX = bpfSrc(code) === BPF.X;
   let kv: number | undefined = k >>> 0;
@@ -135,14 +146,21 @@ function evalTest(V: Values, st: State, a: number, code: number, k: number, x: n
   if (a === 0) return undefined;
   const list = st.facts.get(a);
   if (!list) return undefined;
-  const idx = list.length < 24 ? scanIndex(list) : indexOf(list);
-  if (useX) return idx.exact.get(`${op}:x${x}`);
-  const exact = idx.exact.get(`${op}:${kv}`);
-  if (exact !== undefined) return exact;
+  // A plain scan: fact lists are short and freshly built, so indexing them costs more than it saves.
+  if (useX) {
+    for (const f of list) if (f.k === -1 && f.x === x && f.op === op) return f.res;
+    return undefined;
+  }
   if (kv === undefined) return undefined;
-  if (idx.eq !== undefined) return cmp(op, idx.eq, kv);
-  if (op === BPF.JEQ && idx.ordered.length === 0) return undefined;
-  for (const f of idx.ordered) {
+  for (const f of list) {
+    if (f.k === -1) continue;
+    if (f.op === op && f.k === kv) return f.res;
+    if (f.op === BPF.JEQ && f.res && (!weak || op === BPF.JEQ)) return cmp(op, f.k, kv);
+  }
+  // libpcap's fold_edge stops here: it knows nothing from ranges or bit sets.
+  if (weak) return undefined;
+  for (const f of list) {
+    if (f.k === -1 || f.op === BPF.JEQ) continue;
     const k1 = f.k;
     const fop = f.op;
     const res = f.res;
@@ -173,36 +191,6 @@ function evalTest(V: Values, st: State, a: number, code: number, k: number, x: n
     }
   }
   return undefined;
-}
-
-/** A small fact list is scanned; building a map for it would cost more. */
-function scanIndex(list: Fact[]): FactIndex {
-  return buildIndex(list);
-}
-
-/** Lookup structures for a (never mutated) fact list. */
-interface FactIndex {
-  exact: Map<string, boolean>;
-  eq: number | undefined;
-  ordered: Fact[];
-}
-const factIndexes = new WeakMap<Fact[], FactIndex>();
-function indexOf(list: Fact[]): FactIndex {
-  let idx = factIndexes.get(list);
-  if (idx) return idx;
-  idx = buildIndex(list);
-  factIndexes.set(list, idx);
-  return idx;
-}
-function buildIndex(list: Fact[]): FactIndex {
-  const idx: FactIndex = { exact: new Map(), eq: undefined, ordered: [] };
-  for (const f of list) {
-    idx.exact.set(f.k === -1 ? `${f.op}:x${f.x}` : `${f.op}:${f.k}`, f.res);
-    if (f.k === -1) continue;
-    if (f.op === BPF.JEQ && f.res) idx.eq = f.k;
-    if (f.op !== BPF.JEQ) idx.ordered.push(f);
-  }
-  return idx;
 }
 
 function cmp(op: number, a: number, b: number): boolean | undefined {
@@ -325,7 +313,7 @@ function simulate(V: Values, st: State, stmts: Stmt[], rewrite: boolean): boolea
       }
     }
     if (dst >= 0) {
-      if (val === 0) val = V.vn(`fresh${V.vn('counter') + Math.random()}`);
+      if (val === 0) val = V.fresh();
       if (rewrite && r[dst] === val) {
         changed = true;
         continue;
@@ -342,7 +330,7 @@ function simulate(V: Values, st: State, stmts: Stmt[], rewrite: boolean): boolea
 }
 
 /** Forward dataflow with path-sensitive facts; rewrites statements and threads jumps. */
-function forward(V: Values, order: CfgNode[], liveIn: Map<CfgNode, number>): boolean {
+function forward(V: Values, order: CfgNode[], liveIn: Map<CfgNode, number>, budget: { steps: number }, weak: boolean): boolean {
   let changed = false;
   type Edge = { p: Block; br: boolean };
   const preds = new Map<CfgNode, Map<string, Edge>>();
@@ -404,7 +392,7 @@ function forward(V: Values, order: CfgNode[], liveIn: Map<CfgNode, number>): boo
     exitState.set(n, st);
     testVals.set(n, { a: st.regs[A_REG] as number, x: st.regs[X_REG] as number });
     if (bpfOp(n.code) !== BPF.JA) {
-      const res = evalTest(V, st, st.regs[A_REG] as number, n.code, n.k, st.regs[X_REG] as number);
+      const res = evalTest(V, st, st.regs[A_REG] as number, n.code, n.k, st.regs[X_REG] as number, weak);
       if (res !== undefined) {
         const target = res ? n.jt : n.jf;
         const dead = res ? n.jf : n.jt;
@@ -427,15 +415,14 @@ function forward(V: Values, order: CfgNode[], liveIn: Map<CfgNode, number>): boo
       let guard = 0;
       const es = edgeState(n, br);
       const before = es.regs.slice();
-      while (target.kind === 'block' && guard++ < 32) {
-        const saved = es.regs.slice();
+      while (target.kind === 'block' && guard++ < 256 && budget.steps-- > 0) {
         simulate(V, es, target.stmts, false);
         let next: CfgNode;
         let res: boolean | undefined;
         if (bpfOp(target.code) === BPF.JA) {
           next = target.jt;
         } else {
-          res = evalTest(V, es, es.regs[A_REG] as number, target.code, target.k, es.regs[X_REG] as number);
+          res = evalTest(V, es, es.regs[A_REG] as number, target.code, target.k, es.regs[X_REG] as number, weak);
           if (res === undefined) break;
           next = res ? target.jt : target.jf;
         }
@@ -447,7 +434,6 @@ function forward(V: Values, order: CfgNode[], liveIn: Map<CfgNode, number>): boo
           const useX = bpfSrc(target.code) === BPF.X;
           addFact(es, es.regs[A_REG] as number, { op: bpfOp(target.code), k: useX ? -1 : target.k >>> 0, x: useX ? (es.regs[X_REG] as number) : 0, res });
         }
-        void saved;
         // Keep the predecessor lists exact: the successor's entry state is computed from them later.
         const isJa = bpfOp(n.code) === BPF.JA;
         delPred(target, n, isJa ? true : br);
@@ -675,19 +661,22 @@ function pullup(order: CfgNode[]): boolean {
 }
 
 /**
- * Optimizes a CFG to a fixed point (at most MAX_PASSES passes) and returns the new root.
+ * Optimizes a CFG to a fixed point (at most MAX_PASSES passes) and returns the new root. `weak`
+ * restricts test folding to what libpcap's optimizer can prove (used to decide, as pcap_compile
+ * does, whether an expression rejects every packet).
  * @example
  * const root = optimize(lower(cond, accept, reject));
  */
-export function optimize(root: CfgNode): CfgNode {
+export function optimize(root: CfgNode, weak = false): CfgNode {
   const V = new Values();
+  const budget = { steps: MAX_THREAD_STEPS };
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     optStats.passes = pass + 1;
     let changed = false;
     let order = reversePostorder(root);
     let live = liveness(order);
     const t0 = performance.now();
-    if (forward(V, order, live)) changed = true;
+    if (forward(V, order, live, budget, weak)) changed = true;
     optStats.forwardMs += performance.now() - t0;
     let c = cleanup(root);
     root = c.root;
@@ -704,5 +693,6 @@ export function optimize(root: CfgNode): CfgNode {
     if (c.changed) changed = true;
     if (!changed) break;
   }
+  optStats.steps = MAX_THREAD_STEPS - budget.steps;
   return root;
 }

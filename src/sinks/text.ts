@@ -5,12 +5,12 @@
  * cut by the snapshot length ends the line with ` [|proto]`.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import type { PacketSink, PacketView } from '../packet.js';
+import { emptyPacket, type PacketSink, type PacketView } from '../packet.js';
 import type { TextOutput } from './output.js';
 import { LayerParser, Layer, DecodeLinkType } from '../decode/parser.js';
 import { DecodeStatus, u16, u32 } from '../decode/status.js';
 import { hex2, ipv4Text, ipv6Text, macText } from '../decode/addr.js';
-import { etherTypeText, IP_PROTO_NAMES } from '../decode/ethertype.js';
+import { etherTypeText, ETHERTYPE_NAMES, IP_PROTO_NAMES } from '../decode/ethertype.js';
 import type { EthernetView } from '../decode/ethernet.js';
 import type { VlanView } from '../decode/vlan.js';
 import type { MplsView } from '../decode/mpls.js';
@@ -86,6 +86,8 @@ function hostIfName(ifindex: number): string | undefined {
 }
 
 const pad2 = (n: number): string => (n < 10 ? '0' : '') + n;
+const THREE: string[] = [];
+for (let k = 0; k < 1000; k++) THREE.push(String(k).padStart(3, '0'));
 const padFrac = (n: number, digits: number): string => String(n).padStart(digits, '0');
 const hex4 = (n: number): string => n.toString(16).padStart(4, '0');
 const hex8 = (n: number): string => n.toString(16).padStart(8, '0');
@@ -143,6 +145,8 @@ const PPPOE_TAGS: Readonly<Record<number, string>> = {
   0x0202: 'AC-System-Error', 0x0203: 'Generic-Error',
 };
 const LCP_CODES = ['Vend-Ext', 'Conf-Request', 'Conf-Ack', 'Conf-Nack', 'Conf-Reject', 'Term-Request', 'Term-Ack', 'Code-Reject', 'Prot-Reject', 'Echo-Request', 'Echo-Reply', 'Disc-Req', 'Ident', 'Time-Rem', 'Reset-Req', 'Reset-Ack'];
+const OUI_NAMES: Readonly<Record<number, string>> = { 0x000000: 'Ethernet', 0x00000c: 'Cisco', 0x0000f8: 'Cisco bridged', 0x0080c2: 'IEEE 802.1', 0x00e02b: 'Extreme', 0x080007: 'Appletalk' };
+const CISCO_PIDS: Readonly<Record<number, string>> = { 0x2000: 'CDP', 0x2004: 'DTP', 0x2003: 'VTP', 0x010b: 'PVST', 0x0102: 'DRiP', 0x0111: 'UDLD' };
 const PPP_PROTOS: Readonly<Record<number, string>> = { 0x0021: 'IP', 0x0057: 'IPV6', 0xc021: 'LCP', 0x8021: 'IPCP', 0x8057: 'IP6CP', 0xc023: 'PAP', 0xc223: 'CHAP' };
 const LLC_SAPS: Readonly<Record<number, string>> = { 0x00: 'Null', 0x42: 'STP', 0xaa: 'SNAP', 0xe0: 'IPX', 0xf0: 'NetBeui', 0xfe: 'OSI', 0x06: 'IP', 0x04: 'SNA', 0x98: 'ARP', 0xbc: 'Banyan', 0xff: 'Global' };
 const AF_NAMES: Readonly<Record<number, string>> = { 2: 'IPv4', 24: 'IPv6', 28: 'IPv6', 30: 'IPv6', 7: 'ISO', 23: 'IPX', 16: 'Appletalk', 10: 'IPv6' };
@@ -176,6 +180,8 @@ export class TextFormatter {
   private minuteKey = Number.NaN;
   private minutePrefix = '';
   private datePrefix = '';
+  private lastSec = -1;
+  private secPrefix = '';
   private readonly flows = new Map<number, FlowSeq[]>();
   private readonly flowKey = new Uint8Array(36);
   private readonly opts: PrintOptions;
@@ -258,6 +264,7 @@ export class TextFormatter {
       default: {
         const minute = Math.floor(sec / 60);
         if (minute !== this.minuteKey) {
+          this.lastSec = -1;
           // DST and zone changes fall on minute boundaries, so one Date per minute is exact
           const d = new Date(minute * 60000);
           this.minuteKey = minute;
@@ -265,7 +272,12 @@ export class TextFormatter {
           this.datePrefix = `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} `;
         }
         if (o.timeFormat === 4) this.s += this.datePrefix;
-        this.s += `${this.minutePrefix}${pad2(sec - minute * 60)}.${padFrac(frac, digits)} `;
+        if (sec !== this.lastSec) {
+          this.lastSec = sec;
+          this.secPrefix = `${this.minutePrefix}${pad2(sec - minute * 60)}.`;
+        }
+        // fractions from a table of 3-digit groups: no padStart per packet
+        this.s += this.secPrefix + (o.nano ? THREE[Math.floor(frac / 1e6)]! + THREE[Math.floor(frac / 1000) % 1000]! + THREE[frac % 1000]! : THREE[Math.floor(frac / 1000)]! + THREE[frac % 1000]!) + ' ';
       }
     }
   }
@@ -332,7 +344,8 @@ export class TextFormatter {
           else this.s += `ethertype Unknown (0x${hex4(proto)}), length ${pkt.wireLen}: `;
         }
         const hl = v.headerLen;
-        if (p.count > 1) this.network(1, proto);
+        if (p.count > 1 && p.kinds[1] === Layer.Vlan) this.sllVlan(1);
+        else if (p.count > 1) this.network(1, proto);
         else this.unknownEtherType(proto, hl, pkt.wireLen - hl);
         return hl + this.vlanBytes(1);
       }
@@ -384,7 +397,7 @@ export class TextFormatter {
     const t = v.etherType;
     if (e) {
       this.s += `${macText(v.bytes, v.offset + 6)} > ${macText(v.bytes, v.offset)}, `;
-      if (t < 0x600) this.s += `802.3, length ${wireLen}: `;
+      if (t < 0x600) this.s += `802.3, length ${t}: `;
       else this.s += `ethertype ${etherTypeText(t)}, length ${wireLen}: `;
     }
     let hl = 14 + this.vlanBytes(i + 1);
@@ -404,6 +417,7 @@ export class TextFormatter {
     else if (t === 0x86dd) this.s += ' [|ip6]';
     else if (t === 0x0806 || t === 0x8035) this.s += ' [|arp]';
     else if (t === 0x8100 || t === 0x88a8 || t === 0x9100) this.s += ' [|vlan]';
+    else if (t === 0x88cc && !this.opts.linkHeader && this.opts.verbose === 0) this.s += `LLDP, length ${this.pkt!.wireLen - (off - this.pkt!.offset)}`;
     else {
       // tcpdump's default print: the link header (unless -e printed it) and a hex/ASCII dump
       const pkt = this.pkt!;
@@ -450,7 +464,7 @@ export class TextFormatter {
   }
 
 
-  private llc(i: number, len: number): number {
+  private llc(i: number, len: number, inVlan = false): number {
     const p = this.parser;
     const v = p.view(i) as LlcView;
     if (p.status[i] !== DecodeStatus.Ok) {
@@ -459,16 +473,57 @@ export class TextFormatter {
     }
     const name = (sap: number): string => `${LLC_SAPS[sap & 0xfe] ?? 'Unknown'} (0x${hex2(sap & 0xfe)})`;
     if (this.opts.linkHeader) {
-      this.s += `LLC, dsap ${name(v.dsap)} ${v.dsap & 1 ? 'Group' : 'Individual'}, ssap ${name(v.ssap)} ${v.ssap & 1 ? 'Response' : 'Command'}, ctrl 0x${hex2(v.control)}: `;
+      this.s += `${inVlan ? '' : 'LLC, '}dsap ${name(v.dsap)} ${v.dsap & 1 ? 'Group' : 'Individual'}, ssap ${name(v.ssap)} ${v.ssap & 1 ? 'Response' : 'Command'}, ctrl 0x${hex2(v.control)}: `;
     }
     if (v.isSnap) {
-      if (this.opts.linkHeader) this.s += `oui ${v.oui === 0 ? 'Ethernet' : 'Unknown'} (0x${v.oui.toString(16).padStart(6, '0')}), ethertype ${etherTypeText(v.snapType)} (0x${hex4(v.snapType)}), length ${len - 8}: `;
+      if (this.opts.linkHeader) {
+        const oui = v.oui;
+        const ouiText = `oui ${OUI_NAMES[oui] ?? 'Unknown'} (0x${oui.toString(16).padStart(6, '0')})`;
+        if (oui === 0) this.s += `${ouiText}, ethertype ${etherTypeText(v.snapType)}, length ${len - 8}: `;
+        else this.s += `${ouiText}, pid ${(oui === 0x00000c ? CISCO_PIDS[v.snapType] : undefined) ?? 'Unknown'} (0x${hex4(v.snapType)}), length ${len - 8}: `;
+      }
       if (i + 1 < p.count) this.network(i + 1, v.snapType);
       return 8;
     }
-    if (v.dsap === 0x42 && v.ssap === 0x42) this.s += `STP 802.1d, length ${len - 3}`;
+    if (v.dsap === 0x42 && v.ssap === 0x42) this.stp(v.offset + 3, Math.min(v.offset + v.length, v.offset + len), len - 3);
     else this.s += `LLC, dsap ${name(v.dsap)}, ssap ${name(v.ssap)}, length ${len}`;
     return 3;
+  }
+
+  /** IEEE 802.1D configuration and topology-change BPDUs (802.1w/s named only). */
+  private stp(q: number, end: number, len: number): void {
+    const b = this.parser.bytes;
+    if (q + 4 > end) {
+      this.s += 'STP [|stp]';
+      return;
+    }
+    const ver = b[q + 2] ?? 0;
+    const type = b[q + 3] ?? 0;
+    const vname = ver === 0 ? '802.1d' : ver === 2 ? '802.1w' : ver === 3 ? '802.1s' : `unknown version ${ver}`;
+    this.s += `STP ${vname}`;
+    const bid = (o: number): string => `${hex4(u16(b, o))}.${macText(b, o + 2)}`;
+    if (type === 0x80) {
+      this.s += `, Topology Change, length ${len}`;
+      return;
+    }
+    if (type !== 0 && type !== 2) {
+      this.s += `, unknown BPDU type 0x${hex2(type)}, length ${len}`;
+      return;
+    }
+    if (q + 35 > end) {
+      this.s += ' [|stp]';
+      return;
+    }
+    const f = b[q + 4] ?? 0;
+    const fl: string[] = [];
+    if (f & 0x01) fl.push('Topology change');
+    if (f & 0x80) fl.push('Topology change ACK');
+    this.s += `, ${type === 0 ? 'Config' : 'Rapid STP'}, Flags [${fl.length ? fl.join(', ') : 'none'}], bridge-id ${bid(q + 17)}.${hex4(u16(b, q + 25))}, length ${len}`;
+    if (this.opts.verbose > 0) {
+      const t = (o: number): string => (u16(b, o) / 256).toFixed(2);
+      this.s += `\n\tmessage-age ${t(q + 27)}s, max-age ${t(q + 29)}s, hello-time ${t(q + 31)}s, forwarding-delay ${t(q + 33)}s`;
+      this.s += `\n\troot-id ${bid(q + 5)}, root-pathcost ${u32(b, q + 13)}`;
+    }
   }
 
   /** Layer i is whatever followed a link header or tag (ethertype t, 0 when unknown). */
@@ -489,7 +544,7 @@ export class TextFormatter {
           this.s += nt < 0x600 ? `802.3LLC, ` : `ethertype ${etherTypeText(nt)}, `;
         }
         if (i + 1 < p.count) {
-          if (nt < 0x600 && p.kinds[i + 1] === Layer.Llc) this.llc(i + 1, nt);
+          if (nt < 0x600 && p.kinds[i + 1] === Layer.Llc) this.llc(i + 1, nt, true);
           else this.network(i + 1, nt);
         } else this.unknownEtherType(nt, v.offset + 4, 0);
         return;
@@ -517,20 +572,37 @@ export class TextFormatter {
     }
   }
 
+  /** Cooked (SLL) frames print a VLAN tag their own way: no hex EtherType. */
+  private sllVlan(i: number): void {
+    const p = this.parser;
+    const v = p.view(i) as VlanView;
+    if (p.status[i] !== DecodeStatus.Ok) {
+      this.s += ' [|vlan]';
+      return;
+    }
+    if (this.opts.linkHeader) this.s += `vlan ${v.id}, p ${v.pcp}${v.dei ? ', DEI' : ''}, `;
+    const nt = v.etherType;
+    if (!this.opts.quiet) this.s += `ethertype ${ETHERTYPE_NAMES[nt] || 'Unknown'}, `;
+    if (i + 1 < p.count) this.network(i + 1, nt);
+  }
+
   private mpls(i: number): void {
     const p = this.parser;
     this.s += 'MPLS';
+    const vb = this.opts.verbose > 0;
     let j = i;
     for (; j < p.count && p.kinds[j] === Layer.Mpls; j++) {
       const v = p.view(j) as MplsView;
+      // at -v every label after the first, and the payload, go on their own lines
+      if (vb && j > i) this.s += '\n\t';
       if (p.status[j] !== DecodeStatus.Ok) {
         this.s += v.length === 0 ? ' (invalid)' : ' [|mpls]';
         return;
       }
-      this.s += ` (label ${v.label}, tc ${v.tc}${v.s ? ', [S]' : ''}, ttl ${v.ttl})`;
+      this.s += `${vb && j > i ? '' : ' '}(label ${v.label}, tc ${v.tc}${v.s ? ', [S]' : ''}, ttl ${v.ttl})`;
     }
     if (j < p.count) {
-      this.s += ' ';
+      this.s += vb ? '\n\t' : ' ';
       this.network(j, 0);
     } else this.s += `, length ${p.restLen}`;
   }
@@ -605,7 +677,7 @@ export class TextFormatter {
     }
     const op = v.op;
     const ethIp = v.htype === 1 && v.ptype === 0x0800 && v.hlen === 6 && v.plen === 4;
-    if (!ethIp) {
+    if (!ethIp || this.opts.verbose > 0) {
       // tcpdump names the hardware and protocol types it does not decode
       this.s += `${v.htype === 1 ? 'Ethernet' : `Unknown Hardware (${v.htype})`} (len ${v.hlen}), ${v.ptype === 0x0800 ? 'IPv4' : `Unknown Protocol (0x${hex4(v.ptype)})`} (len ${v.plen}), `;
     }
@@ -768,7 +840,7 @@ export class TextFormatter {
     const v = p.view(i) as Ipv6View;
     const o = this.opts;
     const pkt = this.pkt!;
-    if (v.length < 40 && v.version === 6) {
+    if (v.length === 0 || (v.length < 40 && v.version === 6)) {
       this.s += ' [|ip6]';
       return;
     }
@@ -806,7 +878,8 @@ export class TextFormatter {
         if (!printedAddr) this.s += `${src} > ${dst}: `;
         printedAddr = true;
         if (q >= capEnd) {
-          this.s += ' [|ip6]';
+          // tcpdump tries the header right after the fixed one, and gives up on the chain later
+          this.s += q === v.offset + 40 && nh === 0 ? ' [|hbhopt]' : ' [|ip6]';
           return;
         }
         if (q + 2 > capEnd) {
@@ -887,7 +960,7 @@ export class TextFormatter {
       }
       const l = b[q + 1] ?? 0;
       if (t === 1) this.s += '(padn)';
-      else if (t === 5) this.s += `(rtalert: 0x${hex4(u16(b, q + 2))})`;
+      else if (t === 5) this.s += `(rtalert: 0x${hex4(u16(b, q + 2))}) `;
       else if (t === 0xc2) this.s += `(jumbo: ${u32(b, q + 2)})`;
       else this.s += `(opt_type 0x${hex2(t)}: len=${l})`;
       q += 2 + l;
@@ -978,8 +1051,7 @@ export class TextFormatter {
     const o = this.opts;
     const b = v.bytes;
     if (v.length < 4) {
-      if (!addrDone) this.s += `${src} > ${dst}:`;
-      this.s += ' [|tcp]';
+      this.s += `${src} > ${dst}: [|tcp]`;
       return;
     }
     const sport = v.srcPort;
@@ -1073,10 +1145,10 @@ export class TextFormatter {
       this.s += ` [bad hdr length ${hlen} - too long, > ${len}]`;
       return;
     }
-    if (o.verbose > 0) {
+    // tcpdump verifies the checksum only of a whole, unfragmented segment
+    if (o.verbose > 0 && !this.ipFragmented(ipIdx) && len <= v.length) {
       this.s += `, cksum 0x${hex4(v.checksum)}`;
-      const full = v.offset + len <= v.offset + v.length;
-      if (full) {
+      {
         const sum = this.l4Sum(ipIdx, 6, v.offset, len);
         if (sum === 0xffff) this.s += ' (correct)';
         else this.s += ` (incorrect -> 0x${hex4(cksumShouldBe(v.checksum, sum))})`;
@@ -1101,7 +1173,7 @@ export class TextFormatter {
     const capEnd = v.offset + v.length;
     if (flags & 0x04 && o.verbose > 0) {
       // RST with data: the reason text, printable characters only
-      this.s += ' [RST';
+      this.s += ' [RST ';
       let k = pay;
       for (; k < capEnd && k < pay + dlen; k++) {
         const c = b[k] ?? 0;
@@ -1390,7 +1462,7 @@ export class TextFormatter {
       return;
     }
     const ipv = p.view(ipIdx) as Ipv4View;
-    const fragmented = p.kinds[ipIdx] === Layer.Ipv4 && ipv.mf;
+    const fragmented = (p.kinds[ipIdx] === Layer.Ipv4 && ipv.mf) || this.ipFragmented(ipIdx);
     if (ulen > len && !fragmented) {
       this.s += portText;
       this.s += `UDP, bad length ${ulen - 8} > ${len - 8}`;
@@ -1403,11 +1475,13 @@ export class TextFormatter {
       return;
     }
     this.s += portText;
-    if (o.verbose > 0 && v.length >= ulen) {
-      const isV6 = p.kinds[ipIdx] === Layer.Ipv6;
+    const isV6 = p.kinds[ipIdx] === Layer.Ipv6;
+    // tcpdump checks UDP checksums over IPv6 at -v, over IPv4 only at -vv
+    if ((isV6 ? o.verbose > 0 : o.verbose > 1) && !fragmented) {
       const cs = v.checksum;
-      if (cs === 0 && !isV6) {
-        // no checksum: tcpdump prints nothing
+      if (cs === 0 && !isV6) this.s += '[no cksum] ';
+      else if (v.length < ulen) {
+        // not all captured: no verdict
       } else {
         const sum = this.l4Sum(ipIdx, 17, v.offset, ulen);
         if (sum === 0xffff) this.s += '[udp sum ok] ';
@@ -1463,6 +1537,56 @@ export class TextFormatter {
     }
   }
 
+  /** True when the IP header at ipIdx is a fragment (IPv4 MF or offset, or an IPv6 fragment header). */
+  private ipFragmented(ipIdx: number): boolean {
+    const p = this.parser;
+    if (p.kinds[ipIdx] === Layer.Ipv6) return (p.view(ipIdx) as Ipv6View).fragHeaderOffset >= 0;
+    if (p.kinds[ipIdx] === Layer.Ipv4) {
+      const v = p.view(ipIdx) as Ipv4View;
+      return v.mf || v.fragOffset !== 0;
+    }
+    return false;
+  }
+
+  private quoter: TextFormatter | undefined;
+  /** Nesting level of ICMP quotes (a quote inside a quote is printed, deeper ones are not). */
+  private quoteDepth = 0;
+
+  /** The datagram quoted by an ICMP error, printed by a nested formatter like tcpdump's -v does. */
+  private quotedIp(off: number, len: number): void {
+    if (this.quoteDepth >= 2) return;
+    if (!this.quoter) {
+      this.quoter = new TextFormatter({ ...this.opts, timeFormat: 1, number: false, hex: 0, hexAscii: 0, ascii: false, linkHeader: false });
+      this.quoter.quoteDepth = this.quoteDepth + 1;
+    }
+    this.s += '\n\t' + this.quoter.formatIp(this.parser.bytes, off, len);
+  }
+
+  /** Text of a bare IP packet (no timestamp, no newline), for quotes. */
+  formatIp(bytes: Uint8Array, off: number, len: number): string {
+    const saved = this.s;
+    const pkt = this.quotePkt;
+    pkt.buf = bytes;
+    pkt.offset = off;
+    pkt.capLen = len;
+    pkt.wireLen = len;
+    pkt.linkType = DecodeLinkType.RAW;
+    this.pkt = pkt;
+    this.s = '';
+    try {
+      this.parser.decode(bytes, off, len, DecodeLinkType.RAW);
+      this.link();
+    } catch {
+      this.internalErrors++;
+      this.s += ' [|decode]';
+    }
+    const out = this.s;
+    this.s = saved;
+    return out;
+  }
+
+  private readonly quotePkt: PacketView = emptyPacket();
+
   private l4Sum(ipIdx: number, proto: number, off: number, len: number): number {
     const p = this.parser;
     const b = p.bytes;
@@ -1485,8 +1609,8 @@ export class TextFormatter {
       this.s += ' [|sctp]';
       return;
     }
-    if (!addrDone) this.s += `${src}.${v.srcPort} > ${dst}.${v.dstPort}: `;
-    this.s += 'sctp';
+    this.s += `${src}.${v.srcPort} > ${dst}.${v.dstPort}: sctp`;
+    void addrDone;
     const b = v.bytes;
     const end = Math.min(v.offset + v.length, v.offset + p.lens[i]!);
     let q = v.chunksOffset;
@@ -1528,6 +1652,10 @@ export class TextFormatter {
     const t = v.type;
     const c = v.code;
     let text: string;
+    if (v.length < 8) {
+      this.s += ' [|icmp]';
+      return;
+    }
     const quote = (): string | null => {
       // the quoted datagram: destination and the protocol/port where tcpdump shows them
       const q = this.quoteIp4;
@@ -1546,7 +1674,7 @@ export class TextFormatter {
       case 3: {
         const dst = quote();
         if (dst === null) {
-          this.s += 'ICMP  [|icmp]';
+          this.s += ' [|icmp]';
           return;
         }
         if (c === 3 || c === 2) {
@@ -1556,7 +1684,7 @@ export class TextFormatter {
           else {
             const po = q.offset + q.headerLen;
             if (po + 4 > v.offset + v.length) {
-              this.s += `ICMP ${dst} port [|icmp]`;
+              this.s += ' [|icmp]';
               return;
             }
             const port = u16(b, po + 2);
@@ -1574,7 +1702,7 @@ export class TextFormatter {
       case 5: {
         const dst = quote();
         if (dst === null) {
-          this.s += 'ICMP  [|icmp]';
+          this.s += ' [|icmp]';
           return;
         }
         const gw = ipv4Text(b, v.offset + 4);
@@ -1592,7 +1720,7 @@ export class TextFormatter {
       case 13:
       case 14:
         text = `time stamp ${t === 13 ? 'query' : 'reply'} id ${v.id} seq ${v.seq}`;
-        if (t === 14 && v.length >= 20) text += ` : org ${tsText(u32(b, v.offset + 8))}, recv ${tsText(u32(b, v.offset + 12))}, xmit ${tsText(u32(b, v.offset + 16))}`;
+        if (t === 14 && v.length >= 20) text += `: org ${tsText(u32(b, v.offset + 8))}, recv ${tsText(u32(b, v.offset + 12))}, xmit ${tsText(u32(b, v.offset + 16))}`;
         break;
       case 9: {
         const n = b[v.offset + 4] ?? 0;
@@ -1626,7 +1754,8 @@ export class TextFormatter {
         text = ICMP_TYPES[t] ?? `type-#${t}`;
     }
     this.s += `ICMP ${text}, length ${len}`;
-    if (this.opts.verbose > 0 && v.offset + len <= v.offset + v.length) {
+    if (this.opts.verbose > 0 && v.isError && v.length > 8) this.quotedIp(v.offset + 8, v.length - 8);
+    if (this.opts.verbose > 0 && !this.ipFragmented(_ipIdx) && len <= v.length) {
       if (onesSum(b, v.offset, len, 0) !== 0xffff) this.s += ` (wrong icmp cksum ${v.checksum.toString(16)} (->${hex4(cksumShouldBe(v.checksum, onesSum(b, v.offset, len, 0)))})!)`;
     }
   }
@@ -1640,7 +1769,7 @@ export class TextFormatter {
       this.s += ' [|icmp6]';
       return;
     }
-    if (o.verbose > 0 && v.length >= len) {
+    if (o.verbose > 0 && v.length >= len && !this.ipFragmented(ipIdx)) {
       const sum = this.l4Sum(ipIdx, 58, v.offset, len);
       if (sum === 0xffff) this.s += '[icmp6 sum ok] ';
       else this.s += `[bad icmp6 cksum 0x${hex4(v.checksum)} -> 0x${hex4(cksumShouldBe(v.checksum, sum))}!] `;
@@ -1658,6 +1787,8 @@ export class TextFormatter {
           return;
         }
         this.s += `${name}, id ${v.id}, seq ${v.seq}`;
+        // at -v tcpdump leaves the length out of echo messages
+        if (o.verbose > 0) return;
         break;
       case 1: {
         this.s += `destination unreachable, `;
@@ -1766,11 +1897,49 @@ export class TextFormatter {
           return;
         }
         this.s += `${name}, ${u16(b, v.offset + 6)} group record(s)`;
+        if (o.verbose > 0) {
+          this.groupRecords(v.offset + 8, Math.min(end, v.offset + len), u16(b, v.offset + 6), 16);
+          return;
+        }
         break;
+      case 133:
+      case 134:
+        this.s += `${name}, length ${len}`;
+        if (o.verbose > 0) {
+          if (t === 134 && v.length >= 16) {
+            const f = b[v.offset + 5] ?? 0;
+            const fl: string[] = [];
+            if (f & 0x80) fl.push('managed');
+            if (f & 0x40) fl.push('other stateful');
+            if (f & 0x20) fl.push('home agent');
+            const prf = ['medium', 'high', 'reserved', 'low'][(f >> 3) & 3];
+            this.s += `\n\thop limit ${b[v.offset + 4] ?? 0}, Flags [${fl.length ? fl.join(', ') : 'none'}], pref ${prf}, router lifetime ${u16(b, v.offset + 6)}s, reachable time ${u32(b, v.offset + 8)}ms, retrans timer ${u32(b, v.offset + 12)}ms`;
+          }
+          this.ndOptions(v.offset + (t === 133 ? 8 : 16), Math.min(end, v.offset + len));
+        }
+        return;
       default:
         this.s += name ?? `type-#${t}`;
     }
     this.s += `, length ${len}`;
+  }
+
+  /** IGMPv3 / MLDv2 group records at -v: ` [gaddr G mode, N source(s)]` each. */
+  private groupRecords(q: number, end: number, n: number, alen: number): void {
+    const b = this.parser.bytes;
+    const MODES = ['', 'is_in', 'is_ex', 'to_in', 'to_ex', 'allow', 'block'];
+    for (let k = 0; k < n && k < 1024; k++) {
+      if (q + 4 + alen > end) {
+        this.s += ' [|igmp]';
+        return;
+      }
+      const type = b[q] ?? 0;
+      const aux = (b[q + 1] ?? 0) * 4;
+      const ns = u16(b, q + 2);
+      const g = alen === 4 ? ipv4Text(b, q + 4) : ipv6Text(b, q + 4);
+      this.s += ` [gaddr ${g} ${MODES[type] ?? `unknown-${type}`}, ${ns} source(s)]`;
+      q += 4 + alen + ns * alen + aux;
+    }
   }
 
   private ndOptions(q: number, end: number): void {
@@ -1840,6 +2009,7 @@ export class TextFormatter {
         break;
       case 0x22:
         this.s += `igmp v3 report, ${v.v3Records} group record(s)`;
+        if (this.opts.verbose > 0) this.groupRecords(v.offset + 8, v.offset + Math.min(v.length, len), v.v3Records, 4);
         return;
       default:
         this.s += `igmp-${v.type}`;
@@ -2007,6 +2177,10 @@ export class TextFormatter {
       this.s += ' ';
       if (!this.dnsName(q, v, end)) return -1;
     }
+    if (q >= end) {
+      this.s += ' [|domain]';
+      return -1;
+    }
     const r = o.verbose > 0 ? dnsSkipName(b, q, end) : nskip(b, q, end);
     if (r < 0 || r + 10 > end) return end;
     const type = u16(b, r);
@@ -2126,11 +2300,11 @@ export class TextFormatter {
 }
 
 const HTTP_PORTS = new Set([80, 8080, 3128]);
-const TXT_PORTS: Readonly<Record<number, string>> = { 21: 'FTP', 25: 'SMTP', 110: 'POP3', 143: 'IMAP', 554: 'RTSP', 5060: 'SIP' };
+const TXT_PORTS: Readonly<Record<number, string>> = { 21: 'FTP', 25: 'SMTP', 554: 'RTSP', 5060: 'SIP' };
 const PRINT_NAME_MAX = 4096;
 const MPLS_RESERVED: Readonly<Record<number, string>> = { 0: 'IPv4 explicit NULL', 1: 'router alert', 2: 'IPv6 explicit NULL', 3: 'implicit NULL', 7: 'ELI', 13: 'OAM', 14: 'OAM', 15: 'XL' };
 const IP_OPT_NAMES: Readonly<Record<number, string>> = { 0: 'EOL', 1: 'NOP', 7: 'RR', 68: 'TS', 130: 'SECURITY', 131: 'LSRR', 133: 'E-SEC', 134: 'CIPSO', 136: 'SATID', 137: 'SSRR', 148: 'RA' };
-const IP6_NH_NAMES: Readonly<Record<number, string>> = { 0: 'Options', 43: 'Routing', 44: 'Fragment', 60: 'DSTOPT' };
+const IP6_NH_NAMES: Readonly<Record<number, string>> = { 0: 'Options', 43: 'Routing', 44: 'Fragment', };
 const TCP_OPT_NAMES: Readonly<Record<number, string>> = {
   0: 'eol', 1: 'nop', 2: 'mss', 3: 'wscale', 4: 'sackOK', 5: 'sack', 6: 'echo', 7: 'echoreply', 8: 'TS', 11: 'cc', 12: 'ccnew',
   13: 'ccecho', 19: 'md5', 20: 'scps', 28: 'uto', 29: 'tcp-ao', 30: 'mptcp', 34: 'tfo', 254: 'exp', 253: 'exp', 27: 'quickstart',

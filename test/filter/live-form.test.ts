@@ -69,6 +69,8 @@ describe('live VLAN programs on kernel-stripped frames select what tcpdump selec
   const ns = `tf${suffix}l`;
   const veth = `tf${suffix}y`;
   const live = new Map<string, BpfProgram>();
+  /** libpcap's unoptimized live programs (`tcpdump -O -i IF -ddd`): the semantics without its optimizer. */
+  const liveUnoptimized = new Map<string, BpfProgram>();
   const file = new Map<string, Selection>();
 
   beforeAll(async () => {
@@ -80,6 +82,8 @@ describe('live VLAN programs on kernel-stripped frames select what tcpdump selec
     for (const expr of EXPRS) {
       const text = execFileSync('ip', ['netns', 'exec', ns, 'tcpdump', '-i', veth, '-ddd', '--', expr], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
       live.set(expr, parseDecimalProgram(text));
+      const unopt = execFileSync('ip', ['netns', 'exec', ns, 'tcpdump', '-O', '-i', veth, '-ddd', '--', expr], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      liveUnoptimized.set(expr, parseDecimalProgram(unopt));
     }
     await pool(EXPRS, 2, async (expr) => {
       file.set(expr, await tcpdumpSelect(expr, eth));
@@ -124,8 +128,11 @@ describe('live VLAN programs on kernel-stripped frames select what tcpdump selec
     if (got.join() !== want.indices.join()) expect.fail(diff(got, want.indices));
   });
 
-  it.each(EXPRS)("tscap's live program selects what libpcap's live program selects: %s", (expr) => {
-    const want = select(live.get(expr)!);
+  // Against libpcap's unoptimized live program: for `ip or vlan and ip` libpcap's optimizer hoists the
+  // offset store above the tag-present test and so tests untagged offsets differently from its own
+  // unoptimized program; tscap keeps the unoptimized semantics.
+  it.each(EXPRS)("tscap's live program selects what libpcap's unoptimized live program selects: %s", (expr) => {
+    const want = select(liveUnoptimized.get(expr)!);
     const got = select(compileFilter(expr, { linkType: 1, vlanAncillary: true }));
     if (got.join() !== want.join()) expect.fail(diff(got, want));
   });

@@ -1,0 +1,146 @@
+/**
+ * Property test: no decoder, the printer or the JSON sink throws (or hangs) on any bytes. Seeded
+ * random frames and mutations of every fixture packet go through every view's reset and getters,
+ * the layer parser under every link type, the text printer (rotating option sets) and the JSON
+ * formatter. The default reaches 1,000,000 inputs; TSCAP_FUZZ_N scales it.
+ */
+import { describe, expect, it } from 'vitest';
+import { readPcap } from './pcap-read.js';
+import { fixtureFiles } from './fixtures.js';
+import { emptyPacket } from '../../src/packet.js';
+import * as D from '../../src/decode/index.js';
+import { TextFormatter, DEFAULT_PRINT_OPTIONS, type PrintOptions } from '../../src/sinks/text.js';
+import { JsonFormatter } from '../../src/sinks/json.js';
+
+const TOTAL = Number(process.env.TSCAP_FUZZ_N ?? 1_000_000);
+const LINKTYPES = [0, 1, 101, 108, 113, 228, 229, 276];
+
+/** xorshift32: small, seeded, reproducible. */
+function rng(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    return x;
+  };
+}
+
+/** Every view class with its getters, for direct calls. */
+function allViews(): Array<{ view: { reset(b: Uint8Array, o: number, l: number, ...rest: never[]): number }; getters: string[] }> {
+  const classes = [
+    D.EthernetView, D.VlanView, D.MplsView, D.SllView, D.LoopbackView, D.PppoeView, D.LlcView, D.ArpView, D.Ipv4View, D.Ipv6View,
+    D.AhView, D.EspView, D.TcpView, D.UdpView, D.IcmpView, D.Icmpv6View, D.IgmpView, D.SctpView, D.GreView, D.VxlanView,
+    D.GeneveView, D.DnsView, D.DhcpView, D.NtpView,
+  ];
+  return classes.map((C) => {
+    const view = new C() as unknown as { reset(b: Uint8Array, o: number, l: number): number };
+    const proto = Object.getPrototypeOf(view) as object;
+    const getters = Object.entries(Object.getOwnPropertyDescriptors(proto)).filter(([, d]) => d.get).map(([k]) => k);
+    return { view, getters };
+  });
+}
+
+describe('no decoder, printer or JSON sink throws on any bytes', () => {
+  it(`${TOTAL} seeded inputs, 0 exceptions`, () => {
+    const next = rng(0x7c5ca9);
+    const seeds: Uint8Array[] = [];
+    for (const f of fixtureFiles()) for (const p of readPcap(f).packets) seeds.push(p.buf.slice(p.offset, p.offset + p.capLen));
+    expect(seeds.length).toBeGreaterThan(1000);
+    const views = allViews();
+    const optionSets: PrintOptions[] = [
+      DEFAULT_PRINT_OPTIONS,
+      { ...DEFAULT_PRINT_OPTIONS, verbose: 2, linkHeader: true },
+      { ...DEFAULT_PRINT_OPTIONS, verbose: 1, hexAscii: 2, timeFormat: 3 },
+      { ...DEFAULT_PRINT_OPTIONS, quiet: true, ascii: true, number: true, timeFormat: 4, nano: true },
+    ];
+    const printers = optionSets.map((o) => new TextFormatter({ ...o, ifName: () => undefined }));
+    const json = new JsonFormatter({ nano: false });
+    const pkt = emptyPacket();
+    const buf = new Uint8Array(2048);
+    let exceptions = 0;
+    let first: unknown;
+    let n = 0;
+    let sink = 0;
+    const t0 = performance.now();
+    while (n < TOTAL) {
+      const r = next();
+      let len: number;
+      if ((r & 3) === 0) {
+        // random bytes, biased toward plausible first bytes so deeper layers are reached
+        len = next() % 200;
+        for (let k = 0; k < len; k++) buf[k] = next() & 0xff;
+        if (len > 14 && r & 4) {
+          buf[12] = 0x08;
+          buf[13] = 0;
+          buf[14] = 0x45;
+        }
+      } else {
+        const s = seeds[next() % seeds.length]!;
+        // headers sit in the first bytes: most mutants keep 256 of them, 1 in 16 the whole frame
+        len = Math.min(s.length, buf.length, (r & 0xf0) === 0 ? buf.length : 256);
+        buf.set(s.subarray(0, len));
+        const flips = 1 + (next() % 4);
+        for (let k = 0; k < flips && len > 0; k++) {
+          const at = next() % len;
+          const m = next() % 3;
+          buf[at] = m === 0 ? buf[at]! ^ (1 << (next() & 7)) : m === 1 ? next() & 0xff : (m === 2 ? 0xff : 0);
+        }
+        if (next() % 4 === 0) len = next() % (len + 1);
+      }
+      const lt = (r >>> 8) % 8 === 0 ? LINKTYPES[(r >>> 12) % LINKTYPES.length]! : 1;
+      try {
+        // every view directly, at a random offset
+        const v = views[n % views.length]!;
+        const off = len > 0 ? next() % len : 0;
+        v.view.reset(buf, off, len - off);
+        for (const g of v.getters) sink ^= Number((v.view as unknown as Record<string, unknown>)[g]) | 0;
+        pkt.buf = buf;
+        pkt.offset = 0;
+        pkt.capLen = len;
+        pkt.wireLen = len + (next() % 3 === 0 ? next() % 100 : 0);
+        pkt.linkType = lt;
+        pkt.tsSec = 1700000000 + (n >>> 10);
+        pkt.tsNsec = next() % 1_000_000_000;
+        pkt.index = n;
+        // dumps (-XX) cost the most per input: one input in 16 takes that option set
+        const pi = (n & 15) === 0 ? 2 : [0, 1, 3][n % 3]!;
+        sink ^= printers[pi]!.format(pkt).length;
+        sink ^= json.line(pkt).length;
+      } catch (e) {
+        exceptions++;
+        first ??= { e, bytes: Buffer.from(buf.subarray(0, len)).toString('hex'), lt };
+      }
+      n++;
+    }
+    const internal = printers.reduce((a, p) => a + p.internalErrors, 0);
+    const secs = (performance.now() - t0) / 1000;
+    console.log(`fuzz: ${n} inputs in ${secs.toFixed(1)} s (${Math.round(n / secs)}/s), ${exceptions} exceptions, ${internal} printer-internal errors (sink ${sink & 1})`);
+    if (first) console.log(first);
+    expect(exceptions).toBe(0);
+    expect(internal).toBe(0);
+    expect(n).toBeGreaterThanOrEqual(TOTAL);
+  }, 600_000);
+
+  it('a DNS compression loop and a 300-deep IPv6 extension chain end quickly', () => {
+    // pointer to itself and two pointers to each other (RFC 1035 section 4.1.4 forbids neither explicitly)
+    const msg = new Uint8Array([0, 1, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0, 0xc0, 12, 0, 1, 0, 1, 0xc0, 20, 0xc0, 18, 0, 1, 0, 1, 0, 0, 0, 1, 0, 4, 1, 2, 3, 4]);
+    expect(D.dnsNameText(msg, 0, 12, msg.length)).toBeNull();
+    expect(D.dnsNameText(msg, 0, 18, msg.length)).toBeNull();
+    const dv = new D.DnsView();
+    dv.reset(msg, 0, msg.length);
+    expect(D.dnsRepr(dv).questions).toEqual([]);
+    const chain = new Uint8Array(40 + 300 * 8);
+    chain[0] = 0x60;
+    chain[4] = (300 * 8) >> 8;
+    chain[5] = (300 * 8) & 0xff;
+    chain[6] = 60;
+    for (let k = 0; k < 300; k++) chain[40 + 8 * k] = k < 299 ? 60 : 59;
+    const v6 = new D.Ipv6View();
+    expect(v6.reset(chain, 0, chain.length)).toBe(D.DecodeStatus.Ok);
+    expect(v6.extCount).toBe(300);
+    expect(v6.upperProto).toBe(59);
+  });
+});

@@ -1,0 +1,312 @@
+/**
+ * The NDJSON sink against tshark: every schema field of every packet of every fixture is compared
+ * with the tshark field SCHEMA.md maps it to, run at test time with SCHEMA.md's command line.
+ */
+import { describe, expect, it } from 'vitest';
+import { basename } from 'node:path';
+import { readPcap } from './pcap-read.js';
+import { fixtureFiles } from './fixtures.js';
+import { find, findAll, get, getAll, tsharkPackets, type OJson, type OObject } from './tshark.js';
+import { JsonFormatter } from '../../src/sinks/json.js';
+
+const PROTO_MAP: Readonly<Record<string, string>> = {
+  eth: 'eth', sll: 'sll', null: 'loopback', vlan: 'vlan', ieee8021ad: 'vlan', mpls: 'mpls', arp: 'arp', ip: 'ipv4', ipv6: 'ipv6',
+  tcp: 'tcp', udp: 'udp', icmp: 'icmp', icmpv6: 'icmpv6', dns: 'dns',
+};
+
+/** Expert-info severity tshark gives errors (a header it could not fully decode). */
+const PI_ERROR = '8388608';
+
+const num = (v: OJson | undefined): number | undefined => (typeof v === 'string' ? Number(v) : undefined);
+const str = (v: OJson | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
+const bool = (v: OJson | undefined): boolean | undefined => (typeof v === 'string' ? v === '1' || v === 'True' || v === 'true' : undefined);
+
+interface Mismatch {
+  file: string;
+  index: number;
+  field: string;
+  ours: unknown;
+  theirs: unknown;
+}
+
+/** Compares one packet; pushes mismatches. */
+function comparePacket(file: string, ours: Record<string, unknown>, t: OObject, linkType: number, out: Mismatch[]): number {
+  let checked = 0;
+  const idx = ours.index as number;
+  // tshark stops filling a header it finds malformed (bad IHL, total length, data offset): fields it
+  // left out are not checked there, fields it did fill still must match
+  const partial = find(t, '_ws.malformed') !== undefined || find(t, '_ws.short') !== undefined || findAll(t, '_ws.expert.severity').includes(PI_ERROR);
+  const eq = (field: string, a: unknown, b: unknown): void => {
+    checked++;
+    if (b === undefined && partial) return;
+    if (b === undefined) {
+      out.push({ file, index: idx, field, ours: a, theirs: '(absent in tshark)' });
+      return;
+    }
+    if (JSON.stringify(a) !== JSON.stringify(b)) out.push({ file, index: idx, field, ours: a, theirs: b });
+  };
+  const frame = get(t, 'frame') as OObject;
+  eq('index', idx, num(get(frame, 'frame.number'))! - 1);
+  const te = str(get(frame, 'frame.time_epoch'))!;
+  const [ts, tf = ''] = (ours.ts as string).split('.');
+  const [es, ef = ''] = te.split('.');
+  eq('ts', `${ts}.${tf.padEnd(9, '0')}`, `${es}.${ef.padEnd(9, '0')}`);
+  eq('len', ours.len, num(get(frame, 'frame.len')));
+  eq('caplen', ours.caplen, num(get(frame, 'frame.cap_len')));
+  eq('linktype', ours.linktype, linkType);
+  // stack: tshark's protocol list mapped to schema names, cut where the schema stops
+  // pseudo-protocols (ethertype, IPv6 extension headers) are skipped; any other name the schema does
+  // not cover ends the list; tshark names one MPLS label stack once
+  const protos: string[] = [];
+  for (const name of (str(get(frame, 'frame.protocols')) ?? '').split(':')) {
+    if (name === 'ethertype' || name === 'raw' || name.startsWith('ipv6.')) continue;
+    const m = PROTO_MAP[name];
+    if (m === undefined) break;
+    protos.push(m);
+  }
+  // an IPv4 fragment carries part of its upper layer, which tshark shows partially
+  const ipFrag = ((ours.layers as Record<string, Record<string, unknown>>).ipv4?.flags as string[] | undefined)?.includes('MF') === true;
+  const truncated = (ours.caplen as number) < (ours.len as number) || partial || ipFrag;
+  const expected: string[] = [];
+  let ipCount = 0;
+  for (let k = 0; k < protos.length; k++) {
+    const p = protos[k]!;
+    if (p === 'ipv4' || p === 'ipv6') ipCount++;
+    if (ipCount > 1 || (p === 'eth' && k > 0)) break;
+    if (p === 'dns' && expected[expected.length - 1] !== 'udp') break;
+    if (ipCount === 1 && (p === 'vlan' || p === 'mpls' || p === 'arp' || p === 'eth')) break;
+    expected.push(p);
+    if (p === 'icmp' || p === 'icmpv6' || p === 'dns') break;
+    if ((p === 'tcp' || p === 'udp') && expected[expected.length - 2] !== 'ipv4' && expected[expected.length - 2] !== 'ipv6') break;
+  }
+  checked++;
+  const dedup = (a: string[]): string[] => a.filter((x, k) => !(x === 'mpls' && a[k - 1] === 'mpls'));
+  const stack = dedup(ours.stack as string[]);
+  if (truncated) {
+    if (JSON.stringify(stack) !== JSON.stringify(expected.slice(0, stack.length))) out.push({ file, index: idx, field: 'stack(prefix)', ours: stack, theirs: expected });
+  } else if (JSON.stringify(stack) !== JSON.stringify(expected)) out.push({ file, index: idx, field: 'stack', ours: stack, theirs: expected });
+
+  const L = ours.layers as Record<string, Record<string, unknown>>;
+  if (L.eth) {
+    const e = get(t, 'eth') as OObject;
+    eq('eth.src', L.eth.src, str(get(e, 'eth.src')));
+    eq('eth.dst', L.eth.dst, str(get(e, 'eth.dst')));
+    if (L.eth.type !== undefined) eq('eth.type', L.eth.type, num(get(e, 'eth.type')));
+    if (L.eth.len !== undefined) eq('eth.len', L.eth.len, num(get(e, 'eth.len')));
+  }
+  if (L.sll) {
+    const s = get(t, 'sll') as OObject;
+    eq('sll.pktType', L.sll.pktType, num(get(s, 'sll.pkttype')));
+    eq('sll.hatype', L.sll.hatype, num(get(s, 'sll.hatype')));
+    if (L.sll.addr !== undefined) eq('sll.addr', L.sll.addr, str(get(s, 'sll.src.eth')));
+    if (L.sll.protocol !== undefined) eq('sll.protocol', L.sll.protocol, num(get(s, 'sll.etype') ?? get(s, 'sll.gretype')));
+  }
+  if (L.loopback) eq('loopback.family', L.loopback.family, num(find(get(t, 'null'), 'null.family')));
+  if (L.vlan) {
+    const tags = [...getAll(t, 'vlan'), ...getAll(t, 'ieee8021ad')];
+    // tshark lists the layers in frame order under their own names; rebuild the order from the protocol list
+    const order = (str(get(frame, 'frame.protocols')) ?? '').split(':').filter((p) => p === 'vlan' || p === 'ieee8021ad');
+    const vl = getAll(t, 'vlan') as OObject[];
+    const ad = getAll(t, 'ieee8021ad') as OObject[];
+    let vi = 0;
+    let ai = 0;
+    (L.vlan as unknown as Array<Record<string, unknown>>).forEach((tag, k) => {
+      const isAd = order[k] === 'ieee8021ad';
+      const o = isAd ? ad[ai++] : vl[vi++];
+      const pre = isAd ? 'ieee8021ad' : 'vlan';
+      eq(`vlan[${k}].pcp`, tag.pcp, num(get(o, `${pre}.priority`)));
+      eq(`vlan[${k}].dei`, tag.dei, bool(get(o, `${pre}.dei`)));
+      eq(`vlan[${k}].id`, tag.id, num(get(o, `${pre}.id`)));
+      if (tag.type !== undefined) eq(`vlan[${k}].type`, tag.type, num(get(o, `${pre}.etype`) ?? get(o, 'ieee8021ah.etype') ?? get(o, 'vlan.etype')));
+      if (tag.len !== undefined) eq(`vlan[${k}].len`, tag.len, num(get(o, 'vlan.len')));
+      // the TPID is the EtherType before the tag
+      const prev = k === 0 ? (L.eth?.type ?? L.sll?.protocol) : (L.vlan as unknown as Array<Record<string, unknown>>)[k - 1]!.type;
+      eq(`vlan[${k}].tpid`, tag.tpid, prev);
+    });
+    void tags;
+  }
+  if (L.mpls) {
+    const ms = getAll(t, 'mpls') as OObject[];
+    const labels = ms.flatMap((m) => findAll(m, 'mpls.label'));
+    const tcs = ms.flatMap((m) => findAll(m, 'mpls.exp'));
+    const bots = ms.flatMap((m) => findAll(m, 'mpls.bottom'));
+    const ttls = ms.flatMap((m) => findAll(m, 'mpls.ttl'));
+    (L.mpls as unknown as Array<Record<string, unknown>>).forEach((m, k) => {
+      eq(`mpls[${k}].label`, m.label, num(labels[k]));
+      eq(`mpls[${k}].tc`, m.tc, num(tcs[k]));
+      eq(`mpls[${k}].s`, m.s, bool(bots[k]));
+      eq(`mpls[${k}].ttl`, m.ttl, num(ttls[k]));
+    });
+  }
+  if (L.arp) {
+    const a = get(t, 'arp') as OObject;
+    eq('arp.htype', L.arp.htype, num(get(a, 'arp.hw.type')));
+    eq('arp.ptype', L.arp.ptype, num(get(a, 'arp.proto.type')));
+    eq('arp.op', L.arp.op, num(get(a, 'arp.opcode')));
+    if (L.arp.senderMac !== undefined) eq('arp.senderMac', L.arp.senderMac, str(get(a, 'arp.src.hw_mac')));
+    if (L.arp.targetMac !== undefined) eq('arp.targetMac', L.arp.targetMac, str(get(a, 'arp.dst.hw_mac')));
+    if (L.arp.senderIp !== undefined) eq('arp.senderIp', L.arp.senderIp, str(get(a, 'arp.src.proto_ipv4')));
+    if (L.arp.targetIp !== undefined) eq('arp.targetIp', L.arp.targetIp, str(get(a, 'arp.dst.proto_ipv4')));
+  }
+  if (L.ipv4) {
+    const ip = get(t, 'ip') as OObject;
+    const v = L.ipv4;
+    eq('ipv4.hdrLen', v.hdrLen, num(get(ip, 'ip.hdr_len')));
+    eq('ipv4.dscp', v.dscp, num(find(ip, 'ip.dsfield.dscp')));
+    eq('ipv4.ecn', v.ecn, num(find(ip, 'ip.dsfield.ecn')));
+    // tshark shows a zero total length as the frame's length (it presumes TCP segmentation offload)
+    if (v.len !== 0) eq('ipv4.len', v.len, num(get(ip, 'ip.len')));
+    eq('ipv4.id', v.id, num(get(ip, 'ip.id')));
+    const fl: string[] = [];
+    if (bool(find(ip, 'ip.flags.rb'))) fl.push('RB');
+    if (bool(find(ip, 'ip.flags.df'))) fl.push('DF');
+    if (bool(find(ip, 'ip.flags.mf'))) fl.push('MF');
+    if (get(ip, 'ip.flags') !== undefined || !partial) eq('ipv4.flags', v.flags, fl);
+    // tshark 4.0 carries the field in 8-byte units; the schema wants bytes
+    if (get(ip, 'ip.frag_offset') !== undefined || !partial) eq('ipv4.fragOffset', v.fragOffset, num(get(ip, 'ip.frag_offset'))! * 8);
+    eq('ipv4.ttl', v.ttl, num(get(ip, 'ip.ttl')));
+    eq('ipv4.proto', v.proto, num(get(ip, 'ip.proto')));
+    eq('ipv4.checksum', v.checksum, num(get(ip, 'ip.checksum')));
+    eq('ipv4.src', v.src, str(get(ip, 'ip.src')));
+    eq('ipv4.dst', v.dst, str(get(ip, 'ip.dst')));
+  }
+  if (L.ipv6) {
+    const ip = get(t, 'ipv6') as OObject;
+    const v = L.ipv6;
+    eq('ipv6.trafficClass', v.trafficClass, num(get(ip, 'ipv6.tclass')));
+    eq('ipv6.flowLabel', v.flowLabel, num(get(ip, 'ipv6.flow')));
+    eq('ipv6.payloadLen', v.payloadLen, num(get(ip, 'ipv6.plen')));
+    eq('ipv6.nextHeader', v.nextHeader, num(get(ip, 'ipv6.nxt')));
+    eq('ipv6.hopLimit', v.hopLimit, num(get(ip, 'ipv6.hlim')));
+    eq('ipv6.src', v.src, str(get(ip, 'ipv6.src')));
+    eq('ipv6.dst', v.dst, str(get(ip, 'ipv6.dst')));
+    const ext: number[] = [];
+    const EXT: Readonly<Record<string, number>> = { 'ipv6.hopopts': 0, 'ipv6.routing': 43, 'ipv6.fraghdr': 44, 'ipv6.dstopts': 60 };
+    for (const [k] of ip?.entries ?? []) if (EXT[k] !== undefined) ext.push(EXT[k]);
+    if (!truncated || (v.extHeaders as number[]).length === ext.length) eq('ipv6.extHeaders', v.extHeaders, ext);
+    if (v.frag) {
+      const f = v.frag as Record<string, unknown>;
+      const fh = get(ip, 'ipv6.fraghdr') as OObject;
+      eq('ipv6.frag.offset', f.offset, num(find(fh, 'ipv6.fraghdr.offset'))! * 8);
+      eq('ipv6.frag.more', f.more, bool(find(fh, 'ipv6.fraghdr.more')));
+      eq('ipv6.frag.id', f.id, num(find(fh, 'ipv6.fraghdr.ident')));
+    }
+  }
+  if (L.tcp) {
+    const tc = get(t, 'tcp') as OObject;
+    const v = L.tcp;
+    eq('tcp.srcPort', v.srcPort, num(get(tc, 'tcp.srcport')));
+    eq('tcp.dstPort', v.dstPort, num(get(tc, 'tcp.dstport')));
+    eq('tcp.seq', v.seq, num(get(tc, 'tcp.seq_raw')));
+    eq('tcp.ack', v.ack, num(get(tc, 'tcp.ack_raw')));
+    eq('tcp.hdrLen', v.hdrLen, num(get(tc, 'tcp.hdr_len')));
+    const NAMES = ['FIN', 'SYN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR', 'AE'];
+    const fv = num(get(tc, 'tcp.flags'));
+    if (fv !== undefined || !partial) eq('tcp.flags', v.flags, NAMES.filter((_, k) => (fv ?? 0) & (1 << k)));
+    eq('tcp.window', v.window, num(get(tc, 'tcp.window_size_value')));
+    eq('tcp.checksum', v.checksum, num(get(tc, 'tcp.checksum')));
+    eq('tcp.urgentPtr', v.urgentPtr, num(get(tc, 'tcp.urgent_pointer')));
+    // tshark leaves tcp.len out for a segment inside an IP fragment
+    if (get(tc, 'tcp.len') !== undefined) eq('tcp.payloadLen', v.payloadLen, num(get(tc, 'tcp.len')));
+  }
+  if (L.udp) {
+    const u = get(t, 'udp') as OObject;
+    const v = L.udp;
+    eq('udp.srcPort', v.srcPort, num(get(u, 'udp.srcport')));
+    eq('udp.dstPort', v.dstPort, num(get(u, 'udp.dstport')));
+    eq('udp.len', v.len, num(get(u, 'udp.length')));
+    // tshark shows no checksum for a length field below 8
+    if ((v.len as number) >= 8) eq('udp.checksum', v.checksum, num(get(u, 'udp.checksum')));
+  }
+  if (L.icmp) {
+    const c = get(t, 'icmp') as OObject;
+    const v = L.icmp;
+    eq('icmp.type', v.type, num(get(c, 'icmp.type')));
+    eq('icmp.code', v.code, num(get(c, 'icmp.code')));
+    eq('icmp.checksum', v.checksum, num(get(c, 'icmp.checksum')));
+    if (v.id !== undefined) eq('icmp.id', v.id, num(get(c, 'icmp.ident')));
+    if (v.seq !== undefined) eq('icmp.seq', v.seq, num(get(c, 'icmp.seq')));
+  }
+  if (L.icmpv6) {
+    const c = get(t, 'icmpv6') as OObject;
+    const v = L.icmpv6;
+    eq('icmpv6.type', v.type, num(get(c, 'icmpv6.type')));
+    eq('icmpv6.code', v.code, num(get(c, 'icmpv6.code')));
+    eq('icmpv6.checksum', v.checksum, num(get(c, 'icmpv6.checksum')));
+    if (v.id !== undefined) eq('icmpv6.id', v.id, num(get(c, 'icmpv6.echo.identifier')));
+    if (v.seq !== undefined) eq('icmpv6.seq', v.seq, num(get(c, 'icmpv6.echo.sequence_number')));
+    if (v.target !== undefined) eq('icmpv6.target', v.target, str(get(c, 'icmpv6.nd.ns.target_address') ?? get(c, 'icmpv6.nd.na.target_address')));
+  }
+  if (L.dns) {
+    const d = get(t, 'dns') as OObject;
+    const v = L.dns;
+    const flags = num(get(d, 'dns.flags'))!;
+    eq('dns.id', v.id, num(get(d, 'dns.id')));
+    eq('dns.qr', v.qr, bool(find(d, 'dns.flags.response')));
+    eq('dns.opcode', v.opcode, num(find(d, 'dns.flags.opcode')));
+    eq('dns.aa', v.aa, (flags & 0x400) !== 0);
+    eq('dns.tc', v.tc, bool(find(d, 'dns.flags.truncated')));
+    eq('dns.rd', v.rd, bool(find(d, 'dns.flags.recdesired')));
+    eq('dns.ra', v.ra, (flags & 0x80) !== 0);
+    eq('dns.ad', v.ad, (flags & 0x20) !== 0);
+    eq('dns.cd', v.cd, (flags & 0x10) !== 0);
+    eq('dns.rcode', v.rcode, flags & 15);
+    // UPDATE messages (opcode 5) name the sections zone, prerequisites, updates
+    eq('dns.qdcount', v.qdcount, num(get(d, 'dns.count.queries') ?? get(d, 'dns.count.zones')));
+    eq('dns.ancount', v.ancount, num(get(d, 'dns.count.answers') ?? get(d, 'dns.count.prerequisites')));
+    eq('dns.nscount', v.nscount, num(get(d, 'dns.count.auth_rr') ?? get(d, 'dns.count.updates')));
+    eq('dns.arcount', v.arcount, num(get(d, 'dns.count.add_rr')));
+    const qs = (get(d, 'Queries') ?? get(d, 'Zone')) as OObject | undefined;
+    const qlist = (qs?.entries ?? []).map(([, q]) => q as OObject);
+    (v.questions as Array<Record<string, unknown>>).forEach((q, k) => {
+      const tq = qlist[k];
+      const name = str(get(tq, 'dns.qry.name'));
+      eq(`dns.questions[${k}].name`, q.name, name === '<Root>' ? '' : name);
+      eq(`dns.questions[${k}].type`, q.type, num(get(tq, 'dns.qry.type')));
+      eq(`dns.questions[${k}].class`, q.class, num(get(tq, 'dns.qry.class')));
+    });
+    const as = get(d, 'Answers') as OObject | undefined;
+    const alist = (as?.entries ?? []).map(([, a]) => a as OObject);
+    (v.answers as Array<Record<string, unknown>>).forEach((a, k) => {
+      const ta = alist[k];
+      // SRV owners are split into service, proto and name by tshark
+      const srv = str(get(ta, 'dns.srv.service'));
+      const srvName = [srv, str(get(ta, 'dns.srv.proto')), str(get(ta, 'dns.srv.name'))].filter((x) => x !== undefined).join('.');
+      const name = str(get(ta, 'dns.resp.name')) ?? (srv !== undefined ? srvName : undefined);
+      eq(`dns.answers[${k}].name`, a.name, name === '<Root>' ? '' : name);
+      eq(`dns.answers[${k}].type`, a.type, num(get(ta, 'dns.resp.type')));
+      eq(`dns.answers[${k}].class`, a.class, num(get(ta, 'dns.resp.class')));
+      eq(`dns.answers[${k}].ttl`, a.ttl, num(get(ta, 'dns.resp.ttl')));
+      if (a.data !== undefined) {
+        const td = get(ta, 'dns.a') ?? get(ta, 'dns.aaaa') ?? get(ta, 'dns.cname') ?? get(ta, 'dns.ns') ?? get(ta, 'dns.ptr.domain_name');
+        eq(`dns.answers[${k}].data`, a.data, str(td));
+      }
+    });
+  }
+  return checked;
+}
+
+describe('NDJSON sink against tshark', () => {
+  const files = fixtureFiles();
+  it('has fixtures', () => {
+    expect(files.length).toBeGreaterThan(10);
+  });
+  for (const file of files) {
+    it(`${basename(file)}: every schema field equals tshark's`, () => {
+      const f = readPcap(file);
+      const fmt = new JsonFormatter({ nano: f.nano });
+      const t = tsharkPackets(file);
+      expect(t.length).toBe(f.packets.length);
+      const mism: Mismatch[] = [];
+      let checked = 0;
+      f.packets.forEach((p, k) => {
+        const line = fmt.line(p);
+        const obj = JSON.parse(line) as Record<string, unknown>;
+        checked += comparePacket(basename(file), obj, t[k]!, f.linkType, mism);
+      });
+      if (mism.length) console.log(mism.slice(0, 20).map((m) => `${m.file}#${m.index} ${m.field}: ours ${JSON.stringify(m.ours)} tshark ${JSON.stringify(m.theirs)}`).join('\n'));
+      expect(checked).toBeGreaterThan(0);
+      expect(mism).toEqual([]);
+    });
+  }
+});

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { Command } from 'commander';
+import { addPrintOptions, preprocessArgv, printOptionsFrom } from '../../bin/print-options.js';
+
+function parse(args: string[]): Record<string, unknown> {
+  const c = addPrintOptions(new Command('tscap')).exitOverride();
+  c.parse(preprocessArgv(['node', 'tscap', ...args]));
+  return c.opts();
+}
+
+describe('print options', () => {
+  it('counts -v, -x, -X and -t like tcpdump', () => {
+    const p = printOptionsFrom(parse(['-vv', '-xx', '-X', '-ttt']), false);
+    expect(p).toMatchObject({ verbose: 2, hex: 2, hexAscii: 1, timeFormat: 3 });
+  });
+  it('maps the booleans and the nano precision', () => {
+    const p = printOptionsFrom(parse(['-n', '-e', '-q', '-A', '-#']), true);
+    expect(p).toMatchObject({ numeric: true, linkHeader: true, quiet: true, ascii: true, number: true, nano: true, verbose: 0, timeFormat: 0 });
+  });
+  it('keeps --json and -l for the caller', () => {
+    const o = parse(['--json', '-l']);
+    expect(o.json).toBe(true);
+    expect(o.lineBuffered).toBe(true);
+  });
+  it('defaults to tcpdump with no flags', () => {
+    expect(printOptionsFrom(parse([]), false)).toEqual({ numeric: true, linkHeader: false, verbose: 0, quiet: false, hex: 0, hexAscii: 0, ascii: false, timeFormat: 0, nano: false, number: false });
+  });
+});
