@@ -410,7 +410,16 @@ async function main(argv: string[]): Promise<number> {
     sinks.push(fileLinkType !== linkType ? sll2Sink(fileSink) : fileSink);
   }
   const printing = opts.print === true || (fileOpts === undefined && forwards.length === 0);
-  if (printing) sinks.push(opts.json ? createJsonSink(out, { nano: jsonNano }) : createTextSink(out, printOptionsFrom(opts, nano)));
+  const names = new Map(listInterfaces().map((i) => [i.index, i.name] as const));
+  const ifNameOf = (i: number): string | undefined => names.get(i);
+  if (printing) {
+    const live = opts.r === undefined;
+    sinks.push(
+      opts.json
+        ? createJsonSink(out, { nano: jsonNano, ...(live ? { ifName: ifNameOf } : {}) })
+        : createTextSink(out, { ...printOptionsFrom(opts, nano), ifName: ifNameOf, showInterface: live && ifaces.length > 1 }),
+    );
+  }
   sinks.push(...forwards);
 
   // Progress, summaries and live statistics go to stderr, never into stdout's data.
@@ -420,7 +429,6 @@ async function main(argv: string[]): Promise<number> {
     const size = progressFileSize({ path: opts.r, quiet: opts.q === true, isTTY: stderrTTY, printingToTerminal });
     if (size !== undefined) sinks.unshift(createProgress({ totalBytes: size, label: opts.r, format: fileFormat, write: (t) => process.stderr.write(t) }));
   }
-  const names = new Map(listInterfaces().map((i) => [i.index, i.name] as const));
   const kinds = summaryKindsFrom(opts);
   const summary = kinds.length > 0 ? createSummarySink(kinds, { json: opts.json === true, out: (t) => process.stderr.write(t), interfaceName: (i) => names.get(i) }) : undefined;
   if (summary) sinks.push(summary);

@@ -25,6 +25,11 @@ import { dnsRepr, type DnsView } from '../decode/dns.js';
 export interface JsonOptions {
   /** Nanosecond timestamps (9 fraction digits) instead of microseconds (6). */
   nano: boolean;
+  /**
+   * Live captures: names an interface index. When given, every packet seen on a known interface gets
+   * `ifindex` and `interface` fields (beyond the schema, allowed by it).
+   */
+  ifName?: (ifindex: number) => string | undefined;
 }
 
 /**
@@ -48,6 +53,11 @@ export class JsonFormatter {
     const obj: Record<string, unknown> = {
       index: pkt.index, ts: `${pkt.tsSec}.${frac}`, len: pkt.wireLen, caplen: pkt.capLen, linktype: pkt.linkType, stack, layers,
     };
+    if (this.opts.ifName !== undefined && pkt.ifindex > 0) {
+      obj['ifindex'] = pkt.ifindex;
+      const name = this.opts.ifName(pkt.ifindex);
+      if (name !== undefined) obj['interface'] = name;
+    }
     let ipSeen = false;
     let ipIdx = -1;
     for (let i = 0; i < p.count; i++) {

@@ -58,6 +58,11 @@ export interface PrintOptions {
   number: boolean;
   /** Interface name for an ifindex (LINUX_SLL2); defaults to this host's /sys/class/net, like tcpdump. */
   ifName?: (ifindex: number) => string | undefined;
+  /**
+   * With -e, name each Ethernet packet's interface and direction first, as for LINUX_SLL2 (set when
+   * capturing several interfaces, whose frames carry no interface of their own).
+   */
+  showInterface?: boolean;
 }
 
 /** Default options: tcpdump with no flags. */
@@ -314,6 +319,10 @@ export class TextFormatter {
     const p = this.parser;
     const pkt = this.pkt!;
     const e = this.opts.linkHeader;
+    if (e && this.opts.showInterface === true && pkt.ifindex > 0 && pkt.linkType === DecodeLinkType.EN10MB) {
+      const name = this.ifName(pkt.ifindex) ?? `ifindex ${pkt.ifindex}`;
+      this.s += `${name.padEnd(5, ' ')} ${SLL2_DIR[pkt.pktType] ?? String(pkt.pktType)} `;
+    }
     switch (pkt.linkType) {
       case DecodeLinkType.EN10MB:
         return this.ether(0, pkt.wireLen);

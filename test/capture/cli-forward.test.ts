@@ -136,3 +136,34 @@ test('bad --workers and --export values are usage errors (exit 2)', async () => 
     expect(r.code).toBe(2);
   }
 });
+
+test('-i repeated and -i any: text (-e) and JSON name each packet interface', async () => {
+  const fa = flows(2, 1, 37000);
+  const fb = flows(3, 1, 38000);
+  const send = (): void => {
+    sendFrames(a.ns, a.peer, fa);
+    sendFrames(b.ns, b.peer, fb);
+  };
+  const lines = async (args: string[]): Promise<string[]> => {
+    const p = startCli(args);
+    await p.waitStderr(/listening on/);
+    send();
+    await new Promise((r) => setTimeout(r, 600));
+    p.child.kill('SIGINT');
+    const r = await p.done;
+    expect(r.code).toBe(0);
+    return r.stdout.trim().split('\n');
+  };
+  const portOf = (l: string): number => (l.includes('.37000 >') || l.includes('"srcPort":37000') ? 37000 : l.includes('.38000 >') || l.includes('"srcPort":38000') ? 38000 : 0);
+  const expectNames = (ls: string[], name: (l: string) => string | undefined): void => {
+    const mine = ls.filter((l) => portOf(l) !== 0);
+    expect(mine).toHaveLength(5);
+    for (const l of mine) expect(name(l)).toBe(portOf(l) === 37000 ? a.host : b.host);
+  };
+  const textName = (l: string): string | undefined => /^\d\d:\d\d:\d\d\.\d+ (\S+) +(?:In|Out|B|M|P) /.exec(l)?.[1];
+  expectNames(await lines(['-i', a.host, '-i', b.host, '-e', '-n']), textName);
+  expectNames(await lines(['-i', 'any', '-n', 'udp']), textName);
+  const jsonName = (l: string): string | undefined => (JSON.parse(l) as { interface?: string }).interface;
+  expectNames(await lines(['-i', a.host, '-i', b.host, '--json']), jsonName);
+  expectNames(await lines(['-i', 'any', '--json', 'udp']), jsonName);
+});

@@ -1,0 +1,37 @@
+/**
+ * tscap: packet capture, filtering, decoding and recording for Linux in TypeScript. This entry
+ * re-exports the main API of each module; the subpaths (`tscap/capture`, `tscap/filter`,
+ * `tscap/decode`, `tscap/pcap`) hold everything.
+ * @example
+ * import { openCapture, compileFilter, createTextSink, TextOutput, DEFAULT_PRINT_OPTIONS } from 'tscap';
+ * const cap = openCapture({ iface: 'eth0', filter: compileFilter('port 53', { linkType: 1, vlanAncillary: true }) });
+ * const sink = createTextSink(new TextOutput(), { ...DEFAULT_PRINT_OPTIONS });
+ * for await (const p of cap) sink.write(p);
+ */
+export { VERSION } from './version.js';
+export { PacketType, PACKET_TYPE_NAMES, copyPacket, emptyPacket, packetBytes } from './packet.js';
+export type { OwnedPacket, PacketSink, PacketView } from './packet.js';
+export {
+  Capture,
+  CaptureClosedError,
+  CaptureOptionError,
+  SyscallError,
+  createExporter,
+  createMirror,
+  listInterfaces,
+  openCapture,
+  openInjector,
+  startFanout,
+} from './capture/index.js';
+export type { CaptureOptions, CaptureStats, Exporter, FanoutRunOptions, ForwardStats, Mirror, RingOptions } from './capture/index.js';
+export { FilterError, compileFilter, compileFilterFunction, formatProgram, runFilter, validateProgram } from './filter/index.js';
+export type { BpfInsn, BpfProgram, CompileOptions } from './filter/index.js';
+export { LayerParser, LAYER_NAMES, Layer } from './decode/parser.js';
+export { LinkType, PacketFileReader, PcapFormatError, PcapIoError, PcapWriter, PcapngWriter, createFileSink, readPackets } from './pcap/index.js';
+export type { PcapFileInfo } from './pcap/index.js';
+export { TextOutput } from './sinks/output.js';
+export { DEFAULT_PRINT_OPTIONS, TextFormatter, createTextSink } from './sinks/text.js';
+export type { PrintOptions } from './sinks/text.js';
+export { JsonFormatter, createJsonSink } from './sinks/json.js';
+export { createSummarySink } from './sinks/summary.js';
+export { createStatsReporter } from './sinks/stats.js';
