@@ -188,17 +188,19 @@ interface RunContext {
 
 let currentFile = '';
 
-/** Prints a runtime failure (I/O, a corrupt file, a socket error) and returns exit code 1. */
+/** The message for a runtime failure (I/O, a corrupt file, a socket error), or undefined for others. */
+function runtimeErrorMessage(err: unknown): string | undefined {
+  if (err instanceof SyscallError || err instanceof PcapIoError) return err.message;
+  if (err instanceof PcapFormatError) return `${currentFile}: ${err.message}`;
+  return undefined;
+}
+
+/** Prints a runtime failure and returns exit code 1; anything else is a bug and propagates. */
 function reportRuntimeError(err: unknown): number {
-  if (err instanceof SyscallError || err instanceof PcapIoError) {
-    process.stderr.write(`tscap: ${err.message}\n`);
-    return 1;
-  }
-  if (err instanceof PcapFormatError) {
-    process.stderr.write(`tscap: ${currentFile}: ${err.message}\n`);
-    return 1;
-  }
-  throw err;
+  const msg = runtimeErrorMessage(err);
+  if (msg === undefined) throw err;
+  process.stderr.write(`tscap: ${msg}\n`);
+  return 1;
 }
 
 /** Runs a source into its sinks until -c, a signal, the end of a file, or a failure; returns the exit code. */
@@ -476,14 +478,7 @@ function fail(err: unknown): number {
     process.stderr.write(`tscap: ${err.message}\n`);
     return 2;
   }
-  if (err instanceof SyscallError || err instanceof PcapIoError) {
-    process.stderr.write(`tscap: ${err.message}\n`);
-    return 1;
-  }
-  if (err instanceof PcapFormatError) {
-    process.stderr.write(`tscap: ${currentFile}: ${err.message}\n`);
-    return 1;
-  }
+  if (runtimeErrorMessage(err) !== undefined) return reportRuntimeError(err);
   process.stderr.write(`tscap: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   return 1;
 }

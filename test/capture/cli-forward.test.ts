@@ -39,14 +39,15 @@ function summary(stderr: string): number {
   return Number(m[1]);
 }
 
-async function capture(args: string[], send: () => void): Promise<{ stderr: string; code: number | null }> {
+/** Runs the CLI, sends while it listens, stops it with SIGINT. */
+async function capture(args: string[], send: () => void): Promise<{ stdout: string; stderr: string; code: number | null }> {
   const p = startCli(args);
   await p.waitStderr(/listening on/);
   send();
   await new Promise((r) => setTimeout(r, 600));
   p.child.kill('SIGINT');
   const r = await p.done;
-  return { stderr: r.stderr, code: r.code };
+  return { stdout: r.stdout, stderr: r.stderr, code: r.code };
 }
 
 test('--workers 2: one merged file holds every frame once, in timestamp order', async () => {
@@ -145,12 +146,7 @@ test('-i repeated and -i any: text (-e) and JSON name each packet interface', as
     sendFrames(b.ns, b.peer, fb);
   };
   const lines = async (args: string[]): Promise<string[]> => {
-    const p = startCli(args);
-    await p.waitStderr(/listening on/);
-    send();
-    await new Promise((r) => setTimeout(r, 600));
-    p.child.kill('SIGINT');
-    const r = await p.done;
+    const r = await capture(args, send);
     expect(r.code).toBe(0);
     return r.stdout.trim().split('\n');
   };
