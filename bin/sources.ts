@@ -15,7 +15,7 @@ import {
   type FanoutResult,
 } from '../src/capture/index.js';
 import { TimeOrderedMerge, readPacketBatch } from '../src/capture/merge.js';
-import { copyPacket, emptyPacket, type PacketView } from '../src/packet.js';
+import { copyPacket, emptyPacket, type PacketSink, type PacketView } from '../src/packet.js';
 import type { PacketFileReader } from '../src/pcap/index.js';
 
 /** Per-source statistics as the summary and `--stats` show them. */
@@ -155,6 +155,7 @@ export class WorkerSource implements Source {
   private wake: (() => void) | undefined;
   private newData = false;
   private readonly liveStats: CaptureStats = { captured: 0, received: 0, dropped: 0, freezes: 0 };
+  private readonly flushes: Promise<void>[] = [];
 
   constructor(
     private readonly opts: Omit<CaptureOptions, 'signal' | 'fanout'>,
@@ -162,6 +163,8 @@ export class WorkerSource implements Source {
     private readonly mode: FanoutMode,
     private readonly flags: ('defrag' | 'rollover')[],
     readonly linkType: number,
+    /** One sink per worker (`-w` with `%w`): each worker's packets go there, unmerged. */
+    private readonly perWorker?: PacketSink[],
   ) {
     if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS) throw new CaptureOptionError(`--workers ${workers}: must be 1..${MAX_WORKERS}`);
   }
@@ -174,8 +177,15 @@ export class WorkerSource implements Source {
       mode: this.mode,
       flags: this.flags,
       handler: new URL(import.meta.url.endsWith('.ts') ? '../src/capture/forward-handler.ts' : '../src/capture/forward-handler.js', import.meta.url),
-      onBatch: (_w, batch) => {
-        this.liveStats.captured += readPacketBatch(batch, this.scratch, (p) => this.merge.push(copyPacket(p)));
+      onBatch: (w, batch) => {
+        const own = this.perWorker?.[w];
+        if (own !== undefined) {
+          this.liveStats.captured += readPacketBatch(batch, this.scratch, (p) => own.write(p));
+          this.flushes[w] = (this.flushes[w] ?? Promise.resolve()).then(() => own.flush());
+          return;
+        }
+        // The batch buffer is ours (transferred): keep records pointing into it, copy no bytes.
+        this.liveStats.captured += readPacketBatch(batch, this.scratch, (p) => this.merge.push({ ...p }));
         this.newData = true;
         this.wake?.();
       },
@@ -194,6 +204,16 @@ export class WorkerSource implements Source {
     }
     this.result = await this.run_?.stop();
     if (this.merge.drainAll(visit) > 0) await flush();
+    await Promise.all(this.flushes);
+    if (this.perWorker) {
+      const stats = this.result?.stats ?? [];
+      for (const [i, s] of this.perWorker.entries()) {
+        const st = stats[i];
+        const fs = s as PacketSink & { setInterfaceStats?(r: number, d: number): void };
+        if (st) fs.setInterfaceStats?.(st.received, st.dropped);
+        await s.close();
+      }
+    }
     for (const f of this.result?.failed ?? []) process.stderr.write(`tscap: worker ${f.worker}: ${f.error}\n`);
   }
 

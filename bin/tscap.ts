@@ -341,6 +341,7 @@ async function main(argv: string[]): Promise<number> {
   let match: RunContext['match'];
   let jsonNano = nano;
   let fileFormat: 'pcap' | 'pcapng' = 'pcap';
+  let perWorkerFiles: PacketSink[] | undefined;
   if (opts.r !== undefined) {
     currentFile = opts.r;
     const reader = await PacketFileReader.open(opts.r);
@@ -373,7 +374,15 @@ async function main(argv: string[]): Promise<number> {
       vlan: (opts.vlanMetadata ? 'metadata' : 'reinsert') as 'metadata' | 'reinsert',
     };
     if (opts.workers !== undefined) {
-      const ws = new WorkerSource({ ...captureOpts, iface: ifaces[0] as string }, opts.workers, fanout.mode, fanout.flags, linkType);
+      // `-w NAME%w`: one file per worker, named by its index, instead of one merged file.
+      if (opts.w?.includes('%w')) {
+        const n = opts.workers;
+        perWorkerFiles = Array.from({ length: n }, (_, i) => {
+          const o = fileSinkOptions({ ...opts, w: (opts.w as string).replaceAll('%w', String(i)) }, { linkType, snaplen, nano, ifName: ifaces[0] as string });
+          return createFileSink(o as NonNullable<typeof o>);
+        });
+      }
+      const ws = new WorkerSource({ ...captureOpts, iface: ifaces[0] as string }, opts.workers, fanout.mode, fanout.flags, linkType, perWorkerFiles);
       await ws.start();
       src = ws;
     } else {
@@ -401,7 +410,7 @@ async function main(argv: string[]): Promise<number> {
   // header carries each packet's interface index.
   const several = opts.r === undefined && ifaces.length > 1;
   const fileLinkType = several && linkType === LinkType.EN10MB && opts.pcapng !== true && !/\.pcapng$/i.test(opts.w ?? '') ? LinkType.LINUX_SLL2 : linkType;
-  const fileOpts = fileSinkOptions(opts, { linkType: fileLinkType, snaplen, nano, ...(ifName !== undefined ? { ifName } : {}), ...(expr !== '' ? { filter: expr } : {}) });
+  const fileOpts = perWorkerFiles !== undefined ? undefined : fileSinkOptions(opts, { linkType: fileLinkType, snaplen, nano, ...(ifName !== undefined ? { ifName } : {}), ...(expr !== '' ? { filter: expr } : {}) });
   let fileSink: RunContext['fileSink'];
   if (fileOpts !== undefined) {
     fileOpts.onFileLimit = () => {
@@ -411,7 +420,7 @@ async function main(argv: string[]): Promise<number> {
     fileSink = createFileSink(fileOpts);
     sinks.push(fileLinkType !== linkType ? sll2Sink(fileSink) : fileSink);
   }
-  const printing = opts.print === true || (fileOpts === undefined && forwards.length === 0);
+  const printing = opts.print === true || (fileOpts === undefined && perWorkerFiles === undefined && forwards.length === 0);
   const names = new Map(listInterfaces().map((i) => [i.index, i.name] as const));
   const ifNameOf = (i: number): string | undefined => names.get(i);
   if (printing) {

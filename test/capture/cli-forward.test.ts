@@ -67,6 +67,22 @@ test('--workers 2: one merged file holds every frame once, in timestamp order', 
   expect(got.sort()).toEqual(sent.map(hex).sort());
 });
 
+test('--workers 2 -w NAME%w.pcap: one file per worker, every frame in exactly one, no flow split', async () => {
+  const sent = flows(640, 64, 39000);
+  const r = await capture(['-i', a.host, '--workers', '2', '-w', join(dir, 'per-%w.pcap')], () => sendFrames(a.ns, a.peer, sent));
+  expect(r.code).toBe(0);
+  const perFile: string[][] = [];
+  for (const i of [0, 1]) {
+    const got: string[] = [];
+    for await (const p of readPackets(join(dir, `per-${i}.pcap`))) got.push(hex(p.buf.subarray(p.offset, p.offset + p.capLen)));
+    perFile.push(got);
+  }
+  expect([...(perFile[0] ?? []), ...(perFile[1] ?? [])].sort()).toEqual(sent.map(hex).sort());
+  const flowOf = (h: string): string => h.slice(68, 72); // UDP source port
+  const f0 = new Set((perFile[0] ?? []).map(flowOf));
+  for (const h of perFile[1] ?? []) expect(f0.has(flowOf(h))).toBe(false);
+});
+
 test.each(['pcapng', 'pcap'])('-i repeated into %s: every packet of both interfaces, each recorded with its interface (read by tshark)', async (format) => {
   const out = join(dir, `two.${format}`);
   const fa = flows(30, 3, 31000);
