@@ -264,6 +264,18 @@ function liveLinkType(name: string): number {
   return name === 'any' ? LinkType.LINUX_SLL2 : (interfaceInfo(name).linkType ?? LinkType.EN10MB);
 }
 
+/** Calls `gone` for each interface that disappears, checking every 500 ms; returns the timer. */
+function watchInterfaces(gone: (name: string) => void): NodeJS.Timeout {
+  let known = new Set(listInterfaces().map((i) => i.name));
+  const timer = setInterval(() => {
+    const now = new Set(listInterfaces().map((i) => i.name));
+    for (const name of known) if (!now.has(name)) gone(name);
+    known = now;
+  }, 500);
+  timer.unref();
+  return timer;
+}
+
 /** Whether the kernel filter may use the Linux ancillary loads; false when it cannot be asked. */
 function kernelBpfExtensions(): boolean {
   try {
@@ -461,6 +473,8 @@ async function main(argv: string[]): Promise<number> {
     else if (summary) process.stderr.write(summary.render());
   };
   process.on('SIGUSR2', onUsr2);
+  // `any` keeps capturing when an interface goes away; say so, as the other interfaces carry on.
+  const watchAny = ifaces.includes('any') ? watchInterfaces((name) => process.stderr.write(`tscap: warning: interface ${name} went away; capture goes on\n`)) : undefined;
   const code = await runSource({
     src,
     sink: teeSink(sinks),
@@ -473,6 +487,7 @@ async function main(argv: string[]): Promise<number> {
     done: () => limitReached,
   });
   reporter?.stop();
+  if (watchAny) clearInterval(watchAny);
   process.off('SIGUSR2', onUsr2);
   if (limitReached) process.stderr.write(`tscap: Maximum file limit reached: ${opts.W ?? 0}\n`);
   return code;

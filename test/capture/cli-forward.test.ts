@@ -12,7 +12,7 @@ import { readPackets } from '../../src/pcap/index.js';
 import { startCli } from '../helpers/cli.js';
 import { hex } from '../helpers/collect.js';
 import { ether, pad60, sendFrames, udp4 } from '../helpers/frames.js';
-import { createTestNet, type TestNet } from '../helpers/netns.js';
+import { createTestNet, run, type TestNet } from '../helpers/netns.js';
 import { startTcpdump } from '../helpers/tcpdump.js';
 
 let a: TestNet;
@@ -178,4 +178,28 @@ test('-i repeated and -i any: text (-e) and JSON name each packet interface', as
   const jsonName = (l: string): string | undefined => (JSON.parse(l) as { interface?: string }).interface;
   expectNames(await lines(['-i', a.host, '-i', b.host, '--json']), jsonName);
   expectNames(await lines(['-i', 'any', '--json', 'udp']), jsonName);
+});
+
+test('-i any: an interface that disappears gives a warning and capture goes on for the others', async () => {
+  const extra = `tgx${process.pid % 100000}`;
+  run('ip', ['link', 'add', extra, 'type', 'veth', 'peer', 'name', `${extra}p`]);
+  try {
+    run('ip', ['link', 'set', extra, 'up']);
+    const p = startCli(['-i', 'any', '-n', 'udp port 40999']);
+    await p.waitStderr(/listening on/);
+    run('ip', ['link', 'del', extra]);
+    await p.waitStderr(new RegExp(`warning: interface ${extra} went away`), 5000);
+    sendFrames(a.ns, a.peer, flows(3, 1, 40999));
+    await new Promise((r) => setTimeout(r, 500));
+    p.child.kill('SIGINT');
+    const r = await p.done;
+    expect(r.code).toBe(0);
+    expect(summary(r.stderr)).toBe(3);
+  } finally {
+    try {
+      run('ip', ['link', 'del', extra]);
+    } catch {
+      // deleted by the test
+    }
+  }
 });

@@ -77,3 +77,18 @@ test('workers forwarding batches to the main thread: merged output holds every f
   expect(new Set(out.map((o) => o.payload)).size).toBe(640);
   for (let i = 1; i < out.length; i++) expect(out[i]!.key).toBeGreaterThanOrEqual(out[i - 1]!.key);
 });
+
+test('a worker that dies: the others go on, and the result says which failed and why', async () => {
+  const run = startFanout<number>({ iface: net.host, workers: 2, group: 4545, mode: 'lb', handler: new URL('../helpers/failing-handler.ts', import.meta.url) });
+  await run.ready;
+  const frames = Array.from({ length: 200 }, (_, i) => pad60(ether('02:00:00:00:00:02', '02:00:00:00:00:01', 0x0800, udp4('203.0.113.1', '198.51.100.1', 30000 + (i % 64), 53, [i]))));
+  sendFrames(net.ns, net.peer, frames);
+  await new Promise((r) => setTimeout(r, 300));
+  sendFrames(net.ns, net.peer, frames);
+  await new Promise((r) => setTimeout(r, 300));
+  const res = await run.stop();
+  expect(res.failed).toEqual([{ worker: 1, error: 'handler failed on purpose' }]);
+  // Round-robin (lb) gives the survivor at least its half of both rounds.
+  expect(res.results[0]).toBeGreaterThanOrEqual(200);
+  expect(res.results[1]).toBeUndefined();
+});
