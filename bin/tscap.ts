@@ -461,7 +461,14 @@ async function main(argv: string[]): Promise<number> {
       ? undefined
       : createStatsReporter({
           intervalMs: every * 1000,
-          sources: () => src.detail(),
+          // Mirrors and exporters get rows too: frames handed on, and what they dropped.
+          sources: () => [
+            ...src.detail(),
+            ...forwards.map((f) => {
+              const st = f.stats();
+              return { name: 'iface' in f ? `mirror ${f.iface.name}` : `export ${f.url}`, captured: st.frames, received: st.frames + st.dropped, dropped: st.dropped + st.errors, freezes: 0 };
+            }),
+          ],
           tty: stderrTTY && !printingToTerminal,
           write: (t) => process.stderr.write(t),
           ...(summary ? { accounting: summary.accounting } : {}),

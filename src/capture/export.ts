@@ -237,6 +237,9 @@ function createVxlanExporter(url: string, t: ExportTarget, addr: { address: stri
   };
 }
 
+/** How long closing waits for a slow collector to take the queue. */
+const CLOSE_GRACE_MS = 2000;
+
 /** Bytes a TCP exporter may hold for a slow or absent collector before it drops packets. */
 export const TCP_QUEUE_LIMIT = 16 << 20;
 
@@ -333,20 +336,28 @@ function createTcpExporter(
       if (closed) return;
       await writer.flush();
       await new Promise((r) => setImmediate(r));
-      if (connected && sock) {
-        // Closing: hand the collector everything still queued, whatever its pace.
-        for (const c of queue.splice(0)) {
-          sock.write(c.chunk);
-          stats.frames += c.packets;
-          stats.bytes += c.bytes;
-        }
-        queued = 0;
+      // Closing: give a connected collector up to CLOSE_GRACE_MS to take what is queued; a collector
+      // that does not read keeps the rest, counted as dropped, and never holds the exit.
+      const deadline = Date.now() + CLOSE_GRACE_MS;
+      while (connected && queue.length > 0 && Date.now() < deadline) {
+        pump();
+        await new Promise((r) => setTimeout(r, 10));
       }
       closed = true;
       if (timer) clearTimeout(timer);
       const s = sock;
-      if (s && connected) await new Promise<void>((r) => s.end(r));
-      else s?.destroy();
+      if (s && connected) {
+        await new Promise<void>((r) => {
+          const t = setTimeout(() => {
+            s.destroy();
+            r();
+          }, Math.max(100, deadline - Date.now()));
+          s.end(() => {
+            clearTimeout(t);
+            r();
+          });
+        });
+      } else s?.destroy();
       // Whatever never reached a collector is lost: count it.
       for (const c of queue) stats.dropped += c.packets;
       stats.dropped += unassigned;

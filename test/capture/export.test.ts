@@ -128,3 +128,33 @@ test('a dead collector never blocks the writer: packets are counted as dropped, 
   expect(warnings.some((w) => /ECONNREFUSED/.test(w))).toBe(true);
   expect(elapsed).toBeLessThan(2000);
 });
+
+test('a collector that accepts but never reads: the writer never blocks, drops are counted, close returns', async () => {
+  const collector = inNs(`import socket,time\ns=socket.socket()\ns.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)\ns.bind(('0.0.0.0',9997))\ns.listen(1)\nprint('up',flush=True)\nc,_=s.accept()\ntime.sleep(60)`);
+  await started(collector);
+  try {
+    const exp = await createExporter(`tcp://${COLLECTOR}:9997`);
+    await new Promise((r) => setTimeout(r, 200)); // connected
+    const big = Uint8Array.from({ length: 1400 }, (_, i) => i & 0xff);
+    const n = 40_000; // 56 MB: far more than the socket buffers and the 16 MiB queue hold
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) {
+      exp.write(asView(big, i));
+      if (i % 500 === 499) {
+        exp.flush();
+        await new Promise((r) => setImmediate(r));
+      }
+    }
+    const writing = performance.now() - t0;
+    const c0 = performance.now();
+    await exp.close();
+    const closing = performance.now() - c0;
+    const s = exp.stats();
+    expect(s.dropped).toBeGreaterThan(0);
+    expect(s.frames + s.dropped).toBe(n);
+    expect(writing).toBeLessThan(15_000);
+    expect(closing).toBeLessThan(5_000);
+  } finally {
+    collector.kill();
+  }
+});
