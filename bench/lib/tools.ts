@@ -21,6 +21,8 @@ export const TSCAP_FLAGS = {
   read: /^\s+-r[,\s]/m,
   filter: /^\s+-f[,\s]/m,
   engine: /^\s+(?:-\w, )?--engine\b/m,
+  workers: /^\s+(?:-\w, )?--workers\b/m,
+  stats: /^\s+(?:-\w, )?--stats\b/m,
 } as const;
 
 /** A tscap option the benchmark knows. */
@@ -135,16 +137,26 @@ export const LIVE_TOOLS: readonly LiveTool[] = [
     argv: (i) => [...exe('tscap'), '--engine', 'recvmsg', '-i', i, '-w', '/dev/null'],
   },
   {
-    id: 'tscap-brief',
-    label: 'tscap > /dev/null (one line per packet)',
+    id: 'tscap-workers2-w-null',
+    label: 'tscap --workers 2 -w /dev/null',
     family: 'tscap',
-    requires: [],
+    requires: ['write', 'workers'],
     stdout: 'ignore',
     writesFile: false,
-    baseline: 'tcpdump-n',
-    note: 'tscap without -w/-n prints a short line per packet (time, length): less work than tcpdump -n',
-    retiredBy: 'write',
-    argv: (i) => [...exe('tscap'), '-i', i],
+    baseline: 'tcpdump-w-null',
+    note: 'two reader threads in a PACKET_FANOUT group, merged on the main thread',
+    argv: (i) => [...exe('tscap'), '-i', i, '--workers', '2', '-w', '/dev/null'],
+  },
+  {
+    id: 'tscap-stats-w-null',
+    label: 'tscap --stats 1 -w /dev/null',
+    family: 'tscap',
+    requires: ['write', 'stats'],
+    stdout: 'ignore',
+    writesFile: false,
+    baseline: 'tcpdump-w-null',
+    note: 'the cost of --stats: compare with tscap -w /dev/null',
+    argv: (i) => [...exe('tscap'), '-i', i, '--stats', '1', '-w', '/dev/null'],
   },
   {
     id: 'tcpdump-w-null',
