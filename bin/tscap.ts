@@ -354,6 +354,7 @@ async function main(argv: string[]): Promise<number> {
   let jsonNano = nano;
   let fileFormat: 'pcap' | 'pcapng' = 'pcap';
   let perWorkerFiles: PacketSink[] | undefined;
+  let watchAny: NodeJS.Timeout | undefined;
   if (opts.r !== undefined) {
     currentFile = opts.r;
     const reader = await PacketFileReader.open(opts.r);
@@ -403,6 +404,9 @@ async function main(argv: string[]): Promise<number> {
       src = caps.length === 1 ? new LiveSource(caps[0] as Capture) : new MultiLiveSource(caps);
     }
     ifName = ifaces.join(',');
+    // `any` keeps capturing when an interface goes away; say so, as the other interfaces carry on.
+    // The watch starts before "listening on", so it knows every interface present from then on.
+    if (ifaces.includes('any')) watchAny = watchInterfaces((name) => process.stderr.write(`tscap: warning: interface ${name} went away; capture goes on\n`));
     process.stderr.write(`tscap: listening on ${ifaces.join(', ')}, ${linkTypeText(linkType)}, snapshot length ${snaplen} bytes\n`);
   }
 
@@ -480,8 +484,7 @@ async function main(argv: string[]): Promise<number> {
     else if (summary) process.stderr.write(summary.render());
   };
   process.on('SIGUSR2', onUsr2);
-  // `any` keeps capturing when an interface goes away; say so, as the other interfaces carry on.
-  const watchAny = ifaces.includes('any') ? watchInterfaces((name) => process.stderr.write(`tscap: warning: interface ${name} went away; capture goes on\n`)) : undefined;
+
   const code = await runSource({
     src,
     sink: teeSink(sinks),
