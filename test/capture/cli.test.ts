@@ -3,11 +3,11 @@
  * of the engine issue with its message and exit code.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { runCli, startCli } from '../helpers/cli.js';
+import { CLI, runCli, startCli } from '../helpers/cli.js';
 import { ether, icmp4Echo, pad60, sendFrames, tcp4, udp4 } from '../helpers/frames.js';
 import { createTestNet, run, type TestNet } from '../helpers/netns.js';
 
@@ -163,4 +163,27 @@ test('-D lists interfaces with index, flags and link type', async () => {
   expect(r.code).toBe(0);
   const line = r.stdout.split('\n').find((l) => l.includes(`.${net.host} `));
   expect(line).toMatch(new RegExp(`^\\d+\\.${net.host} \\[Up, Running\\] link-type EN10MB \\(Ethernet\\)$`));
+});
+
+test('a reader that goes away (| head -1) ends tscap quietly with exit 0', async () => {
+  const { PcapWriter } = await import('../../src/pcap/index.js');
+  const { emptyPacket } = await import('../../src/packet.js');
+  const big = join(dir, 'big.pcap');
+  const w = new PcapWriter(big, { linkType: 1, snaplen: 262144, nano: false });
+  const frame = udpFrames(1)[0] as Uint8Array;
+  const p = emptyPacket();
+  p.buf = frame;
+  p.capLen = frame.length;
+  p.wireLen = frame.length;
+  for (let i = 0; i < 200_000; i++) {
+    p.tsSec = 1_700_000_000 + i;
+    w.write(p);
+    if (i % 10_000 === 0) await w.flush();
+  }
+  await w.close();
+  const out = execFileSync('bash', ['-c', `node ${CLI} -r ${big} -n 2>${join(dir, 'epipe.err')} | head -1; echo "exit \${PIPESTATUS[0]}"`], { encoding: 'utf8' });
+  const lines = out.trim().split('\n');
+  expect(lines).toHaveLength(2);
+  expect(lines[1]).toBe('exit 0');
+  expect(readFileSync(join(dir, 'epipe.err'), 'utf8')).not.toMatch(/EPIPE|Error/);
 });
