@@ -156,6 +156,7 @@ export class WorkerSource implements Source {
   private newData = false;
   private readonly liveStats: CaptureStats = { captured: 0, received: 0, dropped: 0, freezes: 0 };
   private readonly flushes: Promise<void>[] = [];
+  private readonly running: (CaptureStats | undefined)[] = [];
 
   constructor(
     private readonly opts: Omit<CaptureOptions, 'signal' | 'fanout'>,
@@ -177,6 +178,9 @@ export class WorkerSource implements Source {
       mode: this.mode,
       flags: this.flags,
       handler: new URL(import.meta.url.endsWith('.ts') ? '../src/capture/forward-handler.ts' : '../src/capture/forward-handler.js', import.meta.url),
+      onStats: (w, st) => {
+        this.running[w] = st;
+      },
       onBatch: (w, batch) => {
         const own = this.perWorker?.[w];
         if (own !== undefined) {
@@ -227,7 +231,9 @@ export class WorkerSource implements Source {
   }
 
   detail(): SourceStats[] {
-    return (this.result?.stats ?? []).map((s, i) => ({ name: `worker ${i}`, ...(s ?? { captured: 0, received: 0, dropped: 0, freezes: 0 }) }));
+    // Final figures once the run is over; the workers' running figures while it goes on.
+    const per = this.result?.stats ?? Array.from({ length: this.workers }, (_, i) => this.running[i]);
+    return per.map((s, i) => ({ name: `worker ${i}`, ...(s ?? { captured: 0, received: 0, dropped: 0, freezes: 0 }) }));
   }
 
   /** How many workers failed (their packets are missing from the totals). */

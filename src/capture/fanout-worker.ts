@@ -37,9 +37,18 @@ async function main(): Promise<void> {
   port?.postMessage({ type: 'ready' });
   const visit = handler.packet.bind(handler);
   let failure: unknown;
+  // Running statistics go to the main thread at most twice a second, for live tables.
+  let lastStats = 0;
+  const postStats = (): void => {
+    const now = Date.now();
+    if (now - lastStats < 500) return;
+    lastStats = now;
+    port?.postMessage({ type: 'stats', stats: cap.stats() });
+  };
   try {
     while (!stopping) {
       const n = cap.dispatch(visit);
+      postStats();
       if (n > 0) {
         handler.flush?.();
         await new Promise((r) => setImmediate(r));

@@ -49,6 +49,8 @@ export interface FanoutRunOptions extends Omit<CaptureOptions, 'fanout' | 'signa
   data?: unknown;
   /** Receives what handlers `post`, in order per worker. */
   onBatch?: (worker: number, batch: ArrayBuffer) => void;
+  /** Receives each worker's running statistics (about twice a second while packets flow). */
+  onStats?: (worker: number, stats: CaptureStats) => void;
 }
 
 /** What a fanout run gathers. */
@@ -90,7 +92,7 @@ export function startFanout<R>(opts: FanoutRunOptions): FanoutRun<R> {
   if (!Number.isInteger(opts.workers) || opts.workers < 1 || opts.workers > MAX_WORKERS) {
     throw new CaptureOptionError(`--workers ${opts.workers}: must be 1..${MAX_WORKERS}`);
   }
-  const { workers: n, handler, mode, flags, group, data, onBatch, ...capture } = opts;
+  const { workers: n, handler, mode, flags, group, data, onBatch, onStats, ...capture } = opts;
   const fanout = { group: group ?? process.pid & 0xffff, mode: mode ?? 'hash', flags: flags ?? [] };
   const handlerRef = handler instanceof URL ? handler.href : handler;
   const results: (R | undefined)[] = Array(n).fill(undefined);
@@ -123,6 +125,7 @@ export function startFanout<R>(opts: FanoutRunOptions): FanoutRun<R> {
         };
         w.on('message', (m: { type: string; result?: R; stats?: CaptureStats; message?: string; batch?: ArrayBuffer }) => {
           if (m.type === 'batch') onBatch?.(i, m.batch as ArrayBuffer);
+          else if (m.type === 'stats') onStats?.(i, m.stats as CaptureStats);
           else if (m.type === 'ready') markReady();
           else if (m.type === 'done') {
             settled = true;

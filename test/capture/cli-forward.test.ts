@@ -203,3 +203,18 @@ test('-i any: an interface that disappears gives a warning and capture goes on f
     }
   }
 });
+
+test('--workers 2 --stats: each worker has a row of its own while the capture runs', async () => {
+  const p = startCli(['-i', a.host, '--workers', '2', '--stats', '0.3', '-w', '/dev/null']);
+  await p.waitStderr(/listening on/);
+  sendFrames(a.ns, a.peer, flows(2000, 64, 42000));
+  await new Promise((res) => setTimeout(res, 1500));
+  p.child.kill('SIGINT');
+  const r = await p.done;
+  expect(r.code).toBe(0);
+  expect(summary(r.stderr)).toBe(2000);
+  // Lines printed during the run (stderr is not a terminal: one line per interval) show each worker's packets.
+  const lines = r.stderr.split('\n').filter((l) => l.startsWith('stats '));
+  expect(lines.some((l) => /\| worker 0 [1-9]\d* pkt\/s/.test(l))).toBe(true);
+  expect(lines.some((l) => /\| worker 1 [1-9]\d* pkt\/s/.test(l))).toBe(true);
+});
