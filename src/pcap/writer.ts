@@ -29,9 +29,29 @@ const BATCH = 1 << 20;
 /** Files are written in the host's byte order, as libpcap and tcpdump do. */
 const LE = endianness() === 'LE';
 
-/** Copies `n` frame bytes; a memcpy through a short-lived view beat a byte loop even for 60-byte frames. */
-function copyBytes(src: Uint8Array, from: number, dst: Uint8Array, to: number, n: number): void {
-  dst.set(src.subarray(from, from + n), to);
+/** Frames up to this size are copied four bytes at a time, without a view object per packet. */
+const SMALL_FRAME = 128;
+let lastSrc: Uint8Array | undefined;
+let lastSrcView: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+
+/**
+ * Copies `n` frame bytes. Large frames go through one memcpy on a short-lived subarray; small ones
+ * (the common case at high packet rates) are copied as 32-bit words through DataViews kept per
+ * buffer, which measured faster and leaves nothing for the garbage collector.
+ */
+function copyBytes(src: Uint8Array, from: number, dst: Uint8Array, dstView: DataView<ArrayBufferLike>, to: number, n: number): void {
+  if (n > SMALL_FRAME) {
+    dst.set(src.subarray(from, from + n), to);
+    return;
+  }
+  if (src !== lastSrc) {
+    lastSrc = src;
+    lastSrcView = new DataView(src.buffer, src.byteOffset, src.byteLength);
+  }
+  const sv = lastSrcView;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) dstView.setUint32(to + i, sv.getUint32(from + i));
+  for (; i < n; i++) dst[to + i] = src[from + i] ?? 0;
 }
 
 /** `epb_flags` for a `PacketType` (0 = no flags option). */
@@ -312,7 +332,7 @@ export class PcapWriter extends BatchWriter {
     dv.setUint32(o + PcapRecordHeader.tsFrac, this.nano ? pkt.tsNsec : Math.floor(pkt.tsNsec / 1000), LE);
     dv.setUint32(o + PcapRecordHeader.inclLen, cap, LE);
     dv.setUint32(o + PcapRecordHeader.origLen, pkt.wireLen, LE);
-    copyBytes(pkt.buf, pkt.offset, this.out, o + PcapRecordHeader.LENGTH, cap);
+    copyBytes(pkt.buf, pkt.offset, this.out, dv, o + PcapRecordHeader.LENGTH, cap);
     this.committed(n);
   }
 
@@ -473,7 +493,7 @@ export class PcapngWriter extends BatchWriter {
     dv.setUint32(o + 20, cap, LE);
     dv.setUint32(o + 24, pkt.wireLen, LE);
     const out = this.out;
-    copyBytes(pkt.buf, pkt.offset, out, o + 28, cap);
+    copyBytes(pkt.buf, pkt.offset, out, dv, o + 28, cap);
     let p = o + 28 + cap;
     while (p < o + 28 + padded) out[p++] = 0;
     if (flags !== 0) {
