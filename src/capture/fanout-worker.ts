@@ -37,18 +37,13 @@ async function main(): Promise<void> {
   port?.postMessage({ type: 'ready' });
   const visit = handler.packet.bind(handler);
   let failure: unknown;
-  // Running statistics go to the main thread at most twice a second, for live tables.
-  let lastStats = 0;
-  const postStats = (): void => {
-    const now = Date.now();
-    if (now - lastStats < 500) return;
-    lastStats = now;
-    port?.postMessage({ type: 'stats', stats: cap.stats() });
-  };
+  // Running statistics go to the main thread twice a second, busy or idle, for live tables.
+  const statsTimer = setInterval(() => {
+    if (!cap.closed) port?.postMessage({ type: 'stats', stats: cap.stats() });
+  }, 500);
   try {
     while (!stopping) {
       const n = cap.dispatch(visit);
-      postStats();
       if (n > 0) {
         handler.flush?.();
         await new Promise((r) => setImmediate(r));
@@ -59,6 +54,7 @@ async function main(): Promise<void> {
   } catch (err) {
     if (!cap.closed) failure = err;
   }
+  clearInterval(statsTimer);
   const stats: CaptureStats = cap.stats();
   cap.close();
   handler.flush?.();
