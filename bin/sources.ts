@@ -13,6 +13,7 @@ import {
   type CaptureStats,
   type FanoutMode,
   type FanoutResult,
+  type RingRecordSink,
 } from '../src/capture/index.js';
 import { TimeOrderedMerge, readPacketBatch } from '../src/capture/merge.js';
 import { copyPacket, emptyPacket, type PacketSink, type PacketView } from '../src/packet.js';
@@ -29,6 +30,8 @@ export interface Source {
   /** Runs until the end, `stop()`, or a failure (thrown). */
   run(visit: (p: PacketView) => void, flush: () => Promise<void>): Promise<void>;
   stop(): void;
+  /** Stops after taking in what the kernel already holds (on SIGINT/SIGTERM); `stop` where absent. */
+  finish?(): void;
   /** Totals over everything this source reads; undefined for files. */
   stats(): CaptureStats | undefined;
   /** Per interface or per worker. */
@@ -40,7 +43,26 @@ const yieldToLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
 /** One live interface: dispatch a block, flush, repeat; wait on the socket when idle. */
 export class LiveSource implements Source {
   private stopping = false;
+  private draining = false;
+  private wake: (() => void) | undefined;
+  private records: { sink: RingRecordSink; budget: () => number; taken: (n: number) => void } | undefined;
   constructor(readonly cap: Capture) {}
+
+  /**
+   * Hands packets to `sink` as places in the ring (`Capture.dispatchRecords`) instead of calling the
+   * visitor: up to `budget()` per batch, reporting each batch's count to `taken`.
+   */
+  useRecords(sink: RingRecordSink, budget: () => number, taken: (n: number) => void): void {
+    this.records = { sink, budget, taken };
+  }
+
+  private take(visit: (p: PacketView) => void): number {
+    const r = this.records;
+    if (r === undefined) return this.cap.dispatch(visit);
+    const n = this.cap.dispatchRecords(r.sink, r.budget());
+    if (n > 0) r.taken(n);
+    return n;
+  }
 
   get linkType(): number {
     return this.cap.linkType;
@@ -48,18 +70,35 @@ export class LiveSource implements Source {
 
   async run(visit: (p: PacketView) => void, flush: () => Promise<void>): Promise<void> {
     while (!this.stopping) {
-      if (this.cap.dispatch(visit) > 0) {
+      if (this.take(visit) > 0) {
         await flush();
         await yieldToLoop(); // let signal handlers run under continuous traffic
         continue;
       }
-      await this.cap.wait();
+      await new Promise<void>((resolve, reject) => {
+        this.wake = resolve;
+        this.cap.wait().then(resolve, reject);
+      });
     }
+    if (this.draining && !this.cap.closed) {
+      // The kernel hands over the block it is filling within the block timeout: wait for it, so the
+      // packets it took before the signal are written too (tcpdump drops them).
+      await new Promise((r) => setTimeout(r, (this.cap.ring?.blockTimeoutMs ?? 0) + 5));
+      if (!this.cap.closed && this.take(visit) > 0) await flush();
+    }
+    this.cap.close();
   }
 
   stop(): void {
     this.stopping = true;
     this.cap.close();
+  }
+
+  finish(): void {
+    if (this.draining) return this.stop(); // a second signal: stop at once
+    this.stopping = true;
+    this.draining = true;
+    this.wake?.();
   }
 
   stats(): CaptureStats {

@@ -18,6 +18,7 @@ import {
   type Capture,
   type CaptureStats,
   type FanoutMode,
+  type RingRecordSink,
 } from '../src/capture/index.js';
 import { createExporter, type Exporter } from '../src/capture/export.js';
 import { createMirror, type Mirror } from '../src/capture/mirror.js';
@@ -26,7 +27,7 @@ import { FilterError, compileFilter } from '../src/filter/compile.js';
 import { validateProgram } from '../src/filter/validate.js';
 import { compileFilterFunction } from '../src/filter/vm.js';
 import type { PacketSink, PacketView } from '../src/packet.js';
-import { PacketFileReader, PcapFormatError, PcapIoError, createFileSink } from '../src/pcap/index.js';
+import { PacketFileReader, PcapFormatError, PcapIoError, PcapWriter, createFileSink, type FileSink } from '../src/pcap/index.js';
 import { LINK_TYPE_DESCRIPTIONS, LINK_TYPE_NAMES, LinkType } from '../src/pcap/linktype.js';
 import { createJsonSink } from '../src/sinks/json.js';
 import { TextOutput } from '../src/sinks/output.js';
@@ -69,6 +70,7 @@ function buildProgram(): Command {
     .option('--block-size <bytes>', 'ring block size (multiple of the page size)', intArg('--block-size', 1, 2 ** 31))
     .option('--blocks <n>', 'number of ring blocks', intArg('--blocks', 1, 1 << 20))
     .option('--block-timeout <ms>', 'ring block retire timeout in ms', intArg('--block-timeout', 1, 60_000))
+    .option('--immediate-mode', 'hand packets over within 10 ms (the default when printing to a terminal, with -U, -l, --mirror or --export)')
     .option('--engine <engine>', 'ring (TPACKET_V3, default) or recvmsg', 'ring')
     .option('--workers <n>', 'read with N worker threads in a PACKET_FANOUT group', intArg('--workers', 0, 1000))
     .option('--fanout <mode>', 'fanout mode: hash (default), lb, cpu, qm, rollover, random; add +defrag or +rollover', 'hash')
@@ -110,6 +112,7 @@ type Opts = Record<string, unknown> &
     print?: boolean;
     json?: boolean;
     lineBuffered?: boolean;
+    immediateMode?: boolean;
     timeStampPrecision: string;
     listInterfaces?: boolean;
   };
@@ -155,6 +158,27 @@ function linkTypeText(linkType: number): string {
   return `link-type ${LINK_TYPE_NAMES[linkType] ?? linkType} (${LINK_TYPE_DESCRIPTIONS[linkType] ?? 'unknown'})`;
 }
 
+/**
+ * Whether packets must reach the output promptly: tcpdump's immediate mode, which it also uses when
+ * printing to a terminal. Otherwise the CLI reads the ring in bigger, later batches (`bulkRing`).
+ */
+function immediateMode(opts: Opts): boolean {
+  const printsToTerminal = process.stdout.isTTY === true && (opts.w === undefined || opts.print === true);
+  const forwarding = (opts.mirror?.length ?? 0) > 0 || (opts.export?.length ?? 0) > 0;
+  return opts.immediateMode === true || opts.lineBuffered === true || opts.packetBuffered === true || printsToTerminal || forwarding;
+}
+
+/**
+ * Ring geometry when nobody waits on each packet (writing a file, printing into a pipe): 4 MiB blocks
+ * retired after 100 ms, so the process wakes about 10 times a second instead of 100 and each wake-up
+ * walks tens of thousands of packets (the same 32 MiB in all; with -B below that, the usual 512 KiB blocks).
+ */
+function bulkRing(bufferKiB: number | undefined): { blockSize?: number; blockCount?: number; blockTimeoutMs: number } {
+  const blockSize = 4 * 1024 * 1024;
+  if (bufferKiB !== undefined && bufferKiB * 1024 < 8 * blockSize) return { blockTimeoutMs: 100 };
+  return bufferKiB === undefined ? { blockSize, blockCount: 8, blockTimeoutMs: 100 } : { blockSize, blockTimeoutMs: 100 };
+}
+
 /** A sink that hands every packet to several sinks (output, mirrors, exporters). */
 function teeSink(sinks: PacketSink[]): PacketSink {
   if (sinks.length === 1) return sinks[0] as PacketSink;
@@ -175,7 +199,9 @@ function teeSink(sinks: PacketSink[]): PacketSink {
 interface RunContext {
   src: Source;
   sink: PacketSink;
-  fileSink?: PacketSink & { setInterfaceStats?(received: number, dropped: number, interfaceId?: number): void };
+  fileSink?: FileSink;
+  /** A writer that takes packets as ring coordinates (see `LiveSource.useRecords`). */
+  records?: RingRecordSink;
   /** Userspace filter for files (live filters run in the kernel). */
   match?: ((buf: Uint8Array, offset: number, capLen: number, wireLen: number) => number) | undefined;
   count: number | undefined;
@@ -206,7 +232,7 @@ function reportRuntimeError(err: unknown): number {
 /** Runs a source into its sinks until -c, a signal, the end of a file, or a failure; returns the exit code. */
 async function runSource(ctx: RunContext): Promise<number> {
   const { src, sink, out, match } = ctx;
-  const stop = (): void => src.stop();
+  const stop = (): void => (src.finish !== undefined ? src.finish() : src.stop());
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   let remaining = ctx.count ?? Number.POSITIVE_INFINITY;
@@ -218,6 +244,17 @@ async function runSource(ctx: RunContext): Promise<number> {
     delivered++;
     if (--remaining === 0) src.stop();
   };
+  if (ctx.records !== undefined && src instanceof LiveSource && src.cap.recordsDispatchable) {
+    src.useRecords(
+      ctx.records,
+      () => remaining,
+      (n) => {
+        delivered += n;
+        remaining -= n;
+        if (remaining <= 0) src.stop();
+      },
+    );
+  }
   const flush = async (): Promise<void> => {
     await sink.flush();
     if (out.closed || ctx.done?.()) src.stop();
@@ -368,6 +405,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`reading from file ${opts.r}, ${linkTypeText(linkType)}, snapshot length ${snaplen}\n`);
   } else {
     const ring: { blockSize?: number; blockCount?: number; blockTimeoutMs?: number } = {};
+    if (!immediateMode(opts)) Object.assign(ring, bulkRing(opts.bufferSize));
     if (opts.blockSize !== undefined) ring.blockSize = opts.blockSize;
     if (opts.blocks !== undefined) ring.blockCount = opts.blocks;
     if (opts.blockTimeout !== undefined) ring.blockTimeoutMs = opts.blockTimeout;
@@ -436,6 +474,13 @@ async function main(argv: string[]): Promise<number> {
     fileSink = createFileSink(fileOpts);
     sinks.push(fileLinkType !== linkType ? sll2Sink(fileSink) : fileSink);
   }
+  // Records of packets in the ring go to the file with writev, uncopied; the writer empties its batch
+  // before each block goes back to the kernel.
+  const native = src instanceof LiveSource ? src.cap.nativeSource : undefined;
+  if (native !== undefined && fileSink?.gatherFrom?.(native) === true) {
+    const gathering = fileSink;
+    (src as LiveSource).cap.onBlockRelease(() => gathering.flushGathered?.());
+  }
   const printing = opts.print === true || (fileOpts === undefined && perWorkerFiles === undefined && forwards.length === 0);
   const names = new Map(listInterfaces().map((i) => [i.index, i.name] as const));
   const ifNameOf = (i: number): string | undefined => names.get(i);
@@ -485,10 +530,13 @@ async function main(argv: string[]): Promise<number> {
   };
   process.on('SIGUSR2', onUsr2);
 
+  // The file is the only sink and gathers from the ring: the walk hands it ring coordinates directly.
+  const records = sinks.length === 1 && sinks[0] === fileSink && fileSink instanceof PcapWriter && fileSink.gathering && match === undefined ? fileSink : undefined;
   const code = await runSource({
     src,
     sink: teeSink(sinks),
     ...(fileSink !== undefined ? { fileSink } : {}),
+    ...(records !== undefined ? { records } : {}),
     match,
     count: opts.count,
     out,

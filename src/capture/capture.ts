@@ -7,12 +7,13 @@ import type { BpfProgram } from '../filter/bpf.js';
 import { compileFilterFunction, type CompiledFilter } from '../filter/vm.js';
 import { cookedKernelProgram } from './cooked.js';
 import type { PacketView } from '../packet.js';
+import type { NativeSource } from '../pcap/gather.js';
 import { emptyPacket } from '../packet.js';
 import { LinkType } from '../pcap/linktype.js';
 import { IFF, ERRNO, PACKET, PACKET_FANOUT, SOL_PACKET, SyscallError, lastErrno, raw, watchFd, type FdWatcher } from '../syscalls/index.js';
 import { interfaceInfo, type InterfaceInfo } from './interfaces.js';
 import { RecvmsgReader } from './recvmsg.js';
-import { DEFAULT_RING, RxRing, ringGeometryError, type PktTypeFilter, type RingOptions } from './ring.js';
+import { DEFAULT_RING, RxRing, ringGeometryError, type PktTypeFilter, type RingOptions, type RingRecordSink } from './ring.js';
 import {
   KernelStats,
   addPromiscuous,
@@ -237,6 +238,23 @@ export class Capture implements AsyncIterable<PacketView> {
     }
   }
 
+  /**
+   * The ring's memory and address (ring engine only): packets handed to `dispatch` point into it until
+   * their block goes back to the kernel, which `onBlockRelease` announces. A pcap writer given this
+   * (`PcapWriter.gatherFrom`) writes records from it without copying them.
+   */
+  get nativeSource(): NativeSource | undefined {
+    return this.reader instanceof RxRing ? this.reader.native : undefined;
+  }
+
+  /**
+   * Calls `fn` (synchronously, inside `dispatch` or `close`) before a block of the ring goes back to
+   * the kernel; whatever still points into the block must be done with by then. One callback at a time.
+   */
+  onBlockRelease(fn: (() => void) | null): void {
+    if (this.reader instanceof RxRing) this.reader.walker.onRelease = fn;
+  }
+
   /** True once `close` has run. */
   get closed(): boolean {
     return this.isClosed;
@@ -268,6 +286,28 @@ export class Capture implements AsyncIterable<PacketView> {
       this.captured++;
       visit(p);
     }
+    return n;
+  }
+
+  /**
+   * Whether `dispatchRecords` works here: the ring engine with every filter in the kernel (a filter
+   * that `any` runs in userspace needs the packet views).
+   */
+  get recordsDispatchable(): boolean {
+    return this.reader instanceof RxRing && this.userFilter === undefined;
+  }
+
+  /**
+   * Like `dispatch`, but hands each packet to `sink.record` as its place in the ring (`nativeSource`),
+   * without a PacketView: for writers that copy or gather bytes and need nothing else. Needs
+   * `recordsDispatchable`.
+   */
+  dispatchRecords(sink: RingRecordSink, max = Number.POSITIVE_INFINITY): number {
+    if (this.isClosed) throw new CaptureClosedError();
+    if (this.failure) throw this.failure;
+    if (!(this.reader instanceof RxRing) || this.userFilter !== undefined) throw new CaptureOptionError('dispatchRecords needs the ring engine and a kernel filter');
+    const n = this.reader.walker.walkRecords(sink, max);
+    this.captured += n;
     return n;
   }
 

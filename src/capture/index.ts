@@ -3,7 +3,7 @@ export { Capture, CaptureClosedError, CaptureOptionError, MAX_SNAPLEN, fanoutVal
 export type { CaptureOptions, CaptureStats, Direction, FanoutMode, FanoutOptions } from './capture.js';
 export { DEFAULT_RING, ringGeometryError } from './ring.js';
 export { probeBpfExtensions } from './socket.js';
-export type { RingOptions } from './ring.js';
+export type { RingOptions, RingRecordSink } from './ring.js';
 export { describeFlags, interfaceInfo, interfaceName, listInterfaces } from './interfaces.js';
 export type { InterfaceInfo } from './interfaces.js';
 export { SyscallError } from '../syscalls/index.js';

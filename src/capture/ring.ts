@@ -7,6 +7,7 @@
 import type { PacketView } from '../packet.js';
 import { PacketType, emptyPacket } from '../packet.js';
 import { LinkType } from '../pcap/linktype.js';
+import type { NativeSource } from '../pcap/gather.js';
 import {
   BLOCK_DESC,
   MAP_ANONYMOUS,
@@ -58,6 +59,11 @@ export const DEFAULT_RING: RingOptions = {
   blockTimeoutMs: 10,
 };
 
+/** Takes packets as coordinates in a ring (`RingWalker.walkRecords`): `capLen` bytes at `offset`. */
+export interface RingRecordSink {
+  record(tsSec: number, tsNsec: number, capLen: number, wireLen: number, offset: number): void;
+}
+
 /** Bytes kept free in front of every frame so a stripped VLAN tag can be put back in place. */
 export const VLAN_RESERVE = 4;
 
@@ -96,6 +102,9 @@ export class RingWalker {
   private pkt = 0;
   /** Set once the ring is released: the walk stops for good. */
   stopped = false;
+  private readonly scratch = emptyPacket();
+  /** Called before a block goes back to the kernel (and before the ring is released). */
+  onRelease: (() => void) | null = null;
   /** Index of the next record. */
   index = 0;
 
@@ -132,26 +141,77 @@ export class RingWalker {
     if (this.stopped) return false;
     const u32 = this.u32;
     for (;;) {
-      if (this.inBlock) {
-        if (this.remaining > 0) {
-          const h = this.pkt;
-          this.remaining--;
-          this.pkt = h + (u32[h >> 2] ?? 0);
-          const pktType = this.bytes[h + TPACKET3_HDR.sll + SOCKADDR_LL.pkttype] ?? 0;
-          if (this.direction !== 0 && (pktType === PacketType.OUTGOING) !== (this.direction === 2)) continue;
-          this.fill(p, h, pktType);
-          return true;
-        }
-        Atomics.store(this.i32, this.statusIndex(this.block), TP_STATUS.KERNEL);
-        this.block = (this.block + 1) % this.geometry.blockCount;
-        this.inBlock = false;
+      if (this.remaining === 0) {
+        if (!this.nextBlock()) return false;
+        continue; // a block may hold no packets
       }
-      const base = this.block * this.geometry.blockSize;
-      if ((Atomics.load(this.i32, (base + BLOCK_DESC.blockStatus) >> 2) & TP_STATUS.USER) === 0) return false;
-      this.inBlock = true;
-      this.remaining = u32[(base + BLOCK_DESC.numPkts) >> 2] ?? 0;
-      this.pkt = base + (u32[(base + BLOCK_DESC.offsetToFirstPkt) >> 2] ?? 0);
+      const h = this.pkt;
+      this.remaining--;
+      this.pkt = h + (u32[h >> 2] ?? 0);
+      const pktType = this.bytes[h + TPACKET3_HDR.sll + SOCKADDR_LL.pkttype] ?? 0;
+      if (this.direction !== 0 && (pktType === PacketType.OUTGOING) !== (this.direction === 2)) continue;
+      this.fill(p, h, pktType);
+      return true;
     }
+  }
+
+  /**
+   * Like `next` for up to `max` packets, but hands each one to `sink.record` as coordinates in the
+   * ring, without filling a PacketView: the walk a file writer needs and no more. Frames that need
+   * work (a VLAN tag to put back, an SLL2 header) go through the same code as `next`.
+   */
+  walkRecords(sink: RingRecordSink, max: number): number {
+    if (this.stopped) return 0;
+    const u32 = this.u32;
+    const simple = this.linkType === LinkType.EN10MB;
+    let n = 0;
+    while (n < max) {
+      if (this.remaining === 0) {
+        if (!this.nextBlock()) break;
+        continue;
+      }
+      const h = this.pkt;
+      this.remaining--;
+      this.pkt = h + (u32[h >> 2] ?? 0);
+      const pktType = this.bytes[h + TPACKET3_HDR.sll + SOCKADDR_LL.pkttype] ?? 0;
+      if (this.direction !== 0 && (pktType === PacketType.OUTGOING) !== (this.direction === 2)) continue;
+      const w = h >> 2;
+      if (simple && ((u32[w + (TPACKET3_HDR.tpStatus >> 2)] ?? 0) & TP_STATUS.VLAN_VALID) === 0 && (u32[w + (TPACKET3_HDR.tpVlanTci >> 2)] ?? 0) === 0) {
+        sink.record(
+          u32[w + (TPACKET3_HDR.tpSec >> 2)] ?? 0,
+          u32[w + (TPACKET3_HDR.tpNsec >> 2)] ?? 0,
+          u32[w + (TPACKET3_HDR.tpSnaplen >> 2)] ?? 0,
+          u32[w + (TPACKET3_HDR.tpLen >> 2)] ?? 0,
+          h + (this.u16[(h + TPACKET3_HDR.tpMac) >> 1] ?? 0),
+        );
+        this.index++;
+      } else {
+        const p = this.scratch;
+        this.fill(p, h, pktType);
+        sink.record(p.tsSec, p.tsNsec, p.capLen, p.wireLen, p.offset);
+      }
+      n++;
+    }
+    return n;
+  }
+
+  /**
+   * Hands the block just walked back to the kernel (when there is one) and opens the next one if the
+   * kernel has filled it; returns false when it has not.
+   */
+  private nextBlock(): boolean {
+    if (this.inBlock) {
+      if (this.onRelease !== null) this.onRelease();
+      Atomics.store(this.i32, this.statusIndex(this.block), TP_STATUS.KERNEL);
+      this.block = (this.block + 1) % this.geometry.blockCount;
+      this.inBlock = false;
+    }
+    const base = this.block * this.geometry.blockSize;
+    if ((Atomics.load(this.i32, (base + BLOCK_DESC.blockStatus) >> 2) & TP_STATUS.USER) === 0) return false;
+    this.inBlock = true;
+    this.remaining = this.u32[(base + BLOCK_DESC.numPkts) >> 2] ?? 0;
+    this.pkt = base + (this.u32[(base + BLOCK_DESC.offsetToFirstPkt) >> 2] ?? 0);
+    return true;
   }
 
   private fill(p: PacketView, h: number, pktType: number): void {
@@ -295,6 +355,11 @@ export class RxRing {
     return this.walker.next(p);
   }
 
+  /** The mapping and its address: packets point into it until their block goes back to the kernel. */
+  get native(): NativeSource {
+    return { bytes: this.walker.bytes, address: this.ptr };
+  }
+
   /** See RingWalker.ready. */
   ready(): boolean {
     return this.walker.ready();
@@ -312,6 +377,7 @@ export class RxRing {
    */
   release(): void {
     if (this.walker.stopped) return;
+    this.walker.onRelease?.();
     this.walker.stopped = true;
     const placeholder = raw.mmap(this.ptr, this.size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
     if (placeholder === MAP_FAILED) return; // keep the ring mapped rather than risk a fault

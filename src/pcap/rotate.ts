@@ -9,6 +9,7 @@ import type { PacketSink, PacketView } from '../packet.js';
 import type { PcapIoError } from './errors.js';
 import { PcapngWriter, PcapWriter } from './writer.js';
 import type { WriteTarget } from './writer.js';
+import type { NativeSource } from './gather.js';
 
 /** Options of `createFileSink` (the CLI's -w, --pcapng, -U, -C, -G, -W). */
 export interface FileSinkOptions {
@@ -45,7 +46,11 @@ export interface FileSinkOptions {
 }
 
 /** A file sink, possibly rotating; `setInterfaceStats` exists for pcapng output. */
-export type FileSink = PacketSink & { setInterfaceStats?(received: number, dropped: number, interfaceId?: number): void };
+export type FileSink = PacketSink & {
+  setInterfaceStats?(received: number, dropped: number, interfaceId?: number): void;
+  gatherFrom?(source: NativeSource): boolean;
+  flushGathered?(): void;
+};
 
 /** True when the options ask for pcapng: `--pcapng` or a `.pcapng` file name. */
 export function wantsPcapng(opts: Pick<FileSinkOptions, 'path' | 'pcapng'>): boolean {
@@ -195,6 +200,7 @@ export class RotatingFileSink implements PacketSink {
   private stats: [number, number] | null = null;
   private readonly retired: Array<PcapWriter | PcapngWriter> = [];
   private openError: unknown = null;
+  private gatherSource: NativeSource | null = null;
 
   constructor(private readonly opts: FileSinkOptions) {
     if (opts.path === '-') throw new Error('file rotation (-C, -G) needs a file name, not -');
@@ -223,6 +229,7 @@ export class RotatingFileSink implements PacketSink {
     const name = this.name(n, digits);
     const w = openWriter(name, this.opts);
     if (this.stats !== null && w instanceof PcapngWriter) w.setInterfaceStats(this.stats[0], this.stats[1]);
+    if (this.gatherSource !== null) w.gatherFrom(this.gatherSource);
     this.files.push(name);
     return w;
   }
@@ -285,6 +292,17 @@ export class RotatingFileSink implements PacketSink {
     const e = this.takeError();
     if (e !== null) throw e;
     return this.current.flush();
+  }
+
+  /** See `PcapWriter.gatherFrom`; applies to every file opened from now on too. */
+  gatherFrom(source: NativeSource): boolean {
+    this.gatherSource = source;
+    return this.current.gatherFrom(source);
+  }
+
+  /** See `PcapWriter.flushGathered`. */
+  flushGathered(): void {
+    this.current.flushGathered();
   }
 
   /** Counts for the ISB of pcapng files closed from now on. */

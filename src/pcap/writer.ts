@@ -9,7 +9,9 @@ import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { endianness, release, type as osType } from 'node:os';
 import type { PacketSink, PacketView } from '../packet.js';
 import { PacketType } from '../packet.js';
+import { SyscallError } from '../syscalls/index.js';
 import { ioError, PcapIoError } from './errors.js';
+import { GatherBatch, type NativeSource } from './gather.js';
 import {
   BlockType,
   BYTE_ORDER_MAGIC,
@@ -94,6 +96,8 @@ abstract class BatchWriter implements PacketSink {
   private errReported = false;
   private needDrain = false;
   private closed = false;
+  /** Records gathered from native memory instead of copied into `out` (see `gatherFrom`). */
+  protected gather: GatherBatch | null = null;
 
   constructor(target: WriteTarget, flushEach: boolean) {
     this.flushEach = flushEach;
@@ -116,7 +120,65 @@ abstract class BatchWriter implements PacketSink {
 
   /** Bytes in the current file so far, including the unflushed batch (what `ftell` says for tcpdump -C). */
   get size(): number {
-    return this.fileBytes + this.len;
+    return this.fileBytes + this.len + (this.gather?.bytes ?? 0);
+  }
+
+  /**
+   * Lets records of packets that lie in `source` (a capture ring) go to the file with writev(2)
+   * instead of being copied into the batch. Only for files (not streams) and without
+   * `flushEachPacket`; returns whether it took effect. The caller must call `flushGathered()` before
+   * that memory changes (a ring block going back to the kernel); `flush` and `close` do it too.
+   */
+  gatherFrom(source: NativeSource): boolean {
+    if (this.fd < 0 || this.flushEach || this.closed || !this.supportsGather()) return false;
+    this.gather?.free();
+    this.gather = new GatherBatch(source);
+    return true;
+  }
+
+  /** Whether this format can gather records (subclasses that use `gather` in `write` say yes). */
+  protected supportsGather(): boolean {
+    return false;
+  }
+
+  /** Writes the gathered records now (before the memory they point into is reused). */
+  flushGathered(): void {
+    if (this.gather !== null && this.gather.count > 0) this.writeGathered(this.gather);
+  }
+
+  private writeGathered(g: GatherBatch): void {
+    if (this.err !== null) {
+      g.clear(); // the error is already kept
+      return;
+    }
+    const records = g.count;
+    const { written, errno } = g.writeTo(this.fd);
+    if (errno === 0) {
+      this.fileBytes += written;
+      return;
+    }
+    this.err = ioError(this.path, new SyscallError('writev', errno));
+    let i = 0;
+    this.keepWholeUnits(written, () => (i < records ? g.recordLength(i++) : Number.POSITIVE_INFINITY));
+  }
+
+  /**
+   * After a write failed `done` bytes into a run of units whose lengths `nextUnit` gives in order,
+   * cuts the file back to the last whole unit so it stays readable.
+   */
+  private keepWholeUnits(done: number, nextUnit: (off: number) => number): void {
+    let whole = 0;
+    while (whole < done) {
+      const u = nextUnit(whole);
+      if (whole + u > done) break;
+      whole += u;
+    }
+    try {
+      ftruncateSync(this.fd, this.fileBytes + whole);
+    } catch {
+      // The write error is the one worth reporting.
+    }
+    this.fileBytes += whole;
   }
 
   /** The first write or close error, if any (also thrown once by flush or close). */
@@ -156,6 +218,7 @@ abstract class BatchWriter implements PacketSink {
 
   /** Writes the batch to the target; never throws (the error is kept for flush/close). */
   protected writeOut(): void {
+    if (this.gather !== null && this.gather.count > 0) this.writeGathered(this.gather);
     const len = this.len;
     if (len === 0 || this.err !== null) {
       this.len = 0;
@@ -174,19 +237,7 @@ abstract class BatchWriter implements PacketSink {
       while (done < len) done += writeSync(this.fd, this.out, done, len - done);
     } catch (err) {
       this.err = ioError(this.path, err);
-      // Cut the file back to the last whole record so it stays readable.
-      let whole = 0;
-      while (whole < done) {
-        const u = this.unitLength(whole, this.fileBytes + whole);
-        if (whole + u > done) break;
-        whole += u;
-      }
-      try {
-        ftruncateSync(this.fd, this.fileBytes + whole);
-      } catch {
-        // The write error is the one worth reporting.
-      }
-      this.fileBytes += whole;
+      this.keepWholeUnits(done, (off) => this.unitLength(off, this.fileBytes + off));
     }
     if (this.err === null) this.fileBytes += len;
     this.len = 0;
@@ -235,6 +286,8 @@ abstract class BatchWriter implements PacketSink {
     if (this.err === null) this.finish();
     this.writeOut();
     this.closed = true;
+    this.gather?.free();
+    this.gather = null;
     if (this.fd >= 0) {
       try {
         closeSync(this.fd);
@@ -324,6 +377,14 @@ export class PcapWriter extends BatchWriter {
     if (!this.open) return;
     let cap = pkt.capLen;
     if (this.snaplen > 0 && cap > this.snaplen) cap = this.snaplen;
+    const g = this.gather;
+    if (g !== null) {
+      if (pkt.buf === g.source) {
+        this.record(pkt.tsSec, pkt.tsNsec, pkt.capLen, pkt.wireLen, pkt.offset);
+        return;
+      }
+      if (g.count > 0) this.writeOut();
+    }
     const n = PcapRecordHeader.LENGTH + cap;
     this.reserve(n);
     const dv = this.dv;
@@ -334,6 +395,28 @@ export class PcapWriter extends BatchWriter {
     dv.setUint32(o + PcapRecordHeader.origLen, pkt.wireLen, LE);
     copyBytes(pkt.buf, pkt.offset, this.out, dv, o + PcapRecordHeader.LENGTH, cap);
     this.committed(n);
+  }
+
+  /**
+   * A packet that lies in the source given to `gatherFrom`, by its place there (`RingRecordSink`,
+   * for `Capture.dispatchRecords`). Ignored unless gathering is on.
+   */
+  record(tsSec: number, tsNsec: number, capLen: number, wireLen: number, offset: number): void {
+    const g = this.gather;
+    if (g === null || !this.open) return;
+    const cap = this.snaplen > 0 && capLen > this.snaplen ? this.snaplen : capLen;
+    if (this.len > 0) this.writeOut(); // records stay in order: the batch first
+    if (g.add(tsSec, this.nano ? tsNsec : Math.floor(tsNsec / 1000), cap, wireLen, offset)) this.writeOut();
+    this.packets++;
+  }
+
+  /** Whether `record` takes packets now (gathering is on). */
+  get gathering(): boolean {
+    return this.gather !== null;
+  }
+
+  protected override supportsGather(): boolean {
+    return true;
   }
 
   protected unitLength(off: number, fileOff: number): number {

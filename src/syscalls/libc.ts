@@ -47,6 +47,7 @@ export const raw = {
     addr: Uint8Array | null,
     alen: number,
   ) => number,
+  writev: lib.func('long writev(int fd, const void *iov, int iovcnt)') as (fd: number, iov: Pointer, iovcnt: number) => number,
   close: lib.func('int close(int fd)') as (fd: number) => number,
   connect: lib.func('int connect(int fd, const void *addr, uint32_t len)') as (fd: number, addr: Uint8Array, len: number) => number,
   sendmmsg: lib.func('int sendmmsg(int fd, void *msgvec, unsigned int vlen, int flags)') as (fd: number, msgvec: Pointer, vlen: number, flags: number) => number,
@@ -85,6 +86,7 @@ export const ERRNO = {
   ENETDOWN: koffi.os.errno['ENETDOWN'] ?? 100,
   ENXIO: koffi.os.errno['ENXIO'] ?? 6,
   ENOBUFS: koffi.os.errno['ENOBUFS'] ?? 105,
+  ENOSPC: koffi.os.errno['ENOSPC'] ?? 28,
   EALREADY: koffi.os.errno['EALREADY'] ?? 114,
 } as const;
 

@@ -3,7 +3,7 @@
  * pcap round trips give back the original file byte for byte; a full disk leaves a valid file.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import { PacketFileReader } from '../../src/pcap/reader.js';
 import { PcapngWriter, PcapWriter } from '../../src/pcap/writer.js';
 import { udpFrame } from './craft.js';
 import { tcpdumpSeen, tool, tsharkSeen, tscapSeen } from './oracle.js';
+import { fillUntilFull, withSmallTmpfs } from '../helpers/full-disk.js';
 
 const fixtures = join(import.meta.dirname, '../../fixtures/pcap');
 const tmp = mkdtempSync(join(tmpdir(), 'tscap-pcap-'));
@@ -212,29 +213,16 @@ describe('errors', () => {
   });
 
   it('ENOSPC: flush throws with the path, and the file is valid up to the last whole packet', async () => {
-    if (process.getuid?.() !== 0) throw new Error('this test needs root (it mounts a small tmpfs)');
-    const mnt = join(tmp, 'full');
-    mkdirSync(mnt);
-    tool('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', mnt]);
-    try {
+    await withSmallTmpfs(tmp, async (mnt) => {
       for (const kind of ['pcap', 'pcapng'] as const) {
         const out = join(mnt, `full.${kind}`);
         const w = kind === 'pcap' ? new PcapWriter(out, { linkType: 1, snaplen: 65535, nano: false }) : new PcapngWriter(out, { linkType: 1, snaplen: 65535 });
         const p = emptyPacket();
         const f = udpFrame(999, 3); // odd sizes so the disk fills mid-record
-        let error: unknown = null;
-        let written = 0;
-        for (let i = 0; i < 400 && error === null; i++) {
+        const { error, written } = await fillUntilFull(w, (i) => {
           Object.assign(p, { buf: f, offset: 0, capLen: f.length, wireLen: f.length, tsSec: i });
           w.write(p);
-          written++;
-          try {
-            if (i % 7 === 6) await w.flush();
-          } catch (e) {
-            error = e;
-          }
-        }
-        await w.close().catch((e: unknown) => (error ??= e));
+        });
         expect(error).toBeInstanceOf(PcapIoError);
         expect((error as PcapIoError).message).toBe(`${out}: No space left on device`);
         // Valid to the last whole record: capinfos reads it without error.
@@ -245,9 +233,7 @@ describe('errors', () => {
         expect((await tscapSeen(out)).length).toBe(count);
         rmSync(out);
       }
-    } finally {
-      tool('umount', [mnt]);
-    }
+    });
   });
 });
 
