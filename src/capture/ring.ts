@@ -163,6 +163,9 @@ export class RingWalker {
   walkRecords(sink: RingRecordSink, max: number): number {
     if (this.stopped) return 0;
     const u32 = this.u32;
+    const u16 = this.u16;
+    const bytes = this.bytes;
+    const direction = this.direction;
     const simple = this.linkType === LinkType.EN10MB;
     let n = 0;
     while (n < max) {
@@ -170,27 +173,34 @@ export class RingWalker {
         if (!this.nextBlock()) break;
         continue;
       }
-      const h = this.pkt;
-      this.remaining--;
-      this.pkt = h + (u32[h >> 2] ?? 0);
-      const pktType = this.bytes[h + TPACKET3_HDR.sll + SOCKADDR_LL.pkttype] ?? 0;
-      if (this.direction !== 0 && (pktType === PacketType.OUTGOING) !== (this.direction === 2)) continue;
-      const w = h >> 2;
-      if (simple && ((u32[w + (TPACKET3_HDR.tpStatus >> 2)] ?? 0) & TP_STATUS.VLAN_VALID) === 0 && (u32[w + (TPACKET3_HDR.tpVlanTci >> 2)] ?? 0) === 0) {
-        sink.record(
-          u32[w + (TPACKET3_HDR.tpSec >> 2)] ?? 0,
-          u32[w + (TPACKET3_HDR.tpNsec >> 2)] ?? 0,
-          u32[w + (TPACKET3_HDR.tpSnaplen >> 2)] ?? 0,
-          u32[w + (TPACKET3_HDR.tpLen >> 2)] ?? 0,
-          h + (this.u16[(h + TPACKET3_HDR.tpMac) >> 1] ?? 0),
-        );
-        this.index++;
-      } else {
-        const p = this.scratch;
-        this.fill(p, h, pktType);
-        sink.record(p.tsSec, p.tsNsec, p.capLen, p.wireLen, p.offset);
+      // The rest of this block, with the cursor in locals.
+      let h = this.pkt;
+      let left = this.remaining;
+      while (left > 0 && n < max) {
+        const cur = h;
+        left--;
+        h = cur + (u32[cur >> 2] ?? 0);
+        const pktType = bytes[cur + TPACKET3_HDR.sll + SOCKADDR_LL.pkttype] ?? 0;
+        if (direction !== 0 && (pktType === PacketType.OUTGOING) !== (direction === 2)) continue;
+        const w = cur >> 2;
+        if (simple && ((u32[w + (TPACKET3_HDR.tpStatus >> 2)] ?? 0) & TP_STATUS.VLAN_VALID) === 0 && (u32[w + (TPACKET3_HDR.tpVlanTci >> 2)] ?? 0) === 0) {
+          sink.record(
+            u32[w + (TPACKET3_HDR.tpSec >> 2)] ?? 0,
+            u32[w + (TPACKET3_HDR.tpNsec >> 2)] ?? 0,
+            u32[w + (TPACKET3_HDR.tpSnaplen >> 2)] ?? 0,
+            u32[w + (TPACKET3_HDR.tpLen >> 2)] ?? 0,
+            cur + (u16[(cur + TPACKET3_HDR.tpMac) >> 1] ?? 0),
+          );
+          this.index++;
+        } else {
+          const p = this.scratch;
+          this.fill(p, cur, pktType);
+          sink.record(p.tsSec, p.tsNsec, p.capLen, p.wireLen, p.offset);
+        }
+        n++;
       }
-      n++;
+      this.pkt = h;
+      this.remaining = left;
     }
     return n;
   }

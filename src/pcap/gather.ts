@@ -120,6 +120,7 @@ export class GatherBatch {
         break;
       }
       written += r;
+      if (written === this.bytes) break; // the usual case: everything at once
       let left = r;
       while (idx < entries && left >= (iov[(idx << 2) + 2] ?? 0)) {
         left -= iov[(idx << 2) + 2] ?? 0;

@@ -145,3 +145,26 @@ test('-w: tagged frames (0x8100, 0x88a8, QinQ) and untagged ones are written byt
   const got = readPcap(file).records.map((rec) => Buffer.from(rec.data).toString('hex'));
   expect(got).toEqual(frames.map((f) => Buffer.from(f).toString('hex')));
 }, 30_000);
+
+test('-w with -Q in, -Q out and -c: the file holds exactly the chosen direction, cut at the count', async () => {
+  const fromPeer = numbered(200); // arrive on the host end: incoming
+  const fromHost = numbered(300).slice(200); // leave the host end: outgoing, numbers 200..299
+  const sendFromHost = (): void => {
+    execFileSync(process.execPath, ['--import', 'tsx', 'test/helpers/send-frames.ts', net.host], { input: hexLines(fromHost), stdio: ['pipe', 'ignore', 'inherit'] });
+  };
+  for (const [q, expected] of [
+    ['in', Array.from({ length: 150 }, (_, i) => i)],
+    ['out', Array.from({ length: 100 }, (_, i) => 200 + i)],
+  ] as const) {
+    const file = join(dir, `q-${q}.pcap`);
+    const p = startCli(['-i', net.host, '-Q', q, '-w', file, ...(q === 'in' ? ['-c', '150'] : [])]);
+    await p.waitStderr(/listening on/);
+    sendFromHost();
+    sendFrames(net.ns, net.peer, fromPeer);
+    if (q === 'out') p.child.kill('SIGINT');
+    const r = await p.done;
+    expect(r.code).toBe(0);
+    expect(capturedCount(r.stderr)).toBe(expected.length);
+    expect(sequenceNumbers(file)).toEqual(expected);
+  }
+}, 30_000);
