@@ -39,6 +39,13 @@ export const raw = {
   munmap: lib.func('int munmap(void *addr, size_t len)') as (addr: Pointer, len: number) => number,
   poll: lib.func('int poll(void *fds, uint64_t nfds, int timeout)') as (fds: Uint8Array, n: number, timeout: number) => number,
   recvmsg: lib.func('long recvmsg(int fd, void *msg, int flags)') as (fd: number, msg: Pointer, flags: number) => number,
+  recvmmsg: lib.func('int recvmmsg(int fd, void *msgvec, unsigned int vlen, int flags, void *timeout)') as (
+    fd: number,
+    msgvec: Pointer,
+    vlen: number,
+    flags: number,
+    timeout: null,
+  ) => number,
   sendto: lib.func('long sendto(int fd, const void *buf, size_t len, int flags, const void *addr, uint32_t alen)') as (
     fd: number,
     buf: Uint8Array,
