@@ -228,16 +228,18 @@ async function sweep(ctx: LiveContext, tools: LiveTool[], plan: Plan, maxRateRun
   log('sweep: measuring the paced sender alone');
   const senderPps = await generatorRate({ ...ctx, seconds: plan.sweepSeconds }, { kind: 'paced', pps: 0 }, 64);
   log(`sweep: paced sender reaches ${fmt((senderPps ?? 0) / 1e3, 3)} kpps`);
-  // A tool lossless in every maximum-rate run at a rate the paced sender cannot reach needs no sweep
-  // (with --quick, lossless at the maximum rate is enough: the sweep is for the tools that lose).
+  // A tool lossless in every maximum-rate run needs no step below that rate: it starts above it, and
+  // needs no sweep at all when the paced sender cannot go higher (or with --quick: the sweep is for the
+  // tools that lose).
+  const startAbove = new Map<string, number>();
   for (const r of active) {
     const runs = maxRateRuns.filter((x) => x.tool === r.tool && x.frameBytes === 64 && x.lossPct !== null);
     const slowest = Math.min(...runs.map((x) => x.offeredPps));
-    if (runs.length > 0 && runs.every((x) => x.lossPct! < LOSS_LIMIT) && (plan.quick || slowest >= (senderPps ?? 0))) {
-      r.bestPps = slowest;
-      r.atLeast = true;
-      r.note = 'lossless at the maximum rate (trafgen)';
-    }
+    if (runs.length === 0 || !runs.every((x) => x.lossPct! < LOSS_LIMIT)) continue;
+    r.bestPps = slowest;
+    r.atLeast = true;
+    if (plan.quick || slowest >= (senderPps ?? 0) * 0.9) r.note = 'lossless at the maximum rate (trafgen)';
+    else startAbove.set(r.tool, slowest);
   }
   const todo = active.filter((r) => r.note === undefined);
   const steps = plan.sweepPps.filter((p) => senderPps === null || p <= senderPps * 0.9);
@@ -246,6 +248,7 @@ async function sweep(ctx: LiveContext, tools: LiveTool[], plan: Plan, maxRateRun
   for (const pps of steps) {
     if (alive.length === 0) break;
     for (const r of alive) {
+      if (pps <= (startAbove.get(r.tool) ?? 0)) continue;
       const tool = tools.find((t) => t.id === r.tool)!;
       log(`sweep: ${tool.label} at ${pps / 1e3} kpps`);
       const run = await liveRun(stepCtx, tool, { kind: 'paced', pps }, 64);
@@ -270,7 +273,7 @@ async function sweep(ctx: LiveContext, tools: LiveTool[], plan: Plan, maxRateRun
   for (const r of alive) {
     if (r.bestPps === null) continue;
     r.atLeast = true;
-    r.note = `no loss up to the paced sender's limit (${fmt((senderPps ?? 0) / 1e3, 3)} kpps)`;
+    r.note = r.steps.length === 0 ? 'lossless at the maximum rate (trafgen); no step above it' : `no loss up to the paced sender's limit (${fmt((senderPps ?? 0) / 1e3, 3)} kpps)`;
   }
   return { results, senderPps };
 }

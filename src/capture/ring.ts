@@ -191,10 +191,10 @@ export class RingWalker {
             u32[w + (TPACKET3_HDR.tpLen >> 2)] ?? 0,
             cur + (u16[(cur + TPACKET3_HDR.tpMac) >> 1] ?? 0),
           );
-          this.index++;
         } else {
           const p = this.scratch;
           this.fill(p, cur, pktType);
+          this.index--; // counted below with the others
           sink.record(p.tsSec, p.tsNsec, p.capLen, p.wireLen, p.offset);
         }
         n++;
@@ -202,6 +202,7 @@ export class RingWalker {
       this.pkt = h;
       this.remaining = left;
     }
+    this.index += n;
     return n;
   }
 

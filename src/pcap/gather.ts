@@ -42,6 +42,7 @@ export class GatherBatch {
   private readonly iovAddress: Pointer;
   private readonly srcLo: number;
   private readonly srcHi: number;
+  private readonly fixedHigh: boolean;
 
   constructor(source: NativeSource) {
     this.source = source.bytes;
@@ -53,7 +54,15 @@ export class GatherBatch {
     this.hdr = new Uint32Array(ab, off, GATHER_RECORDS * 4);
     this.iov = new Uint32Array(ab, off + GATHER_RECORDS * HEADER, GATHER_RECORDS * 8);
     this.iovAddress = this.mem.ptr + BigInt(GATHER_RECORDS * HEADER);
-    for (let i = 0; i < GATHER_RECORDS; i++) this.resetHeaderIovec(i);
+    // Where the source does not cross a 4 GiB line (always, for a ring mapped in one piece), the high
+    // halves of the packet iovecs never change: written once here, not per packet.
+    const end = source.address + BigInt(Math.max(0, source.bytes.length - 1));
+    this.fixedHigh = end >> 32n === source.address >> 32n;
+    for (let i = 0; i < GATHER_RECORDS; i++) {
+      this.resetHeaderIovec(i);
+      this.iov[i * 8 + 5] = this.srcHi;
+      this.iov[i * 8 + 7] = 0;
+    }
   }
 
   private resetHeaderIovec(i: number): void {
@@ -76,16 +85,14 @@ export class GatherBatch {
     hdr[h + 3] = wireLen;
     const w = (i << 3) + 4;
     const iov = this.iov;
-    const lo = this.srcLo + offset;
-    if (lo < TWO32) {
-      iov[w] = lo;
-      iov[w + 1] = this.srcHi;
+    if (this.fixedHigh) {
+      iov[w] = this.srcLo + offset;
     } else {
-      iov[w] = lo - TWO32;
-      iov[w + 1] = this.srcHi + 1;
+      const lo = this.srcLo + offset;
+      iov[w] = lo % TWO32;
+      iov[w + 1] = this.srcHi + Math.floor(lo / TWO32);
     }
     iov[w + 2] = capLen;
-    iov[w + 3] = 0;
     this.count = i + 1;
     this.bytes += HEADER + capLen;
     return i + 1 === GATHER_RECORDS;

@@ -81,6 +81,24 @@ test('direction: in leaves out what this host sends, out keeps only that', async
   }
 });
 
+test('the injector sends copies in batches: 150 copies leave as 150 identical frames, then a different one', async () => {
+  const cap = openCapture({ iface: net.host, direction: 'out' });
+  try {
+    const a = udpFrames(1, 4444)[0] as Uint8Array;
+    const b = pad60(ether(DST, SRC, 0x0800, udp4('203.0.113.1', '203.0.113.2', 4445, 9, Array<number>(900).fill(7))));
+    const inj = openInjector(net.host);
+    inj.sendCopies(a, 150); // three sendmmsg calls: 64 + 64 + 22
+    inj.sendCopies(b, 1); // a larger frame than the vector was made for
+    inj.close();
+    const got = await collect(cap, 151);
+    expect(got.slice(0, 150).map((p) => hex(p.data))).toEqual(Array(150).fill(hex(a)));
+    expect(got.map((p) => hex(p.data))[150]).toBe(hex(b));
+    expect(() => inj.sendCopies(a, 1)).toThrow('injector is closed');
+  } finally {
+    cap.close();
+  }
+});
+
 test('frames of another interface never appear', async () => {
   const cap = openCapture({ iface: net.host });
   try {
