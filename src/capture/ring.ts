@@ -61,8 +61,12 @@ export const DEFAULT_RING: RingOptions = {
 
 /** Takes packets as coordinates in a ring (`RingWalker.walkRecords`): `capLen` bytes at `offset`. */
 export interface RingRecordSink {
-  record(tsSec: number, tsNsec: number, capLen: number, wireLen: number, offset: number): void;
+  /** `headroom`: bytes before `offset` that the sink may overwrite (ring padding after the sockaddr_ll). */
+  record(tsSec: number, tsNsec: number, capLen: number, wireLen: number, offset: number, headroom: number): void;
 }
+
+/** Where a frame's padding may start: after tpacket3_hdr and the sockaddr_ll that follows it. */
+const FRAME_PAD_START = TPACKET3_HDR.sll + SOCKADDR_LL.SIZE;
 
 /** Bytes kept free in front of every frame so a stripped VLAN tag can be put back in place. */
 export const VLAN_RESERVE = 4;
@@ -184,18 +188,20 @@ export class RingWalker {
         if (direction !== 0 && (pktType === PacketType.OUTGOING) !== (direction === 2)) continue;
         const w = cur >> 2;
         if (simple && ((u32[w + (TPACKET3_HDR.tpStatus >> 2)] ?? 0) & TP_STATUS.VLAN_VALID) === 0 && (u32[w + (TPACKET3_HDR.tpVlanTci >> 2)] ?? 0) === 0) {
+          const mac = u16[(cur + TPACKET3_HDR.tpMac) >> 1] ?? 0;
           sink.record(
             u32[w + (TPACKET3_HDR.tpSec >> 2)] ?? 0,
             u32[w + (TPACKET3_HDR.tpNsec >> 2)] ?? 0,
             u32[w + (TPACKET3_HDR.tpSnaplen >> 2)] ?? 0,
             u32[w + (TPACKET3_HDR.tpLen >> 2)] ?? 0,
-            cur + (u16[(cur + TPACKET3_HDR.tpMac) >> 1] ?? 0),
+            cur + mac,
+            mac - FRAME_PAD_START,
           );
         } else {
           const p = this.scratch;
           this.fill(p, cur, pktType);
           this.index--; // counted below with the others
-          sink.record(p.tsSec, p.tsNsec, p.capLen, p.wireLen, p.offset);
+          sink.record(p.tsSec, p.tsNsec, p.capLen, p.wireLen, p.offset, p.offset - cur - FRAME_PAD_START);
         }
         n++;
       }

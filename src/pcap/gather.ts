@@ -1,11 +1,17 @@
 /**
- * Gathered pcap records: the 16-byte record headers are built in native memory and the packet bytes
- * stay where they are (in a capture ring), and `writev(2)` hands both to the kernel in one call per 512
- * records. The packet bytes are never copied by JavaScript; the kernel copies them once, into the file.
+ * Gathered pcap records: the packet bytes stay where they are (in a capture ring) and `writev(2)`
+ * hands them to the kernel with their 16-byte record headers, up to 1024 iovecs per call. The packet
+ * bytes are never copied by JavaScript; the kernel copies them once, into the file.
+ *
+ * A record header goes in the 16 bytes just before the packet when the caller says they are free (in
+ * a ring, the padding between the packet's sockaddr_ll and its frame), so header and packet are one
+ * iovec; otherwise it is built in native memory here and takes an iovec of its own. Fewer iovecs
+ * matter: for a file the kernel's copy costs about as much per iovec as per small packet.
  *
  * The owner must write the batch out before the memory the records point into changes (for a ring:
  * before a block goes back to the kernel).
  */
+import { endianness } from 'node:os';
 import { ERRNO, allocNative, lastErrno, raw, type NativeBuffer, type Pointer } from '../syscalls/index.js';
 
 /** Native memory that packets may point into, with its address. */
@@ -14,11 +20,12 @@ export interface NativeSource {
   readonly address: Pointer;
 }
 
-/** Records per writev: two iovecs each, IOV_MAX (1024) iovecs per call. */
-export const GATHER_RECORDS = 512;
+/** iovecs per writev (IOV_MAX), and so the most records a batch holds. */
+export const GATHER_RECORDS = 1024;
 const HEADER = 16;
 const IOVEC = 16;
 const TWO32 = 2 ** 32;
+const LE = endianness() === 'LE';
 
 /** What one `writeTo` did: bytes written in whole, and the errno that stopped it (0 when none). */
 export interface GatherResult {
@@ -26,7 +33,7 @@ export interface GatherResult {
   errno: number;
 }
 
-/** Up to 512 pcap records whose headers are here and whose bytes are in a `NativeSource`. */
+/** Up to 1024 pcap records whose bytes are in a `NativeSource`. */
 export class GatherBatch {
   /** The memory packets must lie in to be gathered. */
   readonly source: Uint8Array;
@@ -34,73 +41,88 @@ export class GatherBatch {
   count = 0;
   /** Bytes pending (headers and packet bytes). */
   bytes = 0;
+  private entries = 0;
   private readonly mem: NativeBuffer;
-  /** Record headers: four 32-bit words per record, host order. */
+  /** Record headers built here: four 32-bit words per record, host order. */
   private readonly hdr: Uint32Array;
-  /** iovecs: {base lo, base hi, len lo, len hi} per entry; entry 2i is header i, 2i+1 its packet bytes. */
+  /** iovecs: {base lo, base hi, len lo, len hi} per entry. */
   private readonly iov: Uint32Array;
+  /** Length of each record, header included (to cut a file back to whole records). */
+  private readonly lens: Uint32Array;
   private readonly iovAddress: Pointer;
+  private readonly hdrLo: number;
+  private readonly hdrHi: number;
   private readonly srcLo: number;
   private readonly srcHi: number;
-  private readonly fixedHigh: boolean;
+  private readonly srcView: DataView;
 
   constructor(source: NativeSource) {
     this.source = source.bytes;
+    this.srcView = new DataView(source.bytes.buffer, source.bytes.byteOffset, source.bytes.byteLength);
     this.srcLo = Number(source.address & 0xffffffffn);
     this.srcHi = Number(source.address >> 32n);
-    this.mem = allocNative(GATHER_RECORDS * (HEADER + 2 * IOVEC));
+    this.mem = allocNative(GATHER_RECORDS * (HEADER + IOVEC));
     const ab = this.mem.bytes.buffer;
     const off = this.mem.bytes.byteOffset;
     this.hdr = new Uint32Array(ab, off, GATHER_RECORDS * 4);
-    this.iov = new Uint32Array(ab, off + GATHER_RECORDS * HEADER, GATHER_RECORDS * 8);
+    this.iov = new Uint32Array(ab, off + GATHER_RECORDS * HEADER, GATHER_RECORDS * 4);
+    this.lens = new Uint32Array(GATHER_RECORDS);
     this.iovAddress = this.mem.ptr + BigInt(GATHER_RECORDS * HEADER);
-    // Where the source does not cross a 4 GiB line (always, for a ring mapped in one piece), the high
-    // halves of the packet iovecs never change: written once here, not per packet.
-    const end = source.address + BigInt(Math.max(0, source.bytes.length - 1));
-    this.fixedHigh = end >> 32n === source.address >> 32n;
-    for (let i = 0; i < GATHER_RECORDS; i++) {
-      this.resetHeaderIovec(i);
-      this.iov[i * 8 + 5] = this.srcHi;
-      this.iov[i * 8 + 7] = 0;
-    }
+    this.hdrLo = Number(this.mem.ptr & 0xffffffffn);
+    this.hdrHi = Number(this.mem.ptr >> 32n);
   }
 
-  private resetHeaderIovec(i: number): void {
-    const a = this.mem.ptr + BigInt(i * HEADER);
-    const w = i * 8;
-    this.iov[w] = Number(a & 0xffffffffn);
-    this.iov[w + 1] = Number(a >> 32n);
-    this.iov[w + 2] = HEADER;
+  /** Points iovec `e` at `len` bytes at `lo + off` (`hi` the high half of `lo`'s address). */
+  private point(e: number, lo: number, hi: number, off: number, len: number): void {
+    const w = e << 2;
+    const a = lo + off;
+    if (a < TWO32) {
+      this.iov[w] = a;
+      this.iov[w + 1] = hi;
+    } else {
+      this.iov[w] = a - TWO32;
+      this.iov[w + 1] = hi + 1;
+    }
+    this.iov[w + 2] = len;
     this.iov[w + 3] = 0;
   }
 
-  /** Adds a record for `capLen` bytes at `offset` in the source; returns true when the batch is full. */
-  add(tsSec: number, tsFrac: number, capLen: number, wireLen: number, offset: number): boolean {
+  /**
+   * Adds a record for `capLen` bytes at `offset` in the source; `headroom` says the 16 bytes before
+   * `offset` may be overwritten with the record header. Returns true when the batch is full.
+   */
+  add(tsSec: number, tsFrac: number, capLen: number, wireLen: number, offset: number, headroom: boolean): boolean {
     const i = this.count;
-    const h = i << 2;
-    const hdr = this.hdr;
-    hdr[h] = tsSec;
-    hdr[h + 1] = tsFrac;
-    hdr[h + 2] = capLen;
-    hdr[h + 3] = wireLen;
-    const w = (i << 3) + 4;
-    const iov = this.iov;
-    if (this.fixedHigh) {
-      iov[w] = this.srcLo + offset;
+    const e = this.entries;
+    if (headroom) {
+      const dv = this.srcView;
+      const at = offset - HEADER;
+      dv.setUint32(at, tsSec, LE);
+      dv.setUint32(at + 4, tsFrac, LE);
+      dv.setUint32(at + 8, capLen, LE);
+      dv.setUint32(at + 12, wireLen, LE);
+      this.point(e, this.srcLo, this.srcHi, at, HEADER + capLen);
+      this.entries = e + 1;
     } else {
-      const lo = this.srcLo + offset;
-      iov[w] = lo % TWO32;
-      iov[w + 1] = this.srcHi + Math.floor(lo / TWO32);
+      const h = i << 2;
+      const hdr = this.hdr;
+      hdr[h] = tsSec;
+      hdr[h + 1] = tsFrac;
+      hdr[h + 2] = capLen;
+      hdr[h + 3] = wireLen;
+      this.point(e, this.hdrLo, this.hdrHi, i * HEADER, HEADER);
+      this.point(e + 1, this.srcLo, this.srcHi, offset, capLen);
+      this.entries = e + 2;
     }
-    iov[w + 2] = capLen;
+    this.lens[i] = HEADER + capLen;
     this.count = i + 1;
     this.bytes += HEADER + capLen;
-    return i + 1 === GATHER_RECORDS;
+    return this.entries > GATHER_RECORDS - 2;
   }
 
   /** Bytes of record `i` (header included). */
   recordLength(i: number): number {
-    return HEADER + (this.hdr[(i << 2) + 2] ?? 0);
+    return this.lens[i] ?? 0;
   }
 
   /**
@@ -108,12 +130,11 @@ export class GatherBatch {
    * batch. On an error, `written` says how far the file got (maybe mid-record).
    */
   writeTo(fd: number): GatherResult {
-    const entries = this.count * 2;
+    const entries = this.entries;
     const iov = this.iov;
     let idx = 0;
     let written = 0;
     let errno = 0;
-    let adjusted = -1;
     while (idx < entries) {
       const r = raw.writev(fd, this.iovAddress + BigInt(idx * IOVEC), entries - idx);
       if (r < 0) {
@@ -134,16 +155,11 @@ export class GatherBatch {
         idx++;
       }
       if (left > 0) {
-        // A short write inside entry idx: point it past what was written.
+        // A short write inside entry idx: point it past what was written (entries are rewritten by `add`).
         const w = idx << 2;
-        const lo = (iov[w] ?? 0) + left;
-        iov[w] = lo % TWO32;
-        iov[w + 1] = (iov[w + 1] ?? 0) + Math.floor(lo / TWO32);
-        iov[w + 2] = (iov[w + 2] ?? 0) - left;
-        if ((idx & 1) === 0) adjusted = idx >> 1;
+        this.point(idx, iov[w] ?? 0, iov[w + 1] ?? 0, left, (iov[w + 2] ?? 0) - left);
       }
     }
-    if (adjusted >= 0) this.resetHeaderIovec(adjusted);
     this.clear();
     return { written, errno };
   }
@@ -152,6 +168,7 @@ export class GatherBatch {
   clear(): void {
     this.count = 0;
     this.bytes = 0;
+    this.entries = 0;
   }
 
   /** Frees the native memory; the batch must not be used afterwards. */

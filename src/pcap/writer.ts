@@ -399,14 +399,15 @@ export class PcapWriter extends BatchWriter {
 
   /**
    * A packet that lies in the source given to `gatherFrom`, by its place there (`RingRecordSink`,
-   * for `Capture.dispatchRecords`). Ignored unless gathering is on.
+   * for `Capture.dispatchRecords`); `headroom` bytes before `offset` are free for the record header.
+   * Ignored unless gathering is on.
    */
-  record(tsSec: number, tsNsec: number, capLen: number, wireLen: number, offset: number): void {
+  record(tsSec: number, tsNsec: number, capLen: number, wireLen: number, offset: number, headroom = 0): void {
     const g = this.gather;
     if (g === null || !this.open) return;
     const cap = this.snaplen > 0 && capLen > this.snaplen ? this.snaplen : capLen;
     if (this.len > 0) this.writeOut(); // records stay in order: the batch first
-    if (g.add(tsSec, this.nano ? tsNsec : Math.floor(tsNsec / 1000), cap, wireLen, offset)) this.writeOut();
+    if (g.add(tsSec, this.nano ? tsNsec : Math.floor(tsNsec / 1000), cap, wireLen, offset, headroom >= PcapRecordHeader.LENGTH)) this.writeOut();
     this.packets++;
   }
 

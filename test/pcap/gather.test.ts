@@ -35,12 +35,17 @@ interface Pkt {
   nsec: number;
 }
 
-/** 1,300 packets (more than two gather batches): sizes 0..1600 (some beyond the snaplen), odd offsets, every 97th not in the source. */
+/**
+ * 1,300 packets (more than a gather batch holds, with room for a header or not): sizes 0..1200 (some
+ * beyond the snaplen), odd offsets, at least 16 free bytes in front of each, every 97th not in the source.
+ */
+let next = 16;
 const packets: Pkt[] = Array.from({ length: 1300 }, (_, i) => {
-  const len = (i * 37) % 1601;
+  const len = (i * 37) % 1201;
   const inSource = i % 97 !== 5;
-  const span = inSource ? native.bytes.length : other.length;
-  return { inSource, offset: (i * 4099 + 3) % (span - len), len, sec: 1_700_000_000 + i, nsec: (i * 999_983) % 1_000_000_000 };
+  const offset = inSource ? next : (i * 7) % (other.length - len);
+  if (inSource) next += len + 16 + (i % 5);
+  return { inSource, offset, len, sec: 1_700_000_000 + i, nsec: (i * 999_983) % 1_000_000_000 };
 });
 
 function view(p: Pkt, into: PacketView): PacketView {
@@ -48,13 +53,14 @@ function view(p: Pkt, into: PacketView): PacketView {
   return into;
 }
 
-async function writeAll(path: string, mode: 'copy' | 'gather' | 'record', nano: boolean): Promise<Uint8Array> {
+async function writeAll(path: string, mode: 'copy' | 'gather' | 'record' | 'headroom', nano: boolean): Promise<Uint8Array> {
   const w = new PcapWriter(path, { linkType: 1, snaplen: SNAPLEN, nano });
   if (mode !== 'copy') expect(w.gatherFrom(source)).toBe(true);
   const pv = emptyPacket();
   let expectedSize = 24;
   for (const [i, p] of packets.entries()) {
     if (mode === 'record' && p.inSource) w.record(p.sec, p.nsec, p.len, p.len + 4, p.offset);
+    else if (mode === 'headroom' && p.inSource) w.record(p.sec, p.nsec, p.len, p.len + 4, p.offset, i % 3 === 0 ? 15 : 16);
     else w.write(view(p, pv));
     expectedSize += 16 + Math.min(p.len, SNAPLEN);
     expect(w.size).toBe(expectedSize);
@@ -69,9 +75,15 @@ describe('gathered pcap records', () => {
     const copied = await writeAll(join(tmp, `copy-${nano}.pcap`), 'copy', nano);
     const gathered = await writeAll(join(tmp, `gather-${nano}.pcap`), 'gather', nano);
     const recorded = await writeAll(join(tmp, `record-${nano}.pcap`), 'record', nano);
-    expect(packets.length).toBeGreaterThan(2 * GATHER_RECORDS);
+    const second = (packets[1] as Pkt).offset; // its record gets headroom 16: built in place
+    const before = Buffer.from(source.bytes.subarray(second - 16, second));
+    const inPlace = await writeAll(join(tmp, `headroom-${nano}.pcap`), 'headroom', nano);
+    expect(packets.length).toBeGreaterThan(GATHER_RECORDS);
     expect(Buffer.compare(gathered, copied)).toBe(0);
     expect(Buffer.compare(recorded, copied)).toBe(0);
+    expect(Buffer.compare(inPlace, copied)).toBe(0);
+    // With headroom the header was built in front of the packet.
+    expect(Buffer.compare(Buffer.from(source.bytes.subarray(second - 16, second)), before)).not.toBe(0);
     // And the copy is right: every record holds the packet's bytes, cut to the snaplen.
     const f = parsePcap(copied);
     expect(f.records).toHaveLength(packets.length);
