@@ -45,6 +45,7 @@ interface Plan {
   runs: number;
   /** Seconds of traffic per live run. */
   seconds: number;
+  warmupMs: number;
   drainMs: number;
   frameSizes: number[];
   /** Paced sweep: rates tried in order, 64-byte frames. */
@@ -75,6 +76,7 @@ function parseArgs(argv: string[]): Plan {
     sections: new Set(SECTIONS),
     runs: quick ? 1 : 3,
     seconds: quick ? 1 : 3,
+    warmupMs: quick ? 300 : 500,
     drainMs: 1200,
     frameSizes: quick ? [64] : [64, 1514],
     sweepPps: quick ? [50_000, 150_000, 300_000] : [25_000, 50_000, 100_000, 150_000, 200_000, 250_000, 300_000, 400_000, 500_000, 650_000, 800_000],
@@ -531,7 +533,7 @@ async function main(): Promise<number> {
       net = createBenchNet();
       log(`network: ${net.host} <-> ${net.ns}/${net.peer}`);
     }
-    const ctx: LiveContext | null = net ? { net, tmpDir, seconds: plan.seconds, drainMs: plan.drainMs, log } : null;
+    const ctx: LiveContext | null = net ? { net, tmpDir, seconds: plan.seconds, warmupMs: plan.warmupMs, drainMs: plan.drainMs, log } : null;
     let maxRuns: LiveRun[] = [];
 
     if (plan.sections.has('live') && ctx) {
@@ -553,7 +555,7 @@ async function main(): Promise<number> {
         for (const size of plan.frameSizes) {
           parts.push(
             liveTable(
-              `1${plan.frameSizes.length > 1 ? String.fromCharCode(97 + plan.frameSizes.indexOf(size)) : ''}. Live capture, maximum rate: trafgen, ${size}-byte UDP frames, ${plan.runs} run(s) of ${plan.seconds} s per command, median [range]`,
+              `1${plan.frameSizes.length > 1 ? String.fromCharCode(97 + plan.frameSizes.indexOf(size)) : ''}. Live capture, maximum rate: trafgen, ${size}-byte UDP frames, ${plan.runs} run(s) of ${plan.seconds} s per command after ${plan.warmupMs / 1000} s of warm-up traffic, median [range]`,
               sums.filter((s) => s.frameBytes === size),
             ),
           );

@@ -22,8 +22,13 @@ export type Generator = { kind: 'trafgen' } | { kind: 'paced'; pps: number };
 export interface LiveContext {
   net: BenchNet;
   tmpDir: string;
-  /** Seconds of traffic per run. */
+  /** Seconds of traffic per run, measured. */
   seconds: number;
+  /**
+   * Milliseconds of traffic before the measured window opens (JIT compilation and cache warm-up:
+   * steady state is what CPU per packet means). Loss is counted over the whole run.
+   */
+  warmupMs: number;
   /** Idle time after the generator stops, longer than any tool's block timeout (tcpdump: 1 s). */
   drainMs: number;
   log(msg: string): void;
@@ -50,9 +55,11 @@ export interface LiveRun {
   lossPct: number | null;
   /** offered / generator wall time. */
   offeredPps: number;
-  /** User + system CPU of the capture's process tree between traffic start and SIGINT. */
+  /** User + system CPU of the capture's process tree from the end of the warm-up to SIGINT. */
   cpuSec: number;
-  /** cpuSec per million captured frames. */
+  /** Frames the interface received in that window. */
+  windowRx: number;
+  /** cpuSec per million frames captured in that window (its rx times the run's capture ratio). */
   cpuPerMpkt: number | null;
   /** Peak RSS (VmHWM) of the capture's process tree, KiB. */
   hwmKiB: number;
@@ -144,6 +151,7 @@ export async function liveRun(ctx: LiveContext, tool: LiveTool, gen: Generator, 
     lossPct: null,
     offeredPps: 0,
     cpuSec: 0,
+    windowRx: 0,
     cpuPerMpkt: null,
     hwmKiB: 0,
     exitCode: -1,
@@ -155,10 +163,13 @@ export async function liveRun(ctx: LiveContext, tool: LiveTool, gen: Generator, 
       return { ...base, exitCode: code, error: `capture did not start: ${lastLines(cap.stderr())}` };
     }
     await sleep(300); // libpcap and tscap finish ring setup after bind
-    const u0 = treeUsage(cap.pid);
     const h0 = ctx.net.hostCounters();
     const p0 = ctx.net.peerCounters();
-    const g = await generate(ctx, gen, frameBytes);
+    const generating = generate({ ...ctx, seconds: ctx.seconds + ctx.warmupMs / 1000 }, gen, frameBytes);
+    await sleep(ctx.warmupMs);
+    const u0 = treeUsage(cap.pid);
+    const hw = ctx.net.hostCounters();
+    const g = await generating;
     await sleep(ctx.drainMs);
     const u1 = treeUsage(cap.pid);
     const h1 = ctx.net.hostCounters();
@@ -169,6 +180,8 @@ export async function liveRun(ctx: LiveContext, tool: LiveTool, gen: Generator, 
     const offered = p1.txPackets - p0.txPackets;
     const cpuSec = (u1.cpuNs - u0.cpuNs) / 1e9;
     const captured = summary?.captured ?? null;
+    const windowRx = h1.rxPackets - hw.rxPackets;
+    const windowCaptured = captured === null || ifaceRx === 0 ? 0 : windowRx * Math.min(1, captured / ifaceRx);
     const run: LiveRun = {
       ...base,
       senderSent: g.sent,
@@ -179,7 +192,8 @@ export async function liveRun(ctx: LiveContext, tool: LiveTool, gen: Generator, 
       lossPct: captured === null || ifaceRx === 0 ? null : (Math.max(0, ifaceRx - captured) / ifaceRx) * 100,
       offeredPps: g.wallSec > 0 ? offered / g.wallSec : 0,
       cpuSec,
-      cpuPerMpkt: captured ? cpuSec / (captured / 1e6) : null,
+      windowRx,
+      cpuPerMpkt: windowCaptured > 0 ? cpuSec / (windowCaptured / 1e6) : null,
       hwmKiB: u1.hwmKiB,
       exitCode,
     };

@@ -166,48 +166,60 @@ export class RingWalker {
    */
   walkRecords(sink: RingRecordSink, max: number): number {
     if (this.stopped) return 0;
-    const u32 = this.u32;
-    const u16 = this.u16;
-    const bytes = this.bytes;
-    const direction = this.direction;
-    const simple = this.linkType === LinkType.EN10MB;
     let n = 0;
     while (n < max) {
       if (this.remaining === 0) {
         if (!this.nextBlock()) break;
         continue;
       }
-      // The rest of this block, with the cursor in locals.
-      let h = this.pkt;
-      let left = this.remaining;
-      while (left > 0 && n < max) {
-        const cur = h;
-        left--;
-        h = cur + (u32[cur >> 2] ?? 0);
-        const pktType = bytes[cur + TPACKET3_HDR.sll + SOCKADDR_LL.pkttype] ?? 0;
-        if (direction !== 0 && (pktType === PacketType.OUTGOING) !== (direction === 2)) continue;
-        const w = cur >> 2;
-        if (simple && ((u32[w + (TPACKET3_HDR.tpStatus >> 2)] ?? 0) & TP_STATUS.VLAN_VALID) === 0 && (u32[w + (TPACKET3_HDR.tpVlanTci >> 2)] ?? 0) === 0) {
-          const mac = u16[(cur + TPACKET3_HDR.tpMac) >> 1] ?? 0;
-          sink.record(
-            u32[w + (TPACKET3_HDR.tpSec >> 2)] ?? 0,
-            u32[w + (TPACKET3_HDR.tpNsec >> 2)] ?? 0,
-            u32[w + (TPACKET3_HDR.tpSnaplen >> 2)] ?? 0,
-            u32[w + (TPACKET3_HDR.tpLen >> 2)] ?? 0,
-            cur + mac,
-            mac - FRAME_PAD_START,
-          );
-        } else {
-          const p = this.scratch;
-          this.fill(p, cur, pktType);
-          this.index--; // counted below with the others
-          sink.record(p.tsSec, p.tsNsec, p.capLen, p.wireLen, p.offset, p.offset - cur - FRAME_PAD_START);
-        }
-        n++;
-      }
-      this.pkt = h;
-      this.remaining = left;
+      n += this.walkChunk(sink, max - n);
     }
+    return n;
+  }
+
+  /**
+   * `walkRecords` for up to 256 packets of the current block, with the cursor in locals. Kept apart
+   * and short so that every path in it has run before V8 optimizes it: a long loop optimized in the
+   * middle of the first block would lack type feedback for the code after it, and be thrown away and
+   * compiled again (about 40 ms of compiler time) when that code first ran.
+   */
+  private walkChunk(sink: RingRecordSink, max: number): number {
+    const u32 = this.u32;
+    const u16 = this.u16;
+    const bytes = this.bytes;
+    const direction = this.direction;
+    const simple = this.linkType === LinkType.EN10MB;
+    let h = this.pkt;
+    let left = this.remaining;
+    const stop = Math.max(0, left - 256);
+    let n = 0;
+    while (left > stop && n < max) {
+      const cur = h;
+      left--;
+      h = cur + (u32[cur >> 2] ?? 0);
+      const pktType = bytes[cur + TPACKET3_HDR.sll + SOCKADDR_LL.pkttype] ?? 0;
+      if (direction !== 0 && (pktType === PacketType.OUTGOING) !== (direction === 2)) continue;
+      const w = cur >> 2;
+      if (simple && ((u32[w + (TPACKET3_HDR.tpStatus >> 2)] ?? 0) & TP_STATUS.VLAN_VALID) === 0 && (u32[w + (TPACKET3_HDR.tpVlanTci >> 2)] ?? 0) === 0) {
+        const mac = u16[(cur + TPACKET3_HDR.tpMac) >> 1] ?? 0;
+        sink.record(
+          u32[w + (TPACKET3_HDR.tpSec >> 2)] ?? 0,
+          u32[w + (TPACKET3_HDR.tpNsec >> 2)] ?? 0,
+          u32[w + (TPACKET3_HDR.tpSnaplen >> 2)] ?? 0,
+          u32[w + (TPACKET3_HDR.tpLen >> 2)] ?? 0,
+          cur + mac,
+          mac - FRAME_PAD_START,
+        );
+      } else {
+        const p = this.scratch;
+        this.fill(p, cur, pktType);
+        this.index--; // counted below with the others
+        sink.record(p.tsSec, p.tsNsec, p.capLen, p.wireLen, p.offset, p.offset - cur - FRAME_PAD_START);
+      }
+      n++;
+    }
+    this.pkt = h;
+    this.remaining = left;
     this.index += n;
     return n;
   }
