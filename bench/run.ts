@@ -412,11 +412,12 @@ async function forwarding(net: BenchNet, plan: Plan, tmpDir: string, flags: Set<
       ? { id: tscap.id, label: tscap.label, tool: tscap, status: null }
       : { id: 'tscap-w-null', label: 'tscap -w /dev/null', tool: null, status: 'n/a (flag not available)' },
   ];
-  // References: another mmap capture (netsniff-ng), and tscap keeping 128 bytes of each packet, which
-  // shows how much of the cost is the kernel copying whole packets into the ring on the sender's CPU.
+  // References (full run only): another mmap capture (netsniff-ng), and tscap keeping 128 bytes of
+  // each packet, which shows how much of the cost is the kernel copying whole packets into the ring on
+  // the sender's CPU.
   const netsniff = LIVE_TOOLS.find((t) => t.id === 'netsniff-ng')!;
-  configs.push({ id: netsniff.id, label: netsniff.label, tool: netsniff, status: unavailable('netsniff-ng', [], flags, have) });
-  if (tscap) {
+  if (!plan.quick) configs.push({ id: netsniff.id, label: netsniff.label, tool: netsniff, status: unavailable('netsniff-ng', [], flags, have) });
+  if (tscap && !plan.quick) {
     const snap: LiveTool = { ...tscap, id: `${tscap.id}-s128`, label: `${tscap.label} -s 128`, argv: (i, f) => [...tscap.argv(i, f), '-s', '128'] };
     configs.push({ id: snap.id, label: snap.label, tool: snap, status: null });
   }
