@@ -155,6 +155,7 @@ export class RingWalker {
       const pktType = this.bytes[h + TPACKET3_HDR.sll + SOCKADDR_LL.pkttype] ?? 0;
       if (this.direction !== 0 && (pktType === PacketType.OUTGOING) !== (this.direction === 2)) continue;
       this.fill(p, h, pktType);
+      p.index = this.index++;
       return true;
     }
   }
@@ -213,7 +214,6 @@ export class RingWalker {
       } else {
         const p = this.scratch;
         this.fill(p, cur, pktType);
-        this.index--; // counted below with the others
         sink.record(p.tsSec, p.tsNsec, p.capLen, p.wireLen, p.offset, p.offset - cur - FRAME_PAD_START);
       }
       n++;
@@ -281,7 +281,6 @@ export class RingWalker {
     p.vlanTci = vlanValid ? tci & 0xffff : 0;
     p.vlanTpid = tpid;
     p.vlanInBytes = inBytes;
-    p.index = this.index++;
   }
 
   /** Hands every block that is ready back to the kernel, dropping its packets; returns how many. */
