@@ -7,7 +7,7 @@ import type { BpfProgram } from '../filter/bpf.js';
 import { compileFilterFunction, type CompiledFilter } from '../filter/vm.js';
 import { cookedKernelProgram } from './cooked.js';
 import type { PacketView } from '../packet.js';
-import type { NativeSource } from '../pcap/gather.js';
+import type { NativeSource } from '../pcap/writer.js';
 import { emptyPacket } from '../packet.js';
 import { LinkType } from '../pcap/linktype.js';
 import { IFF, ERRNO, PACKET, PACKET_FANOUT, SOL_PACKET, SyscallError, lastErrno, raw, watchFd, type FdWatcher } from '../syscalls/index.js';

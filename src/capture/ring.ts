@@ -7,7 +7,8 @@
 import type { PacketView } from '../packet.js';
 import { PacketType, emptyPacket } from '../packet.js';
 import { LinkType } from '../pcap/linktype.js';
-import type { NativeSource } from '../pcap/gather.js';
+import { nativeSource } from './gather.js';
+import type { NativeSource } from '../pcap/writer.js';
 import {
   BLOCK_DESC,
   MAP_ANONYMOUS,
@@ -385,7 +386,7 @@ export class RxRing {
 
   /** The mapping and its address: packets point into it until their block goes back to the kernel. */
   get native(): NativeSource {
-    return { bytes: this.walker.bytes, address: this.ptr };
+    return nativeSource({ bytes: this.walker.bytes, address: this.ptr });
   }
 
   /** See RingWalker.ready. */

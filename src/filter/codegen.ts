@@ -9,14 +9,15 @@ import { BPF, SKF_AD } from './bpf.js';
 import type { Cond, Stmt } from './cfg.js';
 import { C } from './cfg.js';
 import { FilterError } from './errors.js';
-import { LINK_TYPE_DESCRIPTIONS, LinkType } from '../pcap/linktype.js';
+import { LINK_TYPE_DESCRIPTIONS } from '../pcap/linktype.js';
+import { EtherType, LinkType } from '../numbers.js';
 import type { HostAddr } from './names.js';
 import { ETHER_PROTO_NAMES, LLC_NAMES, lookupEther, lookupHost, lookupNetwork, lookupPort, lookupPortRange, lookupProtocol, parseIPv6, parseMac } from './names.js';
 
 /** libpcap's PCAP_NETMASK_UNKNOWN: `ip broadcast` cannot be compiled with it. */
 export const PCAP_NETMASK_UNKNOWN = 0xffffffff;
 
-const ETHERTYPE = { IP: 0x0800, ARP: 0x0806, REVARP: 0x8035, IPV6: 0x86dd, ATALK: 0x809b, AARP: 0x80f3, DN: 0x6003, LAT: 0x6004, SCA: 0x6007, MOPDL: 0x6001, MOPRC: 0x6002, IPX: 0x8137, MPLS: 0x8847, PPPOED: 0x8863, PPPOES: 0x8864, VLAN: 0x8100, QINQ: 0x88a8, QINQOLD: 0x9100 } as const;
+const ETHERTYPE = { ...EtherType, IP: EtherType.IPv4, IPV6: EtherType.IPv6, REVARP: EtherType.RARP, MPLS: EtherType.MPLS, PPPOED: EtherType.PPPOE_DISC, PPPOES: EtherType.PPPOE_SESS, QINQOLD: EtherType.VLAN9100 } as const;
 const LLCSAP = { IP: 0x06, ISONS: 0xfe, NETBEUI: 0xf0, IPX: 0xe0, STP: 0x42, SNAP: 0xaa } as const;
 const IPPROTO = { ICMP: 1, IGMP: 2, TCP: 6, IGRP: 9, UDP: 17, FRAGMENT: 44, ESP: 50, AH: 51, ICMPV6: 58, PIM: 103, VRRP: 112, SCTP: 132 } as const;
 const ETHERMTU = 1500;

@@ -6,5 +6,5 @@ export { flagsFromPktType, PcapngWriter, PcapWriter } from './writer.js';
 export type { PcapngInterfaceOptions, PcapngWriterOptions, PcapWriterOptions, WriteTarget } from './writer.js';
 export { createFileSink, RotatingFileSink, ringDigits, strftime, wantsPcapng } from './rotate.js';
 export type { FileSink, FileSinkOptions } from './rotate.js';
-export type { NativeSource } from './gather.js';
+export type { GatherResult, NativeSource, RecordBatch } from './writer.js';
 export { LINK_TYPE_DESCRIPTIONS, LINK_TYPE_NAMES, LinkType, linkTypeFromArphrd, parseLinkType } from './linktype.js';

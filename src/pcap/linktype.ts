@@ -1,14 +1,7 @@
-/** LINKTYPE_* values as registered for pcap and pcapng (tcpdump.org linktypes list). */
-export const LinkType = {
-  NULL: 0,
-  EN10MB: 1,
-  RAW: 101,
-  LOOP: 108,
-  LINUX_SLL: 113,
-  IPV4: 228,
-  IPV6: 229,
-  LINUX_SLL2: 276,
-} as const;
+import { LinkType } from '../numbers.js';
+
+/** LINKTYPE_* values (defined once in src/numbers.ts). */
+export { LinkType };
 
 /** Names as tcpdump prints them (`-L`, `-y`), indexed by value. */
 export const LINK_TYPE_NAMES: Readonly<Record<number, string>> = {

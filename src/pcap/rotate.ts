@@ -9,7 +9,7 @@ import type { PacketSink, PacketView } from '../packet.js';
 import type { PcapIoError } from './errors.js';
 import { PcapngWriter, PcapWriter } from './writer.js';
 import type { WriteTarget } from './writer.js';
-import type { NativeSource } from './gather.js';
+import type { NativeSource } from './writer.js';
 
 /** Options of `createFileSink` (the CLI's -w, --pcapng, -U, -C, -G, -W). */
 export interface FileSinkOptions {

@@ -9,9 +9,7 @@ import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { endianness, release, type as osType } from 'node:os';
 import type { PacketSink, PacketView } from '../packet.js';
 import { PacketType } from '../packet.js';
-import { SyscallError } from '../syscalls/index.js';
 import { ioError, PcapIoError } from './errors.js';
-import { GatherBatch, type NativeSource } from './gather.js';
 import {
   BlockType,
   BYTE_ORDER_MAGIC,
@@ -26,6 +24,42 @@ import {
   PcapRecordHeader,
   ShbOption,
 } from './format.js';
+
+/** What one `RecordBatch.writeTo` did: bytes written in whole, and the error that stopped it. */
+export interface GatherResult {
+  written: number;
+  error: Error | null;
+}
+
+/**
+ * Pcap records whose packet bytes stay in native memory, written with writev(2). Implemented with
+ * the capture code (`capture/gather.ts`), which owns native memory; this module only drives it.
+ */
+export interface RecordBatch {
+  /** The memory packets must lie in to be gathered. */
+  readonly source: Uint8Array;
+  /** Records pending. */
+  readonly count: number;
+  /** Bytes pending (headers and packet bytes). */
+  readonly bytes: number;
+  /** Adds a record; true when the batch is full. */
+  add(tsSec: number, tsFrac: number, capLen: number, wireLen: number, offset: number, headroom: boolean): boolean;
+  /** Bytes of record `i` (header included). */
+  recordLength(i: number): number;
+  /** Writes every pending record to `fd` and empties the batch. */
+  writeTo(fd: number): GatherResult;
+  /** Drops the pending records. */
+  clear(): void;
+  /** Frees the batch's memory. */
+  free(): void;
+}
+
+/** Native memory that packets may point into (a capture ring), and batches gathering from it. */
+export interface NativeSource {
+  readonly bytes: Uint8Array;
+  /** A new batch of records pointing into this memory. */
+  newBatch(): RecordBatch;
+}
 
 const BATCH = 1 << 20;
 /** Files are written in the host's byte order, as libpcap and tcpdump do. */
@@ -97,7 +131,7 @@ abstract class BatchWriter implements PacketSink {
   private needDrain = false;
   private closed = false;
   /** Records gathered from native memory instead of copied into `out` (see `gatherFrom`). */
-  protected gather: GatherBatch | null = null;
+  protected gather: RecordBatch | null = null;
 
   constructor(target: WriteTarget, flushEach: boolean) {
     this.flushEach = flushEach;
@@ -132,7 +166,7 @@ abstract class BatchWriter implements PacketSink {
   gatherFrom(source: NativeSource): boolean {
     if (this.fd < 0 || this.flushEach || this.closed || !this.supportsGather()) return false;
     this.gather?.free();
-    this.gather = new GatherBatch(source);
+    this.gather = source.newBatch();
     return true;
   }
 
@@ -146,18 +180,18 @@ abstract class BatchWriter implements PacketSink {
     if (this.gather !== null && this.gather.count > 0) this.writeGathered(this.gather);
   }
 
-  private writeGathered(g: GatherBatch): void {
+  private writeGathered(g: RecordBatch): void {
     if (this.err !== null) {
       g.clear(); // the error is already kept
       return;
     }
     const records = g.count;
-    const { written, errno } = g.writeTo(this.fd);
-    if (errno === 0) {
+    const { written, error } = g.writeTo(this.fd);
+    if (error === null) {
       this.fileBytes += written;
       return;
     }
-    this.err = ioError(this.path, new SyscallError('writev', errno));
+    this.err = ioError(this.path, error);
     let i = 0;
     this.keepWholeUnits(written, () => (i < records ? g.recordLength(i++) : Number.POSITIVE_INFINITY));
   }

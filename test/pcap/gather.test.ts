@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { emptyPacket, type PacketView } from '../../src/packet.js';
-import { GATHER_RECORDS } from '../../src/pcap/gather.js';
+import { GATHER_RECORDS, nativeSource } from '../../src/capture/gather.js';
 import { PcapIoError } from '../../src/pcap/errors.js';
 import { PcapWriter } from '../../src/pcap/writer.js';
 import { allocNative } from '../../src/syscalls/index.js';
@@ -24,7 +24,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const SNAPLEN = 1000;
 const native = allocNative(1 << 20);
 for (let i = 0; i < native.bytes.length; i++) native.bytes[i] = (i * 7 + (i >> 9)) & 0xff;
-const source = { bytes: native.bytes, address: native.ptr };
+const source = nativeSource({ bytes: native.bytes, address: native.ptr });
 const other = Uint8Array.from({ length: 4096 }, (_, i) => (i * 13) & 0xff);
 
 interface Pkt {

@@ -12,12 +12,22 @@
  * before a block goes back to the kernel).
  */
 import { endianness } from 'node:os';
-import { ERRNO, allocNative, lastErrno, raw, type NativeBuffer, type Pointer } from '../syscalls/index.js';
+import { ERRNO, SyscallError, allocNative, lastErrno, raw, type NativeBuffer, type Pointer } from '../syscalls/index.js';
+import type { GatherResult, NativeSource, RecordBatch } from '../pcap/writer.js';
 
 /** Native memory that packets may point into, with its address. */
-export interface NativeSource {
+export interface NativeMemory {
   readonly bytes: Uint8Array;
   readonly address: Pointer;
+}
+
+/**
+ * The `NativeSource` a pcap writer gathers from (`PcapWriter.gatherFrom`): the memory, and batches
+ * that write records from it with writev(2).
+ * @example writer.gatherFrom(nativeSource({ bytes: ring.bytes, address: ring.ptr }));
+ */
+export function nativeSource(mem: NativeMemory): NativeSource & NativeMemory {
+  return { bytes: mem.bytes, address: mem.address, newBatch: () => new GatherBatch(mem) };
 }
 
 /** iovecs per writev (IOV_MAX), and so the most records a batch holds. */
@@ -27,14 +37,8 @@ const IOVEC = 16;
 const TWO32 = 2 ** 32;
 const LE = endianness() === 'LE';
 
-/** What one `writeTo` did: bytes written in whole, and the errno that stopped it (0 when none). */
-export interface GatherResult {
-  written: number;
-  errno: number;
-}
-
 /** Up to 1024 pcap records whose bytes are in a `NativeSource`. */
-export class GatherBatch {
+export class GatherBatch implements RecordBatch {
   /** The memory packets must lie in to be gathered. */
   readonly source: Uint8Array;
   /** Records pending. */
@@ -56,7 +60,7 @@ export class GatherBatch {
   private readonly srcHi: number;
   private readonly srcView: DataView;
 
-  constructor(source: NativeSource) {
+  constructor(source: NativeMemory) {
     this.source = source.bytes;
     this.srcView = new DataView(source.bytes.buffer, source.bytes.byteOffset, source.bytes.byteLength);
     this.srcLo = Number(source.address & 0xffffffffn);
@@ -161,7 +165,7 @@ export class GatherBatch {
       }
     }
     this.clear();
-    return { written, errno };
+    return { written, error: errno === 0 ? null : new SyscallError('writev', errno) };
   }
 
   /** Drops the pending records. */
