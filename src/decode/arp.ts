@@ -1,6 +1,7 @@
 /** ARP and RARP (RFC 826, RFC 903). */
 import { ByteView, DecodeStatus, u16 } from './status.js';
 import { ipv4Text, macText } from './addr.js';
+import { type Printer, hex4 } from './print.js';
 
 /** Field offsets of the fixed part; addresses follow at `addrs`. */
 export const ArpOffsets = { htype: 0, ptype: 2, hlen: 4, plen: 5, op: 6, addrs: 8 } as const;
@@ -83,4 +84,59 @@ export function arpRepr(v: ArpView): ArpRepr {
     r.targetIp = ipv4Text(v.bytes, v.tpaOffset);
   }
   return r;
+}
+
+/** tcpdump's ARP/RARP text. */
+export function printArp(c: Printer, v: ArpView, i: number): void {
+  const p = c.parser;
+  const pkt = c.pkt;
+  const e = c.opts.linkHeader;
+  if (!e) c.s += 'ARP, ';
+  const len = pkt.wireLen - (v.offset - pkt.offset);
+  if (v.length < 8) {
+    if (!e) c.s = c.s.slice(0, -'ARP, '.length);
+    c.s += ' [|arp]';
+    return;
+  }
+  const op = v.op;
+  const ethIp = v.htype === 1 && v.ptype === 0x0800 && v.hlen === 6 && v.plen === 4;
+  if (!ethIp || c.opts.verbose > 0) {
+    // tcpdump names the hardware and protocol types it does not decode
+    c.s += `${v.htype === 1 ? 'Ethernet' : `Unknown Hardware (${v.htype})`} (len ${v.hlen}), ${v.ptype === 0x0800 ? 'IPv4' : `Unknown Protocol (0x${hex4(v.ptype)})`} (len ${v.plen}), `;
+  }
+  if (p.status[i] !== DecodeStatus.Ok) {
+    c.s += ' [|arp]';
+    return;
+  }
+  const b = v.bytes;
+  const pa = (o: number): string => (v.plen === 4 ? ipv4Text(b, o) : `<wrong len>`);
+  const ha = (o: number): string => macText(b, o, v.hlen);
+  switch (op) {
+    case 1: {
+      c.s += `Request who-has ${pa(v.tpaOffset)}`;
+      let zero = true;
+      for (let k = 0; k < v.hlen; k++) if (b[v.thaOffset + k]) zero = false;
+      if (!zero) c.s += ` (${ha(v.thaOffset)})`;
+      c.s += ` tell ${pa(v.spaOffset)}`;
+      break;
+    }
+    case 2:
+      c.s += `Reply ${pa(v.spaOffset)} is-at ${ha(v.shaOffset)}`;
+      break;
+    case 3:
+      c.s += `Reverse Request who-is ${ha(v.thaOffset)} tell ${ha(v.shaOffset)}`;
+      break;
+    case 4:
+      c.s += `Reverse Reply ${ha(v.thaOffset)} at ${pa(v.tpaOffset)}`;
+      break;
+    case 8:
+      c.s += `Inverse Request who-is ${pa(v.tpaOffset)} tell ${ha(v.shaOffset)}`;
+      break;
+    case 9:
+      c.s += `Inverse Reply ${ha(v.shaOffset)} at ${pa(v.spaOffset)}`;
+      break;
+    default:
+      c.s += `Unknown (${op})`;
+  }
+  c.s += `, length ${len}`;
 }

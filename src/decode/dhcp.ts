@@ -1,5 +1,7 @@
 /** BOOTP / DHCPv4 (RFC 951, RFC 2131, options RFC 2132). */
 import { ByteView, DecodeStatus, u16, u32 } from './status.js';
+import { type Printer, hex4 } from './print.js';
+import { hex2, macText } from './addr.js';
 
 /** Field offsets of the fixed BOOTP part; options start after the magic cookie. */
 export const DhcpOffsets = {
@@ -103,4 +105,32 @@ export function dhcpRepr(v: DhcpView): DhcpRepr {
   const mt = v.messageType;
   if (mt) r.messageType = mt;
   return r;
+}
+
+/** tcpdump's BOOTP/DHCP summary (-v: hops, xid, secs, flags). */
+export function printDhcp(c: Printer, v: DhcpView, _i: number, len: number): void {
+  const b = v.bytes;
+  if (v.length < 1) {
+    c.s += ' [|bootp]';
+    return;
+  }
+  c.s += 'BOOTP/DHCP, ';
+  const op = v.op;
+  if (op === 1) {
+    c.s += 'Request';
+    if (v.length < DhcpOffsets.chaddr + 6) {
+      c.s += ' [|bootp]';
+      return;
+    }
+    if (v.htype === 1 && v.hlen === 6) c.s += ` from ${macText(b, v.offset + DhcpOffsets.chaddr)}`;
+  } else if (op === 2) c.s += 'Reply';
+  else c.s += `unknown (0x${hex2(op)})`;
+  c.s += `, length ${len}`;
+  if (c.opts.verbose > 0 && v.length >= 12) {
+    if (v.hops) c.s += `, hops ${v.hops}`;
+    c.s += `, xid 0x${v.xid.toString(16)}`;
+    if (v.secs) c.s += `, secs ${v.secs}`;
+    c.s += `, Flags [${v.flags & 0x8000 ? 'Broadcast' : 'none'}]`;
+    if (v.flags & 0x7fff) c.s += ` (0x${hex4(v.flags)})`;
+  }
 }

@@ -6,6 +6,7 @@
  */
 import { ByteView, DecodeStatus, u16, u32 } from './status.js';
 import { ipv4Text, ipv6Text } from './addr.js';
+import { type Printer, hexBytes, latin1, relTime } from './print.js';
 
 /** Field offsets of the 12-byte header. */
 export const DnsOffsets = { id: 0, flags: 2, qdcount: 4, ancount: 6, nscount: 8, arcount: 10, headerLen: 12 } as const;
@@ -255,4 +256,337 @@ export function dnsRdataText(b: Uint8Array, msg: number, type: number, rd: numbe
     default:
       return null;
   }
+}
+
+const DNS_TYPES: Readonly<Record<number, string>> = {
+  1: 'A', 2: 'NS', 3: 'MD', 4: 'MF', 5: 'CNAME', 6: 'SOA', 7: 'MB', 8: 'MG', 9: 'MR', 10: 'NULL', 11: 'WKS', 12: 'PTR',
+  13: 'HINFO', 14: 'MINFO', 15: 'MX', 16: 'TXT', 17: 'RP', 18: 'AFSDB', 19: 'X25', 20: 'ISDN', 21: 'RT', 22: 'NSAP',
+  23: 'NSAP_PTR', 24: 'SIG', 25: 'KEY', 26: 'PX', 27: 'GPOS', 28: 'AAAA', 29: 'LOC', 30: 'NXT', 31: 'EID', 32: 'NIMLOC',
+  33: 'SRV', 34: 'ATMA', 35: 'NAPTR', 36: 'KX', 37: 'CERT', 38: 'A6', 39: 'DNAME', 40: 'SINK', 41: 'OPT', 42: 'APL',
+  43: 'DS', 44: 'SSHFP', 45: 'IPSECKEY', 46: 'RRSIG', 47: 'NSEC', 48: 'DNSKEY', 49: 'DHCID', 50: 'NSEC3',
+  51: 'NSEC3PARAM', 52: 'TLSA', 53: 'SMIMEA', 55: 'HIP', 59: 'CDS', 60: 'CDNSKEY', 61: 'OPENPGPKEY', 62: 'CSYNC',
+  63: 'ZONEMD', 64: 'SVCB', 65: 'HTTPS', 99: 'SPF', 100: 'UINFO', 101: 'UID', 102: 'GID', 103: 'UNSPEC', 249: 'TKEY',
+  250: 'TSIG', 251: 'IXFR', 252: 'AXFR', 253: 'MAILB', 254: 'MAILA', 255: 'ANY', 256: 'URI', 257: 'CAA',
+};
+const DNS_CLASSES: Readonly<Record<number, string>> = { 1: 'IN', 3: 'CHAOS', 4: 'HS', 255: 'ANY' };
+// tcpdump 4.99's response codes, extended by the OPT record to 12 bits (RFC 6891); 17 and 21 are
+// printed there without the leading space, and so here
+const DNS_RCODES = ['', ' FormErr', ' ServFail', ' NXDomain', ' NotImp', ' Refused', ' YXDomain', ' YXRRSet', ' NXRRSet', ' NotAuth', ' NotZone', ' Resp11', ' Resp12', ' Resp13', ' Resp14', ' NoChange',
+  ' BadVers', 'Resp17', ' Resp18', ' Resp19', ' Resp20', 'Resp21', ' Resp22', ' BadCookie'];
+const EDNS_OPTS: Readonly<Record<number, string>> = {
+  1: 'LLQ', 2: 'UL', 3: 'NSID', 5: 'DAU', 6: 'DHU', 7: 'N3U', 8: 'ECS', 9: 'EXPIRE', 10: 'COOKIE', 11: 'KEEPALIVE', 12: 'PADDING', 13: 'CHAIN',
+  14: 'KEY-TAG', 15: 'EDE', 16: 'CLIENT-TAG', 17: 'SERVER-TAG',
+};
+const DNS_OPS = ['', ' inv_q', ' stat', ' op3', ' notify', ' update', ' op6', ' op7', ' op8', ' updateA', ' updateD', ' updateDA', ' updateM', ' updateMA', ' zoneInit', ' zoneRef'];
+const PRINT_NAME_MAX = 4096;
+
+function dnsChar(ch: number): string {
+  if (ch === 0x22 || ch === 0x5c) return '\\' + String.fromCharCode(ch);
+  if (ch >= 0x20 && ch < 0x7f) return String.fromCharCode(ch);
+  return '\\' + String(ch).padStart(3, '0');
+}
+
+/** tcpdump's question skip: label length bytes must be captured, the type and class need not be. */
+function nskip(b: Uint8Array, p: number, end: number): number {
+  if (p >= end) return -1;
+  let i = b[p++] ?? 0;
+  for (let guard = 0; i && guard < 256; guard++) {
+    if ((i & 0xc0) === 0xc0) return p + 1;
+    p += i;
+    if (p >= end) return -1;
+    i = b[p++] ?? 0;
+  }
+  return p;
+}
+
+function partialName(b: Uint8Array, pos: number, end: number): string {
+  let s = '';
+  let p = pos;
+  for (let guard = 0; guard < 128 && p < end; guard++) {
+    const l = b[p] ?? 0;
+    if (l === 0 || (l & 0xc0) !== 0) break;
+    if (p + 1 + l > end) break;
+    s += latin1(b, p + 1, p + 1 + l) + '.';
+    p += l + 1;
+  }
+  return s;
+}
+
+/** tcpdump's DNS text: header summary, questions (-vv: of responses too) and answers. */
+export function printDns(c: Printer, v: DnsView, i: number, len: number): void {
+  const p = c.parser;
+  const b = v.bytes;
+  const o = c.opts;
+  if (p.status[i] !== DecodeStatus.Ok) {
+    if (len < 12) c.s += `domain [length ${len} < 12] (invalid)`;
+    else c.s += ' [|domain]';
+    return;
+  }
+  const end = Math.min(v.end, v.offset + len);
+  const qd = v.qdcount;
+  let an = v.ancount;
+  const ns = v.nscount;
+  const ar = v.arcount;
+  let q = v.questionsOffset;
+  if (v.qr) {
+    // the OPT record's high 8 bits of the response code (RFC 6891 6.1.3)
+    const opt = findOpt(v, end);
+    const rcode = v.rcode | (opt >= 0 ? (b[opt + 4] ?? 0) << 4 : 0);
+    c.s += `${v.id}${DNS_OPS[v.opcode]}${DNS_RCODES[rcode] ?? ` Resp${rcode}`}${v.aa ? '*' : ''}${v.ra ? '' : '-'}${v.tc ? '|' : ''}`;
+    if (qd !== 1) c.s += ` [${qd}q]`;
+    for (let k = 0; k < qd; k++) {
+      if (k !== 0) c.s += ',';
+      if (o.verbose > 1) {
+        c.s += ' q: ';
+        const r = printQuestion(c, q, v, end);
+        if (r < 0) return;
+        q = r;
+      } else {
+        const r = nskip(b, q, end);
+        if (r < 0) {
+          c.s += ' [|domain]';
+          return;
+        }
+        q = r + 4;
+      }
+    }
+    c.s += ` ${an}/${ns}/${ar}`;
+    if (an) {
+      q = printRecord(c, q, v, end);
+      if (q < 0) return;
+      while (--an > 0 && q < end) {
+        c.s += ',';
+        q = printRecord(c, q, v, end);
+        if (q < 0) return;
+      }
+    }
+    // the authority and additional sections at -vv
+    if (o.verbose > 1) {
+      q = printSection(c, v, q, end, ' ns:', ns);
+      if (q >= 0) q = printSection(c, v, q, end, ' ar:', ar);
+      if (q < 0) return;
+    }
+  } else {
+    c.s += `${v.id}${DNS_OPS[v.opcode]}${v.rd ? '+' : ''}${v.cd ? '%' : ''}`;
+    const b2 = v.flags;
+    if (b2 & 0x6cf) c.s += ` [b2&3=0x${b2.toString(16)}]`;
+    if (an) c.s += ` [${an}a]`;
+    if (qd !== 1) c.s += ` [${qd}q]`;
+    if (ns) c.s += ` [${ns}n]`;
+    if (ar) c.s += ` [${ar}au]`;
+    for (let k = 0; k < qd; k++) {
+      if (q >= end) {
+        c.s += ' [|domain]';
+        return;
+      }
+      c.s += ' ';
+      const r = printQuestion(c, q, v, end);
+      if (r < 0) return;
+      q = r;
+    }
+    // a query's other sections at -vv
+    if (o.verbose > 1) {
+      q = printSection(c, v, q, end, '', an);
+      if (q >= 0) q = printSection(c, v, q, end, ' ns:', ns);
+      if (q >= 0) q = printSection(c, v, q, end, ' ar:', ar);
+      if (q < 0) return;
+    }
+  }
+  c.s += ` (${len})`;
+}
+
+/** `count` records after `label` (tcpdump's -vv sections); -1 after a truncation marker. */
+function printSection(c: Printer, v: DnsView, q: number, end: number, label: string, count: number): number {
+  if (count === 0 || q >= end) return count > 0 ? truncated(c) : q;
+  c.s += label;
+  q = printRecord(c, q, v, end);
+  let left = count - 1;
+  while (q >= 0 && q < end && left > 0) {
+    c.s += ',';
+    q = printRecord(c, q, v, end);
+    left--;
+  }
+  if (q < 0) return -1;
+  return left > 0 ? truncated(c) : q;
+}
+
+function truncated(c: Printer): number {
+  c.s += ' [|domain]';
+  return -1;
+}
+
+/** Offset of the OPT record's type field in the additional section, or -1. */
+function findOpt(v: DnsView, end: number): number {
+  const b = v.bytes;
+  let q = v.questionsOffset;
+  for (let k = 0; k < v.qdcount; k++) {
+    const r = dnsSkipName(b, q, end);
+    if (r < 0) return -1;
+    q = r + 4;
+  }
+  const before = v.ancount + v.nscount;
+  for (let k = 0, n = before + v.arcount; k < n && k < 4096; k++) {
+    const r = dnsSkipName(b, q, end);
+    if (r < 0 || r + 10 > end) return -1;
+    if (k >= before && u16(b, r) === 41) return r;
+    q = r + 10 + u16(b, r + 8);
+  }
+  return -1;
+}
+
+/** EDNS options of an OPT record (RFC 6891): ` [NAME data,...]` as tcpdump prints them. */
+function printEdnsOptions(c: Printer, b: Uint8Array, q: number, end: number): void {
+  c.s += ' [';
+  for (let first = true, guard = 0; q + 4 <= end && guard < 256; guard++, first = false) {
+    const code = u16(b, q);
+    const len = u16(b, q + 2);
+    const d = q + 4;
+    if (d + len > end) break;
+    if (!first) c.s += ',';
+    c.s += EDNS_OPTS[code] ?? `Opt${code}`;
+    if (code === 10 && len >= 8) c.s += ` ${hexBytes(b, d, 8)}${len > 8 ? ' ' + hexBytes(b, d + 8, len - 8) : ''}`;
+    else if (code === 12) c.s += ` (${len})`;
+    else if (code === 8 && len >= 4) {
+      const fam = u16(b, d);
+      const addr = new Uint8Array(fam === 2 ? 16 : 4);
+      for (let k = 0; k < len - 4 && k < addr.length; k++) addr[k] = b[d + 4 + k] ?? 0;
+      c.s += ` ${fam === 2 ? ipv6Text(addr, 0) : ipv4Text(addr, 0)}/${b[d + 2] ?? 0}/${b[d + 3] ?? 0}`;
+    } else if (len > 0) c.s += ` ${hexBytes(b, d, len)}`;
+    q = d + len;
+  }
+  c.s += ']';
+}
+
+/** A name like tcpdump's fqdn_print (trailing dot); false after printing a failure marker. */
+function printName(c: Printer, pos: number, v: DnsView, end: number): boolean {
+  let name = dnsNameText(v.bytes, v.offset, pos, end, PRINT_NAME_MAX);
+  if (name !== null && name.length > 255) {
+    // tcpdump stops once 255 characters were processed and says so
+    let cut = 0;
+    let processed = 0;
+    for (const label of name.split('.')) {
+      if (processed >= 255) break;
+      processed += label.length + 1;
+      cut += label.length + 1;
+    }
+    c.s += name.slice(0, cut) + '<DOMAIN NAME TOO LONG>';
+    return true;
+  }
+  if (name === null) {
+    if (dnsNameError === 'ptr') {
+      // tcpdump prints the labels read before the bad pointer
+      const partial = partialName(v.bytes, pos, end);
+      c.s += `${partial}<BAD PTR> [|domain]`;
+    } else c.s += ' [|domain]';
+    return false;
+  }
+  c.s += name === '' ? '.' : name + '.';
+  return true;
+}
+function printQuestion(c: Printer, q: number, v: DnsView, end: number): number {
+  const b = v.bytes;
+  const r = dnsSkipName(b, q, end);
+  if (r < 0 || r + 4 > end) {
+    if (r < 0 && dnsNameText(b, v.offset, q, end, PRINT_NAME_MAX) === null && dnsNameError === 'ptr') {
+      printName(c, q, v, end);
+      return -1;
+    }
+    c.s += '[|domain]';
+    return -1;
+  }
+  const type = u16(b, r);
+  const cls = u16(b, r + 2);
+  c.s += DNS_TYPES[type] ?? `Type${type}`;
+  if ((cls & 0x7fff) !== 1) c.s += ` ${DNS_CLASSES[cls & 0x7fff] ?? `(Class ${cls & 0x7fff})`}`;
+  c.s += '? ';
+  if (!printName(c, q, v, end)) return -1;
+  return r + 4;
+}
+function printRecord(c: Printer, q: number, v: DnsView, end: number): number {
+  const b = v.bytes;
+  const o = c.opts;
+  if (o.verbose > 0) {
+    c.s += ' ';
+    if (!printName(c, q, v, end)) return -1;
+  }
+  if (q >= end) {
+    c.s += ' [|domain]';
+    return -1;
+  }
+  const r = o.verbose > 0 ? dnsSkipName(b, q, end) : nskip(b, q, end);
+  if (r < 0 || r + 10 > end) return end;
+  const type = u16(b, r);
+  const cls = u16(b, r + 2);
+  if (o.verbose > 2 && type !== 41) c.s += ` [${relTime(u32(b, r + 4))}]`;
+  if ((cls & 0x7fff) !== 1 && type !== 41) c.s += ` ${DNS_CLASSES[cls & 0x7fff] ?? `(Class ${cls & 0x7fff})`}`;
+  c.s += ` ${DNS_TYPES[type] ?? `Type${type}`}`;
+  const rdlen = u16(b, r + 8);
+  const rd = r + 10;
+  const next = rd + rdlen;
+  if (next > end) {
+    c.s += ' [|domain]';
+    return -1;
+  }
+  switch (type) {
+    case 1:
+      if (rdlen !== 4) return next;
+      c.s += ` ${ipv4Text(b, rd)}`;
+      break;
+    case 28:
+      if (rdlen !== 16) return next;
+      c.s += ` ${ipv6Text(b, rd)}`;
+      break;
+    case 2:
+    case 5:
+    case 12:
+    case 39:
+      c.s += ' ';
+      if (!printName(c, rd, v, end)) return -1;
+      break;
+    case 15:
+      c.s += ' ';
+      if (!printName(c, rd + 2, v, end)) return -1;
+      c.s += ` ${u16(b, rd)}`;
+      break;
+    case 16: {
+      let k = rd;
+      while (k < next) {
+        const l = b[k] ?? 0;
+        c.s += ' "';
+        for (let m = 1; m <= l && k + m < next; m++) c.s += dnsChar(b[k + m] ?? 0);
+        c.s += '"';
+        k += l + 1;
+      }
+      break;
+    }
+    case 33:
+      c.s += ' ';
+      if (!printName(c, rd + 6, v, end)) return -1;
+      c.s += `:${u16(b, rd + 4)} ${u16(b, rd)} ${u16(b, rd + 2)}`;
+      break;
+    case 6:
+      if (o.verbose === 0) break;
+      {
+        c.s += ' ';
+        if (!printName(c, rd, v, end)) return -1;
+        const a = dnsSkipName(b, rd, end);
+        c.s += ' ';
+        if (a < 0 || !printName(c, a, v, end)) return -1;
+        const ce = dnsSkipName(b, a, end);
+        if (ce < 0 || ce + 20 > end) {
+          c.s += ' [|domain]';
+          return -1;
+        }
+        c.s += ` ${u32(b, ce)} ${u32(b, ce + 4)} ${u32(b, ce + 8)} ${u32(b, ce + 12)} ${u32(b, ce + 16)}`;
+      }
+      break;
+    case 41:
+      c.s += ` UDPsize=${cls}`;
+      if (u32(b, r + 4) & 0x8000) c.s += ' DO';
+      if (rdlen > 0) printEdnsOptions(c, b, rd, next);
+      break;
+    default:
+      break;
+  }
+  return next;
 }

@@ -1,26 +1,15 @@
 /** Ethernet II and IEEE 802.3 MAC header (IEEE 802.3 clause 3). */
 import { ByteView, DecodeStatus, u16 } from './status.js';
 import { macText } from './addr.js';
+import { Layer } from './layers.js';
+import type { Printer } from './print.js';
+import { etherTypeText } from './ethertype.js';
 
 /** Field offsets of the 14-byte MAC header. */
 export const EthernetOffsets = { dst: 0, src: 6, etherType: 12, headerLen: 14 } as const;
 
-/** EtherType values the decoders dispatch on (IEEE registry). */
-export const EtherType = {
-  IPv4: 0x0800,
-  ARP: 0x0806,
-  RARP: 0x8035,
-  VLAN: 0x8100,
-  QINQ: 0x88a8,
-  VLAN9100: 0x9100,
-  VLAN9200: 0x9200,
-  IPv6: 0x86dd,
-  MPLS: 0x8847,
-  MPLS_MC: 0x8848,
-  PPPOE_DISC: 0x8863,
-  PPPOE_SESS: 0x8864,
-  TEB: 0x6558,
-} as const;
+/** EtherType values (defined once in src/numbers.ts). */
+export { EtherType } from '../numbers.js';
 
 /** Values below this are an 802.3 length, not an EtherType. */
 export const ETHERTYPE_MIN = 0x600;
@@ -62,4 +51,26 @@ export function ethernetRepr(v: EthernetView): EthernetRepr {
   if (t >= ETHERTYPE_MIN || t === 0) r.type = t;
   else r.len = t;
   return r;
+}
+
+/** tcpdump's Ethernet line: with -e the MAC addresses and EtherType, then the payload (`n`: frame length). */
+export function printEthernet(c: Printer, v: EthernetView, i: number, n: number): void {
+  const p = c.parser;
+  if (p.status[i] !== DecodeStatus.Ok) {
+    c.s += ' [|ether]';
+    return;
+  }
+  const t = v.etherType;
+  if (c.opts.linkHeader) {
+    c.s += `${macText(v.bytes, v.offset + 6)} > ${macText(v.bytes, v.offset)}, `;
+    if (t < ETHERTYPE_MIN) c.s += `802.3, length ${t}: `;
+    else c.s += `ethertype ${etherTypeText(t)}, length ${n}: `;
+  }
+  if (t < ETHERTYPE_MIN) {
+    if (i + 1 < p.count && p.kinds[i + 1] === Layer.Llc) c.layer(i + 1, t);
+    else c.s += ' [|llc]';
+    return;
+  }
+  if (i + 1 < p.count) c.network(i + 1, t);
+  else c.unknownEtherType(t, v.offset + 14, i > 0 ? v.offset : -1, n);
 }

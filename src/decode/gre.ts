@@ -1,5 +1,8 @@
 /** GRE (RFC 2784, RFC 2890 key and sequence; version 1 is PPTP's enhanced GRE, RFC 2637). */
 import { ByteView, DecodeStatus, u16, u32 } from './status.js';
+import { Layer } from './layers.js';
+import type { Printer } from './print.js';
+import { etherTypeText } from './ethertype.js';
 
 /** Field offsets of the 4-byte base header; optional words follow in C, K, S order. */
 export const GreOffsets = { flagsVer: 0, protocol: 2, optional: 4, baseLen: 4 } as const;
@@ -83,4 +86,47 @@ export function greRepr(v: GreView): GreRepr {
   if (v.flagsVer & GreFlag.K) r.key = v.key;
   if (v.flagsVer & GreFlag.S) r.seq = v.seq;
   return r;
+}
+
+function greFlagText(f: number): string {
+  const parts: string[] = [];
+  if (f & 0x8000) parts.push('checksum present');
+  if (f & 0x2000) parts.push('key present');
+  if (f & 0x1000) parts.push('sequence# present');
+  return parts.length ? parts.join(', ') : 'none';
+}
+
+/** tcpdump's GRE text, then the encapsulated frame or packet. */
+export function printGre(c: Printer, v: GreView, i: number, len: number): void {
+  const p = c.parser;
+  if (v.length < 2) {
+    c.s += ' [|gre]';
+    return;
+  }
+  const f = v.flagsVer;
+  const ver = v.version;
+  c.s += `GREv${ver}`;
+  if (p.status[i] !== DecodeStatus.Ok) {
+    c.s += ' [|gre]';
+    return;
+  }
+  if (ver !== 0) {
+    c.s += `, length ${len}`;
+    return;
+  }
+  const b = v.bytes;
+  if (c.opts.verbose > 0) c.s += `, Flags [${greFlagText(f)}]`;
+  const co = v.fieldOffset(GreFlag.C);
+  if (co >= 0) {
+    if (c.opts.verbose > 0) c.s += `, sum 0x${u16(b, co).toString(16)}`;
+    c.s += `, off 0x${u16(b, co + 2).toString(16)}`;
+  }
+  if (f & GreFlag.K) c.s += `, key=0x${v.key.toString(16)}`;
+  if (f & GreFlag.S) c.s += `, seq ${v.seq}`;
+  if (c.opts.linkHeader) c.s += `, proto ${etherTypeText(v.protocol)}`;
+  c.s += `, length ${len}: `;
+  if (i + 1 < p.count) {
+    if (p.kinds[i + 1] === Layer.Ethernet) c.ether(i + 1, len - v.headerLen);
+    else c.network(i + 1, v.protocol);
+  } else c.s += `gre-proto-0x${v.protocol.toString(16)}`;
 }

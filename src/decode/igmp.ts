@@ -1,5 +1,7 @@
 /** IGMP v1 (RFC 1112), v2 (RFC 2236), v3 (RFC 3376). */
-import { ByteView, DecodeStatus, u16 } from './status.js';
+import { ByteView, DecodeStatus, u16, u32 } from './status.js';
+import { relTime, type Printer } from './print.js';
+import { ipv4Text, ipv6Text } from './addr.js';
 
 /** Field offsets of the 8-byte message (v3 queries and reports continue after it). */
 export const IgmpOffsets = { type: 0, maxResp: 1, checksum: 2, group: 4, v3Flags: 8, v3Qqic: 9, v3NumSrc: 10, v3ReportRecords: 6, headerLen: 8 } as const;
@@ -47,4 +49,94 @@ export interface IgmpRepr {
 /** Builds the sink representation. */
 export function igmpRepr(v: IgmpView): IgmpRepr {
   return { type: v.type, maxResp: v.maxResp, checksum: v.checksum };
+}
+
+/** tcpdump's IGMP text (v1-v3; v3 group records at -v). */
+export function printIgmp(c: Printer, v: IgmpView, _i: number, len: number): void {
+  const b = v.bytes;
+  if (v.length < 1) {
+    c.s += ' [|igmp]';
+    return;
+  }
+  if (v.length < 8) {
+    c.s += 'igmp [|igmp]';
+    return;
+  }
+  if (c.opts.quiet) {
+    c.s += 'igmp';
+    return;
+  }
+  const g = ipv4Text(b, v.groupOffset);
+  switch (v.type) {
+    case 0x11: {
+      if (len >= 12) {
+        c.s += 'igmp query v3';
+        // RFC 3376 4.1.1: codes from 128 on are a mantissa and exponent, in tenths of a second
+        const mrc = v.maxResp;
+        const mrt = mrc < 128 ? mrc : ((mrc & 15) | 16) << (((mrc >> 4) & 7) + 3);
+        if (mrc !== 100) c.s += ` [max resp time ${mrt < 600 ? (mrt / 10).toFixed(1) + 's' : relTime(Math.floor(mrt / 10))}]`;
+        const ns = v.length >= 12 ? u16(b, v.offset + 10) : 0;
+        if (u32(b, v.groupOffset) !== 0) {
+          c.s += ` [gaddr ${g}`;
+          if (ns && c.opts.verbose > 1) {
+            c.s += ' {';
+            for (let k = 0, a = v.offset + 12; k < ns; k++, a += 4) {
+              if (a + 4 > v.offset + v.length) {
+                c.s += ' [|igmp]';
+                return;
+              }
+              c.s += ` ${ipv4Text(b, a)}`;
+            }
+            c.s += ' }';
+          } else if (ns) c.s += `, ${ns} source(s)`;
+          c.s += ']';
+        } else if (ns && c.opts.verbose > 0) c.s += ` ${ns} source(s)`;
+        return;
+      }
+      if (v.maxResp === 0) c.s += 'igmp query v1';
+      else {
+        c.s += 'igmp query v2';
+        if (v.maxResp !== 100) c.s += ` [max resp time ${v.maxResp}]`;
+      }
+      if (u32(b, v.groupOffset) !== 0) c.s += ` [gaddr ${g}]`;
+      if (len !== 8) c.s += ` [len ${len}]`;
+      return;
+    }
+    case 0x12:
+      c.s += `igmp v1 report ${g}`;
+      break;
+    case 0x16:
+      c.s += `igmp v2 report ${g}`;
+      break;
+    case 0x17:
+      c.s += `igmp leave ${g}`;
+      break;
+    case 0x22:
+      c.s += `igmp v3 report, ${v.v3Records} group record(s)`;
+      if (c.opts.verbose > 0) printGroupRecords(c, v.offset + 8, v.offset + Math.min(v.length, len), v.v3Records, 4);
+      return;
+    default:
+      c.s += `igmp-${v.type}`;
+      return;
+  }
+  if (len !== 8) c.s += ` [len ${len}]`;
+}
+
+
+/** IGMPv3 / MLDv2 group records at -v: ` [gaddr G mode, N source(s)]` each (`alen`: 4 or 16). */
+export function printGroupRecords(c: Printer, q: number, end: number, n: number, alen: number): void {
+  const b = c.parser.bytes;
+  const MODES = ['', 'is_in', 'is_ex', 'to_in', 'to_ex', 'allow', 'block'];
+  for (let k = 0; k < n && k < 1024; k++) {
+    if (q + 4 + alen > end) {
+      c.s += ' [|igmp]';
+      return;
+    }
+    const type = b[q] ?? 0;
+    const aux = (b[q + 1] ?? 0) * 4;
+    const ns = u16(b, q + 2);
+    const g = alen === 4 ? ipv4Text(b, q + 4) : ipv6Text(b, q + 4);
+    c.s += ` [gaddr ${g} ${MODES[type] ?? `unknown-${type}`}, ${ns} source(s)]`;
+    q += 4 + alen + ns * alen + aux;
+  }
 }

@@ -1,6 +1,8 @@
 /** IPv4 header with options and fragmentation fields (RFC 791). */
 import { ByteView, DecodeStatus, u16 } from './status.js';
 import { ipv4Text } from './addr.js';
+import { type Printer, cksumShouldBe } from './print.js';
+import { IP_PROTO_NAMES } from './ethertype.js';
 
 /** Field offsets of the fixed 20-byte header. */
 export const Ipv4Offsets = {
@@ -145,4 +147,127 @@ export function ipv4Repr(v: Ipv4View): Ipv4Repr {
     hdrLen: v.headerLen, dscp: v.dscp, ecn: v.ecn, len: v.totalLen, id: v.id, flags, fragOffset: v.fragOffset,
     ttl: v.ttl, proto: v.proto, checksum: v.checksum, src: ipv4Text(v.bytes, v.srcOffset), dst: ipv4Text(v.bytes, v.dstOffset),
   };
+}
+
+const IP_OPT_NAMES: Readonly<Record<number, string>> = { 0: 'EOL', 1: 'NOP', 7: 'RR', 68: 'TS', 130: 'SECURITY', 131: 'LSRR', 133: 'E-SEC', 134: 'CIPSO', 136: 'SATID', 137: 'SSRR', 148: 'RA' };
+
+function ipv4FlagsText(v: Ipv4View): string {
+  const parts: string[] = [];
+  if (v.mf) parts.push('+');
+  if (v.df) parts.push('DF');
+  if (v.rb) parts.push('rsvd');
+  return parts.length ? parts.join(', ') : 'none';
+}
+
+/** tcpdump's IPv4 text (-v: the header fields and options), then the upper layer. */
+export function printIpv4(c: Printer, v: Ipv4View, i: number): void {
+  const p = c.parser;
+  const pkt = c.pkt;
+  const o = c.opts;
+  const st = p.status[i]!;
+  if (v.length === 0) {
+    c.s += ' [|ip]';
+    return;
+  }
+  if (v.version !== 4) {
+    c.s += v.version === 6 ? 'IP6, wrong link-layer encapsulation (invalid)' : `IP${v.version} (invalid)`;
+    return;
+  }
+  c.s += o.linkHeader ? '' : 'IP ';
+  if (v.length < 20) {
+    c.s += ' [|ip]';
+    return;
+  }
+  if (v.ihl < 5) {
+    c.s += `bad-hlen ${v.headerLen}`;
+    return;
+  }
+  const tl = v.totalLen;
+  if (tl < v.headerLen) {
+    c.s += `bad-len ${tl}`;
+    return;
+  }
+  const wireAvail = pkt.wireLen - (v.offset - pkt.offset);
+  if (tl > wireAvail) c.s += `truncated-ip - ${tl - wireAvail} bytes missing! `;
+  if (o.verbose > 0) {
+    c.s += `(tos 0x${v.tos.toString(16)}`;
+    const ecn = v.ecn;
+    if (ecn) c.s += ecn === 3 ? ',CE' : ecn === 1 ? ',ECT(1)' : ',ECT(0)';
+    c.s += `, ttl ${v.ttl}, id ${v.id}, offset ${v.fragOffset}, flags [${ipv4FlagsText(v)}], proto ${IP_PROTO_NAMES[v.proto] || 'unknown'} (${v.proto}), length ${tl}`;
+    if (v.headerLen > 20) {
+      c.s += ', options (';
+      if (st === DecodeStatus.Ok) printIpOptions(c, v);
+      else c.s += ' [|ip]';
+      c.s += ')';
+    }
+    if (st === DecodeStatus.Ok && !v.headerChecksumOk()) {
+      c.s += `, bad cksum ${v.checksum.toString(16)} (->${cksumShouldBe(v.checksum, onesSum(v.bytes, v.offset, v.headerLen, 0)).toString(16)})!`;
+    }
+    c.s += ')\n    ';
+  }
+  if (st !== DecodeStatus.Ok) {
+    c.s += ' [|ip]';
+    return;
+  }
+  const src = ipv4Text(v.bytes, v.srcOffset);
+  const dst = ipv4Text(v.bytes, v.dstOffset);
+  if (v.fragOffset !== 0) {
+    c.s += `${src} > ${dst}: ip-proto-${v.proto}`;
+    return;
+  }
+  c.transport(i + 1, v.proto, src, dst, v.payloadLen, i, false);
+}
+
+function printIpOptions(c: Printer, v: Ipv4View): void {
+  const b = v.bytes;
+  let q = v.offset + 20;
+  const end = v.offset + v.headerLen;
+  let first = true;
+  for (let guard = 0; q < end && guard < 40; guard++) {
+    const t = b[q] ?? 0;
+    if (!first) c.s += ',';
+    first = false;
+    if (t === 0) {
+      c.s += 'EOL';
+      q++;
+      // tcpdump prints the padding after EOL as further EOLs only when non-zero; stop here
+      break;
+    }
+    if (t === 1) {
+      c.s += 'NOP';
+      q++;
+      continue;
+    }
+    const name = IP_OPT_NAMES[t] ?? `unknown (${t})`;
+    if (q + 1 >= end) {
+      c.s += `${name} [bad length 0]`;
+      return;
+    }
+    const l = b[q + 1] ?? 0;
+    if (l < 2) {
+      c.s += `${name} [bad length ${l}]`;
+      return;
+    }
+    if (q + l > end) {
+      c.s += `${name} [bad length ${l}]`;
+      return;
+    }
+    c.s += name;
+    if ((t === 7 || t === 131 || t === 137) && l >= 3) {
+      // record route / source routes: pointer then addresses
+      const ptr = b[q + 2] ?? 0;
+      for (let a = q + 3, k = 4; a + 4 <= q + l; a += 4, k += 4) {
+        c.s += ` ${ipv4Text(b, a)}${ptr === k ? '' : ''}`;
+      }
+      if ((l - 3) % 4 !== 0) c.s += ' [bad length]';
+    } else if (t === 148 && l !== 4) c.s += ` [bad length ${l}]`;
+    else if (t === 148) {
+      const val = u16(b, q + 2);
+      if (val) c.s += ` value ${val}`;
+    } else if (t !== 148 && l > 2 && t !== 7) {
+      // tcpdump prints unknown options' length only
+      if (IP_OPT_NAMES[t] === undefined) c.s += ` [len ${l}]`;
+    }
+    q += l;
+  }
 }

@@ -4,7 +4,10 @@
  * extension header is at least 8 bytes), so a chain of hundreds of headers ends without a hang.
  */
 import { ByteView, DecodeStatus, u16, u32 } from './status.js';
-import { ipv6Text } from './addr.js';
+import { hex2, ipv6Text } from './addr.js';
+import { onesSum } from './ipv4.js';
+import { type Printer, hex4, hex8 } from './print.js';
+import { IP_PROTO_NAMES } from './ethertype.js';
 
 /** Field offsets of the fixed 40-byte header. */
 export const Ipv6Offsets = { verTcFlow: 0, payloadLen: 4, nextHeader: 6, hopLimit: 7, src: 8, dst: 24, headerLen: 40 } as const;
@@ -39,6 +42,8 @@ export class Ipv6View extends ByteView {
   chainTruncated = false;
   /** Jumbo Payload option value (RFC 2675), 0 if none. */
   jumboLen = 0;
+  /** Offset of the final destination named by a type 0 or 2 routing header, -1 if none. */
+  finalDstOffset = -1;
 
   /**
    * Points at an IPv6 header and walks its extension chain.
@@ -50,6 +55,7 @@ export class Ipv6View extends ByteView {
     this.fragHeaderOffset = -1;
     this.chainTruncated = false;
     this.jumboLen = 0;
+    this.finalDstOffset = -1;
     this.upperProto = 0;
     this.upperOffset = offset + Ipv6Offsets.headerLen;
     if (this.length < 1) return (this.status = DecodeStatus.Truncated);
@@ -74,6 +80,7 @@ export class Ipv6View extends ByteView {
       this.extCount++;
       if (nh === Ipv6Ext.FRAGMENT && this.fragHeaderOffset < 0) this.fragHeaderOffset = p;
       if (nh === Ipv6Ext.HOP_BY_HOP) this.findJumbo(p, Math.min(p + len, end));
+      if (nh === Ipv6Ext.ROUTING && p + len <= end) this.findFinalDst(p);
       if (p + len > end) {
         this.chainTruncated = true;
         break;
@@ -86,6 +93,19 @@ export class Ipv6View extends ByteView {
     }
     this.upperProto = nh;
     this.upperOffset = p;
+  }
+
+  /** RFC 8200 8.1: with a routing header the pseudo-header names the last address of its list. */
+  private findFinalDst(p: number): void {
+    const type = this.bytes[p + 2] ?? 0;
+    const hlen = this.bytes[p + 1] ?? 0;
+    if ((type === 0 || type === 2) && hlen >= 2 && hlen % 2 === 0) this.finalDstOffset = p + 8 + 16 * ((hlen >> 1) - 1);
+  }
+
+  /** Ones' complement sum of the pseudo-header addresses: the source and the final destination. */
+  pseudoSum(): number {
+    const dst = this.finalDstOffset >= 0 ? this.finalDstOffset : this.dstOffset;
+    return onesSum(this.bytes, dst, 16, onesSum(this.bytes, this.srcOffset, 16, 0));
   }
 
   private findJumbo(p: number, end: number): void {
@@ -183,4 +203,145 @@ export function ipv6Repr(v: Ipv6View): Ipv6Repr {
   };
   if (v.fragHeaderOffset >= 0 && v.fragHeaderOffset + 8 <= v.offset + v.length) r.frag = { offset: v.fragOffset, more: v.fragMore, id: v.fragId };
   return r;
+}
+
+const IP6_NH_NAMES: Readonly<Record<number, string>> = { 0: 'Options', 43: 'Routing', 44: 'Fragment' };
+
+/** tcpdump's IPv6 text: -v header fields, the extension headers, then the upper layer. */
+export function printIpv6(c: Printer, v: Ipv6View, i: number): void {
+  const o = c.opts;
+  const pkt = c.pkt;
+  if (v.length === 0 || (v.length < 40 && v.version === 6)) {
+    c.s += ' [|ip6]';
+    return;
+  }
+  c.s += o.linkHeader ? '' : 'IP6 ';
+  if (v.version !== 6) {
+    c.s += `version error: ${v.version} != 6`;
+    return;
+  }
+  if (v.length < 40) {
+    c.s += ' [|ip6]';
+    return;
+  }
+  const plen = v.effectivePayloadLen;
+  const wireAvail = pkt.wireLen - (v.offset - pkt.offset);
+  if (plen + 40 > wireAvail) c.s += `truncated-ip6 - ${plen + 40 - wireAvail} bytes missing!`;
+  if (o.verbose > 0) {
+    c.s += '(';
+    const tc = v.trafficClass;
+    if (tc) c.s += `class 0x${hex2(tc)}, `;
+    if (v.flowLabel) c.s += `flowlabel 0x${v.flowLabel.toString(16).padStart(5, '0')}, `;
+    c.s += `hlim ${v.hopLimit}, next-header ${IP6_NH_NAMES[v.nextHeader] ?? (IP_PROTO_NAMES[v.nextHeader] || 'unknown')} (${v.nextHeader}) payload length: ${v.payloadLen}) `;
+  }
+  const src = ipv6Text(v.bytes, v.srcOffset);
+  const dst = ipv6Text(v.bytes, v.dstOffset);
+  // extension headers print before the upper layer, so defer the addresses like tcpdump does
+  const b = v.bytes;
+  let nh = v.nextHeader;
+  let q = v.offset + 40;
+  const capEnd = v.offset + v.length;
+  const declEnd = v.offset + 40 + plen;
+  const end = Math.min(capEnd, declEnd);
+  let printedAddr = false;
+  for (let guard = 0; guard < 100000; guard++) {
+    if (nh === 0 || nh === 60 || nh === 43 || nh === 44) {
+      if (!printedAddr) c.s += `${src} > ${dst}: `;
+      printedAddr = true;
+      if (q >= capEnd) {
+        // tcpdump tries the header right after the fixed one, and gives up on the chain later
+        c.s += q === v.offset + 40 && nh === 0 ? ' [|hbhopt]' : ' [|ip6]';
+        return;
+      }
+      if (q + 2 > capEnd) {
+        c.s += nh === 44 ? ' [|frag]' : nh === 43 ? ' [|rt6]' : nh === 0 ? ' [|hbhopt]' : ' [|dstopt]';
+        return;
+      }
+      const len = nh === 44 ? 8 : ((b[q + 1] ?? 0) + 1) * 8;
+      if (nh === 44) {
+        if (q + 8 > capEnd) {
+          c.s += ' [|frag]';
+          return;
+        }
+        const off = u16(b, q + 2) & 0xfff8;
+        const fl = declEnd - q - 8;
+        c.s += o.verbose > 0 ? `frag (0x${hex8(u32(b, q + 4))}:${off}|${fl})` : `frag (${off}|${fl})`;
+        if (off !== 0) return;
+        c.s += ' ';
+      } else if (nh === 43) {
+        if (q + 4 > capEnd) {
+          c.s += ' [|rt6]';
+          return;
+        }
+        const type = b[q + 2] ?? 0;
+        const segleft = b[q + 3] ?? 0;
+        c.s += `RT6 (len=${b[q + 1] ?? 0}, type=${type}${type === 0 ? ' [Deprecated]' : ''}, segleft=${segleft}`;
+        if (q + len > capEnd) {
+          c.s += ' [|rt6]';
+          return;
+        }
+        c.s += ', ';
+        if (type === 0 || type === 2) {
+          if (o.verbose > 0) c.s += `rsv=0x${u32(b, q + 4).toString(16)}, `;
+          const n = (b[q + 1] ?? 0) >> 1;
+          for (let k = 0; k < n; k++) c.s += `${k ? ', ' : ''}[${k}]${ipv6Text(b, q + 8 + 16 * k)}`;
+        } else if (type === 4) {
+          c.s += `last-entry=${b[q + 4] ?? 0}, tag=${u16(b, q + 6).toString(16)}, `;
+          const n = (b[q + 1] ?? 0) >> 1;
+          for (let k = 0; k < n; k++) c.s += `${k ? ', ' : ''}[${k}]${ipv6Text(b, q + 8 + 16 * k)}`;
+        }
+        c.s += ') ';
+      } else {
+        if (q + len > capEnd) {
+          c.s += nh === 0 ? ' [|hbhopt]' : ' [|dstopt]';
+          return;
+        }
+        c.s += nh === 0 ? 'HBH ' : 'DSTOPT ';
+        if (o.verbose > 0) printIp6Options(c, b, q + 2, q + len);
+        // RFC 2675: payload length 0 needs a Jumbo Payload option of at least 65536 in this header
+        if (nh === 0 && q === v.offset + 40 && v.payloadLen === 0 && v.jumboLen < 65536) {
+          c.s += '[No valid Jumbo Payload Hop-by-Hop option found] (invalid)';
+          return;
+        }
+      }
+      nh = b[q] ?? 0;
+      q += len;
+      continue;
+    }
+    break;
+  }
+  if (nh === 59) {
+    if (!printedAddr) c.s += `${src} > ${dst}: `;
+    c.s += 'no next header';
+    return;
+  }
+  // the upper layer: find its parser layer (the parser walked the same chain)
+  const upperLen = Math.max(0, declEnd - q);
+  void end;
+  c.transport(i + 1, nh, src, dst, upperLen, i, printedAddr);
+}
+
+function printIp6Options(c: Printer, b: Uint8Array, q: number, end: number): void {
+  for (let guard = 0; q < end && guard < 64; guard++) {
+    const t = b[q] ?? 0;
+    if (t === 0) {
+      c.s += '(pad1)';
+      q++;
+      continue;
+    }
+    if (q + 2 > end) {
+      c.s += '[trunc]';
+      return;
+    }
+    const l = b[q + 1] ?? 0;
+    if (t === 1) c.s += '(padn)';
+    else if (t === 5) c.s += `(rtalert: 0x${hex4(u16(b, q + 2))}) `;
+    else if (t === 0xc2) {
+      const j = u32(b, q + 2);
+      c.s += `(jumbo: ${j}${j < 65536 ? ' - < 65536' : ''}) `;
+    }
+    else c.s += `(opt_type 0x${hex2(t)}: len=${l})`;
+    q += 2 + l;
+  }
+  c.s += ' ';
 }

@@ -1,5 +1,9 @@
 /** IEEE 802.2 LLC header and the SNAP extension (enough to name the payload). */
-import { ByteView, DecodeStatus, u16 } from './status.js';
+import { ByteView, DecodeStatus, u16, u32 } from './status.js';
+import { Layer } from './layers.js';
+import { type Printer, hex4 } from './print.js';
+import { hex2, macText } from './addr.js';
+import { etherTypeText } from './ethertype.js';
 
 /** Field offsets of LLC (3 bytes) and SNAP (5 more). */
 export const LlcOffsets = { dsap: 0, ssap: 1, control: 2, headerLen: 3, oui: 3, snapType: 6, snapLen: 8 } as const;
@@ -72,4 +76,75 @@ export function llcRepr(v: LlcView): LlcRepr {
     r.pid = v.snapType;
   }
   return r;
+}
+
+const OUI_NAMES: Readonly<Record<number, string>> = { 0x000000: 'Ethernet', 0x00000c: 'Cisco', 0x0000f8: 'Cisco bridged', 0x0080c2: 'IEEE 802.1', 0x00e02b: 'Extreme', 0x080007: 'Appletalk' };
+const CISCO_PIDS: Readonly<Record<number, string>> = { 0x2000: 'CDP', 0x2004: 'DTP', 0x2003: 'VTP', 0x010b: 'PVST', 0x0102: 'DRiP', 0x0111: 'UDLD' };
+const LLC_SAPS: Readonly<Record<number, string>> = { 0x00: 'Null', 0x42: 'STP', 0xaa: 'SNAP', 0xe0: 'IPX', 0xf0: 'NetBeui', 0xfe: 'OSI', 0x06: 'IP', 0x04: 'SNA', 0x98: 'ARP', 0xbc: 'Banyan', 0xff: 'Global' };
+
+/** Header bytes of an LLC layer for the dumps (what tcpdump skips with -x): SNAP 8, plain 3, cut: all. */
+export function llcHeaderLen(v: LlcView): number {
+  return v.status !== DecodeStatus.Ok ? v.length : v.isSnap ? 8 : 3;
+}
+
+/** tcpdump's LLC/SNAP text (`n`: the 802.3 length); STP BPDUs are printed here too. */
+export function printLlc(c: Printer, v: LlcView, i: number, n: number): void {
+  const p = c.parser;
+  if (p.status[i] !== DecodeStatus.Ok) {
+    c.s += ' [|llc]';
+    return;
+  }
+  const inVlan = i > 0 && p.kinds[i - 1] === Layer.Vlan;
+  const name = (sap: number): string => `${LLC_SAPS[sap & 0xfe] ?? 'Unknown'} (0x${hex2(sap & 0xfe)})`;
+  if (c.opts.linkHeader) {
+    c.s += `${inVlan ? '' : 'LLC, '}dsap ${name(v.dsap)} ${v.dsap & 1 ? 'Group' : 'Individual'}, ssap ${name(v.ssap)} ${v.ssap & 1 ? 'Response' : 'Command'}, ctrl 0x${hex2(v.control)}: `;
+  }
+  if (v.isSnap) {
+    if (c.opts.linkHeader) {
+      const oui = v.oui;
+      const ouiText = `oui ${OUI_NAMES[oui] ?? 'Unknown'} (0x${oui.toString(16).padStart(6, '0')})`;
+      if (oui === 0) c.s += `${ouiText}, ethertype ${etherTypeText(v.snapType)}, length ${n - 8}: `;
+      else c.s += `${ouiText}, pid ${(oui === 0x00000c ? CISCO_PIDS[v.snapType] : undefined) ?? 'Unknown'} (0x${hex4(v.snapType)}), length ${n - 8}: `;
+    }
+    if (i + 1 < p.count) c.network(i + 1, v.snapType);
+    return;
+  }
+  if (v.dsap === 0x42 && v.ssap === 0x42) printStp(c, v.offset + 3, Math.min(v.offset + v.length, v.offset + n), n - 3);
+  else c.s += `LLC, dsap ${name(v.dsap)}, ssap ${name(v.ssap)}, length ${n}`;
+}
+
+/** IEEE 802.1D configuration and topology-change BPDUs (802.1w/s named only). */
+function printStp(c: Printer, q: number, end: number, len: number): void {
+  const b = c.parser.bytes;
+  if (q + 4 > end) {
+    c.s += 'STP [|stp]';
+    return;
+  }
+  const ver = b[q + 2] ?? 0;
+  const type = b[q + 3] ?? 0;
+  const vname = ver === 0 ? '802.1d' : ver === 2 ? '802.1w' : ver === 3 ? '802.1s' : `unknown version ${ver}`;
+  c.s += `STP ${vname}`;
+  const bid = (o: number): string => `${hex4(u16(b, o))}.${macText(b, o + 2)}`;
+  if (type === 0x80) {
+    c.s += `, Topology Change, length ${len}`;
+    return;
+  }
+  if (type !== 0 && type !== 2) {
+    c.s += `, unknown BPDU type 0x${hex2(type)}, length ${len}`;
+    return;
+  }
+  if (q + 35 > end) {
+    c.s += ' [|stp]';
+    return;
+  }
+  const f = b[q + 4] ?? 0;
+  const fl: string[] = [];
+  if (f & 0x01) fl.push('Topology change');
+  if (f & 0x80) fl.push('Topology change ACK');
+  c.s += `, ${type === 0 ? 'Config' : 'Rapid STP'}, Flags [${fl.length ? fl.join(', ') : 'none'}], bridge-id ${bid(q + 17)}.${hex4(u16(b, q + 25))}, length ${len}`;
+  if (c.opts.verbose > 0) {
+    const t = (o: number): string => (u16(b, o) / 256).toFixed(2);
+    c.s += `\n\tmessage-age ${t(q + 27)}s, max-age ${t(q + 29)}s, hello-time ${t(q + 31)}s, forwarding-delay ${t(q + 33)}s`;
+    c.s += `\n\troot-id ${bid(q + 5)}, root-pathcost ${u32(b, q + 13)}`;
+  }
 }

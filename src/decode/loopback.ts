@@ -1,5 +1,7 @@
 /** BSD loopback encapsulation: LINKTYPE_NULL (host byte order family) and LINKTYPE_LOOP (network order). */
 import { ByteView, DecodeStatus, u32, u32le } from './status.js';
+import type { Printer } from './print.js';
+import { hex2 } from './addr.js';
 
 /** The header is one 4-byte address family. */
 export const LoopbackOffsets = { family: 0, headerLen: 4 } as const;
@@ -37,4 +39,24 @@ export interface LoopbackRepr {
 /** Builds the sink representation. */
 export function loopbackRepr(v: LoopbackView): LoopbackRepr {
   return { family: v.family };
+}
+
+const AF_NAMES: Readonly<Record<number, string>> = { 2: 'IPv4', 24: 'IPv6', 28: 'IPv6', 30: 'IPv6', 7: 'ISO', 23: 'IPX', 16: 'Appletalk', 10: 'IPv6' };
+
+/** tcpdump's BSD loopback text: -e the address family, then the packet. */
+export function printLoopback(c: Printer, v: LoopbackView, i: number): void {
+  const p = c.parser;
+  const pkt = c.pkt;
+  if (p.status[i] !== DecodeStatus.Ok) {
+    c.s += v.networkOrder ? '[|loop]' : '[|null]';
+    return;
+  }
+  const fam = v.family;
+  if (c.opts.linkHeader) c.s += `AF ${AF_NAMES[fam] ?? 'Unknown'} (${fam}), length ${pkt.wireLen}: `;
+  if (i + 1 < p.count) c.network(i + 1, 0);
+  else if (fam !== 7) c.s += `, length: ${pkt.capLen - 4}`;
+  else {
+    const nlpid = hex2(v.bytes[v.offset + 4] ?? 0);
+    c.s += `OSI NLPID ${c.opts.linkHeader ? 'Unknown (0x' + nlpid + '):' : '0x' + nlpid + ' unknown,'} length: ${pkt.capLen - 4}`;
+  }
 }

@@ -1,5 +1,7 @@
 /** MPLS label stack entry (RFC 3032). */
 import { ByteView, DecodeStatus, u32 } from './status.js';
+import { Layer } from './layers.js';
+import type { Printer } from './print.js';
 
 /** One label stack entry is 4 bytes. */
 export const MplsOffsets = { entry: 0, headerLen: 4 } as const;
@@ -47,4 +49,27 @@ export interface MplsRepr {
 /** Builds the sink representation. */
 export function mplsRepr(v: MplsView): MplsRepr {
   return { label: v.label, tc: v.tc, s: v.s, ttl: v.ttl };
+}
+
+/** tcpdump's MPLS text: the whole label stack from layer i on, then the payload. */
+export function printMpls(c: Printer, _v: MplsView, i: number): void {
+  const p = c.parser;
+  c.s += 'MPLS';
+  const vb = c.opts.verbose > 0;
+  let j = i;
+  for (; j < p.count && p.kinds[j] === Layer.Mpls; j++) {
+    const v = p.at(j, Layer.Mpls);
+    if (!v) break;
+    // at -v every label after the first, and the payload, go on their own lines
+    if (vb && j > i) c.s += '\n\t';
+    if (p.status[j] !== DecodeStatus.Ok) {
+      c.s += v.length === 0 ? ' (invalid)' : ' [|mpls]';
+      return;
+    }
+    c.s += `${vb && j > i ? '' : ' '}(label ${v.label}, tc ${v.tc}${v.s ? ', [S]' : ''}, ttl ${v.ttl})`;
+  }
+  if (j < p.count) {
+    c.s += vb ? '\n\t' : ' ';
+    c.network(j, 0);
+  } else c.s += `, length ${p.restLen}`;
 }

@@ -1,5 +1,6 @@
 /** NTP v3/v4 packet header (RFC 5905). */
 import { ByteView, DecodeStatus, u32 } from './status.js';
+import type { Printer } from './print.js';
 
 /** Field offsets of the 48-byte header. */
 export const NtpOffsets = {
@@ -72,4 +73,14 @@ export function ntpRepr(v: NtpView): NtpRepr {
     version: v.version, mode: v.mode, stratum: v.stratum, poll: v.poll, precision: v.precision,
     txTs: `${v.tsSeconds(NtpOffsets.txTs)}.${frac.toFixed(9).slice(2)}`,
   };
+}
+
+/** tcpdump's NTP summary line. */
+export function printNtp(c: Printer, v: NtpView, _i: number, len: number): void {
+  if (v.length < 1) {
+    c.s += ' [|ntp]';
+    return;
+  }
+  const mode = v.mode;
+  c.s += `NTPv${v.version}, ${NTP_MODE_NAMES[mode]}, length ${len}`;
 }

@@ -4,51 +4,17 @@
  * length); a header cut by the snapshot length is recorded with status Truncated and ends the walk,
  * so sinks print the outer layers and tcpdump's ` [|proto]`.
  */
-import { DecodeStatus, type ByteView } from './status.js';
-import { EthernetView, EtherType, ETHERTYPE_MIN } from './ethernet.js';
-import { VlanView } from './vlan.js';
-import { MplsView } from './mpls.js';
-import { SllView } from './sll.js';
-import { LoopbackView } from './loopback.js';
-import { PppoeView, PppProtocol } from './pppoe.js';
-import { LlcView } from './llc.js';
-import { ArpView } from './arp.js';
-import { Ipv4View } from './ipv4.js';
-import { Ipv6View } from './ipv6.js';
-import { TcpView } from './tcp.js';
-import { UdpView } from './udp.js';
-import { IcmpView } from './icmp.js';
-import { Icmpv6View } from './icmpv6.js';
-import { IgmpView } from './igmp.js';
-import { SctpView } from './sctp.js';
-import { GreView } from './gre.js';
-import { VxlanView, GeneveView } from './vxlan.js';
-import { DnsView } from './dns.js';
-import { DhcpView } from './dhcp.js';
-import { NtpView } from './ntp.js';
-import { AhView, EspView } from './ipsec.js';
+import { DecodeStatus, u32, type ByteView } from './status.js';
+import { EtherType, ETHERTYPE_MIN } from './ethernet.js';
+import { PppProtocol } from './pppoe.js';
+import { LAYER_TABLE, Layer, MAX_LAYERS, Port, UDP_PORT_LAYER } from './layers.js';
+import { HOMES, type ViewOf } from './registry.js';
+import { LinkType } from '../numbers.js';
 
-/** Layer kinds recorded by the parser. */
-export const Layer = {
-  None: 0, Ethernet: 1, Sll: 2, Loopback: 3, Vlan: 4, Mpls: 5, Pppoe: 6, Llc: 7, Arp: 8, Ipv4: 9, Ipv6: 10, Tcp: 11,
-  Udp: 12, Icmp: 13, Icmpv6: 14, Igmp: 15, Sctp: 16, Gre: 17, Vxlan: 18, Geneve: 19, Dns: 20, Dhcp: 21, Ntp: 22,
-  Ah: 23, Esp: 24,
-} as const;
+export { Layer, LAYER_NAMES, MAX_LAYERS } from './layers.js';
 
-/** One of the `Layer` values. */
-export type Layer = (typeof Layer)[keyof typeof Layer];
-
-/** Short names of the layer kinds, indexed by value. */
-export const LAYER_NAMES: readonly string[] = [
-  '', 'eth', 'sll', 'loopback', 'vlan', 'mpls', 'pppoe', 'llc', 'arp', 'ipv4', 'ipv6', 'tcp', 'udp', 'icmp', 'icmpv6',
-  'igmp', 'sctp', 'gre', 'vxlan', 'geneve', 'dns', 'dhcp', 'ntp', 'ah', 'esp',
-];
-
-/** Most layers recorded per packet; deeper stacks stop decoding there (the rest is payload). */
-export const MAX_LAYERS = 32;
-
-/** LINKTYPE_* values the parser understands (same numbers as src/pcap/linktype.ts). */
-export const DecodeLinkType = { NULL: 0, EN10MB: 1, RAW: 101, LOOP: 108, LINUX_SLL: 113, IPV4: 228, IPV6: 229, LINUX_SLL2: 276 } as const;
+/** LINKTYPE_* values the parser understands (the shared numbers of src/numbers.ts). */
+export const DecodeLinkType = LinkType;
 
 function pool<T>(n: number, make: () => T): T[] {
   const a: T[] = [];
@@ -84,47 +50,38 @@ export class LayerParser {
   restOffset = 0;
   /** Captured bytes from `restOffset`. */
   restLen = 0;
+  /** A layer kind every UDP payload is decoded as, whatever its ports (tcpdump's -T); 0: by port. */
+  udpForce = 0;
   /** Current packet's bytes (borrowed). */
   bytes: Uint8Array = new Uint8Array(0);
 
-  readonly eth = pool(4, () => new EthernetView());
-  readonly sll = pool(1, () => new SllView());
-  readonly loopback = pool(1, () => new LoopbackView());
-  readonly vlan = pool(8, () => new VlanView());
-  readonly mpls = pool(8, () => new MplsView());
-  readonly pppoe = pool(2, () => new PppoeView());
-  readonly llc = pool(4, () => new LlcView());
-  readonly arp = pool(4, () => new ArpView());
-  readonly ipv4 = pool(4, () => new Ipv4View());
-  readonly ipv6 = pool(4, () => new Ipv6View());
-  readonly tcp = pool(2, () => new TcpView());
-  readonly udp = pool(4, () => new UdpView());
-  readonly icmp = pool(2, () => new IcmpView());
-  readonly icmpv6 = pool(2, () => new Icmpv6View());
-  readonly igmp = pool(2, () => new IgmpView());
-  readonly sctp = pool(2, () => new SctpView());
-  readonly gre = pool(4, () => new GreView());
-  readonly vxlan = pool(2, () => new VxlanView());
-  readonly geneve = pool(2, () => new GeneveView());
-  readonly dns = pool(2, () => new DnsView());
-  readonly dhcp = pool(2, () => new DhcpView());
-  readonly ntp = pool(2, () => new NtpView());
-  readonly ah = pool(2, () => new AhView());
-  readonly esp = pool(2, () => new EspView());
-  private readonly used = new Uint8Array(32);
-  private readonly pools: ReadonlyArray<readonly unknown[]>;
+  private readonly used = new Uint8Array(LAYER_TABLE.length);
+  /** View pools indexed by layer kind, sized by the protocol table. */
+  private readonly pools: ReadonlyArray<readonly ByteView[]> = LAYER_TABLE.map((r) =>
+    r.name === '' ? [] : pool<ByteView>(r.pool, () => new HOMES[r.name].View()),
+  );
 
-  constructor() {
-    this.pools = [
-      [], this.eth, this.sll, this.loopback, this.vlan, this.mpls, this.pppoe, this.llc, this.arp, this.ipv4, this.ipv6,
-      this.tcp, this.udp, this.icmp, this.icmpv6, this.igmp, this.sctp, this.gre, this.vxlan, this.geneve, this.dns,
-      this.dhcp, this.ntp, this.ah, this.esp,
-    ];
+  /** The view of layer `i`, untyped; prefer `at(i, kind)`. */
+  view(i: number): ByteView | undefined {
+    return i < this.count ? this.pools[this.kinds[i] ?? 0]?.[this.slots[i] ?? 0] : undefined;
   }
 
-  /** The view of layer `i` (typed by the caller from `kinds[i]`). */
-  view(i: number): unknown {
-    return this.pools[this.kinds[i] ?? 0]?.[this.slots[i] ?? 0];
+  /**
+   * The view of layer `i` when it is of `kind`, else undefined.
+   * @example const tcp = p.at(i, Layer.Tcp); if (tcp) tcp.srcPort;
+   */
+  at<L extends Layer>(i: number, kind: L): ViewOf<L> | undefined {
+    if (i < 0 || i >= this.count || this.kinds[i] !== kind) return undefined;
+    // the registry types each pool by its kind
+    return this.pools[kind]![this.slots[i]!] as ViewOf<L> | undefined;
+  }
+
+  /**
+   * The first layer of `kind`, or undefined.
+   * @example const ip = p.get(Layer.Ipv4); if (ip) ip.ttl;
+   */
+  get<L extends Layer>(kind: L): ViewOf<L> | undefined {
+    return this.at(this.find(kind), kind);
   }
 
   /** Index of the first layer of `kind` at or after `from`, or -1. */
@@ -152,7 +109,7 @@ export class LayerParser {
         break;
       case DecodeLinkType.LINUX_SLL:
       case DecodeLinkType.LINUX_SLL2: {
-        const v = this.take<SllView>(Layer.Sll);
+        const v = this.take(Layer.Sll);
         if (!v) break;
         const st = v.reset(bytes, offset, cap, linkType === DecodeLinkType.LINUX_SLL2 ? 2 : 1);
         if (!this.push(Layer.Sll, st, cap, v.headerLen)) break;
@@ -163,7 +120,7 @@ export class LayerParser {
       }
       case DecodeLinkType.NULL:
       case DecodeLinkType.LOOP: {
-        const v = this.take<LoopbackView>(Layer.Loopback);
+        const v = this.take(Layer.Loopback);
         if (!v) break;
         const st = v.reset(bytes, offset, cap, linkType === DecodeLinkType.LOOP);
         if (!this.push(Layer.Loopback, st, cap, 4)) break;
@@ -186,12 +143,12 @@ export class LayerParser {
     return this.count;
   }
 
-  private take<T>(kind: number): T | undefined {
+  private take<L extends Layer>(kind: L): ViewOf<L> | undefined {
     if (this.count >= MAX_LAYERS) return undefined;
     const p = this.pools[kind]!;
     const u = this.used[kind]!;
     if (u >= p.length) return undefined;
-    return p[u] as T;
+    return p[u] as ViewOf<L>;
   }
 
   /** Records the layer just reset; returns true when decoding may go on past its header. */
@@ -201,7 +158,7 @@ export class LayerParser {
     this.slots[i] = this.used[kind]!++;
     this.status[i] = st;
     this.lens[i] = len;
-    const v = this.pools[kind]![this.slots[i]!] as ByteView;
+    const v = this.pools[kind]![this.slots[i]!]!;
     if (st !== DecodeStatus.Ok) {
       if (st === DecodeStatus.Truncated) this.truncated = true;
       this.restOffset = v.offset;
@@ -214,7 +171,7 @@ export class LayerParser {
   }
 
   private ether(p: number, end: number, declared: number): void {
-    const v = this.take<EthernetView>(Layer.Ethernet);
+    const v = this.take(Layer.Ethernet);
     if (!v) return;
     if (!this.push(Layer.Ethernet, v.reset(this.bytes, p, end - p), declared, 14)) return;
     const t = v.etherType;
@@ -223,7 +180,7 @@ export class LayerParser {
   }
 
   private llcLayer(p: number, end: number, declared: number): void {
-    const v = this.take<LlcView>(Layer.Llc);
+    const v = this.take(Layer.Llc);
     if (!v) return;
     const st = v.reset(this.bytes, p, end - p);
     if (!this.push(Layer.Llc, st, declared, v.isSnap ? 8 : 3)) return;
@@ -241,7 +198,7 @@ export class LayerParser {
         return;
       case EtherType.ARP:
       case EtherType.RARP: {
-        const v = this.take<ArpView>(Layer.Arp);
+        const v = this.take(Layer.Arp);
         if (v) this.push(Layer.Arp, v.reset(b, p, end - p), declared, v.totalLen);
         return;
       }
@@ -249,7 +206,7 @@ export class LayerParser {
       case EtherType.QINQ:
       case EtherType.VLAN9100:
       case EtherType.VLAN9200: {
-        const v = this.take<VlanView>(Layer.Vlan);
+        const v = this.take(Layer.Vlan);
         if (!v || !this.push(Layer.Vlan, v.reset(b, p, end - p, t), declared, 4)) return;
         const nt = v.etherType;
         if (nt < ETHERTYPE_MIN) this.llcLayer(p + 4, Math.min(end, p + 4 + nt), nt);
@@ -260,7 +217,7 @@ export class LayerParser {
       case EtherType.MPLS_MC: {
         let q = p;
         for (;;) {
-          const v = this.take<MplsView>(Layer.Mpls);
+          const v = this.take(Layer.Mpls);
           if (!v || !this.push(Layer.Mpls, v.reset(b, q, end - q), declared - (q - p), 4)) return;
           q += 4;
           if (v.s) break;
@@ -276,7 +233,7 @@ export class LayerParser {
       case EtherType.PPPOE_DISC:
       case EtherType.PPPOE_SESS: {
         const sess = t === EtherType.PPPOE_SESS;
-        const v = this.take<PppoeView>(Layer.Pppoe);
+        const v = this.take(Layer.Pppoe);
         if (!v || !this.push(Layer.Pppoe, v.reset(b, p, end - p, sess), declared, sess ? 8 : 6)) return;
         if (!sess) return;
         const lim = Math.min(end, p + 6 + v.payloadLength);
@@ -293,7 +250,7 @@ export class LayerParser {
   }
 
   private ip4(p: number, end: number): void {
-    const v = this.take<Ipv4View>(Layer.Ipv4);
+    const v = this.take(Layer.Ipv4);
     if (!v) return;
     const st = v.reset(this.bytes, p, end - p);
     if (!this.push(Layer.Ipv4, st, st === DecodeStatus.Ok ? v.totalLen : end - p, st === DecodeStatus.Ok ? v.headerLen : 0)) return;
@@ -304,7 +261,7 @@ export class LayerParser {
   }
 
   private ip6(p: number, end: number): void {
-    const v = this.take<Ipv6View>(Layer.Ipv6);
+    const v = this.take(Layer.Ipv6);
     if (!v) return;
     const st = v.reset(this.bytes, p, end - p);
     if (!this.push(Layer.Ipv6, st, st === DecodeStatus.Ok ? 40 + v.effectivePayloadLen : end - p, 40)) return;
@@ -325,42 +282,42 @@ export class LayerParser {
     if (p > end) return;
     switch (proto) {
       case 6: {
-        const v = this.take<TcpView>(Layer.Tcp);
+        const v = this.take(Layer.Tcp);
         if (!v) return;
         const st = v.reset(b, p, end - p);
         if (!this.push(Layer.Tcp, st, declared, v.headerLen)) return;
-        if ((v.srcPort === 53 || v.dstPort === 53) && v.payloadOffset + 2 < end) this.dnsLayer(v.payloadOffset + 2, end, declared - v.headerLen - 2);
+        if ((v.srcPort === Port.DNS || v.dstPort === Port.DNS) && v.payloadOffset + 2 < end) this.dnsLayer(v.payloadOffset + 2, end, declared - v.headerLen - 2);
         return;
       }
       case 17: {
-        const v = this.take<UdpView>(Layer.Udp);
+        const v = this.take(Layer.Udp);
         if (!v || !this.push(Layer.Udp, v.reset(b, p, end - p), declared, 8)) return;
         const lim = v.len >= 8 ? Math.min(end, p + v.len) : end;
         this.udpPayload(v.srcPort, v.dstPort, p + 8, lim, Math.max(0, Math.min(declared, v.len) - 8));
         return;
       }
       case 1: {
-        const v = this.take<IcmpView>(Layer.Icmp);
+        const v = this.take(Layer.Icmp);
         if (v) this.push(Layer.Icmp, v.reset(b, p, end - p), declared, 8);
         return;
       }
       case 58: {
-        const v = this.take<Icmpv6View>(Layer.Icmpv6);
+        const v = this.take(Layer.Icmpv6);
         if (v) this.push(Layer.Icmpv6, v.reset(b, p, end - p), declared, 4);
         return;
       }
       case 2: {
-        const v = this.take<IgmpView>(Layer.Igmp);
+        const v = this.take(Layer.Igmp);
         if (v) this.push(Layer.Igmp, v.reset(b, p, end - p), declared, 8);
         return;
       }
       case 132: {
-        const v = this.take<SctpView>(Layer.Sctp);
+        const v = this.take(Layer.Sctp);
         if (v) this.push(Layer.Sctp, v.reset(b, p, end - p), declared, 12);
         return;
       }
       case 47: {
-        const v = this.take<GreView>(Layer.Gre);
+        const v = this.take(Layer.Gre);
         if (!v) return;
         const st = v.reset(b, p, end - p);
         if (!this.push(Layer.Gre, st, declared, v.headerLen)) return;
@@ -374,7 +331,7 @@ export class LayerParser {
         this.ip6(p, end);
         return;
       case 51: {
-        const v = this.take<AhView>(Layer.Ah);
+        const v = this.take(Layer.Ah);
         if (!v) return;
         const st = v.reset(b, p, end - p);
         if (!this.push(Layer.Ah, st, declared, v.headerLen)) return;
@@ -382,7 +339,7 @@ export class LayerParser {
         return;
       }
       case 50: {
-        const v = this.take<EspView>(Layer.Esp);
+        const v = this.take(Layer.Esp);
         if (v) this.push(Layer.Esp, v.reset(b, p, end - p), declared, 8);
         return;
       }
@@ -393,38 +350,51 @@ export class LayerParser {
 
   private udpPayload(sport: number, dport: number, p: number, end: number, declared: number): void {
     const b = this.bytes;
-    if (sport === 4789 || dport === 4789) {
-      const v = this.take<VxlanView>(Layer.Vxlan);
-      if (v && this.push(Layer.Vxlan, v.reset(b, p, end - p), declared, 8)) this.ether(p + 8, end, declared - 8);
-      return;
-    }
-    if (sport === 6081 || dport === 6081) {
-      const v = this.take<GeneveView>(Layer.Geneve);
-      if (!v) return;
-      const st = v.reset(b, p, end - p);
-      if (!this.push(Layer.Geneve, st, declared, v.headerLen)) return;
-      if (v.protocol === EtherType.TEB) this.ether(v.payloadOffset, end, declared - v.headerLen);
-      else this.etherType(v.protocol, v.payloadOffset, end, declared - v.headerLen);
-      return;
-    }
-    if (sport === 53 || dport === 53 || sport === 5353 || dport === 5353) {
-      // multicast DNS (RFC 6762) shares the message format
-      this.dnsLayer(p, end, declared);
-      return;
-    }
-    if (sport === 67 || dport === 67 || sport === 68 || dport === 68) {
-      const v = this.take<DhcpView>(Layer.Dhcp);
-      if (v) this.push(Layer.Dhcp, v.reset(b, p, end - p), declared, end - p);
-      return;
-    }
-    if (sport === 123 || dport === 123) {
-      const v = this.take<NtpView>(Layer.Ntp);
-      if (v) this.push(Layer.Ntp, v.reset(b, p, end - p), declared, 48);
+    const ks = UDP_PORT_LAYER[sport]!;
+    const kd = UDP_PORT_LAYER[dport]!;
+    switch (this.udpForce || (ks && kd ? Math.min(ks, kd) : ks || kd)) {
+      case Layer.Vxlan: {
+        const v = this.take(Layer.Vxlan);
+        if (v && this.push(Layer.Vxlan, v.reset(b, p, end - p), declared, 8)) this.ether(p + 8, end, declared - 8);
+        return;
+      }
+      case Layer.Geneve: {
+        const v = this.take(Layer.Geneve);
+        if (!v) return;
+        const st = v.reset(b, p, end - p);
+        if (!this.push(Layer.Geneve, st, declared, v.headerLen)) return;
+        if (v.protocol === EtherType.TEB) this.ether(v.payloadOffset, end, declared - v.headerLen);
+        else this.etherType(v.protocol, v.payloadOffset, end, declared - v.headerLen);
+        return;
+      }
+      case Layer.Dns:
+        // multicast DNS (RFC 6762) shares the message format
+        this.dnsLayer(p, end, declared);
+        return;
+      case Layer.Dhcp: {
+        const v = this.take(Layer.Dhcp);
+        if (v) this.push(Layer.Dhcp, v.reset(b, p, end - p), declared, end - p);
+        return;
+      }
+      case Layer.Ntp: {
+        const v = this.take(Layer.Ntp);
+        if (v) this.push(Layer.Ntp, v.reset(b, p, end - p), declared, 48);
+        return;
+      }
+      case Layer.Esp: {
+        // RFC 3948: a zero first word marks IKE (non-ESP), a lone 0xff a NAT keepalive
+        if (declared < 4 || p + 4 > end || u32(b, p) === 0) return;
+        const v = this.take(Layer.Esp);
+        if (v) this.push(Layer.Esp, v.reset(b, p, end - p), declared, 8);
+        return;
+      }
+      default:
+        return;
     }
   }
 
   private dnsLayer(p: number, end: number, declared: number): void {
-    const v = this.take<DnsView>(Layer.Dns);
+    const v = this.take(Layer.Dns);
     if (v) this.push(Layer.Dns, v.reset(this.bytes, p, end - p), declared, end - p);
   }
 }

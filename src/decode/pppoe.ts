@@ -1,5 +1,7 @@
 /** PPP over Ethernet (RFC 2516): discovery and session stages; the PPP protocol field of sessions. */
 import { ByteView, DecodeStatus, u16 } from './status.js';
+import { type Printer, hex4 } from './print.js';
+import { hex2 } from './addr.js';
 
 /** Field offsets of the 6-byte PPPoE header (+2 bytes PPP protocol in sessions). */
 export const PppoeOffsets = { verType: 0, code: 1, sessionId: 2, length: 4, headerLen: 6, pppProtocol: 6 } as const;
@@ -61,4 +63,69 @@ export function pppoeRepr(v: PppoeView): PppoeRepr {
   const r: PppoeRepr = { code: v.code, sessionId: v.sessionId, length: v.payloadLength };
   if (v.session) r.pppProtocol = v.pppProtocol;
   return r;
+}
+
+const PPPOE_CODES: Readonly<Record<number, string>> = { 0x09: 'PADI', 0x07: 'PADO', 0x19: 'PADR', 0x65: 'PADS', 0xa7: 'PADT', 0x00: '' };
+const PPPOE_TAGS: Readonly<Record<number, string>> = {
+  0x0000: 'End-Of-List', 0x0101: 'Service-Name', 0x0102: 'AC-Name', 0x0103: 'Host-Uniq', 0x0104: 'AC-Cookie',
+  0x0105: 'Vendor-Specific', 0x0110: 'Relay-Session-ID', 0x0120: 'PPP-Max-Payload', 0x0201: 'Service-Name-Error',
+  0x0202: 'AC-System-Error', 0x0203: 'Generic-Error',
+};
+const LCP_CODES = ['Vend-Ext', 'Conf-Request', 'Conf-Ack', 'Conf-Nack', 'Conf-Reject', 'Term-Request', 'Term-Ack', 'Code-Reject', 'Prot-Reject', 'Echo-Request', 'Echo-Reply', 'Disc-Req', 'Ident', 'Time-Rem', 'Reset-Req', 'Reset-Ack'];
+const PPP_PROTOS: Readonly<Record<number, string>> = { 0x0021: 'IP', 0x0057: 'IPV6', 0xc021: 'LCP', 0x8021: 'IPCP', 0x8057: 'IP6CP', 0xc023: 'PAP', 0xc223: 'CHAP' };
+
+/** tcpdump's PPPoE text: discovery tags, or the session and its PPP payload. */
+export function printPppoe(c: Printer, v: PppoeView, i: number): void {
+  const p = c.parser;
+  if (v.length < 6) {
+    c.s += ` (length ${v.length} < 6) (invalid)`;
+    return;
+  }
+  if (p.status[i] !== DecodeStatus.Ok) {
+    c.s += 'PPPoE  [|pppoe]';
+    return;
+  }
+  const code = v.code;
+  c.s += `PPPoE ${PPPOE_CODES[code] ?? `unknown (0x${hex2(code)})`}`;
+  if (code === 0) {
+    c.s += ` [ses 0x${v.sessionId.toString(16)}] `;
+    const proto = v.pppProtocol;
+    const name = PPP_PROTOS[proto] ?? `unknown`;
+    if (c.opts.linkHeader) c.s += `${name} (0x${hex4(proto)}), length ${v.payloadLength}: `;
+    if (i + 1 < p.count) c.network(i + 1, 0);
+    else if (proto === 0xc021 && v.length >= 12) {
+      const lb = v.bytes;
+      const lc = lb[v.offset + 8] ?? 0;
+      c.s += `LCP, ${LCP_CODES[lc] ?? 'unknown'} (0x${hex2(lc)}), id ${lb[v.offset + 9] ?? 0}, length ${u16(lb, v.offset + 10)}`;
+    } else if (!c.opts.linkHeader) c.s += `${name}`;
+    return;
+  }
+  if (v.sessionId) c.s += ` [ses 0x${v.sessionId.toString(16)}]`;
+  const b = v.bytes;
+  const end = Math.min(v.offset + v.length, v.offset + 6 + v.payloadLength);
+  let q = v.offset + 6;
+  for (let guard = 0; q + 4 <= end && guard < 64; guard++) {
+    const tag = u16(b, q);
+    const len = u16(b, q + 2);
+    q += 4;
+    if (tag === 0) break;
+    c.s += ` [${PPPOE_TAGS[tag] ?? `unknown-0x${hex4(tag)}`}`;
+    if (len > 0) {
+      let text = true;
+      for (let k = 0; k < len && q + k < end; k++) {
+        const ch = b[q + k] ?? 0;
+        if (ch < 0x20 || ch > 0x7e) text = false;
+      }
+      if (text) {
+        c.s += ' "';
+        for (let k = 0; k < len && q + k < end; k++) c.s += String.fromCharCode(b[q + k] ?? 0);
+        c.s += '"';
+      } else {
+        c.s += ' 0x';
+        for (let k = 0; k < len && q + k < end; k++) c.s += hex2(b[q + k] ?? 0).toUpperCase();
+      }
+    }
+    c.s += ']';
+    q += len;
+  }
 }

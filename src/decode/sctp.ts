@@ -1,5 +1,7 @@
 /** SCTP common header and chunk walk (RFC 9260). */
 import { ByteView, DecodeStatus, u16, u32 } from './status.js';
+import type { Printer } from './print.js';
+import { hex2 } from './addr.js';
 
 /** Field offsets of the 12-byte common header and of a chunk header. */
 export const SctpOffsets = { srcPort: 0, dstPort: 2, vtag: 4, checksum: 8, headerLen: 12, chunkType: 0, chunkFlags: 1, chunkLen: 2, chunkHeaderLen: 4 } as const;
@@ -64,4 +66,42 @@ export function sctpRepr(v: SctpView, end: number): SctpRepr {
     p += (len + 3) & ~3;
   }
   return { srcPort: v.srcPort, dstPort: v.dstPort, vtag: v.vtag, checksum: v.checksum, chunks };
+}
+
+/** tcpdump's SCTP text: ports and one bracketed summary per chunk. */
+export function printSctp(c: Printer, v: SctpView, i: number): void {
+  const { src, dst, addrDone } = c;
+  const p = c.parser;
+  if (p.status[i] !== DecodeStatus.Ok) {
+    if (!addrDone) c.s += `${src} > ${dst}:`;
+    c.s += ' [|sctp]';
+    return;
+  }
+  c.s += `${src}.${v.srcPort} > ${dst}.${v.dstPort}: sctp`;
+  const b = v.bytes;
+  const end = Math.min(v.offset + v.length, v.offset + p.lens[i]!);
+  let q = v.chunksOffset;
+  for (let n = 1; q + 4 <= end && n < 1000; n++) {
+    const t = b[q] ?? 0;
+    const fl = b[q + 1] ?? 0;
+    const cl = u16(b, q + 2);
+    c.s += `${n > 1 ? ',' : ''} (${n}) `;
+    const name = SCTP_CHUNK_NAMES[t];
+    if (name === undefined) c.s += `[Unknown chunk type: 0x${hex2(t)}] `;
+    else c.s += `[${name}] `;
+    if (cl < 4) {
+      c.s += '[chunk length < 4]';
+      return;
+    }
+    const body = q + 4;
+    if (t === 0 && cl >= 16 && body + 12 <= end) {
+      c.s += `${fl & 4 ? '(U)' : ''}${fl & 2 ? '(B)' : ''}${fl & 1 ? '(E)' : ''}${fl & 7 ? ' ' : ''}`;
+      c.s += `[TSN: ${u32(b, body)}] [SID: ${u16(b, body + 4)}] [SSEQ ${u16(b, body + 6)}] [PPID 0x${u32(b, body + 8).toString(16)}] `;
+    } else if ((t === 1 || t === 2) && cl >= 20 && body + 16 <= end) {
+      c.s += `[init tag: ${u32(b, body)}] [rwnd: ${u32(b, body + 4)}] [OS: ${u16(b, body + 8)}] [MIS: ${u16(b, body + 10)}] [init TSN: ${u32(b, body + 12)}] `;
+    } else if (t === 3 && cl >= 16 && body + 12 <= end) {
+      c.s += `[cum ack ${u32(b, body)}] [a_rwnd ${u32(b, body + 4)}] [#gap acks ${u16(b, body + 8)}] [#dup tsns ${u16(b, body + 10)}] `;
+    }
+    q += (cl + 3) & ~3;
+  }
 }

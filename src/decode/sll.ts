@@ -1,6 +1,10 @@
 /** Linux cooked capture headers: LINKTYPE_LINUX_SLL (16 bytes) and LINKTYPE_LINUX_SLL2 (20 bytes). */
 import { ByteView, DecodeStatus, u16, u32 } from './status.js';
 import { macText } from './addr.js';
+import { Layer } from './layers.js';
+import { type Printer, hex4 } from './print.js';
+import { etherTypeText } from './ethertype.js';
+import { printSllVlan } from './vlan.js';
 
 /** Field offsets of the v1 header. */
 export const SllOffsets = { pktType: 0, hatype: 2, halen: 4, addr: 6, protocol: 14, headerLen: 16 } as const;
@@ -72,4 +76,43 @@ export function sllRepr(v: SllView): SllRepr {
   if (v.protocol >= 0x600) r.protocol = v.protocol;
   if (v.version === 2) r.ifindex = v.ifindex;
   return r;
+}
+
+const SLL_DIR = [' In', '  B', '  M', '  P', 'Out'];
+/** Direction column of LINUX_SLL2 lines (also used for Ethernet frames of several interfaces). */
+export const SLL2_DIR = ['In ', 'B  ', 'M  ', 'P  ', 'Out'];
+
+/** tcpdump's cooked-capture text: interface and direction (v2), -e header fields, then the payload. */
+export function printSll(c: Printer, v: SllView, i: number): void {
+  const p = c.parser;
+  const pkt = c.pkt;
+  const e = c.opts.linkHeader;
+  if (p.status[i] !== DecodeStatus.Ok) {
+    c.s += v.version === 2 ? '[|linux_sll2]' : '[|linux_sll]';
+    return;
+  }
+  const proto = v.protocol;
+  const pt = v.pktType;
+  if (v.version === 2) {
+    const name = c.ifName(v.ifindex);
+    const dir = SLL2_DIR[pt] ?? String(pt);
+    if (name !== undefined) c.s += `${name.padEnd(5, ' ')} ${dir} `;
+    else c.s += `ifindex ${v.ifindex} ${dir} `;
+    if (e) {
+      if (name !== undefined) c.s += `ifindex ${v.ifindex} `;
+      c.s += v.halen === 6 ? macText(v.bytes, v.addrOffset) + ' ' : '';
+    }
+  } else if (e) {
+    c.s += `${SLL_DIR[pt] ?? String(pt)} ${v.halen === 6 ? macText(v.bytes, v.addrOffset) : ''} `;
+  }
+  if (e) {
+    if (proto >= 0x600) c.s += `ethertype ${etherTypeText(proto)}, length ${pkt.wireLen}: `;
+    else if (proto === 4) c.s += `802.2, length ${pkt.wireLen}: `;
+    else c.s += `ethertype Unknown (0x${hex4(proto)}), length ${pkt.wireLen}: `;
+  }
+  const hl = v.headerLen;
+  const vlan = p.at(i + 1, Layer.Vlan);
+  if (vlan) printSllVlan(c, vlan, i + 1);
+  else if (i + 1 < p.count) c.network(i + 1, proto);
+  else c.unknownEtherType(proto, v.offset + hl);
 }

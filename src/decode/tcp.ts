@@ -1,5 +1,11 @@
 /** TCP header and options (RFC 9293; options: RFC 7323, 2018, 2385, 8684, 7413). */
 import { ByteView, DecodeStatus, u16, u32 } from './status.js';
+import { Layer, HTTP_PORTS, Port, TEXT_PORTS } from './layers.js';
+import { type Printer, cksumShouldBe, hex4, hexBytes } from './print.js';
+import { printMptcp } from './mptcp.js';
+import { hex2 } from './addr.js';
+import { ipFragmented, l4Sum } from './ip.js';
+import { printTextProtocol } from './txt.js';
 
 /** Field offsets of the fixed 20-byte header. */
 export const TcpOffsets = { srcPort: 0, dstPort: 2, seq: 4, ack: 8, dataOff: 12, flags: 13, window: 14, checksum: 16, urgent: 18, headerLen: 20 } as const;
@@ -104,4 +110,391 @@ export function tcpRepr(v: TcpView, segmentLen: number): TcpRepr {
     srcPort: v.srcPort, dstPort: v.dstPort, seq: v.seq, ack: v.ack, hdrLen: v.headerLen, flags: tcpFlagNames(v.flags),
     window: v.window, checksum: v.checksum, urgentPtr: v.urgentPtr, payloadLen: pl < 0 ? 0 : pl,
   };
+}
+
+const TCP_OPT_NAMES: Readonly<Record<number, string>> = {
+  0: 'eol', 1: 'nop', 2: 'mss', 3: 'wscale', 4: 'sackOK', 5: 'sack', 6: 'echo', 7: 'echoreply', 8: 'TS', 11: 'cc', 12: 'ccnew',
+  13: 'ccecho', 19: 'md5', 20: 'scps', 28: 'uto', 29: 'tcp-ao', 30: 'mptcp', 34: 'tfo', 254: 'exp', 27: 'quickstart',
+};
+
+interface FlowSeq {
+  seq: number;
+  ack: number;
+  /** Canonical (lower, higher) address pair and ports, to tell hash collisions apart. */
+  key: Uint8Array;
+}
+
+/** tcpdump's conversation table for relative sequence numbers, one per printer. */
+interface SeqTable {
+  readonly flows: Map<number, FlowSeq[]>;
+  readonly key: Uint8Array;
+}
+
+const seqTables = new WeakMap<Printer, SeqTable>();
+
+function seqTable(c: Printer): SeqTable {
+  let t = seqTables.get(c);
+  if (!t) {
+    t = { flows: new Map(), key: new Uint8Array(36) };
+    seqTables.set(c, t);
+  }
+  return t;
+}
+
+function tcpFlagText(f: number): string {
+  let s = '';
+  if (f & 0x01) s += 'F';
+  if (f & 0x02) s += 'S';
+  if (f & 0x04) s += 'R';
+  if (f & 0x08) s += 'P';
+  if (f & 0x10) s += '.';
+  if (f & 0x20) s += 'U';
+  if (f & 0x40) s += 'E';
+  if (f & 0x80) s += 'W';
+  return s === '' ? 'none' : s;
+}
+
+function cmpBytes(b: Uint8Array, x: number, y: number, n: number): number {
+  for (let k = 0; k < n; k++) {
+    const d = (b[x + k] ?? 0) - (b[y + k] ?? 0);
+    if (d) return d;
+  }
+  return 0;
+}
+
+/** tcpdump's fn_print_char: `M-` for the high bit, `^X` for control characters. */
+function safeChar(ch: number): string {
+  let s = '';
+  if (ch & 0x80) {
+    ch &= 0x7f;
+    s = 'M-';
+  }
+  if (ch < 0x20 || ch === 0x7f) return s + '^' + String.fromCharCode(ch ^ 0x40);
+  return s + String.fromCharCode(ch);
+}
+
+/** RFC 7413 Fast Open cookie (option 34, or inside experimental option 254). */
+function printFastOpen(c: Printer, b: Uint8Array, q: number, n: number): void {
+  if (n === 0) c.s += ' cookiereq';
+  else if (n % 2 !== 0 || n < 4 || n > 16) c.s += ' (invalid)';
+  else c.s += ` cookie ${hexBytes(b, q, n)}`;
+}
+
+
+/** tcpdump's TCP text: ports, flags, relative sequence numbers, options, and DNS/HTTP/text payloads. */
+export function printTcp(c: Printer, v: TcpView, i: number, len: number): void {
+  const { src, dst, ipIdx, addrDone } = c;
+  const p = c.parser;
+  const o = c.opts;
+  const b = v.bytes;
+  if (v.length < 4) {
+    c.s += `${src} > ${dst}: [|tcp]`;
+    return;
+  }
+  const sport = v.srcPort;
+  const dport = v.dstPort;
+  c.s += addrDone ? `${sport} > ${dport}: ` : `${src}.${sport} > ${dst}.${dport}: `;
+  const hlen = v.headerLen;
+  if (v.length >= 13 && hlen < 20) {
+    c.s += ` tcp ${len - hlen} [bad hdr length ${hlen} - too short, < 20]`;
+    return;
+  }
+  if (v.length < 20) {
+    c.s += ' [|tcp]';
+    return;
+  }
+  let seq = v.seq;
+  let ack = v.ack;
+  const win = v.window;
+  const flags = v.flags & 0xff;
+  if (o.quiet) {
+    c.s += `tcp ${len - hlen}`;
+    if (hlen > len) c.s += ` [bad hdr length ${hlen} - too long, > ${len}]`;
+    return;
+  }
+  c.s += `Flags [${tcpFlagText(flags)}]`;
+  let rev = false;
+  let thSeq = 0;
+  let thAck = 0;
+  const ip = p.at(ipIdx, Layer.Ipv6) ?? p.at(ipIdx, Layer.Ipv4);
+  if (flags & 0x10 && ip && !o.absoluteSeq) {
+    // tcpdump's relative numbering: the first packet of a conversation fixes both bases
+    const table = seqTable(c);
+    const alen = p.kinds[ipIdx] === Layer.Ipv6 ? 16 : 4;
+    const cmp = cmpBytes(b, ip.srcOffset, ip.dstOffset, alen);
+    rev = cmp > 0 || (cmp === 0 && sport > dport);
+    // tcpdump's conversation table, keyed by the canonical address pair and ports (no string per packet)
+    const k = table.key;
+    k.fill(0);
+    const a1 = rev ? ip.dstOffset : ip.srcOffset;
+    const a2 = rev ? ip.srcOffset : ip.dstOffset;
+    let h = 0x811c9dc5;
+    for (let j = 0; j < alen; j++) {
+      k[j] = b[a1 + j] ?? 0;
+      k[16 + j] = b[a2 + j] ?? 0;
+      h = Math.imul(h ^ k[j]!, 16777619);
+      h = Math.imul(h ^ k[16 + j]!, 16777619);
+    }
+    const pw = rev ? dport * 65536 + sport : sport * 65536 + dport;
+    k[32] = pw >>> 24;
+    k[33] = (pw >>> 16) & 0xff;
+    k[34] = (pw >>> 8) & 0xff;
+    k[35] = pw & 0xff;
+    h = (Math.imul(h ^ pw, 16777619) ^ alen) >>> 0;
+    let bucket = table.flows.get(h);
+    let th: FlowSeq | undefined;
+    if (bucket) {
+      for (const e of bucket) {
+        let same = e.key.length === 36;
+        for (let j = 0; same && j < 36; j++) if (e.key[j] !== k[j]) same = false;
+        if (same) {
+          th = e;
+          break;
+        }
+      }
+    }
+    if (th === undefined || flags & 0x02) {
+      if (th === undefined) {
+        th = { seq: 0, ack: 0, key: k.slice() };
+        if (!bucket) {
+          bucket = [];
+          table.flows.set(h, bucket);
+        }
+        bucket.push(th);
+      }
+      if (!rev) {
+        th.seq = seq;
+        th.ack = (ack - 1) >>> 0;
+      } else {
+        th.ack = seq;
+        th.seq = (ack - 1) >>> 0;
+      }
+    } else if (rev) {
+      seq = (seq - th.ack) >>> 0;
+      ack = (ack - th.seq) >>> 0;
+    } else {
+      seq = (seq - th.seq) >>> 0;
+      ack = (ack - th.ack) >>> 0;
+    }
+    thSeq = th.seq;
+    thAck = th.ack;
+  }
+  if (hlen > len) {
+    c.s += ` [bad hdr length ${hlen} - too long, > ${len}]`;
+    return;
+  }
+  // tcpdump verifies the checksum only of a whole, unfragmented segment
+  if (o.verbose > 0 && !ipFragmented(p, ipIdx) && len <= v.length) {
+    c.s += `, cksum 0x${hex4(v.checksum)}`;
+    {
+      const sum = l4Sum(p, ipIdx, 6, v.offset, len);
+      if (sum === 0xffff) c.s += ' (correct)';
+      else c.s += ` (incorrect -> 0x${hex4(cksumShouldBe(v.checksum, sum))})`;
+    }
+  }
+  const dlen = len - hlen;
+  if (o.verbose > 1 || dlen > 0 || flags & 0x07) {
+    c.s += `, seq ${seq}`;
+    if (dlen > 0) c.s += `:${(seq + dlen) >>> 0}`;
+  }
+  if (flags & 0x10) c.s += `, ack ${ack}`;
+  c.s += `, win ${win}`;
+  if (flags & 0x20) c.s += `, urg ${v.urgentPtr}`;
+  if (hlen > 20) {
+    c.s += ', options [';
+    if (!printTcpOptions(c, v, rev, thSeq, thAck)) return;
+    c.s += ']';
+  }
+  c.s += `, length ${dlen}`;
+  if (dlen <= 0) return;
+  const pay = v.offset + hlen;
+  const capEnd = v.offset + v.length;
+  if (flags & 0x04 && o.verbose > 0) {
+    // RST with data: the reason text, control characters in caret notation (tcpdump's fn_print_char)
+    c.s += ' [RST ';
+    let k = pay;
+    for (; k < capEnd && k < pay + dlen; k++) {
+      c.s += safeChar(b[k] ?? 0);
+    }
+    c.s += k < pay + dlen ? '[|tcp]]' : ']';
+    return;
+  }
+  if (sport === Port.DNS || dport === Port.DNS) {
+    if (dlen < 2) {
+      c.s += ` [DNS over TCP: length ${dlen} < 2] (invalid)`;
+      return;
+    }
+    if (pay + 2 > capEnd) {
+      c.s += ' [|domain]';
+      return;
+    }
+    if (u16(b, pay) !== dlen - 2) {
+      c.s += ` [prefix length(${u16(b, pay)}) != length(${dlen - 2})] (invalid)`;
+      return;
+    }
+    c.s += ' ';
+    const di = p.find(Layer.Dns, i + 1);
+    if (di >= 0) c.layer(di, dlen - 2);
+    else c.s += ' [|domain]';
+    return;
+  }
+  if (HTTP_PORTS.has(sport) || HTTP_PORTS.has(dport)) {
+    c.s += ': ';
+    printTextProtocol(c, pay, Math.min(capEnd, pay + dlen), dlen, 'HTTP', true);
+  } else {
+    const tp = TEXT_PORTS[sport] ?? TEXT_PORTS[dport];
+    if (tp !== undefined) {
+      c.s += ': ';
+      printTextProtocol(c, pay, Math.min(capEnd, pay + dlen), dlen, tp, false);
+    }
+  }
+}
+
+function printTcpOptions(c: Printer, v: TcpView, rev: boolean, thSeq: number, thAck: number): boolean {
+  const b = v.bytes;
+  let q = v.offset + 20;
+  let hlen = v.headerLen - 20;
+  const capEnd = v.offset + v.length;
+  let ch = false;
+  for (let guard = 0; hlen > 0 && guard < 64; guard++) {
+    if (ch) c.s += ',';
+    if (q >= capEnd) {
+      c.s += ' [|tcp]';
+      return false;
+    }
+    const opt = b[q++] ?? 0;
+    let len: number;
+    if (opt === 0 || opt === 1) len = 1;
+    else {
+      if (q >= capEnd) {
+        c.s += TCP_OPT_NAMES[opt] ?? `unknown-${opt}`;
+        c.s += ' [|tcp]';
+        return false;
+      }
+      len = b[q++] ?? 0;
+      if (len < 2 || len > hlen) {
+        c.s += ch ? '[bad opt]]' : '[bad opt]';
+        return false;
+      }
+      hlen--;
+    }
+    hlen--;
+    const name = TCP_OPT_NAMES[opt] ?? `unknown-${opt}`;
+    c.s += name;
+    let datalen = 0;
+
+    switch (opt) {
+      case 0:
+      case 1:
+      case 4:
+        break;
+      case 2:
+        datalen = 2;
+        if (!optNeed(c, 2, hlen, q, capEnd, ch)) return false;
+        c.s += ` ${u16(b, q)}`;
+        break;
+      case 3:
+        datalen = 1;
+        if (!optNeed(c, 1, hlen, q, capEnd, ch)) return false;
+        c.s += ` ${b[q] ?? 0}`;
+        break;
+      case 5: {
+        datalen = len - 2;
+        if (datalen % 8 !== 0) c.s += ' invalid sack';
+        else {
+          c.s += ` ${datalen / 8} `;
+          for (let k = 0; k < datalen; k += 8) {
+            if (!optNeed(c, k + 8, hlen, q, capEnd, ch)) return false;
+            let s = u32(b, q + k);
+            let e = u32(b, q + k + 4);
+            if (rev) {
+              s = (s - thSeq) >>> 0;
+              e = (e - thSeq) >>> 0;
+            } else {
+              s = (s - thAck) >>> 0;
+              e = (e - thAck) >>> 0;
+            }
+            c.s += `{${s}:${e}}`;
+          }
+        }
+        break;
+      }
+      case 8:
+        datalen = 8;
+        if (!optNeed(c, 8, hlen, q, capEnd, ch)) return false;
+        c.s += ` val ${u32(b, q)} ecr ${u32(b, q + 4)}`;
+        break;
+      case 19:
+        datalen = 16;
+        if (!optNeed(c, 16, hlen, q, capEnd, ch)) return false;
+        c.s += " shared secret not supplied with -M, can't check - ";
+        for (let k = 0; k < 16; k++) c.s += hex2(b[q + k] ?? 0);
+        break;
+      case 28:
+        datalen = 2;
+        if (!optNeed(c, 2, hlen, q, capEnd, ch)) return false;
+        {
+          const u = u16(b, q);
+          c.s += ` 0x${u.toString(16)} ${u & 1 ? (u >> 1) * 60 : u >> 1}`;
+        }
+        break;
+      case 30:
+        datalen = len - 2;
+        if (!optNeed(c, datalen, hlen, q, capEnd, ch)) return false;
+        if (!printMptcp(c, b, q - 2, len, v.flags)) {
+          c.s += '[bad opt]';
+          return false;
+        }
+        break;
+      case 34:
+        datalen = len - 2;
+        if (!optNeed(c, datalen, hlen, q, capEnd, ch)) return false;
+        c.s += ' ';
+        printFastOpen(c, b, q, datalen);
+        break;
+      case 254: {
+        // RFC 6994 shared experimental option: a 16-bit magic first (0xf989 is RFC 7413 Fast Open)
+        datalen = len - 2;
+        if (!optNeed(c, datalen, hlen, q, capEnd, ch)) return false;
+        if (datalen < 2) {
+          c.s += '[bad opt]';
+          return false;
+        }
+        const magic = u16(b, q);
+        if (magic === 0xf989) {
+          c.s += '-tfo';
+          printFastOpen(c, b, q + 2, datalen - 2);
+        } else c.s += `-${hex4(magic)}`;
+        break;
+      }
+      default:
+        datalen = len - 2;
+        if (datalen) c.s += ' 0x';
+        for (let k = 0; k < datalen; k++) {
+          if (!optNeed(c, k + 1, hlen, q, capEnd, ch)) return false;
+          c.s += hex2(b[q + k] ?? 0);
+        }
+        break;
+    }
+    q += datalen;
+    hlen -= datalen;
+    let expect = datalen + 1;
+    if (opt !== 0 && opt !== 1) expect++;
+    if (expect !== len) c.s += `[len ${len}]`;
+    ch = true;
+    if (opt === 0) break;
+  }
+  return true;
+}
+function optNeed(c: Printer, n: number, hlen: number, q: number, capEnd: number, ch: boolean): boolean {
+  if (n > hlen) {
+    c.s += '[bad opt]';
+    return false;
+  }
+  if (q + n > capEnd) {
+    // tcpdump's option truncation path closes the bracket with '>' once an option was printed
+    c.s += ch ? ' [|tcp]>' : ' [|tcp]';
+    return false;
+  }
+  return true;
 }

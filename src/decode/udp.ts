@@ -1,5 +1,8 @@
 /** UDP header (RFC 768). */
 import { ByteView, DecodeStatus, u16 } from './status.js';
+import { Layer, Port } from './layers.js';
+import { type Printer, cksumShouldBe, hex4 } from './print.js';
+import { ipFragmented, l4Sum } from './ip.js';
 
 /** Field offsets of the 8-byte header. */
 export const UdpOffsets = { srcPort: 0, dstPort: 2, length: 4, checksum: 6, headerLen: 8 } as const;
@@ -48,4 +51,62 @@ export interface UdpRepr {
 /** Builds the sink representation. */
 export function udpRepr(v: UdpView): UdpRepr {
   return { srcPort: v.srcPort, dstPort: v.dstPort, len: v.len, checksum: v.checksum };
+}
+
+/** tcpdump's UDP text: ports, the -v checksum verdict, then the application or tunnel it carries. */
+export function printUdp(c: Printer, v: UdpView, i: number, len: number): void {
+  const { src, dst, ipIdx, addrDone } = c;
+  const p = c.parser;
+  const o = c.opts;
+  if (p.status[i] !== DecodeStatus.Ok) {
+    if (!addrDone) c.s += v.length >= 4 ? `${src}.${v.srcPort} > ${dst}.${v.dstPort}: ` : `${src} > ${dst}: `;
+    c.s += ' [|udp]';
+    return;
+  }
+  const sport = v.srcPort;
+  const dport = v.dstPort;
+  // RFC 2675 jumbograms carry UDP length 0: the IPv6 Jumbo Payload option gives it
+  const ulen = v.len === 0 && (p.at(ipIdx, Layer.Ipv6)?.jumboLen ?? 0) >= 65536 ? len : v.len;
+  const portText = addrDone ? `${sport} > ${dport}: ` : `${src}.${sport} > ${dst}.${dport}: `;
+  if (ulen < 8 && len >= 8) {
+    c.s += portText;
+    c.s += `truncated-udplength ${ulen}`;
+    return;
+  }
+  const fragmented = ipFragmented(p, ipIdx);
+  if (ulen > len && !fragmented) {
+    c.s += portText;
+    c.s += `UDP, bad length ${ulen - 8} > ${len - 8}`;
+    return;
+  }
+  const dlen = ulen - 8;
+  if (len < 8) {
+    c.s += portText;
+    c.s += `truncated-udp ${len}`;
+    return;
+  }
+  c.s += portText;
+  const isV6 = p.kinds[ipIdx] === Layer.Ipv6;
+  // tcpdump checks UDP checksums over IPv6 at -v, over IPv4 only at -vv
+  // a payload type forced with -T is printed without the checksum verdict, as tcpdump does
+  if ((isV6 ? o.verbose > 0 : o.verbose > 1) && !fragmented && p.udpForce === 0) {
+    const cs = v.checksum;
+    if (cs === 0 && !isV6) c.s += '[no cksum] ';
+    else if (v.length < ulen) {
+      // not all captured: no verdict
+    } else {
+      const sum = l4Sum(p, ipIdx, 17, v.offset, ulen);
+      if (sum === 0xffff) c.s += '[udp sum ok] ';
+      else c.s += `[bad udp cksum 0x${hex4(cs)} -> 0x${hex4(cksumShouldBe(cs, sum))}!] `;
+    }
+  }
+  const next = i + 1 < p.count ? p.kinds[i + 1]! : Layer.None;
+  // -q names no application, tunnels included (tcpdump checks -q before its port table)
+  if (o.quiet) {
+    c.s += `UDP, length ${dlen}`;
+    return;
+  }
+  if (next !== Layer.None) c.layer(i + 1, dlen);
+  else if ((sport === Port.IPSEC_NAT_T || dport === Port.IPSEC_NAT_T) && dlen === 1 && v.bytes[v.offset + 8] === 0xff) c.s += 'isakmp-nat-keep-alive';
+  else c.s += `UDP, length ${dlen}`;
 }

@@ -1,5 +1,8 @@
 /** IEEE 802.1Q / 802.1ad VLAN tag (4 bytes after the TPID). */
 import { ByteView, DecodeStatus, u16 } from './status.js';
+import { Layer } from './layers.js';
+import type { Printer } from './print.js';
+import { etherTypeText, ETHERTYPE_NAMES } from './ethertype.js';
 
 /** Field offsets within one tag (the TPID is the EtherType before it). */
 export const VlanOffsets = { tci: 0, etherType: 2, headerLen: 4 } as const;
@@ -57,4 +60,35 @@ export function vlanRepr(v: VlanView): VlanRepr {
   if (t >= 0x600) r.type = t;
   else r.len = t;
   return r;
+}
+
+/** tcpdump's 802.1Q text: with -e the tag and the inner EtherType, then the payload. */
+export function printVlan(c: Printer, v: VlanView, i: number): void {
+  const p = c.parser;
+  if (p.status[i] !== DecodeStatus.Ok) {
+    c.s += ' [|vlan]';
+    return;
+  }
+  const nt = v.etherType;
+  if (c.opts.linkHeader) {
+    c.s += `vlan ${v.id}, p ${v.pcp}${v.dei ? ', DEI' : ''}, `;
+    c.s += nt < 0x600 ? `802.3LLC, ` : `ethertype ${etherTypeText(nt)}, `;
+  }
+  if (i + 1 < p.count) {
+    if (nt < 0x600 && p.kinds[i + 1] === Layer.Llc) c.layer(i + 1, nt);
+    else c.network(i + 1, nt);
+  } else c.unknownEtherType(nt, v.offset + 4);
+}
+
+/** Cooked (SLL) frames print a VLAN tag their own way: no hex EtherType. */
+export function printSllVlan(c: Printer, v: VlanView, i: number): void {
+  const p = c.parser;
+  if (p.status[i] !== DecodeStatus.Ok) {
+    c.s += ' [|vlan]';
+    return;
+  }
+  if (c.opts.linkHeader) c.s += `vlan ${v.id}, p ${v.pcp}${v.dei ? ', DEI' : ''}, `;
+  const nt = v.etherType;
+  if (!c.opts.quiet) c.s += `ethertype ${ETHERTYPE_NAMES[nt] || 'Unknown'}, `;
+  if (i + 1 < p.count) c.network(i + 1, nt);
 }

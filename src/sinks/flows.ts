@@ -9,10 +9,6 @@
  * nodes. Memory grows only when a new flow, endpoint, path or interval appears.
  */
 import { LayerParser, Layer, LAYER_NAMES } from '../decode/parser.js';
-import type { Ipv4View } from '../decode/ipv4.js';
-import type { Ipv6View } from '../decode/ipv6.js';
-import type { TcpView } from '../decode/tcp.js';
-import type { UdpView } from '../decode/udp.js';
 import { DecodeStatus } from '../decode/status.js';
 import { ipv4Text, ipv6Text } from '../decode/addr.js';
 import type { PacketView, PacketSink } from '../packet.js';
@@ -400,8 +396,8 @@ export class TrafficAccounting {
         // tshark taps an IPv6 header only once its extension chain leads somewhere: not for a
         // later fragment nor a chain cut short; conversation tables then agree with tshark's
         if (k === Layer.Ipv6) {
-          const v6 = ps.view(i) as Ipv6View;
-          if (v6.chainTruncated || v6.fragOffset !== 0) continue;
+          const v6 = ps.at(i, Layer.Ipv6);
+          if (!v6 || v6.chainTruncated || v6.fragOffset !== 0) continue;
         }
         this.countIp(i, k, len, relNs);
       } else if ((k === Layer.Tcp || k === Layer.Udp) && ipLayer >= 0) {
@@ -466,14 +462,14 @@ export class TrafficAccounting {
     let conv: KeyTable;
     let ep: KeyTable;
     if (kind === Layer.Ipv4) {
-      const v = ps.view(i) as Ipv4View;
+      const v = ps.at(i, Layer.Ipv4)!;
       src = v.srcOffset;
       dst = v.dstOffset;
       words = 1;
       conv = this.convIp4;
       ep = this.epIp4;
     } else {
-      const v = ps.view(i) as Ipv6View;
+      const v = ps.at(i, Layer.Ipv6)!;
       src = v.srcOffset;
       dst = v.dstOffset;
       words = 4;
@@ -511,11 +507,11 @@ export class TrafficAccounting {
     const ps = this.parser;
     const b = ps.bytes;
     const ipKind = ps.kinds[ipLayer]!;
-    const ipv = ps.view(ipLayer) as Ipv4View | Ipv6View;
+    const ipv = ps.at(ipLayer, Layer.Ipv4) ?? ps.at(ipLayer, Layer.Ipv6)!;
     const words = ipKind === Layer.Ipv4 ? 1 : 4;
     const src = ipv.srcOffset;
     const dst = ipv.dstOffset;
-    const l4 = ps.view(i) as TcpView | UdpView;
+    const l4 = ps.at(i, Layer.Tcp) ?? ps.at(i, Layer.Udp)!;
     const sport = l4.srcPort;
     const dport = l4.dstPort;
     // key order (tshark's): the higher port first; equal ports fall back to the smaller address

@@ -5,21 +5,10 @@
  */
 import type { PacketSink, PacketView } from '../packet.js';
 import type { TextOutput } from './output.js';
-import { LayerParser, Layer } from '../decode/parser.js';
+import { LayerParser } from '../decode/parser.js';
 import { DecodeStatus } from '../decode/status.js';
-import { ethernetRepr, type EthernetView } from '../decode/ethernet.js';
-import { vlanRepr, type VlanView } from '../decode/vlan.js';
-import { mplsRepr, type MplsView } from '../decode/mpls.js';
-import { sllRepr, type SllView } from '../decode/sll.js';
-import { loopbackRepr, type LoopbackView } from '../decode/loopback.js';
-import { arpRepr, type ArpView } from '../decode/arp.js';
-import { ipv4Repr, type Ipv4View } from '../decode/ipv4.js';
-import { ipv6Repr, type Ipv6View } from '../decode/ipv6.js';
-import { tcpRepr, type TcpView } from '../decode/tcp.js';
-import { udpRepr, type UdpView } from '../decode/udp.js';
-import { icmpRepr, type IcmpView } from '../decode/icmp.js';
-import { icmpv6Repr, type Icmpv6View } from '../decode/icmpv6.js';
-import { dnsRepr, type DnsView } from '../decode/dns.js';
+import { LAYER_NAMES } from '../decode/layers.js';
+import { HOME_BY_KIND } from '../decode/registry.js';
 
 /** JSON sink options. */
 export interface JsonOptions {
@@ -58,127 +47,48 @@ export class JsonFormatter {
       const name = this.opts.ifName(pkt.ifindex);
       if (name !== undefined) obj['interface'] = name;
     }
+    // each protocol's home says where the schema places it and gives its Repr
     let ipSeen = false;
     let ipIdx = -1;
     for (let i = 0; i < p.count; i++) {
-      const kind = p.kinds[i];
-      if (p.status[i] !== DecodeStatus.Ok) {
-        // a header cut short by the snapshot length is omitted (the schema allows it); a complete
-        // IPv4 or TCP fixed header with bad length fields is shown as carried, and ends the stack
-        const v = p.view(i) as { length: number; version?: number };
-        if (p.status[i] === DecodeStatus.Malformed && kind === Layer.Ipv4 && !ipSeen && v.length >= 20 && v.version === 4) {
-          stack.push('ipv4');
-          layers.ipv4 = ipv4Repr(p.view(i) as Ipv4View);
-        } else if (p.status[i] === DecodeStatus.Malformed && kind === Layer.Tcp && ipIdx === i - 1 && v.length >= 20) {
-          stack.push('tcp');
-          layers.tcp = tcpRepr(p.view(i) as TcpView, p.lens[i]!);
-        }
-        break;
-      }
+      const kind = p.kinds[i]!;
+      const place = HOME_BY_KIND[kind]?.json;
       const v = p.view(i);
-      let stop = false;
-      switch (kind) {
-        case Layer.Ethernet:
-          if (i !== 0) stop = true;
-          else {
-            stack.push('eth');
-            layers.eth = ethernetRepr(v as EthernetView);
-          }
+      if (!place || !v) break;
+      const st = p.status[i];
+      // a header cut short by the snapshot length is omitted (the schema allows it); a complete
+      // header with bad length fields is shown as carried where its home says so, and ends the stack
+      if (st !== DecodeStatus.Ok && (st !== DecodeStatus.Malformed || !place.malformedShown?.(v))) break;
+      let fits: boolean;
+      switch (place.at) {
+        case 'frame':
+          fits = i === 0;
           break;
-        case Layer.Sll: {
-          stack.push('sll');
-          const r = sllRepr(v as SllView);
-          delete r.ifindex;
-          layers.sll = r;
+        case 'link':
+          fits = true;
           break;
-        }
-        case Layer.Loopback:
-          stack.push('loopback');
-          layers.loopback = loopbackRepr(v as LoopbackView);
+        case 'belowIp':
+        case 'ip':
+          fits = !ipSeen;
           break;
-        case Layer.Vlan:
-          if (ipSeen) stop = true;
-          else {
-            stack.push('vlan');
-            ((layers.vlan ??= []) as unknown[]).push(vlanRepr(v as VlanView));
-          }
+        case 'transport':
+          fits = ipIdx === i - 1;
           break;
-        case Layer.Mpls:
-          if (ipSeen) stop = true;
-          else {
-            stack.push('mpls');
-            ((layers.mpls ??= []) as unknown[]).push(mplsRepr(v as MplsView));
-          }
+        case 'app':
+          fits = place.accept?.(p, i, ipIdx) ?? false;
           break;
-        case Layer.Arp:
-          if (ipSeen) stop = true;
-          else {
-            stack.push('arp');
-            layers.arp = arpRepr(v as ArpView);
-          }
-          break;
-        case Layer.Ipv4:
-          if (ipSeen) stop = true;
-          else {
-            ipSeen = true;
-            ipIdx = i;
-            stack.push('ipv4');
-            layers.ipv4 = ipv4Repr(v as Ipv4View);
-          }
-          break;
-        case Layer.Ipv6:
-          if (ipSeen) stop = true;
-          else {
-            ipSeen = true;
-            ipIdx = i;
-            stack.push('ipv6');
-            const ip6 = v as Ipv6View;
-            layers.ipv6 = ipv6Repr(ip6);
-          }
-          break;
-        case Layer.Tcp:
-          if (ipIdx !== i - 1) stop = true;
-          else {
-            stack.push('tcp');
-            layers.tcp = tcpRepr(v as TcpView, p.lens[i]!);
-          }
-          break;
-        case Layer.Udp:
-          if (ipIdx !== i - 1) stop = true;
-          else {
-            stack.push('udp');
-            layers.udp = udpRepr(v as UdpView);
-          }
-          break;
-        case Layer.Icmp:
-          if (ipIdx !== i - 1) stop = true;
-          else {
-            stack.push('icmp');
-            layers.icmp = icmpRepr(v as IcmpView);
-          }
-          stop = true;
-          break;
-        case Layer.Icmpv6:
-          if (ipIdx !== i - 1) stop = true;
-          else {
-            stack.push('icmpv6');
-            layers.icmpv6 = icmpv6Repr(v as Icmpv6View);
-          }
-          stop = true;
-          break;
-        case Layer.Dns:
-          // the schema covers DNS over UDP port 53 only
-          if (ipIdx !== i - 2 || p.kinds[i - 1] !== Layer.Udp || ((p.view(i - 1) as UdpView).srcPort !== 53 && (p.view(i - 1) as UdpView).dstPort !== 53)) stop = true;
-          else {
-            stack.push('dns');
-            layers.dns = dnsRepr(v as DnsView);
-          }
-          stop = true;
-          break;
-        default:
-          stop = true;
       }
-      if (stop) break;
+      if (!fits) break;
+      if (place.at === 'ip') {
+        ipSeen = true;
+        ipIdx = i;
+      }
+      const name = LAYER_NAMES[kind]!;
+      stack.push(name);
+      const r = place.json ? place.json(v, p, i) : HOME_BY_KIND[kind]!.repr(v, p, i);
+      if (place.list) ((layers[name] ??= []) as unknown[]).push(r);
+      else layers[name] = r;
+      if (place.last || st !== DecodeStatus.Ok) break;
     }
     return obj;
   }

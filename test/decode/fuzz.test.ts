@@ -1,8 +1,10 @@
 /**
  * Property test: no decoder, the printer or the JSON sink throws (or hangs) on any bytes. Seeded
- * random frames and mutations of every fixture packet go through every view's reset and getters,
- * the layer parser under every link type, the text printer (rotating option sets) and the JSON
- * formatter. The default reaches 1,000,000 inputs; TSCAP_FUZZ_N scales it.
+ * random frames and mutations of every fixture packet go through every registered view's reset and
+ * getters, the layer parser under every link type, the text printer (rotating option sets; each
+ * protocol's printer is reached through the registry), every decoded layer's Repr through the
+ * registry, and the JSON formatter. The test fails unless every registered protocol was printed.
+ * The default reaches 1,000,000 inputs; TSCAP_FUZZ_N scales it.
  */
 import { describe, expect, it } from 'vitest';
 import { readPcap } from './pcap-read.js';
@@ -11,6 +13,8 @@ import { emptyPacket } from '../../src/packet.js';
 import * as D from '../../src/decode/index.js';
 import { TextFormatter, DEFAULT_PRINT_OPTIONS, type PrintOptions } from '../../src/sinks/text.js';
 import { JsonFormatter } from '../../src/sinks/json.js';
+import { HOMES, HOME_BY_KIND } from '../../src/decode/registry.js';
+import { LAYER_TABLE } from '../../src/decode/layers.js';
 
 const TOTAL = Number(process.env.TSCAP_FUZZ_N ?? 1_000_000);
 const LINKTYPES = [0, 1, 101, 108, 113, 228, 229, 276];
@@ -28,15 +32,10 @@ function rng(seed: number): () => number {
   };
 }
 
-/** Every view class with its getters, for direct calls. */
+/** Every registered view class with its getters, for direct calls. */
 function allViews(): Array<{ view: { reset(b: Uint8Array, o: number, l: number, ...rest: never[]): number }; getters: string[] }> {
-  const classes = [
-    D.EthernetView, D.VlanView, D.MplsView, D.SllView, D.LoopbackView, D.PppoeView, D.LlcView, D.ArpView, D.Ipv4View, D.Ipv6View,
-    D.AhView, D.EspView, D.TcpView, D.UdpView, D.IcmpView, D.Icmpv6View, D.IgmpView, D.SctpView, D.GreView, D.VxlanView,
-    D.GeneveView, D.DnsView, D.DhcpView, D.NtpView,
-  ];
-  return classes.map((C) => {
-    const view = new C() as unknown as { reset(b: Uint8Array, o: number, l: number): number };
+  return Object.values(HOMES).map((h) => {
+    const view = new h.View() as unknown as { reset(b: Uint8Array, o: number, l: number): number };
     const proto = Object.getPrototypeOf(view) as object;
     const getters = Object.entries(Object.getOwnPropertyDescriptors(proto)).filter(([, d]) => d.get).map(([k]) => k);
     return { view, getters };
@@ -60,6 +59,7 @@ describe('no decoder, printer or JSON sink throws on any bytes', () => {
     const json = new JsonFormatter({ nano: false });
     const pkt = emptyPacket();
     const buf = new Uint8Array(2048);
+    const printed = new Array<number>(LAYER_TABLE.length).fill(0);
     let exceptions = 0;
     let first: unknown;
     let n = 0;
@@ -107,7 +107,15 @@ describe('no decoder, printer or JSON sink throws on any bytes', () => {
         pkt.index = n;
         // dumps (-XX) cost the most per input: one input in 16 takes that option set
         const pi = (n & 15) === 0 ? 2 : [0, 1, 3][n % 3]!;
-        sink ^= printers[pi]!.format(pkt).length;
+        const pr = printers[pi]!;
+        sink ^= pr.format(pkt).length;
+        // the registry's printers ran for these layers; their Reprs run here
+        const lp = pr.parser;
+        for (let k = 0; k < lp.count; k++) {
+          const kind = lp.kinds[k]!;
+          printed[kind]!++;
+          if ((n & 7) === 0) sink ^= Object.keys(HOME_BY_KIND[kind]!.repr(lp.view(k)!, lp, k)).length;
+        }
         sink ^= json.line(pkt).length;
       } catch (e) {
         exceptions++;
@@ -121,6 +129,8 @@ describe('no decoder, printer or JSON sink throws on any bytes', () => {
     if (first) console.log(first);
     expect(exceptions).toBe(0);
     expect(internal).toBe(0);
+    const unprinted = LAYER_TABLE.filter((r, k) => r.name !== '' && printed[k] === 0).map((r) => r.name);
+    expect(unprinted).toEqual([]);
     expect(n).toBeGreaterThanOrEqual(TOTAL);
   }, 600_000);
 

@@ -70,3 +70,30 @@ describe('option formats are tcpdump\'s', () => {
     });
   }
 });
+
+describe('printer details match tcpdump line for line on the crafted print fixtures', () => {
+  const dir = fixtureFiles().filter((f) => /crafted-(print|force|delta-nano)\.pcap$/.test(f));
+  const file = (name: string): string => dir.find((f) => f.endsWith(name))!;
+  const cases: Array<[string, string[], Partial<PrintOptions>]> = [
+    ['crafted-print.pcap', [], {}],
+    ['crafted-print.pcap', ['-v'], { verbose: 1 }],
+    ['crafted-print.pcap', ['-vv'], { verbose: 2 }],
+    ['crafted-print.pcap', ['-vvv'], { verbose: 3 }],
+    ['crafted-print.pcap', ['-e'], { linkHeader: true }],
+    ['crafted-print.pcap', ['-q'], { quiet: true }],
+    ['crafted-print.pcap', ['-S', '-vv'], { absoluteSeq: true, verbose: 2 }],
+    ['crafted-force.pcap', ['-T', 'vxlan', '-vv'], { forceType: 'vxlan', verbose: 2 }],
+    ['crafted-force.pcap', ['-T', 'domain', '-vv'], { forceType: 'domain', verbose: 2 }],
+    ['crafted-delta-nano.pcap', ['-ttt'], { timeFormat: 3 }],
+    ['crafted-delta-nano.pcap', ['-ttttt'], { timeFormat: 5 }],
+    ['crafted-delta-nano.pcap', ['--nano', '-ttt'], { timeFormat: 3, nano: true }],
+  ];
+  it('has the fixtures', () => expect(dir.length).toBe(3));
+  for (const [name, flags, opts] of cases) {
+    it(`${name} ${flags.join(' ') || '(no flags)'}`, () => {
+      const theirs = tcpdumpLines(file(name), flags);
+      expect(theirs.length).toBeGreaterThan(1);
+      expect(tscapLines(file(name), opts)).toEqual(theirs);
+    });
+  }
+});

@@ -1,0 +1,120 @@
+/**
+ * The protocol table: one row per layer kind, in the order of the `Layer` numbers. The layer enum,
+ * the short names, the view pool sizes, tcpdump's truncation markers and the well-known ports are all
+ * derived from it; `registry.ts` binds each row's name to its home (view class, printer, Repr) and the
+ * compiler rejects a row without one. This module is a leaf (no imports) so every protocol home may
+ * read `Layer` without an import cycle.
+ */
+
+/**
+ * One row per layer kind. `key` names the `Layer` member, `name` is the short name (stack entries,
+ * JSON keys), `pool` the number of views preallocated per parser, `trunc` tcpdump's ` [|x]` marker
+ * name, `ipProto` the IP protocol number reaching it (for the upper-layer fallback text), `net` true for
+ * what may follow a link header or tag, `ports` true for upper layers that print the addresses with
+ * their ports.
+ */
+export const LAYER_TABLE = [
+  { key: 'None', name: '', pool: 0, trunc: '', ipProto: -1, net: false, ports: false },
+  { key: 'Ethernet', name: 'eth', pool: 4, trunc: 'ether', ipProto: -1, net: true, ports: false },
+  { key: 'Sll', name: 'sll', pool: 1, trunc: 'linux_sll', ipProto: -1, net: false, ports: false },
+  { key: 'Loopback', name: 'loopback', pool: 1, trunc: 'null', ipProto: -1, net: false, ports: false },
+  { key: 'Vlan', name: 'vlan', pool: 8, trunc: 'vlan', ipProto: -1, net: true, ports: false },
+  { key: 'Mpls', name: 'mpls', pool: 8, trunc: 'mpls', ipProto: -1, net: true, ports: false },
+  { key: 'Pppoe', name: 'pppoe', pool: 2, trunc: 'pppoe', ipProto: -1, net: true, ports: false },
+  { key: 'Llc', name: 'llc', pool: 4, trunc: 'llc', ipProto: -1, net: false, ports: false },
+  { key: 'Arp', name: 'arp', pool: 4, trunc: 'arp', ipProto: -1, net: true, ports: false },
+  { key: 'Ipv4', name: 'ipv4', pool: 4, trunc: 'ip', ipProto: 4, net: true, ports: false },
+  { key: 'Ipv6', name: 'ipv6', pool: 4, trunc: 'ip6', ipProto: 41, net: true, ports: false },
+  { key: 'Tcp', name: 'tcp', pool: 2, trunc: 'tcp', ipProto: 6, net: false, ports: true },
+  { key: 'Udp', name: 'udp', pool: 4, trunc: 'udp', ipProto: 17, net: false, ports: true },
+  { key: 'Icmp', name: 'icmp', pool: 2, trunc: 'icmp', ipProto: 1, net: false, ports: false },
+  { key: 'Icmpv6', name: 'icmpv6', pool: 2, trunc: 'icmp6', ipProto: 58, net: false, ports: false },
+  { key: 'Igmp', name: 'igmp', pool: 2, trunc: 'igmp', ipProto: 2, net: false, ports: false },
+  { key: 'Sctp', name: 'sctp', pool: 2, trunc: 'sctp', ipProto: 132, net: false, ports: true },
+  { key: 'Gre', name: 'gre', pool: 4, trunc: 'gre', ipProto: 47, net: false, ports: false },
+  { key: 'Vxlan', name: 'vxlan', pool: 2, trunc: 'vxlan', ipProto: -1, net: false, ports: false },
+  { key: 'Geneve', name: 'geneve', pool: 2, trunc: 'geneve', ipProto: -1, net: false, ports: false },
+  { key: 'Dns', name: 'dns', pool: 2, trunc: 'domain', ipProto: -1, net: false, ports: false },
+  { key: 'Dhcp', name: 'dhcp', pool: 2, trunc: 'bootp', ipProto: -1, net: false, ports: false },
+  { key: 'Ntp', name: 'ntp', pool: 2, trunc: 'ntp', ipProto: -1, net: false, ports: false },
+  { key: 'Ah', name: 'ah', pool: 2, trunc: 'ah', ipProto: 51, net: false, ports: false },
+  { key: 'Esp', name: 'esp', pool: 2, trunc: 'esp', ipProto: 50, net: false, ports: false },
+] as const;
+
+type Table = typeof LAYER_TABLE;
+type Index = Exclude<keyof Table, keyof readonly unknown[]>;
+type IndexNum<I> = I extends `${infer N extends number}` ? N : never;
+
+/** `Layer.Tcp` → 11 and so on: the table's row numbers by key. */
+export type LayerEnum = { readonly [I in Index as Table[I]['key']]: IndexNum<I> };
+
+/** Layer kinds recorded by the parser (row numbers of LAYER_TABLE). */
+export const Layer = Object.freeze(Object.fromEntries(LAYER_TABLE.map((r, i) => [r.key, i]))) as LayerEnum;
+
+/** One of the `Layer` values. */
+export type Layer = LayerEnum[keyof LayerEnum];
+
+/** The short name of a layer kind other than None (`'eth'`, `'tcp'`, ...). */
+export type LayerName = Exclude<Table[number]['name'], ''>;
+
+/** The short name of layer kind `L`. */
+export type NameOf<L extends Layer> = Table[L]['name'];
+
+/** Short names of the layer kinds, indexed by value. */
+export const LAYER_NAMES: readonly string[] = LAYER_TABLE.map((r) => r.name);
+
+/** tcpdump's truncation marker name per kind (`[|ip6]`, `[|domain]`), indexed by value. */
+export const LAYER_TRUNC: readonly string[] = LAYER_TABLE.map((r) => r.trunc);
+
+/** Kinds that may follow a link header, a tag or a tunnel (printed by the network-level dispatch). */
+export const NETWORK_LAYER = Uint8Array.from(LAYER_TABLE, (r) => (r.net ? 1 : 0));
+
+/** Upper layers that print the IP addresses themselves (with their ports). */
+export const PRINTS_ADDRESSES = Uint8Array.from(LAYER_TABLE, (r) => (r.ports ? 1 : 0));
+
+/** Kinds an IP header reaches by its protocol field. */
+export const IP_REACHED = Uint8Array.from(LAYER_TABLE, (r) => (r.ipProto >= 0 ? 1 : 0));
+
+/** Truncation marker of an IP protocol the printer names when its header is missing, '' otherwise. */
+export const IP_PROTO_TRUNC: readonly string[] = (() => {
+  const a = new Array<string>(256).fill('');
+  for (const r of LAYER_TABLE) if (r.ipProto >= 0) a[r.ipProto] = r.trunc;
+  return a;
+})();
+
+/**
+ * Well-known ports, the one place that knows them: the parser's UDP and TCP dispatch and the
+ * printer's port-based choices read these.
+ */
+export const Port = {
+  DNS: 53, MDNS: 5353, BOOTPS: 67, BOOTPC: 68, NTP: 123, VXLAN: 4789, GENEVE: 6081, IPSEC_NAT_T: 4500,
+  FTP: 21, SMTP: 25, RTSP: 554, SIP: 5060, HTTP: 80, HTTP_ALT: 8080, SQUID: 3128,
+} as const;
+
+/**
+ * Layer kind a UDP port announces (0: none). When both ports announce one, the lower kind wins
+ * (VXLAN, Geneve, DNS, DHCP, NTP, then ESP in UDP), as the table order says.
+ */
+export const UDP_PORT_LAYER: Uint8Array = (() => {
+  const a = new Uint8Array(65536);
+  const L = Object.fromEntries(LAYER_TABLE.map((r, i) => [r.key, i]));
+  const set = (kind: number | undefined, ...ports: number[]): void => {
+    for (const q of ports) a[q] = kind ?? 0;
+  };
+  set(L['Vxlan'], Port.VXLAN);
+  set(L['Geneve'], Port.GENEVE);
+  set(L['Dns'], Port.DNS, Port.MDNS);
+  set(L['Dhcp'], Port.BOOTPS, Port.BOOTPC);
+  set(L['Ntp'], Port.NTP);
+  set(L['Esp'], Port.IPSEC_NAT_T);
+  return a;
+})();
+
+/** Ports tcpdump prints as HTTP. */
+export const HTTP_PORTS: ReadonlySet<number> = new Set([Port.HTTP, Port.HTTP_ALT, Port.SQUID]);
+
+/** Text protocols tcpdump prints line by line, by port. */
+export const TEXT_PORTS: Readonly<Record<number, string>> = { [Port.FTP]: 'FTP', [Port.SMTP]: 'SMTP', [Port.RTSP]: 'RTSP', [Port.SIP]: 'SIP' };
+
+/** Most layers recorded per packet; deeper stacks stop decoding there (the rest is payload). */
+export const MAX_LAYERS = 32;

@@ -1,0 +1,147 @@
+/**
+ * What a protocol's text printer may use: the options (named after tcpdump's flags), the line being
+ * built, the decoded layers, and the dispatch back into the printer for what a header carries (a
+ * network layer after a tag or tunnel, an upper layer after IP, an ICMP quote). The implementation is
+ * the tcpdump-style printer in `sinks/text.ts`; the printers themselves live in each protocol's home.
+ */
+import type { PacketView } from '../packet.js';
+import type { LayerParser } from './parser.js';
+import { hex2 } from './addr.js';
+
+/** Printing options, named after tcpdump's flags. */
+export interface PrintOptions {
+  /** `-n`: numeric addresses and ports (tscap never resolves names; accepted for habit). */
+  numeric: boolean;
+  /** `-e`: print the link-level header. */
+  linkHeader: boolean;
+  /** `-v` count. */
+  verbose: number;
+  /** `-q`: less protocol information. */
+  quiet: boolean;
+  /** `-x` count: hex dump (2: with the link header). */
+  hex: number;
+  /** `-X` count: hex and ASCII dump (2: with the link header). */
+  hexAscii: number;
+  /** `-A`: ASCII dump. */
+  ascii: boolean;
+  /** 0 default, 1 `-t` (none), 2 `-tt`, 3 `-ttt`, 4 `-tttt`, 5 `-ttttt`. */
+  timeFormat: number;
+  /** Nanosecond timestamps. */
+  nano: boolean;
+  /** `-#`: packet number first. */
+  number: boolean;
+  /** `-S`: absolute TCP sequence numbers instead of relative ones. */
+  absoluteSeq?: boolean;
+  /** `-T`: interpret every UDP payload as this type, whatever the ports. */
+  forceType?: ForceType;
+  /** Interface name for an ifindex (LINUX_SLL2); defaults to this host's /sys/class/net, like tcpdump. */
+  ifName?: (ifindex: number) => string | undefined;
+  /**
+   * With -e, name each Ethernet packet's interface and direction first, as for LINUX_SLL2 (set when
+   * capturing several interfaces, whose frames carry no interface of their own).
+   */
+  showInterface?: boolean;
+}
+
+/** tcpdump's `-T` packet types that tscap decodes (the others it documents are not decoded here). */
+export const FORCE_TYPES = ['vxlan', 'domain'] as const;
+
+/** One of FORCE_TYPES. */
+export type ForceType = (typeof FORCE_TYPES)[number];
+
+/** Default options: tcpdump with no flags. */
+export const DEFAULT_PRINT_OPTIONS: PrintOptions = {
+  numeric: true, linkHeader: false, verbose: 0, quiet: false, hex: 0, hexAscii: 0, ascii: false, timeFormat: 0, nano: false, number: false,
+};
+
+/**
+ * The printer as a protocol printer sees it. `s` is the line so far (printers append to it);
+ * `src`, `dst`, `ipIdx` and `addrDone` describe the enclosing IP header for upper-layer printers and
+ * are set by `transport` just before it calls one (read them first: a nested call overwrites them).
+ */
+export interface Printer {
+  /** The text of the current packet so far. */
+  s: string;
+  /** Options in force. */
+  readonly opts: PrintOptions;
+  /** Layers of the current packet. */
+  readonly parser: LayerParser;
+  /** The packet being printed. */
+  readonly pkt: PacketView;
+  /** Source address text of the enclosing IP header. */
+  src: string;
+  /** Destination address text of the enclosing IP header. */
+  dst: string;
+  /** Layer index of the enclosing IP header. */
+  ipIdx: number;
+  /** True when the addresses were already printed (IPv6 extension headers, AH). */
+  addrDone: boolean;
+  /** Prints layer i with its protocol's printer (`n`: its length from the enclosing header). */
+  layer(i: number, n: number): void;
+  /** Prints layer i, which followed a link header, tag or tunnel announcing EtherType `t` (0: unknown). */
+  network(i: number, t: number): void;
+  /** Prints layer i, an Ethernet frame inside a tunnel, of `wireLen` bytes. */
+  ether(i: number, wireLen: number): void;
+  /** Prints the layer i reached through IP protocol `proto`, carried in `len` bytes after the IP header at ipIdx. */
+  transport(i: number, proto: number, src: string, dst: string, len: number, ipIdx: number, addrDone: boolean): void;
+  /** Prints the IP datagram quoted by an ICMP error on its own line (nested at most twice). */
+  quotedIp(off: number, len: number): void;
+  /** Interface name of an ifindex, if known. */
+  ifName(ifindex: number): string | undefined;
+  /**
+   * Prints the EtherType fallback: a marker for types tcpdump names, else the Ethernet header at
+   * `frame` (of `frameLen` bytes; default: the packet's own) and a hex dump.
+   */
+  unknownEtherType(t: number, off: number, frame?: number, frameLen?: number): void;
+}
+
+/** A protocol's text printer: appends layer i (view `v`) to `c.s`; `n` is its length from the enclosing header. */
+export type PrintFn<V> = (c: Printer, v: V, i: number, n: number) => void;
+
+/** Two-digit zero-padded decimal. */
+export const pad2 = (n: number): string => (n < 10 ? '0' : '') + n;
+/** Four hex digits. */
+export const hex4 = (n: number): string => n.toString(16).padStart(4, '0');
+/** Eight hex digits. */
+export const hex8 = (n: number): string => n.toString(16).padStart(8, '0');
+
+/** RFC 1624 incremental update: the checksum value that would make `sum` come out right. */
+export function cksumShouldBe(carried: number, sum: number): number {
+  // sum is the folded ones' complement sum including the carried checksum
+  let s = (~carried & 0xffff) + (~(~sum & 0xffff) & 0xffff);
+  s = (s & 0xffff) + (s >>> 16);
+  s = (s & 0xffff) + (s >>> 16);
+  return ~s & 0xffff;
+}
+
+/** Bytes as Latin-1 characters. */
+export function latin1(b: Uint8Array, start: number, end: number): string {
+  let s = '';
+  for (let k = start; k < end; k++) s += String.fromCharCode(b[k] ?? 0);
+  return s;
+}
+
+/** `n` bytes as hex digits. */
+export function hexBytes(b: Uint8Array, o: number, n: number): string {
+  let s = '';
+  for (let k = 0; k < n; k++) s += hex2(b[o + k] ?? 0);
+  return s;
+}
+
+/** tcpdump's unsigned_relts_print: seconds as `1y2w3d4h5m6s`, zero as `0s`. */
+export function relTime(secs: number): string {
+  if (secs === 0) return '0s';
+  let s = '';
+  for (const [n, u] of [[31536000, 'y'], [604800, 'w'], [86400, 'd'], [3600, 'h'], [60, 'm'], [1, 's']] as const) {
+    if (secs >= n) {
+      s += `${Math.floor(secs / n)}${u}`;
+      secs %= n;
+    }
+  }
+  return s;
+}
+
+/** `parts` joined by ', ', or 'none'. */
+export function flagList(parts: string[]): string {
+  return parts.length ? parts.join(', ') : 'none';
+}

@@ -1,0 +1,84 @@
+/**
+ * The protocol registry: every row of the protocol table has a home (view class, printer, Repr),
+ * every exported `*Repr` function is reached through a home, the typed accessors return the right
+ * views, and every home's printer and Repr run on a fixture layer of its kind.
+ */
+import { describe, expect, it } from 'vitest';
+import * as D from '../../src/decode/index.js';
+import { HOMES, HOME_BY_KIND } from '../../src/decode/registry.js';
+import { LAYER_TABLE, LAYER_NAMES, Layer, UDP_PORT_LAYER, Port } from '../../src/decode/layers.js';
+import { TextFormatter, DEFAULT_PRINT_OPTIONS } from '../../src/sinks/text.js';
+import { readPcap } from './pcap-read.js';
+import { fixtureFiles } from './fixtures.js';
+
+describe('protocol registry', () => {
+  it('has one home per table row, with a view class, a printer and a Repr', () => {
+    const names = LAYER_TABLE.map((r) => r.name).filter((n) => n !== '');
+    expect(Object.keys(HOMES).sort()).toEqual([...names].sort());
+    expect(HOME_BY_KIND.length).toBe(LAYER_TABLE.length);
+    expect(HOME_BY_KIND[Layer.None]).toBeUndefined();
+    for (const [k, row] of LAYER_TABLE.entries()) {
+      if (row.name === '') continue;
+      const h = HOME_BY_KIND[k]!;
+      expect(typeof h.View, row.name).toBe('function');
+      expect(typeof h.print, row.name).toBe('function');
+      expect(typeof h.repr, row.name).toBe('function');
+      expect(new h.View(), row.name).toBeInstanceOf(D.ByteView);
+      expect(LAYER_NAMES[k]).toBe(row.name);
+      expect((Layer as Record<string, number>)[row.key]).toBe(k);
+    }
+  });
+
+  it('reaches every exported Repr function through some home', () => {
+    const reprs = Object.entries(D).filter(([k, v]) => /Repr$/.test(k) && typeof v === 'function');
+    expect(reprs.length).toBeGreaterThanOrEqual(20);
+    const homes = Object.values(HOMES).map((h) => h.repr as (...a: never[]) => unknown);
+    for (const [name, fn] of reprs) {
+      // a home uses the function itself, or calls it with the layer's length (tcp, sctp)
+      const used = homes.some((r) => r === fn || new RegExp(`\\b${name}\\b`).test(r.toString()));
+      expect(used, `${name} has no home`).toBe(true);
+    }
+  });
+
+  it('types the accessors by layer kind', () => {
+    const frame = Uint8Array.from(Buffer.from(
+      'ffffffffffff0200000000010800' + '450000210001000040110000c0000201c0000202' + '3039003500090000' + '00', 'hex'));
+    const p = new D.LayerParser();
+    p.decode(frame, 0, frame.length, 1);
+    const ip = p.get(Layer.Ipv4);
+    expect(ip).toBeInstanceOf(D.Ipv4View);
+    expect(ip?.ttl).toBe(64);
+    expect(p.at(2, Layer.Udp)?.dstPort).toBe(53);
+    expect(p.at(2, Layer.Tcp)).toBeUndefined();
+    expect(p.get(Layer.Ipv6)).toBeUndefined();
+  });
+
+  it('keeps the well-known ports in one table', () => {
+    expect(UDP_PORT_LAYER[Port.DNS]).toBe(Layer.Dns);
+    expect(UDP_PORT_LAYER[Port.VXLAN]).toBe(Layer.Vxlan);
+    expect(UDP_PORT_LAYER[Port.GENEVE]).toBe(Layer.Geneve);
+    expect(UDP_PORT_LAYER[Port.NTP]).toBe(Layer.Ntp);
+    expect(UDP_PORT_LAYER[Port.BOOTPS]).toBe(Layer.Dhcp);
+    expect(UDP_PORT_LAYER[Port.IPSEC_NAT_T]).toBe(Layer.Esp);
+  });
+
+  it('prints and represents every protocol found in the fixtures', () => {
+    const seen = new Set<number>();
+    const f = new TextFormatter({ ...DEFAULT_PRINT_OPTIONS, verbose: 2, linkHeader: true, ifName: () => undefined });
+    for (const file of fixtureFiles()) {
+      for (const q of readPcap(file).packets) {
+        expect(f.format(q).endsWith('\n')).toBe(true);
+        const p = f.parser;
+        for (let i = 0; i < p.count; i++) {
+          const k = p.kinds[i]!;
+          const v = p.view(i)!;
+          expect(typeof HOME_BY_KIND[k]!.repr(v, p, i)).toBe('object');
+          if (p.status[i] === D.DecodeStatus.Ok) seen.add(k);
+        }
+      }
+    }
+    expect(f.internalErrors).toBe(0);
+    const missing = LAYER_TABLE.map((r, k) => (r.name !== '' && !seen.has(k) ? r.name : '')).filter(Boolean);
+    expect(missing).toEqual([]);
+  });
+});
