@@ -5,6 +5,7 @@
  * before an error from capinfos run on the same bytes.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { encodePcap, type LiteRecord } from '../helpers/pcap-lite.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -284,20 +285,8 @@ describe('buffer edges', () => {
 
   it('a record larger than the read buffer (3 MiB) grows the buffer', async () => {
     const big = new Uint8Array(3 << 20).map((_, i) => i & 0xff);
-    const head = Buffer.alloc(24);
-    head.writeUInt32LE(0xa1b2c3d4, 0);
-    head.writeUInt16LE(2, 4);
-    head.writeUInt16LE(4, 6);
-    head.writeUInt32LE(0x4000000, 16);
-    head.writeUInt32LE(1, 20);
-    const rec = (len: number, sec: number): Buffer => {
-      const r = Buffer.alloc(16);
-      r.writeUInt32LE(sec, 0);
-      r.writeUInt32LE(len, 8);
-      r.writeUInt32LE(len, 12);
-      return r;
-    };
-    const file = Buffer.concat([head, rec(10, 1), big.subarray(0, 10), rec(big.length, 2), big, rec(20, 3), big.subarray(0, 20)]);
+    const rec = (data: Uint8Array, sec: number): LiteRecord => ({ tsSec: sec, tsFrac: 0, data, wireLen: data.length });
+    const file = Buffer.from(encodePcap(1, [rec(big.subarray(0, 10), 1), rec(big, 2), rec(big.subarray(0, 20), 3)], 0x4000000));
     const path = join(tmp, 'big-record.pcap');
     writeFileSync(path, file);
     const seen = await tscapSeen(path);

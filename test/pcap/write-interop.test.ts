@@ -4,6 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { writePcap } from '../helpers/pcap-lite.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -241,15 +242,6 @@ describe('errors', () => {
 it('crafted UDP frames are valid for tshark', () => {
   const out = join(tmp, 'udp.pcap');
   const f = udpFrame(5, 1);
-  const head = Buffer.alloc(24);
-  head.writeUInt32LE(0xa1b2c3d4, 0);
-  head.writeUInt16LE(2, 4);
-  head.writeUInt16LE(4, 6);
-  head.writeUInt32LE(65535, 16);
-  head.writeUInt32LE(1, 20);
-  const rec = Buffer.alloc(16);
-  rec.writeUInt32LE(f.length, 8);
-  rec.writeUInt32LE(f.length, 12);
-  writeFileSync(out, Buffer.concat([head, rec, f]));
+  writePcap(out, 1, [{ tsSec: 0, tsFrac: 0, data: f, wireLen: f.length }], 65535);
   expect(tool('tshark', ['-r', out, '-T', 'fields', '-e', 'udp.dstport']).trim()).toBe('53');
 });

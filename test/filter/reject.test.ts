@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compileFilter, FilterError } from './compile.js';
+import { compileFilter, FilterError } from '../../src/filter/compile.js';
 
 const run = promisify(execFile);
 

@@ -3,9 +3,9 @@
  * counted by hand from the frames the test makes, not taken from tscap.
  */
 import { describe, expect, it } from 'vitest';
-import { emptyPacket } from '../packet.js';
-import type { PacketView } from '../packet.js';
-import { KeyTable, TrafficAccounting } from './flows.js';
+import { emptyPacket } from '../../src/packet.js';
+import type { PacketView } from '../../src/packet.js';
+import { KeyTable, TrafficAccounting } from '../../src/sinks/flows.js';
 
 const MAC_A = [2, 0, 0, 0, 0, 1];
 const MAC_B = [2, 0, 0, 0, 0, 2];

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { BPF } from './bpf.js';
-import type { CfgNode } from './cfg.js';
-import { C, lower, newId } from './cfg.js';
-import { compileFilter } from './compile.js';
-import { linearize } from './linearize.js';
-import { optimize } from './optimize.js';
+import { BPF } from '../../src/filter/bpf.js';
+import type { CfgNode } from '../../src/filter/cfg.js';
+import { C, lower, newId } from '../../src/filter/cfg.js';
+import { compileFilter } from '../../src/filter/compile.js';
+import { linearize } from '../../src/filter/linearize.js';
+import { optimize } from '../../src/filter/optimize.js';
 
 const ret = (k: number): CfgNode => ({ kind: 'ret', id: newId(), code: BPF.RET | BPF.K, k });
 const ldh = (k: number) => ({ code: BPF.LD | BPF.H | BPF.ABS, k });

@@ -1,8 +1,8 @@
 /** The live statistics reporter: rates from source counters, redraw on a terminal, one line otherwise. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { emptyPacket } from '../packet.js';
-import { bitsText, bytesText, createStatsReporter } from './stats.js';
-import type { SourceStats } from './stats.js';
+import { emptyPacket } from '../../src/packet.js';
+import { bitsText, bytesText, createStatsReporter } from '../../src/sinks/stats.js';
+import type { SourceStats } from '../../src/sinks/stats.js';
 
 /** Ethernet + IPv4 + TCP 10.2.0.1:33000 → 10.2.0.2:443, 100 bytes of payload: 154 bytes. */
 function tcpFrame(): Uint8Array {
@@ -108,7 +108,7 @@ describe('createStatsReporter', () => {
 
 describe('shared accounting', () => {
   it('reads a summary sink\'s accounting without counting packets twice', async () => {
-    const { createSummarySink } = await import('./summary.js');
+    const { createSummarySink } = await import('../../src/sinks/summary.js');
     const summary = createSummarySink([{ kind: 'conv' }], { json: true, out: () => undefined });
     const rep = createStatsReporter({ intervalMs: 1000, sources: () => [], tty: false, write: () => undefined, autoStart: false, accounting: summary.accounting });
     const p = emptyPacket();

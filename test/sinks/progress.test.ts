@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { emptyPacket } from '../packet.js';
-import { createProgress, progressFileSize } from './progress.js';
+import { emptyPacket } from '../../src/packet.js';
+import { createProgress, progressFileSize } from '../../src/sinks/progress.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tscap-progress-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,11 +1,11 @@
 import { Readable, PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { NgBuilder, udpFrame } from '../../test/pcap/craft.js';
-import { emptyPacket } from '../packet.js';
-import { PcapFormatError } from './errors.js';
-import { PacketFileReader, pktTypeFromFlags, readPackets } from './reader.js';
-import { ringDigits } from './rotate.js';
-import { flagsFromPktType, PcapngWriter, PcapWriter } from './writer.js';
+import { NgBuilder, udpFrame } from './craft.js';
+import { emptyPacket } from '../../src/packet.js';
+import { PcapFormatError } from '../../src/pcap/errors.js';
+import { PacketFileReader, pktTypeFromFlags, readPackets } from '../../src/pcap/reader.js';
+import { ringDigits } from '../../src/pcap/rotate.js';
+import { flagsFromPktType, PcapngWriter, PcapWriter } from '../../src/pcap/writer.js';
 
 async function collect(bytes: Uint8Array): Promise<Array<{ sec: number; nsec: number; len: number }>> {
   const out: Array<{ sec: number; nsec: number; len: number }> = [];

@@ -7,10 +7,10 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BPF, insn, parseDecimalProgram } from './bpf.js';
-import { formatInstruction, formatProgram } from './format.js';
-import { fixtureGroups, loadExpressions, pool, requireTool, tcpdumpListing } from '../../test/filter/oracle.js';
-import type { Listing } from '../../test/filter/oracle.js';
+import { BPF, insn, parseDecimalProgram } from '../../src/filter/bpf.js';
+import { formatInstruction, formatProgram } from '../../src/filter/format.js';
+import { fixtureGroups, loadExpressions, pool, requireTool, tcpdumpListing } from './oracle.js';
+import type { Listing } from './oracle.js';
 
 const groups = fixtureGroups();
 const eth = groups.find((g) => g.tag === 'eth')!;

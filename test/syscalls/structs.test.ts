@@ -17,7 +17,7 @@ import {
   TPACKET_AUXDATA,
   TPACKET_REQ3,
   TPACKET_STATS_V3,
-} from './structs.js';
+} from '../../src/syscalls/structs.js';
 
 const sockaddr_ll = koffi.struct('t_sockaddr_ll', {
   sll_family: 'uint16_t',

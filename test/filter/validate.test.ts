@@ -3,8 +3,8 @@
  * the real kernel on these and more is checked in test/filter/kernel-accept.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { BPF, insn, SKF_AD } from './bpf.js';
-import { validateProgram } from './validate.js';
+import { BPF, insn, SKF_AD } from '../../src/filter/bpf.js';
+import { validateProgram } from '../../src/filter/validate.js';
 
 const ret = insn(BPF.RET | BPF.K, 1);
 

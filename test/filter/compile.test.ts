@@ -9,11 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BpfInsn } from './bpf.js';
-import { BPF_MAXINSNS, parseDecimalProgram } from './bpf.js';
-import { compileFilter, FilterError } from './compile.js';
-import { validateProgram } from './validate.js';
-import { runFilter } from './vm.js';
+import type { BpfInsn } from '../../src/filter/bpf.js';
+import { BPF_MAXINSNS, parseDecimalProgram } from '../../src/filter/bpf.js';
+import { compileFilter, FilterError } from '../../src/filter/compile.js';
+import { validateProgram } from '../../src/filter/validate.js';
+import { runFilter } from '../../src/filter/vm.js';
 
 const run = promisify(execFile);
 let dir = '';

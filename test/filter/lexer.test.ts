@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseNumber, tokenize } from './lexer.js';
+import { parseNumber, tokenize } from '../../src/filter/lexer.js';
 
 const kinds = (s: string): string[] => tokenize(s).map((t) => (t.t === 'KW' ? t.kw : t.t === 'NUM' ? `NUM=${t.v}` : `${t.t}:${t.text}`));
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Expr } from './ast.js';
-import { parseFilter } from './parser.js';
+import type { Expr } from '../../src/filter/ast.js';
+import { parseFilter } from '../../src/filter/parser.js';
 
 /** A compact rendering of the tree: qualifiers as proto/dir/addr. */
 function show(e: Expr | null): string {

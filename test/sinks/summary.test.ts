@@ -1,7 +1,7 @@
 /** The summary sink's kinds, table text and JSON shape (counts are checked against tshark in test/summary/). */
 import { describe, expect, it } from 'vitest';
-import { emptyPacket } from '../packet.js';
-import { createSummarySink, parseSummaryKind, SummaryKindError } from './summary.js';
+import { emptyPacket } from '../../src/packet.js';
+import { createSummarySink, parseSummaryKind, SummaryKindError } from '../../src/sinks/summary.js';
 
 /** Ethernet + IPv4 + UDP 10.1.1.1:5000 → 10.1.1.2:53 with no payload: 42 bytes. */
 function udpFrame(): Uint8Array {

@@ -4,10 +4,10 @@
  * and the compiled function run every case.
  */
 import { describe, expect, it } from 'vitest';
-import { BPF, insn, SKF_AD } from './bpf.js';
-import type { BpfProgram } from './bpf.js';
-import { compileFilterFunction, runFilter, runFilterAt, SKF_LL_OFF } from './vm.js';
-import type { FilterAux } from './vm.js';
+import { BPF, insn, SKF_AD } from '../../src/filter/bpf.js';
+import type { BpfProgram } from '../../src/filter/bpf.js';
+import { compileFilterFunction, runFilter, runFilterAt, SKF_LL_OFF } from '../../src/filter/vm.js';
+import type { FilterAux } from '../../src/filter/vm.js';
 
 const retA = insn(BPF.RET | BPF.A);
 const pkt = Uint8Array.from([0x45, 0x00, 0x01, 0x02, 0xff, 0x80, 0x12, 0x34, 0x56, 0x78]);

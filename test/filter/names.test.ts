@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compileFilter, FilterError } from './compile.js';
-import { clearNameCache, lookupHost, lookupPort, lookupPortRange, NAME_FILES, parseIPv6, parseMac } from './names.js';
+import { compileFilter, FilterError } from '../../src/filter/compile.js';
+import { clearNameCache, lookupHost, lookupPort, lookupPortRange, NAME_FILES, parseIPv6, parseMac } from '../../src/filter/names.js';
 
 const saved = { ...NAME_FILES };
 let dir = '';
