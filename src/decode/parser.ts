@@ -8,7 +8,7 @@ import { DecodeStatus, u32, type ByteView } from './status.js';
 import { EtherType, ETHERTYPE_MIN } from './ethernet.js';
 import { PppProtocol } from './pppoe.js';
 import { LAYER_TABLE, Layer, MAX_LAYERS, Port, UDP_PORT_LAYER } from './layers.js';
-import { HOMES, type ViewOf } from './registry.js';
+import { HOMES, HOME_BY_KIND, type ViewOf } from './registry.js';
 import { LinkType } from '../numbers.js';
 
 export { Layer, LAYER_NAMES, MAX_LAYERS } from './layers.js';
@@ -82,6 +82,17 @@ export class LayerParser {
    */
   get<L extends Layer>(kind: L): ViewOf<L> | undefined {
     return this.at(this.find(kind), kind);
+  }
+
+  /**
+   * The Repr (plain data, as the JSON sink and the library show it) of layer `i`, through the
+   * registry; allocates.
+   * @example p.repr(1) // { hdrLen: 20, dscp: 0, ... } for an IPv4 header
+   */
+  repr(i: number): object | undefined {
+    const v = this.view(i);
+    const h = HOME_BY_KIND[this.kinds[i] ?? 0];
+    return v && h ? h.repr(v, this, i) : undefined;
   }
 
   /** Index of the first layer of `kind` at or after `from`, or -1. */

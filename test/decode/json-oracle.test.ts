@@ -287,7 +287,10 @@ function comparePacket(file: string, ours: Record<string, unknown>, t: OObject, 
 }
 
 describe('NDJSON sink against tshark', () => {
-  const files = fixtureFiles();
+  // crafted-force.pcap exists for the text printer's -T and jumbogram lines: tshark guesses DNS on
+  // UDP 5300 by heuristics and stops at a jumbogram's hop-by-hop header, where the schema's port and
+  // length rules differ; it is not a JSON oracle input
+  const files = fixtureFiles().filter((f) => !f.endsWith('crafted-force.pcap'));
   it('has fixtures', () => {
     expect(files.length).toBeGreaterThan(10);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Command } from 'commander';
-import { addPrintOptions, preprocessArgv, printOptionsFrom } from '../../bin/print-options.js';
+import { addPrintOptions, forceTypeFrom, preprocessArgv, printOptionsFrom } from '../../bin/print-options.js';
 
 function parse(args: string[]): Record<string, unknown> {
   const c = addPrintOptions(new Command('tscap')).exitOverride();
@@ -24,5 +24,15 @@ describe('print options', () => {
   });
   it('defaults to tcpdump with no flags', () => {
     expect(printOptionsFrom(parse([]), false)).toEqual({ numeric: true, linkHeader: false, verbose: 0, quiet: false, hex: 0, hexAscii: 0, ascii: false, timeFormat: 0, nano: false, number: false });
+  });
+  it('maps -S and -T like tcpdump', () => {
+    expect(printOptionsFrom(parse(['-S']), false)).toMatchObject({ absoluteSeq: true });
+    expect(printOptionsFrom(parse(['-T', 'vxlan']), false)).toMatchObject({ forceType: 'vxlan' });
+    expect(printOptionsFrom(parse(['-T', 'domain']), false)).toMatchObject({ forceType: 'domain' });
+    expect(() => forceTypeFrom('snmp')).toThrow(/-T snmp: unknown or not decoded packet type \(tscap decodes vxlan, domain\)/);
+  });
+  it('rewrites --nano and --micro to --time-stamp-precision', () => {
+    expect(preprocessArgv(['node', 'tscap', '--nano', '-r', 'f'])).toEqual(['node', 'tscap', '--time-stamp-precision', 'nano', '-r', 'f']);
+    expect(preprocessArgv(['node', 'tscap', '--micro'])).toEqual(['node', 'tscap', '--time-stamp-precision', 'micro']);
   });
 });

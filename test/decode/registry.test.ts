@@ -72,7 +72,7 @@ describe('protocol registry', () => {
         for (let i = 0; i < p.count; i++) {
           const k = p.kinds[i]!;
           const v = p.view(i)!;
-          expect(typeof HOME_BY_KIND[k]!.repr(v, p, i)).toBe('object');
+          expect(p.repr(i)).toEqual(HOME_BY_KIND[k]!.repr(v, p, i));
           if (p.status[i] === D.DecodeStatus.Ok) seen.add(k);
         }
       }

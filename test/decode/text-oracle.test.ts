@@ -82,6 +82,8 @@ describe('printer details match tcpdump line for line on the crafted print fixtu
     ['crafted-print.pcap', ['-e'], { linkHeader: true }],
     ['crafted-print.pcap', ['-q'], { quiet: true }],
     ['crafted-print.pcap', ['-S', '-vv'], { absoluteSeq: true, verbose: 2 }],
+    ['crafted-force.pcap', [], {}],
+    ['crafted-force.pcap', ['-v'], { verbose: 1 }],
     ['crafted-force.pcap', ['-T', 'vxlan', '-vv'], { forceType: 'vxlan', verbose: 2 }],
     ['crafted-force.pcap', ['-T', 'domain', '-vv'], { forceType: 'domain', verbose: 2 }],
     ['crafted-delta-nano.pcap', ['-ttt'], { timeFormat: 3 }],
