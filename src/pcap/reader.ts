@@ -7,6 +7,7 @@
  */
 import { open as openFile } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
+import { FileSource, StreamSource, type ByteSource } from './source.js';
 import { emptyPacket, PacketType } from '../packet.js';
 import type { PacketView } from '../packet.js';
 import { ioError, PcapFormatError } from './errors.js';
@@ -125,71 +126,6 @@ export interface PacketMeta {
 
 const CHUNK = 1 << 20;
 const MAGIC_PCAPNG = BlockType.SHB;
-
-interface ByteSource {
-  readonly path: string;
-  read(into: Uint8Array, offset: number, length: number): Promise<number>;
-  close(): Promise<void>;
-}
-
-class FileSource implements ByteSource {
-  constructor(
-    private readonly fh: FileHandle,
-    readonly path: string,
-  ) {}
-
-  async read(into: Uint8Array, offset: number, length: number): Promise<number> {
-    try {
-      const { bytesRead } = await this.fh.read(into, offset, length, null);
-      return bytesRead;
-    } catch (err) {
-      throw ioError(this.path, err);
-    }
-  }
-
-  async close(): Promise<void> {
-    await this.fh.close();
-  }
-}
-
-class StreamSource implements ByteSource {
-  private readonly it: AsyncIterator<Uint8Array | string>;
-  private pending: Uint8Array | null = null;
-  private pendingOff = 0;
-
-  constructor(
-    stream: NodeJS.ReadableStream,
-    readonly path: string,
-  ) {
-    this.it = (stream as AsyncIterable<Uint8Array | string>)[Symbol.asyncIterator]();
-  }
-
-  async read(into: Uint8Array, offset: number, length: number): Promise<number> {
-    while (this.pending === null) {
-      let r: IteratorResult<Uint8Array | string>;
-      try {
-        r = await this.it.next();
-      } catch (err) {
-        throw ioError(this.path, err);
-      }
-      if (r.done === true) return 0;
-      const chunk = typeof r.value === 'string' ? Buffer.from(r.value, 'latin1') : r.value;
-      if (chunk.length > 0) {
-        this.pending = chunk;
-        this.pendingOff = 0;
-      }
-    }
-    const n = Math.min(length, this.pending.length - this.pendingOff);
-    into.set(this.pending.subarray(this.pendingOff, this.pendingOff + n), offset);
-    this.pendingOff += n;
-    if (this.pendingOff >= this.pending.length) this.pending = null;
-    return n;
-  }
-
-  async close(): Promise<void> {
-    await this.it.return?.();
-  }
-}
 
 /** Timestamp conversion modes per interface. */
 const TsMode = { DECIMAL: 0, EXACT: 1 } as const;
