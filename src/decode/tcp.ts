@@ -132,12 +132,19 @@ interface SeqTable {
 
 const seqTables = new WeakMap<Printer, SeqTable>();
 
+let lastPrinter: Printer | undefined;
+let lastTable: SeqTable | undefined;
+
 function seqTable(c: Printer): SeqTable {
+  // one printer prints packet after packet: remember its table instead of a WeakMap lookup each time
+  if (c === lastPrinter && lastTable) return lastTable;
   let t = seqTables.get(c);
   if (!t) {
     t = { flows: new Map(), key: new Uint8Array(36) };
     seqTables.set(c, t);
   }
+  lastPrinter = c;
+  lastTable = t;
   return t;
 }
 
