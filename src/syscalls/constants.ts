@@ -129,3 +129,14 @@ export const PAGE_SIZE = 4096;
 export function htons(v: number): number {
   return ((v & 0xff) << 8) | ((v >> 8) & 0xff);
 }
+
+/** AF_NETLINK and the netfilter protocol (linux/netlink.h). */
+export const AF_NETLINK = 16;
+export const NETLINK_NETFILTER = 12;
+/** SOL_NETLINK options (linux/netlink.h). */
+export const SOL_NETLINK = 270;
+export const NETLINK_OPT = {
+  NO_ENOBUFS: 5,
+  CAP_ACK: 10,
+  EXT_ACK: 11,
+} as const;
