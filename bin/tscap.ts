@@ -42,6 +42,8 @@ import { FilterOptionsError, addFilterOptions, dumpProgram, filterExpression, li
 import { addPrintOptions, preprocessArgv, printOptionsFrom } from './print-options.js';
 import { addStatsOptions, statsIntervalFrom, summaryKindsFrom, type StatsOptionValues } from './stats-options.js';
 import { FileSource, LiveSource, MultiLiveSource, WorkerSource, openLive, type Source } from './sources.js';
+import { InlineSpecError, LogSource, QueueSource, parseInlineSpec } from './inline-sources.js';
+import { QueueError } from '../src/inline/index.js';
 
 /** A usage error: exit 2. */
 class UsageError extends Error {}
@@ -81,6 +83,11 @@ function buildProgram(): Command {
     .option('--print', 'also print packets when writing with -w, --mirror or --export')
     .option('--time-stamp-precision <precision>', 'micro or nano', 'micro')
     .option('-D, --list-interfaces', 'list the interfaces and exit')
+    .option('--drop <expr>', 'with -i nfqueue:N: drop packets that match this pcap-filter expression, accept the rest')
+    .option('--fail-closed', 'with -i nfqueue:N: unanswered packets are dropped, and a full queue drops (default: accepts)')
+    .option('--verdict-timeout <ms>', 'with -i nfqueue:N: default verdict for packets unanswered this long', intArg('--verdict-timeout', 1, 3_600_000))
+    .option('--queue-maxlen <n>', 'with -i nfqueue:N: packets the kernel holds for the queue (default 4096)', intArg('--queue-maxlen', 1, 1 << 24))
+    .option('--gso', 'with -i nfqueue:N: take GSO super-packets whole instead of segmented')
     .argument('[expression...]', 'filter expression (pcap-filter syntax)');
 }
 
@@ -115,6 +122,11 @@ type Opts = Record<string, unknown> &
     immediateMode?: boolean;
     timeStampPrecision: string;
     listInterfaces?: boolean;
+    drop?: string;
+    failClosed?: boolean;
+    verdictTimeout?: number;
+    queueMaxlen?: number;
+    gso?: boolean;
   };
 
 function plural(n: number, word: string): string {
@@ -279,6 +291,7 @@ async function runSource(ctx: RunContext): Promise<number> {
     code = reportRuntimeError(err);
   }
   if (ctx.live && stats) printSummary({ ...stats, captured: delivered });
+  if (src instanceof QueueSource || src instanceof LogSource) process.stderr.write(src.summary());
   for (const f of ctx.forwards) {
     const s = f.stats();
     const name = 'iface' in f ? `mirrored to ${f.iface.name}` : `exported to ${f.url}`;
@@ -298,6 +311,8 @@ function parseFanout(spec: string): { mode: FanoutMode; flags: ('defrag' | 'roll
 
 /** The link type an interface name will capture with, before opening it. */
 function liveLinkType(name: string): number {
+  const inline = parseInlineSpec(name);
+  if (inline !== undefined) return inline.kind === 'nfqueue' ? LinkType.IPV4 : LinkType.NFLOG;
   return name === 'any' ? LinkType.LINUX_SLL2 : (interfaceInfo(name).linkType ?? LinkType.EN10MB);
 }
 
@@ -382,6 +397,12 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (opts.r === undefined && ifaces.length === 0) throw new UsageError('no interface given: use -i IFACE, -r FILE, or -D to list interfaces');
+  const inline = ifaces.length > 0 ? parseInlineSpec(ifaces[0] as string) : undefined;
+  if (inline !== undefined && ifaces.length > 1) throw new UsageError(`-i ${ifaces[0] as string} takes no other -i`);
+  if (inline?.kind !== 'nfqueue' && (opts.drop !== undefined || opts.failClosed === true || opts.verdictTimeout !== undefined || opts.queueMaxlen !== undefined || opts.gso === true)) {
+    throw new UsageError('--drop, --fail-closed, --verdict-timeout, --queue-maxlen and --gso need -i nfqueue:N');
+  }
+  if (inline !== undefined && (opts.workers !== undefined || bpf !== undefined)) throw new UsageError(`-i ${ifaces[0] as string}: --workers and --bpf do not apply`);
 
   let src: Source;
   let linkType: number;
@@ -392,7 +413,46 @@ async function main(argv: string[]): Promise<number> {
   let fileFormat: 'pcap' | 'pcapng' = 'pcap';
   let perWorkerFiles: PacketSink[] | undefined;
   let watchAny: NodeJS.Timeout | undefined;
-  if (opts.r !== undefined) {
+  if (inline !== undefined) {
+    // Packets arrive as netfilter saw them (raw IP); a filter expression runs on them here.
+    const rawIp = (e: string): ReturnType<typeof compileFilterFunction> => {
+      const prog = compileFilter(e, { linkType: LinkType.IPV4, snaplen: snapOpt, optimize: opts.optimize, vlanAncillary: false });
+      const invalid = validateProgram(prog);
+      if (invalid !== undefined) throw new UsageError(`internal error: the compiled filter is invalid (${invalid}); please report the expression`);
+      return compileFilterFunction(prog);
+    };
+    snaplen = Math.min(snapOpt, 0xffff - 4);
+    if (inline.kind === 'nfqueue') {
+      let drop: ReturnType<typeof compileFilterFunction> | undefined;
+      if (opts.drop !== undefined) {
+        lastExpr = opts.drop;
+        drop = rawIp(opts.drop);
+        lastExpr = expr;
+      }
+      if (expr !== '') match = rawIp(expr);
+      const qs = QueueSource.open(
+        inline.queues,
+        {
+          copyRange: snaplen,
+          failOpen: opts.failClosed !== true,
+          failClosed: opts.failClosed === true,
+          gso: opts.gso === true,
+          ...(opts.verdictTimeout !== undefined ? { verdictTimeoutMs: opts.verdictTimeout } : {}),
+          ...(opts.queueMaxlen !== undefined ? { maxLen: opts.queueMaxlen } : {}),
+          onError: (err) => process.stderr.write(`tscap: ${err.message}\n`),
+        },
+        drop,
+      );
+      src = qs;
+      linkType = qs.linkType;
+    } else {
+      const ls = LogSource.open(inline.group, snaplen, expr !== '' ? rawIp(expr) : undefined);
+      src = ls;
+      linkType = ls.linkType;
+    }
+    ifName = ifaces[0] as string;
+    process.stderr.write(`tscap: listening on ${ifName}, ${linkTypeText(linkType)}, snapshot length ${snaplen} bytes\n`);
+  } else if (opts.r !== undefined) {
     currentFile = opts.r;
     const reader = await PacketFileReader.open(opts.r);
     fileFormat = reader.info.format;
@@ -556,7 +616,11 @@ function fail(err: unknown): number {
     process.stderr.write(`tscap: ${err.format(lastExpr)}\n`);
     return 2;
   }
-  if (err instanceof UsageError || err instanceof CaptureOptionError || err instanceof FilterOptionsError) {
+  if (err instanceof QueueError) {
+    process.stderr.write(`tscap: ${err.message}\n`);
+    return 1;
+  }
+  if (err instanceof UsageError || err instanceof CaptureOptionError || err instanceof FilterOptionsError || err instanceof InlineSpecError) {
     process.stderr.write(`tscap: ${err.message}\n`);
     return 2;
   }

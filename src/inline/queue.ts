@@ -208,6 +208,8 @@ export class NfQueue implements AsyncIterable<QueuedPacket> {
   private readonly abortSignal: AbortSignal | undefined;
   private readonly onAbort = (): void => this.close();
   private flushScheduled = false;
+  private dispatching = false;
+  private closeRequested = false;
   private waiters: (() => void)[] = [];
   private watching = false;
   private readonly view: QueuedPacketView;
@@ -374,6 +376,16 @@ export class NfQueue implements AsyncIterable<QueuedPacket> {
    */
   dispatch(visit: (p: QueuedPacketView) => void, max = 4096): number {
     if (this.closedFlag) return 0;
+    this.dispatching = true;
+    try {
+      return this.dispatchBatches(visit, max);
+    } finally {
+      this.dispatching = false;
+      if (this.closeRequested) this.close();
+    }
+  }
+
+  private dispatchBatches(visit: (p: QueuedPacketView) => void, max: number): number {
     let n = 0;
     while (n < max) {
       if (this.early.length > 0) {
@@ -387,7 +399,7 @@ export class NfQueue implements AsyncIterable<QueuedPacket> {
       if (r === RecvResult.Empty) break;
       const sock = this.sock;
       for (let i = 0; i < sock.count; i++) n += this.handleDatagram(sock.bytes, sock.dv, sock.slotOffset(i), sock.length(i), visit, false);
-      if (this.closedFlag) break;
+      if (this.closeRequested) break;
     }
     this.flush();
     return n;
@@ -618,11 +630,20 @@ export class NfQueue implements AsyncIterable<QueuedPacket> {
    */
   close(): void {
     if (this.closedFlag) return;
-    for (let s = this.head; s < this.tail; s++) this.decide(s % this.cap, this.defaultVerdict, -1);
-    // Packets already read but not yet handed out (early datagrams) are answered too.
+    // Inside a visitor: the batch being read is answered first, then the queue closes.
+    if (this.dispatching) {
+      this.closeRequested = true;
+      return;
+    }
+    // Packets the socket still holds would be dropped by the kernel when it closes: read and answer
+    // them (a bounded number of batches, so a flood cannot keep the queue open).
     const early = this.early;
     this.early = [];
-    for (const d of early) this.handleDatagram(d, new DataView(d.buffer, d.byteOffset, d.byteLength), 0, d.length, () => undefined, true);
+    const ignore = (): void => undefined;
+    for (const d of early) this.handleDatagram(d, new DataView(d.buffer, d.byteOffset, d.byteLength), 0, d.length, ignore, true);
+    for (let b = 0; b < 256 && this.sock.receive() !== RecvResult.Empty; b++) {
+      for (let i = 0; i < this.sock.count; i++) this.handleDatagram(this.sock.bytes, this.sock.dv, this.sock.slotOffset(i), this.sock.length(i), ignore, false);
+    }
     for (let s = this.head; s < this.tail; s++) this.decide(s % this.cap, this.defaultVerdict, -1);
     this.flush();
     this.lastKernel = kernelQueueStats(this.queue) ?? this.lastKernel;
