@@ -1,0 +1,163 @@
+/**
+ * `openQueue` against the kernel: a program bound to NFQUEUE 0 in a router namespace that forwards
+ * UDP from a client namespace to a server namespace. Checks what arrives at the server, the kernel's
+ * own rule counters and /proc/net/netfilter/nfnetlink_queue, and the queue's statistics.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { afterEach, describe, expect, test } from 'vitest';
+import { createRoutedNet, sendUdp, startReceiver, waitFor, type RoutedNet } from './topo.js';
+
+interface Script {
+  child: ChildProcessWithoutNullStreams;
+  out(): string;
+  stats(): Promise<Record<string, number>>;
+  final(signal: NodeJS.Signals): Promise<Record<string, number>>;
+}
+
+async function startScript(net: RoutedNet, mode: string, opts: object = {}): Promise<Script> {
+  const child = spawn('ip', ['netns', 'exec', net.router, 'node_modules/.bin/tsx', 'test/inline/queue-script.ts', mode, JSON.stringify(opts)]);
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+  child.stderr.on('data', (b: Buffer) => (err += b.toString()));
+  await waitFor(`the queue program to bind (stderr: ${err})`, () => out.includes('READY') && net.queueLine(0) !== undefined, 30_000);
+  const lastJson = (tag: string): Record<string, number> | undefined => {
+    const lines = out.split('\n').filter((l) => l.startsWith(`${tag} `));
+    const l = lines[lines.length - 1];
+    return l === undefined ? undefined : (JSON.parse(l.slice(tag.length + 1)) as Record<string, number>);
+  };
+  return {
+    child,
+    out: () => out + err,
+    stats: async () => {
+      const before = out.split('STATS ').length;
+      child.stdin.write('\n');
+      await waitFor('stats', () => out.split('STATS ').length > before && out.endsWith('\n'));
+      return lastJson('STATS') as Record<string, number>;
+    },
+    final: async (signal) => {
+      child.kill(signal);
+      await new Promise<void>((r) => child.on('close', () => r()));
+      const f = lastJson('FINAL');
+      if (f === undefined) throw new Error(`no final stats: ${out}${err}`);
+      return f;
+    },
+  };
+}
+
+/** The packet counter of the first rule of `chain` (in `table`) in the router namespace. */
+function ruleCount(net: RoutedNet, table: string, chain: string): number {
+  const text = net.iptables('-t', table, '-v', '-x', '-n', '-L', chain);
+  const line = text.split('\n')[2] ?? '';
+  return Number(line.trim().split(/\s+/)[0]);
+}
+
+describe('openQueue', () => {
+  let net: RoutedNet | undefined;
+  let script: Script | undefined;
+  afterEach(() => {
+    script?.child.kill('SIGKILL');
+    script = undefined;
+    net?.remove();
+    net = undefined;
+  });
+
+  test('accept(mark) sets a mark that a later rule sees', async () => {
+    net = createRoutedNet();
+    net.iptables('-A', 'FORWARD', '-p', 'udp', '-j', 'NFQUEUE', '--queue-num', '0');
+    // POSTROUTING runs after the FORWARD verdict: it counts the marked packets.
+    net.iptables('-t', 'mangle', '-A', 'POSTROUTING', '-p', 'udp', '-m', 'mark', '--mark', '42');
+    script = await startScript(net, 'mark:42');
+    const rx = await startReceiver(net, [8888]);
+    sendUdp(net, 8888, 200);
+    await waitFor('200 marked packets', () => ruleCount(net as RoutedNet, 'mangle', 'POSTROUTING') === 200);
+    const got = await rx.stop();
+    expect(got['8888']?.count).toBe(200);
+    const st = await script.final('SIGTERM');
+    expect(st.queued).toBe(200);
+    expect(st.accepted).toBe(200);
+  }, 90_000);
+
+  test('replace() changes the bytes that arrive', async () => {
+    net = createRoutedNet();
+    net.iptables('-A', 'FORWARD', '-p', 'udp', '-j', 'NFQUEUE', '--queue-num', '0');
+    script = await startScript(net, 'replace');
+    const rx = await startReceiver(net, [8888]);
+    sendUdp(net, 8888, 20, 'hello-replace');
+    await waitFor('20 replaced', () => (net as RoutedNet).queueLine(0)?.lastId === 20 && (net as RoutedNet).queueLine(0)?.waiting === 0);
+    const got = await rx.stop();
+    expect(got['8888']?.count).toBe(20);
+    // The first 13 bytes were "hello-replace"; the program upper-cased them.
+    expect(Buffer.from(got['8888']?.first[0] ?? '', 'hex').subarray(0, 13).toString()).toBe('HELLO-REPLACE');
+    const st = await script.final('SIGTERM');
+    expect(st.replaced).toBe(20);
+  }, 90_000);
+
+  test('fail-open: a full queue lets traffic through while the handler stalls', async () => {
+    net = createRoutedNet();
+    net.iptables('-A', 'FORWARD', '-p', 'udp', '-j', 'NFQUEUE', '--queue-num', '0');
+    script = await startScript(net, 'hold', { maxLen: 8, failOpen: true, verdictTimeoutMs: 600_000 });
+    const rx = await startReceiver(net, [8888]);
+    sendUdp(net, 8888, 200);
+    await waitFor('200 through the rule', () => ruleCount(net as RoutedNet, 'filter', 'FORWARD') === 200);
+    const line = net.queueLine(0);
+    // The kernel holds 8 (the queue length) and accepted the rest without asking.
+    expect(line?.waiting).toBe(8);
+    expect(line?.queueDropped).toBe(0);
+    const st = await script.final('SIGINT');
+    expect(st.queued).toBe(8);
+    expect(st.held).toBe(0);
+    const got = await rx.stop();
+    // 192 passed fail-open at once, the 8 held got the default accept when the program stopped.
+    expect(got['8888']?.count).toBe(200);
+  }, 90_000);
+
+  test('fail-closed: unanswered packets are dropped after the verdict timeout, and the queue recovers', async () => {
+    net = createRoutedNet();
+    net.iptables('-A', 'FORWARD', '-p', 'udp', '-j', 'NFQUEUE', '--queue-num', '0');
+    script = await startScript(net, 'ignore-first:30', { failClosed: true, verdictTimeoutMs: 200 });
+    const rx = await startReceiver(net, [8888]);
+    sendUdp(net, 8888, 30);
+    await waitFor('30 timeouts', () => (net as RoutedNet).queueLine(0)?.lastId === 30 && (net as RoutedNet).queueLine(0)?.waiting === 0);
+    const mid = await script.stats();
+    expect(mid.timeouts).toBe(30);
+    expect(mid.dropped).toBe(30);
+    sendUdp(net, 8888, 30);
+    await waitFor('30 more answered', () => (net as RoutedNet).queueLine(0)?.lastId === 60 && (net as RoutedNet).queueLine(0)?.waiting === 0);
+    const got = await rx.stop();
+    expect(got['8888']?.count).toBe(30);
+    const st = await script.final('SIGTERM');
+    expect(st.accepted).toBe(30);
+    expect(st.timeouts).toBe(30);
+  }, 90_000);
+
+  test('SIGINT with packets held: each gets the default verdict, none stay queued', async () => {
+    net = createRoutedNet();
+    net.iptables('-A', 'FORWARD', '-p', 'udp', '-j', 'NFQUEUE', '--queue-num', '0');
+    script = await startScript(net, 'hold', { verdictTimeoutMs: 600_000 });
+    const rx = await startReceiver(net, [8888]);
+    sendUdp(net, 8888, 25);
+    await waitFor('25 held', () => (net as RoutedNet).queueLine(0)?.waiting === 25);
+    const st = await script.final('SIGINT');
+    expect(st.accepted).toBe(25);
+    expect(st.kernel).toBeDefined();
+    // Unbound now: the kernel has no queue 0 left, so nothing waits in it.
+    expect(net.queueLine(0)?.waiting ?? 0).toBe(0);
+    const got = await rx.stop();
+    expect(got['8888']?.count).toBe(25);
+  }, 90_000);
+
+  test('a handler that throws: default verdict, one error report per kind, the queue keeps flowing', async () => {
+    net = createRoutedNet();
+    net.iptables('-A', 'FORWARD', '-p', 'udp', '-j', 'NFQUEUE', '--queue-num', '0');
+    script = await startScript(net, 'throw');
+    const rx = await startReceiver(net, [8888]);
+    sendUdp(net, 8888, 50);
+    await waitFor('50 answered', () => (net as RoutedNet).queueLine(0)?.lastId === 50 && (net as RoutedNet).queueLine(0)?.waiting === 0);
+    const got = await rx.stop();
+    expect(got['8888']?.count).toBe(50);
+    const st = await script.final('SIGTERM');
+    expect(st.handlerErrors).toBe(50);
+    expect(script.out().split('ERROR handler failed on purpose').length - 1).toBe(1);
+  }, 90_000);
+});
