@@ -12,6 +12,8 @@ export const SERVER_ADDR = '198.51.100.2';
 
 export interface RoutedNet {
   client: string;
+  /** The client's interface (in the client namespace). */
+  clientDev: string;
   router: string;
   server: string;
   /** Runs a command in a namespace. */
@@ -76,6 +78,7 @@ export function createRoutedNet(): RoutedNet {
   }
   return {
     client,
+    clientDev: `tic${id}`,
     router,
     server,
     exec,
