@@ -399,6 +399,9 @@ export class NfQueue implements AsyncIterable<QueuedPacket> {
       if (r === RecvResult.Empty) break;
       const sock = this.sock;
       for (let i = 0; i < sock.count; i++) n += this.handleDatagram(sock.bytes, sock.dv, sock.slotOffset(i), sock.length(i), visit, false);
+      // Verdicts go out after every read (one send for up to a batch of packets): the kernel holds
+      // each packet until then, and a TCP sender waits on them.
+      this.flush();
       if (this.closeRequested) break;
     }
     this.flush();
