@@ -42,7 +42,7 @@ import { FilterOptionsError, addFilterOptions, dumpProgram, filterExpression, li
 import { addPrintOptions, preprocessArgv, printOptionsFrom } from './print-options.js';
 import { addStatsOptions, statsIntervalFrom, summaryKindsFrom, type StatsOptionValues } from './stats-options.js';
 import { FileSource, LiveSource, MultiLiveSource, WorkerSource, openLive, type Source } from './sources.js';
-import { InlineSpecError, LogSource, QueueSource, parseInlineSpec } from './inline-sources.js';
+import { InlineSpecError, LogSource, QueueSource, QueueWorkerSource, parseInlineSpec } from './inline-sources.js';
 import { QueueError } from '../src/inline/index.js';
 
 /** A usage error: exit 2. */
@@ -291,7 +291,7 @@ async function runSource(ctx: RunContext): Promise<number> {
     code = reportRuntimeError(err);
   }
   if (ctx.live && stats) printSummary({ ...stats, captured: delivered });
-  if (src instanceof QueueSource || src instanceof LogSource) process.stderr.write(src.summary());
+  if (src instanceof QueueSource || src instanceof QueueWorkerSource || src instanceof LogSource) process.stderr.write(src.summary());
   for (const f of ctx.forwards) {
     const s = f.stats();
     const name = 'iface' in f ? `mirrored to ${f.iface.name}` : `exported to ${f.url}`;
@@ -415,36 +415,37 @@ async function main(argv: string[]): Promise<number> {
   let watchAny: NodeJS.Timeout | undefined;
   if (inline !== undefined) {
     // Packets arrive as netfilter saw them (raw IP); a filter expression runs on them here.
-    const rawIp = (e: string): ReturnType<typeof compileFilterFunction> => {
+    const rawIpProgram = (e: string): BpfProgram => {
       const prog = compileFilter(e, { linkType: LinkType.IPV4, snaplen: snapOpt, optimize: opts.optimize, vlanAncillary: false });
       const invalid = validateProgram(prog);
       if (invalid !== undefined) throw new UsageError(`internal error: the compiled filter is invalid (${invalid}); please report the expression`);
-      return compileFilterFunction(prog);
+      return prog;
     };
+    const rawIp = (e: string): ReturnType<typeof compileFilterFunction> => compileFilterFunction(rawIpProgram(e));
     snaplen = Math.min(snapOpt, 0xffff - 4);
     if (inline.kind === 'nfqueue') {
-      let drop: ReturnType<typeof compileFilterFunction> | undefined;
+      let drop: BpfProgram | undefined;
       if (opts.drop !== undefined) {
         lastExpr = opts.drop;
-        drop = rawIp(opts.drop);
+        drop = rawIpProgram(opts.drop);
         lastExpr = expr;
       }
       if (expr !== '') match = rawIp(expr);
-      const qs = QueueSource.open(
-        inline.queues,
-        {
-          copyRange: snaplen,
-          failOpen: opts.failClosed !== true,
-          failClosed: opts.failClosed === true,
-          gso: opts.gso === true,
-          ...(opts.verdictTimeout !== undefined ? { verdictTimeoutMs: opts.verdictTimeout } : {}),
-          ...(opts.queueMaxlen !== undefined ? { maxLen: opts.queueMaxlen } : {}),
-          onError: (err) => process.stderr.write(`tscap: ${err.message}\n`),
-        },
-        drop,
-      );
-      src = qs;
-      linkType = qs.linkType;
+      const queueOpts = {
+        copyRange: snaplen,
+        failOpen: opts.failClosed !== true,
+        failClosed: opts.failClosed === true,
+        gso: opts.gso === true,
+        ...(opts.verdictTimeout !== undefined ? { verdictTimeoutMs: opts.verdictTimeout } : {}),
+        ...(opts.queueMaxlen !== undefined ? { maxLen: opts.queueMaxlen } : {}),
+      };
+      const warn = (m: string): boolean => process.stderr.write(`tscap: ${m}\n`);
+      // One queue is answered on this thread; several get a worker thread each.
+      src =
+        inline.queues.length === 1
+          ? QueueSource.open(inline.queues, { ...queueOpts, onError: (err) => warn(err.message) }, drop === undefined ? undefined : compileFilterFunction(drop))
+          : await QueueWorkerSource.start(inline.queues, { opts: queueOpts, drop, forward: true }, warn);
+      linkType = LinkType.IPV4;
     } else {
       const ls = LogSource.open(inline.group, snaplen, expr !== '' ? rawIp(expr) : undefined);
       src = ls;
