@@ -139,6 +139,7 @@ const PENDING = 1;
 const DECIDED = 2;
 
 const DEFAULT_TIMEOUT_MS = 5000;
+const RECORD_KEYS = Object.keys(emptyRecord()) as (keyof PacketRecord)[];
 const BATCH = 64;
 
 /**
@@ -671,8 +672,12 @@ export class NfQueue implements AsyncIterable<QueuedPacket> {
     const id = r.id;
     const payload = this.view.buf.slice(r.payloadOffset, r.payloadOffset + r.payloadLen);
     const self = this;
+    // Only the record's own fields: the view's `buf` is native memory freed when the queue closes.
+    const fields = emptyRecord();
+    for (const k of RECORD_KEYS) (fields as unknown as Record<string, unknown>)[k] = r[k];
+    fields.payloadOffset = 0;
     return {
-      ...r,
+      ...fields,
       payload,
       get answered(): boolean {
         return self.closedFlag || self.ids[slot] !== id || self.state[slot] !== PENDING;
