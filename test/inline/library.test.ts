@@ -160,4 +160,24 @@ describe('openQueue', () => {
     expect(st.handlerErrors).toBe(50);
     expect(script.out().split('ERROR handler failed on purpose').length - 1).toBe(1);
   }, 90_000);
+
+  test('a full socket (fail-closed): the kernel counts what it dropped, the queue goes on', async () => {
+    net = createRoutedNet();
+    net.iptables('-A', 'FORWARD', '-p', 'udp', '-j', 'NFQUEUE', '--queue-num', '0');
+    // A receive buffer of a few KiB holds a handful of messages while the handler blocks the thread.
+    script = await startScript(net, 'stall-first:3000', { rcvbuf: 4096, failOpen: false });
+    const rx = await startReceiver(net, [8888]);
+    sendUdp(net, 8888, 300);
+    await waitFor('socket drops', () => ((net as RoutedNet).queueLine(0)?.userDropped ?? 0) > 0);
+    await waitFor('the stall to end', () => (net as RoutedNet).queueLine(0)?.waiting === 0);
+    sendUdp(net, 8888, 20);
+    await waitFor('20 more answered', () => (net as RoutedNet).queueLine(0)?.waiting === 0 && ((net as RoutedNet).queueLine(0)?.lastId ?? 0) >= 320);
+    const dropped = net.queueLine(0)?.userDropped ?? 0;
+    const st = await script.final('SIGTERM');
+    const got = await rx.stop();
+    expect(dropped).toBeGreaterThan(0);
+    expect(st.queued).toBe(320 - dropped);
+    expect(got['8888']?.count).toBe(320 - dropped);
+    expect((st.kernel as unknown as { userDropped: number }).userDropped).toBe(dropped);
+  }, 90_000);
 });

@@ -3,7 +3,8 @@
  *   tsx queue-script.ts MODE [OPTIONS_JSON]
  * MODE: `mark:N` (accept with mark N), `replace` (UDP payload bytes upper-cased, checksum cleared),
  * `hold` (never answer), `ignore-first:N` (leave the first N unanswered, accept the rest), `throw`
- * (the handler throws for every packet). Prints READY once bound, `STATS {json}` when stdin gets a
+ * (the handler throws for every packet), `stall-first:MS` (blocks the thread MS ms on the first packet,
+ * then accepts everything). Prints READY once bound, `STATS {json}` when stdin gets a
  * line, and `FINAL {json}` after closing on SIGINT/SIGTERM.
  */
 import { openQueue, type QueuedPacket } from '../../src/inline/index.js';
@@ -46,6 +47,15 @@ await q.process((p) => {
       return;
     case 'ignore-first':
       if (seen > Number(arg)) p.accept();
+      return;
+    case 'stall-first':
+      if (seen === 1) {
+        const until = Date.now() + Number(arg);
+        while (Date.now() < until) {
+          // the whole thread stops, as a slow synchronous handler would stop it
+        }
+      }
+      p.accept();
       return;
     case 'throw':
       throw new Error('handler failed on purpose');
