@@ -320,7 +320,7 @@ export class NfQueue implements AsyncIterable<QueuedPacket> {
     }
     if (errno === ERRNO.EBUSY) return new QueueError(`${q}: already bound by this process`, errno);
     if (errno === ERRNO.EOPNOTSUPP) {
-      const what = opts.conntrack === true ? ' (conntrack needs nf_conntrack_netlink in the kernel)' : '';
+      const what = opts.conntrack === true ? ' (conntrack needs CONFIG_NETFILTER_NETLINK_GLUE_CT in the kernel)' : '';
       return new QueueError(`${q}: the kernel does not support the flags asked for${what}`, errno);
     }
     return new QueueError(`${q}: the kernel refused the bind (${new SyscallError('bind', errno).reason})`, errno);

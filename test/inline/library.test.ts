@@ -3,7 +3,7 @@
  * UDP from a client namespace to a server namespace. Checks what arrives at the server, the kernel's
  * own rule counters and /proc/net/netfilter/nfnetlink_queue, and the queue's statistics.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { afterEach, describe, expect, test } from 'vitest';
 import { createRoutedNet, sendUdp, startReceiver, waitFor, type RoutedNet } from './topo.js';
 
@@ -179,5 +179,53 @@ describe('openQueue', () => {
     expect(st.queued).toBe(320 - dropped);
     expect(got['8888']?.count).toBe(320 - dropped);
     expect((st.kernel as unknown as { userDropped: number }).userDropped).toBe(dropped);
+  }, 90_000);
+
+  test('packets answered together in order take one batch verdict', async () => {
+    net = createRoutedNet();
+    net.iptables('-A', 'FORWARD', '-p', 'udp', '-j', 'NFQUEUE', '--queue-num', '0');
+    script = await startScript(net, 'batch:40', { verdictTimeoutMs: 600_000 });
+    const rx = await startReceiver(net, [8888]);
+    sendUdp(net, 8888, 40);
+    await waitFor('40 answered', () => (net as RoutedNet).queueLine(0)?.lastId === 40 && (net as RoutedNet).queueLine(0)?.waiting === 0);
+    const st = await script.final('SIGTERM');
+    expect(st.accepted).toBe(40);
+    expect(st.verdictMessages).toBe(1);
+    expect((await rx.stop())['8888']?.count).toBe(40);
+  }, 90_000);
+
+  test('repeat(mark): the packet goes through the hook again, and the rule skips marked packets', async () => {
+    net = createRoutedNet();
+    net.iptables('-A', 'FORWARD', '-p', 'udp', '-m', 'mark', '!', '--mark', '7', '-j', 'NFQUEUE', '--queue-num', '0');
+    net.iptables('-A', 'FORWARD', '-p', 'udp', '-m', 'mark', '--mark', '7');
+    script = await startScript(net, 'repeat:7');
+    const rx = await startReceiver(net, [8888]);
+    sendUdp(net, 8888, 30);
+    const second = (): number => Number(((net as RoutedNet).iptables('-v', '-x', '-n', '-L', 'FORWARD').split('\n')[3] ?? '').trim().split(/\s+/)[0]);
+    await waitFor('30 repeated packets seen by the second rule', () => second() === 30);
+    const st = await script.final('SIGTERM');
+    expect(st.queued).toBe(30);
+    expect(st.repeated).toBe(30);
+    expect((await rx.stop())['8888']?.count).toBe(30);
+  }, 90_000);
+
+  test('conntrack state per packet (NFQA_CFG_F_CONNTRACK), where the kernel has it', async (ctx) => {
+    net = createRoutedNet();
+    net.iptables('-A', 'FORWARD', '-p', 'udp', '-j', 'NFQUEUE', '--queue-num', '0');
+    const probe = spawnSync('ip', ['netns', 'exec', net.router, 'node_modules/.bin/tsx', '-e',
+      "import('./src/inline/index.js').then((m) => { try { m.openQueue({ queue: 9, conntrack: true }).close(); console.log('ok'); } catch (e) { console.log(e.message); } })"], { encoding: 'utf8' });
+    if (/does not support/.test(probe.stdout)) {
+      ctx.skip('this kernel cannot attach conntrack to queued packets (CONFIG_NETFILTER_NETLINK_GLUE_CT is not set): ' + probe.stdout.trim());
+      return;
+    }
+    expect(probe.stdout.trim()).toBe('ok');
+    script = await startScript(net, 'ct', { conntrack: true });
+    const rx = await startReceiver(net, [8888]);
+    sendUdp(net, 8888, 5);
+    await waitFor('5 answered', () => (net as RoutedNet).queueLine(0)?.lastId === 5 && (net as RoutedNet).queueLine(0)?.waiting === 0);
+    const st = (await script.final('SIGTERM')) as unknown as { ctInfos: number[] };
+    // IP_CT_NEW (2) for the first datagram of the flow, IP_CT_ESTABLISHED (0) is not reached without a reply.
+    expect(st.ctInfos).toContain(2);
+    await rx.stop();
   }, 90_000);
 });

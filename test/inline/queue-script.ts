@@ -4,7 +4,9 @@
  * MODE: `mark:N` (accept with mark N), `replace` (UDP payload bytes upper-cased, checksum cleared),
  * `hold` (never answer), `ignore-first:N` (leave the first N unanswered, accept the rest), `throw`
  * (the handler throws for every packet), `stall-first:MS` (blocks the thread MS ms on the first packet,
- * then accepts everything). Prints READY once bound, `STATS {json}` when stdin gets a
+ * then accepts everything), `batch:N` (holds packets until N are held, then accepts them all at once),
+ * `repeat:M` (NF_REPEAT with mark M, so the rule sees the packet again), `ct` (accepts, records the
+ * conntrack states seen). Prints READY once bound, `STATS {json}` when stdin gets a
  * line, and `FINAL {json}` after closing on SIGINT/SIGTERM.
  */
 import { openQueue, type QueuedPacket } from '../../src/inline/index.js';
@@ -12,6 +14,8 @@ import { openQueue, type QueuedPacket } from '../../src/inline/index.js';
 const [mode = 'hold', json = '{}'] = process.argv.slice(2);
 const q = openQueue({ queue: 0, ...(JSON.parse(json) as object), onError: (e) => process.stderr.write(`ERROR ${e.message}\n`) });
 let seen = 0;
+const held: QueuedPacket[] = [];
+const ctInfos = new Set<number>();
 const [kind, arg] = mode.split(':');
 
 function upperUdpPayload(p: QueuedPacket): Uint8Array {
@@ -28,7 +32,7 @@ function upperUdpPayload(p: QueuedPacket): Uint8Array {
 
 const done = (): void => {
   q.close();
-  process.stdout.write(`FINAL ${JSON.stringify(q.stats())}\n`);
+  process.stdout.write(`FINAL ${JSON.stringify({ ...q.stats(), ctInfos: [...ctInfos] })}\n`);
   process.exit(0);
 };
 process.on('SIGINT', done);
@@ -55,6 +59,17 @@ await q.process((p) => {
           // the whole thread stops, as a slow synchronous handler would stop it
         }
       }
+      p.accept();
+      return;
+    case 'batch':
+      held.push(p);
+      if (held.length === Number(arg)) for (const h of held.splice(0)) h.accept();
+      return;
+    case 'repeat':
+      p.repeat(Number(arg));
+      return;
+    case 'ct':
+      ctInfos.add(p.ctInfo);
       p.accept();
       return;
     case 'throw':
