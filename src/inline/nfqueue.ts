@@ -85,6 +85,13 @@ export function buildBindConfig(b: NlBuilder, seq: number, c: QueueConfig): void
   b.end();
 }
 
+/** A config message that sets only the queue length (no answer asked for). */
+export function buildMaxLen(b: NlBuilder, queue: number, maxLen: number): void {
+  b.begin(NFQNL_MSG.CONFIG, NLM_F.REQUEST, 0, 0, queue);
+  b.attrU32be(NFQA_CFG.QUEUE_MAXLEN, maxLen);
+  b.end();
+}
+
 /** A config message with only the unbind command. */
 export function buildUnbind(b: NlBuilder, seq: number, queue: number): void {
   b.begin(NFQNL_MSG.CONFIG, NLM_F.REQUEST, seq, 0, queue);

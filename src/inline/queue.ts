@@ -18,6 +18,7 @@ import {
   NFQNL_MSG,
   NF_VERDICT,
   buildBindConfig,
+  buildMaxLen,
   buildVerdict,
   emptyRecord,
   errorOf,
@@ -638,6 +639,13 @@ export class NfQueue implements AsyncIterable<QueuedPacket> {
     if (this.dispatching) {
       this.closeRequested = true;
       return;
+    }
+    // A fail-open queue of length 0 lets every new packet pass without asking: none arrives after
+    // the last read below, to be dropped when the socket closes.
+    if (this.failOpen) {
+      this.out.reset();
+      buildMaxLen(this.out, this.queue, 0);
+      this.sendOut();
     }
     // Packets the socket still holds would be dropped by the kernel when it closes: read and answer
     // them (a bounded number of batches, so a flood cannot keep the queue open).

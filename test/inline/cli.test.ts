@@ -3,7 +3,7 @@
  * namespaces. What arrives at the server, the kernel's rule counters and queue state decide; tcpdump
  * and tshark read the files written.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -177,4 +177,30 @@ describe('tscap -i nfqueue / nflog', () => {
     expect(drop.code).toBe(2);
     expect(drop.stderr).toMatch(/need -i nfqueue:N/);
   });
+
+  test('SIGINT in the middle of a flood: every packet arrives (held ones accepted, later ones bypass)', async () => {
+    net = createRoutedNet();
+    net.iptables('-A', 'FORWARD', '-p', 'udp', '-j', 'NFQUEUE', '--queue-num', '0', '--queue-bypass');
+    cli = startCli(['-i', 'nfqueue:0', '-w', '/dev/null'], { prefix: ['ip', 'netns', 'exec', net.router] });
+    await cli.waitStderr(/listening on nfqueue:0/, 30_000);
+    const rx = await startReceiver(net, [8888]);
+    const sender = spawn('ip', ['netns', 'exec', net.client, '/usr/bin/python3', '-c', `
+import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for i in range(3000):
+    s.sendto(b"flood", ("${SERVER_ADDR}", 8888))
+    if i % 20 == 19: time.sleep(0.001)
+`]);
+    const sent = new Promise<void>((r) => sender.on('close', () => r()));
+    await waitFor('the flood to be under way', () => ((net as RoutedNet).queueLine(0)?.lastId ?? 0) >= 500);
+    cli.child.kill('SIGINT');
+    const r = await cli.done;
+    await sent;
+    expect(r.code).toBe(0);
+    const queued = Number(/^(\d+) queued, (\d+) accepted/m.exec(r.stderr)?.[1]);
+    expect(queued).toBeGreaterThanOrEqual(500);
+    expect(r.stderr).toMatch(new RegExp(`^${queued} queued, ${queued} accepted, 0 dropped`, 'm'));
+    const got = await rx.stop();
+    expect(got['8888']?.count).toBe(3000);
+  }, 120_000);
 });

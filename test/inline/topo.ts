@@ -120,20 +120,21 @@ for p in ${JSON.stringify(ports)}:
 res = {str(p): {"count": 0, "first": []} for p in ${JSON.stringify(ports)}}
 print("READY", flush=True)
 fds = list(socks) + [sys.stdin.fileno()]
+done = False
 while True:
-    r, _, _ = select.select(fds, [], [], 1.0)
-    done = False
+    # Once asked to stop, reading goes on until nothing came for 0.3 s (datagrams still in flight).
+    r, _, _ = select.select(fds, [], [], 0.3 if done else 1.0)
+    if done and not r:
+        break
     for fd in r:
         if fd == sys.stdin.fileno():
-            done = True; continue
+            done = True; fds.remove(fd); continue
         p, s = socks[fd]
         while True:
             try: d = s.recv(65535)
             except BlockingIOError: break
             e = res[str(p)]; e["count"] += 1
             if len(e["first"]) < 5: e["first"].append(d[:16].hex())
-    if done:
-        break
 print(json.dumps(res), flush=True)
 `;
   const child = spawn('ip', ['netns', 'exec', net.server, '/usr/bin/python3', '-c', script], { stdio: ['pipe', 'pipe', 'pipe'] });
