@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { execFileSync, spawn } from 'node:child_process';
 import { requireRootAndIp, run } from '../helpers/netns.js';
+import { waitFor as waitUntil } from '../helpers/wait.js';
 
 export const CLIENT_ADDR = '192.0.2.2';
 export const SERVER_ADDR = '198.51.100.2';
@@ -95,14 +96,9 @@ export function createRoutedNet(): RoutedNet {
   };
 }
 
-/** Polls `cond` every 20 ms until it holds or `timeoutMs` passes (then throws with `what`). */
-export async function waitFor(what: string, cond: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    if (cond()) return;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+/** `waitFor` of test/helpers/wait.ts with what is awaited first (20 s by default). */
+export function waitFor(what: string, cond: () => boolean, timeoutMs = 20_000): Promise<void> {
+  return waitUntil(cond, { what, timeoutMs });
 }
 
 /**
