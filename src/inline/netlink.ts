@@ -14,15 +14,18 @@ export const NLATTR = { SIZE: 4, len: 0, type: 2 } as const;
 /** Where the first attribute of an nfnetlink message starts. */
 export const NFNL_ATTRS = NLMSGHDR.SIZE + NFGENMSG.SIZE;
 
-/** Netlink message types and flags (linux/netlink.h). */
+/** Netlink control message types (linux/netlink.h). */
 export const NLMSG = { NOOP: 1, ERROR: 2, DONE: 3, OVERRUN: 4, MIN_TYPE: 0x10 } as const;
+/** nlmsghdr.flags bits (linux/netlink.h). */
 export const NLM_F = { REQUEST: 0x01, MULTI: 0x02, ACK: 0x04 } as const;
-/** nlattr.type carries these flags above the type proper. */
+/** nlattr.type without its two flag bits (nested, network byte order). */
 export const NLA_TYPE_MASK = 0x3fff;
+/** nlattr.type flag: the value is a list of attributes. */
 export const NLA_F_NESTED = 0x8000;
 
 /** nfnetlink subsystems (linux/netfilter/nfnetlink.h). */
 export const NFNL_SUBSYS = { QUEUE: 3, ULOG: 4 } as const;
+/** nfgenmsg.version of every nfnetlink message. */
 export const NFNETLINK_V0 = 0;
 
 /** NLMSG_ALIGN / NLA_ALIGN: 4 bytes. */

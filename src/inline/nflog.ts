@@ -21,7 +21,9 @@ export const NFULA = {
 } as const;
 /** Config attributes (enum nfulnl_attr_config). */
 export const NFULA_CFG = { CMD: 1, MODE: 2, NLBUFSIZ: 3, TIMEOUT: 4, QTHRESH: 5, FLAGS: 6 } as const;
+/** Config commands (enum nfulnl_msg_config_cmds). */
 export const NFULNL_CFG_CMD = { NONE: 0, BIND: 1, UNBIND: 2, PF_BIND: 3, PF_UNBIND: 4 } as const;
+/** Copy modes (NFULNL_COPY_*). */
 export const NFULNL_COPY = { NONE: 0, META: 1, PACKET: 2 } as const;
 
 /** Options of `openLog`. */

@@ -130,11 +130,13 @@ export function htons(v: number): number {
   return ((v & 0xff) << 8) | ((v >> 8) & 0xff);
 }
 
-/** AF_NETLINK and the netfilter protocol (linux/netlink.h). */
+/** The netlink address family (linux/socket.h). */
 export const AF_NETLINK = 16;
+/** The netfilter netlink protocol: nfnetlink_queue, nfnetlink_log (linux/netlink.h). */
 export const NETLINK_NETFILTER = 12;
-/** SOL_NETLINK options (linux/netlink.h). */
+/** The socket level of netlink options (linux/socket.h). */
 export const SOL_NETLINK = 270;
+/** SOL_NETLINK options (linux/netlink.h). */
 export const NETLINK_OPT = {
   NO_ENOBUFS: 5,
   CAP_ACK: 10,
