@@ -15,7 +15,9 @@ interface Script {
 }
 
 async function startScript(net: RoutedNet, mode: string, opts: object = {}): Promise<Script> {
-  const child = spawn('ip', ['netns', 'exec', net.router, 'node_modules/.bin/tsx', 'test/inline/queue-script.ts', mode, JSON.stringify(opts)]);
+  // One node process with tsx's loader (not the tsx wrapper, which relays signals through a second
+  // process and, on a loaded machine, may kill the program before it has closed its queue).
+  const child = spawn('ip', ['netns', 'exec', net.router, process.execPath, '--import', 'tsx', 'test/inline/queue-script.ts', mode, JSON.stringify(opts)]);
   let out = '';
   let err = '';
   child.stdout.on('data', (b: Buffer) => (out += b.toString()));
