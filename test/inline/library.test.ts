@@ -230,4 +230,19 @@ describe('openQueue', () => {
     expect(st.ctInfos).toContain(2);
     await rx.stop();
   }, 90_000);
+
+  test('a batch verdict never covers a packet still waiting: in-order runs batch, the rest go singly', async () => {
+    net = createRoutedNet();
+    net.iptables('-A', 'FORWARD', '-p', 'udp', '-j', 'NFQUEUE', '--queue-num', '0');
+    script = await startScript(net, 'mixed', { verdictTimeoutMs: 600_000 });
+    const rx = await startReceiver(net, [8888]);
+    sendUdp(net, 8888, 10);
+    await waitFor('10 answered', () => (net as RoutedNet).queueLine(0)?.lastId === 10 && (net as RoutedNet).queueLine(0)?.waiting === 0);
+    const st = await script.final('SIGTERM');
+    // 1-5 in one batch; 8 alone while 6 and 7 wait; then 6, 7, 9, 10 in one batch (8 is gone by then).
+    expect(st.verdictMessages).toBe(3);
+    expect(st.accepted).toBe(6);
+    expect(st.dropped).toBe(4);
+    expect((await rx.stop())['8888']?.count).toBe(6);
+  }, 90_000);
 });
