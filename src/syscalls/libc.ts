@@ -95,6 +95,7 @@ export const ERRNO = {
   ENOBUFS: koffi.os.errno['ENOBUFS'] ?? 105,
   ENOSPC: koffi.os.errno['ENOSPC'] ?? 28,
   EALREADY: koffi.os.errno['EALREADY'] ?? 114,
+  EMSGSIZE: koffi.os.errno['EMSGSIZE'] ?? 90,
 } as const;
 
 /** A failed libc call: `call` names it, `errno`/`code` say why, `message` is `call: strerror (CODE)`. */
