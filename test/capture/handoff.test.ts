@@ -19,20 +19,20 @@ import { startTcpdump } from '../helpers/tcpdump.js';
 const dir = mkdtempSync(join(tmpdir(), 'tscap-handoff-'));
 let src: TestNet; // traffic source: captured on src.host
 let mir: TestNet; // mirror target: mirrored out of mir.host, seen on mir.peer
-let col: TestNet; // collector: 198.51.100.2 in col.ns
-const COLLECTOR = '198.51.100.2';
+let col: TestNet; // collector: 198.51.100.202 in col.ns
+const COLLECTOR = '198.51.100.202';
 
 beforeAll(() => {
-  src = createTestNet('hs', { hostAddr: '192.0.2.1/24', peerAddr: '192.0.2.2/24' });
+  src = createTestNet('hs', { hostAddr: '203.0.113.201/30', peerAddr: '203.0.113.202/30' });
   mir = createTestNet('hm');
-  col = createTestNet('hc', { hostAddr: '198.51.100.1/24', peerAddr: `${COLLECTOR}/24` });
+  col = createTestNet('hc', { hostAddr: '198.51.100.201/30', peerAddr: `${COLLECTOR}/30` });
   // Merged packets up to 64 KiB must fit the mirror link and the collector's link unfragmented.
   for (const n of [mir, col]) {
     run('ip', ['link', 'set', n.host, 'mtu', '65535']);
     n.exec('ip', ['link', 'set', n.peer, 'mtu', '65535']);
   }
   run('ping', ['-c', '1', '-W', '2', COLLECTOR]);
-  run('ping', ['-c', '1', '-W', '2', '192.0.2.2']);
+  run('ping', ['-c', '1', '-W', '2', '203.0.113.202']);
 });
 afterAll(() => {
   src?.remove();
@@ -90,7 +90,7 @@ test('--mirror and --export udp at once: every frame reaches both far sides, tag
     expect(r.stderr).toMatch(/^4000 packets captured$/m);
     expect(r.stderr).toMatch(/^0 packets dropped by kernel$/m);
     expect(r.stderr).toMatch(new RegExp(`^4000 packets mirrored to ${mir.host} \\(\\d+ bytes, 0 send errors, 0 dropped, 0 of them at the hand-off queue\\)$`, 'm'));
-    expect(r.stderr).toMatch(/^4000 packets exported to udp:\/\/198\.51\.100\.2:4789\?vni=7 \(\d+ bytes, 0 send errors, 0 dropped, 0 of them at the hand-off queue\)$/m);
+    expect(r.stderr).toMatch(/^4000 packets exported to udp:\/\/198\.51\.100\.202:4789\?vni=7 \(\d+ bytes, 0 send errors, 0 dropped, 0 of them at the hand-off queue\)$/m);
     const atMirror = await mirrored.stop();
     const atCollector = await exported.stop();
     expect(atMirror.length).toBe(4000);
@@ -126,7 +126,7 @@ test('--gro on a real TCP transfer: mirror and export far sides reassemble to ex
     const p = startCli(['-i', src.host, '--gro', '--mirror', mir.host, '--export', `udp://${COLLECTOR}:4789`, '-w', ref, 'tcp port 5001']);
     await p.waitStderr(/listening on/);
     await p.waitStderr(new RegExp(`--gro: TCP segments for ${mir.host} merged into IP packets of at most 65535 bytes`));
-    execFileSync('python3', ['-c', `import socket,sys\nd=open(sys.argv[1],'rb').read()\ns=socket.create_connection(('192.0.2.2',5001))\ns.sendall(d)\ns.close()`, dataFile]);
+    execFileSync('python3', ['-c', `import socket,sys\nd=open(sys.argv[1],'rb').read()\ns=socket.create_connection(('203.0.113.202',5001))\ns.sendall(d)\ns.close()`, dataFile]);
     await new Promise<void>((r) => server.child.once('exit', () => r()));
     expect(Number(server.out().trim().split('\n').pop())).toBe(payload.length);
     await p.waitStderr(/never/, 1000).catch(() => undefined);
@@ -167,7 +167,7 @@ test('a collector that stops reading: export drops are counted, the capture drop
     await p.waitStderr(/listening on/);
     // 30,000 datagrams of 1,400 bytes (42 MB, far beyond the 16 MiB queue and the socket buffers),
     // paced to about 50,000 a second, a rate the capture alone takes without loss.
-    const blast = `import socket,time\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\nd=bytes(1400)\nfor i in range(30000):\n  s.sendto(d,('192.0.2.1',9))\n  if i%100==99: time.sleep(0.002)\nprint('sent',flush=True)`;
+    const blast = `import socket,time\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\nd=bytes(1400)\nfor i in range(30000):\n  s.sendto(d,('203.0.113.201',9))\n  if i%100==99: time.sleep(0.002)\nprint('sent',flush=True)`;
     src.exec('python3', ['-c', blast]);
     await p.waitStderr(/never/, 1000).catch(() => undefined);
     const t0 = Date.now();
@@ -218,8 +218,15 @@ test('--export-snaplen cuts exported frames; the pcap stream keeps each original
   }
 });
 
+test('--gro with a mirror whose MTU is smaller than 64 KiB says at start that it merges only up to that MTU', async () => {
+  const p = startCli(['-i', mir.host, '--gro', '--mirror', src.host]);
+  await p.waitStderr(new RegExp(`--gro: TCP segments for ${src.host} merged into IP packets of at most 1500 bytes \\(the MTU of ${src.host}\\), held at most 2 ms`));
+  p.child.kill('SIGINT');
+  expect((await p.done).code).toBe(0);
+});
+
 test('--gro and --export-snaplen without a target are usage errors', async () => {
-  for (const args of [['--gro'], ['--export-snaplen', '64'], ['--mirror', mir.host, '--export-snaplen', '64'], ['--export', 'udp://198.51.100.2:4789', '--export-snaplen', '5']]) {
+  for (const args of [['--gro'], ['--export-snaplen', '64'], ['--mirror', mir.host, '--export-snaplen', '64'], ['--export', 'udp://198.51.100.202:4789', '--export-snaplen', '5']]) {
     const r = await startCli(['-i', src.host, ...args]).done;
     expect(r.code).toBe(2);
   }
