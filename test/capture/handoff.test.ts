@@ -219,9 +219,10 @@ test('--export-snaplen cuts exported frames; the pcap stream keeps each original
 });
 
 test('--gro with a mirror whose MTU is smaller than 64 KiB says at start that it merges only up to that MTU', async () => {
-  const p = startCli(['-i', mir.host, '--gro', '--mirror', src.host]);
+  const p = startCli(['-i', mir.host, '-c', '1', '--gro', '--mirror', src.host]);
   await p.waitStderr(new RegExp(`--gro: TCP segments for ${src.host} merged into IP packets of at most 1500 bytes \\(the MTU of ${src.host}\\), held at most 2 ms`));
-  p.child.kill('SIGINT');
+  // The socket is bound before "listening on": one frame sent now ends the run (-c 1).
+  sendFrames(mir.ns, mir.peer, [pad60(ether('02:00:00:00:00:02', '02:00:00:00:00:01', 0x0800, udp4('203.0.113.1', '198.51.100.9', 22000, 9, [1])))]);
   expect((await p.done).code).toBe(0);
 });
 
