@@ -85,6 +85,8 @@ interface Flow {
   /** The packet being built: `buf[start, start + len)`, or none when `held` is false. */
   held: boolean;
   buf: Uint8Array;
+  /** `buf` as 32-bit words, for the checksum. */
+  words: Uint32Array;
   start: number;
   len: number;
   segs: number;
@@ -115,6 +117,24 @@ export function onesSum(b: Uint8Array, from: number, to: number, initial = 0): n
   for (; i + 1 < to; i += 2) s += ((b[i] ?? 0) << 8) | (b[i + 1] ?? 0);
   if (i < to) s += (b[i] ?? 0) << 8;
   return s;
+}
+
+/**
+ * `onesSum` of `b[from, to)` for `from` on a 4-byte boundary of `u32`'s buffer, four bytes at a time:
+ * the sum of little-endian words folds to the byte-swapped big-endian sum (RFC 1071, byte-order
+ * independence) on the little-endian hosts tscap runs on (x86_64, arm64), so it is folded and swapped
+ * back at the end. Returns a 16-bit big-endian partial sum.
+ */
+export function onesSumAligned(b: Uint8Array, u32: Uint32Array, from: number, to: number): number {
+  let s = 0;
+  const words = (to - from) >> 2;
+  const w0 = from >> 2;
+  for (let w = w0; w < w0 + words; w++) s += u32[w] ?? 0;
+  let i = from + words * 4;
+  for (; i + 1 < to; i += 2) s += (b[i] ?? 0) | ((b[i + 1] ?? 0) << 8);
+  if (i < to) s += b[i] ?? 0;
+  while (s > 0xffff) s = (s & 0xffff) + Math.floor(s / 0x10000);
+  return ((s & 0xff) << 8) | (s >> 8);
 }
 
 /** Folds a sum to 16 bits and complements it: the value an IP, TCP or UDP checksum field holds. */
@@ -308,6 +328,7 @@ export class TcpGro {
         known: false,
         held: false,
         buf: new Uint8Array(FLOW_BUF),
+        words: new Uint32Array(0),
         start: 0,
         len: 0,
         segs: 0,
@@ -320,6 +341,7 @@ export class TcpGro {
         v6: false,
         pristine: false,
       };
+      f.words = new Uint32Array(f.buf.buffer, 0, FLOW_BUF >> 2);
       this.table.push(f);
     } else {
       for (const e of this.table) if (f === undefined || e.used < f.used) f = e;
@@ -419,7 +441,7 @@ export class TcpGro {
       }
       b[tcp + 16] = 0;
       b[tcp + 17] = 0;
-      const c = foldChecksum(onesSum(b, tcp, tcp + tcpLen, pseudo));
+      const c = foldChecksum(onesSumAligned(b, f.words, tcp, tcp + tcpLen) + pseudo);
       b[tcp + 16] = c >> 8;
       b[tcp + 17] = c & 0xff;
     }
