@@ -232,6 +232,7 @@ export function vxlanSender(spec: Extract<SenderSpec, { kind: 'udp' }>): FrameSe
     dv.setBigUint64(m + MSGHDR.iov, mem.ptr + BigInt(iovAt + i * IOVEC.SIZE), true);
     dv.setBigUint64(m + MSGHDR.iovlen, 1n, true);
     dv.setBigUint64(iovAt + i * IOVEC.SIZE + IOVEC.base, mem.ptr + BigInt(dataAt + i * SLOT), true);
+    dv.setBigUint64(iovAt + i * IOVEC.SIZE + IOVEC.len, 0n, true); // writes below set only the low half
     vxlan(b, dataAt + i * SLOT);
   }
   vxlan(big, 0);
@@ -254,7 +255,7 @@ export function vxlanSender(spec: Extract<SenderSpec, { kind: 'udp' }>): FrameSe
         for (let i = off; i < off + n; i++) {
           counts.frames += framesIn[i] ?? 1;
           counts.packets++;
-          counts.bytes += Number(dv.getBigUint64(iovAt + i * IOVEC.SIZE + IOVEC.len, true)) - VXLAN_HDR;
+          counts.bytes += dv.getUint32(iovAt + i * IOVEC.SIZE + IOVEC.len, true) - VXLAN_HDR; // iov_len < 2^32: its low half
         }
         off += n;
         continue;
@@ -305,7 +306,8 @@ export function vxlanSender(spec: Extract<SenderSpec, { kind: 'udp' }>): FrameSe
       }
       const h = dataAt + pending * SLOT;
       b.set(p.buf.subarray(p.offset, p.offset + p.capLen), h + VXLAN_HDR);
-      dv.setBigUint64(iovAt + pending * IOVEC.SIZE + IOVEC.len, BigInt(p.capLen + VXLAN_HDR), true);
+      // iov_len as two 32-bit halves (the high one stays 0): no BigInt per frame.
+      dv.setUint32(iovAt + pending * IOVEC.SIZE + IOVEC.len, p.capLen + VXLAN_HDR, true);
       framesIn[pending] = frames;
       if (++pending === BATCH) send();
     },
