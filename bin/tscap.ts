@@ -295,7 +295,7 @@ async function runSource(ctx: RunContext): Promise<number> {
 function forwardSummary(f: Mirror | Exporter): string {
   const s = f.stats();
   const name = 'iface' in f ? `mirrored to ${f.iface.name}` : `exported to ${f.url}`;
-  const gro = f.groMaxIpLen !== undefined ? `; GRO: ${plural(s.frames, 'frame')} sent as ${plural(s.packets, 'packet')}` : '';
+  const gro = f.groMaxIpLen !== undefined ? `; GRO: ${plural(s.frames, 'frame')} sent as ${plural(s.packets, 'packet')}, TCP payload ${s.groPayloadIn} bytes in, ${s.groPayloadOut} out` : '';
   return `${plural(s.frames, 'packet')} ${name} (${s.bytes} bytes, ${s.errors} send errors, ${s.dropped} dropped, ${s.queueDropped} of them at the hand-off queue${gro})`;
 }
 

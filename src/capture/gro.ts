@@ -148,6 +148,10 @@ export function foldChecksum(sum: number): number {
  * The GRO engine: `push` each frame in capture order, `flushExpired` when time passes without
  * traffic, `flushAll` at the end. Every frame leaves through `emit` exactly once, alone or inside a
  * merged packet, in order within its flow.
+ * @example
+ * const gro = new TcpGro({ maxIpLen: 65535, emit: (p, frames) => mirror.write(p) });
+ * for await (const p of capture) gro.push(p);
+ * gro.flushAll();
  */
 export class TcpGro {
   readonly stats: GroStats = { framesIn: 0, packetsOut: 0, payloadIn: 0, payloadOut: 0 };

@@ -136,11 +136,14 @@ test('--gro on a real TCP transfer: mirror and export far sides reassemble to ex
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/^0 packets dropped by kernel$/m);
     const captured = Number(summaryLine(r.stderr, /^(\d+) packets captured$/m)[1]);
-    const m = summaryLine(r.stderr, new RegExp(`^(\\d+) packets mirrored to ${mir.host} \\(\\d+ bytes, 0 send errors, 0 dropped, 0 of them at the hand-off queue; GRO: (\\d+) frames sent as (\\d+) packets\\)$`, 'm'));
-    const e = summaryLine(r.stderr, /^(\d+) packets exported to udp:\S+ \(\d+ bytes, 0 send errors, 0 dropped, 0 of them at the hand-off queue; GRO: (\d+) frames sent as (\d+) packets\)$/m);
+    const m = summaryLine(r.stderr, new RegExp(`^(\\d+) packets mirrored to ${mir.host} \\(\\d+ bytes, 0 send errors, 0 dropped, 0 of them at the hand-off queue; GRO: (\\d+) frames sent as (\\d+) packets, TCP payload (\\d+) bytes in, (\\d+) out\\)$`, 'm'));
+    const e = summaryLine(r.stderr, /^(\d+) packets exported to udp:\S+ \(\d+ bytes, 0 send errors, 0 dropped, 0 of them at the hand-off queue; GRO: (\d+) frames sent as (\d+) packets, TCP payload (\d+) bytes in, (\d+) out\)$/m);
     for (const x of [m, e]) {
       expect(Number(x[1])).toBe(captured);
       expect(Number(x[3])).toBeLessThan(captured / 4); // frames out well below frames in
+      // Every byte the client sent went through GRO (more only if TCP retransmitted), and as much came out.
+      expect(Number(x[4])).toBeGreaterThanOrEqual(payload.length);
+      expect(Number(x[5])).toBe(Number(x[4]));
     }
     await mirrored.settled();
     await exported.settled();
