@@ -10,6 +10,7 @@ import { PppProtocol } from './pppoe.js';
 import { LAYER_TABLE, Layer, MAX_LAYERS, Port, UDP_PORT_LAYER } from './layers.js';
 import { HOMES, HOME_BY_KIND, type ViewOf } from './registry.js';
 import { LinkType } from '../numbers.js';
+import { nflogPayloadOffset } from './nflog.js';
 
 export { Layer, LAYER_NAMES, MAX_LAYERS } from './layers.js';
 
@@ -146,6 +147,14 @@ export class LayerParser {
         const ver = cap > 0 ? (bytes[offset] ?? 0) >> 4 : 0;
         if (linkType === DecodeLinkType.IPV6 || (linkType === DecodeLinkType.RAW && ver === 6)) this.ip6(offset, end);
         else this.ip4(offset, end);
+        break;
+      }
+      case DecodeLinkType.NFLOG: {
+        // The NFLOG header and TLVs are not a layer of their own: the walk starts at the logged packet.
+        const pl = nflogPayloadOffset(bytes, offset, cap);
+        const fam = cap > 0 ? bytes[offset] : 0;
+        if (pl >= 0 && fam === 2) this.ip4(pl, end);
+        else if (pl >= 0 && fam === 10) this.ip6(pl, end);
         break;
       }
       default:

@@ -12,6 +12,7 @@ export const LINK_TYPE_NAMES: Readonly<Record<number, string>> = {
   113: 'LINUX_SLL',
   228: 'IPV4',
   229: 'IPV6',
+  239: 'NFLOG',
   276: 'LINUX_SLL2',
 };
 
@@ -24,6 +25,7 @@ export const LINK_TYPE_DESCRIPTIONS: Readonly<Record<number, string>> = {
   113: 'Linux cooked v1',
   228: 'Raw IPv4',
   229: 'Raw IPv6',
+  239: 'Linux netfilter log messages',
   276: 'Linux cooked v2',
 };
 

@@ -18,6 +18,7 @@ import { HOME_BY_KIND } from '../decode/registry.js';
 import { llcHeaderLen } from '../decode/llc.js';
 import { SLL2_DIR } from '../decode/sll.js';
 import { hex4, pad2, type PrintOptions, type Printer } from '../decode/print.js';
+import { NFLOG_HDR, nflogPayloadOffset } from '../decode/nflog.js';
 
 export { DEFAULT_PRINT_OPTIONS, type PrintOptions } from '../decode/print.js';
 
@@ -293,6 +294,23 @@ export class TextFormatter implements Printer {
         else if (pkt.capLen > 0) this.s += `unknown ip ${ver}`;
         else this.s += ' [|ip]';
         return 0;
+      }
+      case DecodeLinkType.NFLOG: {
+        const e = this.opts.linkHeader;
+        const b = p.bytes;
+        const o = pkt.offset;
+        if (pkt.capLen < NFLOG_HDR.SIZE) {
+          this.s += ' [|nflog]';
+          return pkt.capLen;
+        }
+        const fam = b[o] ?? 0;
+        const header = `version ${b[o + 1] ?? 0}, resource ID ${((b[o + 2] ?? 0) << 8) | (b[o + 3] ?? 0)}, family ${fam === 2 ? 'IPv4' : fam === 10 ? 'IPv6' : 'Unknown'} (${fam}), length ${pkt.wireLen}: `;
+        if (e) this.s += header;
+        const pl = nflogPayloadOffset(b, o, pkt.capLen);
+        if (pl < 0) this.s += ' [|nflog]';
+        else if (p.count > 0) this.network(0, 0);
+        else if (!e) this.s += header;
+        return pl < 0 ? pkt.capLen : pl - o;
       }
       default:
         this.s += `unsupported link type ${pkt.linkType}`;
