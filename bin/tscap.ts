@@ -551,12 +551,37 @@ async function main(argv: string[]): Promise<number> {
   return code;
 }
 
+/** Library option names (as `CaptureOptionError.option` gives them) and the flags that set them. */
+const CLI_FLAG_OF_OPTION: Record<string, string> = {
+  snaplen: '-s',
+  engine: '--engine',
+  direction: '-Q',
+  bufferKiB: '-B',
+  'ring.blockSize': '--block-size',
+  'ring.blockCount': '--blocks',
+  'ring.blockTimeoutMs': '--block-timeout',
+  workers: '--workers',
+  'fanout.mode': '--fanout',
+  'fanout.flags': '--fanout',
+};
+
+/** A library option error as the command line says it: with the flag instead of the option name. */
+function cliOptionMessage(err: CaptureOptionError): string {
+  const flag = err.option === undefined ? undefined : CLI_FLAG_OF_OPTION[err.option];
+  if (flag === undefined || !err.message.startsWith(`${err.option as string} `)) return err.message;
+  return flag + err.message.slice((err.option as string).length);
+}
+
 function fail(err: unknown): number {
   if (err instanceof FilterError) {
     process.stderr.write(`tscap: ${err.format(lastExpr)}\n`);
     return 2;
   }
-  if (err instanceof UsageError || err instanceof CaptureOptionError || err instanceof FilterOptionsError) {
+  if (err instanceof CaptureOptionError) {
+    process.stderr.write(`tscap: ${cliOptionMessage(err)}\n`);
+    return 2;
+  }
+  if (err instanceof UsageError || err instanceof FilterOptionsError) {
     process.stderr.write(`tscap: ${err.message}\n`);
     return 2;
   }

@@ -4,16 +4,18 @@
  * also offers `dispatch` (a synchronous batch walk, like pcap_dispatch) for sinks that batch.
  */
 import type { BpfProgram } from '../filter/bpf.js';
+import { compileFilter } from '../filter/compile.js';
 import { compileFilterFunction, type CompiledFilter } from '../filter/vm.js';
 import { cookedKernelProgram } from './cooked.js';
 import type { PacketView } from '../packet.js';
+import type { AbortSignalLike } from '../streams.js';
 import type { NativeSource } from '../pcap/gather.js';
 import { emptyPacket } from '../packet.js';
 import { LinkType } from '../pcap/linktype.js';
 import { IFF, ERRNO, PACKET, PACKET_FANOUT, SOL_PACKET, SyscallError, lastErrno, raw, watchFd, type FdWatcher } from '../syscalls/index.js';
 import { interfaceInfo, type InterfaceInfo } from './interfaces.js';
 import { RecvmsgReader } from './recvmsg.js';
-import { DEFAULT_RING, RxRing, ringGeometryError, type PktTypeFilter, type RingOptions, type RingRecordSink } from './ring.js';
+import { DEFAULT_RING, RxRing, ringGeometryProblem, type PktTypeFilter, type RingOptions, type RingRecordSink } from './ring.js';
 import {
   KernelStats,
   addPromiscuous,
@@ -59,12 +61,19 @@ export interface CaptureOptions {
   ring?: Partial<RingOptions>;
   /** Total buffer in KiB (`-B`): sets the ring's block count, or the socket buffer for recvmsg. */
   bufferKiB?: number;
-  /** A classic BPF program attached before the first packet can arrive. */
-  filter?: BpfProgram;
+  /**
+   * The filter, attached before the first packet can arrive: a pcap-filter(7) expression, compiled for
+   * the socket's real link type in its live form (VLAN tags read from packet metadata when the kernel
+   * has the BPF extensions, `any` translated to the cooked socket), or a classic BPF program as is. A
+   * string that does not compile throws `FilterError` before any packet is read.
+   */
+  filter?: BpfProgram | string;
+  /** Run the filter optimizer on a string filter (default true, tcpdump's `-O` turns it off). */
+  optimize?: boolean;
   /** `reinsert` (default) puts stripped VLAN tags back into the bytes; `metadata` leaves the frame as the kernel gave it. */
   vlan?: 'reinsert' | 'metadata';
   /** Closes the capture when aborted. */
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
   /** Join a PACKET_FANOUT group: the kernel spreads the interface's packets over the group's sockets. */
   fanout?: FanoutOptions;
 }
@@ -94,13 +103,13 @@ const FANOUT_MODES: Record<FanoutMode, number> = {
 /** The PACKET_FANOUT option value: group id in the low 16 bits, mode and flags above. */
 export function fanoutValue(f: FanoutOptions): number {
   const mode = FANOUT_MODES[f.mode ?? 'hash'];
-  if (mode === undefined) throw new CaptureOptionError(`fanout mode ${String(f.mode)}: must be one of ${Object.keys(FANOUT_MODES).join(', ')}`);
-  if (!Number.isInteger(f.group) || f.group < 0 || f.group > 0xffff) throw new CaptureOptionError(`fanout group ${f.group}: must be 0..65535`);
+  if (mode === undefined) throw new CaptureOptionError(`fanout.mode ${String(f.mode)}: must be one of ${Object.keys(FANOUT_MODES).join(', ')}`, 'fanout.mode');
+  if (!Number.isInteger(f.group) || f.group < 0 || f.group > 0xffff) throw new CaptureOptionError(`fanout.group ${f.group}: must be 0..65535`, 'fanout.group');
   let flags = 0;
   for (const fl of f.flags ?? []) {
     if (fl === 'defrag') flags |= PACKET_FANOUT.FLAG_DEFRAG;
     else if (fl === 'rollover') flags |= PACKET_FANOUT.FLAG_ROLLOVER;
-    else throw new CaptureOptionError(`fanout flag ${String(fl)}: must be defrag or rollover`);
+    else throw new CaptureOptionError(`fanout.flags ${String(fl)}: must be defrag or rollover`, 'fanout.flags');
   }
   return (f.group & 0xffff) | ((mode | flags) << 16);
 }
@@ -113,9 +122,18 @@ export class CaptureClosedError extends Error {
   }
 }
 
-/** Thrown for options that cannot work, before any socket is opened. */
+/**
+ * Thrown for options that cannot work, before any socket is opened. The message starts with the
+ * option as `CaptureOptions` names it (`ring.blockSize 5000: ...`); `option` holds that name.
+ */
 export class CaptureOptionError extends Error {
   override readonly name = 'CaptureOptionError';
+  /** The library option at fault (`snaplen`, `ring.blockSize`, `fanout.group`, ...), when one is. */
+  readonly option: string | undefined;
+  constructor(message: string, option?: string) {
+    super(message);
+    this.option = option;
+  }
 }
 
 interface Engine {
@@ -130,11 +148,11 @@ interface Engine {
 export function resolveRing(opts: Pick<CaptureOptions, 'ring' | 'bufferKiB'>): RingOptions {
   const ring: RingOptions = { ...DEFAULT_RING, ...opts.ring };
   if (opts.bufferKiB !== undefined) {
-    if (!Number.isInteger(opts.bufferKiB) || opts.bufferKiB <= 0) throw new CaptureOptionError(`-B ${opts.bufferKiB}: must be a positive number of KiB`);
+    if (!Number.isInteger(opts.bufferKiB) || opts.bufferKiB <= 0) throw new CaptureOptionError(`bufferKiB ${opts.bufferKiB}: must be a positive number of KiB`, 'bufferKiB');
     if (opts.ring?.blockCount === undefined) ring.blockCount = Math.max(2, Math.ceil((opts.bufferKiB * 1024) / ring.blockSize));
   }
-  const err = ringGeometryError(ring);
-  if (err !== undefined) throw new CaptureOptionError(err);
+  const problem = ringGeometryProblem(ring);
+  if (problem !== undefined) throw new CaptureOptionError(problem.message, problem.option);
   return ring;
 }
 
@@ -156,6 +174,14 @@ export class Capture implements AsyncIterable<PacketView> {
   readonly engine: 'ring' | 'recvmsg';
   /** Whether `vlan` filters must use the ancillary loads (the kernel supports them). */
   readonly bpfExtensions: boolean;
+  /**
+   * The filter program in force (a string filter as compiled for this socket, before any `any`
+   * translation), or undefined for none. `formatProgram(cap.program, 'd')` prints it as `tcpdump -d`.
+   */
+  get program(): BpfProgram | undefined {
+    return this.filterProgram;
+  }
+  private filterProgram: BpfProgram | undefined;
   private fd: number;
   private readonly reader: Engine;
   private readonly kstats = new KernelStats();
@@ -168,23 +194,23 @@ export class Capture implements AsyncIterable<PacketView> {
   /** Set when the filter cannot run in the kernel (cooked sockets reading the link-layer address). */
   private userFilter: CompiledFilter | undefined;
   private readonly ringGeometry: RingOptions | undefined;
-  private readonly abortSignal: AbortSignal | undefined;
+  private readonly abortSignal: AbortSignalLike | undefined;
   private readonly onAbort = (): void => this.close();
 
   /** Use `openCapture`. */
   constructor(opts: CaptureOptions) {
     const snaplen = opts.snaplen ?? MAX_SNAPLEN;
     if (!Number.isInteger(snaplen) || snaplen < 1 || snaplen > MAX_SNAPLEN) {
-      throw new CaptureOptionError(`-s ${opts.snaplen}: snapshot length must be 1..${MAX_SNAPLEN}`);
+      throw new CaptureOptionError(`snaplen ${opts.snaplen}: snapshot length must be 1..${MAX_SNAPLEN}`, 'snaplen');
     }
     const engine = opts.engine ?? 'ring';
-    if (engine !== 'ring' && engine !== 'recvmsg') throw new CaptureOptionError(`--engine ${String(engine)}: must be ring or recvmsg`);
+    if (engine !== 'ring' && engine !== 'recvmsg') throw new CaptureOptionError(`engine ${String(engine)}: must be ring or recvmsg`, 'engine');
     const direction = opts.direction ?? 'inout';
-    if (direction !== 'in' && direction !== 'out' && direction !== 'inout') throw new CaptureOptionError(`-Q ${String(direction)}: must be in, out or inout`);
+    if (direction !== 'in' && direction !== 'out' && direction !== 'inout') throw new CaptureOptionError(`direction ${String(direction)}: must be in, out or inout`, 'direction');
     const ring = engine === 'ring' ? resolveRing(opts) : undefined;
     const fanout = opts.fanout === undefined ? undefined : fanoutValue(opts.fanout);
     if (opts.bufferKiB !== undefined && (!Number.isInteger(opts.bufferKiB) || opts.bufferKiB <= 0)) {
-      throw new CaptureOptionError(`-B ${opts.bufferKiB}: must be a positive number of KiB`);
+      throw new CaptureOptionError(`bufferKiB ${opts.bufferKiB}: must be a positive number of KiB`, 'bufferKiB');
     }
     this.snaplen = snaplen;
     this.engine = engine;
@@ -198,7 +224,7 @@ export class Capture implements AsyncIterable<PacketView> {
     if (info.linkType === undefined) {
       throw new CaptureOptionError(`${info.name}: link type ARPHRD ${info.arphrd} is not supported`);
     }
-    if (any && engine !== 'ring') throw new CaptureOptionError('-i any: needs the ring engine');
+    if (any && engine !== 'ring') throw new CaptureOptionError("engine recvmsg: iface 'any' needs the ring engine", 'engine');
 
     const fd = openPacketSocket(any);
     this.fd = fd;
@@ -212,15 +238,16 @@ export class Capture implements AsyncIterable<PacketView> {
           : new RecvmsgReader(fd, snaplen, reinsert, this.linkType, dirFilter, (opts.bufferKiB ?? RECVMSG_DEFAULT_KIB) * 1024);
       this.bpfExtensions = hasBpfExtensions(fd);
       // The filter goes on before bind: the socket (protocol 0) has received nothing yet.
-      const acceptAll: BpfProgram = [{ code: 0x06, jt: 0, jf: 0, k: MAX_SNAPLEN }];
-      let prog = opts.filter ?? acceptAll;
-      if (any && opts.filter !== undefined) {
-        // The kernel sees cooked packets without the SLL2 header: translate, or filter here.
-        const kernel = cookedKernelProgram(opts.filter);
-        if (kernel === undefined) this.userFilter = compileFilterFunction(opts.filter);
-        prog = kernel ?? acceptAll;
-      }
-      if (opts.filter !== undefined || snaplen < MAX_SNAPLEN) attachFilter(fd, capSnaplen(prog, snaplen));
+      // A string is compiled as libpcap compiles for a live socket: for this link type, with the
+      // ancillary VLAN loads when the kernel offers them (the kernel strips tags before the filter).
+      const filter =
+        typeof opts.filter === 'string'
+          ? opts.filter.trim() === ''
+            ? undefined
+            : compileFilter(opts.filter, { linkType: this.linkType, snaplen, optimize: opts.optimize ?? true, vlanAncillary: this.bpfExtensions })
+          : opts.filter;
+      const prog = this.kernelProgram(filter);
+      if (filter !== undefined || snaplen < MAX_SNAPLEN) attachFilter(fd, capSnaplen(prog, snaplen));
       // Like libpcap, `any` does not ask for promiscuous mode (there is no one interface to ask).
       if ((opts.promisc ?? true) && !any) addPromiscuous(fd, info.index);
       bindToInterface(fd, info.index, info.name);
@@ -236,6 +263,22 @@ export class Capture implements AsyncIterable<PacketView> {
       if (opts.signal.aborted) this.close();
       else opts.signal.addEventListener('abort', this.onAbort, { once: true });
     }
+  }
+
+  /**
+   * Records `filter` as the one in force and returns what the kernel gets: on `any` the kernel sees
+   * cooked packets without the SLL2 header, so the program is translated, or (when it reads the
+   * link-layer address) run here over every packet while the kernel accepts all.
+   */
+  private kernelProgram(filter: BpfProgram | undefined): BpfProgram {
+    const acceptAll: BpfProgram = [{ code: 0x06, jt: 0, jf: 0, k: MAX_SNAPLEN }];
+    this.filterProgram = filter;
+    this.userFilter = undefined;
+    if (filter === undefined) return acceptAll;
+    if (this.info.index !== 0) return filter;
+    const kernel = cookedKernelProgram(filter);
+    if (kernel === undefined) this.userFilter = compileFilterFunction(filter);
+    return kernel ?? acceptAll;
   }
 
   /**
@@ -355,14 +398,19 @@ export class Capture implements AsyncIterable<PacketView> {
    * Replaces the kernel filter in libpcap's order: reject everything, drain what arrived under the old
    * program (waiting one block timeout so a partly filled block is retired), then attach the new one.
    */
-  async setFilter(prog: BpfProgram): Promise<void> {
+  async setFilter(filter: BpfProgram | string, opts: { optimize?: boolean } = {}): Promise<void> {
     if (this.isClosed) throw new CaptureClosedError();
+    // Compiled first, so a bad expression throws FilterError with the old filter still in place.
+    const prog =
+      typeof filter === 'string'
+        ? compileFilter(filter, { linkType: this.linkType, snaplen: this.snaplen, optimize: opts.optimize ?? true, vlanAncillary: this.bpfExtensions })
+        : filter;
     attachRejectAll(this.fd);
     const settle = (this.ringGeometry?.blockTimeoutMs ?? 0) * 2 + 2;
     await new Promise((r) => setTimeout(r, settle));
     if (this.isClosed) return;
     this.reader.discardReady();
-    attachFilter(this.fd, capSnaplen(prog, this.snaplen));
+    attachFilter(this.fd, capSnaplen(this.kernelProgram(prog), this.snaplen));
   }
 
   /**
@@ -385,21 +433,29 @@ export class Capture implements AsyncIterable<PacketView> {
     this.wakeWaiters();
   }
 
-  /** Iterates packets until the capture is closed; each packet is valid until the next one. */
+  /**
+   * Iterates packets until the capture is closed; each packet is valid until the next one. Leaving
+   * the loop early (`break`, `return`, a throw) closes the capture, as leaving a `for await` over a
+   * stream closes the stream; use `dispatch` and `wait` to read in pieces.
+   */
   [Symbol.asyncIterator](): AsyncIterator<PacketView> {
     if (this.isClosed) throw new CaptureClosedError();
     const p = this.record;
     const self = this;
     return (async function* (): AsyncGenerator<PacketView> {
-      while (!self.isClosed) {
-        if (self.failure) throw self.failure;
-        if (self.reader.next(p)) {
-          if (self.userFilter !== undefined && self.userFilter(p.buf, p.offset, p.capLen, p.wireLen) === 0) continue;
-          self.captured++;
-          yield p;
-          continue;
+      try {
+        while (!self.isClosed) {
+          if (self.failure) throw self.failure;
+          if (self.reader.next(p)) {
+            if (self.userFilter !== undefined && self.userFilter(p.buf, p.offset, p.capLen, p.wireLen) === 0) continue;
+            self.captured++;
+            yield p;
+            continue;
+          }
+          await self.wait();
         }
-        await self.wait();
+      } finally {
+        self.close();
       }
     })();
   }
@@ -412,15 +468,16 @@ function joinFanout(fd: number, value: number, f: FanoutOptions): void {
   if (raw.setsockopt(fd, SOL_PACKET, PACKET.FANOUT, buf, 4) === 0) return;
   const errno = lastErrno();
   if (errno === ERRNO.EINVAL || errno === ERRNO.EALREADY) {
-    throw new CaptureOptionError(`fanout group ${f.group}: already in use with another mode or flags, or on another interface (${errno === ERRNO.EINVAL ? 'EINVAL' : 'EALREADY'})`);
+    throw new CaptureOptionError(`fanout.group ${f.group}: already in use with another mode or flags, or on another interface (${errno === ERRNO.EINVAL ? 'EINVAL' : 'EALREADY'})`, 'fanout.group');
   }
   throw new SyscallError('setsockopt', errno, 'setsockopt(PACKET_FANOUT)');
 }
 
 /**
- * Opens a live capture. Throws `SyscallError` (no such device, no permission) or `CaptureOptionError`.
+ * Opens a live capture. Throws `SyscallError` (no such device, no permission), `CaptureOptionError`
+ * (an option that cannot work) or `FilterError` (a filter string that does not compile for the link type).
  * @example
- * const cap = openCapture({ iface: 'veth0', snaplen: 96, promisc: false });
+ * const cap = openCapture({ iface: 'veth0', snaplen: 96, promisc: false, filter: 'vlan 100 and udp' });
  */
 export function openCapture(opts: CaptureOptions): Capture {
   return new Capture(opts);

@@ -17,3 +17,9 @@ export { openInjector } from './inject.js';
 export type { Injector } from './inject.js';
 export { TimeOrderedMerge, PacketBatchWriter, readPacketBatch } from './merge.js';
 export { cookedKernelProgram } from './cooked.js';
+// What a capture hands out or throws, so users of this subpath need no other import.
+export { PacketType, PACKET_TYPE_NAMES, copyPacket, emptyPacket, packetBytes } from '../packet.js';
+export type { OwnedPacket, PacketSink, PacketView } from '../packet.js';
+export { FilterError } from '../filter/compile.js';
+export type { BpfInsn, BpfProgram } from '../filter/bpf.js';
+export type { NativeSource } from '../pcap/gather.js';

@@ -71,22 +71,35 @@ const FRAME_PAD_START = TPACKET3_HDR.sll + SOCKADDR_LL.SIZE;
 /** Bytes kept free in front of every frame so a stripped VLAN tag can be put back in place. */
 export const VLAN_RESERVE = 4;
 
-/** Checks a geometry before any socket is opened; returns a message naming the option, or undefined. */
-export function ringGeometryError(r: RingOptions): string | undefined {
+/** What is wrong with a ring geometry: the `RingOptions` field at fault and a message that starts with it. */
+export interface RingGeometryProblem {
+  /** The library option, as `CaptureOptions` names it (`ring.blockSize`, `ring.blockCount`, ...). */
+  option: string;
+  message: string;
+}
+
+/** Checks a geometry before any socket is opened; returns the problem (naming the option), or undefined. */
+export function ringGeometryProblem(r: RingOptions): RingGeometryProblem | undefined {
+  const at = (option: string, value: number, text: string): RingGeometryProblem => ({ option, message: `${option} ${value}: ${text}` });
   if (!Number.isInteger(r.blockSize) || r.blockSize <= 0 || r.blockSize % PAGE_SIZE !== 0) {
-    return `--block-size ${r.blockSize}: must be a positive multiple of the page size (${PAGE_SIZE})`;
+    return at('ring.blockSize', r.blockSize, `must be a positive multiple of the page size (${PAGE_SIZE})`);
   }
-  if (r.blockSize > 1 << 30) return `--block-size ${r.blockSize}: larger than 1 GiB`;
-  if (!Number.isInteger(r.blockCount) || r.blockCount < 1) return `--blocks ${r.blockCount}: must be at least 1`;
-  if (r.blockSize * r.blockCount > 2 ** 32 - PAGE_SIZE) return `--blocks ${r.blockCount}: the ring would exceed 4 GiB`;
+  if (r.blockSize > 1 << 30) return at('ring.blockSize', r.blockSize, 'larger than 1 GiB');
+  if (!Number.isInteger(r.blockCount) || r.blockCount < 1) return at('ring.blockCount', r.blockCount, 'must be at least 1');
+  if (r.blockSize * r.blockCount > 2 ** 32 - PAGE_SIZE) return at('ring.blockCount', r.blockCount, 'the ring would exceed 4 GiB');
   if (!Number.isInteger(r.frameSize) || r.frameSize % TPACKET_ALIGNMENT !== 0 || r.frameSize < 128) {
-    return `frame size ${r.frameSize}: must be a multiple of ${TPACKET_ALIGNMENT} and at least 128`;
+    return at('ring.frameSize', r.frameSize, `must be a multiple of ${TPACKET_ALIGNMENT} and at least 128`);
   }
-  if (r.frameSize > r.blockSize) return `frame size ${r.frameSize}: larger than the block size ${r.blockSize}`;
+  if (r.frameSize > r.blockSize) return at('ring.frameSize', r.frameSize, `larger than the block size ${r.blockSize}`);
   if (!Number.isInteger(r.blockTimeoutMs) || r.blockTimeoutMs < 1 || r.blockTimeoutMs > 60_000) {
-    return `--block-timeout ${r.blockTimeoutMs}: must be 1..60000 ms`;
+    return at('ring.blockTimeoutMs', r.blockTimeoutMs, 'must be 1..60000 ms');
   }
   return undefined;
+}
+
+/** Checks a geometry before any socket is opened; returns a message naming the option, or undefined. */
+export function ringGeometryError(r: RingOptions): string | undefined {
+  return ringGeometryProblem(r)?.message;
 }
 
 /** Userspace direction check for kernels or modes the socket option does not cover. */

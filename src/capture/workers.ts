@@ -40,7 +40,7 @@ export interface FanoutRunOptions extends Omit<CaptureOptions, 'fanout' | 'signa
   /** Number of worker threads (1..64). */
   workers: number;
   /** Handler module (path or file URL) whose default export is a `WorkerHandlerFactory`. */
-  handler: string | URL;
+  handler: string | { readonly href: string };
   mode?: FanoutMode;
   flags?: readonly ('defrag' | 'rollover')[];
   /** Fanout group id; default derived from the process id. */
@@ -90,11 +90,11 @@ function newWorker(workerData: unknown): Worker {
  */
 export function startFanout<R>(opts: FanoutRunOptions): FanoutRun<R> {
   if (!Number.isInteger(opts.workers) || opts.workers < 1 || opts.workers > MAX_WORKERS) {
-    throw new CaptureOptionError(`--workers ${opts.workers}: must be 1..${MAX_WORKERS}`);
+    throw new CaptureOptionError(`workers ${opts.workers}: must be 1..${MAX_WORKERS}`, 'workers');
   }
   const { workers: n, handler, mode, flags, group, data, onBatch, onStats, ...capture } = opts;
   const fanout = { group: group ?? process.pid & 0xffff, mode: mode ?? 'hash', flags: flags ?? [] };
-  const handlerRef = handler instanceof URL ? handler.href : handler;
+  const handlerRef = typeof handler === 'string' ? handler : handler.href;
   const results: (R | undefined)[] = Array(n).fill(undefined);
   const stats: (CaptureStats | undefined)[] = Array(n).fill(undefined);
   const failed: { worker: number; error: string }[] = [];

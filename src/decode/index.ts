@@ -34,4 +34,4 @@ export {
 } from './dns.js';
 export { DhcpView, DhcpOffsets, DHCP_MAGIC, dhcpRepr, type DhcpRepr } from './dhcp.js';
 export { NtpView, NtpOffsets, NTP_MODE_NAMES, ntpRepr, type NtpRepr } from './ntp.js';
-export { LayerParser, Layer, LAYER_NAMES, MAX_LAYERS, DecodeLinkType } from './parser.js';
+export { LayerParser, Layer, LAYER_NAMES, MAX_LAYERS, DecodeLinkType, type LayerViews } from './parser.js';

@@ -44,6 +44,34 @@ export const LAYER_NAMES: readonly string[] = [
   'igmp', 'sctp', 'gre', 'vxlan', 'geneve', 'dns', 'dhcp', 'ntp', 'ah', 'esp',
 ];
 
+/** The view type of each layer kind, as `LayerParser.layer` returns it. */
+export interface LayerViews {
+  [Layer.Ethernet]: EthernetView;
+  [Layer.Sll]: SllView;
+  [Layer.Loopback]: LoopbackView;
+  [Layer.Vlan]: VlanView;
+  [Layer.Mpls]: MplsView;
+  [Layer.Pppoe]: PppoeView;
+  [Layer.Llc]: LlcView;
+  [Layer.Arp]: ArpView;
+  [Layer.Ipv4]: Ipv4View;
+  [Layer.Ipv6]: Ipv6View;
+  [Layer.Tcp]: TcpView;
+  [Layer.Udp]: UdpView;
+  [Layer.Icmp]: IcmpView;
+  [Layer.Icmpv6]: Icmpv6View;
+  [Layer.Igmp]: IgmpView;
+  [Layer.Sctp]: SctpView;
+  [Layer.Gre]: GreView;
+  [Layer.Vxlan]: VxlanView;
+  [Layer.Geneve]: GeneveView;
+  [Layer.Dns]: DnsView;
+  [Layer.Dhcp]: DhcpView;
+  [Layer.Ntp]: NtpView;
+  [Layer.Ah]: AhView;
+  [Layer.Esp]: EspView;
+}
+
 /** Most layers recorded per packet; deeper stacks stop decoding there (the rest is payload). */
 export const MAX_LAYERS = 32;
 
@@ -125,6 +153,18 @@ export class LayerParser {
   /** The view of layer `i` (typed by the caller from `kinds[i]`). */
   view(i: number): unknown {
     return this.pools[this.kinds[i] ?? 0]?.[this.slots[i] ?? 0];
+  }
+
+  /**
+   * The view of the first layer of `kind` at or after layer `from`, typed for that kind, or undefined
+   * when the packet has none. Borrowed like the packet: re-pointed by the next `decode`.
+   * @example
+   * const ip = parser.layer(Layer.Ipv4);
+   * if (ip !== undefined) console.log(ip.ttl, ip.proto);
+   */
+  layer<K extends keyof LayerViews>(kind: K, from = 0): LayerViews[K] | undefined {
+    const i = this.find(kind, from);
+    return i < 0 ? undefined : (this.pools[kind]?.[this.slots[i] ?? 0] as LayerViews[K] | undefined);
   }
 
   /** Index of the first layer of `kind` at or after `from`, or -1. */
