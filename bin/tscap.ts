@@ -9,6 +9,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import {
   CaptureOptionError,
   MAX_SNAPLEN,
+  dataLinkTypes,
   SyscallError,
   describeFlags,
   interfaceInfo,
@@ -42,6 +43,17 @@ import { FilterOptionsError, addFilterOptions, dumpProgram, filterExpression, li
 import { addPrintOptions, preprocessArgv, printOptionsFrom } from './print-options.js';
 import { addStatsOptions, statsIntervalFrom, summaryKindsFrom, type StatsOptionValues } from './stats-options.js';
 import { FileSource, LiveSource, MultiLiveSource, WorkerSource, openLive, type Source } from './sources.js';
+import {
+  addTcpdumpOptions,
+  countingSink,
+  dataLinkTypesText,
+  defaultInterface,
+  rewriteLegacyCount,
+  timestampTypeOption,
+  timestampTypesText,
+  type TcpdumpOptionValues,
+} from './tcpdump-options.js';
+import { createNameLookup, type NameLookup } from '../src/sinks/names.js';
 
 /** A usage error: exit 2. */
 class UsageError extends Error {}
@@ -62,7 +74,7 @@ function buildProgram(): Command {
     .description('Capture, filter, decode and record network traffic (AF_PACKET TPACKET_V3, no libpcap).')
     .version(VERSION, '--version', 'print the version and exit')
     .option('-i, --interface <name>', 'capture on this interface (repeat for several; `any` for all)', collect)
-    .option('-c, --count <n>', 'stop after N packets', intArg('-c', 1, Number.MAX_SAFE_INTEGER))
+    .option('-c <count>', 'stop after COUNT packets', intArg('-c', 1, Number.MAX_SAFE_INTEGER))
     .option('-s, --snapshot-length <bytes>', 'bytes kept of each packet (0 = 262144)', intArg('-s', 0, MAX_SNAPLEN))
     .option('-p, --no-promiscuous-mode', 'do not put the interface into promiscuous mode')
     .option('-Q, --direction <dir>', 'capture direction: in, out or inout')
@@ -84,17 +96,34 @@ function buildProgram(): Command {
     .argument('[expression...]', 'filter expression (pcap-filter syntax)');
 }
 
+/** Examples and exit codes, after the option list of --help. */
+const HELP_TAIL = `
+Examples:
+  tscap -i eth0 -n                           print packets until Ctrl-C, then the summary
+  tscap -i br0 -c 100 -e port not 22         100 packets with link headers, tcpdump-style filter
+  tscap -i eth0 -w cap.pcapng -C 100 -W 10   a ring of ten 100 MB pcapng files
+  tscap -r cap.pcap -w dns.pcap udp port 53  read, filter, write a subset
+  tscap -r cap.pcap --count tcp              only the number of TCP packets
+  tscap -d -y EN10MB 'vlan 42 and udp'       the BPF program, as tcpdump -d prints it
+  tscap -i any --json | jq .layers           NDJSON, one object per packet
+
+Exit status: 0 normal stop (also Ctrl-C, SIGTERM, -c reached, a closed output pipe),
+1 runtime failure (no such device, no permission, corrupt file, full disk),
+2 usage or filter error. See tscap(1).
+`;
+
 /** The whole command: tscap's own options plus each module's. */
 function buildCli(): Command {
-  return addStatsOptions(addFileOptions(addPrintOptions(addFilterOptions(buildProgram()))));
+  return addTcpdumpOptions(addStatsOptions(addFileOptions(addPrintOptions(addFilterOptions(buildProgram()))))).addHelpText('after', HELP_TAIL);
 }
 
 type Opts = Record<string, unknown> &
   FileOptionValues &
   StatsOptionValues &
-  FilterCliOptions & {
+  FilterCliOptions &
+  TcpdumpOptionValues & {
     interface?: string[];
-    count?: number;
+    c?: number;
     snapshotLength?: number;
     promiscuousMode: boolean;
     direction?: string;
@@ -327,7 +356,7 @@ async function main(argv: string[]): Promise<number> {
   program.exitOverride();
   program.configureOutput({ writeErr: (s) => process.stderr.write(s.startsWith('error:') ? `tscap: ${s}` : s) });
   try {
-    program.parse(preprocessArgv(argv));
+    program.parse(rewriteLegacyCount(preprocessArgv(argv), (m) => process.stderr.write(`tscap: warning: ${m}\n`)));
   } catch (err) {
     if (err instanceof CommanderError) {
       return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help' ? 0 : 2;
@@ -346,12 +375,23 @@ async function main(argv: string[]): Promise<number> {
   if (opts.direction !== undefined && !['in', 'out', 'inout'].includes(opts.direction)) {
     throw new UsageError(`-Q ${opts.direction}: must be in, out or inout`);
   }
+  const tsChecked = opts.timeStampType === undefined ? undefined : timestampTypeOption(opts.timeStampType);
+  if (tsChecked !== undefined && !tsChecked.ok) throw new UsageError(tsChecked.message);
+  const tsType = tsChecked?.type;
+  if (opts.E !== undefined) process.stderr.write('tscap: warning: -E: ESP decryption is not implemented; ESP is printed as captured\n');
   const nano = opts.timeStampPrecision === 'nano';
   const expr = filterExpression(opts, program.args).trim();
   lastExpr = expr;
   const bpf = opts.bpf === undefined ? undefined : loadBpfFile(opts.bpf);
   if (bpf !== undefined && expr !== '') throw new UsageError('--bpf and a filter expression cannot be used together');
   const ifaces = opts.interface ?? [];
+  if (opts.listTimeStampTypes === true || opts.listDataLinkTypes === true) {
+    const name = ifaces[0] ?? defaultInterface();
+    if (name === undefined) throw new UsageError('no suitable device found');
+    if (name !== 'any') interfaceInfo(name); // ENODEV as a runtime failure, as for a capture
+    process.stdout.write(opts.listTimeStampTypes === true ? timestampTypesText(name) : dataLinkTypesText(name));
+    return 0;
+  }
   if (opts.r !== undefined && ifaces.length > 0) throw new UsageError('-r and -i cannot be used together');
   if (opts.workers !== undefined && ifaces.length > 1) throw new UsageError('--workers takes one interface');
   if (opts.workers !== undefined && (opts.workers < 1 || opts.workers > 64)) throw new UsageError(`--workers ${opts.workers}: must be 1..64`);
@@ -381,7 +421,12 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(dumpProgram(bpf ?? compile(linkType, live), opts.d));
     return 0;
   }
-  if (opts.r === undefined && ifaces.length === 0) throw new UsageError('no interface given: use -i IFACE, -r FILE, or -D to list interfaces');
+  if (opts.r === undefined && ifaces.length === 0) {
+    // As tcpdump: the best-ranked interface (up, running, not loopback).
+    const name = defaultInterface();
+    if (name === undefined) throw new UsageError('no suitable device found');
+    ifaces.push(name);
+  }
 
   let src: Source;
   let linkType: number;
@@ -392,6 +437,7 @@ async function main(argv: string[]): Promise<number> {
   let fileFormat: 'pcap' | 'pcapng' = 'pcap';
   let perWorkerFiles: PacketSink[] | undefined;
   let watchAny: NodeJS.Timeout | undefined;
+  let listening = '';
   if (opts.r !== undefined) {
     currentFile = opts.r;
     const reader = await PacketFileReader.open(opts.r);
@@ -412,6 +458,19 @@ async function main(argv: string[]): Promise<number> {
     // Impossible geometry is a usage error, found before any interface or socket is touched.
     resolveRing({ ring, ...(opts.bufferSize !== undefined ? { bufferKiB: opts.bufferSize } : {}) });
     linkType = liveLinkType(ifaces[0] as string);
+    const wanted = opts.linktype === undefined ? undefined : linkTypeOption(opts.linktype);
+    if (wanted !== undefined) {
+      // -y on a live capture: one of the link types the interface offers (tcpdump -L lists them).
+      const wantedName = LINK_TYPE_NAMES[wanted] ?? String(wanted);
+      for (const name of ifaces) {
+        const info = name === 'any' ? undefined : interfaceInfo(name);
+        if (!(info === undefined ? [LinkType.LINUX_SLL, LinkType.LINUX_SLL2] : dataLinkTypes(info)).includes(wanted)) {
+          throw new UsageError(`${wantedName} is not one of the DLTs supported by this device`);
+        }
+      }
+      process.stderr.write(`tscap: data link type ${wantedName}\n`);
+      linkType = wanted;
+    }
     snaplen = snapOpt;
     const filter = bpf ?? (expr !== '' ? compile(linkType, true) : undefined);
     const captureOpts = {
@@ -423,6 +482,8 @@ async function main(argv: string[]): Promise<number> {
       ...(opts.bufferSize !== undefined ? { bufferKiB: opts.bufferSize } : {}),
       ...(filter !== undefined ? { filter } : {}),
       vlan: (opts.vlanMetadata ? 'metadata' : 'reinsert') as 'metadata' | 'reinsert',
+      ...(wanted !== undefined ? { linkType: wanted } : {}),
+      ...(tsType !== undefined ? { timestampType: tsType } : {}),
     };
     if (opts.workers !== undefined) {
       // `-w NAME%w`: one file per worker, named by its index, instead of one merged file.
@@ -439,13 +500,15 @@ async function main(argv: string[]): Promise<number> {
     } else {
       const caps = openLive(ifaces, captureOpts);
       linkType = (caps[0] as Capture).linkType;
+      for (const c of caps) for (const w of c.warnings) process.stderr.write(`tscap: WARNING: ${w}\n`);
       src = caps.length === 1 ? new LiveSource(caps[0] as Capture) : new MultiLiveSource(caps);
     }
     ifName = ifaces.join(',');
     // `any` keeps capturing when an interface goes away; say so, as the other interfaces carry on.
     // The watch starts before "listening on", so it knows every interface present from then on.
     if (ifaces.includes('any')) watchAny = watchInterfaces((name) => process.stderr.write(`tscap: warning: interface ${name} went away; capture goes on\n`));
-    process.stderr.write(`tscap: listening on ${ifaces.join(', ')}, ${linkTypeText(linkType)}, snapshot length ${snaplen} bytes\n`);
+    // Announced once every output is open (below): a -w that cannot be created fails first.
+    listening = `tscap: listening on ${ifaces.join(', ')}, ${linkTypeText(linkType)}, snapshot length ${snaplen} bytes\n`;
   }
 
   const forwards: (Mirror | Exporter)[] = [];
@@ -456,6 +519,7 @@ async function main(argv: string[]): Promise<number> {
     src.stop();
     throw err;
   }
+  const nameLookup: NameLookup | undefined = opts.n === true || opts.json === true ? undefined : createNameLookup({ stripDomain: opts.N === true });
 
   const out = new TextOutput(process.stdout, opts.lineBuffered === true, () => src.stop());
   let limitReached = false;
@@ -471,9 +535,15 @@ async function main(argv: string[]): Promise<number> {
       limitReached = true;
     };
     if (several) fileOpts.interfaces = ifaces.map((name) => ({ name, ifindex: interfaceInfo(name).index }));
-    fileSink = createFileSink(fileOpts);
+    try {
+      fileSink = createFileSink(fileOpts);
+    } catch (err) {
+      src.stop();
+      throw err;
+    }
     sinks.push(fileLinkType !== linkType ? sll2Sink(fileSink) : fileSink);
   }
+  process.stderr.write(listening);
   // Records of packets in the ring go to the file with writev, uncopied; the writer empties its batch
   // before each block goes back to the kernel.
   const native = src instanceof LiveSource ? src.cap.nativeSource : undefined;
@@ -486,10 +556,13 @@ async function main(argv: string[]): Promise<number> {
   const ifNameOf = (i: number): string | undefined => names.get(i);
   if (printing) {
     const live = opts.r === undefined;
+    const textOpts = { ...printOptionsFrom(opts, nano), ifName: ifNameOf, showInterface: live && ifaces.length > 1, noChecksum: opts.dontVerifyChecksums === true };
     sinks.push(
-      opts.json
-        ? createJsonSink(out, { nano: jsonNano, ...(live ? { ifName: ifNameOf } : {}) })
-        : createTextSink(out, { ...printOptionsFrom(opts, nano), ifName: ifNameOf, showInterface: live && ifaces.length > 1 }),
+      opts.count === true
+        ? countingSink((t) => process.stdout.write(t), !live)
+        : opts.json
+          ? createJsonSink(out, { nano: jsonNano, ...(live ? { ifName: ifNameOf } : {}) })
+          : createTextSink(out, nameLookup !== undefined ? { ...textOpts, names: nameLookup } : textOpts),
     );
   }
   sinks.push(...forwards);
@@ -538,13 +611,14 @@ async function main(argv: string[]): Promise<number> {
     ...(fileSink !== undefined ? { fileSink } : {}),
     ...(records !== undefined ? { records } : {}),
     match,
-    count: opts.count,
+    count: opts.c,
     out,
     live: opts.r === undefined,
     forwards,
     done: () => limitReached,
   });
   reporter?.stop();
+  nameLookup?.close();
   if (watchAny) clearInterval(watchAny);
   process.off('SIGUSR2', onUsr2);
   if (limitReached) process.stderr.write(`tscap: Maximum file limit reached: ${opts.W ?? 0}\n`);

@@ -14,6 +14,7 @@ import { emptyPacket } from '../packet.js';
 import { LinkType } from '../pcap/linktype.js';
 import { IFF, ERRNO, PACKET, PACKET_FANOUT, SOL_PACKET, SyscallError, lastErrno, raw, watchFd, type FdWatcher } from '../syscalls/index.js';
 import { interfaceInfo, type InterfaceInfo } from './interfaces.js';
+import { applyTimestampType, timestampTypes, type TimestampType } from './timestamp.js';
 import { RecvmsgReader } from './recvmsg.js';
 import { DEFAULT_RING, RxRing, ringGeometryProblem, type PktTypeFilter, type RingOptions, type RingRecordSink } from './ring.js';
 import {
@@ -76,6 +77,17 @@ export interface CaptureOptions {
   signal?: AbortSignalLike;
   /** Join a PACKET_FANOUT group: the kernel spreads the interface's packets over the group's sockets. */
   fanout?: FanoutOptions;
+  /**
+   * The link type of the records (tcpdump's `-y`): on `any`, LINUX_SLL2 (276, default) or LINUX_SLL
+   * (113); elsewhere only the interface's own (see `dataLinkTypes`).
+   */
+  linkType?: number;
+  /**
+   * Where timestamps come from (tcpdump's `-j`): `host` (default, the kernel's clock on arrival), or
+   * the NIC's clock, `adapter` (synchronised to the system) or `adapter_unsynced`. A type the
+   * interface does not offer (see `timestampTypes`) leaves host timestamps and adds a `warnings` line.
+   */
+  timestampType?: TimestampType;
 }
 
 /** Fanout modes as tscap names them (PACKET_FANOUT_HASH, _LB, _CPU, _QM, _ROLLOVER, _RND). */
@@ -168,6 +180,8 @@ export class Capture implements AsyncIterable<PacketView> {
   readonly info: InterfaceInfo;
   /** LINKTYPE_* of the packets. */
   readonly linkType: number;
+  /** Things that did not take but did not stop the capture (e.g. a timestamp type the NIC lacks), in tcpdump's words. */
+  readonly warnings: readonly string[];
   /** The snapshot length in force. */
   readonly snaplen: number;
   /** Which engine reads the socket. */
@@ -220,10 +234,19 @@ export class Capture implements AsyncIterable<PacketView> {
     const info: InterfaceInfo = any ? ANY_INTERFACE : interfaceInfo(opts.iface);
     if ((info.flags & IFF.UP) === 0) throw new SyscallError('bind', ERRNO.ENETDOWN, `${info.name}: That device is not up`);
     this.info = info;
-    this.linkType = info.linkType ?? 1;
     if (info.linkType === undefined) {
       throw new CaptureOptionError(`${info.name}: link type ARPHRD ${info.arphrd} is not supported`);
     }
+    if (opts.linkType !== undefined && !dataLinkTypes(info).includes(opts.linkType)) {
+      throw new CaptureOptionError(`linkType ${opts.linkType}: not one of the link types ${info.name} offers (${dataLinkTypes(info).join(', ')})`, 'linkType');
+    }
+    this.linkType = opts.linkType ?? info.linkType;
+    const tsType = opts.timestampType ?? 'host';
+    if (!['host', 'adapter', 'adapter_unsynced'].includes(tsType)) {
+      throw new CaptureOptionError(`timestampType ${String(tsType)}: must be host, adapter or adapter_unsynced`, 'timestampType');
+    }
+    const warnings: string[] = [];
+    this.warnings = warnings;
     if (any && engine !== 'ring') throw new CaptureOptionError("engine recvmsg: iface 'any' needs the ring engine", 'engine');
 
     const fd = openPacketSocket(any);
@@ -252,6 +275,7 @@ export class Capture implements AsyncIterable<PacketView> {
       if ((opts.promisc ?? true) && !any) addPromiscuous(fd, info.index);
       bindToInterface(fd, info.index, info.name);
       if (fanout !== undefined) joinFanout(fd, fanout, opts.fanout as FanoutOptions);
+      warnings.push(...applyTimestampType(fd, info.name, tsType));
     } catch (err) {
       closeQuietly(fd);
       this.fd = -1;
@@ -276,7 +300,7 @@ export class Capture implements AsyncIterable<PacketView> {
     this.userFilter = undefined;
     if (filter === undefined) return acceptAll;
     if (this.info.index !== 0) return filter;
-    const kernel = cookedKernelProgram(filter);
+    const kernel = cookedKernelProgram(filter, this.linkType);
     if (kernel === undefined) this.userFilter = compileFilterFunction(filter);
     return kernel ?? acceptAll;
   }
@@ -460,6 +484,19 @@ export class Capture implements AsyncIterable<PacketView> {
     })();
   }
 }
+
+/**
+ * The link types a capture on `iface` may deliver (tcpdump's `-L`): LINUX_SLL2 and LINUX_SLL on `any`,
+ * the interface's own elsewhere (tcpdump also offers DOCSIS on Ethernet, which tscap does not decode).
+ * @example
+ * dataLinkTypes(interfaceInfo('eth0')); // [1]
+ */
+export function dataLinkTypes(iface: InterfaceInfo): number[] {
+  if (iface.index === 0 && iface.name === 'any') return [LinkType.LINUX_SLL, LinkType.LINUX_SLL2];
+  return iface.linkType === undefined ? [] : [iface.linkType];
+}
+
+export { timestampTypes, type TimestampType };
 
 /** Joins a fanout group (after bind, as the kernel requires). */
 function joinFanout(fd: number, value: number, f: FanoutOptions): void {

@@ -1,5 +1,7 @@
 /** Live capture: AF_PACKET sockets with a TPACKET_V3 ring or recvmsg, interfaces, statistics. */
-export { Capture, CaptureClosedError, CaptureOptionError, MAX_SNAPLEN, fanoutValue, openCapture, resolveRing } from './capture.js';
+export { Capture, CaptureClosedError, CaptureOptionError, MAX_SNAPLEN, dataLinkTypes, fanoutValue, openCapture, resolveRing } from './capture.js';
+export { TIMESTAMP_TYPE_DESCRIPTIONS, timestampTypes } from './timestamp.js';
+export type { TimestampType } from './timestamp.js';
 export type { CaptureOptions, CaptureStats, Direction, FanoutMode, FanoutOptions } from './capture.js';
 export { DEFAULT_RING, ringGeometryError } from './ring.js';
 export { probeBpfExtensions } from './socket.js';

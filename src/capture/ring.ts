@@ -275,6 +275,14 @@ export class RingWalker {
       capLen += extra;
       wireLen += extra;
       inBytes = tag;
+    } else if (this.linkType === LinkType.LINUX_SLL) {
+      // `any` with tcpdump's -y LINUX_SLL: the 16-byte v1 header instead.
+      const tag = vlanValid && this.reinsertVlan;
+      mac = writeSllHeader(this.bytes, mac, h + TPACKET3_HDR.sll, tag ? tpid : 0, tci);
+      const extra = SLL_HDR_LEN + (tag ? 4 : 0);
+      capLen += extra;
+      wireLen += extra;
+      inBytes = tag;
     } else if (vlanValid && this.reinsertVlan && this.linkType === LinkType.EN10MB && capLen >= 12) {
       mac = insertVlanTag(this.bytes, mac, tpid, tci);
       capLen += 4;
@@ -430,3 +438,37 @@ const placeholders = new FinalizationRegistry<{ ptr: Pointer; size: number }>(({
   raw.munmap(ptr, size);
 });
 
+
+/** Length of a LINKTYPE_LINUX_SLL (v1) header. */
+export const SLL_HDR_LEN = 16;
+
+/**
+ * Writes a LINKTYPE_LINUX_SLL header (packet type, ARPHRD type, address length, 8 address bytes,
+ * protocol; big-endian) in front of the network header at `net`, as `writeSll2Header` does for v2.
+ * Returns where the record now starts.
+ */
+export function writeSllHeader(b: Uint8Array, net: number, sll: number, tpid: number, tci: number): number {
+  const start = net - SLL_HDR_LEN - (tpid !== 0 ? 4 : 0);
+  const proto0 = b[sll + SOCKADDR_LL.protocol] ?? 0;
+  const proto1 = b[sll + SOCKADDR_LL.protocol + 1] ?? 0;
+  if (tpid !== 0) {
+    b[start + 14] = tpid >> 8;
+    b[start + 15] = tpid & 0xff;
+    b[net - 4] = (tci >> 8) & 0xff;
+    b[net - 3] = tci & 0xff;
+    b[net - 2] = proto0;
+    b[net - 1] = proto1;
+  } else {
+    b[start + 14] = proto0;
+    b[start + 15] = proto1;
+  }
+  b[start] = 0;
+  b[start + 1] = b[sll + SOCKADDR_LL.pkttype] ?? 0;
+  b[start + 2] = b[sll + SOCKADDR_LL.hatype + 1] ?? 0;
+  b[start + 3] = b[sll + SOCKADDR_LL.hatype] ?? 0;
+  const halen = b[sll + SOCKADDR_LL.halen] ?? 0;
+  b[start + 4] = 0;
+  b[start + 5] = halen;
+  for (let i = 0; i < 8; i++) b[start + 6 + i] = i < Math.min(8, halen) ? (b[sll + SOCKADDR_LL.addr + i] ?? 0) : 0;
+  return start;
+}

@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { emptyPacket, type PacketSink, type PacketView } from '../packet.js';
 import type { TextOutput } from './output.js';
+import type { NameLookup } from './names.js';
 import { LayerParser, Layer, DecodeLinkType } from '../decode/parser.js';
 import { DecodeStatus, u16, u32 } from '../decode/status.js';
 import { hex2, ipv4Text, ipv6Text, macText } from '../decode/addr.js';
@@ -56,6 +57,10 @@ export interface PrintOptions {
   nano: boolean;
   /** `-#`: packet number first. */
   number: boolean;
+  /** `-K`: do not verify IP, TCP and UDP checksums. */
+  noChecksum?: boolean;
+  /** Without `-n`: names for addresses, ports and protocols (see src/sinks/names.ts); numbers when absent. */
+  names?: NameLookup;
   /** Interface name for an ifindex (LINUX_SLL2); defaults to this host's /sys/class/net, like tcpdump. */
   ifName?: (ifindex: number) => string | undefined;
   /**
@@ -193,6 +198,23 @@ export class TextFormatter {
   /** Packets whose printing hit an internal error (caught; the line ends with ` [|decode]`). */
   internalErrors = 0;
   private readonly ifName: (ifindex: number) => string | undefined;
+
+  /** An address as printed: its name without -n (src/sinks/names.ts), else the text. */
+  private hostName(addr: string): string {
+    return this.opts.names?.host(addr) ?? addr;
+  }
+
+  private portName(port: number, proto: 'tcp' | 'udp'): string {
+    return this.opts.names?.port(port, proto) ?? String(port);
+  }
+
+  private protoName(proto: number): string {
+    return this.opts.names?.protocol(proto) ?? `ip-proto-${proto}`;
+  }
+
+  private macName(mac: string): string {
+    return this.opts.names?.mac(mac) ?? mac;
+  }
 
   constructor(opts: PrintOptions) {
     this.opts = opts;
@@ -405,7 +427,7 @@ export class TextFormatter {
     }
     const t = v.etherType;
     if (e) {
-      this.s += `${macText(v.bytes, v.offset + 6)} > ${macText(v.bytes, v.offset)}, `;
+      this.s += `${this.macName(macText(v.bytes, v.offset + 6))} > ${this.macName(macText(v.bytes, v.offset))}, `;
       if (t < 0x600) this.s += `802.3, length ${t}: `;
       else this.s += `ethertype ${etherTypeText(t)}, length ${wireLen}: `;
     }
@@ -696,7 +718,7 @@ export class TextFormatter {
     }
     const b = v.bytes;
     const pa = (o: number): string => (v.plen === 4 ? ipv4Text(b, o) : `<wrong len>`);
-    const ha = (o: number): string => macText(b, o, v.hlen);
+    const ha = (o: number): string => (v.hlen === 6 ? this.macName(macText(b, o)) : macText(b, o, v.hlen));
     switch (op) {
       case 1: {
         this.s += `Request who-has ${pa(v.tpaOffset)}`;
@@ -770,7 +792,7 @@ export class TextFormatter {
         else this.s += ' [|ip]';
         this.s += ')';
       }
-      if (st === DecodeStatus.Ok && !v.headerChecksumOk()) {
+      if (st === DecodeStatus.Ok && this.opts.noChecksum !== true && !v.headerChecksumOk()) {
         const should = (~onesSum(v.bytes, v.offset, v.headerLen, 0 - 0) + v.checksum) & 0xffff;
         this.s += `, bad cksum ${v.checksum.toString(16)} (->${ipCksumShouldBe(v)})!`;
         void should;
@@ -781,8 +803,8 @@ export class TextFormatter {
       this.s += ' [|ip]';
       return;
     }
-    const src = ipv4Text(v.bytes, v.srcOffset);
-    const dst = ipv4Text(v.bytes, v.dstOffset);
+    const src = this.hostName(ipv4Text(v.bytes, v.srcOffset));
+    const dst = this.hostName(ipv4Text(v.bytes, v.dstOffset));
     if (v.fragOffset !== 0) {
       this.s += `${src} > ${dst}: ip-proto-${v.proto}`;
       return;
@@ -872,8 +894,8 @@ export class TextFormatter {
       if (v.flowLabel) this.s += `flowlabel 0x${v.flowLabel.toString(16).padStart(5, '0')}, `;
       this.s += `hlim ${v.hopLimit}, next-header ${IP6_NH_NAMES[v.nextHeader] ?? (IP_PROTO_NAMES[v.nextHeader] || 'unknown')} (${v.nextHeader}) payload length: ${v.payloadLen}) `;
     }
-    const src = ipv6Text(v.bytes, v.srcOffset);
-    const dst = ipv6Text(v.bytes, v.dstOffset);
+    const src = this.hostName(ipv6Text(v.bytes, v.srcOffset));
+    const dst = this.hostName(ipv6Text(v.bytes, v.dstOffset));
     // extension headers print before the upper layer, so defer the addresses like tcpdump does
     const b = v.bytes;
     let nh = v.nextHeader;
@@ -1034,8 +1056,8 @@ export class TextFormatter {
         const names: Readonly<Record<number, string>> = { 6: 'tcp', 17: 'udp', 1: 'icmp', 58: 'icmp6', 2: 'igmp', 132: 'sctp', 47: 'gre', 51: 'ah', 50: 'esp', 4: 'ip', 41: 'ip6' };
         const n = names[proto];
         if (n !== undefined) this.s += ` [|${n}]`;
-        else if (this.parser.kinds[ipIdx] === Layer.Ipv6) this.s += `ip-proto-${proto} ${len}`;
-        else this.s += ` ip-proto-${proto} ${len}`;
+        else if (this.parser.kinds[ipIdx] === Layer.Ipv6) this.s += `${this.protoName(proto)} ${len}`;
+        else this.s += ` ${this.protoName(proto)} ${len}`;
       }
     }
   }
@@ -1065,7 +1087,8 @@ export class TextFormatter {
     }
     const sport = v.srcPort;
     const dport = v.dstPort;
-    this.s += addrDone ? `${sport} > ${dport}: ` : `${src}.${sport} > ${dst}.${dport}: `;
+    const [sp, dp] = [this.portName(sport, 'tcp'), this.portName(dport, 'tcp')];
+    this.s += addrDone ? `${sp} > ${dp}: ` : `${src}.${sp} > ${dst}.${dp}: `;
     const hlen = v.headerLen;
     if (v.length >= 13 && hlen < 20) {
       this.s += ` tcp ${len - hlen} [bad hdr length ${hlen} - too short, < 20]`;
@@ -1155,7 +1178,7 @@ export class TextFormatter {
       return;
     }
     // tcpdump verifies the checksum only of a whole, unfragmented segment
-    if (o.verbose > 0 && !this.ipFragmented(ipIdx) && len <= v.length) {
+    if (o.verbose > 0 && o.noChecksum !== true && !this.ipFragmented(ipIdx) && len <= v.length) {
       this.s += `, cksum 0x${hex4(v.checksum)}`;
       {
         const sum = this.l4Sum(ipIdx, 6, v.offset, len);
@@ -1457,14 +1480,15 @@ export class TextFormatter {
     const v = p.view(i) as UdpView;
     const o = this.opts;
     if (p.status[i] !== DecodeStatus.Ok) {
-      if (!addrDone) this.s += v.length >= 4 ? `${src}.${v.srcPort} > ${dst}.${v.dstPort}: ` : `${src} > ${dst}: `;
+      if (!addrDone) this.s += v.length >= 4 ? `${src}.${this.portName(v.srcPort, 'udp')} > ${dst}.${this.portName(v.dstPort, 'udp')}: ` : `${src} > ${dst}: `;
       this.s += ' [|udp]';
       return;
     }
     const sport = v.srcPort;
     const dport = v.dstPort;
     const ulen = v.len;
-    const portText = addrDone ? `${sport} > ${dport}: ` : `${src}.${sport} > ${dst}.${dport}: `;
+    const [sp, dp] = [this.portName(sport, 'udp'), this.portName(dport, 'udp')];
+    const portText = addrDone ? `${sp} > ${dp}: ` : `${src}.${sp} > ${dst}.${dp}: `;
     if (ulen < 8 && len >= 8) {
       this.s += portText;
       this.s += `truncated-udplength ${ulen}`;
@@ -1486,7 +1510,7 @@ export class TextFormatter {
     this.s += portText;
     const isV6 = p.kinds[ipIdx] === Layer.Ipv6;
     // tcpdump checks UDP checksums over IPv6 at -v, over IPv4 only at -vv
-    if ((isV6 ? o.verbose > 0 : o.verbose > 1) && !fragmented) {
+    if ((isV6 ? o.verbose > 0 : o.verbose > 1) && o.noChecksum !== true && !fragmented) {
       const cs = v.checksum;
       if (cs === 0 && !isV6) this.s += '[no cksum] ';
       else if (v.length < ulen) {

@@ -69,6 +69,8 @@ export const raw = {
   ifNameToIndex: lib.func('unsigned int if_nametoindex(const char *name)') as (name: string) => number,
   ifIndexToName: lib.func('char *if_indextoname(unsigned int index, void *buf)') as (index: number, buf: Uint8Array) => string | null,
   strerror: lib.func('const char *strerror(int errnum)') as (errnum: number) => string,
+  /** ioctl with a pointer argument (an ifreq laid out in native memory). */
+  ioctl: lib.func('int ioctl(int fd, unsigned long req, void *arg)') as (fd: number, req: number, arg: Pointer) => number,
 };
 
 const errnoNames = new Map<number, string>();
@@ -95,6 +97,7 @@ export const ERRNO = {
   ENOBUFS: koffi.os.errno['ENOBUFS'] ?? 105,
   ENOSPC: koffi.os.errno['ENOSPC'] ?? 28,
   EALREADY: koffi.os.errno['EALREADY'] ?? 114,
+  EOPNOTSUPP: koffi.os.errno['EOPNOTSUPP'] ?? 95,
 } as const;
 
 /** A failed libc call: `call` names it, `errno`/`code` say why, `message` is `call: strerror (CODE)`. */
