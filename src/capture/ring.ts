@@ -267,19 +267,13 @@ export class RingWalker {
     const vlanValid = (status & TP_STATUS.VLAN_VALID) !== 0 || tci !== 0;
     const tpid = vlanValid ? ((status & TP_STATUS.VLAN_TPID_VALID) !== 0 ? (this.u16[(h + TPACKET3_HDR.tpVlanTpid) >> 1] ?? 0) : 0x8100) : 0;
     let inBytes = false;
-    if (this.linkType === LinkType.LINUX_SLL2) {
-      // Cooked socket: the data starts at the network header; the SLL2 header goes in front of it.
+    if (this.linkType === LinkType.LINUX_SLL2 || this.linkType === LinkType.LINUX_SLL) {
+      // Cooked socket: the data starts at the network header; the SLL2 header (or with -y LINUX_SLL
+      // the 16-byte v1 header) goes in front of it.
+      const v1 = this.linkType === LinkType.LINUX_SLL;
       const tag = vlanValid && this.reinsertVlan;
-      mac = writeSll2Header(this.bytes, mac, h + TPACKET3_HDR.sll, tag ? tpid : 0, tci);
-      const extra = SLL2_HDR_LEN + (tag ? 4 : 0);
-      capLen += extra;
-      wireLen += extra;
-      inBytes = tag;
-    } else if (this.linkType === LinkType.LINUX_SLL) {
-      // `any` with tcpdump's -y LINUX_SLL: the 16-byte v1 header instead.
-      const tag = vlanValid && this.reinsertVlan;
-      mac = writeSllHeader(this.bytes, mac, h + TPACKET3_HDR.sll, tag ? tpid : 0, tci);
-      const extra = SLL_HDR_LEN + (tag ? 4 : 0);
+      mac = (v1 ? writeSllHeader : writeSll2Header)(this.bytes, mac, h + TPACKET3_HDR.sll, tag ? tpid : 0, tci);
+      const extra = (v1 ? SLL_HDR_LEN : SLL2_HDR_LEN) + (tag ? 4 : 0);
       capLen += extra;
       wireLen += extra;
       inBytes = tag;
