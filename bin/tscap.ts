@@ -354,6 +354,10 @@ function kernelBpfExtensions(): boolean {
 async function main(argv: string[]): Promise<number> {
   const program = buildCli();
   program.exitOverride();
+  // `tscap --help | head` closes the pipe under commander's write: end quietly, as for packets.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
   program.configureOutput({ writeErr: (s) => process.stderr.write(s.startsWith('error:') ? `tscap: ${s}` : s) });
   try {
     program.parse(rewriteLegacyCount(preprocessArgv(argv), (m) => process.stderr.write(`tscap: warning: ${m}\n`)));
@@ -389,7 +393,8 @@ async function main(argv: string[]): Promise<number> {
     const name = ifaces[0] ?? defaultInterface();
     if (name === undefined) throw new UsageError('no suitable device found');
     if (name !== 'any') interfaceInfo(name); // ENODEV as a runtime failure, as for a capture
-    process.stdout.write(opts.listTimeStampTypes === true ? timestampTypesText(name) : dataLinkTypesText(name));
+    // tcpdump writes both lists to stderr.
+    process.stderr.write(opts.listTimeStampTypes === true ? timestampTypesText(name) : dataLinkTypesText(name));
     return 0;
   }
   if (opts.r !== undefined && ifaces.length > 0) throw new UsageError('-r and -i cannot be used together');

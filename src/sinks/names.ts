@@ -1,6 +1,6 @@
 /**
  * Names for the printer when `-n` is not given, as tcpdump prints them: ports from /etc/services,
- * IP protocols from /etc/protocols, hosts from /etc/hosts and reverse DNS, MAC addresses from
+ * IP protocols from /etc/protocols (with tcpdump's own words where they differ), hosts from /etc/hosts and reverse DNS, MAC addresses from
  * /etc/ethers (or the OUI note). The difference from tcpdump: tcpdump asks the resolver
  * synchronously (gethostbyaddr), so a slow DNS server stalls its capture; here reverse DNS runs in
  * the background through a cache. The first sighting of an address prints the number, later ones the
@@ -64,8 +64,19 @@ function readServices(path: string): { tcp: Map<number, string>; udp: Map<number
   return { tcp, udp };
 }
 
+/**
+ * tcpdump names IP protocols from its own copy of IANA's registry, not /etc/protocols; where Debian's
+ * file says otherwise (its first line for 0 is the pseudo-protocol `ip`), these are tcpdump's words.
+ */
+const TCPDUMP_PROTOCOL_NAMES: ReadonlyMap<number, string> = new Map([
+  [0, 'hopopt'],
+  [4, 'ipv4'],
+  [253, 'exptest-253'],
+  [254, 'exptest-254'],
+]);
+
 function readProtocols(path: string): Map<number, string> {
-  const out = new Map<number, string>();
+  const out = new Map<number, string>(TCPDUMP_PROTOCOL_NAMES);
   for (const [name, num] of tableRows(path)) if (name !== undefined && /^\d+$/.test(num ?? '') && !out.has(Number(num))) out.set(Number(num), name);
   return out;
 }

@@ -364,10 +364,10 @@ export class TextFormatter {
           else this.s += `ifindex ${v.ifindex} ${dir} `;
           if (e) {
             if (name !== undefined) this.s += `ifindex ${v.ifindex} `;
-            this.s += v.halen === 6 ? macText(v.bytes, v.addrOffset) + ' ' : '';
+            this.s += v.halen === 6 ? this.macName(macText(v.bytes, v.addrOffset)) + ' ' : '';
           }
         } else if (e) {
-          this.s += `${SLL_DIR[pt] ?? String(pt)} ${v.halen === 6 ? macText(v.bytes, v.addrOffset) : ''} `;
+          this.s += `${SLL_DIR[pt] ?? String(pt)} ${v.halen === 6 ? this.macName(macText(v.bytes, v.addrOffset)) : ''} `;
         }
         if (e) {
           if (proto >= 0x600) this.s += `ethertype ${etherTypeText(proto)}, length ${pkt.wireLen}: `;
@@ -455,7 +455,7 @@ export class TextFormatter {
       if (!e && pkt.linkType === DecodeLinkType.EN10MB && off - pkt.offset >= 14) {
         const b = this.parser.bytes;
         const eo = pkt.offset;
-        this.s += `${macText(b, eo + 6)} > ${macText(b, eo)}, ethertype ${etherTypeText(t)}, length ${pkt.wireLen}: `;
+        this.s += `${this.macName(macText(b, eo + 6))} > ${this.macName(macText(b, eo))}, ethertype ${etherTypeText(t)}, length ${pkt.wireLen}: `;
       }
       if (!this.anyDump()) this.hexAsciiDump(off, Math.min(pkt.offset + pkt.capLen, this.parser.bytes.length) - off);
       void len;
@@ -806,7 +806,7 @@ export class TextFormatter {
     const src = this.hostName(ipv4Text(v.bytes, v.srcOffset));
     const dst = this.hostName(ipv4Text(v.bytes, v.dstOffset));
     if (v.fragOffset !== 0) {
-      this.s += `${src} > ${dst}: ip-proto-${v.proto}`;
+      this.s += `${src} > ${dst}: ${this.protoName(v.proto)}`;
       return;
     }
     this.transport(i + 1, v.proto, src, dst, v.payloadLen, i, false);
