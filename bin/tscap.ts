@@ -558,7 +558,16 @@ async function main(argv: string[]): Promise<number> {
   }
   const printing = opts.print === true || (fileOpts === undefined && perWorkerFiles === undefined && forwards.length === 0);
   const names = new Map(listInterfaces().map((i) => [i.index, i.name] as const));
-  const ifNameOf = (i: number): string | undefined => names.get(i);
+  // Interfaces that appear later (`any` sees them) are looked up when first seen, and an index with
+  // no name again at most once a second.
+  const triedAt = new Map<number, number>();
+  const ifNameOf = (i: number): string | undefined => {
+    if (!names.has(i) && Date.now() - (triedAt.get(i) ?? 0) > 1000) {
+      triedAt.set(i, Date.now());
+      for (const x of listInterfaces()) names.set(x.index, x.name);
+    }
+    return names.get(i);
+  };
   if (printing) {
     const live = opts.r === undefined;
     const textOpts = { ...printOptionsFrom(opts, nano), ifName: ifNameOf, showInterface: live && ifaces.length > 1, noChecksum: opts.dontVerifyChecksums === true };

@@ -208,3 +208,23 @@ test('--help shows examples and the exit codes; the man page is in the package',
   expect(rendered.stderr).toBe('');
   expect(rendered.stdout).toContain('tcpdump');
 });
+
+test('-i any names an interface created after the capture started', async () => {
+  const cli = startCli(['-i', 'any', '-n', '-e', '-c', '1', 'udp and src port 40000']);
+  await cli.waitStderr(/listening on/);
+  const late = createTestNet('tz');
+  try {
+    const deadline = Date.now() + 20_000;
+    let exited = false;
+    void cli.done.then(() => (exited = true));
+    while (!exited && Date.now() < deadline) {
+      sendFrames(late.ns, late.peer, [udpFrame()]);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    const r = await cli.done;
+    expect(r.code).toBe(0);
+    expect(r.stdout.startsWith(`${r.stdout.slice(0, 16)}${late.host} `), r.stdout).toBe(true);
+  } finally {
+    late.remove();
+  }
+});
