@@ -26,12 +26,13 @@ export interface CliProcess {
   done: Promise<CliResult>;
 }
 
-/** Starts the CLI, optionally with a command prefix (e.g. `ip netns exec NS`). */
-export function startCli(args: string[], opts: { prefix?: string[]; env?: NodeJS.ProcessEnv; input?: Buffer | string } = {}): CliProcess {
+/** Starts the CLI, optionally with a command prefix (e.g. `ip netns exec NS`) and another node binary. */
+export function startCli(args: string[], opts: { prefix?: string[]; env?: NodeJS.ProcessEnv; input?: Buffer | string; node?: string } = {}): CliProcess {
   requireBuiltCli();
   const prefix = opts.prefix ?? [];
-  const cmd = prefix[0] ?? process.execPath;
-  const cmdArgs = prefix.length > 0 ? [...prefix.slice(1), process.execPath, CLI, ...args] : [CLI, ...args];
+  const node = opts.node ?? process.execPath;
+  const cmd = prefix[0] ?? node;
+  const cmdArgs = prefix.length > 0 ? [...prefix.slice(1), node, CLI, ...args] : [CLI, ...args];
   const child = spawn(cmd, cmdArgs, { env: { ...process.env, TZ: 'UTC', ...opts.env } });
   const out: Buffer[] = [];
   let err = '';
