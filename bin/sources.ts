@@ -7,6 +7,7 @@ import {
   CaptureOptionError,
   MAX_WORKERS,
   openCapture,
+  resolveRing,
   startFanout,
   type Capture,
   type CaptureOptions,
@@ -15,7 +16,7 @@ import {
   type FanoutResult,
   type RingRecordSink,
 } from '../src/capture/index.js';
-import { TimeOrderedMerge, readPacketBatch } from '../src/capture/merge.js';
+import { TimeOrderedMerge, mergeWindowMs, readPacketBatch } from '../src/capture/merge.js';
 import { copyPacket, emptyPacket, type PacketSink, type PacketView } from '../src/packet.js';
 import type { PacketFileReader } from '../src/pcap/index.js';
 
@@ -113,10 +114,11 @@ export class LiveSource implements Source {
 /** Several live interfaces, merged in timestamp order within a window. */
 export class MultiLiveSource implements Source {
   private stopping = false;
-  private readonly merge = new TimeOrderedMerge(100);
+  private readonly merge: TimeOrderedMerge;
   private wake: (() => void) | undefined;
 
   constructor(readonly caps: Capture[]) {
+    this.merge = new TimeOrderedMerge(mergeWindowMs(Math.max(...caps.map((c) => c.ring?.blockTimeoutMs ?? 0))));
     const types = new Set(caps.map((c) => c.linkType));
     if (types.size > 1) throw new CaptureOptionError('the interfaces have different link types: capture them with -i any');
   }
@@ -186,7 +188,7 @@ export class MultiLiveSource implements Source {
 
 /** Fanout workers, each with its own socket and ring, merged in timestamp order on this thread. */
 export class WorkerSource implements Source {
-  private readonly merge = new TimeOrderedMerge(100);
+  private readonly merge: TimeOrderedMerge;
   private readonly scratch = emptyPacket();
   private run_: ReturnType<typeof startFanout<undefined>> | undefined;
   private result: FanoutResult<undefined> | undefined;
@@ -207,6 +209,7 @@ export class WorkerSource implements Source {
     private readonly perWorker?: PacketSink[],
   ) {
     if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS) throw new CaptureOptionError(`--workers ${workers}: must be 1..${MAX_WORKERS}`);
+    this.merge = new TimeOrderedMerge(mergeWindowMs(resolveRing(opts).blockTimeoutMs));
   }
 
   /** Starts the workers and resolves once all are reading. */

@@ -102,6 +102,16 @@ interface Held {
   p: PacketView;
 }
 
+/**
+ * The merge window for sources read from rings that hand packets over up to `blockTimeoutMs` after
+ * their timestamp: twice that (the kernel's retire timer fires late under load) plus room for a
+ * thread hop, and never under 100 ms. A smaller window releases a packet before an earlier one from
+ * a slower source has arrived, and the output goes out of order.
+ */
+export function mergeWindowMs(blockTimeoutMs: number): number {
+  return Math.max(100, 2 * blockTimeoutMs + 100);
+}
+
 /** Holds packets from several sources and releases them in timestamp order. */
 export class TimeOrderedMerge {
   private held: Held[] = [];

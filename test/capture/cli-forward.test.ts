@@ -9,11 +9,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { interfaceInfo } from '../../src/capture/interfaces.js';
 import { readPackets } from '../../src/pcap/index.js';
-import { startCli } from '../helpers/cli.js';
+import { startCli, type CliProcess } from '../helpers/cli.js';
 import { hex } from '../helpers/collect.js';
 import { ether, pad60, sendFrames, udp4 } from '../helpers/frames.js';
 import { createTestNet, run, type TestNet } from '../helpers/netns.js';
 import { startTcpdump } from '../helpers/tcpdump.js';
+import { waitForRecords } from '../helpers/wait.js';
 
 let a: TestNet;
 let b: TestNet;
@@ -39,12 +40,16 @@ function summary(stderr: string): number {
   return Number(m[1]);
 }
 
-/** Runs the CLI, sends while it listens, stops it with SIGINT. */
-async function capture(args: string[], send: () => void): Promise<{ stdout: string; stderr: string; code: number | null }> {
+/**
+ * Runs the CLI, sends while it listens, waits until `arrived` (what was sent has come out: records in
+ * a file, lines on stdout), then stops it with SIGINT. Several interfaces and workers stop at once on
+ * SIGINT, without the one-interface drain, so the wait is for the output itself.
+ */
+async function capture(args: string[], send: () => void, arrived: (p: CliProcess) => Promise<void>): Promise<{ stdout: string; stderr: string; code: number | null }> {
   const p = startCli(args);
   await p.waitStderr(/listening on/);
   send();
-  await new Promise((r) => setTimeout(r, 600));
+  await arrived(p);
   p.child.kill('SIGINT');
   const r = await p.done;
   return { stdout: r.stdout, stderr: r.stderr, code: r.code };
@@ -53,7 +58,7 @@ async function capture(args: string[], send: () => void): Promise<{ stdout: stri
 test('--workers 2: one merged file holds every frame once, in timestamp order', async () => {
   const out = join(dir, 'workers.pcap');
   const sent = flows(1280, 64);
-  const r = await capture(['-i', a.host, '--workers', '2', '-w', out], () => sendFrames(a.ns, a.peer, sent));
+  const r = await capture(['-i', a.host, '--workers', '2', '-w', out], () => sendFrames(a.ns, a.peer, sent), () => waitForRecords(out, 1280));
   expect(r.code).toBe(0);
   expect(summary(r.stderr)).toBe(1280);
   const got: string[] = [];
@@ -69,7 +74,8 @@ test('--workers 2: one merged file holds every frame once, in timestamp order', 
 
 test('--workers 2 -w NAME%w.pcap: one file per worker, every frame in exactly one, no flow split', async () => {
   const sent = flows(640, 64, 39000);
-  const r = await capture(['-i', a.host, '--workers', '2', '-w', join(dir, 'per-%w.pcap')], () => sendFrames(a.ns, a.peer, sent));
+  const perNames = [0, 1].map((i) => join(dir, `per-${i}.pcap`));
+  const r = await capture(['-i', a.host, '--workers', '2', '-w', join(dir, 'per-%w.pcap')], () => sendFrames(a.ns, a.peer, sent), () => waitForRecords(() => perNames, 640));
   expect(r.code).toBe(0);
   const perFile: string[][] = [];
   for (const i of [0, 1]) {
@@ -87,10 +93,14 @@ test.each(['pcapng', 'pcap'])('-i repeated into %s: every packet of both interfa
   const out = join(dir, `two.${format}`);
   const fa = flows(30, 3, 31000);
   const fb = flows(20, 2, 32000);
-  const r = await capture(['-i', a.host, '-i', b.host, '-w', out], () => {
-    sendFrames(a.ns, a.peer, fa);
-    sendFrames(b.ns, b.peer, fb);
-  });
+  const r = await capture(
+    ['-i', a.host, '-i', b.host, '-w', out],
+    () => {
+      sendFrames(a.ns, a.peer, fa);
+      sendFrames(b.ns, b.peer, fb);
+    },
+    () => waitForRecords(out, 50),
+  );
   expect(r.code).toBe(0);
   expect(summary(r.stderr)).toBe(50);
   // pcapng: one interface block per interface; pcap: LINUX_SLL2 records carrying the interface index.
@@ -111,10 +121,14 @@ test('-i any into pcap: LINUX_SLL2 records that tshark reads with each packet in
   const out = join(dir, 'any.pcap');
   const fa = flows(4, 1, 33000);
   const fb = flows(3, 1, 34000);
-  const r = await capture(['-i', 'any', '-w', out, 'udp and (port 33000 or port 34000)'], () => {
-    sendFrames(a.ns, a.peer, fa);
-    sendFrames(b.ns, b.peer, fb);
-  });
+  const r = await capture(
+    ['-i', 'any', '-w', out, 'udp and (port 33000 or port 34000)'],
+    () => {
+      sendFrames(a.ns, a.peer, fa);
+      sendFrames(b.ns, b.peer, fb);
+    },
+    () => waitForRecords(out, 7),
+  );
   expect(r.code).toBe(0);
   const fields = execFileSync('tshark', ['-r', out, '-T', 'fields', '-e', 'sll.ifindex', '-e', 'udp.srcport'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
     .trim()
@@ -128,8 +142,9 @@ test('-i any into pcap: LINUX_SLL2 records that tshark reads with each packet in
 
 test('--mirror: frames captured on one veth leave another, counted in the summary', async () => {
   const sent = flows(300, 10, 35000);
-  const receiver = await startTcpdump(b.ns, b.peer, join(dir, 'mirrored.pcap'));
-  const r = await capture(['-i', a.host, '--mirror', b.host], () => sendFrames(a.ns, a.peer, sent));
+  const mirrored = join(dir, 'mirrored.pcap');
+  const receiver = await startTcpdump(b.ns, b.peer, mirrored);
+  const r = await capture(['-i', a.host, '--mirror', b.host], () => sendFrames(a.ns, a.peer, sent), () => waitForRecords(mirrored, 300));
   const got = await receiver.stop();
   expect(r.code).toBe(0);
   expect(r.stderr).toMatch(new RegExp(`^300 packets mirrored to ${b.host} \\(\\d+ bytes, 0 send errors, 0 dropped\\)$`, 'm'));
@@ -139,7 +154,8 @@ test('--mirror: frames captured on one veth leave another, counted in the summar
 test('--export to a collector that is not there: capture stays complete, the exporter counts its drops', async () => {
   const sent = flows(500, 10, 36000);
   // 127.0.0.1 on an unused port: connections are refused at once, nothing leaves this machine.
-  const r = await capture(['-i', a.host, '--export', 'tcp://127.0.0.1:1', '-w', join(dir, 'alongside.pcap')], () => sendFrames(a.ns, a.peer, sent));
+  const alongside = join(dir, 'alongside.pcap');
+  const r = await capture(['-i', a.host, '--export', 'tcp://127.0.0.1:1', '-w', alongside], () => sendFrames(a.ns, a.peer, sent), () => waitForRecords(alongside, 500));
   expect(r.code).toBe(0);
   expect(summary(r.stderr)).toBe(500);
   expect(r.stderr).toMatch(/^0 packets exported to tcp:\/\/127\.0\.0\.1:1 \(0 bytes, 0 send errors, 500 dropped\)$/m);
@@ -162,7 +178,8 @@ test('-i repeated and -i any: text (-e) and JSON name each packet interface', as
     sendFrames(b.ns, b.peer, fb);
   };
   const lines = async (args: string[]): Promise<string[]> => {
-    const r = await capture(args, send);
+    const ours = (o: string): number => o.split('\n').filter((l) => portOf(l) !== 0).length;
+    const r = await capture(args, send, (p) => p.waitStdout((o) => ours(o) >= 5, 'five lines of the test traffic'));
     expect(r.code).toBe(0);
     return r.stdout.trim().split('\n');
   };
@@ -190,7 +207,7 @@ test('-i any: an interface that disappears gives a warning and capture goes on f
     run('ip', ['link', 'del', extra]);
     await p.waitStderr(new RegExp(`warning: interface ${extra} went away`), 5000);
     sendFrames(a.ns, a.peer, flows(3, 1, 40999));
-    await new Promise((r) => setTimeout(r, 500));
+    await p.waitStdout((o) => o.split('\n').filter((l) => l.includes('.40999 > ')).length >= 3, 'three lines of port 40999');
     p.child.kill('SIGINT');
     const r = await p.done;
     expect(r.code).toBe(0);
@@ -208,7 +225,11 @@ test('--workers 2 --stats: each worker has a row of its own while the capture ru
   const p = startCli(['-i', a.host, '--workers', '2', '--stats', '0.3', '-w', '/dev/null']);
   await p.waitStderr(/listening on/);
   sendFrames(a.ns, a.peer, flows(2000, 64, 42000));
-  await new Promise((res) => setTimeout(res, 1500));
+  // Waited for: interval lines showing each worker's packets, and one counting all 2000 (every frame
+  // merged and counted, so the stop loses none).
+  await p.waitStderr(/^stats [\d.]+s: 2000 pkts /m, 15_000);
+  await p.waitStderr(/^stats .*\| worker 0 [1-9]\d* pkt\/s/m, 15_000);
+  await p.waitStderr(/^stats .*\| worker 1 [1-9]\d* pkt\/s/m, 15_000);
   p.child.kill('SIGINT');
   const r = await p.done;
   expect(r.code).toBe(0);

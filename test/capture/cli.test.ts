@@ -10,6 +10,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { CLI, runCli, startCli } from '../helpers/cli.js';
 import { ether, icmp4Echo, pad60, sendFrames, tcp4, udp4 } from '../helpers/frames.js';
 import { createTestNet, run, type TestNet } from '../helpers/netns.js';
+import { waitEventLoopIdle } from '../helpers/wait.js';
 
 const DST = '02:00:00:00:00:02';
 const SRC = '02:00:00:00:00:01';
@@ -52,7 +53,8 @@ test('SIGINT with no traffic stops within 250 ms, prints the summary and exits 0
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     const p = startCli(['-i', net.host]);
     await p.waitStderr(/listening on/);
-    await new Promise((r) => setTimeout(r, 300));
+    // Measured from an idle capture: the signal handlers are installed once the loop first idles.
+    await waitEventLoopIdle(p.child.pid as number);
     const t0 = Date.now();
     p.child.kill(sig);
     await p.waitStderr(/dropped by kernel/);
@@ -68,7 +70,7 @@ test('SIGINT under traffic keeps what was captured: printed lines equal the summ
   const p = startCli(['-i', net.host]);
   await p.waitStderr(/listening on/);
   sendFrames(net.ns, net.peer, udpFrames(300));
-  await new Promise((r) => setTimeout(r, 300));
+  await p.waitStdout((o) => o.split('\n').length > 300, '300 lines');
   p.child.kill('SIGINT');
   const r = await p.done;
   expect(r.code).toBe(0);
@@ -88,7 +90,9 @@ test('--bpf with a `tcpdump -ddd udp` program passes exactly the UDP frames', as
     pad60(ether(DST, SRC, 0x0800, icmp4Echo('203.0.113.1', '203.0.113.2', 1, 1))),
   ];
   sendFrames(net.ns, net.peer, frames);
-  await new Promise((r) => setTimeout(r, 300));
+  // The TCP and ICMP frames were sent after the UDP ones: once three lines are out, all five have
+  // reached the socket (or been refused by its filter), and SIGINT drains what the ring holds.
+  await p.waitStdout((o) => o.split('\n').length > 3, 'three lines');
   p.child.kill('SIGINT');
   const r = await p.done;
   expect(summary(r.stderr)).toEqual({ captured: 3, received: 3, dropped: 0 });

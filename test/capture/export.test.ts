@@ -15,6 +15,7 @@ import { hex } from '../helpers/collect.js';
 import { ether, pad60, udp4 } from '../helpers/frames.js';
 import { createTestNet, run, type TestNet } from '../helpers/netns.js';
 import { startTcpdump } from '../helpers/tcpdump.js';
+import { waitFor, waitForRecords } from '../helpers/wait.js';
 
 let net: TestNet;
 const dir = mkdtempSync(join(tmpdir(), 'tscap-export-'));
@@ -66,14 +67,15 @@ test('bad export URLs are usage errors', () => {
 test('VXLAN export: tcpdump on the receiving side decodes every datagram back to the original frame', async () => {
   const sink = inNs(`import socket,sys\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\ns.bind(('0.0.0.0',4789))\nprint('up',flush=True)\nimport time\ntime.sleep(60)`);
   await started(sink);
-  const receiver = await startTcpdump(net.ns, net.peer, join(dir, 'vxlan.pcap'), ['udp', 'port', '4789']);
+  const vxlanFile = join(dir, 'vxlan.pcap');
+  const receiver = await startTcpdump(net.ns, net.peer, vxlanFile, ['udp', 'port', '4789']);
   try {
     const exp = await createExporter(`udp://${COLLECTOR}:4789?vni=42`);
     const sent = frames(500);
     sent.forEach((f, i) => exp.write(asView(f, i)));
     exp.flush();
     await exp.close();
-    await new Promise((r) => setTimeout(r, 300));
+    await waitForRecords(vxlanFile, 500);
     const got = await receiver.stop();
     expect(exp.stats()).toMatchObject({ frames: 500, errors: 0, dropped: 0 });
     expect(got.map((p) => hex(p.data.subarray(14 + 20 + 8 + 8)))).toEqual(sent.map(hex));
@@ -122,7 +124,7 @@ test('a dead collector never blocks the writer: packets are counted as dropped, 
   sent.forEach((f, i) => exp.write(asView(f, i)));
   exp.flush();
   const elapsed = performance.now() - t0;
-  await new Promise((r) => setTimeout(r, 400));
+  await waitFor(() => warnings.some((w) => /ECONNREFUSED/.test(w)), { what: 'the refused connection to be reported', detail: () => warnings.join('; ') });
   await exp.close();
   expect(exp.stats()).toMatchObject({ frames: 0, dropped: 2000 });
   expect(warnings.some((w) => /ECONNREFUSED/.test(w))).toBe(true);
@@ -130,11 +132,12 @@ test('a dead collector never blocks the writer: packets are counted as dropped, 
 });
 
 test('a collector that accepts but never reads: the writer never blocks, drops are counted, close returns', async () => {
-  const collector = inNs(`import socket,time\ns=socket.socket()\ns.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)\ns.bind(('0.0.0.0',9997))\ns.listen(1)\nprint('up',flush=True)\nc,_=s.accept()\ntime.sleep(60)`);
+  const collector = inNs(`import socket,time\ns=socket.socket()\ns.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)\ns.bind(('0.0.0.0',9997))\ns.listen(1)\nprint('up',flush=True)\nc,_=s.accept()\nprint('accepted',flush=True)\ntime.sleep(60)`);
   await started(collector);
   try {
+    const accepted = new Promise<void>((resolve) => collector.stdout?.on('data', (b: Buffer) => b.toString().includes('accepted') && resolve()));
     const exp = await createExporter(`tcp://${COLLECTOR}:9997`);
-    await new Promise((r) => setTimeout(r, 200)); // connected
+    await accepted; // connected: the collector has accepted, and then never reads
     const big = Uint8Array.from({ length: 1400 }, (_, i) => i & 0xff);
     const n = 40_000; // 56 MB: far more than the socket buffers and the 16 MiB queue hold
     const t0 = performance.now();

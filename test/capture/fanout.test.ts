@@ -3,6 +3,9 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { CaptureOptionError, openCapture, startFanout } from '../../src/capture/index.js';
 import { ether, pad60, sendFrames, udp4 } from '../helpers/frames.js';
 import { createTestNet, type TestNet } from '../helpers/netns.js';
+import { interfaceInfo } from '../../src/capture/interfaces.js';
+import { packetSocketsOf, waitFor } from '../helpers/wait.js';
+import type { CaptureStats } from '../../src/capture/index.js';
 
 let net: TestNet;
 beforeAll(() => {
@@ -13,7 +16,9 @@ afterAll(() => net?.remove());
 const handler = new URL('../helpers/flow-handler.ts', import.meta.url);
 
 test('2 workers in hash mode: 64 UDP flows, every frame exactly once, no flow seen by both', async () => {
-  const run = startFanout<Record<number, number>>({ iface: net.host, workers: 2, handler, group: 4242 });
+  const running: CaptureStats[] = [];
+  const run = startFanout<Record<number, number>>({ iface: net.host, workers: 2, handler, group: 4242, onStats: (w, s) => (running[w] = s) });
+  const taken = (): number => running.reduce((a, s) => a + (s?.captured ?? 0), 0);
   await run.ready;
   const frames: Uint8Array[] = [];
   for (let rep = 0; rep < 20; rep++) {
@@ -22,7 +27,8 @@ test('2 workers in hash mode: 64 UDP flows, every frame exactly once, no flow se
     }
   }
   expect(sendFrames(net.ns, net.peer, frames)).toBe(1280);
-  await new Promise((r) => setTimeout(r, 500));
+  // stop() closes the sockets at once: wait until the workers have taken in every frame.
+  await waitFor(() => taken() >= 1280, { what: 'the workers to take in 1280 frames', detail: () => `${taken()} so far` });
   const res = await run.stop();
   expect(res.failed).toEqual([]);
   expect(res.total.captured).toBe(1280);
@@ -55,12 +61,15 @@ test('workers forwarding batches to the main thread: merged output holds every f
   const { copyPacket, emptyPacket } = await import('../../src/packet.js');
   const merge = new TimeOrderedMerge(100);
   const scratch = emptyPacket();
+  let merged = 0;
   const run = startFanout({
     iface: net.host,
     workers: 2,
     group: 4444,
     handler: new URL('../../src/capture/forward-handler.ts', import.meta.url),
-    onBatch: (_w, batch) => readPacketBatch(batch, scratch, (p) => merge.push(copyPacket(p))),
+    onBatch: (_w, batch) => {
+      merged += readPacketBatch(batch, scratch, (p) => merge.push(copyPacket(p)));
+    },
   });
   await run.ready;
   const frames: Uint8Array[] = [];
@@ -68,7 +77,7 @@ test('workers forwarding batches to the main thread: merged output holds every f
     frames.push(pad60(ether('02:00:00:00:00:02', '02:00:00:00:00:01', 0x0800, udp4(`203.0.113.${(i % 64) + 1}`, '198.51.100.1', 20000 + (i % 64), 53, [i >> 8, i & 0xff]))));
   }
   sendFrames(net.ns, net.peer, frames);
-  await new Promise((r) => setTimeout(r, 400));
+  await waitFor(() => merged >= 640, { what: '640 frames forwarded to the main thread', detail: () => `${merged} so far` });
   const res = await run.stop();
   const out: { key: number; payload: number }[] = [];
   merge.drainAll((p) => out.push({ key: p.tsSec * 1e9 + p.tsNsec, payload: ((p.buf[p.offset + 42] ?? 0) << 8) | (p.buf[p.offset + 43] ?? 0) }));
@@ -79,13 +88,16 @@ test('workers forwarding batches to the main thread: merged output holds every f
 });
 
 test('a worker that dies: the others go on, and the result says which failed and why', async () => {
-  const run = startFanout<number>({ iface: net.host, workers: 2, group: 4545, mode: 'lb', handler: new URL('../helpers/failing-handler.ts', import.meta.url) });
+  const running: CaptureStats[] = [];
+  const run = startFanout<number>({ iface: net.host, workers: 2, group: 4545, mode: 'lb', handler: new URL('../helpers/failing-handler.ts', import.meta.url), onStats: (w, s) => (running[w] = s) });
   await run.ready;
+  const ifindex = interfaceInfo(net.host).index;
   const frames = Array.from({ length: 200 }, (_, i) => pad60(ether('02:00:00:00:00:02', '02:00:00:00:00:01', 0x0800, udp4('203.0.113.1', '198.51.100.1', 30000 + (i % 64), 53, [i]))));
   sendFrames(net.ns, net.peer, frames);
-  await new Promise((r) => setTimeout(r, 300));
+  // The failed worker closes its socket: only the survivor's remains in the group.
+  await waitFor(() => packetSocketsOf(process.pid, ifindex).length === 1, { what: "worker 1's socket to close after its failure" });
   sendFrames(net.ns, net.peer, frames);
-  await new Promise((r) => setTimeout(r, 300));
+  await waitFor(() => (running[0]?.captured ?? 0) >= 200, { what: 'the surviving worker to take in 200 frames', detail: () => `${running[0]?.captured ?? 0} so far` });
   const res = await run.stop();
   expect(res.failed).toEqual([{ worker: 1, error: 'handler failed on purpose' }]);
   // Round-robin (lb) gives the survivor at least its half of both rounds.

@@ -17,6 +17,7 @@ import { startTcpdump } from '../helpers/tcpdump.js';
 import { hex } from '../helpers/collect.js';
 import { arpRequest, ether, icmp4Echo, icmp6Echo, pad60, sendFrames, tcp4, tcp6Syn, udp4, udp6 } from '../helpers/frames.js';
 import { createTestNet, type TestNet } from '../helpers/netns.js';
+import { waitForRecords } from '../helpers/wait.js';
 
 let net: TestNet;
 const dir = mkdtempSync(join(tmpdir(), 'tscap-livefilter-'));
@@ -70,18 +71,30 @@ function oracle(expr: string): number[] {
     .map((l) => Number(l.split('.')[0]) - 1_700_000_000);
 }
 
+/**
+ * Sent after MIX to know when everything has arrived: an EtherType of its own (0x88b5, local
+ * experimental) that a third capture, filtering on it alone, records. Frames reach every packet
+ * socket of the interface in the order sent, so once the watcher has the sentinel, tscap's ring and
+ * tcpdump's hold all of MIX that their filters took.
+ */
+const SENTINEL = pad60(ether(B, A, 0x88b5, [0x74, 0x73, 0x63, 0x61, 0x70]));
+
 /** Runs tscap and tcpdump live on the same interface with `expr`; returns the MIX indices each kept. */
 async function liveSelect(expr: string): Promise<{ tscap: number[]; tcpdump: number[] }> {
   const id = Math.random().toString(36).slice(2);
   const out = join(dir, `live-${id}.pcap`);
+  const watchFile = join(dir, `watch-${id}.pcap`);
   const reference = await startTcpdump(undefined, net.host, join(dir, `ref-${id}.pcap`), [expr]);
+  const watcher = await startTcpdump(undefined, net.host, watchFile, ['ether proto 0x88b5']);
   const p = startCli(['-i', net.host, '-w', out, '-f', expr]);
   await p.waitStderr(/listening on/);
-  sendFrames(net.ns, net.peer, MIX);
-  await new Promise((r) => setTimeout(r, 400));
-  p.child.kill('SIGINT');
+  sendFrames(net.ns, net.peer, [...MIX, SENTINEL]);
+  await waitForRecords(watchFile, 1);
+  await watcher.stop();
+  p.child.kill('SIGINT'); // tscap takes in what its ring holds before it stops
   const r = await p.done;
   expect(r.code).toBe(0);
+  await reference.settled();
   const mixHex = MIX.map(hex);
   const tscap: number[] = [];
   for await (const pkt of readPackets(out)) tscap.push(mixHex.indexOf(hex(pkt.buf.subarray(pkt.offset, pkt.offset + pkt.capLen))));

@@ -9,6 +9,10 @@ import { hex } from '../helpers/collect.js';
 import { ether, pad60, sendFrames, udp4 } from '../helpers/frames.js';
 import { createTestNet, run, type TestNet } from '../helpers/netns.js';
 import { startTcpdump } from '../helpers/tcpdump.js';
+import { waitFor, waitForRecords } from '../helpers/wait.js';
+
+/** Upper bound on one wait for the socket, so the deadline is checked even if nothing comes. */
+const POLL_MS = 50;
 
 let src: TestNet;
 let dst: TestNet;
@@ -32,22 +36,24 @@ function frames(n: number): Uint8Array[] {
 
 test('2,000 frames (tags included) captured on one veth arrive byte-identical and in order on the far side of another', async () => {
   const sent = frames(2000);
-  const receiver = await startTcpdump(dst.ns, dst.peer, join(dir, 'far.pcap'));
+  const far = join(dir, 'far.pcap');
+  const receiver = await startTcpdump(dst.ns, dst.peer, far);
   const cap = openCapture({ iface: src.host });
   const mirror = createMirror(dst.host);
   try {
     sendFrames(src.ns, src.peer, sent);
-    let quiet = 0;
     let total = 0;
-    while (total < sent.length && quiet < 30) {
-      const n = cap.dispatch((p) => mirror.write(p));
-      mirror.flush();
-      total += n;
-      quiet = n > 0 ? 0 : quiet + 1;
-      if (n === 0) await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitFor(
+      async () => {
+        total += cap.dispatch((p) => mirror.write(p));
+        mirror.flush();
+        if (total < sent.length) await Promise.race([cap.wait(), new Promise((r) => setTimeout(r, POLL_MS))]);
+        return total >= sent.length;
+      },
+      { what: `${sent.length} frames captured`, detail: () => `${total} so far`, intervalMs: 0 },
+    );
     await mirror.close();
-    await new Promise((r) => setTimeout(r, 300));
+    await waitForRecords(far, sent.length);
     const got = await receiver.stop();
     expect(mirror.stats()).toEqual({ frames: 2000, bytes: sent.reduce((a, f) => a + f.length, 0), errors: 0, dropped: 0 });
     expect(got.length).toBe(2000);

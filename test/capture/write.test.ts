@@ -12,6 +12,7 @@ import { startCli } from '../helpers/cli.js';
 import { ether, hexLines, pad60, sendFrames, udp4 } from '../helpers/frames.js';
 import { readPcap } from '../helpers/pcap-lite.js';
 import { createTestNet, type TestNet } from '../helpers/netns.js';
+import { fileSize, waitFor, waitForRecords } from '../helpers/wait.js';
 
 let net: TestNet;
 const dir = mkdtempSync(join(tmpdir(), 'tscap-write-'));
@@ -64,7 +65,8 @@ test.each(['pcap', 'pcapng'])('SIGINT mid-stream of 100,000 frames: the %s file 
   const p = startCli(['-i', net.host, '-w', file]);
   await p.waitStderr(/listening on/);
   const sending = sendInBackground(numbered(100_000));
-  await new Promise((r) => setTimeout(r, 1500));
+  // Mid-stream: the file has grown past its first blocks (about 5,000 of the 100,000 frames).
+  await waitFor(() => fileSize(file) > 500_000, { what: `${file} to pass 500 kB`, timeoutMs: 60_000 });
   p.child.kill('SIGINT');
   const r = await p.done;
   await sending;
@@ -96,7 +98,8 @@ test('rotation by time (-G 1): strftime names, every frame in exactly one file',
   const p = startCli(['-i', net.host, '-w', pattern, '-G', '1']);
   await p.waitStderr(/listening on/);
   await sendInBackground(numbered(3000), 1000); // 100 frames every 100 ms: about 3 s of traffic
-  await new Promise((r) => setTimeout(r, 200));
+  const timeFiles = (): string[] => readdirSync(dir).filter((f) => f.startsWith('time-')).map((f) => join(dir, f));
+  await waitForRecords(timeFiles, 3000);
   p.child.kill('SIGINT');
   const r = await p.done;
   expect(r.code).toBe(0);

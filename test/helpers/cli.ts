@@ -1,6 +1,7 @@
 /** Running the built CLI (`dist/bin/tscap.js`, what `npm install` gives users) in tests. */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { waitFor } from './wait.js';
 
 export const CLI = 'dist/bin/tscap.js';
 
@@ -22,6 +23,10 @@ export interface CliProcess {
   child: ChildProcessWithoutNullStreams;
   /** Resolves when stderr has printed text matching `re`. */
   waitStderr(re: RegExp, timeoutMs?: number): Promise<void>;
+  /** Resolves when the stdout gathered so far satisfies `test` (polled; 15 s deadline unless given). */
+  waitStdout(test: (stdout: string) => boolean, what: string, timeoutMs?: number): Promise<void>;
+  /** Stdout gathered so far. */
+  stdoutSoFar(): string;
   /** Resolves with everything once the process exits. */
   done: Promise<CliResult>;
 }
@@ -61,7 +66,10 @@ export function startCli(args: string[], opts: { prefix?: string[]; env?: NodeJS
       stderrWatchers.push(check);
       check();
     });
-  return { child, waitStderr, done };
+  const stdoutSoFar = (): string => Buffer.concat(out).toString();
+  const waitStdout = (test: (stdout: string) => boolean, what: string, timeoutMs = 15_000): Promise<void> =>
+    waitFor(() => test(stdoutSoFar()), { timeoutMs, what: `${what} on stdout`, detail: () => `stdout: ${stdoutSoFar().slice(-2000)}\nstderr: ${err}` });
+  return { child, waitStderr, waitStdout, stdoutSoFar, done };
 }
 
 /** Runs the CLI to completion (killed after `timeoutMs`). */

@@ -2,10 +2,17 @@
 import { spawn } from 'node:child_process';
 import { copyPacket, type OwnedPacket } from '../../src/packet.js';
 import { readPackets } from '../../src/pcap/index.js';
+import { waitFor } from './wait.js';
 
 export interface TcpdumpRun {
   /** Stops tcpdump (SIGINT) and returns the packets it wrote. */
   stop(): Promise<OwnedPacket[]>;
+  /**
+   * Resolves once tcpdump has handled every packet its filter took in so far: asked with SIGUSR1,
+   * its "N captured" equals its "N received by filter". Call it after the traffic has reached the
+   * interface; SIGINT would lose packets still in tcpdump's ring.
+   */
+  settled(timeoutMs?: number): Promise<void>;
 }
 
 /** Starts `tcpdump -i IFACE -U -w FILE [filter]` in namespace `ns` (or here when ns is undefined). */
@@ -23,6 +30,19 @@ export async function startTcpdump(ns: string | undefined, iface: string, file: 
     child.on('close', (code) => reject(new Error(`tcpdump exited ${code}: ${err}`)));
   });
   return {
+    async settled(timeoutMs = 15_000): Promise<void> {
+      const deadline = Date.now() + timeoutMs;
+      const statsLine = /tcpdump: (\d+) packets? captured, (\d+) packets? received by filter/g;
+      for (;;) {
+        const before = err.length;
+        child.kill('SIGUSR1');
+        await waitFor(() => err.slice(before).match(statsLine) !== null, { what: "tcpdump's SIGUSR1 statistics", timeoutMs });
+        const m = [...err.slice(before).matchAll(statsLine)].at(-1) as RegExpMatchArray;
+        if (m[1] === m[2]) return;
+        if (Date.now() > deadline) throw new Error(`tcpdump did not catch up with its ring: ${m[0]}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
     async stop(): Promise<OwnedPacket[]> {
       const closed = new Promise((r) => child.on('close', r));
       child.kill('SIGINT');

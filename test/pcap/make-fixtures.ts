@@ -10,6 +10,7 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTestNet, run } from '../helpers/netns.js';
+import { countRecords, packetSockets, waitFor } from '../helpers/wait.js';
 import { swapPcap, swapPcapng } from './byteswap.js';
 import { NgBuilder, udpFrame } from './craft.js';
 import type { Opt } from './craft.js';
@@ -54,14 +55,21 @@ async function capture(): Promise<void> {
       await startCapture('tcpdump', ['-i', net.host, '-U', '--time-stamp-precision=nano', '-w', f('tcpdump-nano.pcap')], /listening on/),
     );
     children.push(await startCapture('tshark', ['-i', net.host, '-w', f('tshark.pcapng')], /Capturing on/));
-    await new Promise((r) => setTimeout(r, 1000));
+    // "Capturing on" comes from tshark; its dumpcap child binds the socket: wait for all three sockets.
+    const ifindex = Number(readFileSync(`/sys/class/net/${net.host}/ifindex`, 'utf8'));
+    await waitFor(() => packetSockets().filter((r) => r.ifindex === ifindex && r.running).length >= 3, { what: `three capture sockets on ${net.host}` });
     net.exec('ping', ['-c', '10', '-i', '0.05', '10.77.0.1']);
     net.exec('ping', ['-c', '2', '-s', '3000', '10.77.0.1']);
     net.exec('ping', ['-6', '-c', '5', '-i', '0.05', 'fd00:77::1']);
     const udp = `const s=require('dgram').createSocket('udp4');let i=0;const sizes=[0,1,100,1400,5000];
       const next=()=>{if(i>=25){s.close();return;}const n=sizes[i%sizes.length];s.send(Buffer.alloc(n,i),9,'10.77.0.1',()=>{i++;setTimeout(next,5);});};next();`;
     net.exec('node', ['-e', udp]);
-    await new Promise((r) => setTimeout(r, 1000));
+    // Every frame has been sent; the captures hand theirs over within libpcap's 1 s block timeout.
+    // Done when all three files hold the same count, at least the frames sent here: 10 + 10 echo,
+    // 2 × 2 × 3 fragments, 5 + 5 echo6, 25 datagrams of which 5 become 4 fragments.
+    const files = [f('tcpdump.pcap'), f('tcpdump-nano.pcap'), f('tshark.pcapng')];
+    const counts = (): number[] => files.map(countRecords);
+    await waitFor(() => new Set(counts()).size === 1 && (counts()[0] ?? 0) >= 20 + 12 + 10 + 40, { what: 'the three captures to agree', detail: () => counts().join(', ') });
   } finally {
     for (const c of children) await stop(c);
     net.remove();

@@ -15,6 +15,7 @@ import { PcapngWriter, PcapWriter } from '../../src/pcap/writer.js';
 import { udpFrame } from './craft.js';
 import { tcpdumpSeen, tool, tsharkSeen, tscapSeen } from './oracle.js';
 import { fillUntilFull, withSmallTmpfs } from '../helpers/full-disk.js';
+import { waitForRecords } from '../helpers/wait.js';
 
 const fixtures = join(import.meta.dirname, '../../fixtures/pcap');
 const tmp = mkdtempSync(join(tmpdir(), 'tscap-pcap-'));
@@ -187,7 +188,8 @@ describe('stop with SIGINT', () => {
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
-      await new Promise((r) => setTimeout(r, 300));
+      // Stopped once more than one batch (257 packets) is in the file: the stop lands mid-stream.
+      await waitForRecords(out, 2 * 257 + 1);
       const exited = new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? -1)));
       child.kill('SIGINT');
       expect(await exited).toBe(0);

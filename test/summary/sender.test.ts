@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPackets } from '../../src/pcap/reader.js';
+import { waitForRecords } from '../helpers/wait.js';
 import { createSummarySink } from '../../src/sinks/summary.js';
 import type { SummaryJson } from '../../src/sinks/summary.js';
 import { createStatsReporter } from '../../src/sinks/stats.js';
@@ -78,8 +79,10 @@ async function captureWhileSending(): Promise<SentReport> {
   let sendError: unknown;
   try {
     out = sh('ip', ['netns', 'exec', NS, 'python3', 'test/summary/send_flows.py', PEER, SRC_MAC]);
-    // libpcap hands over a ring block when it fills or after its 1 s timeout
-    await new Promise((r) => setTimeout(r, 2000));
+    // libpcap hands over a ring block when it fills or after its 1 s timeout: wait until tcpdump has
+    // written every frame the sender reports, then stop it.
+    const frames = (JSON.parse(out) as SentReport).bursts.reduce((a, b) => a + b.frames, 0);
+    await waitForRecords(file, frames, { timeoutMs: 20_000 });
   } catch (e) {
     sendError = e;
   }
