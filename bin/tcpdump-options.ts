@@ -1,6 +1,6 @@
 /**
  * tcpdump options that tscap takes for parity: -j/-J (timestamp types), -L (data link types), -K, -N,
- * -E, -H, -b and --count, plus tcpdump's choice of interface when no -i is given.
+ * -E (ESP decryption, src/sinks/esp.ts), -H, -b and --count, plus tcpdump's choice of interface when no -i is given.
  */
 import type { Command } from 'commander';
 import { IFF } from '../src/syscalls/index.js';
@@ -33,7 +33,7 @@ export function addTcpdumpOptions(cmd: Command): Command {
     .option('-L, --list-data-link-types', 'list the data link types the interface offers, and exit')
     .option('-K, --dont-verify-checksums', "don't verify IP, TCP and UDP checksums (with -v)")
     .option('-N', "don't print the domain part of host names")
-    .option('-E <spec>', 'ESP decryption secret (accepted; not implemented: ESP is printed as is)')
+    .option('-E <spec>', 'decrypt ESP: [spi@addr ]algo:secret[,...], algo aes128-cbc, aes256-cbc, 3des-cbc (+-hmac96/-hmac256), secret ASCII or 0xHEX')
     .option('-H', 'detect 802.11s draft mesh headers (accepted; tscap decodes no 802.11)')
     .option('-b', 'print BGP AS numbers in asdot notation (accepted; tscap has no BGP printer)')
     .option('--count', 'print only the number of matching packets (on stdout), not the packets');

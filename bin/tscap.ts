@@ -54,6 +54,7 @@ import {
   type TcpdumpOptionValues,
 } from './tcpdump-options.js';
 import { createNameLookup, type NameLookup } from '../src/sinks/names.js';
+import { EspSpecError, parseEspSecrets, type EspDecryptor } from '../src/sinks/esp.js';
 
 /** A usage error: exit 2. */
 class UsageError extends Error {}
@@ -382,7 +383,13 @@ async function main(argv: string[]): Promise<number> {
   const tsChecked = opts.timeStampType === undefined ? undefined : timestampTypeOption(opts.timeStampType);
   if (tsChecked !== undefined && !tsChecked.ok) throw new UsageError(tsChecked.message);
   const tsType = tsChecked?.type;
-  if (opts.E !== undefined) process.stderr.write('tscap: warning: -E: ESP decryption is not implemented; ESP is printed as captured\n');
+  let esp: EspDecryptor | undefined;
+  try {
+    esp = opts.E === undefined ? undefined : parseEspSecrets(opts.E);
+  } catch (err) {
+    if (err instanceof EspSpecError) throw new UsageError(err.message);
+    throw err;
+  }
   const nano = opts.timeStampPrecision === 'nano';
   const expr = filterExpression(opts, program.args).trim();
   lastExpr = expr;
@@ -570,7 +577,7 @@ async function main(argv: string[]): Promise<number> {
   };
   if (printing) {
     const live = opts.r === undefined;
-    const textOpts = { ...printOptionsFrom(opts, nano), ifName: ifNameOf, showInterface: live && ifaces.length > 1, noChecksum: opts.dontVerifyChecksums === true };
+    const textOpts = { ...printOptionsFrom(opts, nano), ifName: ifNameOf, showInterface: live && ifaces.length > 1, noChecksum: opts.dontVerifyChecksums === true, esp };
     sinks.push(
       opts.count === true
         ? countingSink((t) => process.stdout.write(t), !live)

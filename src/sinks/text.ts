@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { emptyPacket, type PacketSink, type PacketView } from '../packet.js';
 import type { TextOutput } from './output.js';
 import type { NameLookup } from './names.js';
+import type { EspDecryptor } from './esp.js';
 import { LayerParser, Layer, DecodeLinkType } from '../decode/parser.js';
 import { DecodeStatus, u16, u32 } from '../decode/status.js';
 import { hex2, ipv4Text, ipv6Text, macText } from '../decode/addr.js';
@@ -57,6 +58,8 @@ export interface PrintOptions {
   nano: boolean;
   /** `-#`: packet number first. */
   number: boolean;
+  /** `-E`: decrypts ESP payloads so they print (src/sinks/esp.ts). */
+  esp?: EspDecryptor | undefined;
   /** `-K`: do not verify IP, TCP and UDP checksums. */
   noChecksum?: boolean;
   /** Without `-n`: names for addresses, ports and protocols (see src/sinks/names.ts); numbers when absent. */
@@ -1048,7 +1051,10 @@ export class TextFormatter {
         this.s += addrText;
         const v = p.view(i) as EspView;
         if (p.status[i] !== DecodeStatus.Ok) this.s += 'ESP [|esp]';
-        else this.s += `ESP(spi=0x${hex8(v.spi)},seq=0x${v.seq.toString(16)}), length ${len}`;
+        else {
+          this.s += `ESP(spi=0x${hex8(v.spi)},seq=0x${v.seq.toString(16)}), length ${len}`;
+          if (this.opts.esp !== undefined) this.espPayload(v.offset, len, ipIdx);
+        }
         return;
       }
       default: {
@@ -1593,6 +1599,58 @@ export class TextFormatter {
       this.quoter.quoteDepth = this.quoteDepth + 1;
     }
     this.s += '\n\t' + this.quoter.formatIp(this.parser.bytes, off, len);
+  }
+
+  private espQuoter: TextFormatter | undefined;
+
+  /** -E: the decrypted packet after an ESP header (src/sinks/esp.ts), printed as tcpdump prints it. */
+  private espPayload(off: number, len: number, ipIdx: number): void {
+    const p = this.parser;
+    const b = p.bytes;
+    const isV6 = p.kinds[ipIdx] === Layer.Ipv6;
+    const ip = p.view(ipIdx) as Ipv4View | Ipv6View;
+    const plain = this.opts.esp?.decrypt(b, off, Math.min(len, b.length - off), isV6 ? ipv6Text(b, ip.dstOffset) : ipv4Text(b, ip.dstOffset));
+    if (plain === undefined) return;
+    if (!plain.ok) {
+      this.s += ' [|esp]';
+      return;
+    }
+    this.espQuoter ??= new TextFormatter({ ...this.opts, esp: undefined, timeFormat: 1, number: false, hex: 0, hexAscii: 0, ascii: false, linkHeader: false });
+    const nh = plain.nextHeader;
+    if (nh === 4 || nh === 41) {
+      this.s += `: ${this.espQuoter.formatIp(plain.data, 0, plain.data.length)}`; // tunnel mode
+      return;
+    }
+    // Transport mode: the payload is the outer packet's upper layer; print it as such, without addresses.
+    const hdr = isV6 ? 40 : 20;
+    const inner = new Uint8Array(hdr + plain.data.length);
+    inner.set(b.subarray(ip.offset, ip.offset + hdr));
+    inner.set(plain.data, hdr);
+    if (isV6) {
+      inner[4] = plain.data.length >> 8;
+      inner[5] = plain.data.length & 0xff;
+      inner[6] = nh;
+    } else {
+      inner[0] = 0x45;
+      inner[2] = inner.length >> 8;
+      inner[3] = inner.length & 0xff;
+      inner[9] = nh;
+    }
+    this.s += `: ${this.espQuoter.formatUpper(inner, nh, plain.data.length)}`;
+  }
+
+  /** Text of the layer after the IP header of `bytes` (a bare IP packet), without the addresses. */
+  private formatUpper(bytes: Uint8Array, proto: number, len: number): string {
+    this.s = '';
+    try {
+      this.parser.decode(bytes, 0, bytes.length, DecodeLinkType.RAW);
+      // tcpdump's printer after ESP writes ` ip-proto-N` with its space over IPv6 too: no IP index then.
+      this.transport(1, proto, '', '', len, this.parser.count > 1 ? 0 : -1, true);
+    } catch {
+      this.internalErrors++;
+      this.s += ' [|decode]';
+    }
+    return this.s;
   }
 
   /** Text of a bare IP packet (no timestamp, no newline), for quotes. */

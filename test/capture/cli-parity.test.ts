@@ -228,3 +228,24 @@ test('-i any names an interface created after the capture started', async () => 
     late.remove();
   }
 });
+
+test('-E decrypts ESP as tcpdump -E does (transport and tunnel mode, IPv4 and IPv6, spi@addr, a wrong key)', () => {
+  const k256 = `0x${Buffer.from(Array.from({ length: 32 }, (_, i) => i)).toString('hex')}`;
+  const specs = [
+    `aes128-cbc-hmac96:0x00112233445566778899aabbccddeeff,0x3003@2001:db8::2 aes256-cbc-hmac96:${k256}`,
+    'aes128-cbc-hmac96:0x00112233445566778899aabbccddeeee', // wrong key
+  ];
+  const f = join('fixtures', 'esp.pcap');
+  let decrypted = 0;
+  for (const spec of specs) {
+    for (const base of [['-n'], ['-n', '-v'], ['-n', '-vv'], []]) {
+      const td = lines('tcpdump', [...base, '-E', spec, '-r', f]);
+      expect(lines('tscap', [...base, '-E', spec, '-r', f]), `${base.join(' ')} -E ${spec}`).toEqual(td);
+      decrypted += td.filter((l) => /ESP\(.*\), length \d+: \S/.test(l)).length;
+    }
+  }
+  expect(decrypted).toBeGreaterThanOrEqual(5 * 4);
+  const bad = spawnSync(process.execPath, [CLI, '-E', 'rot13-cbc:abc', '-r', f], { encoding: 'utf8' });
+  expect(bad.status).toBe(2);
+  expect(bad.stderr).toMatch(/^tscap: -E: failed to find cipher algo rot13/);
+});
