@@ -421,8 +421,10 @@ async function main(argv: string[]): Promise<number> {
   if (opts.d > 0) {
     let linkType: number = LinkType.EN10MB;
     let live = false;
-    if (opts.linktype !== undefined) linkType = linkTypeOption(opts.linktype);
-    else if (opts.r !== undefined) {
+    if (opts.linktype !== undefined) {
+      linkType = linkTypeOption(opts.linktype);
+      live = ifaces.length > 0; // `-i any -y LINUX_SLL -d`: the live form for that link type
+    } else if (opts.r !== undefined) {
       const reader = await PacketFileReader.open(opts.r);
       linkType = reader.info.linkType;
       await reader.close();

@@ -38,7 +38,7 @@ import type { AhView, EspView } from '../decode/ipsec.js';
 
 /** Printing options, named after tcpdump's flags. */
 export interface PrintOptions {
-  /** `-n`: numeric addresses and ports (tscap never resolves names; accepted for habit). */
+  /** `-n`: numeric addresses and ports (without it, the CLI passes `names`). */
   numeric: boolean;
   /** `-e`: print the link-level header. */
   linkHeader: boolean;
