@@ -22,7 +22,9 @@ test('ports and protocols come from the system tables, as tcpdump prints them', 
   expect(n.port(4789, 'udp')).toBe('4789');
   expect(n.port(61999, 'tcp')).toBe('61999');
   expect(n.protocol(47)).toBe('gre');
-  expect(n.protocol(253)).toBeUndefined();
+  expect(n.protocol(0)).toBe('hopopt'); // tcpdump's word; /etc/protocols says ip
+  expect(n.protocol(253)).toBe('exptest-253');
+  expect(n.protocol(200)).toBeUndefined();
 });
 
 test('hosts: the hosts file answers at once; -N drops the domain', () => {
