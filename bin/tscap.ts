@@ -55,6 +55,8 @@ import {
 } from './tcpdump-options.js';
 import { createNameLookup, type NameLookup } from '../src/sinks/names.js';
 import { EspSpecError, parseEspSecrets, type EspDecryptor } from '../src/sinks/esp.js';
+import { InlineSpecError, LogSource, QueueSource, QueueWorkerSource, parseInlineSpec } from './inline-sources.js';
+import { QueueError } from '../src/inline/index.js';
 
 /** A usage error: exit 2. */
 class UsageError extends Error {}
@@ -91,9 +93,16 @@ function buildProgram(): Command {
     .option('--bpf <file>', 'attach a classic BPF program in `tcpdump -ddd` format')
     .option('--mirror <iface>', 'send every captured frame out of IFACE through a TX ring (repeatable)', collect)
     .option('--export <url>', 'export frames: udp://HOST:PORT[?vni=N] (VXLAN) or tcp://HOST:PORT[?format=pcapng] (repeatable)', collect)
+    .option('--gro', 'merge consecutive TCP segments of a flow before --mirror and --export (application-level GRO, held at most 2 ms)')
+    .option('--export-snaplen <bytes>', 'cut exported frames to BYTES (the pcap stream keeps each original length)', intArg('--export-snaplen', 14, MAX_SNAPLEN))
     .option('--print', 'also print packets when writing with -w, --mirror or --export')
     .option('--time-stamp-precision <precision>', 'micro or nano', 'micro')
     .option('-D, --list-interfaces', 'list the interfaces and exit')
+    .option('--drop <expr>', 'with -i nfqueue:N: drop packets that match this pcap-filter expression, accept the rest')
+    .option('--fail-closed', 'with -i nfqueue:N: unanswered packets are dropped, and a full queue drops (default: accepts)')
+    .option('--verdict-timeout <ms>', 'with -i nfqueue:N: default verdict for packets unanswered this long', intArg('--verdict-timeout', 1, 3_600_000))
+    .option('--queue-maxlen <n>', 'with -i nfqueue:N: packets the kernel holds for the queue (default 4096)', intArg('--queue-maxlen', 1, 1 << 24))
+    .option('--gso', 'with -i nfqueue:N: take GSO super-packets whole instead of segmented')
     .argument('[expression...]', 'filter expression (pcap-filter syntax)');
 }
 
@@ -139,12 +148,19 @@ type Opts = Record<string, unknown> &
     bpf?: string;
     mirror?: string[];
     export?: string[];
+    gro?: boolean;
+    exportSnaplen?: number;
     print?: boolean;
     json?: boolean;
     lineBuffered?: boolean;
     immediateMode?: boolean;
     timeStampPrecision: string;
     listInterfaces?: boolean;
+    drop?: string;
+    failClosed?: boolean;
+    verdictTimeout?: number;
+    queueMaxlen?: number;
+    gso?: boolean;
   };
 
 function plural(n: number, word: string): string {
@@ -309,13 +325,21 @@ async function runSource(ctx: RunContext): Promise<number> {
     code = reportRuntimeError(err);
   }
   if (ctx.live && stats) printSummary({ ...stats, captured: delivered });
-  for (const f of ctx.forwards) {
-    const s = f.stats();
-    const name = 'iface' in f ? `mirrored to ${f.iface.name}` : `exported to ${f.url}`;
-    process.stderr.write(`${plural(s.frames, 'packet')} ${name} (${s.bytes} bytes, ${s.errors} send errors, ${s.dropped} dropped)\n`);
-  }
+  if (src instanceof QueueSource || src instanceof QueueWorkerSource || src instanceof LogSource) process.stderr.write(src.summary());
+  for (const f of ctx.forwards) process.stderr.write(`${forwardSummary(f)}\n`);
   if (src instanceof WorkerSource && src.failedCount() > 0) code = 1;
   return code;
+}
+
+/**
+ * A mirror's or exporter's closing line: frames sent, bytes, errors, drops (those at the hand-off
+ * queue, where the capture thread found no room, named apart), and with GRO how many packets carried them.
+ */
+function forwardSummary(f: Mirror | Exporter): string {
+  const s = f.stats();
+  const name = 'iface' in f ? `mirrored to ${f.iface.name}` : `exported to ${f.url}`;
+  const gro = f.groMaxIpLen !== undefined ? `; GRO: ${plural(s.frames, 'frame')} sent as ${plural(s.packets, 'packet')}, TCP payload ${s.groPayloadIn} bytes in, ${s.groPayloadOut} out` : '';
+  return `${plural(s.frames, 'packet')} ${name} (${s.bytes} bytes, ${s.errors} send errors, ${s.dropped} dropped, ${s.queueDropped} of them at the hand-off queue${gro})`;
 }
 
 function parseFanout(spec: string): { mode: FanoutMode; flags: ('defrag' | 'rollover')[] } {
@@ -328,6 +352,8 @@ function parseFanout(spec: string): { mode: FanoutMode; flags: ('defrag' | 'roll
 
 /** The link type an interface name will capture with, before opening it. */
 function liveLinkType(name: string): number {
+  const inline = parseInlineSpec(name);
+  if (inline !== undefined) return inline.kind === 'nfqueue' ? LinkType.IPV4 : LinkType.NFLOG;
   return name === 'any' ? LinkType.LINUX_SLL2 : (interfaceInfo(name).linkType ?? LinkType.EN10MB);
 }
 
@@ -441,6 +467,14 @@ async function main(argv: string[]): Promise<number> {
     if (name === undefined) throw new UsageError('no suitable device found');
     ifaces.push(name);
   }
+  const inline = ifaces.length > 0 ? parseInlineSpec(ifaces[0] as string) : undefined;
+  if (inline !== undefined && ifaces.length > 1) throw new UsageError(`-i ${ifaces[0] as string} takes no other -i`);
+  if (inline?.kind !== 'nfqueue' && (opts.drop !== undefined || opts.failClosed === true || opts.verdictTimeout !== undefined || opts.queueMaxlen !== undefined || opts.gso === true)) {
+    throw new UsageError('--drop, --fail-closed, --verdict-timeout, --queue-maxlen and --gso need -i nfqueue:N');
+  }
+  if (inline !== undefined && (opts.workers !== undefined || bpf !== undefined)) throw new UsageError(`-i ${ifaces[0] as string}: --workers and --bpf do not apply`);
+  if (opts.gro === true && (opts.mirror?.length ?? 0) + (opts.export?.length ?? 0) === 0) throw new UsageError('--gro needs --mirror or --export');
+  if (opts.exportSnaplen !== undefined && (opts.export?.length ?? 0) === 0) throw new UsageError('--export-snaplen needs --export');
 
   let src: Source;
   let linkType: number;
@@ -452,7 +486,47 @@ async function main(argv: string[]): Promise<number> {
   let perWorkerFiles: PacketSink[] | undefined;
   let watchAny: NodeJS.Timeout | undefined;
   let listening = '';
-  if (opts.r !== undefined) {
+  if (inline !== undefined) {
+    // Packets arrive as netfilter saw them (raw IP); a filter expression runs on them here.
+    const rawIpProgram = (e: string): BpfProgram => {
+      const prog = compileFilter(e, { linkType: LinkType.IPV4, snaplen: snapOpt, optimize: opts.optimize, vlanAncillary: false });
+      const invalid = validateProgram(prog);
+      if (invalid !== undefined) throw new UsageError(`internal error: the compiled filter is invalid (${invalid}); please report the expression`);
+      return prog;
+    };
+    const rawIp = (e: string): ReturnType<typeof compileFilterFunction> => compileFilterFunction(rawIpProgram(e));
+    snaplen = Math.min(snapOpt, 0xffff - 4);
+    if (inline.kind === 'nfqueue') {
+      let drop: BpfProgram | undefined;
+      if (opts.drop !== undefined) {
+        lastExpr = opts.drop;
+        drop = rawIpProgram(opts.drop);
+        lastExpr = expr;
+      }
+      if (expr !== '') match = rawIp(expr);
+      const queueOpts = {
+        copyRange: snaplen,
+        failOpen: opts.failClosed !== true,
+        failClosed: opts.failClosed === true,
+        gso: opts.gso === true,
+        ...(opts.verdictTimeout !== undefined ? { verdictTimeoutMs: opts.verdictTimeout } : {}),
+        ...(opts.queueMaxlen !== undefined ? { maxLen: opts.queueMaxlen } : {}),
+      };
+      const warn = (m: string): boolean => process.stderr.write(`tscap: ${m}\n`);
+      // One queue is answered on this thread; several get a worker thread each.
+      src =
+        inline.queues.length === 1
+          ? QueueSource.open(inline.queues, { ...queueOpts, onError: (err) => warn(err.message) }, drop === undefined ? undefined : compileFilterFunction(drop))
+          : await QueueWorkerSource.start(inline.queues, { opts: queueOpts, drop, forward: true }, warn);
+      linkType = LinkType.IPV4;
+    } else {
+      const ls = LogSource.open(inline.group, snaplen, expr !== '' ? rawIp(expr) : undefined);
+      src = ls;
+      linkType = ls.linkType;
+    }
+    ifName = ifaces[0] as string;
+    process.stderr.write(`tscap: listening on ${ifName}, ${linkTypeText(linkType)}, snapshot length ${snaplen} bytes\n`);
+  } else if (opts.r !== undefined) {
     currentFile = opts.r;
     const reader = await PacketFileReader.open(opts.r);
     fileFormat = reader.info.format;
@@ -527,10 +601,20 @@ async function main(argv: string[]): Promise<number> {
 
   const forwards: (Mirror | Exporter)[] = [];
   try {
-    for (const m of opts.mirror ?? []) forwards.push(createMirror(m));
-    for (const e of opts.export ?? []) forwards.push(await createExporter(e, { linkType, snaplen, onWarning: (msg) => process.stderr.write(`tscap: ${msg}\n`) }));
+    const onWarning = (msg: string): void => void process.stderr.write(`tscap: ${msg}\n`);
+    const gro = opts.gro === true;
+    for (const m of opts.mirror ?? []) forwards.push(createMirror(m, { gro, onWarning }));
+    const exportSnaplen = opts.exportSnaplen !== undefined ? { exportSnaplen: opts.exportSnaplen } : {};
+    for (const e of opts.export ?? []) forwards.push(await createExporter(e, { linkType, snaplen, gro, ...exportSnaplen, onWarning }));
+    // GRO's limits, said once at start: a mirror merges only up to its interface's MTU.
+    for (const f of forwards) {
+      if (f.groMaxIpLen === undefined) continue;
+      const why = 'iface' in f && f.groMaxIpLen < 65535 ? ` (the MTU of ${f.iface.name})` : '';
+      process.stderr.write(`tscap: --gro: TCP segments for ${'iface' in f ? f.iface.name : f.url} merged into IP packets of at most ${f.groMaxIpLen} bytes${why}, held at most 2 ms\n`);
+    }
   } catch (err) {
     src.stop();
+    for (const f of forwards) await f.close();
     throw err;
   }
   const nameLookup: NameLookup | undefined = opts.n === true || opts.json === true ? undefined : createNameLookup({ stripDomain: opts.N === true });
@@ -678,7 +762,11 @@ function fail(err: unknown): number {
     process.stderr.write(`tscap: ${cliOptionMessage(err)}\n`);
     return 2;
   }
-  if (err instanceof UsageError || err instanceof FilterOptionsError) {
+  if (err instanceof QueueError) {
+    process.stderr.write(`tscap: ${err.message}\n`);
+    return 1;
+  }
+  if (err instanceof UsageError || err instanceof FilterOptionsError || err instanceof InlineSpecError) {
     process.stderr.write(`tscap: ${err.message}\n`);
     return 2;
   }

@@ -142,3 +142,16 @@ export const TSTAMP = {
   HWTSTAMP_TX_OFF: 0,
   HWTSTAMP_FILTER_ALL: 1,
 } as const;
+
+/** The netlink address family (linux/socket.h). */
+export const AF_NETLINK = 16;
+/** The netfilter netlink protocol: nfnetlink_queue, nfnetlink_log (linux/netlink.h). */
+export const NETLINK_NETFILTER = 12;
+/** The socket level of netlink options (linux/socket.h). */
+export const SOL_NETLINK = 270;
+/** SOL_NETLINK options (linux/netlink.h). */
+export const NETLINK_OPT = {
+  NO_ENOBUFS: 5,
+  CAP_ACK: 10,
+  EXT_ACK: 11,
+} as const;

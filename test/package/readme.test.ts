@@ -55,7 +55,7 @@ afterAll(() => project?.remove());
 
 test('the README has the examples the library section promises', () => {
   const code = blocks.map((b) => b.code).join('\n');
-  for (const needle of ["filter: 'udp", 'parser.layer(', 'readPackets(', 'formatProgram(', 'startFanout', 'createMirror(', 'createExporter(']) {
+  for (const needle of ["filter: 'udp", 'parser.layer(', 'readPackets(', 'formatProgram(', 'startFanout', 'createMirror(', 'createExporter(', 'openQueue(']) {
     expect(code, `an example using ${needle}`).toContain(needle);
   }
   expect(blocks.filter((b) => b.mode === 'run live').length).toBeGreaterThanOrEqual(3);
