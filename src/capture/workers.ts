@@ -3,12 +3,11 @@
  * read by its own thread running the user's handler module. The kernel splits the traffic (by flow in
  * `hash` mode), so a handler sees whole flows without locks; results and statistics are gathered.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { PacketView } from '../packet.js';
 import { CaptureOptionError, type CaptureOptions, type FanoutMode } from './capture.js';
 import type { CaptureStats } from './socket.js';
+import { spawnModuleWorker } from './spawn.js';
 
 /** The most workers one fanout run may start. */
 export const MAX_WORKERS = 64;
@@ -71,18 +70,6 @@ export interface FanoutRun<R> {
   ready: Promise<void>;
   /** Stops every worker and gathers their results. */
   stop(): Promise<FanoutResult<R>>;
-}
-
-/**
- * Starts the worker module `name` (a file beside this one): the compiled `.js`, or, when running from
- * TypeScript sources (tests, tsx), the `.ts` with tsx's loader registered in the thread first.
- */
-export function spawnModuleWorker(name: string, workerData: unknown): Worker {
-  const js = new URL(`./${name}.js`, import.meta.url);
-  if (existsSync(fileURLToPath(js))) return new Worker(js, { workerData });
-  const ts = new URL(`./${name}.ts`, import.meta.url).href;
-  const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(ts)}); });`;
-  return new Worker(boot, { eval: true, workerData });
 }
 
 /**
