@@ -744,6 +744,8 @@ const CLI_FLAG_OF_OPTION: Record<string, string> = {
   workers: '--workers',
   'fanout.mode': '--fanout',
   'fanout.flags': '--fanout',
+  url: '--export',
+  exportSnaplen: '--export-snaplen',
 };
 
 /** A library option error as the command line says it: with the flag instead of the option name. */

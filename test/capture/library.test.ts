@@ -2,7 +2,7 @@
  * The library as its users meet it: `openCapture` with a filter string (compiled in the live form for
  * the socket's link type), `for await` exits closing the capture, and errors naming library options.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { CaptureOptionError, FilterError, openCapture, type Capture } from '../../src/capture/index.js';
 import { formatProgram } from '../../src/filter/format.js';
@@ -127,4 +127,12 @@ test('option errors name the library option, not a command-line flag', () => {
     expect((err as Error).message).toMatch(re);
     expect((err as Error).message).not.toMatch(/^-/);
   }
+});
+
+test('the exporter names its options too; the CLI says the flags', async () => {
+  const { createExporter } = await import('../../src/capture/export.js');
+  await expect(createExporter('ftp://192.0.2.1:1')).rejects.toThrow(/^url ftp:\/\/192\.0\.2\.1:1: the scheme must be udp or tcp$/);
+  const r = spawnSync(process.execPath, [CLI, '-i', net.host, '--export', 'ftp://192.0.2.1:1'], { encoding: 'utf8' });
+  expect(r.status).toBe(2);
+  expect(r.stderr).toBe('tscap: --export ftp://192.0.2.1:1: the scheme must be udp or tcp\n');
 });
