@@ -502,7 +502,16 @@ async function main(argv: string[]): Promise<number> {
     if (size !== undefined) sinks.unshift(createProgress({ totalBytes: size, label: opts.r, format: fileFormat, write: (t) => process.stderr.write(t) }));
   }
   const kinds = summaryKindsFrom(opts);
-  const summary = kinds.length > 0 ? createSummarySink(kinds, { json: opts.json === true, out: (t) => process.stderr.write(t), interfaceName: (i) => names.get(i) }) : undefined;
+  const summary =
+    kinds.length > 0
+      ? createSummarySink(kinds, {
+          json: opts.json === true,
+          out: (t) => process.stderr.write(t),
+          interfaceName: (i) => names.get(i),
+          ...(opts.summaryRows !== undefined ? { maxRows: opts.summaryRows } : {}),
+          ...(opts.maxFlows !== undefined ? { maxEntries: opts.maxFlows } : {}),
+        })
+      : undefined;
   if (summary) sinks.push(summary);
   const every = statsIntervalFrom(opts);
   const reporter =
@@ -520,7 +529,7 @@ async function main(argv: string[]): Promise<number> {
           ],
           tty: stderrTTY && !printingToTerminal,
           write: (t) => process.stderr.write(t),
-          ...(summary ? { accounting: summary.accounting } : {}),
+          ...(summary ? { accounting: summary.accounting } : opts.maxFlows !== undefined ? { maxEntries: opts.maxFlows } : {}),
         });
   if (reporter) sinks.push(reporter.sink);
   // Installed always: Node's default action for SIGUSR2 would end the process.
