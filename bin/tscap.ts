@@ -9,6 +9,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import {
   CaptureOptionError,
   MAX_SNAPLEN,
+  PrivilegeError,
   SyscallError,
   describeFlags,
   interfaceInfo,
@@ -40,6 +41,7 @@ import { VERSION } from '../src/version.js';
 import { addFileOptions, fileSinkOptions, type FileOptionValues } from './file-options.js';
 import { FilterOptionsError, addFilterOptions, dumpProgram, filterExpression, linkTypeOption, type FilterCliOptions } from './filter-options.js';
 import { addPrintOptions, preprocessArgv, printOptionsFrom } from './print-options.js';
+import { addSensorOptions, checkPrivilegeUser, relinquishPrivileges, type SensorOptionValues } from './sensor-options.js';
 import { addStatsOptions, statsIntervalFrom, summaryKindsFrom, type StatsOptionValues } from './stats-options.js';
 import { FileSource, LiveSource, MultiLiveSource, WorkerSource, openLive, type Source } from './sources.js';
 
@@ -86,11 +88,12 @@ function buildProgram(): Command {
 
 /** The whole command: tscap's own options plus each module's. */
 function buildCli(): Command {
-  return addStatsOptions(addFileOptions(addPrintOptions(addFilterOptions(buildProgram()))));
+  return addSensorOptions(addStatsOptions(addFileOptions(addPrintOptions(addFilterOptions(buildProgram())))));
 }
 
 type Opts = Record<string, unknown> &
   FileOptionValues &
+  SensorOptionValues &
   StatsOptionValues &
   FilterCliOptions & {
     interface?: string[];
@@ -216,7 +219,7 @@ let currentFile = '';
 
 /** The message for a runtime failure (I/O, a corrupt file, a socket error), or undefined for others. */
 function runtimeErrorMessage(err: unknown): string | undefined {
-  if (err instanceof SyscallError || err instanceof PcapIoError) return err.message;
+  if (err instanceof SyscallError || err instanceof PcapIoError || err instanceof PrivilegeError) return err.message;
   if (err instanceof PcapFormatError) return `${currentFile}: ${err.message}`;
   return undefined;
 }
@@ -382,6 +385,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (opts.r === undefined && ifaces.length === 0) throw new UsageError('no interface given: use -i IFACE, -r FILE, or -D to list interfaces');
+  checkPrivilegeUser(opts);
 
   let src: Source;
   let linkType: number;
@@ -538,6 +542,9 @@ async function main(argv: string[]): Promise<number> {
     else if (summary) process.stderr.write(summary.render());
   };
   process.on('SIGUSR2', onUsr2);
+
+  // Every socket, ring, file and worker is open: give up root now (-Z).
+  relinquishPrivileges(opts, opts.reopen === true, (m) => process.stderr.write(`tscap: ${m}\n`));
 
   // The file is the only sink and gathers from the ring: the walk hands it ring coordinates directly.
   const records = sinks.length === 1 && sinks[0] === fileSink && fileSink instanceof PcapWriter && fileSink.gathering && match === undefined ? fileSink : undefined;

@@ -7,6 +7,8 @@ export type { RingOptions, RingRecordSink } from './ring.js';
 export { describeFlags, interfaceInfo, interfaceName, listInterfaces } from './interfaces.js';
 export type { InterfaceInfo } from './interfaces.js';
 export { SyscallError } from '../syscalls/index.js';
+export { CAPABILITY, PrivilegeError, dropPrivileges, lookupUser, processIds } from '../syscalls/privileges.js';
+export type { DropOptions, DropResult, UserAccount } from '../syscalls/privileges.js';
 export { MAX_WORKERS, startFanout } from './workers.js';
 export type { FanoutResult, FanoutRun, FanoutRunOptions, WorkerHandler, WorkerHandlerFactory } from './workers.js';
 export { createMirror } from './mirror.js';
