@@ -9,6 +9,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import {
   CaptureOptionError,
   MAX_SNAPLEN,
+  InterfaceChangedError,
   PrivilegeError,
   SyscallError,
   describeFlags,
@@ -213,13 +214,15 @@ interface RunContext {
   forwards: (Mirror | Exporter)[];
   /** Extra stop condition checked after each batch (e.g. -W reached with -G). */
   done?: () => boolean;
+  /** With --reopen: how many times an interface went away and was bound again. */
+  gaps?: () => number;
 }
 
 let currentFile = '';
 
 /** The message for a runtime failure (I/O, a corrupt file, a socket error), or undefined for others. */
 function runtimeErrorMessage(err: unknown): string | undefined {
-  if (err instanceof SyscallError || err instanceof PcapIoError || err instanceof PrivilegeError) return err.message;
+  if (err instanceof SyscallError || err instanceof PcapIoError || err instanceof PrivilegeError || err instanceof InterfaceChangedError) return err.message;
   if (err instanceof PcapFormatError) return `${currentFile}: ${err.message}`;
   return undefined;
 }
@@ -282,6 +285,7 @@ async function runSource(ctx: RunContext): Promise<number> {
     code = reportRuntimeError(err);
   }
   if (ctx.live && stats) printSummary({ ...stats, captured: delivered });
+  if (ctx.gaps !== undefined) process.stderr.write(`${plural(ctx.gaps(), 'interface gap')} (--reopen)\n`);
   for (const f of ctx.forwards) {
     const s = f.stats();
     const name = 'iface' in f ? `mirrored to ${f.iface.name}` : `exported to ${f.url}`;
@@ -396,6 +400,7 @@ async function main(argv: string[]): Promise<number> {
   let fileFormat: 'pcap' | 'pcapng' = 'pcap';
   let perWorkerFiles: PacketSink[] | undefined;
   let watchAny: NodeJS.Timeout | undefined;
+  let reopened: Capture[] = [];
   if (opts.r !== undefined) {
     currentFile = opts.r;
     const reader = await PacketFileReader.open(opts.r);
@@ -427,6 +432,7 @@ async function main(argv: string[]): Promise<number> {
       ...(opts.bufferSize !== undefined ? { bufferKiB: opts.bufferSize } : {}),
       ...(filter !== undefined ? { filter } : {}),
       vlan: (opts.vlanMetadata ? 'metadata' : 'reinsert') as 'metadata' | 'reinsert',
+      ...(opts.reopen === true ? { reopen: true } : {}),
     };
     if (opts.workers !== undefined) {
       // `-w NAME%w`: one file per worker, named by its index, instead of one merged file.
@@ -444,6 +450,9 @@ async function main(argv: string[]): Promise<number> {
       const caps = openLive(ifaces, captureOpts);
       linkType = (caps[0] as Capture).linkType;
       src = caps.length === 1 ? new LiveSource(caps[0] as Capture) : new MultiLiveSource(caps);
+      // --reopen: one line per gap; the summary counts them.
+      for (const c of caps) c.onGap((err) => process.stderr.write(`tscap: warning: ${c.info.name}: ${err.reason} (${err.code}); waiting for it to come back (--reopen)\n`));
+      reopened = caps;
     }
     ifName = ifaces.join(',');
     // `any` keeps capturing when an interface goes away; say so, as the other interfaces carry on.
@@ -483,7 +492,12 @@ async function main(argv: string[]): Promise<number> {
   const native = src instanceof LiveSource ? src.cap.nativeSource : undefined;
   if (native !== undefined && fileSink?.gatherFrom?.(native) === true) {
     const gathering = fileSink;
-    (src as LiveSource).cap.onBlockRelease(() => gathering.flushGathered?.());
+    const cap = (src as LiveSource).cap;
+    cap.onBlockRelease(() => gathering.flushGathered?.());
+    // after a gap (--reopen) the records lie in the new ring
+    cap.onResume(() => {
+      if (cap.nativeSource !== undefined) gathering.gatherFrom?.(cap.nativeSource);
+    });
   }
   const printing = opts.print === true || (fileOpts === undefined && perWorkerFiles === undefined && forwards.length === 0);
   const names = new Map(listInterfaces().map((i) => [i.index, i.name] as const));
@@ -559,6 +573,7 @@ async function main(argv: string[]): Promise<number> {
     live: opts.r === undefined,
     forwards,
     done: () => limitReached,
+    ...(opts.reopen === true ? { gaps: () => reopened.reduce((a, c) => a + c.gaps, 0) } : {}),
   });
   reporter?.stop();
   if (watchAny) clearInterval(watchAny);

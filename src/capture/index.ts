@@ -1,5 +1,5 @@
 /** Live capture: AF_PACKET sockets with a TPACKET_V3 ring or recvmsg, interfaces, statistics. */
-export { Capture, CaptureClosedError, CaptureOptionError, MAX_SNAPLEN, fanoutValue, openCapture, resolveRing } from './capture.js';
+export { Capture, CaptureClosedError, CaptureOptionError, InterfaceChangedError, MAX_SNAPLEN, fanoutValue, openCapture, resolveRing } from './capture.js';
 export type { CaptureOptions, CaptureStats, Direction, FanoutMode, FanoutOptions } from './capture.js';
 export { DEFAULT_RING, ringGeometryError } from './ring.js';
 export { probeBpfExtensions } from './socket.js';

@@ -24,6 +24,8 @@ export interface SourceStats {
   freezes: number;
   /** Share of ring blocks held by user space, 0..100, when known. */
   ringUsedPct?: number;
+  /** Times the interface went away and was bound again (`--reopen`). */
+  gaps?: number;
   /** Bytes (wire lengths) captured, when the source counts them; else taken from the accounting. */
   bytes?: number;
 }
@@ -69,6 +71,8 @@ export interface SourceRate {
   freezes: number;
   /** Ring use, 0..100, when known. */
   ringUsedPct: number | undefined;
+  /** Interface gaps so far (`--reopen`), when counted. */
+  gaps?: number | undefined;
 }
 
 /** One TCP or UDP flow (both directions) in the top list. */
@@ -202,6 +206,7 @@ export function createStatsReporter(opts: StatsReporterOptions): StatsReporter {
         droppedDelta: Math.max(0, s.dropped - p.dropped),
         freezes: s.freezes,
         ringUsedPct: s.ringUsedPct,
+        gaps: s.gaps,
       };
       next.push(r);
       prev.set(s.name, { captured: s.captured, dropped: s.dropped, bytes });
@@ -283,7 +288,7 @@ export function createStatsReporter(opts: StatsReporterOptions): StatsReporter {
     const s = snapshot();
     const parts = [`stats ${s.elapsed.toFixed(1)}s: ${s.packets} pkts ${Math.round(totalRate.pps)} pkt/s ${bitsText(totalRate.bps)}`];
     for (const r of s.sources) {
-      const ring = r.ringUsedPct === undefined ? '' : ` ring ${r.ringUsedPct.toFixed(0)}%`;
+      const ring = (r.ringUsedPct === undefined ? '' : ` ring ${r.ringUsedPct.toFixed(0)}%`) + (r.gaps ? ` gaps ${r.gaps}` : '');
       const bits = r.bps === undefined ? '' : ` ${bitsText(r.bps)}`;
       parts.push(`${r.name} ${Math.round(r.pps)} pkt/s${bits} drops ${r.dropped} (+${r.droppedDelta}) freezes ${r.freezes}${ring}`);
     }
