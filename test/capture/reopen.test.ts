@@ -122,3 +122,29 @@ test('--reopen: the interface back with another link type stops the capture with
   expect(r.code).toBe(1);
   expect(r.stderr).toContain(`tscap: ${name} came back with link type 101, not 1 as before: stopping`);
 }, 60_000);
+
+test('--reopen with -i a -i b: one interface deleted and made again, the other captured throughout', async () => {
+  const a = createTestNet('tq');
+  const b = createTestNet('tq');
+  nets.push(a, b);
+  const file = join(dir, 'two.pcapng');
+  const p = startCli(['-i', a.host, '-i', b.host, '--reopen', '-w', file]);
+  await p.waitStderr(/listening on/);
+  sendFrames(a.ns, a.peer, numbered(0, 100));
+  sendFrames(b.ns, b.peer, numbered(100, 100));
+  await waitForRecords(file, 200);
+  run('ip', ['link', 'del', a.host]);
+  await p.waitStderr(new RegExp(`tscap: warning: ${a.host}: .*waiting for it to come back`));
+  sendFrames(b.ns, b.peer, numbered(200, 100)); // during the gap
+  recreate(a);
+  const index = interfaceInfo(a.host).index;
+  await waitFor(() => packetSocketsOf(p.child.pid as number, index).length === 1, { what: `the capture to bind the new ${a.host}` });
+  sendFrames(a.ns, a.peer, numbered(300, 100));
+  await waitForRecords(file, 400);
+  p.child.kill('SIGINT');
+  const r = await p.done;
+  expect(r.code).toBe(0);
+  expect(r.stderr).toMatch(/^1 interface gap \(--reopen\)$/m);
+  expect(sequenceNumbers(file).sort((x, y) => x - y)).toEqual(Array.from({ length: 400 }, (_, i) => i));
+}, 60_000);
+
