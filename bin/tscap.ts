@@ -45,6 +45,8 @@ import { addPrintOptions, preprocessArgv, printOptionsFrom } from './print-optio
 import { addSensorOptions, checkPrivilegeUser, relinquishPrivileges, type SensorOptionValues } from './sensor-options.js';
 import { addStatsOptions, statsIntervalFrom, summaryKindsFrom, type StatsOptionValues } from './stats-options.js';
 import { FileSource, LiveSource, MultiLiveSource, WorkerSource, openLive, type Source } from './sources.js';
+import { InlineSpecError, LogSource, QueueSource, QueueWorkerSource, parseInlineSpec } from './inline-sources.js';
+import { QueueError } from '../src/inline/index.js';
 
 /** A usage error: exit 2. */
 class UsageError extends Error {}
@@ -84,6 +86,11 @@ function buildProgram(): Command {
     .option('--print', 'also print packets when writing with -w, --mirror or --export')
     .option('--time-stamp-precision <precision>', 'micro or nano', 'micro')
     .option('-D, --list-interfaces', 'list the interfaces and exit')
+    .option('--drop <expr>', 'with -i nfqueue:N: drop packets that match this pcap-filter expression, accept the rest')
+    .option('--fail-closed', 'with -i nfqueue:N: unanswered packets are dropped, and a full queue drops (default: accepts)')
+    .option('--verdict-timeout <ms>', 'with -i nfqueue:N: default verdict for packets unanswered this long', intArg('--verdict-timeout', 1, 3_600_000))
+    .option('--queue-maxlen <n>', 'with -i nfqueue:N: packets the kernel holds for the queue (default 4096)', intArg('--queue-maxlen', 1, 1 << 24))
+    .option('--gso', 'with -i nfqueue:N: take GSO super-packets whole instead of segmented')
     .argument('[expression...]', 'filter expression (pcap-filter syntax)');
 }
 
@@ -119,6 +126,11 @@ type Opts = Record<string, unknown> &
     immediateMode?: boolean;
     timeStampPrecision: string;
     listInterfaces?: boolean;
+    drop?: string;
+    failClosed?: boolean;
+    verdictTimeout?: number;
+    queueMaxlen?: number;
+    gso?: boolean;
   };
 
 function plural(n: number, word: string): string {
@@ -286,6 +298,7 @@ async function runSource(ctx: RunContext): Promise<number> {
   }
   if (ctx.live && stats) printSummary({ ...stats, captured: delivered });
   if (ctx.gaps !== undefined) process.stderr.write(`${plural(ctx.gaps(), 'interface gap')} (--reopen)\n`);
+  if (src instanceof QueueSource || src instanceof QueueWorkerSource || src instanceof LogSource) process.stderr.write(src.summary());
   for (const f of ctx.forwards) {
     const s = f.stats();
     const name = 'iface' in f ? `mirrored to ${f.iface.name}` : `exported to ${f.url}`;
@@ -305,6 +318,8 @@ function parseFanout(spec: string): { mode: FanoutMode; flags: ('defrag' | 'roll
 
 /** The link type an interface name will capture with, before opening it. */
 function liveLinkType(name: string): number {
+  const inline = parseInlineSpec(name);
+  if (inline !== undefined) return inline.kind === 'nfqueue' ? LinkType.IPV4 : LinkType.NFLOG;
   return name === 'any' ? LinkType.LINUX_SLL2 : (interfaceInfo(name).linkType ?? LinkType.EN10MB);
 }
 
@@ -390,6 +405,12 @@ async function main(argv: string[]): Promise<number> {
   }
   if (opts.r === undefined && ifaces.length === 0) throw new UsageError('no interface given: use -i IFACE, -r FILE, or -D to list interfaces');
   checkPrivilegeUser(opts);
+  const inline = ifaces.length > 0 ? parseInlineSpec(ifaces[0] as string) : undefined;
+  if (inline !== undefined && ifaces.length > 1) throw new UsageError(`-i ${ifaces[0] as string} takes no other -i`);
+  if (inline?.kind !== 'nfqueue' && (opts.drop !== undefined || opts.failClosed === true || opts.verdictTimeout !== undefined || opts.queueMaxlen !== undefined || opts.gso === true)) {
+    throw new UsageError('--drop, --fail-closed, --verdict-timeout, --queue-maxlen and --gso need -i nfqueue:N');
+  }
+  if (inline !== undefined && (opts.workers !== undefined || bpf !== undefined)) throw new UsageError(`-i ${ifaces[0] as string}: --workers and --bpf do not apply`);
 
   let src: Source;
   let linkType: number;
@@ -401,7 +422,47 @@ async function main(argv: string[]): Promise<number> {
   let perWorkerFiles: PacketSink[] | undefined;
   let watchAny: NodeJS.Timeout | undefined;
   let reopened: Capture[] = [];
-  if (opts.r !== undefined) {
+  if (inline !== undefined) {
+    // Packets arrive as netfilter saw them (raw IP); a filter expression runs on them here.
+    const rawIpProgram = (e: string): BpfProgram => {
+      const prog = compileFilter(e, { linkType: LinkType.IPV4, snaplen: snapOpt, optimize: opts.optimize, vlanAncillary: false });
+      const invalid = validateProgram(prog);
+      if (invalid !== undefined) throw new UsageError(`internal error: the compiled filter is invalid (${invalid}); please report the expression`);
+      return prog;
+    };
+    const rawIp = (e: string): ReturnType<typeof compileFilterFunction> => compileFilterFunction(rawIpProgram(e));
+    snaplen = Math.min(snapOpt, 0xffff - 4);
+    if (inline.kind === 'nfqueue') {
+      let drop: BpfProgram | undefined;
+      if (opts.drop !== undefined) {
+        lastExpr = opts.drop;
+        drop = rawIpProgram(opts.drop);
+        lastExpr = expr;
+      }
+      if (expr !== '') match = rawIp(expr);
+      const queueOpts = {
+        copyRange: snaplen,
+        failOpen: opts.failClosed !== true,
+        failClosed: opts.failClosed === true,
+        gso: opts.gso === true,
+        ...(opts.verdictTimeout !== undefined ? { verdictTimeoutMs: opts.verdictTimeout } : {}),
+        ...(opts.queueMaxlen !== undefined ? { maxLen: opts.queueMaxlen } : {}),
+      };
+      const warn = (m: string): boolean => process.stderr.write(`tscap: ${m}\n`);
+      // One queue is answered on this thread; several get a worker thread each.
+      src =
+        inline.queues.length === 1
+          ? QueueSource.open(inline.queues, { ...queueOpts, onError: (err) => warn(err.message) }, drop === undefined ? undefined : compileFilterFunction(drop))
+          : await QueueWorkerSource.start(inline.queues, { opts: queueOpts, drop, forward: true }, warn);
+      linkType = LinkType.IPV4;
+    } else {
+      const ls = LogSource.open(inline.group, snaplen, expr !== '' ? rawIp(expr) : undefined);
+      src = ls;
+      linkType = ls.linkType;
+    }
+    ifName = ifaces[0] as string;
+    process.stderr.write(`tscap: listening on ${ifName}, ${linkTypeText(linkType)}, snapshot length ${snaplen} bytes\n`);
+  } else if (opts.r !== undefined) {
     currentFile = opts.r;
     const reader = await PacketFileReader.open(opts.r);
     fileFormat = reader.info.format;
@@ -587,7 +648,11 @@ function fail(err: unknown): number {
     process.stderr.write(`tscap: ${err.format(lastExpr)}\n`);
     return 2;
   }
-  if (err instanceof UsageError || err instanceof CaptureOptionError || err instanceof FilterOptionsError) {
+  if (err instanceof QueueError) {
+    process.stderr.write(`tscap: ${err.message}\n`);
+    return 1;
+  }
+  if (err instanceof UsageError || err instanceof CaptureOptionError || err instanceof FilterOptionsError || err instanceof InlineSpecError) {
     process.stderr.write(`tscap: ${err.message}\n`);
     return 2;
   }

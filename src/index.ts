@@ -1,7 +1,7 @@
 /**
  * tscap: packet capture, filtering, decoding and recording for Linux in TypeScript. This entry
  * re-exports the main API of each module; the subpaths (`tscap/capture`, `tscap/filter`,
- * `tscap/decode`, `tscap/pcap`) hold everything.
+ * `tscap/decode`, `tscap/pcap`, `tscap/inline`) hold everything.
  * @example
  * import { openCapture, compileFilter, createTextSink, TextOutput, DEFAULT_PRINT_OPTIONS } from 'tscap';
  * const cap = openCapture({ iface: 'eth0', filter: compileFilter('port 53', { linkType: 1, vlanAncillary: true }) });
@@ -36,3 +36,5 @@ export type { PrintOptions } from './sinks/text.js';
 export { JsonFormatter, createJsonSink } from './sinks/json.js';
 export { createSummarySink } from './sinks/summary.js';
 export { createStatsReporter } from './sinks/stats.js';
+export { NfLog, NfQueue, QueueError, openLog, openQueue } from './inline/index.js';
+export type { LogOptions, QueueOptions, QueueStats, QueuedPacket } from './inline/index.js';

@@ -13,6 +13,8 @@
 # env: REPS (3), SECONDS_PER_RUN (5, QUICK 2), METHODS (space-separated subset), OUT (default RESULTS.md,
 #      QUICK RESULTS-quick.md),
 #      TSCAP_OPTS / TCPDUMP_OPTS (extra options, e.g. "-B 65536"), NO_BUILD=1 (never build dist/)
+# methods beyond the defaults: tscap-capture (in the full run), tscap-nfqueue, tscap-nfqueue-gso, e.g.
+#   QUICK=1 METHODS="nfqueue tscap-nfqueue tscap-nfqueue-gso" bench/handoff/run.sh
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -40,8 +42,8 @@ die() { log "error: $*"; exit 1; }
 [[ $EUID -eq 0 ]] || { echo "run as root (namespaces, bridges and tc need it)" >&2; exit 2; }
 for m in $METHODS; do
   case $m in
-  flood | mirred | nfqueue | tscap-mirror | tscap-export | tcpdump | tscap-capture) ;;
-  *) echo "unknown method '$m' (known: flood mirred nfqueue tscap-mirror tscap-export tcpdump tscap-capture)" >&2; exit 2 ;;
+  flood | mirred | nfqueue | tscap-mirror | tscap-export | tcpdump | tscap-capture | tscap-nfqueue | tscap-nfqueue-gso) ;;
+  *) echo "unknown method '$m' (known: flood mirred nfqueue tscap-mirror tscap-export tcpdump tscap-capture tscap-nfqueue tscap-nfqueue-gso)" >&2; exit 2 ;;
   esac
 done
 
@@ -53,7 +55,7 @@ command -v tcpdump >/dev/null || need_pkgs+=(tcpdump)
 command -v ethtool >/dev/null || need_pkgs+=(ethtool)
 command -v tc >/dev/null || need_pkgs+=(iproute2)
 command -v python3 >/dev/null || need_pkgs+=(python3)
-if [[ " $METHODS " == *" nfqueue "* ]]; then
+if [[ " $METHODS " == *" nfqueue "* || " $METHODS " == *" tscap-nfqueue"* ]]; then
   command -v iptables >/dev/null || command -v iptables-legacy >/dev/null || need_pkgs+=(iptables)
   command -v gcc >/dev/null || need_pkgs+=(gcc)
   [[ -f /usr/include/libnetfilter_queue/libnetfilter_queue.h ]] || need_pkgs+=(libnetfilter-queue-dev)
@@ -157,9 +159,14 @@ for l in "$NCLI:$CV" "$NSRV:$SV" "$NBR:$CP" "$NBR:$SP" "$NBR:$AP" "$NBR:$BR" "$N
 done
 # Segmentation and receive offloads off: every skb crossing the bridge is one wire-sized frame, as on
 # a physical link; otherwise the bridge forwards 64 KiB super-packets that no analyzer port can carry.
-for l in "$NCLI:$CV" "$NSRV:$SV" "$NBR:$CP" "$NBR:$SP" "$NBR:$BR"; do
-  ip netns exec "${l%%:*}" ethtool -K "${l#*:}" tso off gso off gro off >/dev/null 2>&1 || true
-done
+OFFLOAD_LINKS=("$NCLI:$CV" "$NSRV:$SV" "$NBR:$CP" "$NBR:$SP" "$NBR:$BR")
+offloads() { # on|off
+  local l
+  for l in "${OFFLOAD_LINKS[@]}"; do
+    ip netns exec "${l%%:*}" ethtool -K "${l#*:}" tso "$1" gso "$1" gro "$1" >/dev/null 2>&1 || true
+  done
+}
+offloads off
 # Static neighbours: no ARP during or between runs.
 CV_MAC=$(ip -n "$NCLI" -br link show "$CV" | awk '{print $3}')
 SV_MAC=$(ip -n "$NSRV" -br link show "$SV" | awk '{print $3}')
@@ -274,6 +281,47 @@ teardown_nfqueue() {
 }
 CMD[nfqueue]="sysctl net.bridge.bridge-nf-call-iptables=1; iptables -A FORWARD -j NFQUEUE --queue-num 0; nfq-count 0 (libnetfilter_queue, copy 0xffff, maxlen 4096, fail-open, ACCEPT each)"
 TITLE[nfqueue]="NFQUEUE (C consumer, accept all)"
+
+# tscap as the NFQUEUE consumer: the same rule and traffic as the C consumer, every packet accepted.
+# The -gso variant keeps GSO super-packets whole (NFQA_CFG_F_GSO) with offloads on, for its baseline too.
+queue_bound() { inb cat /proc/net/netfilter/nfnetlink_queue 2>/dev/null | awk '$1==0 {f=1} END {exit !f}'; }
+setup_tscap_queue() {
+  inb sysctl -qw net.bridge.bridge-nf-call-iptables=1
+  spawn "$WORK/tscapq.out" "$WORK/tscapq.err" ip netns exec "$NBR" node "$TSCAP_JS" -i nfqueue:0 "${TSCAP_ARGS[@]}" "$@" -w /dev/null
+  TSCAPQ_PID=$LAST_PID
+  for _ in $(seq 1 100); do queue_bound && break; kill -0 "$TSCAPQ_PID" 2>/dev/null || break; sleep 0.1; done
+  queue_bound || die "tscap did not bind queue 0: $(tail -c 600 "$WORK/tscapq.err")"
+  inb "$IPT" -A FORWARD -j NFQUEUE --queue-num 0
+}
+teardown_tscap_queue() {
+  local stats
+  stats=$(inb cat /proc/net/netfilter/nfnetlink_queue 2>/dev/null | awk '$1==0 {print "queue_dropped " $6 ", user_dropped " $7}')
+  inb "$IPT" -D FORWARD -j NFQUEUE --queue-num 0
+  inb sysctl -qw net.bridge.bridge-nf-call-iptables=0
+  CPU=$(cpu_seconds "$TSCAPQ_PID")
+  reap "$TSCAPQ_PID" INT
+  CONSUMED=$(grep -oE '^[0-9]+ queued' "$WORK/tscapq.err" | awk '{print $1}' || true)
+  NOTE="tscap: $(grep -E '^verdict latency' "$WORK/tscapq.err" | head -1 || echo 'no summary'); ${stats:-no queue stats}"
+}
+prepare_tscap_queue() {
+  command -v "$IPT" >/dev/null || { SKIP[$1]="iptables is not installed"; return 1; }
+  inb sysctl -qw net.bridge.bridge-nf-call-iptables=1 2>/dev/null || {
+    SKIP[$1]="bridge netfilter (br_netfilter) is not available in this kernel"
+    return 1
+  }
+  inb sysctl -qw net.bridge.bridge-nf-call-iptables=0
+}
+TITLE[tscap-nfqueue]="tscap -i nfqueue:0 (accept all)"
+CMD[tscap-nfqueue]="sysctl net.bridge.bridge-nf-call-iptables=1; iptables -A FORWARD -j NFQUEUE --queue-num 0; tscap -i nfqueue:0 ${TSCAP_OPTS:+$TSCAP_OPTS }-w /dev/null (copy 0xffff, maxlen 4096, fail-open, batched verdicts)"
+setup_tscap-nfqueue() { setup_tscap_queue; }
+teardown_tscap-nfqueue() { teardown_tscap_queue; }
+TITLE[tscap-nfqueue-gso]="tscap -i nfqueue:0 --gso (accept all, offloads on)"
+CMD[tscap-nfqueue-gso]="(offloads on for this row and its baselines) same rule; tscap -i nfqueue:0 --gso ${TSCAP_OPTS:+$TSCAP_OPTS }-w /dev/null"
+setup_tscap-nfqueue-gso() { setup_tscap_queue --gso; }
+teardown_tscap-nfqueue-gso() {
+  teardown_tscap_queue
+  NOTE="offloads on (baseline too; frames offered count super-packets); $NOTE"
+}
 
 TITLE[tscap-mirror]="tscap --mirror (TX ring)"
 CMD[tscap-mirror]="tscap -i br0 ${TSCAP_OPTS:+$TSCAP_OPTS }--mirror ANALYZERPORT"
@@ -410,6 +458,7 @@ for m in $METHODS; do
   case $m in
   mirred) detect_mirred || SKIP[mirred]="neither matchall nor u32 classifiers are available" ;;
   nfqueue) prepare_nfqueue || true ;;
+  tscap-nfqueue | tscap-nfqueue-gso) prepare_tscap_queue "$m" || true ;;
   esac
   if [[ $m == tscap-* && ! -f $TSCAP_JS ]]; then SKIP[$m]="tscap is not built (dist/bin/tscap.js missing)"; fi
   if [[ -n ${SKIP[$m]:-} ]]; then
@@ -419,8 +468,10 @@ for m in $METHODS; do
   fi
   for rep in $(seq 1 "$REPS"); do
     # The baseline run is labelled with the method it precedes, so each run has its own reference.
+    [[ $m == *-gso ]] && offloads on
     one_run baseline "$rep" "baseline:$m"
     one_run "$m" "$rep"
+    [[ $m == *-gso ]] && offloads off
   done
 done
 T1=$(date +%s)
@@ -498,7 +549,7 @@ for m in order:
     consumed = [r[4] for r in rows if r[4] not in ("", "?")]
     if consumed:
         arrived = sum(int(c) for c in consumed)
-        at = f"{arrived} ({'consumer' if m == 'nfqueue' else 'captured'})"
+        at = f"{arrived} ({'consumer' if 'nfqueue' in m else 'captured'})"
     else:
         arrived = an
         at = str(an)

@@ -27,6 +27,7 @@ import { DnsView } from './dns.js';
 import { DhcpView } from './dhcp.js';
 import { NtpView } from './ntp.js';
 import { AhView, EspView } from './ipsec.js';
+import { nflogPayloadOffset } from './nflog.js';
 
 /** Layer kinds recorded by the parser. */
 export const Layer = {
@@ -48,7 +49,7 @@ export const LAYER_NAMES: readonly string[] = [
 export const MAX_LAYERS = 32;
 
 /** LINKTYPE_* values the parser understands (same numbers as src/pcap/linktype.ts). */
-export const DecodeLinkType = { NULL: 0, EN10MB: 1, RAW: 101, LOOP: 108, LINUX_SLL: 113, IPV4: 228, IPV6: 229, LINUX_SLL2: 276 } as const;
+export const DecodeLinkType = { NULL: 0, EN10MB: 1, RAW: 101, LOOP: 108, LINUX_SLL: 113, IPV4: 228, IPV6: 229, NFLOG: 239, LINUX_SLL2: 276 } as const;
 
 function pool<T>(n: number, make: () => T): T[] {
   const a: T[] = [];
@@ -178,6 +179,14 @@ export class LayerParser {
         const ver = cap > 0 ? (bytes[offset] ?? 0) >> 4 : 0;
         if (linkType === DecodeLinkType.IPV6 || (linkType === DecodeLinkType.RAW && ver === 6)) this.ip6(offset, end);
         else this.ip4(offset, end);
+        break;
+      }
+      case DecodeLinkType.NFLOG: {
+        // The NFLOG header and TLVs are not a layer of their own: the walk starts at the logged packet.
+        const pl = nflogPayloadOffset(bytes, offset, cap);
+        const fam = cap > 0 ? bytes[offset] : 0;
+        if (pl >= 0 && fam === 2) this.ip4(pl, end);
+        else if (pl >= 0 && fam === 10) this.ip6(pl, end);
         break;
       }
       default:

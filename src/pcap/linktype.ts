@@ -7,6 +7,7 @@ export const LinkType = {
   LINUX_SLL: 113,
   IPV4: 228,
   IPV6: 229,
+  NFLOG: 239,
   LINUX_SLL2: 276,
 } as const;
 
@@ -19,6 +20,7 @@ export const LINK_TYPE_NAMES: Readonly<Record<number, string>> = {
   113: 'LINUX_SLL',
   228: 'IPV4',
   229: 'IPV6',
+  239: 'NFLOG',
   276: 'LINUX_SLL2',
 };
 
@@ -31,6 +33,7 @@ export const LINK_TYPE_DESCRIPTIONS: Readonly<Record<number, string>> = {
   113: 'Linux cooked v1',
   228: 'Raw IPv4',
   229: 'Raw IPv6',
+  239: 'Linux netfilter log messages',
   276: 'Linux cooked v2',
 };
 

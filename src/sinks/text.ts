@@ -33,6 +33,7 @@ import { dnsNameText, dnsNameError, dnsSkipName, type DnsView } from '../decode/
 import { DhcpOffsets, type DhcpView } from '../decode/dhcp.js';
 import { NTP_MODE_NAMES, type NtpView } from '../decode/ntp.js';
 import type { AhView, EspView } from '../decode/ipsec.js';
+import { NFLOG_HDR, nflogPayloadOffset } from '../decode/nflog.js';
 
 /** Printing options, named after tcpdump's flags. */
 export interface PrintOptions {
@@ -380,6 +381,22 @@ export class TextFormatter {
         else if (pkt.capLen > 0) this.s += `unknown ip ${(p.bytes[pkt.offset] ?? 0) >> 4}`;
         else this.s += ' [|ip]';
         return 0;
+      case DecodeLinkType.NFLOG: {
+        const b = p.bytes;
+        const o = pkt.offset;
+        if (pkt.capLen < NFLOG_HDR.SIZE) {
+          this.s += ' [|nflog]';
+          return pkt.capLen;
+        }
+        const fam = b[o] ?? 0;
+        const header = `version ${b[o + 1] ?? 0}, resource ID ${((b[o + 2] ?? 0) << 8) | (b[o + 3] ?? 0)}, family ${fam === 2 ? 'IPv4' : fam === 10 ? 'IPv6' : 'Unknown'} (${fam}), length ${pkt.wireLen}: `;
+        if (e) this.s += header;
+        const pl = nflogPayloadOffset(b, o, pkt.capLen);
+        if (pl < 0) this.s += ' [|nflog]';
+        else if (p.count > 0) this.network(0, 0);
+        else if (!e) this.s += header;
+        return pl < 0 ? pkt.capLen : pl - o;
+      }
       default:
         this.s += `unsupported link type ${pkt.linkType}`;
         return 0;

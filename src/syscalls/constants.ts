@@ -129,3 +129,16 @@ export const PAGE_SIZE = 4096;
 export function htons(v: number): number {
   return ((v & 0xff) << 8) | ((v >> 8) & 0xff);
 }
+
+/** The netlink address family (linux/socket.h). */
+export const AF_NETLINK = 16;
+/** The netfilter netlink protocol: nfnetlink_queue, nfnetlink_log (linux/netlink.h). */
+export const NETLINK_NETFILTER = 12;
+/** The socket level of netlink options (linux/socket.h). */
+export const SOL_NETLINK = 270;
+/** SOL_NETLINK options (linux/netlink.h). */
+export const NETLINK_OPT = {
+  NO_ENOBUFS: 5,
+  CAP_ACK: 10,
+  EXT_ACK: 11,
+} as const;

@@ -54,6 +54,9 @@ export const raw = {
     addr: Uint8Array | null,
     alen: number,
   ) => number,
+  send: lib.func('long send(int fd, const void *buf, size_t len, int flags)') as (fd: number, buf: Uint8Array, len: number, flags: number) => number,
+  recv: lib.func('long recv(int fd, void *buf, size_t len, int flags)') as (fd: number, buf: Uint8Array, len: number, flags: number) => number,
+  getsockname: lib.func('int getsockname(int fd, void *addr, void *len)') as (fd: number, addr: Uint8Array, len: Uint8Array) => number,
   writev: lib.func('long writev(int fd, const void *iov, int iovcnt)') as (fd: number, iov: Pointer, iovcnt: number) => number,
   close: lib.func('int close(int fd)') as (fd: number) => number,
   connect: lib.func('int connect(int fd, const void *addr, uint32_t len)') as (fd: number, addr: Uint8Array, len: number) => number,
@@ -95,6 +98,8 @@ export const ERRNO = {
   ENOBUFS: koffi.os.errno['ENOBUFS'] ?? 105,
   ENOSPC: koffi.os.errno['ENOSPC'] ?? 28,
   EALREADY: koffi.os.errno['EALREADY'] ?? 114,
+  EBADF: koffi.os.errno['EBADF'] ?? 9,
+  EOPNOTSUPP: koffi.os.errno['EOPNOTSUPP'] ?? 95,
 } as const;
 
 /** A failed libc call: `call` names it, `errno`/`code` say why, `message` is `call: strerror (CODE)`. */

@@ -11,6 +11,7 @@ import {
   MSGHDR,
   PACKET_MREQ,
   SOCKADDR_LL,
+  SOCKADDR_NL,
   SOCK_FILTER,
   SOCK_FPROG,
   TPACKET3_HDR,
@@ -154,4 +155,10 @@ test('msghdr, iovec and cmsghdr layouts match the C ABI', () => {
   expect(koffi.sizeof(iovec)).toBe(IOVEC.SIZE);
   expect(koffi.sizeof(cmsghdr)).toBe(CMSGHDR.SIZE);
   expect(off(cmsghdr, 'cmsg_type')).toBe(CMSGHDR.type);
+});
+
+test('sockaddr_nl layout matches the C ABI', () => {
+  const sockaddr_nl = koffi.struct('t_sockaddr_nl', { nl_family: 'uint16_t', nl_pad: 'uint16_t', nl_pid: 'uint32_t', nl_groups: 'uint32_t' });
+  expect(koffi.sizeof(sockaddr_nl)).toBe(SOCKADDR_NL.SIZE);
+  expect([off(sockaddr_nl, 'nl_family'), off(sockaddr_nl, 'nl_pid'), off(sockaddr_nl, 'nl_groups')]).toEqual([SOCKADDR_NL.family, SOCKADDR_NL.pid, SOCKADDR_NL.groups]);
 });

@@ -146,3 +146,6 @@ export const MMSGHDR = { SIZE: 64, hdr: 0, len: 56 } as const;
 /** struct sockaddr_in (16 bytes) and sockaddr_in6 (28 bytes). */
 export const SOCKADDR_IN = { SIZE: 16, family: 0, port: 2, addr: 4 } as const;
 export const SOCKADDR_IN6 = { SIZE: 28, family: 0, port: 2, flowinfo: 4, addr: 8, scopeId: 24 } as const;
+
+/** struct sockaddr_nl (12 bytes): family, pad, portid, groups. */
+export const SOCKADDR_NL = { SIZE: 12, family: 0, pid: 4, groups: 8 } as const;
