@@ -83,6 +83,8 @@ function buildProgram(): Command {
     .option('--bpf <file>', 'attach a classic BPF program in `tcpdump -ddd` format')
     .option('--mirror <iface>', 'send every captured frame out of IFACE through a TX ring (repeatable)', collect)
     .option('--export <url>', 'export frames: udp://HOST:PORT[?vni=N] (VXLAN) or tcp://HOST:PORT[?format=pcapng] (repeatable)', collect)
+    .option('--gro', 'merge consecutive TCP segments of a flow before --mirror and --export (application-level GRO, held at most 2 ms)')
+    .option('--export-snaplen <bytes>', 'cut exported frames to BYTES (the pcap stream keeps each original length)', intArg('--export-snaplen', 14, MAX_SNAPLEN))
     .option('--print', 'also print packets when writing with -w, --mirror or --export')
     .option('--time-stamp-precision <precision>', 'micro or nano', 'micro')
     .option('-D, --list-interfaces', 'list the interfaces and exit')
@@ -120,6 +122,8 @@ type Opts = Record<string, unknown> &
     bpf?: string;
     mirror?: string[];
     export?: string[];
+    gro?: boolean;
+    exportSnaplen?: number;
     print?: boolean;
     json?: boolean;
     lineBuffered?: boolean;
@@ -299,13 +303,20 @@ async function runSource(ctx: RunContext): Promise<number> {
   if (ctx.live && stats) printSummary({ ...stats, captured: delivered });
   if (ctx.gaps !== undefined) process.stderr.write(`${plural(ctx.gaps(), 'interface gap')} (--reopen)\n`);
   if (src instanceof QueueSource || src instanceof QueueWorkerSource || src instanceof LogSource) process.stderr.write(src.summary());
-  for (const f of ctx.forwards) {
-    const s = f.stats();
-    const name = 'iface' in f ? `mirrored to ${f.iface.name}` : `exported to ${f.url}`;
-    process.stderr.write(`${plural(s.frames, 'packet')} ${name} (${s.bytes} bytes, ${s.errors} send errors, ${s.dropped} dropped)\n`);
-  }
+  for (const f of ctx.forwards) process.stderr.write(`${forwardSummary(f)}\n`);
   if (src instanceof WorkerSource && src.failedCount() > 0) code = 1;
   return code;
+}
+
+/**
+ * A mirror's or exporter's closing line: frames sent, bytes, errors, drops (those at the hand-off
+ * queue, where the capture thread found no room, named apart), and with GRO how many packets carried them.
+ */
+function forwardSummary(f: Mirror | Exporter): string {
+  const s = f.stats();
+  const name = 'iface' in f ? `mirrored to ${f.iface.name}` : `exported to ${f.url}`;
+  const gro = f.groMaxIpLen !== undefined ? `; GRO: ${plural(s.frames, 'frame')} sent as ${plural(s.packets, 'packet')}, TCP payload ${s.groPayloadIn} bytes in, ${s.groPayloadOut} out` : '';
+  return `${plural(s.frames, 'packet')} ${name} (${s.bytes} bytes, ${s.errors} send errors, ${s.dropped} dropped, ${s.queueDropped} of them at the hand-off queue${gro})`;
 }
 
 function parseFanout(spec: string): { mode: FanoutMode; flags: ('defrag' | 'rollover')[] } {
@@ -411,6 +422,8 @@ async function main(argv: string[]): Promise<number> {
     throw new UsageError('--drop, --fail-closed, --verdict-timeout, --queue-maxlen and --gso need -i nfqueue:N');
   }
   if (inline !== undefined && (opts.workers !== undefined || bpf !== undefined)) throw new UsageError(`-i ${ifaces[0] as string}: --workers and --bpf do not apply`);
+  if (opts.gro === true && (opts.mirror?.length ?? 0) + (opts.export?.length ?? 0) === 0) throw new UsageError('--gro needs --mirror or --export');
+  if (opts.exportSnaplen !== undefined && (opts.export?.length ?? 0) === 0) throw new UsageError('--export-snaplen needs --export');
 
   let src: Source;
   let linkType: number;
@@ -524,10 +537,20 @@ async function main(argv: string[]): Promise<number> {
 
   const forwards: (Mirror | Exporter)[] = [];
   try {
-    for (const m of opts.mirror ?? []) forwards.push(createMirror(m));
-    for (const e of opts.export ?? []) forwards.push(await createExporter(e, { linkType, snaplen, onWarning: (msg) => process.stderr.write(`tscap: ${msg}\n`) }));
+    const onWarning = (msg: string): void => void process.stderr.write(`tscap: ${msg}\n`);
+    const gro = opts.gro === true;
+    for (const m of opts.mirror ?? []) forwards.push(createMirror(m, { gro, onWarning }));
+    const exportSnaplen = opts.exportSnaplen !== undefined ? { exportSnaplen: opts.exportSnaplen } : {};
+    for (const e of opts.export ?? []) forwards.push(await createExporter(e, { linkType, snaplen, gro, ...exportSnaplen, onWarning }));
+    // GRO's limits, said once at start: a mirror merges only up to its interface's MTU.
+    for (const f of forwards) {
+      if (f.groMaxIpLen === undefined) continue;
+      const why = 'iface' in f && f.groMaxIpLen < 65535 ? ` (the MTU of ${f.iface.name})` : '';
+      process.stderr.write(`tscap: --gro: TCP segments for ${'iface' in f ? f.iface.name : f.url} merged into IP packets of at most ${f.groMaxIpLen} bytes${why}, held at most 2 ms\n`);
+    }
   } catch (err) {
     src.stop();
+    for (const f of forwards) await f.close();
     throw err;
   }
 

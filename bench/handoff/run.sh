@@ -10,6 +10,7 @@
 #
 # usage (root):  bench/handoff/run.sh            # ~5 minutes, iperf3 -t 5, 3 repetitions
 #                QUICK=1 bench/handoff/run.sh    # <2 minutes, iperf3 -t 2
+#                QUICK=1 METHODS="mirred tscap-mirror tscap-export tscap-mirror-gro tscap-export-gro tscap-capture" bench/handoff/run.sh
 # env: REPS (3), SECONDS_PER_RUN (5, QUICK 2), METHODS (space-separated subset), OUT (default RESULTS.md,
 #      QUICK RESULTS-quick.md),
 #      TSCAP_OPTS / TCPDUMP_OPTS (extra options, e.g. "-B 65536"), NO_BUILD=1 (never build dist/)
@@ -42,8 +43,8 @@ die() { log "error: $*"; exit 1; }
 [[ $EUID -eq 0 ]] || { echo "run as root (namespaces, bridges and tc need it)" >&2; exit 2; }
 for m in $METHODS; do
   case $m in
-  flood | mirred | nfqueue | tscap-mirror | tscap-export | tcpdump | tscap-capture | tscap-nfqueue | tscap-nfqueue-gso) ;;
-  *) echo "unknown method '$m' (known: flood mirred nfqueue tscap-mirror tscap-export tcpdump tscap-capture tscap-nfqueue tscap-nfqueue-gso)" >&2; exit 2 ;;
+  flood | mirred | nfqueue | tscap-mirror | tscap-export | tscap-mirror-gro | tscap-export-gro | tcpdump | tscap-capture | tscap-nfqueue | tscap-nfqueue-gso) ;;
+  *) echo "unknown method '$m' (known: flood mirred nfqueue tscap-mirror tscap-export tscap-mirror-gro tscap-export-gro tcpdump tscap-capture tscap-nfqueue tscap-nfqueue-gso)" >&2; exit 2 ;;
   esac
 done
 
@@ -85,6 +86,7 @@ CLI_IP=192.0.2.1 SRV_IP=192.0.2.2                # TEST-NET-1, only inside the n
 EXP_LOCAL=198.51.100.1 EXP_ANALYZER=198.51.100.2 # TEST-NET-2, bridge ns ↔ analyzer ns (export only)
 WORK=$(mktemp -d /tmp/th"$SUF".XXXXXX)
 PIDS=()
+TSCAP_EXTRA=()
 
 cleanup() {
   local rc=$?
@@ -338,6 +340,9 @@ tscap_note() {
   drop=$(grep -oE '^[0-9]+ packets dropped by kernel' "$WORK/tscap.err" | awk '{print $1}' || true)
   mir=$(grep -E 'packets (mirrored|exported)' "$WORK/tscap.err" | head -1 || true)
   NOTE="captured ${cap:-?}, kernel drops ${drop:-?}; ${mir:-no mirror/export line}"
+  # With --gro the analyzer counts merged packets: keep how many captured frames they carried.
+  GRO_FRAMES=$(sed -nE 's/.*GRO: ([0-9]+) frames? sent as ([0-9]+) packets?.*/\1/p' <<<"$mir")
+  GRO_PACKETS=$(sed -nE 's/.*GRO: ([0-9]+) frames? sent as ([0-9]+) packets?.*/\2/p' <<<"$mir")
 }
 teardown_tscap-mirror() {
   sleep 0.2
@@ -374,7 +379,7 @@ setup_tscap-export() {
   ina cat /proc/net/snmp | awk '/^Udp:/ {getline; print $6}' >"$WORK/rcvbuf.before"
   before=$(packet_sockets)
   spawn "$WORK/tscap.out" "$WORK/tscap.err" ip netns exec "$NBR" node "$TSCAP_JS" -i "$BR" "${TSCAP_ARGS[@]}" \
-    --export "udp://$EXP_ANALYZER:4789?vni=1"
+    "${TSCAP_EXTRA[@]}" --export "udp://$EXP_ANALYZER:4789?vni=1"
   TSCAP_PID=$LAST_PID
   wait_packet_socket "$before" "$TSCAP_PID" || die "tscap did not start: $(tail -c 600 "$WORK/tscap.err")"
 }
@@ -394,6 +399,40 @@ teardown_tscap-export() {
   ip -n "$NAN" addr flush dev "$AV"
   tscap_note
   NOTE="$NOTE; UDP socket read ${got:-?}, socket-buffer drops $rcvbuf, its CPU ${ABSORB_CPU} s"
+}
+
+# The GRO rows: the analyzer link takes 64 KiB packets (MTU 65535, as a veth allows) while they run,
+# so merged packets cross it whole (a mirror merges only up to the link's MTU; a VXLAN datagram larger
+# than the MTU would be fragmented).
+analyzer_mtu() {
+  ip -n "$NBR" link set "$AP" mtu "$1"
+  ip -n "$NAN" link set "$AV" mtu "$1"
+}
+TITLE[tscap-mirror-gro]="tscap --mirror --gro (TX ring, merged TCP)"
+CMD[tscap-mirror-gro]="tscap -i br0 ${TSCAP_OPTS:+$TSCAP_OPTS }--gro --mirror ANALYZERPORT  (analyzer link MTU 65535)"
+setup_tscap-mirror-gro() {
+  local before
+  analyzer_mtu 65535
+  before=$(packet_sockets)
+  spawn "$WORK/tscap.out" "$WORK/tscap.err" ip netns exec "$NBR" node "$TSCAP_JS" -i "$BR" "${TSCAP_ARGS[@]}" --gro --mirror "$AP"
+  TSCAP_PID=$LAST_PID
+  wait_packet_socket "$before" "$TSCAP_PID" || die "tscap did not start: $(tail -c 600 "$WORK/tscap.err")"
+}
+teardown_tscap-mirror-gro() {
+  teardown_tscap-mirror
+  analyzer_mtu 1600
+}
+TITLE[tscap-export-gro]="tscap --export udp --gro (VXLAN, merged TCP)"
+CMD[tscap-export-gro]="tscap -i br0 ${TSCAP_OPTS:+$TSCAP_OPTS }--gro --export 'udp://ANALYZER_IP:4789?vni=1'  (analyzer link MTU 65535)"
+setup_tscap-export-gro() {
+  analyzer_mtu 65535
+  TSCAP_EXTRA=(--gro)
+  setup_tscap-export
+  TSCAP_EXTRA=()
+}
+teardown_tscap-export-gro() {
+  teardown_tscap-export
+  analyzer_mtu 1600
 }
 
 TITLE[tcpdump]="tcpdump -w /dev/null (capture only, reference)"
@@ -440,14 +479,14 @@ RUNS=$WORK/runs.tsv
 : >"$RUNS"
 one_run() { # method rep [label] -> appends a line to RUNS
   local m=$1 rep=$2 label=${3:-$1} off0 an0 off1 an1 bps
-  NOTE="" CONSUMED="" CPU=""
+  NOTE="" CONSUMED="" CPU="" GRO_FRAMES="" GRO_PACKETS=""
   [[ $m == baseline ]] || "setup_$m"
   off0=$(port_counters) an0=$(analyzer_rx)
   bps=$(run_iperf)
   [[ $m == baseline ]] || "teardown_$m"
   off1=$(port_counters) an1=$(analyzer_rx)
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$rep" "$bps" "$((off1 - off0))" "$((an1 - an0))" \
-    "$CONSUMED" "$CPU" "$NOTE" >>"$RUNS"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$rep" "$bps" "$((off1 - off0))" "$((an1 - an0))" \
+    "$CONSUMED" "$CPU" "$NOTE" "$GRO_FRAMES" "$GRO_PACKETS" >>"$RUNS"
   log "$(printf '%-13s rep %s: %6.2f Gbit/s, frames offered %s, at analyzer %s%s' "$m" "$rep" \
     "$(awk -v b="$bps" 'BEGIN {print b / 1e9}')" "$((off1 - off0))" "$((an1 - an0))" "${NOTE:+ ($NOTE)}")"
 }
@@ -463,7 +502,7 @@ for m in $METHODS; do
   if [[ $m == tscap-* && ! -f $TSCAP_JS ]]; then SKIP[$m]="tscap is not built (dist/bin/tscap.js missing)"; fi
   if [[ -n ${SKIP[$m]:-} ]]; then
     log "$m: not measured: ${SKIP[$m]}"
-    printf '%s\t-\t-\t-\t-\t-\t-\tnot measured: %s\n' "$m" "${SKIP[$m]}" >>"$RUNS"
+    printf '%s\t-\t-\t-\t-\t-\t-\tnot measured: %s\t\t\n' "$m" "${SKIP[$m]}" >>"$RUNS"
     continue
   fi
   for rep in $(seq 1 "$REPS"); do
@@ -504,7 +543,7 @@ def fmt_range(vals, f): return f"{f(min(vals))}–{f(max(vals))}"
 
 base_all, by_method, order = [], {}, []
 pending_base = {}
-for m, rep, bps, off, an, consumed, cpu, note in runs:
+for m, rep, bps, off, an, consumed, cpu, note, gro_frames, gro_packets in runs:
     if m.startswith("baseline:"):
         pending_base[(m.split(":", 1)[1], rep)] = int(bps)
         base_all.append(int(bps))
@@ -512,7 +551,7 @@ for m, rep, bps, off, an, consumed, cpu, note in runs:
     if m not in by_method:
         by_method[m] = []
         order.append(m)
-    by_method[m].append((rep, bps, off, an, consumed, note, cpu))
+    by_method[m].append((rep, bps, off, an, consumed, note, cpu, gro_frames, gro_packets))
 
 g = lambda v: f"{gbit(v):.2f}"
 pct = lambda v: f"{100 * v:.0f}%"
@@ -532,32 +571,42 @@ lines.append("- hand-off CPU: user + system CPU of the hand-off process (tscap, 
              f"in % of one core over the {os.environ['DUR']} s run; kernel-only methods (flooding, mirred) spend their "
              "CPU in the sender's softirq and show –")
 lines.append("")
-lines.append("| method | throughput Gbit/s, median (range) | % of adjacent baseline, median (range) | frames offered | frames at analyzer | loss % | hand-off CPU, median | notes (last run) |")
-lines.append("|---|---|---|---|---|---|---|---|")
+lines.append("| method | throughput Gbit/s, median (range) | % of adjacent baseline, median (range) | frames offered | frames at analyzer | loss % | analyzer packets/s, median | hand-off CPU, median | notes (last run) |")
+lines.append("|---|---|---|---|---|---|---|---|---|")
 if base_all:
-    lines.append(f"| {meta['baseline'][0]} | {g(statistics.median(base_all))} ({fmt_range(base_all, g)}) | 100% | – | – | – | – | {len(base_all)} runs, one before each measured run |")
+    lines.append(f"| {meta['baseline'][0]} | {g(statistics.median(base_all))} ({fmt_range(base_all, g)}) | 100% | – | – | – | – | – | {len(base_all)} runs, one before each measured run |")
 for m in order:
     rows = by_method[m]
     title = meta.get(m, (m, ""))[0]
     if rows[0][1] == "-":
-        lines.append(f"| {title} | not measured | – | – | – | – | – | {rows[0][5]} |")
+        lines.append(f"| {title} | not measured | – | – | – | – | – | – | {rows[0][5]} |")
         continue
     bps = [int(r[1]) for r in rows]
     ratios = [int(r[1]) / pending_base[(m, r[0])] for r in rows if pending_base.get((m, r[0]))]
     off = sum(int(r[2]) for r in rows)
     an = sum(int(r[3]) for r in rows)
     consumed = [r[4] for r in rows if r[4] not in ("", "?")]
+    gro = [(int(r[7]), int(r[8]), int(r[3])) for r in rows if r[7] and r[8] and int(r[8]) > 0]
     if consumed:
         arrived = sum(int(c) for c in consumed)
         at = f"{arrived} ({'consumer' if 'nfqueue' in m else 'captured'})"
+        pps = [int(r[4]) / float(os.environ["DUR"]) for r in rows if r[4] not in ("", "?")]
+    elif gro:
+        # Merged packets carry several frames: the analyzer's packets count as the frames they carry
+        # (frames sent × share of tscap's packets that arrived).
+        arrived = sum(round(f * min(1.0, a / p)) for f, p, a in gro)
+        at = f"{an} packets = {arrived} frames (GRO {sum(f for f, _, _ in gro)} → {sum(p for _, p, _ in gro)})"
+        pps = [int(r[3]) / float(os.environ["DUR"]) for r in rows]
     else:
         arrived = an
         at = str(an)
+        pps = [int(r[3]) / float(os.environ["DUR"]) for r in rows]
+    rate = f"{statistics.median(pps) / 1000:.0f} k" if pps else "–"
     loss = f"{100 * (off - arrived) / off:.2f}" if off else "–"
     cpus = [float(r[6]) for r in rows if r[6] not in ("", "-")]
     cpu = f"{100 * statistics.median(cpus) / float(os.environ['DUR']):.0f}%" if cpus else "–"
     lines.append(f"| {title} | {g(statistics.median(bps))} ({fmt_range(bps, g)}) | "
-                 f"{pct(statistics.median(ratios))} ({fmt_range(ratios, pct)}) | {off} | {at} | {loss} | {cpu} | {rows[-1][5]} |")
+                 f"{pct(statistics.median(ratios))} ({fmt_range(ratios, pct)}) | {off} | {at} | {loss} | {rate} | {cpu} | {rows[-1][5]} |")
 lines.append("")
 lines.append("Commands per method (run in the bridge namespace; ANALYZERPORT is the bridge side of the analyzer veth):")
 lines.append("")

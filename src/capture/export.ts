@@ -6,6 +6,8 @@
  * - `tcp://HOST:PORT[?format=pcapng]`: a pcap (or pcapng) stream, as `tcpdump -w - | nc` gives, with
  *   reconnection and a bounded queue: a slow collector costs whole dropped packets, never a stalled
  *   capture.
+ * The sends run on a sender thread (`handoff.ts`): the capture thread only copies each frame into the
+ * hand-off ring. Optionally frames are merged (GRO, `gro.ts`) and cut (`exportSnaplen`) there.
  */
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
@@ -32,11 +34,16 @@ import {
   type NativeBuffer,
 } from '../syscalls/index.js';
 import { CaptureOptionError } from './capture.js';
-import type { ForwardStats } from './mirror.js';
+import { startHandoff, type ForwardStats, type HandoffOptions, type SenderSpec } from './handoff.js';
+import { newSenderCounts, pause, type FrameSender } from './sender.js';
 
 /** An exporter: a sink with counters. */
 export interface Exporter extends PacketSink {
   readonly url: string;
+  /** The largest IP packet GRO builds, when GRO is on. */
+  readonly groMaxIpLen: number | undefined;
+  /** Resolves once the sender thread runs. */
+  readonly ready: Promise<void>;
   stats(): ForwardStats;
 }
 
@@ -85,6 +92,10 @@ async function resolve(url: string, host: string): Promise<{ address: string; fa
 const VXLAN_HDR = 8;
 const BATCH = 1024;
 const SLOT = 9216 + VXLAN_HDR; // a jumbo frame and its VXLAN header
+/** The most UDP payload one IPv4 datagram carries. */
+const UDP_MAX_PAYLOAD = 65507;
+/** How long the sender thread waits for room in a full socket before it drops (counted). */
+const SEND_PATIENCE_MS = 50;
 
 /**
  * Opens an exporter for `url`: rejects with CaptureOptionError when the URL cannot be parsed or
@@ -96,18 +107,47 @@ const SLOT = 9216 + VXLAN_HDR; // a jumbo frame and its VXLAN header
 export async function createExporter(url: string, opts: ExporterOptions = {}): Promise<Exporter> {
   const t = parseExportUrl(url);
   const addr = await resolve(url, t.host);
-  if (t.protocol === 'udp') return createVxlanExporter(url, t, addr);
-  const format = { linkType: opts.linkType ?? 1, snaplen: opts.snaplen ?? 262144 };
-  const header = await streamHeader(t.format, format);
-  return createTcpExporter(url, t, addr, header, format, opts.onWarning ?? (() => undefined));
+  const cut = opts.exportSnaplen;
+  if (cut !== undefined && (!Number.isInteger(cut) || cut < 14 || cut > 262144)) throw new CaptureOptionError(`--export-snaplen ${cut}: must be 14..262144`);
+  // A VXLAN datagram holds at most 65507 bytes of UDP payload: its header, the frame's link header (one tag) and the IP packet.
+  const groMaxIpLen = opts.gro === true ? (t.protocol === 'udp' ? UDP_MAX_PAYLOAD - VXLAN_HDR - 18 : 65535) : undefined;
+  const hopts: HandoffOptions = {
+    ...(opts.queueBytes !== undefined ? { queueBytes: opts.queueBytes } : {}),
+    ...(groMaxIpLen !== undefined ? { groMaxIpLen } : {}),
+    ...(opts.groWindowNs !== undefined ? { groWindowNs: opts.groWindowNs } : {}),
+    ...(cut !== undefined ? { snaplen: cut } : {}),
+  };
+  const warn = opts.onWarning ?? (() => undefined);
+  let spec: SenderSpec;
+  let release = (): void => undefined;
+  if (t.protocol === 'udp') {
+    const fd = openVxlanSocket(url, addr, t.port);
+    spec = { kind: 'udp', fd, vni: t.vni };
+    release = () => raw.close(fd);
+  } else {
+    const format = { linkType: opts.linkType ?? 1, snaplen: cut ?? opts.snaplen ?? 262144 };
+    const header = await streamHeader(t.format, format);
+    spec = { kind: 'tcp', url, address: addr.address, family: addr.family, port: t.port, format: t.format, ...format, header: new Uint8Array(header) };
+  }
+  const h = startHandoff(spec, hopts, warn, release);
+  await h.ready;
+  return { url, groMaxIpLen, ready: h.ready, write: h.write, flush: h.flush, close: h.close, stats: h.stats };
 }
 
 /** Options of `createExporter`. */
 export interface ExporterOptions {
   /** LINKTYPE_* of the frames (for the tcp stream's header; default EN10MB). */
   linkType?: number;
-  /** Snapshot length for the stream's header. */
+  /** Snapshot length for the stream's header (the capture's). */
   snaplen?: number;
+  /** Cut every exported frame to this many bytes (14..262144); the pcap stream keeps each frame's original length. */
+  exportSnaplen?: number;
+  /** Merge consecutive TCP segments of a flow before sending (application-level GRO). */
+  gro?: boolean;
+  /** GRO hold time in nanoseconds (default 2 ms). */
+  groWindowNs?: number;
+  /** Bytes of the hand-off ring between the capture thread and the sender thread (default 32 MiB). */
+  queueBytes?: number;
   /** Called with reconnection warnings. */
   onWarning?: (msg: string) => void;
 }
@@ -154,86 +194,130 @@ function sockaddr(address: string, family: 4 | 6, port: number): Uint8Array {
   return b;
 }
 
-function createVxlanExporter(url: string, t: ExportTarget, addr: { address: string; family: 4 | 6 }): Exporter {
+/** A connected, non-blocking UDP socket to the collector. */
+function openVxlanSocket(url: string, addr: { address: string; family: 4 | 6 }, port: number): number {
   const fd = raw.socket(addr.family === 4 ? AF_INET : AF_INET6, 2 /* SOCK_DGRAM */ | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) throw new SyscallError('socket', lastErrno(), `--export ${url}: socket`);
-  const sa = sockaddr(addr.address, addr.family, t.port);
+  const sa = sockaddr(addr.address, addr.family, port);
   if (raw.connect(fd, sa, sa.length) < 0) {
     const errno = lastErrno();
     raw.close(fd);
     throw new SyscallError('connect', errno, `--export ${url}: connect`);
   }
-  // One native block: BATCH mmsghdr, BATCH iovec, BATCH slots of VXLAN header + frame.
+  return fd;
+}
+
+/**
+ * The sender thread's VXLAN side: frames are laid into BATCH slots of one native block (mmsghdr, iovec,
+ * VXLAN header + frame) and sent with sendmmsg; small frames sit in the slots, merged packets larger
+ * than a slot go alone through sendto.
+ */
+export function vxlanSender(spec: Extract<SenderSpec, { kind: 'udp' }>): FrameSender {
+  const { fd, vni } = spec;
   const vecAt = 0;
   const iovAt = BATCH * MMSGHDR.SIZE;
   const dataAt = iovAt + BATCH * IOVEC.SIZE;
   const mem: NativeBuffer = allocNative(dataAt + BATCH * SLOT);
+  const big = new Uint8Array(UDP_MAX_PAYLOAD);
   const b = mem.bytes;
   const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const vxlan = (to: Uint8Array, h: number): void => {
+    to[h] = 0x08; // I flag: the VNI is valid
+    to[h + 4] = (vni >> 16) & 0xff;
+    to[h + 5] = (vni >> 8) & 0xff;
+    to[h + 6] = vni & 0xff;
+  };
   for (let i = 0; i < BATCH; i++) {
     const m = vecAt + i * MMSGHDR.SIZE;
     dv.setBigUint64(m + MSGHDR.iov, mem.ptr + BigInt(iovAt + i * IOVEC.SIZE), true);
     dv.setBigUint64(m + MSGHDR.iovlen, 1n, true);
     dv.setBigUint64(iovAt + i * IOVEC.SIZE + IOVEC.base, mem.ptr + BigInt(dataAt + i * SLOT), true);
-    const h = dataAt + i * SLOT;
-    b[h] = 0x08; // I flag: the VNI is valid
-    b[h + 4] = (t.vni >> 16) & 0xff;
-    b[h + 5] = (t.vni >> 8) & 0xff;
-    b[h + 6] = t.vni & 0xff;
+    dv.setBigUint64(iovAt + i * IOVEC.SIZE + IOVEC.len, 0n, true); // writes below set only the low half
+    vxlan(b, dataAt + i * SLOT);
   }
-  const stats: ForwardStats = { frames: 0, bytes: 0, errors: 0, dropped: 0 };
+  vxlan(big, 0);
+  const counts = newSenderCounts();
+  const framesIn = new Uint32Array(BATCH);
   let pending = 0;
-  let closed = false;
 
+  /** Waits for room in the socket; false when none comes within the patience. */
+  const room = (deadline: number): boolean => {
+    if (performance.now() > deadline) return false;
+    pause(0.05);
+    return true;
+  };
   const send = (): void => {
     let off = 0;
+    const deadline = performance.now() + SEND_PATIENCE_MS;
     while (off < pending) {
       const n = raw.sendmmsg(fd, mem.ptr + BigInt(vecAt + off * MMSGHDR.SIZE), pending - off, MSG_DONTWAIT);
       if (n > 0) {
         for (let i = off; i < off + n; i++) {
-          stats.frames++;
-          stats.bytes += Number(dv.getBigUint64(iovAt + i * IOVEC.SIZE + IOVEC.len, true)) - VXLAN_HDR;
+          counts.frames += framesIn[i] ?? 1;
+          counts.packets++;
+          counts.bytes += dv.getUint32(iovAt + i * IOVEC.SIZE + IOVEC.len, true) - VXLAN_HDR; // iov_len < 2^32: its low half
         }
         off += n;
         continue;
       }
       const errno = lastErrno();
-      if (errno === ERRNO.EAGAIN || errno === ERRNO.ENOBUFS) stats.dropped += pending - off;
-      else {
-        // ECONNREFUSED and the like report an earlier datagram's fate; this one is counted as an error.
-        stats.errors++;
-        off++;
-        continue;
+      if ((errno === ERRNO.EAGAIN || errno === ERRNO.ENOBUFS) && room(deadline)) continue;
+      if (errno === ERRNO.EAGAIN || errno === ERRNO.ENOBUFS) {
+        for (let i = off; i < pending; i++) counts.dropped += framesIn[i] ?? 1;
+        break;
       }
-      break;
+      // ECONNREFUSED and the like report an earlier datagram's fate; this one is counted as an error.
+      counts.errors += framesIn[off] ?? 1;
+      off++;
     }
     pending = 0;
   };
+  const sendBig = (p: PacketView, frames: number): void => {
+    big.set(p.buf.subarray(p.offset, p.offset + p.capLen), VXLAN_HDR);
+    const deadline = performance.now() + SEND_PATIENCE_MS;
+    for (;;) {
+      const n = raw.sendto(fd, big, p.capLen + VXLAN_HDR, MSG_DONTWAIT, null, 0);
+      if (n >= 0) {
+        counts.frames += frames;
+        counts.packets++;
+        counts.bytes += p.capLen;
+        return;
+      }
+      const errno = lastErrno();
+      if ((errno === ERRNO.EAGAIN || errno === ERRNO.ENOBUFS) && room(deadline)) continue;
+      if (errno === ERRNO.EAGAIN || errno === ERRNO.ENOBUFS || errno === ERRNO.EMSGSIZE) counts.dropped += frames;
+      else counts.errors += frames;
+      return;
+    }
+  };
 
   return {
-    url,
-    write(p: PacketView): void {
-      if (closed) return;
+    counts,
+    write(p: PacketView, frames: number): void {
       if (p.capLen + VXLAN_HDR > SLOT) {
-        stats.dropped++;
+        if (p.capLen + VXLAN_HDR > UDP_MAX_PAYLOAD) {
+          counts.dropped += frames;
+          return;
+        }
+        // Order within the flow: what is batched goes first.
+        if (pending > 0) send();
+        sendBig(p, frames);
         return;
       }
       const h = dataAt + pending * SLOT;
       b.set(p.buf.subarray(p.offset, p.offset + p.capLen), h + VXLAN_HDR);
-      dv.setBigUint64(iovAt + pending * IOVEC.SIZE + IOVEC.len, BigInt(p.capLen + VXLAN_HDR), true);
+      // iov_len as two 32-bit halves (the high one stays 0): no BigInt per frame.
+      dv.setUint32(iovAt + pending * IOVEC.SIZE + IOVEC.len, p.capLen + VXLAN_HDR, true);
+      framesIn[pending] = frames;
       if (++pending === BATCH) send();
     },
     flush(): void {
-      if (pending > 0 && !closed) send();
+      if (pending > 0) send();
     },
     async close(): Promise<void> {
-      if (closed) return;
       if (pending > 0) send();
-      closed = true;
-      raw.close(fd);
       mem.free();
     },
-    stats: () => ({ ...stats }),
   };
 }
 
@@ -243,21 +327,18 @@ const CLOSE_GRACE_MS = 2000;
 /** Bytes a TCP exporter may hold for a slow or absent collector before it drops packets. */
 export const TCP_QUEUE_LIMIT = 16 << 20;
 
-function createTcpExporter(
-  url: string,
-  t: ExportTarget,
-  addr: { address: string; family: 4 | 6 },
-  header: Buffer,
-  format: StreamFormat,
-  warn: (msg: string) => void,
-): Exporter {
-  const stats: ForwardStats = { frames: 0, bytes: 0, errors: 0, dropped: 0 };
+/** The sender thread's pcap-stream side: a pcap writer into a queue that one connection at a time drains. */
+export function tcpSender(spec: Extract<SenderSpec, { kind: 'tcp' }>, warn: (msg: string) => void): FrameSender {
+  const { url } = spec;
+  const header = Buffer.from(spec.header);
+  const counts = newSenderCounts();
   // The writer produces the stream into a pass-through; its own header is skipped (each connection gets
   // `header` first), and record chunks queue here until a connection takes them.
   const stream = new PassThrough({ highWaterMark: 1 << 20 });
   let skip = header.length;
-  const queue: { chunk: Buffer; packets: number; bytes: number }[] = [];
+  const queue: { chunk: Buffer; packets: number; frames: number; bytes: number }[] = [];
   let unassigned = 0; // packets written to the writer whose chunk has not come out yet
+  let unassignedFrames = 0;
   let unassignedBytes = 0;
   let queued = 0;
   let sock: Socket | undefined;
@@ -273,21 +354,23 @@ function createTcpExporter(
       chunk = chunk.subarray(n);
       if (chunk.length === 0) return;
     }
-    queue.push({ chunk, packets: unassigned, bytes: unassignedBytes });
+    queue.push({ chunk, packets: unassigned, frames: unassignedFrames, bytes: unassignedBytes });
     unassigned = 0;
+    unassignedFrames = 0;
     unassignedBytes = 0;
     queued += chunk.length;
     pump();
   });
-  const writer = newStreamWriter(t.format, stream, format);
+  const writer = newStreamWriter(spec.format, stream, { linkType: spec.linkType, snaplen: spec.snaplen });
 
   const pump = (): void => {
     while (connected && sock && queue.length > 0 && sock.writableLength < 1 << 20) {
-      const c = queue.shift() as { chunk: Buffer; packets: number; bytes: number };
+      const c = queue.shift() as { chunk: Buffer; packets: number; frames: number; bytes: number };
       queued -= c.chunk.length;
       sock.write(c.chunk);
-      stats.frames += c.packets;
-      stats.bytes += c.bytes;
+      counts.frames += c.frames;
+      counts.packets += c.packets;
+      counts.bytes += c.bytes;
     }
   };
   const connect = (): void => {
@@ -312,21 +395,22 @@ function createTcpExporter(
       timer.unref();
       backoff = Math.min(backoff * 2, 5000);
     });
-    s.connect({ host: addr.address, port: t.port, family: addr.family });
+    s.connect({ host: spec.address, port: spec.port, family: spec.family });
   };
   connect();
 
   return {
-    url,
-    write(p: PacketView): void {
+    counts,
+    write(p: PacketView, frames: number): void {
       if (closed) return;
       // A collector that does not keep up costs whole packets, counted; the capture never waits.
       if (queued > TCP_QUEUE_LIMIT || (sock !== undefined && sock.writableLength > TCP_QUEUE_LIMIT)) {
-        stats.dropped++;
+        counts.dropped += frames;
         return;
       }
       writer.write(p);
       unassigned++;
+      unassignedFrames += frames;
       unassignedBytes += p.capLen;
     },
     flush(): void {
@@ -359,9 +443,8 @@ function createTcpExporter(
         });
       } else s?.destroy();
       // Whatever never reached a collector is lost: count it.
-      for (const c of queue) stats.dropped += c.packets;
-      stats.dropped += unassigned;
+      for (const c of queue) counts.dropped += c.frames;
+      counts.dropped += unassignedFrames;
     },
-    stats: () => ({ ...stats }),
   };
 }

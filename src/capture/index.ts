@@ -12,7 +12,10 @@ export type { DropOptions, DropResult, UserAccount } from '../syscalls/privilege
 export { MAX_WORKERS, startFanout } from './workers.js';
 export type { FanoutResult, FanoutRun, FanoutRunOptions, WorkerHandler, WorkerHandlerFactory } from './workers.js';
 export { createMirror } from './mirror.js';
-export type { ForwardStats, Mirror, MirrorOptions } from './mirror.js';
+export type { Mirror, MirrorOptions } from './mirror.js';
+export type { ForwardStats } from './handoff.js';
+export { TcpGro, GRO_WINDOW_NS } from './gro.js';
+export type { GroOptions, GroStats } from './gro.js';
 export { createExporter, parseExportUrl, TCP_QUEUE_LIMIT } from './export.js';
 export type { Exporter, ExporterOptions, ExportTarget } from './export.js';
 export { openInjector } from './inject.js';

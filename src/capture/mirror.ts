@@ -1,8 +1,9 @@
 /**
- * Mirroring captured frames out of another interface through a TPACKET_V2 TX ring: frames are copied
- * into ring slots from TypeScript, marked TP_STATUS_SEND_REQUEST, and one `sendto` per batch asks the
- * kernel to send every pending slot. A full ring never blocks the capture: the frame is counted as
- * dropped.
+ * Mirroring captured frames out of another interface through a TPACKET_V2 TX ring. The capture
+ * thread only copies each frame into the hand-off ring (`handoff.ts`); a sender thread copies it into
+ * a TX ring slot, marks it TP_STATUS_SEND_REQUEST, and one `sendto` per batch asks the kernel to send
+ * every pending slot. When the TX ring is full the sender thread waits for the kernel (briefly, then
+ * drops and counts); the capture thread never waits for either ring.
  */
 import type { PacketSink, PacketView } from '../packet.js';
 import {
@@ -11,6 +12,7 @@ import {
   MAP_SHARED,
   MSG_DONTWAIT,
   PACKET,
+  PAGE_SIZE,
   PROT_READ,
   PROT_WRITE,
   SOCKADDR_LL,
@@ -29,32 +31,36 @@ import {
   type Pointer,
 } from '../syscalls/index.js';
 import { CaptureOptionError } from './capture.js';
+import { startHandoff, type ForwardStats, type HandoffOptions, type SenderSpec } from './handoff.js';
 import { interfaceInfo, type InterfaceInfo } from './interfaces.js';
 import { closeQuietly, openPacketSocket, setIntOption } from './socket.js';
+import { newSenderCounts, pause, type FrameSender } from './sender.js';
 
-/** Counters of a mirror or exporter. */
-export interface ForwardStats {
-  /** Frames handed to the kernel (mirror) or sent (exporter). */
-  frames: number;
-  /** Bytes of those frames. */
-  bytes: number;
-  /** Frames the kernel refused or a send failed for. */
-  errors: number;
-  /** Frames dropped because the ring or queue was full (backpressure), or too big for the MTU. */
-  dropped: number;
-}
+export type { ForwardStats } from './handoff.js';
 
-/** TX ring geometry. */
+/** TX ring geometry, hand-off and GRO. */
 export interface MirrorOptions {
-  /** Bytes per slot, header included (default 2048: any 1514-byte frame with a tag fits; 65536 for jumbo). */
+  /** Bytes per slot, header included (default 2048: any 1514-byte frame with a tag fits; with GRO, room for the largest merged frame). */
   frameSize?: number;
-  /** Number of slots (default 4096). */
+  /** Number of slots (default 4096; with GRO and large slots, 32 MiB worth). */
   frames?: number;
+  /** Bytes of the hand-off ring between the capture thread and the sender thread (default 32 MiB). */
+  queueBytes?: number;
+  /** Merge consecutive TCP segments of a flow before sending (application-level GRO), up to the interface MTU and 64 KiB. */
+  gro?: boolean;
+  /** GRO hold time in nanoseconds (default 2 ms). */
+  groWindowNs?: number;
+  /** Receives the sender thread's warnings (default: none). */
+  onWarning?: (msg: string) => void;
 }
 
 /** A sink that sends every frame it is given out of one interface. */
 export interface Mirror extends PacketSink {
   readonly iface: InterfaceInfo;
+  /** The largest IP packet GRO builds (the interface MTU, at most 65535), when GRO is on. */
+  readonly groMaxIpLen: number | undefined;
+  /** Resolves once the sender thread runs. */
+  readonly ready: Promise<void>;
   stats(): ForwardStats;
 }
 
@@ -62,18 +68,21 @@ const BLOCK = 1 << 16;
 
 /**
  * Opens a mirror on `ifname`: throws when the interface does not exist, is down, or has no Ethernet
- * link type.
+ * link type. The TX ring is set up here (errors surface at once); a sender thread drives it.
  * @example
- * const mirror = createMirror('veth-ids');
+ * const mirror = createMirror('veth-ids', { gro: true });
  * for await (const p of capture) mirror.write(p);
  */
 export function createMirror(ifname: string, opts: MirrorOptions = {}): Mirror {
   const info = interfaceInfo(ifname);
   if ((info.flags & IFF.UP) === 0) throw new SyscallError('bind', ERRNO.ENETDOWN, `--mirror ${ifname}: That device is not up`);
-  const frameSize = opts.frameSize ?? 2048;
-  const count = opts.frames ?? 4096;
-  if (frameSize % 16 !== 0 || frameSize < 128 || BLOCK % frameSize !== 0) throw new CaptureOptionError(`mirror frame size ${frameSize}: must divide ${BLOCK} and be a multiple of 16`);
-  const perBlock = BLOCK / frameSize;
+  const maxFrame = info.mtu + 14 + 4; // MTU plus Ethernet header plus one VLAN tag, as the kernel allows
+  const groMaxIpLen = opts.gro === true ? Math.min(65535, info.mtu) : undefined;
+  const frameSize = opts.frameSize ?? (groMaxIpLen !== undefined ? Math.max(2048, (TPACKET2_HDR.TX_DATA + maxFrame + 15) & ~15) : 2048);
+  if (frameSize % 16 !== 0 || frameSize < 128) throw new CaptureOptionError(`mirror frame size ${frameSize}: must be a multiple of 16 and at least 128`);
+  const blockSize = Math.max(BLOCK, Math.ceil(frameSize / PAGE_SIZE) * PAGE_SIZE);
+  const perBlock = Math.floor(blockSize / frameSize);
+  const count = opts.frames ?? (frameSize <= 2048 ? 4096 : Math.max(64, Math.floor((32 << 20) / frameSize)));
   const blocks = Math.ceil(count / perBlock);
   const slots = blocks * perBlock;
   const fd = openPacketSocket();
@@ -82,12 +91,12 @@ export function createMirror(ifname: string, opts: MirrorOptions = {}): Mirror {
     setIntOption(fd, SOL_PACKET, PACKET.VERSION, TPACKET_V2, 'PACKET_VERSION');
     const req = new Uint8Array(TPACKET_REQ.SIZE);
     const dv = new DataView(req.buffer);
-    dv.setUint32(TPACKET_REQ.blockSize, BLOCK, true);
+    dv.setUint32(TPACKET_REQ.blockSize, blockSize, true);
     dv.setUint32(TPACKET_REQ.blockNr, blocks, true);
     dv.setUint32(TPACKET_REQ.frameSize, frameSize, true);
     dv.setUint32(TPACKET_REQ.frameNr, slots, true);
     check('setsockopt', raw.setsockopt(fd, SOL_PACKET, PACKET.TX_RING, req, TPACKET_REQ.SIZE), 'setsockopt(PACKET_TX_RING)');
-    ptr = raw.mmap(null, BLOCK * blocks, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    ptr = raw.mmap(null, blockSize * blocks, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (ptr === MAP_FAILED) throw new SyscallError('mmap', lastErrno(), 'mmap of the TX ring');
     // Bound with protocol 0: the socket sends on the interface and receives nothing.
     const sll = new Uint8Array(SOCKADDR_LL.SIZE);
@@ -99,63 +108,91 @@ export function createMirror(ifname: string, opts: MirrorOptions = {}): Mirror {
     closeQuietly(fd);
     throw err;
   }
-  const ringBytes = new Uint8Array(nativeView(ptr, BLOCK * blocks));
+  const spec: SenderSpec = { kind: 'mirror', fd, ring: { ptr, blockSize, blocks, frameSize }, maxFrame };
+  const hopts: HandoffOptions = {
+    ...(opts.queueBytes !== undefined ? { queueBytes: opts.queueBytes } : {}),
+    ...(groMaxIpLen !== undefined ? { groMaxIpLen } : {}),
+    ...(opts.groWindowNs !== undefined ? { groWindowNs: opts.groWindowNs } : {}),
+  };
+  const warn = opts.onWarning ?? (() => undefined);
+  const h = startHandoff(spec, hopts, (m) => warn(`--mirror ${ifname}: ${m}`), () => {
+    raw.munmap(ptr, blockSize * blocks);
+    closeQuietly(fd);
+  });
+  return { iface: info, groMaxIpLen, ready: h.ready, write: h.write, flush: h.flush, close: h.close, stats: h.stats };
+}
+
+/** How long the sender thread waits for a free TX slot before it drops the frame (counted). */
+const TX_PATIENCE_MS = 50;
+
+/** The sender thread's side: fills TX ring slots from frames and kicks the kernel once per batch. */
+export function txRingSender(spec: Extract<SenderSpec, { kind: 'mirror' }>): FrameSender {
+  const { fd, maxFrame } = spec;
+  const { ptr, blockSize, blocks, frameSize } = spec.ring;
+  const perBlock = Math.floor(blockSize / frameSize);
+  const slots = blocks * perBlock;
+  const ringBytes = new Uint8Array(nativeView(ptr, blockSize * blocks));
   const u32 = new Uint32Array(ringBytes.buffer);
   const i32 = new Int32Array(ringBytes.buffer);
-  const maxFrame = info.mtu + 14 + 4; // MTU plus Ethernet header plus one VLAN tag, as the kernel allows
   const room = frameSize - TPACKET2_HDR.TX_DATA;
-  const stats: ForwardStats = { frames: 0, bytes: 0, errors: 0, dropped: 0 };
+  const counts = newSenderCounts();
   let head = 0;
   let pending = 0;
-  let closed = false;
-  const slotAt = (i: number): number => Math.floor(i / perBlock) * BLOCK + (i % perBlock) * frameSize;
+  const slotAt = (i: number): number => Math.floor(i / perBlock) * blockSize + (i % perBlock) * frameSize;
 
   const kick = (): void => {
-    if (pending === 0 || closed) return;
+    if (pending === 0) return;
     const n = raw.sendtoPtr(fd, null, 0, MSG_DONTWAIT, null, 0);
     if (n < 0) {
       const errno = lastErrno();
-      if (errno !== ERRNO.EAGAIN && errno !== ERRNO.ENOBUFS) stats.errors++;
+      if (errno !== ERRNO.EAGAIN && errno !== ERRNO.ENOBUFS) counts.errors++;
     }
     pending = 0;
   };
+  /** Waits (this thread may) until slot `at` is free again; false when the kernel does not free it in time. */
+  const slotFree = (at: number): boolean => {
+    kick();
+    const deadline = performance.now() + TX_PATIENCE_MS;
+    for (;;) {
+      const s = Atomics.load(i32, at >> 2);
+      if (s === TP_TX_STATUS.AVAILABLE || s === TP_TX_STATUS.WRONG_FORMAT) return true;
+      if (performance.now() > deadline) return false;
+      pause(0.05);
+    }
+  };
 
   return {
-    iface: info,
-    write(p: PacketView): void {
-      if (closed) return;
+    counts,
+    write(p: PacketView, frames: number): void {
       const len = p.capLen;
       if (len > maxFrame || len > room || len < 14) {
-        stats.dropped++;
+        counts.dropped += frames;
         return;
       }
       const at = slotAt(head);
-      const status = Atomics.load(i32, at >> 2);
-      if (status === TP_TX_STATUS.WRONG_FORMAT) {
-        stats.errors++;
-      } else if (status !== TP_TX_STATUS.AVAILABLE) {
-        kick();
-        if (Atomics.load(i32, at >> 2) !== TP_TX_STATUS.AVAILABLE) {
-          stats.dropped++;
+      let status = Atomics.load(i32, at >> 2);
+      if (status !== TP_TX_STATUS.AVAILABLE && status !== TP_TX_STATUS.WRONG_FORMAT) {
+        if (!slotFree(at)) {
+          counts.dropped += frames;
           return;
         }
+        status = Atomics.load(i32, at >> 2);
       }
+      if (status === TP_TX_STATUS.WRONG_FORMAT) counts.errors++; // the frame sent from this slot earlier was refused
       ringBytes.set(p.buf.subarray(p.offset, p.offset + len), at + TPACKET2_HDR.TX_DATA);
       u32[(at + TPACKET2_HDR.tpLen) >> 2] = len;
       Atomics.store(i32, at >> 2, TP_TX_STATUS.SEND_REQUEST);
       head = (head + 1) % slots;
       pending++;
-      stats.frames++;
-      stats.bytes += len;
+      counts.frames += frames;
+      counts.packets++;
+      counts.bytes += len;
       if (pending >= 256) kick();
     },
-    flush(): void {
-      kick();
-    },
+    flush: kick,
     async close(): Promise<void> {
-      if (closed) return;
       kick();
-      // Let the kernel finish what is queued (bounded), then release the ring and the socket.
+      // Let the kernel finish what is queued (bounded) before the main thread releases the ring.
       for (let tries = 0; tries < 50; tries++) {
         let busy = false;
         for (let i = 0; i < slots && !busy; i++) {
@@ -166,10 +203,6 @@ export function createMirror(ifname: string, opts: MirrorOptions = {}): Mirror {
         raw.sendtoPtr(fd, null, 0, MSG_DONTWAIT, null, 0);
         await new Promise((r) => setTimeout(r, 2));
       }
-      closed = true;
-      raw.munmap(ptr, BLOCK * blocks);
-      closeQuietly(fd);
     },
-    stats: () => ({ ...stats }),
   };
 }

@@ -73,11 +73,14 @@ export interface FanoutRun<R> {
   stop(): Promise<FanoutResult<R>>;
 }
 
-function newWorker(workerData: unknown): Worker {
-  const js = new URL('./fanout-worker.js', import.meta.url);
+/**
+ * Starts the worker module `name` (a file beside this one): the compiled `.js`, or, when running from
+ * TypeScript sources (tests, tsx), the `.ts` with tsx's loader registered in the thread first.
+ */
+export function spawnModuleWorker(name: string, workerData: unknown): Worker {
+  const js = new URL(`./${name}.js`, import.meta.url);
   if (existsSync(fileURLToPath(js))) return new Worker(js, { workerData });
-  // Running from TypeScript sources (tests, tsx): register tsx's loader in the thread first.
-  const ts = new URL('./fanout-worker.ts', import.meta.url).href;
+  const ts = new URL(`./${name}.ts`, import.meta.url).href;
   const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(ts)}); });`;
   return new Worker(boot, { eval: true, workerData });
 }
@@ -102,7 +105,7 @@ export function startFanout<R>(opts: FanoutRunOptions): FanoutRun<R> {
   const readies: Promise<void>[] = [];
   const dones: Promise<void>[] = [];
   for (let i = 0; i < n; i++) {
-    const w = newWorker({ worker: i, workers: n, capture: { ...capture, fanout }, handler: handlerRef, data });
+    const w = spawnModuleWorker('fanout-worker', { worker: i, workers: n, capture: { ...capture, fanout }, handler: handlerRef, data });
     threads.push(w);
     let markReady: () => void = () => undefined;
     let failReady: (e: Error) => void = () => undefined;

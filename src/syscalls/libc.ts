@@ -100,6 +100,7 @@ export const ERRNO = {
   EALREADY: koffi.os.errno['EALREADY'] ?? 114,
   EBADF: koffi.os.errno['EBADF'] ?? 9,
   EOPNOTSUPP: koffi.os.errno['EOPNOTSUPP'] ?? 95,
+  EMSGSIZE: koffi.os.errno['EMSGSIZE'] ?? 90,
 } as const;
 
 /** A failed libc call: `call` names it, `errno`/`code` say why, `message` is `call: strerror (CODE)`. */

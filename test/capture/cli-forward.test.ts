@@ -147,7 +147,7 @@ test('--mirror: frames captured on one veth leave another, counted in the summar
   const r = await capture(['-i', a.host, '--mirror', b.host], () => sendFrames(a.ns, a.peer, sent), () => waitForRecords(mirrored, 300));
   const got = await receiver.stop();
   expect(r.code).toBe(0);
-  expect(r.stderr).toMatch(new RegExp(`^300 packets mirrored to ${b.host} \\(\\d+ bytes, 0 send errors, 0 dropped\\)$`, 'm'));
+  expect(r.stderr).toMatch(new RegExp(`^300 packets mirrored to ${b.host} \\(\\d+ bytes, 0 send errors, 0 dropped, 0 of them at the hand-off queue\\)$`, 'm'));
   expect(got.map((p) => hex(p.data))).toEqual(sent.map(hex));
 });
 
@@ -158,7 +158,7 @@ test('--export to a collector that is not there: capture stays complete, the exp
   const r = await capture(['-i', a.host, '--export', 'tcp://127.0.0.1:1', '-w', alongside], () => sendFrames(a.ns, a.peer, sent), () => waitForRecords(alongside, 500));
   expect(r.code).toBe(0);
   expect(summary(r.stderr)).toBe(500);
-  expect(r.stderr).toMatch(/^0 packets exported to tcp:\/\/127\.0\.0\.1:1 \(0 bytes, 0 send errors, 500 dropped\)$/m);
+  expect(r.stderr).toMatch(/^0 packets exported to tcp:\/\/127\.0\.0\.1:1 \(0 bytes, 0 send errors, 500 dropped, 0 of them at the hand-off queue\)$/m);
   expect(r.stderr).toMatch(/ECONNREFUSED/);
 });
 

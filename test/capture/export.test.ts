@@ -101,8 +101,10 @@ test('TCP export: the collector receives a pcap stream that tcpdump reads with e
     exp.write(asView(f, i));
     if (i % 100 === 99) exp.flush();
   });
+  // The collector may end while close() is still waiting for the sender thread: listen first.
+  const ended = new Promise<void>((r) => collector.on('exit', () => r()));
   await exp.close();
-  await new Promise<void>((r) => collector.on('exit', () => r()));
+  await ended;
   expect(exp.stats()).toMatchObject({ frames: 1000, dropped: 0 });
   const hexOut = execFileSync('tcpdump', ['-r', out, '-nn', '-tt', '-xx'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
   const records = hexOut.split(/\n(?=\d)/).map((b) =>

@@ -39,7 +39,8 @@ test('2,000 frames (tags included) captured on one veth arrive byte-identical an
   const far = join(dir, 'far.pcap');
   const receiver = await startTcpdump(dst.ns, dst.peer, far);
   const cap = openCapture({ iface: src.host });
-  const mirror = createMirror(dst.host);
+  const warnings: string[] = [];
+  const mirror = createMirror(dst.host, { onWarning: (m) => warnings.push(m) });
   try {
     sendFrames(src.ns, src.peer, sent);
     let total = 0;
@@ -55,7 +56,8 @@ test('2,000 frames (tags included) captured on one veth arrive byte-identical an
     await mirror.close();
     await waitForRecords(far, sent.length);
     const got = await receiver.stop();
-    expect(mirror.stats()).toEqual({ frames: 2000, bytes: sent.reduce((a, f) => a + f.length, 0), errors: 0, dropped: 0 });
+    expect(mirror.stats()).toMatchObject({ frames: 2000, packets: 2000, handed: 2000, queueDropped: 0, bytes: sent.reduce((a, f) => a + f.length, 0), errors: 0, dropped: 0 });
+    expect(warnings).toEqual([]);
     expect(got.length).toBe(2000);
     expect(got.map((p) => hex(p.data))).toEqual(sent.map(hex));
   } finally {
@@ -66,7 +68,8 @@ test('2,000 frames (tags included) captured on one veth arrive byte-identical an
 test('a frame larger than the mirror interface MTU is a counted drop; a missing or down interface fails at start', async () => {
   run('ip', ['link', 'set', dst.host, 'mtu', '576']);
   try {
-    const mirror = createMirror(dst.host);
+    const warnings: string[] = [];
+  const mirror = createMirror(dst.host, { onWarning: (m) => warnings.push(m) });
     const big = pad60(ether('02:00:00:00:00:02', '02:00:00:00:00:01', 0x0800, udp4('203.0.113.1', '203.0.113.2', 5555, 9, Array(1000).fill(1))));
     const small = pad60(ether('02:00:00:00:00:02', '02:00:00:00:00:01', 0x0800, udp4('203.0.113.1', '203.0.113.2', 5555, 9, [1])));
     const view = (b: Uint8Array) => ({ buf: b, offset: 0, capLen: b.length, wireLen: b.length, tsSec: 0, tsNsec: 0, linkType: 1, ifindex: 0, pktType: 0, vlanValid: false, vlanTci: 0, vlanTpid: 0, vlanInBytes: false, index: 0 });

@@ -149,3 +149,55 @@ export function sendFrames(ns: string, peer: string, frames: Uint8Array[], gapUs
   );
   return Number(out.trim());
 }
+
+/** A TCP segment with every field chosen: for GRO tests (checksum per RFC 793 over the pseudo-header). */
+export interface TcpSegSpec {
+  src: string;
+  dst: string;
+  sport: number;
+  dport: number;
+  seq: number;
+  ack?: number;
+  flags?: number;
+  window?: number;
+  /** TSval/TSecr: the option laid out NOP NOP TS, as Linux sends it. */
+  ts?: [number, number];
+  data?: number[];
+  ttl?: number;
+}
+
+function tcpSegment(s: TcpSegSpec, pseudo: (len: number) => number[]): number[] {
+  const opts = s.ts ? [1, 1, 8, 10, ...u16(s.ts[0] >>> 16), ...u16(s.ts[0] & 0xffff), ...u16(s.ts[1] >>> 16), ...u16(s.ts[1] & 0xffff)] : [];
+  const ack = s.ack ?? 1;
+  const seg = [
+    ...u16(s.sport),
+    ...u16(s.dport),
+    ...u16(s.seq >>> 16),
+    ...u16(s.seq & 0xffff),
+    ...u16(ack >>> 16),
+    ...u16(ack & 0xffff),
+    ((20 + opts.length) / 4) << 4,
+    s.flags ?? 0x10,
+    ...u16(s.window ?? 502),
+    0,
+    0,
+    0,
+    0,
+    ...opts,
+    ...(s.data ?? []),
+  ];
+  const c = csum([...pseudo(seg.length), ...seg]);
+  seg[16] = c >> 8;
+  seg[17] = c & 0xff;
+  return seg;
+}
+
+/** A TCP segment over IPv4 (see TcpSegSpec). */
+export function tcp4Seg(s: TcpSegSpec): number[] {
+  return ipv4(s.src, s.dst, 6, tcpSegment(s, (len) => [...ip4(s.src), ...ip4(s.dst), 0, 6, ...u16(len)]), s.ttl ?? 64);
+}
+
+/** A TCP segment over IPv6 (see TcpSegSpec). */
+export function tcp6Seg(s: TcpSegSpec): number[] {
+  return ipv6(s.src, s.dst, 6, tcpSegment(s, (len) => pseudo6(s.src, s.dst, 6, len)), s.ttl ?? 64);
+}

@@ -15,7 +15,9 @@ interface Script {
 }
 
 async function startScript(net: RoutedNet, mode: string, opts: object = {}): Promise<Script> {
-  const child = spawn('ip', ['netns', 'exec', net.router, 'node_modules/.bin/tsx', 'test/inline/queue-script.ts', mode, JSON.stringify(opts)]);
+  // One node process with tsx's loader (not the tsx wrapper, which relays signals through a second
+  // process and, on a loaded machine, may kill the program before it has closed its queue).
+  const child = spawn('ip', ['netns', 'exec', net.router, process.execPath, '--import', 'tsx', 'test/inline/queue-script.ts', mode, JSON.stringify(opts)]);
   let out = '';
   let err = '';
   child.stdout.on('data', (b: Buffer) => (out += b.toString()));
@@ -227,5 +229,20 @@ describe('openQueue', () => {
     // IP_CT_NEW (2) for the first datagram of the flow, IP_CT_ESTABLISHED (0) is not reached without a reply.
     expect(st.ctInfos).toContain(2);
     await rx.stop();
+  }, 90_000);
+
+  test('a batch verdict never covers a packet still waiting: in-order runs batch, the rest go singly', async () => {
+    net = createRoutedNet();
+    net.iptables('-A', 'FORWARD', '-p', 'udp', '-j', 'NFQUEUE', '--queue-num', '0');
+    script = await startScript(net, 'mixed', { verdictTimeoutMs: 600_000 });
+    const rx = await startReceiver(net, [8888]);
+    sendUdp(net, 8888, 10);
+    await waitFor('10 answered', () => (net as RoutedNet).queueLine(0)?.lastId === 10 && (net as RoutedNet).queueLine(0)?.waiting === 0);
+    const st = await script.final('SIGTERM');
+    // 1-5 in one batch; 8 alone while 6 and 7 wait; then 6, 7, 9, 10 in one batch (8 is gone by then).
+    expect(st.verdictMessages).toBe(3);
+    expect(st.accepted).toBe(6);
+    expect(st.dropped).toBe(4);
+    expect((await rx.stop())['8888']?.count).toBe(6);
   }, 90_000);
 });

@@ -6,7 +6,8 @@
  * (the handler throws for every packet), `stall-first:MS` (blocks the thread MS ms on the first packet,
  * then accepts everything), `batch:N` (holds packets until N are held, then accepts them all at once),
  * `repeat:M` (NF_REPEAT with mark M, so the rule sees the packet again), `ct` (accepts, records the
- * conntrack states seen). Prints READY once bound, `STATS {json}` when stdin gets a
+ * conntrack states seen), `mixed` (holds 10; accepts the first 5 together, then the 8th alone, then
+ * drops the rest). Prints READY once bound, `STATS {json}` when stdin gets a
  * line, and `FINAL {json}` after closing on SIGINT/SIGTERM.
  */
 import { openQueue, type QueuedPacket } from '../../src/inline/index.js';
@@ -64,6 +65,19 @@ await q.process((p) => {
     case 'batch':
       held.push(p);
       if (held.length === Number(arg)) for (const h of held.splice(0)) h.accept();
+      return;
+    case 'mixed':
+      held.push(p);
+      if (held.length === 10) {
+        const h = held.splice(0);
+        for (const x of h.slice(0, 5)) x.accept();
+        setTimeout(() => {
+          h[7]?.accept();
+          setTimeout(() => {
+            for (const i of [5, 6, 8, 9]) h[i]?.drop();
+          }, 50);
+        }, 50);
+      }
       return;
     case 'repeat':
       p.repeat(Number(arg));
