@@ -9,6 +9,8 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import {
   CaptureOptionError,
   MAX_SNAPLEN,
+  InterfaceChangedError,
+  PrivilegeError,
   dataLinkTypes,
   SyscallError,
   describeFlags,
@@ -41,6 +43,7 @@ import { VERSION } from '../src/version.js';
 import { addFileOptions, fileSinkOptions, type FileOptionValues } from './file-options.js';
 import { FilterOptionsError, addFilterOptions, dumpProgram, filterExpression, linkTypeOption, type FilterCliOptions } from './filter-options.js';
 import { addPrintOptions, preprocessArgv, printOptionsFrom } from './print-options.js';
+import { addSensorOptions, checkPrivilegeUser, relinquishPrivileges, type SensorOptionValues } from './sensor-options.js';
 import { addStatsOptions, statsIntervalFrom, summaryKindsFrom, type StatsOptionValues } from './stats-options.js';
 import { FileSource, LiveSource, MultiLiveSource, WorkerSource, openLive, type Source } from './sources.js';
 import {
@@ -124,11 +127,12 @@ Exit status: 0 normal stop (also Ctrl-C, SIGTERM, -c reached, a closed output pi
 
 /** The whole command: tscap's own options plus each module's. */
 function buildCli(): Command {
-  return addTcpdumpOptions(addStatsOptions(addFileOptions(addPrintOptions(addFilterOptions(buildProgram()))))).addHelpText('after', HELP_TAIL);
+  return addSensorOptions(addTcpdumpOptions(addStatsOptions(addFileOptions(addPrintOptions(addFilterOptions(buildProgram())))))).addHelpText('after', HELP_TAIL);
 }
 
 type Opts = Record<string, unknown> &
   FileOptionValues &
+  SensorOptionValues &
   StatsOptionValues &
   FilterCliOptions &
   TcpdumpOptionValues & {
@@ -256,13 +260,15 @@ interface RunContext {
   forwards: (Mirror | Exporter)[];
   /** Extra stop condition checked after each batch (e.g. -W reached with -G). */
   done?: () => boolean;
+  /** With --reopen: how many times an interface went away and was bound again. */
+  gaps?: () => number;
 }
 
 let currentFile = '';
 
 /** The message for a runtime failure (I/O, a corrupt file, a socket error), or undefined for others. */
 function runtimeErrorMessage(err: unknown): string | undefined {
-  if (err instanceof SyscallError || err instanceof PcapIoError) return err.message;
+  if (err instanceof SyscallError || err instanceof PcapIoError || err instanceof PrivilegeError || err instanceof InterfaceChangedError) return err.message;
   if (err instanceof PcapFormatError) return `${currentFile}: ${err.message}`;
   return undefined;
 }
@@ -325,6 +331,7 @@ async function runSource(ctx: RunContext): Promise<number> {
     code = reportRuntimeError(err);
   }
   if (ctx.live && stats) printSummary({ ...stats, captured: delivered });
+  if (ctx.gaps !== undefined) process.stderr.write(`${plural(ctx.gaps(), 'interface gap')} (--reopen)\n`);
   if (src instanceof QueueSource || src instanceof QueueWorkerSource || src instanceof LogSource) process.stderr.write(src.summary());
   for (const f of ctx.forwards) process.stderr.write(`${forwardSummary(f)}\n`);
   if (src instanceof WorkerSource && src.failedCount() > 0) code = 1;
@@ -467,6 +474,7 @@ async function main(argv: string[]): Promise<number> {
     if (name === undefined) throw new UsageError('no suitable device found');
     ifaces.push(name);
   }
+  checkPrivilegeUser(opts);
   const inline = ifaces.length > 0 ? parseInlineSpec(ifaces[0] as string) : undefined;
   if (inline !== undefined && ifaces.length > 1) throw new UsageError(`-i ${ifaces[0] as string} takes no other -i`);
   if (inline?.kind !== 'nfqueue' && (opts.drop !== undefined || opts.failClosed === true || opts.verdictTimeout !== undefined || opts.queueMaxlen !== undefined || opts.gso === true)) {
@@ -486,6 +494,7 @@ async function main(argv: string[]): Promise<number> {
   let perWorkerFiles: PacketSink[] | undefined;
   let watchAny: NodeJS.Timeout | undefined;
   let listening = '';
+  let reopened: Capture[] = [];
   if (inline !== undefined) {
     // Packets arrive as netfilter saw them (raw IP); a filter expression runs on them here.
     const rawIpProgram = (e: string): BpfProgram => {
@@ -572,6 +581,7 @@ async function main(argv: string[]): Promise<number> {
       vlan: (opts.vlanMetadata ? 'metadata' : 'reinsert') as 'metadata' | 'reinsert',
       ...(wanted !== undefined ? { linkType: wanted } : {}),
       ...(tsType !== undefined ? { timestampType: tsType } : {}),
+      ...(opts.reopen === true ? { reopen: true } : {}),
     };
     if (opts.workers !== undefined) {
       // `-w NAME%w`: one file per worker, named by its index, instead of one merged file.
@@ -590,6 +600,9 @@ async function main(argv: string[]): Promise<number> {
       linkType = (caps[0] as Capture).linkType;
       for (const c of caps) for (const w of c.warnings) process.stderr.write(`tscap: WARNING: ${w}\n`);
       src = caps.length === 1 ? new LiveSource(caps[0] as Capture) : new MultiLiveSource(caps);
+      // --reopen: one line per gap; the summary counts them.
+      for (const c of caps) c.onGap((err) => process.stderr.write(`tscap: warning: ${c.info.name}: ${err.reason} (${err.code}); waiting for it to come back (--reopen)\n`));
+      reopened = caps;
     }
     ifName = ifaces.join(',');
     // `any` keeps capturing when an interface goes away; say so, as the other interfaces carry on.
@@ -647,7 +660,12 @@ async function main(argv: string[]): Promise<number> {
   const native = src instanceof LiveSource ? src.cap.nativeSource : undefined;
   if (native !== undefined && fileSink?.gatherFrom?.(native) === true) {
     const gathering = fileSink;
-    (src as LiveSource).cap.onBlockRelease(() => gathering.flushGathered?.());
+    const cap = (src as LiveSource).cap;
+    cap.onBlockRelease(() => gathering.flushGathered?.());
+    // after a gap (--reopen) the records lie in the new ring
+    cap.onResume(() => {
+      if (cap.nativeSource !== undefined) gathering.gatherFrom?.(cap.nativeSource);
+    });
   }
   const printing = opts.print === true || (fileOpts === undefined && perWorkerFiles === undefined && forwards.length === 0);
   const names = new Map(listInterfaces().map((i) => [i.index, i.name] as const));
@@ -682,7 +700,16 @@ async function main(argv: string[]): Promise<number> {
     if (size !== undefined) sinks.unshift(createProgress({ totalBytes: size, label: opts.r, format: fileFormat, write: (t) => process.stderr.write(t) }));
   }
   const kinds = summaryKindsFrom(opts);
-  const summary = kinds.length > 0 ? createSummarySink(kinds, { json: opts.json === true, out: (t) => process.stderr.write(t), interfaceName: (i) => names.get(i) }) : undefined;
+  const summary =
+    kinds.length > 0
+      ? createSummarySink(kinds, {
+          json: opts.json === true,
+          out: (t) => process.stderr.write(t),
+          interfaceName: (i) => names.get(i),
+          ...(opts.summaryRows !== undefined ? { maxRows: opts.summaryRows } : {}),
+          ...(opts.maxFlows !== undefined ? { maxEntries: opts.maxFlows } : {}),
+        })
+      : undefined;
   if (summary) sinks.push(summary);
   const every = statsIntervalFrom(opts);
   const reporter =
@@ -700,7 +727,7 @@ async function main(argv: string[]): Promise<number> {
           ],
           tty: stderrTTY && !printingToTerminal,
           write: (t) => process.stderr.write(t),
-          ...(summary ? { accounting: summary.accounting } : {}),
+          ...(summary ? { accounting: summary.accounting } : opts.maxFlows !== undefined ? { maxEntries: opts.maxFlows } : {}),
         });
   if (reporter) sinks.push(reporter.sink);
   // Installed always: Node's default action for SIGUSR2 would end the process.
@@ -709,6 +736,9 @@ async function main(argv: string[]): Promise<number> {
     else if (summary) process.stderr.write(summary.render());
   };
   process.on('SIGUSR2', onUsr2);
+
+  // Every socket, ring, file and worker is open: give up root now (-Z).
+  relinquishPrivileges(opts, opts.reopen === true, (m) => process.stderr.write(`tscap: ${m}\n`));
 
   // The file is the only sink and gathers from the ring: the walk hands it ring coordinates directly.
   const records = sinks.length === 1 && sinks[0] === fileSink && fileSink instanceof PcapWriter && fileSink.gathering && match === undefined ? fileSink : undefined;
@@ -723,6 +753,7 @@ async function main(argv: string[]): Promise<number> {
     live: opts.r === undefined,
     forwards,
     done: () => limitReached,
+    ...(opts.reopen === true ? { gaps: () => reopened.reduce((a, c) => a + c.gaps, 0) } : {}),
   });
   reporter?.stop();
   nameLookup?.close();

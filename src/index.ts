@@ -18,6 +18,7 @@ export {
   SyscallError,
   createExporter,
   createMirror,
+  dropPrivileges,
   listInterfaces,
   openCapture,
   openInjector,

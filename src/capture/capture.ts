@@ -88,7 +88,19 @@ export interface CaptureOptions {
    * interface does not offer (see `timestampTypes`) leaves host timestamps and adds a `warnings` line.
    */
   timestampType?: TimestampType;
+  /**
+   * When the interface goes down or away: take in what the ring holds, then wait for an interface of
+   * that name to exist and be up, and bind a new socket and ring with the same options (a gap), instead
+   * of failing with ENETDOWN/ENODEV. An interface back with another link type fails the capture.
+   */
+  reopen?: boolean;
 }
+
+/** errno values that mean the interface went down or away. */
+const GONE = new Set<number>([ERRNO.ENETDOWN, ERRNO.ENODEV, ERRNO.ENXIO]);
+
+/** How often a capture waiting for its interface (`reopen`) looks for it again. */
+const REOPEN_POLL_MS = 100;
 
 /** Fanout modes as tscap names them (PACKET_FANOUT_HASH, _LB, _CPU, _QM, _ROLLOVER, _RND). */
 export type FanoutMode = 'hash' | 'lb' | 'cpu' | 'qm' | 'rollover' | 'random';
@@ -134,6 +146,11 @@ export class CaptureClosedError extends Error {
   }
 }
 
+/** Thrown (by `dispatch`/`wait`) when an interface came back after a gap (`reopen`) with another link type. */
+export class InterfaceChangedError extends Error {
+  override readonly name = 'InterfaceChangedError';
+}
+
 /**
  * Thrown for options that cannot work, before any socket is opened. The message starts with the
  * option as `CaptureOptions` names it (`ring.blockSize 5000: ...`); `option` holds that name.
@@ -176,8 +193,8 @@ export function resolveRing(opts: Pick<CaptureOptions, 'ring' | 'bufferKiB'>): R
  * console.log(cap.stats());
  */
 export class Capture implements AsyncIterable<PacketView> {
-  /** The interface as it was when the capture opened. */
-  readonly info: InterfaceInfo;
+  /** The interface as it was when the socket was (last) bound. */
+  info: InterfaceInfo;
   /** LINKTYPE_* of the packets. */
   readonly linkType: number;
   /** Things that did not take but did not stop the capture (e.g. a timestamp type the NIC lacks), in tcpdump's words. */
@@ -196,8 +213,10 @@ export class Capture implements AsyncIterable<PacketView> {
     return this.filterProgram;
   }
   private filterProgram: BpfProgram | undefined;
+  /** Times the interface went away and the capture bound it again (`reopen`). */
+  gaps = 0;
   private fd: number;
-  private readonly reader: Engine;
+  private reader: Engine;
   private readonly kstats = new KernelStats();
   private captured = 0;
   private isClosed = false;
@@ -210,6 +229,12 @@ export class Capture implements AsyncIterable<PacketView> {
   private readonly ringGeometry: RingOptions | undefined;
   private readonly abortSignal: AbortSignalLike | undefined;
   private readonly onAbort = (): void => this.close();
+  private readonly opts: CaptureOptions;
+  /** Set while the interface is away (`reopen`): the socket is closed and a timer looks for it. */
+  private gapTimer: NodeJS.Timeout | undefined;
+  private gapListeners: ((err: SyscallError) => void)[] = [];
+  private resumeListeners: (() => void)[] = [];
+  private releaseHook: (() => void) | null = null;
 
   /** Use `openCapture`. */
   constructor(opts: CaptureOptions) {
@@ -230,6 +255,7 @@ export class Capture implements AsyncIterable<PacketView> {
     this.engine = engine;
     this.ringGeometry = ring;
 
+    this.opts = opts;
     const any = opts.iface === 'any';
     const info: InterfaceInfo = any ? ANY_INTERFACE : interfaceInfo(opts.iface);
     if ((info.flags & IFF.UP) === 0) throw new SyscallError('bind', ERRNO.ENETDOWN, `${info.name}: That device is not up`);
@@ -245,21 +271,38 @@ export class Capture implements AsyncIterable<PacketView> {
     if (!['host', 'adapter', 'adapter_unsynced'].includes(tsType)) {
       throw new CaptureOptionError(`timestampType ${String(tsType)}: must be host, adapter or adapter_unsynced`, 'timestampType');
     }
-    const warnings: string[] = [];
-    this.warnings = warnings;
     if (any && engine !== 'ring') throw new CaptureOptionError("engine recvmsg: iface 'any' needs the ring engine", 'engine');
+    const opened = this.openSocket(info);
+    this.fd = opened.fd;
+    this.reader = opened.reader;
+    this.bpfExtensions = opened.bpfExtensions;
+    this.warnings = opened.warnings;
+    if (opts.signal) {
+      this.abortSignal = opts.signal;
+      if (opts.signal.aborted) this.close();
+      else opts.signal.addEventListener('abort', this.onAbort, { once: true });
+    }
+  }
 
+  /** Opens, sets up and binds a socket (and ring) on `info` with the capture's options. */
+  private openSocket(info: InterfaceInfo): { fd: number; reader: Engine; bpfExtensions: boolean; warnings: readonly string[] } {
+    const opts = this.opts;
+    const any = opts.iface === 'any';
+    const engine = this.engine;
+    const snaplen = this.snaplen;
+    const ring = this.ringGeometry;
+    const direction = opts.direction ?? 'inout';
+    const fanout = opts.fanout === undefined ? undefined : fanoutValue(opts.fanout);
     const fd = openPacketSocket(any);
-    this.fd = fd;
     try {
       let dirFilter: PktTypeFilter = direction === 'out' ? 2 : 0;
       if (direction === 'in' && !ignoreOutgoing(fd)) dirFilter = 1;
       const reinsert = (opts.vlan ?? 'reinsert') === 'reinsert';
-      this.reader =
+      const reader =
         engine === 'ring'
           ? new RxRing(fd, ring as RingOptions, reinsert, this.linkType, dirFilter)
           : new RecvmsgReader(fd, snaplen, reinsert, this.linkType, dirFilter, (opts.bufferKiB ?? RECVMSG_DEFAULT_KIB) * 1024);
-      this.bpfExtensions = hasBpfExtensions(fd);
+      const bpfExtensions = hasBpfExtensions(fd);
       // The filter goes on before bind: the socket (protocol 0) has received nothing yet.
       // A string is compiled as libpcap compiles for a live socket: for this link type, with the
       // ancillary VLAN loads when the kernel offers them (the kernel strips tags before the filter).
@@ -267,7 +310,7 @@ export class Capture implements AsyncIterable<PacketView> {
         typeof opts.filter === 'string'
           ? opts.filter.trim() === ''
             ? undefined
-            : compileFilter(opts.filter, { linkType: this.linkType, snaplen, optimize: opts.optimize ?? true, vlanAncillary: this.bpfExtensions })
+            : compileFilter(opts.filter, { linkType: this.linkType, snaplen, optimize: opts.optimize ?? true, vlanAncillary: bpfExtensions })
           : opts.filter;
       const prog = this.kernelProgram(filter);
       if (filter !== undefined || snaplen < MAX_SNAPLEN) attachFilter(fd, capSnaplen(prog, snaplen));
@@ -275,17 +318,11 @@ export class Capture implements AsyncIterable<PacketView> {
       if ((opts.promisc ?? true) && !any) addPromiscuous(fd, info.index);
       bindToInterface(fd, info.index, info.name);
       if (fanout !== undefined) joinFanout(fd, fanout, opts.fanout as FanoutOptions);
-      warnings.push(...applyTimestampType(fd, info.name, tsType));
+      const warnings = applyTimestampType(fd, info.name, opts.timestampType ?? 'host');
+      return { fd, reader, bpfExtensions, warnings };
     } catch (err) {
       closeQuietly(fd);
-      this.fd = -1;
-      this.isClosed = true;
       throw err;
-    }
-    if (opts.signal) {
-      this.abortSignal = opts.signal;
-      if (opts.signal.aborted) this.close();
-      else opts.signal.addEventListener('abort', this.onAbort, { once: true });
     }
   }
 
@@ -319,7 +356,102 @@ export class Capture implements AsyncIterable<PacketView> {
    * the kernel; whatever still points into the block must be done with by then. One callback at a time.
    */
   onBlockRelease(fn: (() => void) | null): void {
+    this.releaseHook = fn;
     if (this.reader instanceof RxRing) this.reader.walker.onRelease = fn;
+  }
+
+  /**
+   * With `reopen`: `fn` is called when the interface goes down or away (after what the ring held was
+   * taken in), with the error that said so; the capture then waits for it.
+   */
+  onGap(fn: (err: SyscallError) => void): void {
+    this.gapListeners.push(fn);
+  }
+
+  /**
+   * With `reopen`: `fn` is called once a new socket and ring are bound after a gap; `nativeSource` is
+   * then the new ring (a writer gathering from the old one must be pointed at it).
+   */
+  onResume(fn: () => void): void {
+    this.resumeListeners.push(fn);
+  }
+
+  /** True while the interface is away and the capture waits for it (`reopen`). */
+  get inGap(): boolean {
+    return this.fd < 0 && !this.isClosed;
+  }
+
+  /**
+   * The socket failed with `err`. Without `reopen`, or for another error, the capture fails. With it:
+   * let the consumer take in what the ring still holds (the block being filled is handed over within
+   * the block timeout), then close the socket and look for the interface every REOPEN_POLL_MS.
+   */
+  private socketFailed(err: SyscallError): void {
+    if (this.opts.reopen !== true || !GONE.has(err.errno) || this.opts.iface === 'any') {
+      this.failure = err;
+      return;
+    }
+    const settle = (this.ringGeometry?.blockTimeoutMs ?? 0) * 2 + 5;
+    const finish = (): void => {
+      if (this.isClosed) return;
+      if (this.reader.ready()) {
+        // the consumer has not taken everything yet: it was woken; look again shortly
+        this.wakeWaiters();
+        this.gapTimer = setTimeout(finish, settle);
+        return;
+      }
+      this.kstats.update(this.fd);
+      this.watcher?.stop();
+      this.watcher?.close();
+      this.watcher = undefined;
+      this.reader.release();
+      closeQuietly(this.fd);
+      this.fd = -1;
+      this.gaps++;
+      for (const fn of this.gapListeners) fn(err);
+      this.gapTimer = setTimeout(() => this.lookForInterface(), REOPEN_POLL_MS);
+    };
+    this.gapTimer = setTimeout(finish, settle);
+  }
+
+  /** While in a gap: binds again once an interface of the name exists and is up. */
+  private lookForInterface(): void {
+    this.gapTimer = undefined;
+    if (this.isClosed) return;
+    let info: InterfaceInfo | undefined;
+    try {
+      info = interfaceInfo(this.opts.iface);
+    } catch {
+      info = undefined; // not there (yet)
+    }
+    if (info === undefined || (info.flags & IFF.UP) === 0) {
+      this.gapTimer = setTimeout(() => this.lookForInterface(), REOPEN_POLL_MS);
+      return;
+    }
+    if (info.linkType !== this.linkType) {
+      const was = this.linkType;
+      this.failure = new InterfaceChangedError(`${info.name} came back with link type ${info.linkType ?? `ARPHRD ${info.arphrd}`}, not ${was} as before: stopping`);
+      this.wakeWaiters();
+      return;
+    }
+    try {
+      const opened = this.openSocket(info);
+      this.fd = opened.fd;
+      this.reader = opened.reader;
+      this.info = info;
+      if (this.reader instanceof RxRing) this.reader.walker.onRelease = this.releaseHook;
+    } catch (err) {
+      // it went again between the look and the bind: keep looking
+      if (err instanceof SyscallError && GONE.has(err.errno)) {
+        this.gapTimer = setTimeout(() => this.lookForInterface(), REOPEN_POLL_MS);
+        return;
+      }
+      this.failure = err as Error;
+      this.wakeWaiters();
+      return;
+    }
+    for (const fn of this.resumeListeners) fn();
+    this.wakeWaiters();
   }
 
   /** True once `close` has run. */
@@ -344,6 +476,7 @@ export class Capture implements AsyncIterable<PacketView> {
   dispatch(visit: (p: PacketView) => void, max = Number.POSITIVE_INFINITY): number {
     if (this.isClosed) throw new CaptureClosedError();
     if (this.failure) throw this.failure;
+    if (this.fd < 0) return 0; // in a gap (reopen)
     const p = this.record;
     const match = this.userFilter;
     let n = 0;
@@ -373,6 +506,7 @@ export class Capture implements AsyncIterable<PacketView> {
     if (this.isClosed) throw new CaptureClosedError();
     if (this.failure) throw this.failure;
     if (!(this.reader instanceof RxRing) || this.userFilter !== undefined) throw new CaptureOptionError('dispatchRecords needs the ring engine and a kernel filter');
+    if (this.fd < 0) return 0; // in a gap (reopen)
     const n = this.reader.walker.walkRecords(sink, max);
     this.captured += n;
     return n;
@@ -384,9 +518,10 @@ export class Capture implements AsyncIterable<PacketView> {
    */
   wait(): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
-    if (this.isClosed || this.reader.ready()) return Promise.resolve();
+    if (this.isClosed || (this.fd >= 0 && this.reader.ready())) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       this.waiters.push(() => (this.failure ? reject(this.failure) : resolve()));
+      if (this.fd < 0 || this.gapTimer !== undefined) return; // in a gap: the reopen wakes us
       if (this.watcher === undefined) this.watcher = watchFd(this.fd, () => this.onReadable());
       this.watcher.start(() => this.onReadable());
     });
@@ -394,9 +529,9 @@ export class Capture implements AsyncIterable<PacketView> {
 
   private onReadable(): void {
     this.watcher?.stop();
-    if (!this.isClosed && !this.reader.ready()) {
+    if (!this.isClosed && this.gapTimer === undefined && !this.reader.ready()) {
       const err = pendingError(this.fd);
-      if (err !== 0) this.failure = new SyscallError('poll', err, `${this.info.name}: capture stopped`);
+      if (err !== 0) this.socketFailed(new SyscallError('poll', err, `${this.info.name}: capture stopped`));
     }
     this.wakeWaiters();
   }
@@ -409,7 +544,7 @@ export class Capture implements AsyncIterable<PacketView> {
 
   /** Counters so far: captured by tscap, received by the filter, dropped by the kernel. */
   stats(): CaptureStats {
-    if (!this.isClosed) this.kstats.update(this.fd);
+    if (!this.isClosed && this.fd >= 0) this.kstats.update(this.fd);
     return {
       captured: this.captured,
       received: this.kstats.received,
@@ -443,7 +578,10 @@ export class Capture implements AsyncIterable<PacketView> {
    */
   close(): void {
     if (this.isClosed) return;
-    this.kstats.update(this.fd);
+    if (this.gapTimer !== undefined) clearTimeout(this.gapTimer);
+    this.gapTimer = undefined;
+    const inGap = this.fd < 0;
+    if (!inGap) this.kstats.update(this.fd);
     this.isClosed = true;
     this.abortSignal?.removeEventListener('abort', this.onAbort);
     if (this.watcher) {
@@ -451,8 +589,10 @@ export class Capture implements AsyncIterable<PacketView> {
       this.watcher.close();
       this.watcher = undefined;
     }
-    this.reader.release();
-    closeQuietly(this.fd);
+    if (!inGap) {
+      this.reader.release();
+      closeQuietly(this.fd);
+    }
     this.fd = -1;
     this.wakeWaiters();
   }
@@ -470,7 +610,7 @@ export class Capture implements AsyncIterable<PacketView> {
       try {
         while (!self.isClosed) {
           if (self.failure) throw self.failure;
-          if (self.reader.next(p)) {
+          if (self.fd >= 0 && self.reader.next(p)) {
             if (self.userFilter !== undefined && self.userFilter(p.buf, p.offset, p.capLen, p.wireLen) === 0) continue;
             self.captured++;
             yield p;

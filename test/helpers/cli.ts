@@ -21,7 +21,7 @@ export interface CliResult {
 /** A running CLI with its output gathered as it comes. */
 export interface CliProcess {
   child: ChildProcessWithoutNullStreams;
-  /** Resolves when stderr has printed text matching `re`. */
+  /** Resolves when stderr has printed text matching `re` (30 s deadline unless given: generous, for a loaded machine). */
   waitStderr(re: RegExp, timeoutMs?: number): Promise<void>;
   /** Resolves when the stdout gathered so far satisfies `test` (polled; 15 s deadline unless given). */
   waitStdout(test: (stdout: string) => boolean, what: string, timeoutMs?: number): Promise<void>;
@@ -54,7 +54,7 @@ export function startCli(args: string[], opts: { prefix?: string[]; env?: NodeJS
       resolve({ code, signal, stdout: bytes.toString(), stderr: err, stdoutBytes: bytes });
     });
   });
-  const waitStderr = (re: RegExp, timeoutMs = 10_000): Promise<void> =>
+  const waitStderr = (re: RegExp, timeoutMs = 30_000): Promise<void> =>
     new Promise((resolve, reject) => {
       const check = (): void => {
         if (re.test(err)) {
