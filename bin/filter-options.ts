@@ -36,7 +36,7 @@ export function addFilterOptions(cmd: Command): Command {
     .option('-F <file>', 'read the filter expression from FILE (# starts a comment)')
     .option('-d', 'print the compiled filter and exit: -d readable, -dd as C, -ddd as decimal', (_: string, prev: number) => prev + 1, 0)
     .option('-O, --no-optimize', 'do not run the filter optimizer')
-    .option('-y, --linktype <name>', 'link type for -d without an interface (EN10MB, LINUX_SLL, LINUX_SLL2, RAW, IPV4, IPV6, NULL, LOOP)');
+    .option('-y, --linktype <name>', 'link type: live, one that -L lists (LINUX_SLL or LINUX_SLL2 on any); for -d without an interface, EN10MB, LINUX_SLL, LINUX_SLL2, RAW, IPV4, IPV6, NULL or LOOP');
 }
 
 /** tcpdump's -F reading: the file's text with `#` comments blanked out to the end of their line. */

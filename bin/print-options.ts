@@ -17,7 +17,7 @@ const count = (_: unknown, prev: number): number => prev + 1;
  */
 export function addPrintOptions(cmd: Command): Command {
   return cmd
-    .option('-n', "don't convert addresses to names (tscap never resolves; accepted for habit)")
+    .option('-n', "don't convert addresses, ports and protocols to names")
     .option('-e', 'print the link-level header on each line')
     .option('-v', 'more detail (repeat for more: -vv)', count, 0)
     .option('-q', 'quiet: less protocol information')

@@ -23,6 +23,8 @@ import type { PacketFileReader } from '../src/pcap/index.js';
 /** Per-source statistics as the summary and `--stats` show them. */
 export interface SourceStats extends CaptureStats {
   name: string;
+  /** Times the interface went away and was bound again (--reopen). */
+  gaps?: number;
 }
 
 /** A packet source the main loop drives. */
@@ -107,7 +109,7 @@ export class LiveSource implements Source {
   }
 
   detail(): SourceStats[] {
-    return [{ name: this.cap.info.name, ...this.cap.stats() }];
+    return [{ name: this.cap.info.name, ...this.cap.stats(), gaps: this.cap.gaps }];
   }
 }
 
@@ -182,7 +184,7 @@ export class MultiLiveSource implements Source {
   }
 
   detail(): SourceStats[] {
-    return this.caps.map((c) => ({ name: c.info.name, ...c.stats() }));
+    return this.caps.map((c) => ({ name: c.info.name, ...c.stats(), gaps: c.gaps }));
   }
 }
 

@@ -1,11 +1,13 @@
 /**
  * The CLI's statistics options: `--stats [SECONDS]` (live tables, default every second) and
- * `--summary KIND` (repeatable: conv, endpoints, protocols, io,SECONDS). Bad values are commander
+ * `--summary KIND` (repeatable: conv, endpoints, protocols, io,SECONDS), `--summary-rows N` and
+ * `--max-flows N`. Bad values are commander
  * `InvalidArgumentError`s, which the CLI turns into exit 2.
  */
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
-import { parseSummaryKind, SummaryKindError } from '../src/sinks/summary.js';
+import { DEFAULT_SUMMARY_ROWS, parseSummaryKind, SummaryKindError } from '../src/sinks/summary.js';
+import { DEFAULT_MAX_FLOWS } from '../src/sinks/flows.js';
 import type { SummaryKind } from '../src/sinks/summary.js';
 
 /** Parsed values of the statistics options (commander's camelCase keys). */
@@ -14,6 +16,20 @@ export interface StatsOptionValues {
   stats?: boolean | number;
   /** Every `--summary` in order. */
   summary?: SummaryKind[];
+  /** `--summary-rows N`: rows per conversation/endpoint table (0: all). */
+  summaryRows?: number;
+  /** `--max-flows N`: conversations and endpoints kept in memory. */
+  maxFlows?: number;
+}
+
+/** A whole number from `min` up, or a usage error naming the option. */
+function wholeNumber(option: string, min: number): (value: string) => number {
+  return (value) => {
+    if (!/^\d+$/.test(value) || Number(value) < min || !Number.isSafeInteger(Number(value))) {
+      throw new InvalidArgumentError(`invalid ${option} '${value}': a whole number from ${min} up expected`);
+    }
+    return Number(value);
+  };
 }
 
 /** Shortest and longest `--stats` interval in seconds. */
@@ -56,7 +72,9 @@ export function addStatsOptions(cmd: Command): Command {
       '--summary <kind>',
       'print a summary on stderr at the end: conv, endpoints, protocols or io,SECONDS (repeatable; JSON with --json)',
       collectSummary,
-    );
+    )
+    .option('--summary-rows <n>', `rows per conversation or endpoint table in the text summary, by bytes (default ${DEFAULT_SUMMARY_ROWS}; 0: all; JSON has all)`, wholeNumber('--summary-rows', 0))
+    .option('--max-flows <n>', `conversations and endpoints kept in memory for --summary and --stats (default ${DEFAULT_MAX_FLOWS}, about 256 MB); others are counted, not tracked`, wholeNumber('--max-flows', 1));
 }
 
 /**

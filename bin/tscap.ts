@@ -9,6 +9,9 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import {
   CaptureOptionError,
   MAX_SNAPLEN,
+  InterfaceChangedError,
+  PrivilegeError,
+  dataLinkTypes,
   SyscallError,
   describeFlags,
   interfaceInfo,
@@ -40,8 +43,21 @@ import { VERSION } from '../src/version.js';
 import { addFileOptions, fileSinkOptions, type FileOptionValues } from './file-options.js';
 import { FilterOptionsError, addFilterOptions, dumpProgram, filterExpression, linkTypeOption, type FilterCliOptions } from './filter-options.js';
 import { addPrintOptions, preprocessArgv, printOptionsFrom } from './print-options.js';
+import { addSensorOptions, checkPrivilegeUser, relinquishPrivileges, type SensorOptionValues } from './sensor-options.js';
 import { addStatsOptions, statsIntervalFrom, summaryKindsFrom, type StatsOptionValues } from './stats-options.js';
 import { FileSource, LiveSource, MultiLiveSource, WorkerSource, openLive, type Source } from './sources.js';
+import {
+  addTcpdumpOptions,
+  countingSink,
+  dataLinkTypesText,
+  defaultInterface,
+  rewriteLegacyCount,
+  timestampTypeOption,
+  timestampTypesText,
+  type TcpdumpOptionValues,
+} from './tcpdump-options.js';
+import { createNameLookup, type NameLookup } from '../src/sinks/names.js';
+import { EspSpecError, parseEspSecrets, type EspDecryptor } from '../src/sinks/esp.js';
 import { InlineSpecError, LogSource, QueueSource, QueueWorkerSource, parseInlineSpec } from './inline-sources.js';
 import { QueueError } from '../src/inline/index.js';
 
@@ -64,7 +80,7 @@ function buildProgram(): Command {
     .description('Capture, filter, decode and record network traffic (AF_PACKET TPACKET_V3, no libpcap).')
     .version(VERSION, '--version', 'print the version and exit')
     .option('-i, --interface <name>', 'capture on this interface (repeat for several; `any` for all)', collect)
-    .option('-c, --count <n>', 'stop after N packets', intArg('-c', 1, Number.MAX_SAFE_INTEGER))
+    .option('-c <count>', 'stop after COUNT packets', intArg('-c', 1, Number.MAX_SAFE_INTEGER))
     .option('-s, --snapshot-length <bytes>', 'bytes kept of each packet (0 = 262144)', intArg('-s', 0, MAX_SNAPLEN))
     .option('-p, --no-promiscuous-mode', 'do not put the interface into promiscuous mode')
     .option('-Q, --direction <dir>', 'capture direction: in, out or inout')
@@ -93,17 +109,35 @@ function buildProgram(): Command {
     .argument('[expression...]', 'filter expression (pcap-filter syntax)');
 }
 
+/** Examples and exit codes, after the option list of --help. */
+const HELP_TAIL = `
+Examples:
+  tscap -i eth0 -n                           print packets until Ctrl-C, then the summary
+  tscap -i br0 -c 100 -e port not 22         100 packets with link headers, tcpdump-style filter
+  tscap -i eth0 -w cap.pcapng -C 100 -W 10   a ring of ten 100 MB pcapng files
+  tscap -r cap.pcap -w dns.pcap udp port 53  read, filter, write a subset
+  tscap -r cap.pcap --count tcp              only the number of TCP packets
+  tscap -d -y EN10MB 'vlan 42 and udp'       the BPF program, as tcpdump -d prints it
+  tscap -i any --json | jq .layers           NDJSON, one object per packet
+
+Exit status: 0 normal stop (also Ctrl-C, SIGTERM, -c reached, a closed output pipe),
+1 runtime failure (no such device, no permission, corrupt file, full disk),
+2 usage or filter error. See tscap(1).
+`;
+
 /** The whole command: tscap's own options plus each module's. */
 function buildCli(): Command {
-  return addStatsOptions(addFileOptions(addPrintOptions(addFilterOptions(buildProgram()))));
+  return addSensorOptions(addTcpdumpOptions(addStatsOptions(addFileOptions(addPrintOptions(addFilterOptions(buildProgram())))))).addHelpText('after', HELP_TAIL);
 }
 
 type Opts = Record<string, unknown> &
   FileOptionValues &
+  SensorOptionValues &
   StatsOptionValues &
-  FilterCliOptions & {
+  FilterCliOptions &
+  TcpdumpOptionValues & {
     interface?: string[];
-    count?: number;
+    c?: number;
     snapshotLength?: number;
     promiscuousMode: boolean;
     direction?: string;
@@ -226,13 +260,15 @@ interface RunContext {
   forwards: (Mirror | Exporter)[];
   /** Extra stop condition checked after each batch (e.g. -W reached with -G). */
   done?: () => boolean;
+  /** With --reopen: how many times an interface went away and was bound again. */
+  gaps?: () => number;
 }
 
 let currentFile = '';
 
 /** The message for a runtime failure (I/O, a corrupt file, a socket error), or undefined for others. */
 function runtimeErrorMessage(err: unknown): string | undefined {
-  if (err instanceof SyscallError || err instanceof PcapIoError) return err.message;
+  if (err instanceof SyscallError || err instanceof PcapIoError || err instanceof PrivilegeError || err instanceof InterfaceChangedError) return err.message;
   if (err instanceof PcapFormatError) return `${currentFile}: ${err.message}`;
   return undefined;
 }
@@ -295,6 +331,7 @@ async function runSource(ctx: RunContext): Promise<number> {
     code = reportRuntimeError(err);
   }
   if (ctx.live && stats) printSummary({ ...stats, captured: delivered });
+  if (ctx.gaps !== undefined) process.stderr.write(`${plural(ctx.gaps(), 'interface gap')} (--reopen)\n`);
   if (src instanceof QueueSource || src instanceof QueueWorkerSource || src instanceof LogSource) process.stderr.write(src.summary());
   for (const f of ctx.forwards) process.stderr.write(`${forwardSummary(f)}\n`);
   if (src instanceof WorkerSource && src.failedCount() > 0) code = 1;
@@ -351,9 +388,13 @@ function kernelBpfExtensions(): boolean {
 async function main(argv: string[]): Promise<number> {
   const program = buildCli();
   program.exitOverride();
+  // `tscap --help | head` closes the pipe under commander's write: end quietly, as for packets.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
   program.configureOutput({ writeErr: (s) => process.stderr.write(s.startsWith('error:') ? `tscap: ${s}` : s) });
   try {
-    program.parse(preprocessArgv(argv));
+    program.parse(rewriteLegacyCount(preprocessArgv(argv), (m) => process.stderr.write(`tscap: warning: ${m}\n`)));
   } catch (err) {
     if (err instanceof CommanderError) {
       return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help' ? 0 : 2;
@@ -372,12 +413,30 @@ async function main(argv: string[]): Promise<number> {
   if (opts.direction !== undefined && !['in', 'out', 'inout'].includes(opts.direction)) {
     throw new UsageError(`-Q ${opts.direction}: must be in, out or inout`);
   }
+  const tsChecked = opts.timeStampType === undefined ? undefined : timestampTypeOption(opts.timeStampType);
+  if (tsChecked !== undefined && !tsChecked.ok) throw new UsageError(tsChecked.message);
+  const tsType = tsChecked?.type;
+  let esp: EspDecryptor | undefined;
+  try {
+    esp = opts.E === undefined ? undefined : parseEspSecrets(opts.E);
+  } catch (err) {
+    if (err instanceof EspSpecError) throw new UsageError(err.message);
+    throw err;
+  }
   const nano = opts.timeStampPrecision === 'nano';
   const expr = filterExpression(opts, program.args).trim();
   lastExpr = expr;
   const bpf = opts.bpf === undefined ? undefined : loadBpfFile(opts.bpf);
   if (bpf !== undefined && expr !== '') throw new UsageError('--bpf and a filter expression cannot be used together');
   const ifaces = opts.interface ?? [];
+  if (opts.listTimeStampTypes === true || opts.listDataLinkTypes === true) {
+    const name = ifaces[0] ?? defaultInterface();
+    if (name === undefined) throw new UsageError('no suitable device found');
+    if (name !== 'any') interfaceInfo(name); // ENODEV as a runtime failure, as for a capture
+    // tcpdump writes both lists to stderr.
+    process.stderr.write(opts.listTimeStampTypes === true ? timestampTypesText(name) : dataLinkTypesText(name));
+    return 0;
+  }
   if (opts.r !== undefined && ifaces.length > 0) throw new UsageError('-r and -i cannot be used together');
   if (opts.workers !== undefined && ifaces.length > 1) throw new UsageError('--workers takes one interface');
   if (opts.workers !== undefined && (opts.workers < 1 || opts.workers > 64)) throw new UsageError(`--workers ${opts.workers}: must be 1..64`);
@@ -395,8 +454,10 @@ async function main(argv: string[]): Promise<number> {
   if (opts.d > 0) {
     let linkType: number = LinkType.EN10MB;
     let live = false;
-    if (opts.linktype !== undefined) linkType = linkTypeOption(opts.linktype);
-    else if (opts.r !== undefined) {
+    if (opts.linktype !== undefined) {
+      linkType = linkTypeOption(opts.linktype);
+      live = ifaces.length > 0; // `-i any -y LINUX_SLL -d`: the live form for that link type
+    } else if (opts.r !== undefined) {
       const reader = await PacketFileReader.open(opts.r);
       linkType = reader.info.linkType;
       await reader.close();
@@ -407,7 +468,13 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(dumpProgram(bpf ?? compile(linkType, live), opts.d));
     return 0;
   }
-  if (opts.r === undefined && ifaces.length === 0) throw new UsageError('no interface given: use -i IFACE, -r FILE, or -D to list interfaces');
+  if (opts.r === undefined && ifaces.length === 0) {
+    // As tcpdump: the best-ranked interface (up, running, not loopback).
+    const name = defaultInterface();
+    if (name === undefined) throw new UsageError('no suitable device found');
+    ifaces.push(name);
+  }
+  checkPrivilegeUser(opts);
   const inline = ifaces.length > 0 ? parseInlineSpec(ifaces[0] as string) : undefined;
   if (inline !== undefined && ifaces.length > 1) throw new UsageError(`-i ${ifaces[0] as string} takes no other -i`);
   if (inline?.kind !== 'nfqueue' && (opts.drop !== undefined || opts.failClosed === true || opts.verdictTimeout !== undefined || opts.queueMaxlen !== undefined || opts.gso === true)) {
@@ -426,6 +493,8 @@ async function main(argv: string[]): Promise<number> {
   let fileFormat: 'pcap' | 'pcapng' = 'pcap';
   let perWorkerFiles: PacketSink[] | undefined;
   let watchAny: NodeJS.Timeout | undefined;
+  let listening = '';
+  let reopened: Capture[] = [];
   if (inline !== undefined) {
     // Packets arrive as netfilter saw them (raw IP); a filter expression runs on them here.
     const rawIpProgram = (e: string): BpfProgram => {
@@ -486,6 +555,19 @@ async function main(argv: string[]): Promise<number> {
     // Impossible geometry is a usage error, found before any interface or socket is touched.
     resolveRing({ ring, ...(opts.bufferSize !== undefined ? { bufferKiB: opts.bufferSize } : {}) });
     linkType = liveLinkType(ifaces[0] as string);
+    const wanted = opts.linktype === undefined ? undefined : linkTypeOption(opts.linktype);
+    if (wanted !== undefined) {
+      // -y on a live capture: one of the link types the interface offers (tcpdump -L lists them).
+      const wantedName = LINK_TYPE_NAMES[wanted] ?? String(wanted);
+      for (const name of ifaces) {
+        const info = name === 'any' ? undefined : interfaceInfo(name);
+        if (!(info === undefined ? [LinkType.LINUX_SLL, LinkType.LINUX_SLL2] : dataLinkTypes(info)).includes(wanted)) {
+          throw new UsageError(`${wantedName} is not one of the DLTs supported by this device`);
+        }
+      }
+      process.stderr.write(`tscap: data link type ${wantedName}\n`);
+      linkType = wanted;
+    }
     snaplen = snapOpt;
     const filter = bpf ?? (expr !== '' ? compile(linkType, true) : undefined);
     const captureOpts = {
@@ -497,6 +579,9 @@ async function main(argv: string[]): Promise<number> {
       ...(opts.bufferSize !== undefined ? { bufferKiB: opts.bufferSize } : {}),
       ...(filter !== undefined ? { filter } : {}),
       vlan: (opts.vlanMetadata ? 'metadata' : 'reinsert') as 'metadata' | 'reinsert',
+      ...(wanted !== undefined ? { linkType: wanted } : {}),
+      ...(tsType !== undefined ? { timestampType: tsType } : {}),
+      ...(opts.reopen === true ? { reopen: true } : {}),
     };
     if (opts.workers !== undefined) {
       // `-w NAME%w`: one file per worker, named by its index, instead of one merged file.
@@ -513,13 +598,18 @@ async function main(argv: string[]): Promise<number> {
     } else {
       const caps = openLive(ifaces, captureOpts);
       linkType = (caps[0] as Capture).linkType;
+      for (const c of caps) for (const w of c.warnings) process.stderr.write(`tscap: WARNING: ${w}\n`);
       src = caps.length === 1 ? new LiveSource(caps[0] as Capture) : new MultiLiveSource(caps);
+      // --reopen: one line per gap; the summary counts them.
+      for (const c of caps) c.onGap((err) => process.stderr.write(`tscap: warning: ${c.info.name}: ${err.reason} (${err.code}); waiting for it to come back (--reopen)\n`));
+      reopened = caps;
     }
     ifName = ifaces.join(',');
     // `any` keeps capturing when an interface goes away; say so, as the other interfaces carry on.
     // The watch starts before "listening on", so it knows every interface present from then on.
     if (ifaces.includes('any')) watchAny = watchInterfaces((name) => process.stderr.write(`tscap: warning: interface ${name} went away; capture goes on\n`));
-    process.stderr.write(`tscap: listening on ${ifaces.join(', ')}, ${linkTypeText(linkType)}, snapshot length ${snaplen} bytes\n`);
+    // Announced once every output is open (below): a -w that cannot be created fails first.
+    listening = `tscap: listening on ${ifaces.join(', ')}, ${linkTypeText(linkType)}, snapshot length ${snaplen} bytes\n`;
   }
 
   const forwards: (Mirror | Exporter)[] = [];
@@ -540,6 +630,7 @@ async function main(argv: string[]): Promise<number> {
     for (const f of forwards) await f.close();
     throw err;
   }
+  const nameLookup: NameLookup | undefined = opts.n === true || opts.json === true ? undefined : createNameLookup({ stripDomain: opts.N === true });
 
   const out = new TextOutput(process.stdout, opts.lineBuffered === true, () => src.stop());
   let limitReached = false;
@@ -555,25 +646,48 @@ async function main(argv: string[]): Promise<number> {
       limitReached = true;
     };
     if (several) fileOpts.interfaces = ifaces.map((name) => ({ name, ifindex: interfaceInfo(name).index }));
-    fileSink = createFileSink(fileOpts);
+    try {
+      fileSink = createFileSink(fileOpts);
+    } catch (err) {
+      src.stop();
+      throw err;
+    }
     sinks.push(fileLinkType !== linkType ? sll2Sink(fileSink) : fileSink);
   }
+  process.stderr.write(listening);
   // Records of packets in the ring go to the file with writev, uncopied; the writer empties its batch
   // before each block goes back to the kernel.
   const native = src instanceof LiveSource ? src.cap.nativeSource : undefined;
   if (native !== undefined && fileSink?.gatherFrom?.(native) === true) {
     const gathering = fileSink;
-    (src as LiveSource).cap.onBlockRelease(() => gathering.flushGathered?.());
+    const cap = (src as LiveSource).cap;
+    cap.onBlockRelease(() => gathering.flushGathered?.());
+    // after a gap (--reopen) the records lie in the new ring
+    cap.onResume(() => {
+      if (cap.nativeSource !== undefined) gathering.gatherFrom?.(cap.nativeSource);
+    });
   }
   const printing = opts.print === true || (fileOpts === undefined && perWorkerFiles === undefined && forwards.length === 0);
   const names = new Map(listInterfaces().map((i) => [i.index, i.name] as const));
-  const ifNameOf = (i: number): string | undefined => names.get(i);
+  // Interfaces that appear later (`any` sees them) are looked up when first seen, and an index with
+  // no name again at most once a second.
+  const triedAt = new Map<number, number>();
+  const ifNameOf = (i: number): string | undefined => {
+    if (!names.has(i) && Date.now() - (triedAt.get(i) ?? 0) > 1000) {
+      triedAt.set(i, Date.now());
+      for (const x of listInterfaces()) names.set(x.index, x.name);
+    }
+    return names.get(i);
+  };
   if (printing) {
     const live = opts.r === undefined;
+    const textOpts = { ...printOptionsFrom(opts, nano), ifName: ifNameOf, showInterface: live && ifaces.length > 1, noChecksum: opts.dontVerifyChecksums === true, esp };
     sinks.push(
-      opts.json
-        ? createJsonSink(out, { nano: jsonNano, ...(live ? { ifName: ifNameOf } : {}) })
-        : createTextSink(out, { ...printOptionsFrom(opts, nano), ifName: ifNameOf, showInterface: live && ifaces.length > 1 }),
+      opts.count === true
+        ? countingSink((t) => process.stdout.write(t), !live)
+        : opts.json
+          ? createJsonSink(out, { nano: jsonNano, ...(live ? { ifName: ifNameOf } : {}) })
+          : createTextSink(out, nameLookup !== undefined ? { ...textOpts, names: nameLookup } : textOpts),
     );
   }
   sinks.push(...forwards);
@@ -586,7 +700,16 @@ async function main(argv: string[]): Promise<number> {
     if (size !== undefined) sinks.unshift(createProgress({ totalBytes: size, label: opts.r, format: fileFormat, write: (t) => process.stderr.write(t) }));
   }
   const kinds = summaryKindsFrom(opts);
-  const summary = kinds.length > 0 ? createSummarySink(kinds, { json: opts.json === true, out: (t) => process.stderr.write(t), interfaceName: (i) => names.get(i) }) : undefined;
+  const summary =
+    kinds.length > 0
+      ? createSummarySink(kinds, {
+          json: opts.json === true,
+          out: (t) => process.stderr.write(t),
+          interfaceName: (i) => names.get(i),
+          ...(opts.summaryRows !== undefined ? { maxRows: opts.summaryRows } : {}),
+          ...(opts.maxFlows !== undefined ? { maxEntries: opts.maxFlows } : {}),
+        })
+      : undefined;
   if (summary) sinks.push(summary);
   const every = statsIntervalFrom(opts);
   const reporter =
@@ -604,7 +727,7 @@ async function main(argv: string[]): Promise<number> {
           ],
           tty: stderrTTY && !printingToTerminal,
           write: (t) => process.stderr.write(t),
-          ...(summary ? { accounting: summary.accounting } : {}),
+          ...(summary ? { accounting: summary.accounting } : opts.maxFlows !== undefined ? { maxEntries: opts.maxFlows } : {}),
         });
   if (reporter) sinks.push(reporter.sink);
   // Installed always: Node's default action for SIGUSR2 would end the process.
@@ -614,6 +737,9 @@ async function main(argv: string[]): Promise<number> {
   };
   process.on('SIGUSR2', onUsr2);
 
+  // Every socket, ring, file and worker is open: give up root now (-Z).
+  relinquishPrivileges(opts, opts.reopen === true, (m) => process.stderr.write(`tscap: ${m}\n`));
+
   // The file is the only sink and gathers from the ring: the walk hands it ring coordinates directly.
   const records = sinks.length === 1 && sinks[0] === fileSink && fileSink instanceof PcapWriter && fileSink.gathering && match === undefined ? fileSink : undefined;
   const code = await runSource({
@@ -622,17 +748,42 @@ async function main(argv: string[]): Promise<number> {
     ...(fileSink !== undefined ? { fileSink } : {}),
     ...(records !== undefined ? { records } : {}),
     match,
-    count: opts.count,
+    count: opts.c,
     out,
     live: opts.r === undefined,
     forwards,
     done: () => limitReached,
+    ...(opts.reopen === true ? { gaps: () => reopened.reduce((a, c) => a + c.gaps, 0) } : {}),
   });
   reporter?.stop();
+  nameLookup?.close();
   if (watchAny) clearInterval(watchAny);
   process.off('SIGUSR2', onUsr2);
   if (limitReached) process.stderr.write(`tscap: Maximum file limit reached: ${opts.W ?? 0}\n`);
   return code;
+}
+
+/** Library option names (as `CaptureOptionError.option` gives them) and the flags that set them. */
+const CLI_FLAG_OF_OPTION: Record<string, string> = {
+  snaplen: '-s',
+  engine: '--engine',
+  direction: '-Q',
+  bufferKiB: '-B',
+  'ring.blockSize': '--block-size',
+  'ring.blockCount': '--blocks',
+  'ring.blockTimeoutMs': '--block-timeout',
+  workers: '--workers',
+  'fanout.mode': '--fanout',
+  'fanout.flags': '--fanout',
+  url: '--export',
+  exportSnaplen: '--export-snaplen',
+};
+
+/** A library option error as the command line says it: with the flag instead of the option name. */
+function cliOptionMessage(err: CaptureOptionError): string {
+  const flag = err.option === undefined ? undefined : CLI_FLAG_OF_OPTION[err.option];
+  if (flag === undefined || !err.message.startsWith(`${err.option as string} `)) return err.message;
+  return flag + err.message.slice((err.option as string).length);
 }
 
 function fail(err: unknown): number {
@@ -640,11 +791,15 @@ function fail(err: unknown): number {
     process.stderr.write(`tscap: ${err.format(lastExpr)}\n`);
     return 2;
   }
+  if (err instanceof CaptureOptionError) {
+    process.stderr.write(`tscap: ${cliOptionMessage(err)}\n`);
+    return 2;
+  }
   if (err instanceof QueueError) {
     process.stderr.write(`tscap: ${err.message}\n`);
     return 1;
   }
-  if (err instanceof UsageError || err instanceof CaptureOptionError || err instanceof FilterOptionsError || err instanceof InlineSpecError) {
+  if (err instanceof UsageError || err instanceof FilterOptionsError || err instanceof InlineSpecError) {
     process.stderr.write(`tscap: ${err.message}\n`);
     return 2;
   }

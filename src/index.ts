@@ -3,8 +3,8 @@
  * re-exports the main API of each module; the subpaths (`tscap/capture`, `tscap/filter`,
  * `tscap/decode`, `tscap/pcap`, `tscap/inline`) hold everything.
  * @example
- * import { openCapture, compileFilter, createTextSink, TextOutput, DEFAULT_PRINT_OPTIONS } from 'tscap';
- * const cap = openCapture({ iface: 'eth0', filter: compileFilter('port 53', { linkType: 1, vlanAncillary: true }) });
+ * import { openCapture, createTextSink, TextOutput, DEFAULT_PRINT_OPTIONS } from 'tscap';
+ * const cap = openCapture({ iface: 'eth0', filter: 'port 53' });
  * const sink = createTextSink(new TextOutput(), { ...DEFAULT_PRINT_OPTIONS });
  * for await (const p of cap) sink.write(p);
  */
@@ -18,17 +18,19 @@ export {
   SyscallError,
   createExporter,
   createMirror,
+  dropPrivileges,
   listInterfaces,
   openCapture,
   openInjector,
   startFanout,
 } from './capture/index.js';
-export type { CaptureOptions, CaptureStats, Exporter, FanoutRunOptions, ForwardStats, Mirror, RingOptions } from './capture/index.js';
+export type { CaptureOptions, CaptureStats, Direction, Exporter, FanoutOptions, FanoutRunOptions, ForwardStats, InterfaceInfo, Mirror, RingOptions } from './capture/index.js';
 export { FilterError, compileFilter, compileFilterFunction, formatProgram, runFilter, validateProgram } from './filter/index.js';
 export type { BpfInsn, BpfProgram, CompileOptions } from './filter/index.js';
 export { LayerParser, LAYER_NAMES, Layer } from './decode/parser.js';
+export type { LayerViews } from './decode/parser.js';
 export { LinkType, PacketFileReader, PcapFormatError, PcapIoError, PcapWriter, PcapngWriter, createFileSink, readPackets } from './pcap/index.js';
-export type { PcapFileInfo } from './pcap/index.js';
+export type { FileSink, FileSinkOptions, PcapFileInfo } from './pcap/index.js';
 export { TextOutput } from './sinks/output.js';
 export { DEFAULT_PRINT_OPTIONS, TextFormatter, createTextSink } from './sinks/text.js';
 export type { PrintOptions } from './sinks/text.js';

@@ -4,16 +4,19 @@
  * also offers `dispatch` (a synchronous batch walk, like pcap_dispatch) for sinks that batch.
  */
 import type { BpfProgram } from '../filter/bpf.js';
+import { compileFilter } from '../filter/compile.js';
 import { compileFilterFunction, type CompiledFilter } from '../filter/vm.js';
 import { cookedKernelProgram } from './cooked.js';
 import type { PacketView } from '../packet.js';
+import type { AbortSignalLike } from '../streams.js';
 import type { NativeSource } from '../pcap/writer.js';
 import { emptyPacket } from '../packet.js';
 import { LinkType } from '../pcap/linktype.js';
 import { IFF, ERRNO, PACKET, PACKET_FANOUT, SOL_PACKET, SyscallError, lastErrno, raw, watchFd, type FdWatcher } from '../syscalls/index.js';
 import { interfaceInfo, type InterfaceInfo } from './interfaces.js';
+import { applyTimestampType, timestampTypes, type TimestampType } from './timestamp.js';
 import { RecvmsgReader } from './recvmsg.js';
-import { DEFAULT_RING, RxRing, ringGeometryError, type PktTypeFilter, type RingOptions, type RingRecordSink } from './ring.js';
+import { DEFAULT_RING, RxRing, ringGeometryProblem, type PktTypeFilter, type RingOptions, type RingRecordSink } from './ring.js';
 import {
   KernelStats,
   addPromiscuous,
@@ -59,15 +62,45 @@ export interface CaptureOptions {
   ring?: Partial<RingOptions>;
   /** Total buffer in KiB (`-B`): sets the ring's block count, or the socket buffer for recvmsg. */
   bufferKiB?: number;
-  /** A classic BPF program attached before the first packet can arrive. */
-  filter?: BpfProgram;
+  /**
+   * The filter, attached before the first packet can arrive: a pcap-filter(7) expression, compiled for
+   * the socket's real link type in its live form (VLAN tags read from packet metadata when the kernel
+   * has the BPF extensions, `any` translated to the cooked socket), or a classic BPF program as is. A
+   * string that does not compile throws `FilterError` before any packet is read.
+   */
+  filter?: BpfProgram | string;
+  /** Run the filter optimizer on a string filter (default true, tcpdump's `-O` turns it off). */
+  optimize?: boolean;
   /** `reinsert` (default) puts stripped VLAN tags back into the bytes; `metadata` leaves the frame as the kernel gave it. */
   vlan?: 'reinsert' | 'metadata';
   /** Closes the capture when aborted. */
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
   /** Join a PACKET_FANOUT group: the kernel spreads the interface's packets over the group's sockets. */
   fanout?: FanoutOptions;
+  /**
+   * The link type of the records (tcpdump's `-y`): on `any`, LINUX_SLL2 (276, default) or LINUX_SLL
+   * (113); elsewhere only the interface's own (see `dataLinkTypes`).
+   */
+  linkType?: number;
+  /**
+   * Where timestamps come from (tcpdump's `-j`): `host` (default, the kernel's clock on arrival), or
+   * the NIC's clock, `adapter` (synchronised to the system) or `adapter_unsynced`. A type the
+   * interface does not offer (see `timestampTypes`) leaves host timestamps and adds a `warnings` line.
+   */
+  timestampType?: TimestampType;
+  /**
+   * When the interface goes down or away: take in what the ring holds, then wait for an interface of
+   * that name to exist and be up, and bind a new socket and ring with the same options (a gap), instead
+   * of failing with ENETDOWN/ENODEV. An interface back with another link type fails the capture.
+   */
+  reopen?: boolean;
 }
+
+/** errno values that mean the interface went down or away. */
+const GONE = new Set<number>([ERRNO.ENETDOWN, ERRNO.ENODEV, ERRNO.ENXIO]);
+
+/** How often a capture waiting for its interface (`reopen`) looks for it again. */
+const REOPEN_POLL_MS = 100;
 
 /** Fanout modes as tscap names them (PACKET_FANOUT_HASH, _LB, _CPU, _QM, _ROLLOVER, _RND). */
 export type FanoutMode = 'hash' | 'lb' | 'cpu' | 'qm' | 'rollover' | 'random';
@@ -94,13 +127,13 @@ const FANOUT_MODES: Record<FanoutMode, number> = {
 /** The PACKET_FANOUT option value: group id in the low 16 bits, mode and flags above. */
 export function fanoutValue(f: FanoutOptions): number {
   const mode = FANOUT_MODES[f.mode ?? 'hash'];
-  if (mode === undefined) throw new CaptureOptionError(`fanout mode ${String(f.mode)}: must be one of ${Object.keys(FANOUT_MODES).join(', ')}`);
-  if (!Number.isInteger(f.group) || f.group < 0 || f.group > 0xffff) throw new CaptureOptionError(`fanout group ${f.group}: must be 0..65535`);
+  if (mode === undefined) throw new CaptureOptionError(`fanout.mode ${String(f.mode)}: must be one of ${Object.keys(FANOUT_MODES).join(', ')}`, 'fanout.mode');
+  if (!Number.isInteger(f.group) || f.group < 0 || f.group > 0xffff) throw new CaptureOptionError(`fanout.group ${f.group}: must be 0..65535`, 'fanout.group');
   let flags = 0;
   for (const fl of f.flags ?? []) {
     if (fl === 'defrag') flags |= PACKET_FANOUT.FLAG_DEFRAG;
     else if (fl === 'rollover') flags |= PACKET_FANOUT.FLAG_ROLLOVER;
-    else throw new CaptureOptionError(`fanout flag ${String(fl)}: must be defrag or rollover`);
+    else throw new CaptureOptionError(`fanout.flags ${String(fl)}: must be defrag or rollover`, 'fanout.flags');
   }
   return (f.group & 0xffff) | ((mode | flags) << 16);
 }
@@ -113,9 +146,23 @@ export class CaptureClosedError extends Error {
   }
 }
 
-/** Thrown for options that cannot work, before any socket is opened. */
+/** Thrown (by `dispatch`/`wait`) when an interface came back after a gap (`reopen`) with another link type. */
+export class InterfaceChangedError extends Error {
+  override readonly name = 'InterfaceChangedError';
+}
+
+/**
+ * Thrown for options that cannot work, before any socket is opened. The message starts with the
+ * option as `CaptureOptions` names it (`ring.blockSize 5000: ...`); `option` holds that name.
+ */
 export class CaptureOptionError extends Error {
   override readonly name = 'CaptureOptionError';
+  /** The library option at fault (`snaplen`, `ring.blockSize`, `fanout.group`, ...), when one is. */
+  readonly option: string | undefined;
+  constructor(message: string, option?: string) {
+    super(message);
+    this.option = option;
+  }
 }
 
 interface Engine {
@@ -130,11 +177,11 @@ interface Engine {
 export function resolveRing(opts: Pick<CaptureOptions, 'ring' | 'bufferKiB'>): RingOptions {
   const ring: RingOptions = { ...DEFAULT_RING, ...opts.ring };
   if (opts.bufferKiB !== undefined) {
-    if (!Number.isInteger(opts.bufferKiB) || opts.bufferKiB <= 0) throw new CaptureOptionError(`-B ${opts.bufferKiB}: must be a positive number of KiB`);
+    if (!Number.isInteger(opts.bufferKiB) || opts.bufferKiB <= 0) throw new CaptureOptionError(`bufferKiB ${opts.bufferKiB}: must be a positive number of KiB`, 'bufferKiB');
     if (opts.ring?.blockCount === undefined) ring.blockCount = Math.max(2, Math.ceil((opts.bufferKiB * 1024) / ring.blockSize));
   }
-  const err = ringGeometryError(ring);
-  if (err !== undefined) throw new CaptureOptionError(err);
+  const problem = ringGeometryProblem(ring);
+  if (problem !== undefined) throw new CaptureOptionError(problem.message, problem.option);
   return ring;
 }
 
@@ -146,18 +193,30 @@ export function resolveRing(opts: Pick<CaptureOptions, 'ring' | 'bufferKiB'>): R
  * console.log(cap.stats());
  */
 export class Capture implements AsyncIterable<PacketView> {
-  /** The interface as it was when the capture opened. */
-  readonly info: InterfaceInfo;
+  /** The interface as it was when the socket was (last) bound. */
+  info: InterfaceInfo;
   /** LINKTYPE_* of the packets. */
   readonly linkType: number;
+  /** Things that did not take but did not stop the capture (e.g. a timestamp type the NIC lacks), in tcpdump's words. */
+  readonly warnings: readonly string[];
   /** The snapshot length in force. */
   readonly snaplen: number;
   /** Which engine reads the socket. */
   readonly engine: 'ring' | 'recvmsg';
   /** Whether `vlan` filters must use the ancillary loads (the kernel supports them). */
   readonly bpfExtensions: boolean;
+  /**
+   * The filter program in force (a string filter as compiled for this socket, before any `any`
+   * translation), or undefined for none. `formatProgram(cap.program, 'd')` prints it as `tcpdump -d`.
+   */
+  get program(): BpfProgram | undefined {
+    return this.filterProgram;
+  }
+  private filterProgram: BpfProgram | undefined;
+  /** Times the interface went away and the capture bound it again (`reopen`). */
+  gaps = 0;
   private fd: number;
-  private readonly reader: Engine;
+  private reader: Engine;
   private readonly kstats = new KernelStats();
   private captured = 0;
   private isClosed = false;
@@ -168,74 +227,119 @@ export class Capture implements AsyncIterable<PacketView> {
   /** Set when the filter cannot run in the kernel (cooked sockets reading the link-layer address). */
   private userFilter: CompiledFilter | undefined;
   private readonly ringGeometry: RingOptions | undefined;
-  private readonly abortSignal: AbortSignal | undefined;
+  private readonly abortSignal: AbortSignalLike | undefined;
   private readonly onAbort = (): void => this.close();
+  private readonly opts: CaptureOptions;
+  /** Set while the interface is away (`reopen`): the socket is closed and a timer looks for it. */
+  private gapTimer: NodeJS.Timeout | undefined;
+  private gapListeners: ((err: SyscallError) => void)[] = [];
+  private resumeListeners: (() => void)[] = [];
+  private releaseHook: (() => void) | null = null;
 
   /** Use `openCapture`. */
   constructor(opts: CaptureOptions) {
     const snaplen = opts.snaplen ?? MAX_SNAPLEN;
     if (!Number.isInteger(snaplen) || snaplen < 1 || snaplen > MAX_SNAPLEN) {
-      throw new CaptureOptionError(`-s ${opts.snaplen}: snapshot length must be 1..${MAX_SNAPLEN}`);
+      throw new CaptureOptionError(`snaplen ${opts.snaplen}: snapshot length must be 1..${MAX_SNAPLEN}`, 'snaplen');
     }
     const engine = opts.engine ?? 'ring';
-    if (engine !== 'ring' && engine !== 'recvmsg') throw new CaptureOptionError(`--engine ${String(engine)}: must be ring or recvmsg`);
+    if (engine !== 'ring' && engine !== 'recvmsg') throw new CaptureOptionError(`engine ${String(engine)}: must be ring or recvmsg`, 'engine');
     const direction = opts.direction ?? 'inout';
-    if (direction !== 'in' && direction !== 'out' && direction !== 'inout') throw new CaptureOptionError(`-Q ${String(direction)}: must be in, out or inout`);
+    if (direction !== 'in' && direction !== 'out' && direction !== 'inout') throw new CaptureOptionError(`direction ${String(direction)}: must be in, out or inout`, 'direction');
     const ring = engine === 'ring' ? resolveRing(opts) : undefined;
     const fanout = opts.fanout === undefined ? undefined : fanoutValue(opts.fanout);
     if (opts.bufferKiB !== undefined && (!Number.isInteger(opts.bufferKiB) || opts.bufferKiB <= 0)) {
-      throw new CaptureOptionError(`-B ${opts.bufferKiB}: must be a positive number of KiB`);
+      throw new CaptureOptionError(`bufferKiB ${opts.bufferKiB}: must be a positive number of KiB`, 'bufferKiB');
     }
     this.snaplen = snaplen;
     this.engine = engine;
     this.ringGeometry = ring;
 
+    this.opts = opts;
     const any = opts.iface === 'any';
     const info: InterfaceInfo = any ? ANY_INTERFACE : interfaceInfo(opts.iface);
     if ((info.flags & IFF.UP) === 0) throw new SyscallError('bind', ERRNO.ENETDOWN, `${info.name}: That device is not up`);
     this.info = info;
-    this.linkType = info.linkType ?? 1;
     if (info.linkType === undefined) {
       throw new CaptureOptionError(`${info.name}: link type ARPHRD ${info.arphrd} is not supported`);
     }
-    if (any && engine !== 'ring') throw new CaptureOptionError('-i any: needs the ring engine');
-
-    const fd = openPacketSocket(any);
-    this.fd = fd;
-    try {
-      let dirFilter: PktTypeFilter = direction === 'out' ? 2 : 0;
-      if (direction === 'in' && !ignoreOutgoing(fd)) dirFilter = 1;
-      const reinsert = (opts.vlan ?? 'reinsert') === 'reinsert';
-      this.reader =
-        engine === 'ring'
-          ? new RxRing(fd, ring as RingOptions, reinsert, this.linkType, dirFilter)
-          : new RecvmsgReader(fd, snaplen, reinsert, this.linkType, dirFilter, (opts.bufferKiB ?? RECVMSG_DEFAULT_KIB) * 1024);
-      this.bpfExtensions = hasBpfExtensions(fd);
-      // The filter goes on before bind: the socket (protocol 0) has received nothing yet.
-      const acceptAll: BpfProgram = [{ code: 0x06, jt: 0, jf: 0, k: MAX_SNAPLEN }];
-      let prog = opts.filter ?? acceptAll;
-      if (any && opts.filter !== undefined) {
-        // The kernel sees cooked packets without the SLL2 header: translate, or filter here.
-        const kernel = cookedKernelProgram(opts.filter);
-        if (kernel === undefined) this.userFilter = compileFilterFunction(opts.filter);
-        prog = kernel ?? acceptAll;
-      }
-      if (opts.filter !== undefined || snaplen < MAX_SNAPLEN) attachFilter(fd, capSnaplen(prog, snaplen));
-      // Like libpcap, `any` does not ask for promiscuous mode (there is no one interface to ask).
-      if ((opts.promisc ?? true) && !any) addPromiscuous(fd, info.index);
-      bindToInterface(fd, info.index, info.name);
-      if (fanout !== undefined) joinFanout(fd, fanout, opts.fanout as FanoutOptions);
-    } catch (err) {
-      closeQuietly(fd);
-      this.fd = -1;
-      this.isClosed = true;
-      throw err;
+    if (opts.linkType !== undefined && !dataLinkTypes(info).includes(opts.linkType)) {
+      throw new CaptureOptionError(`linkType ${opts.linkType}: not one of the link types ${info.name} offers (${dataLinkTypes(info).join(', ')})`, 'linkType');
     }
+    this.linkType = opts.linkType ?? info.linkType;
+    const tsType = opts.timestampType ?? 'host';
+    if (!['host', 'adapter', 'adapter_unsynced'].includes(tsType)) {
+      throw new CaptureOptionError(`timestampType ${String(tsType)}: must be host, adapter or adapter_unsynced`, 'timestampType');
+    }
+    if (any && engine !== 'ring') throw new CaptureOptionError("engine recvmsg: iface 'any' needs the ring engine", 'engine');
+    const opened = this.openSocket(info);
+    this.fd = opened.fd;
+    this.reader = opened.reader;
+    this.bpfExtensions = opened.bpfExtensions;
+    this.warnings = opened.warnings;
     if (opts.signal) {
       this.abortSignal = opts.signal;
       if (opts.signal.aborted) this.close();
       else opts.signal.addEventListener('abort', this.onAbort, { once: true });
     }
+  }
+
+  /** Opens, sets up and binds a socket (and ring) on `info` with the capture's options. */
+  private openSocket(info: InterfaceInfo): { fd: number; reader: Engine; bpfExtensions: boolean; warnings: readonly string[] } {
+    const opts = this.opts;
+    const any = opts.iface === 'any';
+    const engine = this.engine;
+    const snaplen = this.snaplen;
+    const ring = this.ringGeometry;
+    const direction = opts.direction ?? 'inout';
+    const fanout = opts.fanout === undefined ? undefined : fanoutValue(opts.fanout);
+    const fd = openPacketSocket(any);
+    try {
+      let dirFilter: PktTypeFilter = direction === 'out' ? 2 : 0;
+      if (direction === 'in' && !ignoreOutgoing(fd)) dirFilter = 1;
+      const reinsert = (opts.vlan ?? 'reinsert') === 'reinsert';
+      const reader =
+        engine === 'ring'
+          ? new RxRing(fd, ring as RingOptions, reinsert, this.linkType, dirFilter)
+          : new RecvmsgReader(fd, snaplen, reinsert, this.linkType, dirFilter, (opts.bufferKiB ?? RECVMSG_DEFAULT_KIB) * 1024);
+      const bpfExtensions = hasBpfExtensions(fd);
+      // The filter goes on before bind: the socket (protocol 0) has received nothing yet.
+      // A string is compiled as libpcap compiles for a live socket: for this link type, with the
+      // ancillary VLAN loads when the kernel offers them (the kernel strips tags before the filter).
+      const filter =
+        typeof opts.filter === 'string'
+          ? opts.filter.trim() === ''
+            ? undefined
+            : compileFilter(opts.filter, { linkType: this.linkType, snaplen, optimize: opts.optimize ?? true, vlanAncillary: bpfExtensions })
+          : opts.filter;
+      const prog = this.kernelProgram(filter);
+      if (filter !== undefined || snaplen < MAX_SNAPLEN) attachFilter(fd, capSnaplen(prog, snaplen));
+      // Like libpcap, `any` does not ask for promiscuous mode (there is no one interface to ask).
+      if ((opts.promisc ?? true) && !any) addPromiscuous(fd, info.index);
+      bindToInterface(fd, info.index, info.name);
+      if (fanout !== undefined) joinFanout(fd, fanout, opts.fanout as FanoutOptions);
+      const warnings = applyTimestampType(fd, info.name, opts.timestampType ?? 'host');
+      return { fd, reader, bpfExtensions, warnings };
+    } catch (err) {
+      closeQuietly(fd);
+      throw err;
+    }
+  }
+
+  /**
+   * Records `filter` as the one in force and returns what the kernel gets: on `any` the kernel sees
+   * cooked packets without the SLL2 header, so the program is translated, or (when it reads the
+   * link-layer address) run here over every packet while the kernel accepts all.
+   */
+  private kernelProgram(filter: BpfProgram | undefined): BpfProgram {
+    const acceptAll: BpfProgram = [{ code: 0x06, jt: 0, jf: 0, k: MAX_SNAPLEN }];
+    this.filterProgram = filter;
+    this.userFilter = undefined;
+    if (filter === undefined) return acceptAll;
+    if (this.info.index !== 0) return filter;
+    const kernel = cookedKernelProgram(filter, this.linkType);
+    if (kernel === undefined) this.userFilter = compileFilterFunction(filter);
+    return kernel ?? acceptAll;
   }
 
   /**
@@ -252,7 +356,102 @@ export class Capture implements AsyncIterable<PacketView> {
    * the kernel; whatever still points into the block must be done with by then. One callback at a time.
    */
   onBlockRelease(fn: (() => void) | null): void {
+    this.releaseHook = fn;
     if (this.reader instanceof RxRing) this.reader.walker.onRelease = fn;
+  }
+
+  /**
+   * With `reopen`: `fn` is called when the interface goes down or away (after what the ring held was
+   * taken in), with the error that said so; the capture then waits for it.
+   */
+  onGap(fn: (err: SyscallError) => void): void {
+    this.gapListeners.push(fn);
+  }
+
+  /**
+   * With `reopen`: `fn` is called once a new socket and ring are bound after a gap; `nativeSource` is
+   * then the new ring (a writer gathering from the old one must be pointed at it).
+   */
+  onResume(fn: () => void): void {
+    this.resumeListeners.push(fn);
+  }
+
+  /** True while the interface is away and the capture waits for it (`reopen`). */
+  get inGap(): boolean {
+    return this.fd < 0 && !this.isClosed;
+  }
+
+  /**
+   * The socket failed with `err`. Without `reopen`, or for another error, the capture fails. With it:
+   * let the consumer take in what the ring still holds (the block being filled is handed over within
+   * the block timeout), then close the socket and look for the interface every REOPEN_POLL_MS.
+   */
+  private socketFailed(err: SyscallError): void {
+    if (this.opts.reopen !== true || !GONE.has(err.errno) || this.opts.iface === 'any') {
+      this.failure = err;
+      return;
+    }
+    const settle = (this.ringGeometry?.blockTimeoutMs ?? 0) * 2 + 5;
+    const finish = (): void => {
+      if (this.isClosed) return;
+      if (this.reader.ready()) {
+        // the consumer has not taken everything yet: it was woken; look again shortly
+        this.wakeWaiters();
+        this.gapTimer = setTimeout(finish, settle);
+        return;
+      }
+      this.kstats.update(this.fd);
+      this.watcher?.stop();
+      this.watcher?.close();
+      this.watcher = undefined;
+      this.reader.release();
+      closeQuietly(this.fd);
+      this.fd = -1;
+      this.gaps++;
+      for (const fn of this.gapListeners) fn(err);
+      this.gapTimer = setTimeout(() => this.lookForInterface(), REOPEN_POLL_MS);
+    };
+    this.gapTimer = setTimeout(finish, settle);
+  }
+
+  /** While in a gap: binds again once an interface of the name exists and is up. */
+  private lookForInterface(): void {
+    this.gapTimer = undefined;
+    if (this.isClosed) return;
+    let info: InterfaceInfo | undefined;
+    try {
+      info = interfaceInfo(this.opts.iface);
+    } catch {
+      info = undefined; // not there (yet)
+    }
+    if (info === undefined || (info.flags & IFF.UP) === 0) {
+      this.gapTimer = setTimeout(() => this.lookForInterface(), REOPEN_POLL_MS);
+      return;
+    }
+    if (info.linkType !== this.linkType) {
+      const was = this.linkType;
+      this.failure = new InterfaceChangedError(`${info.name} came back with link type ${info.linkType ?? `ARPHRD ${info.arphrd}`}, not ${was} as before: stopping`);
+      this.wakeWaiters();
+      return;
+    }
+    try {
+      const opened = this.openSocket(info);
+      this.fd = opened.fd;
+      this.reader = opened.reader;
+      this.info = info;
+      if (this.reader instanceof RxRing) this.reader.walker.onRelease = this.releaseHook;
+    } catch (err) {
+      // it went again between the look and the bind: keep looking
+      if (err instanceof SyscallError && GONE.has(err.errno)) {
+        this.gapTimer = setTimeout(() => this.lookForInterface(), REOPEN_POLL_MS);
+        return;
+      }
+      this.failure = err as Error;
+      this.wakeWaiters();
+      return;
+    }
+    for (const fn of this.resumeListeners) fn();
+    this.wakeWaiters();
   }
 
   /** True once `close` has run. */
@@ -277,6 +476,7 @@ export class Capture implements AsyncIterable<PacketView> {
   dispatch(visit: (p: PacketView) => void, max = Number.POSITIVE_INFINITY): number {
     if (this.isClosed) throw new CaptureClosedError();
     if (this.failure) throw this.failure;
+    if (this.fd < 0) return 0; // in a gap (reopen)
     const p = this.record;
     const match = this.userFilter;
     let n = 0;
@@ -306,6 +506,7 @@ export class Capture implements AsyncIterable<PacketView> {
     if (this.isClosed) throw new CaptureClosedError();
     if (this.failure) throw this.failure;
     if (!(this.reader instanceof RxRing) || this.userFilter !== undefined) throw new CaptureOptionError('dispatchRecords needs the ring engine and a kernel filter');
+    if (this.fd < 0) return 0; // in a gap (reopen)
     const n = this.reader.walker.walkRecords(sink, max);
     this.captured += n;
     return n;
@@ -317,9 +518,10 @@ export class Capture implements AsyncIterable<PacketView> {
    */
   wait(): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
-    if (this.isClosed || this.reader.ready()) return Promise.resolve();
+    if (this.isClosed || (this.fd >= 0 && this.reader.ready())) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       this.waiters.push(() => (this.failure ? reject(this.failure) : resolve()));
+      if (this.fd < 0 || this.gapTimer !== undefined) return; // in a gap: the reopen wakes us
       if (this.watcher === undefined) this.watcher = watchFd(this.fd, () => this.onReadable());
       this.watcher.start(() => this.onReadable());
     });
@@ -327,9 +529,9 @@ export class Capture implements AsyncIterable<PacketView> {
 
   private onReadable(): void {
     this.watcher?.stop();
-    if (!this.isClosed && !this.reader.ready()) {
+    if (!this.isClosed && this.gapTimer === undefined && !this.reader.ready()) {
       const err = pendingError(this.fd);
-      if (err !== 0) this.failure = new SyscallError('poll', err, `${this.info.name}: capture stopped`);
+      if (err !== 0) this.socketFailed(new SyscallError('poll', err, `${this.info.name}: capture stopped`));
     }
     this.wakeWaiters();
   }
@@ -342,7 +544,7 @@ export class Capture implements AsyncIterable<PacketView> {
 
   /** Counters so far: captured by tscap, received by the filter, dropped by the kernel. */
   stats(): CaptureStats {
-    if (!this.isClosed) this.kstats.update(this.fd);
+    if (!this.isClosed && this.fd >= 0) this.kstats.update(this.fd);
     return {
       captured: this.captured,
       received: this.kstats.received,
@@ -355,14 +557,19 @@ export class Capture implements AsyncIterable<PacketView> {
    * Replaces the kernel filter in libpcap's order: reject everything, drain what arrived under the old
    * program (waiting one block timeout so a partly filled block is retired), then attach the new one.
    */
-  async setFilter(prog: BpfProgram): Promise<void> {
+  async setFilter(filter: BpfProgram | string, opts: { optimize?: boolean } = {}): Promise<void> {
     if (this.isClosed) throw new CaptureClosedError();
+    // Compiled first, so a bad expression throws FilterError with the old filter still in place.
+    const prog =
+      typeof filter === 'string'
+        ? compileFilter(filter, { linkType: this.linkType, snaplen: this.snaplen, optimize: opts.optimize ?? true, vlanAncillary: this.bpfExtensions })
+        : filter;
     attachRejectAll(this.fd);
     const settle = (this.ringGeometry?.blockTimeoutMs ?? 0) * 2 + 2;
     await new Promise((r) => setTimeout(r, settle));
     if (this.isClosed) return;
     this.reader.discardReady();
-    attachFilter(this.fd, capSnaplen(prog, this.snaplen));
+    attachFilter(this.fd, capSnaplen(this.kernelProgram(prog), this.snaplen));
   }
 
   /**
@@ -371,7 +578,10 @@ export class Capture implements AsyncIterable<PacketView> {
    */
   close(): void {
     if (this.isClosed) return;
-    this.kstats.update(this.fd);
+    if (this.gapTimer !== undefined) clearTimeout(this.gapTimer);
+    this.gapTimer = undefined;
+    const inGap = this.fd < 0;
+    if (!inGap) this.kstats.update(this.fd);
     this.isClosed = true;
     this.abortSignal?.removeEventListener('abort', this.onAbort);
     if (this.watcher) {
@@ -379,31 +589,54 @@ export class Capture implements AsyncIterable<PacketView> {
       this.watcher.close();
       this.watcher = undefined;
     }
-    this.reader.release();
-    closeQuietly(this.fd);
+    if (!inGap) {
+      this.reader.release();
+      closeQuietly(this.fd);
+    }
     this.fd = -1;
     this.wakeWaiters();
   }
 
-  /** Iterates packets until the capture is closed; each packet is valid until the next one. */
+  /**
+   * Iterates packets until the capture is closed; each packet is valid until the next one. Leaving
+   * the loop early (`break`, `return`, a throw) closes the capture, as leaving a `for await` over a
+   * stream closes the stream; use `dispatch` and `wait` to read in pieces.
+   */
   [Symbol.asyncIterator](): AsyncIterator<PacketView> {
     if (this.isClosed) throw new CaptureClosedError();
     const p = this.record;
     const self = this;
     return (async function* (): AsyncGenerator<PacketView> {
-      while (!self.isClosed) {
-        if (self.failure) throw self.failure;
-        if (self.reader.next(p)) {
-          if (self.userFilter !== undefined && self.userFilter(p.buf, p.offset, p.capLen, p.wireLen) === 0) continue;
-          self.captured++;
-          yield p;
-          continue;
+      try {
+        while (!self.isClosed) {
+          if (self.failure) throw self.failure;
+          if (self.fd >= 0 && self.reader.next(p)) {
+            if (self.userFilter !== undefined && self.userFilter(p.buf, p.offset, p.capLen, p.wireLen) === 0) continue;
+            self.captured++;
+            yield p;
+            continue;
+          }
+          await self.wait();
         }
-        await self.wait();
+      } finally {
+        self.close();
       }
     })();
   }
 }
+
+/**
+ * The link types a capture on `iface` may deliver (tcpdump's `-L`): LINUX_SLL2 and LINUX_SLL on `any`,
+ * the interface's own elsewhere (tcpdump also offers DOCSIS on Ethernet, which tscap does not decode).
+ * @example
+ * dataLinkTypes(interfaceInfo('eth0')); // [1]
+ */
+export function dataLinkTypes(iface: InterfaceInfo): number[] {
+  if (iface.index === 0 && iface.name === 'any') return [LinkType.LINUX_SLL, LinkType.LINUX_SLL2];
+  return iface.linkType === undefined ? [] : [iface.linkType];
+}
+
+export { timestampTypes, type TimestampType };
 
 /** Joins a fanout group (after bind, as the kernel requires). */
 function joinFanout(fd: number, value: number, f: FanoutOptions): void {
@@ -412,15 +645,16 @@ function joinFanout(fd: number, value: number, f: FanoutOptions): void {
   if (raw.setsockopt(fd, SOL_PACKET, PACKET.FANOUT, buf, 4) === 0) return;
   const errno = lastErrno();
   if (errno === ERRNO.EINVAL || errno === ERRNO.EALREADY) {
-    throw new CaptureOptionError(`fanout group ${f.group}: already in use with another mode or flags, or on another interface (${errno === ERRNO.EINVAL ? 'EINVAL' : 'EALREADY'})`);
+    throw new CaptureOptionError(`fanout.group ${f.group}: already in use with another mode or flags, or on another interface (${errno === ERRNO.EINVAL ? 'EINVAL' : 'EALREADY'})`, 'fanout.group');
   }
   throw new SyscallError('setsockopt', errno, 'setsockopt(PACKET_FANOUT)');
 }
 
 /**
- * Opens a live capture. Throws `SyscallError` (no such device, no permission) or `CaptureOptionError`.
+ * Opens a live capture. Throws `SyscallError` (no such device, no permission), `CaptureOptionError`
+ * (an option that cannot work) or `FilterError` (a filter string that does not compile for the link type).
  * @example
- * const cap = openCapture({ iface: 'veth0', snaplen: 96, promisc: false });
+ * const cap = openCapture({ iface: 'veth0', snaplen: 96, promisc: false, filter: 'vlan 100 and udp' });
  */
 export function openCapture(opts: CaptureOptions): Capture {
   return new Capture(opts);

@@ -7,22 +7,20 @@
  */
 import { BPF, SKF_AD, bpfClass, bpfMode, type BpfInsn, type BpfProgram } from '../filter/bpf.js';
 
-const SLL2_HDR_LEN = 20;
+/** LINKTYPE_LINUX_SLL and LINKTYPE_LINUX_SLL2. */
+const LINUX_SLL = 113;
 
-/** SLL2 header offsets with a kernel equivalent. */
-const ANCILLARY: Readonly<Record<number, number>> = {
-  0: SKF_AD.PROTOCOL,
-  4: SKF_AD.IFINDEX,
-  8: SKF_AD.HATYPE,
-  10: SKF_AD.PKTTYPE,
-};
+/** Header offsets with a kernel equivalent, and the header length, per cooked link type. */
+const SLL2 = { len: 20, ancillary: { 0: SKF_AD.PROTOCOL, 4: SKF_AD.IFINDEX, 8: SKF_AD.HATYPE, 10: SKF_AD.PKTTYPE } as Readonly<Record<number, number>> };
+const SLL1 = { len: 16, ancillary: { 0: SKF_AD.PKTTYPE, 2: SKF_AD.HATYPE, 14: SKF_AD.PROTOCOL } as Readonly<Record<number, number>> };
 
 /**
- * The kernel's version of an SLL2 program, or undefined when it must run in userspace.
+ * The kernel's version of a cooked (SLL2, or SLL v1) program, or undefined when it must run in userspace.
  * @example
  * const kernel = cookedKernelProgram(compileFilter('udp', { linkType: 276 }));
  */
-export function cookedKernelProgram(prog: BpfProgram): BpfProgram | undefined {
+export function cookedKernelProgram(prog: BpfProgram, linkType = 276): BpfProgram | undefined {
+  const { len: hdrLen, ancillary } = linkType === LINUX_SLL ? SLL1 : SLL2;
   const out: BpfInsn[] = [];
   for (const ins of prog) {
     const cls = bpfClass(ins.code);
@@ -35,10 +33,10 @@ export function cookedKernelProgram(prog: BpfProgram): BpfProgram | undefined {
     const k = ins.k >>> 0;
     if (k >= SKF_AD.OFF) {
       out.push(ins); // already an ancillary (or negative-offset) load
-    } else if (k >= SLL2_HDR_LEN) {
-      out.push({ ...ins, k: k - SLL2_HDR_LEN });
+    } else if (k >= hdrLen) {
+      out.push({ ...ins, k: k - hdrLen });
     } else {
-      const ad = ANCILLARY[k];
+      const ad = ancillary[k];
       if (ad === undefined || mode !== BPF.ABS || cls !== BPF.LD) return undefined;
       out.push({ ...ins, k: (SKF_AD.OFF + ad) >>> 0 });
     }

@@ -64,18 +64,18 @@ export function parseExportUrl(url: string): ExportTarget {
   try {
     u = new URL(url);
   } catch {
-    throw new CaptureOptionError(`--export ${url}: not a URL (udp://HOST:PORT or tcp://HOST:PORT)`);
+    throw new CaptureOptionError(`url ${url}: not a URL (udp://HOST:PORT or tcp://HOST:PORT)`, 'url');
   }
   const protocol = u.protocol.replace(':', '');
-  if (protocol !== 'udp' && protocol !== 'tcp') throw new CaptureOptionError(`--export ${url}: the scheme must be udp or tcp`);
+  if (protocol !== 'udp' && protocol !== 'tcp') throw new CaptureOptionError(`url ${url}: the scheme must be udp or tcp`, 'url');
   const port = Number(u.port || (protocol === 'udp' ? '4789' : ''));
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new CaptureOptionError(`--export ${url}: a port 1..65535 is needed`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new CaptureOptionError(`url ${url}: a port 1..65535 is needed`, 'url');
   const host = u.hostname.replace(/^\[|\]$/g, '');
-  if (host === '') throw new CaptureOptionError(`--export ${url}: no host`);
+  if (host === '') throw new CaptureOptionError(`url ${url}: no host`, 'url');
   const vni = Number(u.searchParams.get('vni') ?? '0');
-  if (!Number.isInteger(vni) || vni < 0 || vni > 0xffffff) throw new CaptureOptionError(`--export ${url}: vni must be 0..16777215`);
+  if (!Number.isInteger(vni) || vni < 0 || vni > 0xffffff) throw new CaptureOptionError(`url ${url}: vni must be 0..16777215`, 'url');
   const format = u.searchParams.get('format') ?? 'pcap';
-  if (format !== 'pcap' && format !== 'pcapng') throw new CaptureOptionError(`--export ${url}: format must be pcap or pcapng`);
+  if (format !== 'pcap' && format !== 'pcapng') throw new CaptureOptionError(`url ${url}: format must be pcap or pcapng`, 'url');
   return { protocol, host, port, vni, format };
 }
 
@@ -85,7 +85,7 @@ async function resolve(url: string, host: string): Promise<{ address: string; fa
     const r = await lookup(host);
     return { address: r.address, family: r.family as 4 | 6 };
   } catch (err) {
-    throw new CaptureOptionError(`--export ${url}: cannot resolve ${host}: ${(err as Error).message}`);
+    throw new CaptureOptionError(`url ${url}: cannot resolve ${host}: ${(err as Error).message}`, 'url');
   }
 }
 
@@ -108,7 +108,7 @@ export async function createExporter(url: string, opts: ExporterOptions = {}): P
   const t = parseExportUrl(url);
   const addr = await resolve(url, t.host);
   const cut = opts.exportSnaplen;
-  if (cut !== undefined && (!Number.isInteger(cut) || cut < 14 || cut > 262144)) throw new CaptureOptionError(`--export-snaplen ${cut}: must be 14..262144`);
+  if (cut !== undefined && (!Number.isInteger(cut) || cut < 14 || cut > 262144)) throw new CaptureOptionError(`exportSnaplen ${cut}: must be 14..262144`, 'exportSnaplen');
   // A VXLAN datagram holds at most 65507 bytes of UDP payload: its header, the frame's link header (one tag) and the IP packet.
   const groMaxIpLen = opts.gro === true ? (t.protocol === 'udp' ? UDP_MAX_PAYLOAD - VXLAN_HDR - 18 : 65535) : undefined;
   const hopts: HandoffOptions = {

@@ -16,7 +16,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { PacketView } from '../packet.js';
 import { allocNative, nativeView, type NativeBuffer } from '../syscalls/index.js';
-import { spawnModuleWorker } from './workers.js';
+import { spawnModuleWorker } from './spawn.js';
 
 /** Control words (Int32Array): head and tail byte positions (wrapping at 2^32), the sleep flag, closing. */
 export const CTL = { head: 0, tail: 1, sleep: 2, closing: 3, SIZE: 4 } as const;

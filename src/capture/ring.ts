@@ -72,22 +72,35 @@ const FRAME_PAD_START = TPACKET3_HDR.sll + SOCKADDR_LL.SIZE;
 /** Bytes kept free in front of every frame so a stripped VLAN tag can be put back in place. */
 export const VLAN_RESERVE = 4;
 
-/** Checks a geometry before any socket is opened; returns a message naming the option, or undefined. */
-export function ringGeometryError(r: RingOptions): string | undefined {
+/** What is wrong with a ring geometry: the `RingOptions` field at fault and a message that starts with it. */
+export interface RingGeometryProblem {
+  /** The library option, as `CaptureOptions` names it (`ring.blockSize`, `ring.blockCount`, ...). */
+  option: string;
+  message: string;
+}
+
+/** Checks a geometry before any socket is opened; returns the problem (naming the option), or undefined. */
+export function ringGeometryProblem(r: RingOptions): RingGeometryProblem | undefined {
+  const at = (option: string, value: number, text: string): RingGeometryProblem => ({ option, message: `${option} ${value}: ${text}` });
   if (!Number.isInteger(r.blockSize) || r.blockSize <= 0 || r.blockSize % PAGE_SIZE !== 0) {
-    return `--block-size ${r.blockSize}: must be a positive multiple of the page size (${PAGE_SIZE})`;
+    return at('ring.blockSize', r.blockSize, `must be a positive multiple of the page size (${PAGE_SIZE})`);
   }
-  if (r.blockSize > 1 << 30) return `--block-size ${r.blockSize}: larger than 1 GiB`;
-  if (!Number.isInteger(r.blockCount) || r.blockCount < 1) return `--blocks ${r.blockCount}: must be at least 1`;
-  if (r.blockSize * r.blockCount > 2 ** 32 - PAGE_SIZE) return `--blocks ${r.blockCount}: the ring would exceed 4 GiB`;
+  if (r.blockSize > 1 << 30) return at('ring.blockSize', r.blockSize, 'larger than 1 GiB');
+  if (!Number.isInteger(r.blockCount) || r.blockCount < 1) return at('ring.blockCount', r.blockCount, 'must be at least 1');
+  if (r.blockSize * r.blockCount > 2 ** 32 - PAGE_SIZE) return at('ring.blockCount', r.blockCount, 'the ring would exceed 4 GiB');
   if (!Number.isInteger(r.frameSize) || r.frameSize % TPACKET_ALIGNMENT !== 0 || r.frameSize < 128) {
-    return `frame size ${r.frameSize}: must be a multiple of ${TPACKET_ALIGNMENT} and at least 128`;
+    return at('ring.frameSize', r.frameSize, `must be a multiple of ${TPACKET_ALIGNMENT} and at least 128`);
   }
-  if (r.frameSize > r.blockSize) return `frame size ${r.frameSize}: larger than the block size ${r.blockSize}`;
+  if (r.frameSize > r.blockSize) return at('ring.frameSize', r.frameSize, `larger than the block size ${r.blockSize}`);
   if (!Number.isInteger(r.blockTimeoutMs) || r.blockTimeoutMs < 1 || r.blockTimeoutMs > 60_000) {
-    return `--block-timeout ${r.blockTimeoutMs}: must be 1..60000 ms`;
+    return at('ring.blockTimeoutMs', r.blockTimeoutMs, 'must be 1..60000 ms');
   }
   return undefined;
+}
+
+/** Checks a geometry before any socket is opened; returns a message naming the option, or undefined. */
+export function ringGeometryError(r: RingOptions): string | undefined {
+  return ringGeometryProblem(r)?.message;
 }
 
 /** Userspace direction check for kernels or modes the socket option does not cover. */
@@ -255,11 +268,13 @@ export class RingWalker {
     const vlanValid = (status & TP_STATUS.VLAN_VALID) !== 0 || tci !== 0;
     const tpid = vlanValid ? ((status & TP_STATUS.VLAN_TPID_VALID) !== 0 ? (this.u16[(h + TPACKET3_HDR.tpVlanTpid) >> 1] ?? 0) : 0x8100) : 0;
     let inBytes = false;
-    if (this.linkType === LinkType.LINUX_SLL2) {
-      // Cooked socket: the data starts at the network header; the SLL2 header goes in front of it.
+    if (this.linkType === LinkType.LINUX_SLL2 || this.linkType === LinkType.LINUX_SLL) {
+      // Cooked socket: the data starts at the network header; the SLL2 header (or with -y LINUX_SLL
+      // the 16-byte v1 header) goes in front of it.
+      const v1 = this.linkType === LinkType.LINUX_SLL;
       const tag = vlanValid && this.reinsertVlan;
-      mac = writeSll2Header(this.bytes, mac, h + TPACKET3_HDR.sll, tag ? tpid : 0, tci);
-      const extra = SLL2_HDR_LEN + (tag ? 4 : 0);
+      mac = (v1 ? writeSllHeader : writeSll2Header)(this.bytes, mac, h + TPACKET3_HDR.sll, tag ? tpid : 0, tci);
+      const extra = (v1 ? SLL_HDR_LEN : SLL2_HDR_LEN) + (tag ? 4 : 0);
       capLen += extra;
       wireLen += extra;
       inBytes = tag;
@@ -418,3 +433,37 @@ const placeholders = new FinalizationRegistry<{ ptr: Pointer; size: number }>(({
   raw.munmap(ptr, size);
 });
 
+
+/** Length of a LINKTYPE_LINUX_SLL (v1) header. */
+export const SLL_HDR_LEN = 16;
+
+/**
+ * Writes a LINKTYPE_LINUX_SLL header (packet type, ARPHRD type, address length, 8 address bytes,
+ * protocol; big-endian) in front of the network header at `net`, as `writeSll2Header` does for v2.
+ * Returns where the record now starts.
+ */
+export function writeSllHeader(b: Uint8Array, net: number, sll: number, tpid: number, tci: number): number {
+  const start = net - SLL_HDR_LEN - (tpid !== 0 ? 4 : 0);
+  const proto0 = b[sll + SOCKADDR_LL.protocol] ?? 0;
+  const proto1 = b[sll + SOCKADDR_LL.protocol + 1] ?? 0;
+  if (tpid !== 0) {
+    b[start + 14] = tpid >> 8;
+    b[start + 15] = tpid & 0xff;
+    b[net - 4] = (tci >> 8) & 0xff;
+    b[net - 3] = tci & 0xff;
+    b[net - 2] = proto0;
+    b[net - 1] = proto1;
+  } else {
+    b[start + 14] = proto0;
+    b[start + 15] = proto1;
+  }
+  b[start] = 0;
+  b[start + 1] = b[sll + SOCKADDR_LL.pkttype] ?? 0;
+  b[start + 2] = b[sll + SOCKADDR_LL.hatype + 1] ?? 0;
+  b[start + 3] = b[sll + SOCKADDR_LL.hatype] ?? 0;
+  const halen = b[sll + SOCKADDR_LL.halen] ?? 0;
+  b[start + 4] = 0;
+  b[start + 5] = halen;
+  for (let i = 0; i < 8; i++) b[start + 6 + i] = i < Math.min(8, halen) ? (b[sll + SOCKADDR_LL.addr + i] ?? 0) : 0;
+  return start;
+}

@@ -3,12 +3,11 @@
  * read by its own thread running the user's handler module. The kernel splits the traffic (by flow in
  * `hash` mode), so a handler sees whole flows without locks; results and statistics are gathered.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { PacketView } from '../packet.js';
 import { CaptureOptionError, type CaptureOptions, type FanoutMode } from './capture.js';
 import type { CaptureStats } from './socket.js';
+import { spawnModuleWorker } from './spawn.js';
 
 /** The most workers one fanout run may start. */
 export const MAX_WORKERS = 64;
@@ -40,7 +39,7 @@ export interface FanoutRunOptions extends Omit<CaptureOptions, 'fanout' | 'signa
   /** Number of worker threads (1..64). */
   workers: number;
   /** Handler module (path or file URL) whose default export is a `WorkerHandlerFactory`. */
-  handler: string | URL;
+  handler: string | { readonly href: string };
   mode?: FanoutMode;
   flags?: readonly ('defrag' | 'rollover')[];
   /** Fanout group id; default derived from the process id. */
@@ -74,18 +73,6 @@ export interface FanoutRun<R> {
 }
 
 /**
- * Starts the worker module `name` (a file beside this one): the compiled `.js`, or, when running from
- * TypeScript sources (tests, tsx), the `.ts` with tsx's loader registered in the thread first.
- */
-export function spawnModuleWorker(name: string, workerData: unknown): Worker {
-  const js = new URL(`./${name}.js`, import.meta.url);
-  if (existsSync(fileURLToPath(js))) return new Worker(js, { workerData });
-  const ts = new URL(`./${name}.ts`, import.meta.url).href;
-  const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(ts)}); });`;
-  return new Worker(boot, { eval: true, workerData });
-}
-
-/**
  * Starts `workers` threads capturing on one interface in one fanout group.
  * @example
  * const run = startFanout({ iface: 'eth0', workers: 2, handler: new URL('./count.js', import.meta.url) });
@@ -93,11 +80,11 @@ export function spawnModuleWorker(name: string, workerData: unknown): Worker {
  */
 export function startFanout<R>(opts: FanoutRunOptions): FanoutRun<R> {
   if (!Number.isInteger(opts.workers) || opts.workers < 1 || opts.workers > MAX_WORKERS) {
-    throw new CaptureOptionError(`--workers ${opts.workers}: must be 1..${MAX_WORKERS}`);
+    throw new CaptureOptionError(`workers ${opts.workers}: must be 1..${MAX_WORKERS}`, 'workers');
   }
   const { workers: n, handler, mode, flags, group, data, onBatch, onStats, ...capture } = opts;
   const fanout = { group: group ?? process.pid & 0xffff, mode: mode ?? 'hash', flags: flags ?? [] };
-  const handlerRef = handler instanceof URL ? handler.href : handler;
+  const handlerRef = typeof handler === 'string' ? handler : handler.href;
   const results: (R | undefined)[] = Array(n).fill(undefined);
   const stats: (CaptureStats | undefined)[] = Array(n).fill(undefined);
   const failed: { worker: number; error: string }[] = [];

@@ -1,7 +1,7 @@
 /** ARP and RARP (RFC 826, RFC 903). */
 import { ByteView, DecodeStatus, u16 } from './status.js';
 import { ipv4Text, macText } from './addr.js';
-import { type Printer, hex4 } from './print.js';
+import { type Printer, hex4, macName } from './print.js';
 
 /** Field offsets of the fixed part; addresses follow at `addrs`. */
 export const ArpOffsets = { htype: 0, ptype: 2, hlen: 4, plen: 5, op: 6, addrs: 8 } as const;
@@ -110,7 +110,7 @@ export function printArp(c: Printer, v: ArpView, i: number): void {
   }
   const b = v.bytes;
   const pa = (o: number): string => (v.plen === 4 ? ipv4Text(b, o) : `<wrong len>`);
-  const ha = (o: number): string => macText(b, o, v.hlen);
+  const ha = (o: number): string => (v.hlen === 6 ? macName(c.opts, macText(b, o)) : macText(b, o, v.hlen));
   switch (op) {
     case 1: {
       c.s += `Request who-has ${pa(v.tpaOffset)}`;

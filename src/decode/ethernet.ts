@@ -2,7 +2,7 @@
 import { ByteView, DecodeStatus, u16 } from './status.js';
 import { macText } from './addr.js';
 import { Layer } from './layers.js';
-import type { Printer } from './print.js';
+import { type Printer, macName } from './print.js';
 import { etherTypeText } from './ethertype.js';
 
 /** Field offsets of the 14-byte MAC header. */
@@ -62,7 +62,7 @@ export function printEthernet(c: Printer, v: EthernetView, i: number, n: number)
   }
   const t = v.etherType;
   if (c.opts.linkHeader) {
-    c.s += `${macText(v.bytes, v.offset + 6)} > ${macText(v.bytes, v.offset)}, `;
+    c.s += `${macName(c.opts, macText(v.bytes, v.offset + 6))} > ${macName(c.opts, macText(v.bytes, v.offset))}, `;
     if (t < ETHERTYPE_MIN) c.s += `802.3, length ${t}: `;
     else c.s += `ethertype ${etherTypeText(t)}, length ${n}: `;
   }

@@ -92,5 +92,8 @@ export function printEsp(c: Printer, v: EspView, i: number, n: number): void {
   // RFC 3948 ESP in UDP: tcpdump names the encapsulation first
   if (i > 0 && c.parser.kinds[i - 1] === Layer.Udp) c.s += 'UDP-encap: ';
   if (c.parser.status[i] !== DecodeStatus.Ok) c.s += 'ESP [|esp]';
-  else c.s += `ESP(spi=0x${hex8(v.spi)},seq=0x${v.seq.toString(16)}), length ${n}`;
+  else {
+    c.s += `ESP(spi=0x${hex8(v.spi)},seq=0x${v.seq.toString(16)}), length ${n}`;
+    if (c.opts.esp !== undefined) c.espPayload(v.offset, n, c.ipIdx);
+  }
 }

@@ -1,7 +1,7 @@
 /** IPv4 header with options and fragmentation fields (RFC 791). */
 import { ByteView, DecodeStatus, u16 } from './status.js';
 import { ipv4Text } from './addr.js';
-import { type Printer, cksumShouldBe } from './print.js';
+import { type Printer, cksumShouldBe, hostName, protoName } from './print.js';
 import { IP_PROTO_NAMES } from './ethertype.js';
 
 /** Field offsets of the fixed 20-byte header. */
@@ -200,7 +200,7 @@ export function printIpv4(c: Printer, v: Ipv4View, i: number): void {
       else c.s += ' [|ip]';
       c.s += ')';
     }
-    if (st === DecodeStatus.Ok && !v.headerChecksumOk()) {
+    if (st === DecodeStatus.Ok && c.opts.noChecksum !== true && !v.headerChecksumOk()) {
       c.s += `, bad cksum ${v.checksum.toString(16)} (->${cksumShouldBe(v.checksum, onesSum(v.bytes, v.offset, v.headerLen, 0)).toString(16)})!`;
     }
     c.s += ')\n    ';
@@ -209,10 +209,10 @@ export function printIpv4(c: Printer, v: Ipv4View, i: number): void {
     c.s += ' [|ip]';
     return;
   }
-  const src = ipv4Text(v.bytes, v.srcOffset);
-  const dst = ipv4Text(v.bytes, v.dstOffset);
+  const src = hostName(c.opts, ipv4Text(v.bytes, v.srcOffset));
+  const dst = hostName(c.opts, ipv4Text(v.bytes, v.dstOffset));
   if (v.fragOffset !== 0) {
-    c.s += `${src} > ${dst}: ip-proto-${v.proto}`;
+    c.s += `${src} > ${dst}: ${protoName(c.opts, v.proto)}`;
     return;
   }
   c.transport(i + 1, v.proto, src, dst, v.payloadLen, i, false);

@@ -6,7 +6,7 @@
 import { ByteView, DecodeStatus, u16, u32 } from './status.js';
 import { hex2, ipv6Text } from './addr.js';
 import { onesSum } from './ipv4.js';
-import { type Printer, hex4, hex8 } from './print.js';
+import { type Printer, hex4, hex8, hostName } from './print.js';
 import { IP_PROTO_NAMES } from './ethertype.js';
 
 /** Field offsets of the fixed 40-byte header. */
@@ -234,8 +234,8 @@ export function printIpv6(c: Printer, v: Ipv6View, i: number): void {
     if (v.flowLabel) c.s += `flowlabel 0x${v.flowLabel.toString(16).padStart(5, '0')}, `;
     c.s += `hlim ${v.hopLimit}, next-header ${IP6_NH_NAMES[v.nextHeader] ?? (IP_PROTO_NAMES[v.nextHeader] || 'unknown')} (${v.nextHeader}) payload length: ${v.payloadLen}) `;
   }
-  const src = ipv6Text(v.bytes, v.srcOffset);
-  const dst = ipv6Text(v.bytes, v.dstOffset);
+  const src = hostName(c.opts, ipv6Text(v.bytes, v.srcOffset));
+  const dst = hostName(c.opts, ipv6Text(v.bytes, v.dstOffset));
   // extension headers print before the upper layer, so defer the addresses like tcpdump does
   const b = v.bytes;
   let nh = v.nextHeader;

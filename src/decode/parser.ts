@@ -17,6 +17,9 @@ export { Layer, LAYER_NAMES, MAX_LAYERS } from './layers.js';
 /** LINKTYPE_* values the parser understands (the shared numbers of src/numbers.ts). */
 export const DecodeLinkType = LinkType;
 
+/** The view type of each layer kind, as `LayerParser.layer` returns it (from the registry). */
+export type LayerViews = { [L in Exclude<Layer, typeof Layer.None>]: ViewOf<L> };
+
 function pool<T>(n: number, make: () => T): T[] {
   const a: T[] = [];
   for (let i = 0; i < n; i++) a.push(make());
@@ -82,7 +85,7 @@ export class LayerParser {
    * @example const ip = p.get(Layer.Ipv4); if (ip) ip.ttl;
    */
   get<L extends Layer>(kind: L): ViewOf<L> | undefined {
-    return this.at(this.find(kind), kind);
+    return this.layer(kind);
   }
 
   /**
@@ -94,6 +97,17 @@ export class LayerParser {
     const v = this.view(i);
     const h = HOME_BY_KIND[this.kinds[i] ?? 0];
     return v && h ? h.repr(v, this, i) : undefined;
+  }
+
+  /**
+   * The view of the first layer of `kind` at or after layer `from`, typed for that kind, or undefined
+   * when the packet has none. Borrowed like the packet: re-pointed by the next `decode`.
+   * @example
+   * const ip = parser.layer(Layer.Ipv4);
+   * if (ip !== undefined) console.log(ip.ttl, ip.proto);
+   */
+  layer<L extends Layer>(kind: L, from = 0): ViewOf<L> | undefined {
+    return this.at(this.find(kind, from), kind);
   }
 
   /** Index of the first layer of `kind` at or after `from`, or -1. */

@@ -10,7 +10,7 @@ import { hex2 } from './addr.js';
 
 /** Printing options, named after tcpdump's flags. */
 export interface PrintOptions {
-  /** `-n`: numeric addresses and ports (tscap never resolves names; accepted for habit). */
+  /** `-n`: numeric addresses and ports (without it, the CLI passes `names`). */
   numeric: boolean;
   /** `-e`: print the link-level header. */
   linkHeader: boolean;
@@ -34,6 +34,12 @@ export interface PrintOptions {
   absoluteSeq?: boolean;
   /** `-T`: interpret every UDP payload as this type, whatever the ports. */
   forceType?: ForceType;
+  /** `-E`: decrypts ESP payloads so they print (src/sinks/esp.ts). */
+  esp?: EspDecryptor | undefined;
+  /** `-K`: do not verify IP, TCP and UDP checksums. */
+  noChecksum?: boolean;
+  /** Without `-n`: names for addresses, ports and protocols (see src/sinks/names.ts); numbers when absent. */
+  names?: NameLookup;
   /** Interface name for an ifindex (LINUX_SLL2); defaults to this host's /sys/class/net, like tcpdump. */
   ifName?: (ifindex: number) => string | undefined;
   /**
@@ -42,6 +48,46 @@ export interface PrintOptions {
    */
   showInterface?: boolean;
 }
+
+/**
+ * Names the printer asks for without `-n`; every method answers at once. Implemented by
+ * `createNameLookup` in src/sinks/names.ts (declared here so decode/ needs nothing from sinks/).
+ */
+export interface NameLookup {
+  /** A host name for an IPv4 or IPv6 address in text form, or the text itself. */
+  host(addr: string): string;
+  /** The service name of a TCP or UDP port, or the number. */
+  port(port: number, proto: 'tcp' | 'udp'): string;
+  /** The /etc/protocols name of an IP protocol number, or undefined. */
+  protocol(proto: number): string | undefined;
+  /** A MAC address (text) as tcpdump prints it without -n: a name, `Broadcast`, or the text and its OUI. */
+  mac(text: string): string;
+}
+
+/** The decrypted payload of one ESP packet: the next-header value and the inner bytes; `ok` false when the padding does not fit (a wrong key, as tcpdump judges it). */
+export interface EspPlaintext {
+  ok: boolean;
+  nextHeader: number;
+  data: Uint8Array;
+}
+
+/** Decrypts ESP payloads for `-E` (implemented in src/sinks/esp.ts). */
+export interface EspDecryptor {
+  /**
+   * Decrypts the ESP packet `bytes[off, off + len)` (from the SPI on) sent to `dst` (address text);
+   * undefined when no SA applies or the result does not parse (wrong key). Never throws.
+   */
+  decrypt(bytes: Uint8Array, off: number, len: number, dst: string): EspPlaintext | undefined;
+}
+
+/** An address as printed: its name without -n, else the text. */
+export const hostName = (o: PrintOptions, addr: string): string => o.names?.host(addr) ?? addr;
+/** A TCP or UDP port as printed: its service name without -n, else the number. */
+export const portName = (o: PrintOptions, port: number, proto: 'tcp' | 'udp'): string => o.names?.port(port, proto) ?? String(port);
+/** An IP protocol without a printer: its /etc/protocols name without -n, else `ip-proto-N`. */
+export const protoName = (o: PrintOptions, proto: number): string => o.names?.protocol(proto) ?? `ip-proto-${proto}`;
+/** A MAC address (text) as printed: its name without -n, else the text. */
+export const macName = (o: PrintOptions, mac: string): string => o.names?.mac(mac) ?? mac;
 
 /** tcpdump's `-T` packet types that tscap decodes (the others it documents are not decoded here). */
 export const FORCE_TYPES = ['vxlan', 'domain'] as const;
@@ -86,6 +132,8 @@ export interface Printer {
   transport(i: number, proto: number, src: string, dst: string, len: number, ipIdx: number, addrDone: boolean): void;
   /** Prints the IP datagram quoted by an ICMP error on its own line (nested at most twice). */
   quotedIp(off: number, len: number): void;
+  /** -E: prints the decrypted payload of the ESP packet at `off` (`len` bytes) under the IP header at ipIdx. */
+  espPayload(off: number, len: number, ipIdx: number): void;
   /** Interface name of an ifindex, if known. */
   ifName(ifindex: number): string | undefined;
   /**

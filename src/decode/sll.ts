@@ -2,7 +2,7 @@
 import { ByteView, DecodeStatus, u16, u32 } from './status.js';
 import { macText } from './addr.js';
 import { Layer } from './layers.js';
-import { type Printer, hex4 } from './print.js';
+import { type Printer, hex4, macName } from './print.js';
 import { etherTypeText } from './ethertype.js';
 import { printSllVlan } from './vlan.js';
 
@@ -100,10 +100,10 @@ export function printSll(c: Printer, v: SllView, i: number): void {
     else c.s += `ifindex ${v.ifindex} ${dir} `;
     if (e) {
       if (name !== undefined) c.s += `ifindex ${v.ifindex} `;
-      c.s += v.halen === 6 ? macText(v.bytes, v.addrOffset) + ' ' : '';
+      c.s += v.halen === 6 ? macName(c.opts, macText(v.bytes, v.addrOffset)) + ' ' : '';
     }
   } else if (e) {
-    c.s += `${SLL_DIR[pt] ?? String(pt)} ${v.halen === 6 ? macText(v.bytes, v.addrOffset) : ''} `;
+    c.s += `${SLL_DIR[pt] ?? String(pt)} ${v.halen === 6 ? macName(c.opts, macText(v.bytes, v.addrOffset)) : ''} `;
   }
   if (e) {
     if (proto >= 0x600) c.s += `ethertype ${etherTypeText(proto)}, length ${pkt.wireLen}: `;

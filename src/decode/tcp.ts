@@ -1,7 +1,7 @@
 /** TCP header and options (RFC 9293; options: RFC 7323, 2018, 2385, 8684, 7413). */
 import { ByteView, DecodeStatus, u16, u32 } from './status.js';
 import { Layer, HTTP_PORTS, Port, TEXT_PORTS } from './layers.js';
-import { type Printer, cksumShouldBe, hex4, hexBytes } from './print.js';
+import { type Printer, cksumShouldBe, hex4, hexBytes, portName } from './print.js';
 import { printMptcp } from './mptcp.js';
 import { hex2 } from './addr.js';
 import { ipFragmented, l4Sum } from './ip.js';
@@ -200,7 +200,9 @@ export function printTcp(c: Printer, v: TcpView, i: number, len: number): void {
   }
   const sport = v.srcPort;
   const dport = v.dstPort;
-  c.s += addrDone ? `${sport} > ${dport}: ` : `${src}.${sport} > ${dst}.${dport}: `;
+  const sp = portName(o, sport, 'tcp');
+  const dp = portName(o, dport, 'tcp');
+  c.s += addrDone ? `${sp} > ${dp}: ` : `${src}.${sp} > ${dst}.${dp}: `;
   const hlen = v.headerLen;
   if (v.length >= 13 && hlen < 20) {
     c.s += ` tcp ${len - hlen} [bad hdr length ${hlen} - too short, < 20]`;
@@ -291,7 +293,7 @@ export function printTcp(c: Printer, v: TcpView, i: number, len: number): void {
     return;
   }
   // tcpdump verifies the checksum only of a whole, unfragmented segment
-  if (o.verbose > 0 && !ipFragmented(p, ipIdx) && len <= v.length) {
+  if (o.verbose > 0 && o.noChecksum !== true && !ipFragmented(p, ipIdx) && len <= v.length) {
     c.s += `, cksum 0x${hex4(v.checksum)}`;
     {
       const sum = l4Sum(p, ipIdx, 6, v.offset, len);

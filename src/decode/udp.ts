@@ -1,7 +1,7 @@
 /** UDP header (RFC 768). */
 import { ByteView, DecodeStatus, u16 } from './status.js';
 import { Layer, Port } from './layers.js';
-import { type Printer, cksumShouldBe, hex4 } from './print.js';
+import { type Printer, cksumShouldBe, hex4, portName } from './print.js';
 import { ipFragmented, l4Sum } from './ip.js';
 
 /** Field offsets of the 8-byte header. */
@@ -59,7 +59,7 @@ export function printUdp(c: Printer, v: UdpView, i: number, len: number): void {
   const p = c.parser;
   const o = c.opts;
   if (p.status[i] !== DecodeStatus.Ok) {
-    if (!addrDone) c.s += v.length >= 4 ? `${src}.${v.srcPort} > ${dst}.${v.dstPort}: ` : `${src} > ${dst}: `;
+    if (!addrDone) c.s += v.length >= 4 ? `${src}.${portName(o, v.srcPort, 'udp')} > ${dst}.${portName(o, v.dstPort, 'udp')}: ` : `${src} > ${dst}: `;
     c.s += ' [|udp]';
     return;
   }
@@ -67,7 +67,9 @@ export function printUdp(c: Printer, v: UdpView, i: number, len: number): void {
   const dport = v.dstPort;
   // RFC 2675 jumbograms carry UDP length 0: the IPv6 Jumbo Payload option gives it
   const ulen = v.len === 0 && (p.at(ipIdx, Layer.Ipv6)?.jumboLen ?? 0) >= 65536 ? len : v.len;
-  const portText = addrDone ? `${sport} > ${dport}: ` : `${src}.${sport} > ${dst}.${dport}: `;
+  const sp = portName(o, sport, 'udp');
+  const dp = portName(o, dport, 'udp');
+  const portText = addrDone ? `${sp} > ${dp}: ` : `${src}.${sp} > ${dst}.${dp}: `;
   if (ulen < 8 && len >= 8) {
     c.s += portText;
     c.s += `truncated-udplength ${ulen}`;
@@ -89,7 +91,7 @@ export function printUdp(c: Printer, v: UdpView, i: number, len: number): void {
   const isV6 = p.kinds[ipIdx] === Layer.Ipv6;
   // tcpdump checks UDP checksums over IPv6 at -v, over IPv4 only at -vv
   // a payload type forced with -T is printed without the checksum verdict, as tcpdump does
-  if ((isV6 ? o.verbose > 0 : o.verbose > 1) && !fragmented && p.udpForce === 0) {
+  if ((isV6 ? o.verbose > 0 : o.verbose > 1) && o.noChecksum !== true && !fragmented && p.udpForce === 0) {
     const cs = v.checksum;
     if (cs === 0 && !isV6) c.s += '[no cksum] ';
     else if (v.length < ulen) {

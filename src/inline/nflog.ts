@@ -4,6 +4,7 @@
  * records it for LINKTYPE_NFLOG: the nfgenmsg header (family, version, group) and the message's
  * attributes as the kernel wrote them, TLV lengths and types in host order.
  */
+import type { AbortSignalLike } from '../streams.js';
 import { performance } from 'node:perf_hooks';
 import { ERRNO, SyscallError } from '../syscalls/index.js';
 import { AttrTable, NFNL_ATTRS, NFNL_SUBSYS, NLMSG, NLMSGHDR, NLM_F, NlBuilder, nlAlign } from './netlink.js';
@@ -37,7 +38,7 @@ export interface LogOptions {
   /** Socket receive buffer (default 16 MiB). */
   rcvbuf?: number;
   /** Closes the log when aborted. */
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
 }
 
 /** A logged packet as handed to `dispatch`: borrowed until the visitor returns. */
@@ -76,7 +77,7 @@ export class NfLog {
   private waiters: (() => void)[] = [];
   private watching = false;
   private early: Uint8Array[] = [];
-  private readonly abortSignal: AbortSignal | undefined;
+  private readonly abortSignal: AbortSignalLike | undefined;
   private readonly onAbort = (): void => this.close();
   /** Packets handed out. */
   logged = 0;

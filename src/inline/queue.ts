@@ -6,6 +6,7 @@
  * within `verdictTimeoutMs` get the default verdict (accept, or drop with `failClosed`), as do all
  * packets still held when the queue closes, so nothing is left stuck in the kernel.
  */
+import type { AbortSignalLike } from '../streams.js';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { ERRNO, SyscallError } from '../syscalls/index.js';
@@ -52,7 +53,7 @@ export interface QueueOptions {
   /** Socket receive buffer in bytes (default 64 MiB, forced past rmem_max as root). */
   rcvbuf?: number;
   /** Closes the queue (default verdicts first) when aborted. */
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
   /** Called once per kind of error that does not stop the queue (a handler that threw, a refused verdict). */
   onError?: (err: Error) => void;
 }
@@ -207,7 +208,7 @@ export class NfQueue implements AsyncIterable<QueuedPacket> {
   private closedFlag = false;
   private readonly reported = new Set<string>();
   private readonly onError: ((err: Error) => void) | undefined;
-  private readonly abortSignal: AbortSignal | undefined;
+  private readonly abortSignal: AbortSignalLike | undefined;
   private readonly onAbort = (): void => this.close();
   private flushScheduled = false;
   private dispatching = false;

@@ -8,3 +8,6 @@ export { createFileSink, RotatingFileSink, ringDigits, strftime, wantsPcapng } f
 export type { FileSink, FileSinkOptions } from './rotate.js';
 export type { GatherResult, NativeSource, RecordBatch } from './writer.js';
 export { LINK_TYPE_DESCRIPTIONS, LINK_TYPE_NAMES, LinkType, linkTypeFromArphrd, parseLinkType } from './linktype.js';
+// What readers hand out and writers take, so users of this subpath need no other import.
+export { PacketType, PACKET_TYPE_NAMES, copyPacket, emptyPacket, packetBytes } from '../packet.js';
+export type { OwnedPacket, PacketSink, PacketView } from '../packet.js';

@@ -10,6 +10,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { FileSource, StreamSource, type ByteSource } from './source.js';
 import { emptyPacket, PacketType } from '../packet.js';
 import type { PacketView } from '../packet.js';
+import type { ByteReadableStream } from '../streams.js';
 import { ioError, PcapFormatError } from './errors.js';
 import {
   BlockType,
@@ -227,7 +228,7 @@ export class PacketFileReader {
    * const r = await PacketFileReader.open('-');
    * console.log(r.info.format, r.info.linkType);
    */
-  static async open(source: string | NodeJS.ReadableStream): Promise<PacketFileReader> {
+  static async open(source: string | ByteReadableStream): Promise<PacketFileReader> {
     let src: ByteSource;
     if (typeof source === 'string' && source !== '-') {
       let fh: FileHandle;
@@ -238,7 +239,7 @@ export class PacketFileReader {
       }
       src = new FileSource(fh, source);
     } else {
-      src = new StreamSource(source === '-' ? process.stdin : (source as NodeJS.ReadableStream), typeof source === 'string' ? '-' : 'stream');
+      src = new StreamSource(source === '-' ? process.stdin : (source as ByteReadableStream), typeof source === 'string' ? '-' : 'stream');
     }
     const reader = new PacketFileReader(src, new Uint8Array(CHUNK), 0, false);
     try {
@@ -839,7 +840,7 @@ export function pktTypeFromFlags(flags: number): number {
  * @example
  * for await (const p of readPackets('capture.pcap')) console.log(p.tsSec, p.capLen);
  */
-export async function* readPackets(source: string | NodeJS.ReadableStream): AsyncIterable<PacketView> {
+export async function* readPackets(source: string | ByteReadableStream): AsyncIterable<PacketView> {
   const reader = await PacketFileReader.open(source);
   try {
     for (;;) {

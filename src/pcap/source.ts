@@ -1,5 +1,6 @@
 /** Byte sources of the pcap/pcapng reader: a file handle or a readable stream. */
 import type { FileHandle } from 'node:fs/promises';
+import type { ByteReadableStream } from '../streams.js';
 import { ioError } from './errors.js';
 
 /** Where a reader gets its bytes: a file or a stream, read into the caller's buffer. */
@@ -37,7 +38,7 @@ export class StreamSource implements ByteSource {
   private pendingOff = 0;
 
   constructor(
-    stream: NodeJS.ReadableStream,
+    stream: ByteReadableStream,
     readonly path: string,
   ) {
     this.it = (stream as AsyncIterable<Uint8Array | string>)[Symbol.asyncIterator]();

@@ -9,6 +9,7 @@ import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { endianness, release, type as osType } from 'node:os';
 import type { PacketSink, PacketView } from '../packet.js';
 import { PacketType } from '../packet.js';
+import type { ByteWritableStream } from '../streams.js';
 import { ioError, PcapIoError } from './errors.js';
 import {
   BlockType,
@@ -109,7 +110,7 @@ export function flagsFromPktType(pktType: number): number {
 }
 
 /** Where a writer's bytes go: a path (opened and truncated), `-` for stdout, or a writable stream. */
-export type WriteTarget = string | NodeJS.WritableStream;
+export type WriteTarget = string | ByteWritableStream;
 
 /** Batching, whole-record file output shared by both formats. */
 abstract class BatchWriter implements PacketSink {
@@ -125,7 +126,7 @@ abstract class BatchWriter implements PacketSink {
   protected fileBytes = 0;
   protected readonly flushEach: boolean;
   private readonly fd: number = -1;
-  private readonly stream: NodeJS.WritableStream | null = null;
+  private readonly stream: ByteWritableStream | null = null;
   private err: PcapIoError | null = null;
   private errReported = false;
   private needDrain = false;
@@ -144,7 +145,7 @@ abstract class BatchWriter implements PacketSink {
       }
     } else {
       this.path = typeof target === 'string' ? '-' : 'stream';
-      const stream = target === '-' ? process.stdout : (target as NodeJS.WritableStream);
+      const stream = target === '-' ? process.stdout : (target as ByteWritableStream);
       this.stream = stream;
       stream.on('error', (err: unknown) => {
         this.err ??= ioError(this.path, err);
@@ -374,8 +375,8 @@ export interface PcapWriterOptions {
   linkType: number;
   /** Snapshot length in the header; longer frames are cut to it. */
   snaplen: number;
-  /** Nanosecond magic and timestamps (else microseconds). */
-  nano: boolean;
+  /** Nanosecond magic and timestamps (default false: microseconds). */
+  nano?: boolean;
   /** Write every packet at once (`-U`). */
   flushEachPacket?: boolean;
 }
@@ -393,7 +394,7 @@ export class PcapWriter extends BatchWriter {
   constructor(target: WriteTarget, opts: PcapWriterOptions) {
     super(target, opts.flushEachPacket === true);
     this.snaplen = opts.snaplen;
-    this.nano = opts.nano;
+    this.nano = opts.nano ?? false;
     const dv = this.dv;
     dv.setUint32(PcapFileHeader.magic, opts.nano ? PcapMagic.NANO : PcapMagic.MICRO, LE);
     dv.setUint16(PcapFileHeader.versionMajor, 2, LE);

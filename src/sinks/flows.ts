@@ -28,6 +28,8 @@ export class KeyTable {
   keys: Uint32Array;
   /** Counters, `width` per entry. */
   vals: Float64Array;
+  /** Hash of the key of the last `insert`, kept so a refused key can still be counted. */
+  lastHash = 0;
   private index: Int32Array;
   private hashes: Uint32Array;
   private mask: number;
@@ -36,12 +38,14 @@ export class KeyTable {
    * @param stride key words
    * @param width counters per entry
    * @param maxEntries entries beyond this are refused (`insert` returns -1)
+   * @param budget entries shared with other tables: when `used` reaches `max`, inserts are refused
    */
   constructor(
     readonly stride: number,
     readonly width: number,
     readonly maxEntries = 1 << 22,
     initial = 256,
+    private readonly budget: FlowBudget = { used: 0, max: Number.POSITIVE_INFINITY },
   ) {
     this.key = new Uint32Array(stride);
     this.keys = new Uint32Array(initial * stride);
@@ -93,6 +97,7 @@ export class KeyTable {
   /** Entry of the scratch key, added with zeroed counters when new; -1 when the table is full. */
   insert(): number {
     const h = this.hash();
+    this.lastHash = h;
     let slot = h & this.mask;
     for (;;) {
       const e = this.index[slot]!;
@@ -100,13 +105,14 @@ export class KeyTable {
       if (this.hashes[e - 1] === h && this.same(e - 1)) return e - 1;
       slot = (slot + 1) & this.mask;
     }
-    if (this.size >= this.maxEntries) return -1;
+    if (this.size >= this.maxEntries || this.budget.used >= this.budget.max) return -1;
     if (this.size >= this.capacity) {
       this.grow();
       slot = h & this.mask;
       while (this.index[slot] !== 0) slot = (slot + 1) & this.mask;
     }
     const entry = this.size++;
+    this.budget.used++;
     this.keys.set(this.key, entry * this.stride);
     this.hashes[entry] = h;
     this.index[slot] = entry + 1;
@@ -115,6 +121,7 @@ export class KeyTable {
 
   /** Forgets every entry (storage is kept). */
   clear(): void {
+    this.budget.used -= this.size;
     this.size = 0;
     this.index.fill(0);
     this.vals.fill(0);
@@ -244,12 +251,69 @@ export interface ProtocolShare {
   bytes: number;
 }
 
+/** The conversation tables: tshark's `conv,ip`, `conv,ipv6`, `conv,tcp`, `conv,udp`. */
+export type ConversationKind = 'ipv4' | 'ipv6' | 'tcp' | 'udp';
+
+/** The endpoint tables: tshark's `endpoints,ip` and `endpoints,ipv6`. */
+export type EndpointKind = 'ipv4' | 'ipv6';
+
+/** Entries shared by several tables: a table refuses new keys once `used` reaches `max`. */
+export interface FlowBudget {
+  used: number;
+  max: number;
+}
+
+/**
+ * The default cap on conversations and endpoints kept (all tables together): about 256 MB of tables
+ * at the worst mix (a TCP or UDP conversation costs 108 bytes of table, an IPv4 one 76, an endpoint
+ * 48, and a table's storage doubles as it grows, so up to twice that is allocated).
+ */
+export const DEFAULT_MAX_FLOWS = 1_500_000;
+
 /** Options of `TrafficAccounting`. */
 export interface AccountingOptions {
   /** io intervals in seconds, one series each (none by default). */
   ioIntervals?: readonly number[];
-  /** Most entries per conversation or endpoint table; more are counted in `untracked`. */
+  /**
+   * Most conversations and endpoints kept, all tables together (default `DEFAULT_MAX_FLOWS`); the
+   * packets of others count in the totals and in `untracked`, and the others are counted (estimated).
+   */
   maxEntries?: number;
+}
+
+/**
+ * Estimates how many distinct 32-bit hashes it was given, in 4 KiB (HyperLogLog with 4096 one-byte
+ * registers: about 1.6% standard error). Counts the flows a full table could not keep, which cannot
+ * be remembered one by one.
+ */
+export class DistinctEstimate {
+  private readonly reg = new Uint8Array(4096);
+
+  /** Adds a well-mixed 32-bit hash. */
+  add(h: number): void {
+    const i = h >>> 20;
+    const rest = (h << 12) | 0x800; // a guard bit so an all-zero remainder stops the count at 21
+    const rank = Math.clz32(rest) + 1;
+    if (rank > this.reg[i]!) this.reg[i] = rank;
+  }
+
+  /** The estimate (0 when nothing was added). */
+  get count(): number {
+    const m = this.reg.length;
+    let sum = 0;
+    let zeros = 0;
+    for (let i = 0; i < m; i++) {
+      const r = this.reg[i]!;
+      sum += 2 ** -r;
+      if (r === 0) zeros++;
+    }
+    if (zeros === m) return 0;
+    const alpha = 0.7213 / (1 + 1.079 / m);
+    const raw = (alpha * m * m) / sum;
+    // small ranges: linear counting is the better estimate while registers are still empty
+    if (raw <= 2.5 * m && zeros > 0) return Math.round(m * Math.log(m / zeros));
+    return Math.round(raw);
+  }
 }
 
 const MAX_IF = 1 << 16;
@@ -303,8 +367,12 @@ export class TrafficAccounting {
   packets = 0;
   /** Bytes (wire lengths) counted. */
   bytes = 0;
-  /** Conversations or endpoints not kept because a table reached `maxEntries`. */
+  /** Packet updates of conversations or endpoints not kept because the cap (`maxEntries`) was reached. */
   untracked = 0;
+  /** The distinct conversations and endpoints not kept (estimated). */
+  readonly untrackedKeys = new DistinctEstimate();
+  /** The cap on conversations and endpoints kept, all tables together. */
+  readonly maxEntries: number;
   /** io series, one per requested interval. */
   readonly ioSeries: IoSeries[];
 
@@ -332,14 +400,17 @@ export class TrafficAccounting {
   private readonly seenKinds = new Uint8Array(NKIND);
 
   constructor(opts: AccountingOptions = {}) {
-    const max = opts.maxEntries ?? 1 << 22;
+    const max = opts.maxEntries ?? DEFAULT_MAX_FLOWS;
+    this.maxEntries = max;
+    const budget: FlowBudget = { used: 0, max };
+    const table = (stride: number, width: number): KeyTable => new KeyTable(stride, width, Number.POSITIVE_INFINITY, 256, budget);
     this.ioSeries = (opts.ioIntervals ?? []).map((s) => new IoSeries(s));
-    this.convIp4 = new KeyTable(2, Conv.WIDTH, max);
-    this.convIp6 = new KeyTable(8, Conv.WIDTH, max);
-    this.convTcp = new KeyTable(PairKey.WORDS, Conv.WIDTH, max);
-    this.convUdp = new KeyTable(PairKey.WORDS, Conv.WIDTH, max);
-    this.epIp4 = new KeyTable(1, Ep.WIDTH, max);
-    this.epIp6 = new KeyTable(4, Ep.WIDTH, max);
+    this.convIp4 = table(2, Conv.WIDTH);
+    this.convIp6 = table(8, Conv.WIDTH);
+    this.convTcp = table(PairKey.WORDS, Conv.WIDTH);
+    this.convUdp = table(PairKey.WORDS, Conv.WIDTH);
+    this.epIp4 = table(1, Ep.WIDTH);
+    this.epIp6 = table(4, Ep.WIDTH);
   }
 
   /** A sink that counts every packet written to it (flush and close do nothing). */
@@ -499,8 +570,21 @@ export class TrafficAccounting {
   private endpoint(ep: KeyTable, b: Uint8Array, at: number, words: number): number {
     copyAddr(ep.key, 0, b, at, words);
     const e = ep.insert();
-    if (e < 0) this.untracked++;
+    if (e < 0) this.refused(ep);
     return e;
+  }
+
+  private refused(t: KeyTable): void {
+    this.untracked++;
+    // salted per table (TCP and UDP keys can be the same words) and mixed again
+    const salt = t === this.convTcp ? 1 : t === this.convUdp ? 2 : t === this.convIp4 ? 3 : t === this.convIp6 ? 4 : t === this.epIp4 ? 5 : 6;
+    let x = (t.lastHash ^ Math.imul(salt, 0x9e3779b9)) >>> 0;
+    x ^= x >>> 16;
+    x = Math.imul(x, 0x85ebca6b);
+    x ^= x >>> 13;
+    x = Math.imul(x, 0xc2b2ae35);
+    x ^= x >>> 16;
+    this.untrackedKeys.add(x >>> 0);
   }
 
   private countPorts(ipLayer: number, i: number, kind: number, len: number, relNs: number): void {
@@ -539,7 +623,7 @@ export class TrafficAccounting {
   private countConv(t: KeyTable, srcFirst: boolean, same: boolean, len: number, relNs: number): void {
     const e = t.insert();
     if (e < 0) {
-      this.untracked++;
+      this.refused(t);
       return;
     }
     const v = t.vals;
@@ -574,15 +658,34 @@ export class TrafficAccounting {
     return this.packets === 0 ? undefined : [this.firstSec, this.firstNs];
   }
 
+  private convTable(kind: ConversationKind): KeyTable {
+    return kind === 'ipv4' ? this.convIp4 : kind === 'ipv6' ? this.convIp6 : kind === 'tcp' ? this.convTcp : this.convUdp;
+  }
+
+  /** How many conversations of one kind are kept. */
+  conversationCount(kind: ConversationKind): number {
+    return this.convTable(kind).size;
+  }
+
+  /** How many endpoints of one family are kept. */
+  endpointCount(kind: EndpointKind): number {
+    return (kind === 'ipv4' ? this.epIp4 : this.epIp6).size;
+  }
+
   /**
    * Conversations of one kind, most bytes first (at most `limit`).
    * @example acc.conversations('ipv4', 10)
    */
-  conversations(kind: 'ipv4' | 'ipv6' | 'tcp' | 'udp', limit = Infinity): Conversation[] {
-    const t = kind === 'ipv4' ? this.convIp4 : kind === 'ipv6' ? this.convIp6 : kind === 'tcp' ? this.convTcp : this.convUdp;
-    const order = topEntries(t, Conv.bytesAB, Conv.bytesBA, limit);
+  conversations(kind: ConversationKind, limit = Infinity): Conversation[] {
     const out: Conversation[] = [];
-    for (const e of order) {
+    this.eachConversation(kind, (c) => out.push(c), limit);
+    return out;
+  }
+
+  /** Calls `visit` for each conversation of one kind, most bytes first, making one object at a time. */
+  eachConversation(kind: ConversationKind, visit: (c: Conversation) => void, limit = Infinity): void {
+    const t = this.convTable(kind);
+    for (const e of topEntries(t, Conv.bytesAB, Conv.bytesBA, limit)) {
       const v = t.vals;
       const o = e * Conv.WIDTH;
       const k = t.keys;
@@ -613,26 +716,31 @@ export class TrafficAccounting {
         const py = k[base + PairKey.ports]! & 0xffff;
         c = keyFirstIsA ? { a: x, aPort: px, b: y, bPort: py, ...common } : { a: y, aPort: py, b: x, bPort: px, ...common };
       }
-      out.push(c);
+      visit(c);
     }
-    return out;
   }
 
   /**
    * IP endpoints of one family, most bytes first (at most `limit`).
    * @example acc.endpoints('ipv4', 10)
    */
-  endpoints(kind: 'ipv4' | 'ipv6', limit = Infinity): Endpoint[] {
+  endpoints(kind: EndpointKind, limit = Infinity): Endpoint[] {
+    const out: Endpoint[] = [];
+    this.eachEndpoint(kind, (e) => out.push(e), limit);
+    return out;
+  }
+
+  /** Calls `visit` for each endpoint of one family, most bytes first, making one object at a time. */
+  eachEndpoint(kind: EndpointKind, visit: (e: Endpoint) => void, limit = Infinity): void {
     const t = kind === 'ipv4' ? this.epIp4 : this.epIp6;
-    const order = topEntries(t, Ep.txBytes, Ep.rxBytes, limit);
-    return order.map((e) => {
+    for (const e of topEntries(t, Ep.txBytes, Ep.rxBytes, limit)) {
       const v = t.vals;
       const o = e * Ep.WIDTH;
       const txFrames = v[o + Ep.txFrames]!;
       const txBytes = v[o + Ep.txBytes]!;
       const rxFrames = v[o + Ep.rxFrames]!;
       const rxBytes = v[o + Ep.rxBytes]!;
-      return {
+      visit({
         address: ipText(kind === 'ipv4' ? 4 : 6, t.keys, e * t.stride),
         frames: txFrames + rxFrames,
         bytes: txBytes + rxBytes,
@@ -640,8 +748,8 @@ export class TrafficAccounting {
         txBytes,
         rxFrames,
         rxBytes,
-      };
-    });
+      });
+    }
   }
 
   /**

@@ -2,7 +2,7 @@
  * Batched text output: sinks append strings, the batch is written once per ring block or file chunk,
  * and a closed reader (`tscap ... | head`) ends the program quietly instead of throwing EPIPE.
  */
-import type { Writable } from 'node:stream';
+import type { ByteWritableStream } from '../streams.js';
 
 /** Batches text for a stream; `write` appends, `flush` writes the batch and waits for drain. */
 export class TextOutput {
@@ -16,7 +16,7 @@ export class TextOutput {
    * @param onClosed called once when the reader goes away (EPIPE)
    */
   constructor(
-    private readonly stream: Writable = process.stdout,
+    private readonly stream: ByteWritableStream = process.stdout,
     private readonly lineBuffered = false,
     private readonly onClosed?: () => void,
   ) {

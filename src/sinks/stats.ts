@@ -5,9 +5,9 @@
  * block is redrawn in place (cursor up, clear to the end of the screen); otherwise one line per
  * interval. Output goes only through `write` (the CLI passes stderr), never to stdout.
  */
-import Table from 'cli-table3';
 import type { PacketSink, PacketView } from '../packet.js';
 import { TrafficAccounting } from './flows.js';
+import { renderTable, type Cell } from './table.js';
 import type { Endpoint, ProtocolShare } from './flows.js';
 
 /** Counters of one capture source (an interface, or one fanout worker), cumulative since the start. */
@@ -24,6 +24,8 @@ export interface SourceStats {
   freezes: number;
   /** Share of ring blocks held by user space, 0..100, when known. */
   ringUsedPct?: number;
+  /** Times the interface went away and was bound again (`--reopen`). */
+  gaps?: number;
   /** Bytes (wire lengths) captured, when the source counts them; else taken from the accounting. */
   bytes?: number;
 }
@@ -40,7 +42,7 @@ export interface StatsReporterOptions {
   write: (s: string) => void;
   /** Rows of the top flows and talkers tables (default 10). */
   top?: number;
-  /** Most entries per conversation or endpoint table (default 2^18), bounding memory on busy links. */
+  /** Most conversations and endpoints kept, all tables together (default 2^20), bounding memory on busy links. */
   maxEntries?: number;
   /** Start the timer at once (default true). */
   autoStart?: boolean;
@@ -69,6 +71,8 @@ export interface SourceRate {
   freezes: number;
   /** Ring use, 0..100, when known. */
   ringUsedPct: number | undefined;
+  /** Interface gaps so far (`--reopen`), when counted. */
+  gaps?: number | undefined;
 }
 
 /** One TCP or UDP flow (both directions) in the top list. */
@@ -123,7 +127,6 @@ export interface StatsReporter {
   render(): string;
 }
 
-const PLAIN = { head: [] as string[], border: [] as string[], compact: true };
 
 /**
  * `1.23 Mbit/s`-style text for bits per second (SI units).
@@ -165,7 +168,7 @@ function hostPort(addr: string, port: number | undefined): string {
  */
 export function createStatsReporter(opts: StatsReporterOptions): StatsReporter {
   const shared = opts.accounting !== undefined;
-  const acc = opts.accounting ?? new TrafficAccounting({ maxEntries: opts.maxEntries ?? 1 << 18 });
+  const acc = opts.accounting ?? new TrafficAccounting({ maxEntries: opts.maxEntries ?? 1 << 20 });
   const top = opts.top ?? 10;
   const started = Date.now();
   let timer: NodeJS.Timeout | undefined;
@@ -203,6 +206,7 @@ export function createStatsReporter(opts: StatsReporterOptions): StatsReporter {
         droppedDelta: Math.max(0, s.dropped - p.dropped),
         freezes: s.freezes,
         ringUsedPct: s.ringUsedPct,
+        gaps: s.gaps,
       };
       next.push(r);
       prev.set(s.name, { captured: s.captured, dropped: s.dropped, bytes });
@@ -238,11 +242,7 @@ export function createStatsReporter(opts: StatsReporterOptions): StatsReporter {
     const s = snapshot();
     let out = `tscap statistics: ${s.elapsed.toFixed(1)} s, ${s.packets} packets, ${bytesText(s.bytes)}, now ${Math.round(totalRate.pps)} pkt/s ${bitsText(totalRate.bps)}\n`;
     if (s.sources.length > 0) {
-      const t = new Table({
-        head: ['Source', 'Packets/s', 'Bits/s', 'Captured', 'Kernel drops', 'Freezes', 'Ring use'],
-        colAligns: ['left', 'right', 'right', 'right', 'right', 'right', 'right'],
-        style: PLAIN,
-      });
+      const t: Cell[][] = [];
       for (const r of s.sources) {
         t.push([
           r.name,
@@ -267,22 +267,19 @@ export function createStatsReporter(opts: StatsReporterOptions): StatsReporter {
           '',
         ]);
       }
-      out += `${t.toString()}\n`;
+      out += `${renderTable(['Source', 'Packets/s', 'Bits/s', 'Captured', 'Kernel drops', 'Freezes', 'Ring use'], ['left', 'right', 'right', 'right', 'right', 'right', 'right'], t).join('\n')}\n`;
     }
     if (s.topFlows.length > 0) {
-      const t = new Table({ head: ['Proto', 'A', 'B', 'Frames', 'Bytes'], colAligns: ['left', 'left', 'left', 'right', 'right'], style: PLAIN });
-      for (const f of s.topFlows) t.push([f.proto, f.a, f.b, f.frames, bytesText(f.bytes)]);
-      out += `Top flows by bytes\n${t.toString()}\n`;
+      const t = s.topFlows.map((f) => [f.proto, f.a, f.b, f.frames, bytesText(f.bytes)]);
+      out += `Top flows by bytes\n${renderTable(['Proto', 'A', 'B', 'Frames', 'Bytes'], ['left', 'left', 'left', 'right', 'right'], t).join('\n')}\n`;
     }
     if (s.topTalkers.length > 0) {
-      const t = new Table({ head: ['Address', 'Frames', 'Bytes', 'Tx', 'Rx'], colAligns: ['left', 'right', 'right', 'right', 'right'], style: PLAIN });
-      for (const e of s.topTalkers) t.push([e.address, e.frames, bytesText(e.bytes), bytesText(e.txBytes), bytesText(e.rxBytes)]);
-      out += `Top talkers by bytes\n${t.toString()}\n`;
+      const t = s.topTalkers.map((e) => [e.address, e.frames, bytesText(e.bytes), bytesText(e.txBytes), bytesText(e.rxBytes)]);
+      out += `Top talkers by bytes\n${renderTable(['Address', 'Frames', 'Bytes', 'Tx', 'Rx'], ['left', 'right', 'right', 'right', 'right'], t).join('\n')}\n`;
     }
     if (s.protocols.length > 0) {
-      const t = new Table({ head: ['Protocol', 'Frames', 'Bytes', '% bytes'], colAligns: ['left', 'right', 'right', 'right'], style: PLAIN });
-      for (const p of s.protocols) t.push([p.protocol, p.frames, bytesText(p.bytes), s.bytes > 0 ? `${((100 * p.bytes) / s.bytes).toFixed(1)}%` : '-']);
-      out += `Protocols\n${t.toString()}\n`;
+      const t = s.protocols.map((p) => [p.protocol, p.frames, bytesText(p.bytes), s.bytes > 0 ? `${((100 * p.bytes) / s.bytes).toFixed(1)}%` : '-']);
+      out += `Protocols\n${renderTable(['Protocol', 'Frames', 'Bytes', '% bytes'], ['left', 'right', 'right', 'right'], t).join('\n')}\n`;
     }
     return out;
   };
@@ -291,7 +288,7 @@ export function createStatsReporter(opts: StatsReporterOptions): StatsReporter {
     const s = snapshot();
     const parts = [`stats ${s.elapsed.toFixed(1)}s: ${s.packets} pkts ${Math.round(totalRate.pps)} pkt/s ${bitsText(totalRate.bps)}`];
     for (const r of s.sources) {
-      const ring = r.ringUsedPct === undefined ? '' : ` ring ${r.ringUsedPct.toFixed(0)}%`;
+      const ring = (r.ringUsedPct === undefined ? '' : ` ring ${r.ringUsedPct.toFixed(0)}%`) + (r.gaps ? ` gaps ${r.gaps}` : '');
       const bits = r.bps === undefined ? '' : ` ${bitsText(r.bps)}`;
       parts.push(`${r.name} ${Math.round(r.pps)} pkt/s${bits} drops ${r.dropped} (+${r.droppedDelta}) freezes ${r.freezes}${ring}`);
     }

@@ -1,14 +1,15 @@
 /**
  * End-of-capture summaries in the manner of tshark's `-z`: conversations (`conv,ip|ipv6|tcp|udp`),
  * endpoints (`endpoints,ip|ipv6`), the protocol hierarchy (`io,phs`) and frames/bytes per interval
- * (`io,stat,SECONDS`), printed as cli-table3 tables or as one JSON object when the sink closes.
+ * (`io,stat,SECONDS`), printed as text tables (top rows by bytes) or as one JSON object with every
+ * row when the sink closes. Rendering is linear in the rows, and JSON is written in pieces.
  *
  * Semantics follow tshark with IP reassembly off (`-o ip.defragment:FALSE`): a fragmented datagram's
  * upper layers are counted on its first fragment, later fragments count as IP only.
  */
-import Table from 'cli-table3';
 import type { PacketSink, PacketView } from '../packet.js';
-import { TrafficAccounting } from './flows.js';
+import { TrafficAccounting, type ConversationKind, type EndpointKind } from './flows.js';
+import { renderTable, type Align, type Cell } from './table.js';
 import type { Conversation, Endpoint, InterfaceCount, IoInterval, ProtocolNode } from './flows.js';
 
 /** One summary requested with `--summary`. */
@@ -44,15 +45,27 @@ export function parseSummaryKind(text: string): SummaryKind {
 export interface SummaryOptions {
   /** One JSON object instead of tables. */
   json: boolean;
-  /** Receives the whole summary text once, at close (the CLI passes a stderr writer). */
+  /**
+   * Receives the summary text at close: once, or in pieces of a few MB when it is larger (a JSON
+   * summary of millions of flows). The CLI passes a stderr writer.
+   */
   out: (text: string) => void;
   /** Interface names for the per-interface table (live capture). */
   interfaceName?: (ifindex: number) => string | undefined;
-  /** Most conversation/endpoint rows per table (all by default). */
+  /**
+   * Most conversation/endpoint rows per text table, by bytes (default `DEFAULT_SUMMARY_ROWS`; 0 or
+   * Infinity: all). A line says how many were left out. JSON always has every row.
+   */
   maxRows?: number;
-  /** Most entries per conversation or endpoint table kept in memory (default 2^22). */
+  /** Most conversations and endpoints kept in memory, all tables together (default `DEFAULT_MAX_FLOWS`). */
   maxEntries?: number;
 }
+
+/** Rows per conversation or endpoint table in the text summary unless asked otherwise. */
+export const DEFAULT_SUMMARY_ROWS = 50;
+
+/** Text handed to `out` in pieces of about this many characters. */
+const CHUNK_CHARS = 4 << 20;
 
 /** The JSON object printed with `json: true`. */
 export interface SummaryJson {
@@ -64,8 +77,10 @@ export interface SummaryJson {
   duration: number;
   /** Per-interface totals. */
   interfaces: InterfaceCount[];
-  /** Entries refused because a table was full (0 normally). */
+  /** Packet updates of conversations and endpoints not kept because the cap was reached (0 normally). */
   untracked: number;
+  /** How many conversations and endpoints were not kept (estimated; 0 normally). */
+  untrackedFlows: number;
   /** With `conv`. */
   conversations?: { ipv4: Conversation[]; ipv6: Conversation[]; tcp: Conversation[]; udp: Conversation[] };
   /** With `endpoints`. */
@@ -86,10 +101,9 @@ export interface SummarySink extends PacketSink {
   render(): string;
 }
 
-const PLAIN = { head: [] as string[], border: [] as string[], compact: true };
-
-function table(head: string[], aligns: Array<'left' | 'right'>): Table.Table {
-  return new Table({ head, colAligns: aligns, style: PLAIN });
+function table(title: string | undefined, head: string[], aligns: Align[], rows: (readonly Cell[])[], more = ''): string {
+  const lines = renderTable(head, aligns, rows);
+  return `${title === undefined ? '' : `${title}\n`}${lines.join('\n')}\n${more}`;
 }
 
 function secs(v: number): string {
@@ -101,35 +115,41 @@ function endpointText(addr: string, port: number | undefined): string {
   return addr.includes(':') ? `[${addr}]:${port}` : `${addr}:${port}`;
 }
 
-function convTable(title: string, rows: Conversation[], withPorts: boolean): string {
-  const t = table(
-    ['Address A', 'Address B', 'Frames A→B', 'Bytes A→B', 'Frames B→A', 'Bytes B→A', 'Frames', 'Bytes', 'Start', 'Duration'],
-    ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
-  );
-  for (const c of rows) {
-    t.push([
-      endpointText(c.a, withPorts ? c.aPort : undefined),
-      endpointText(c.b, withPorts ? c.bPort : undefined),
-      c.aToB.frames,
-      c.aToB.bytes,
-      c.bToA.frames,
-      c.bToA.bytes,
-      c.frames,
-      c.bytes,
-      secs(c.start),
-      secs(c.duration),
-    ]);
-  }
-  return `${title}\n${t.toString()}\n`;
+/** The line under a table cut to its top rows. */
+function leftOut(shown: number, total: number, what: string): string {
+  return shown < total ? `(${total - shown} more ${what} not shown: --summary-rows 0 shows all)\n` : '';
 }
 
-function endpointTable(title: string, rows: Endpoint[]): string {
-  const t = table(
+function convTable(title: string, rows: Conversation[], withPorts: boolean, total: number): string {
+  const cells = rows.map((c) => [
+    endpointText(c.a, withPorts ? c.aPort : undefined),
+    endpointText(c.b, withPorts ? c.bPort : undefined),
+    c.aToB.frames,
+    c.aToB.bytes,
+    c.bToA.frames,
+    c.bToA.bytes,
+    c.frames,
+    c.bytes,
+    secs(c.start),
+    secs(c.duration),
+  ]);
+  return table(
+    title,
+    ['Address A', 'Address B', 'Frames A→B', 'Bytes A→B', 'Frames B→A', 'Bytes B→A', 'Frames', 'Bytes', 'Start', 'Duration'],
+    ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+    cells,
+    leftOut(rows.length, total, 'conversations'),
+  );
+}
+
+function endpointTable(title: string, rows: Endpoint[], total: number): string {
+  return table(
+    title,
     ['Address', 'Frames', 'Bytes', 'Tx frames', 'Tx bytes', 'Rx frames', 'Rx bytes'],
     ['left', 'right', 'right', 'right', 'right', 'right', 'right'],
+    rows.map((e) => [e.address, e.frames, e.bytes, e.txFrames, e.txBytes, e.rxFrames, e.rxBytes]),
+    leftOut(rows.length, total, 'endpoints'),
   );
-  for (const e of rows) t.push([e.address, e.frames, e.bytes, e.txFrames, e.txBytes, e.rxFrames, e.rxBytes]);
-  return `${title}\n${t.toString()}\n`;
 }
 
 function pct(part: number, whole: number): string {
@@ -141,28 +161,50 @@ function pct(part: number, whole: number): string {
  * @example protocolTable(acc.protocolTree())
  */
 export function protocolTable(root: ProtocolNode): string {
-  const t = table(['Protocol', 'Frames', '% frames', 'Bytes', '% bytes'], ['left', 'right', 'right', 'right', 'right']);
-  const walk = (n: ProtocolNode, depth: number): void => {
-    t.push([`${'  '.repeat(depth)}${n.protocol}`, n.frames, pct(n.frames, root.frames), n.bytes, pct(n.bytes, root.bytes)]);
-    for (const c of n.children) walk(c, depth + 1);
-  };
-  for (const c of root.children) walk(c, 0);
-  return `Protocol hierarchy (${root.frames} frames, ${root.bytes} bytes)\n${t.toString()}\n`;
+  const rows: Cell[][] = [];
+  // an explicit stack: a deep tree of nested tunnels must not exhaust the call stack
+  const stack: [ProtocolNode, number][] = root.children.map((c) => [c, 0] as [ProtocolNode, number]).reverse();
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    const [n, depth] = top;
+    rows.push([`${'  '.repeat(depth)}${n.protocol}`, n.frames, pct(n.frames, root.frames), n.bytes, pct(n.bytes, root.bytes)]);
+    for (let i = n.children.length - 1; i >= 0; i--) stack.push([n.children[i] as ProtocolNode, depth + 1]);
+  }
+  return table(`Protocol hierarchy (${root.frames} frames, ${root.bytes} bytes)`, ['Protocol', 'Frames', '% frames', 'Bytes', '% bytes'], ['left', 'right', 'right', 'right', 'right'], rows);
 }
 
 function ioTable(interval: number, rows: IoInterval[]): string {
-  const t = table(['Interval (s)', 'Frames', 'Bytes', 'Bits/s'], ['left', 'right', 'right', 'right']);
-  for (const r of rows) {
+  const cells = rows.map((r) => {
     const span = r.end - r.start;
-    t.push([`${r.start} <> ${r.end}`, r.frames, r.bytes, span > 0 ? Math.round((r.bytes * 8) / span) : '']);
-  }
-  return `IO statistics, ${interval} s intervals\n${t.toString()}\n`;
+    return [`${r.start} <> ${r.end}`, r.frames, r.bytes, span > 0 ? Math.round((r.bytes * 8) / span) : ''];
+  });
+  return table(`IO statistics, ${interval} s intervals`, ['Interval (s)', 'Frames', 'Bytes', 'Bits/s'], ['left', 'right', 'right', 'right'], cells);
 }
 
 function interfaceTable(rows: InterfaceCount[]): string {
-  const t = table(['Interface', 'Packets', 'Bytes'], ['left', 'right', 'right']);
-  for (const r of rows) t.push([r.name ?? (r.ifindex === 0 ? '-' : `#${r.ifindex}`), r.packets, r.bytes]);
-  return `${t.toString()}\n`;
+  return table(
+    undefined,
+    ['Interface', 'Packets', 'Bytes'],
+    ['left', 'right', 'right'],
+    rows.map((r) => [r.name ?? (r.ifindex === 0 ? '-' : `#${r.ifindex}`), r.packets, r.bytes]),
+  );
+}
+
+/** Collects text pieces and hands them on in chunks of about CHUNK_CHARS. */
+class Chunker {
+  private parts: string[] = [];
+  private size = 0;
+  constructor(private readonly out: (text: string) => void) {}
+  add(t: string): void {
+    this.parts.push(t);
+    this.size += t.length;
+    if (this.size >= CHUNK_CHARS) this.flush();
+  }
+  flush(): void {
+    if (this.size === 0) return;
+    this.out(this.parts.join(''));
+    this.parts = [];
+    this.size = 0;
+  }
 }
 
 /**
@@ -185,68 +227,102 @@ export function createSummarySink(kinds: readonly SummaryKind[], opts: SummaryOp
   const intervals: number[] = [];
   for (const k of unique) if (k.kind === 'io') intervals.push(k.interval);
   const acc = new TrafficAccounting({ ioIntervals: intervals, ...(opts.maxEntries !== undefined ? { maxEntries: opts.maxEntries } : {}) });
-  const limit = opts.maxRows ?? Infinity;
+  const rows = opts.maxRows === undefined ? DEFAULT_SUMMARY_ROWS : opts.maxRows <= 0 ? Infinity : opts.maxRows;
+  const convKinds: ConversationKind[] = ['ipv4', 'ipv6', 'tcp', 'udp'];
+  const epKinds: EndpointKind[] = ['ipv4', 'ipv6'];
   let closed = false;
 
+  /** The fields every form starts with, in the JSON's order. */
+  const head = (): Pick<SummaryJson, 'packets' | 'bytes' | 'duration' | 'interfaces' | 'untracked' | 'untrackedFlows'> => ({
+    packets: acc.packets,
+    bytes: acc.bytes,
+    duration: +acc.duration.toFixed(9),
+    interfaces: acc.interfaces(opts.interfaceName),
+    untracked: acc.untracked,
+    untrackedFlows: acc.untracked === 0 ? 0 : Math.max(1, acc.untrackedKeys.count),
+  });
+
   const result = (): SummaryJson => {
-    const r: SummaryJson = {
-      packets: acc.packets,
-      bytes: acc.bytes,
-      duration: +acc.duration.toFixed(9),
-      interfaces: acc.interfaces(opts.interfaceName),
-      untracked: acc.untracked,
-    };
+    const r: SummaryJson = head();
     if (want.has('conv')) {
-      r.conversations = {
-        ipv4: acc.conversations('ipv4', limit),
-        ipv6: acc.conversations('ipv6', limit),
-        tcp: acc.conversations('tcp', limit),
-        udp: acc.conversations('udp', limit),
-      };
+      r.conversations = { ipv4: acc.conversations('ipv4'), ipv6: acc.conversations('ipv6'), tcp: acc.conversations('tcp'), udp: acc.conversations('udp') };
     }
-    if (want.has('endpoints')) r.endpoints = { ipv4: acc.endpoints('ipv4', limit), ipv6: acc.endpoints('ipv6', limit) };
+    if (want.has('endpoints')) r.endpoints = { ipv4: acc.endpoints('ipv4'), ipv6: acc.endpoints('ipv6') };
     if (want.has('protocols')) r.protocols = acc.protocolTree();
     if (intervals.length > 0) r.io = intervals.map((interval) => ({ interval, intervals: acc.io(interval) }));
     return r;
   };
 
-  const render = (): string => {
-    const r = result();
-    if (opts.json) return `${JSON.stringify({ summary: r })}\n`;
-    let s = `Summary: ${r.packets} packets, ${r.bytes} bytes in ${secs(r.duration)} s\n`;
-    if (r.interfaces.length > 1 || (r.interfaces[0] !== undefined && r.interfaces[0].ifindex !== 0)) s += interfaceTable(r.interfaces);
+  /** The JSON form, written piece by piece: one conversation or endpoint object at a time. */
+  const writeJson = (add: (t: string) => void): void => {
+    const h = JSON.stringify(head());
+    add(`{"summary":${h.slice(0, -1)}`);
+    const list = (name: string, kinds: readonly string[], each: (k: string, visit: (o: unknown) => void) => void): void => {
+      add(`,${JSON.stringify(name)}:{`);
+      kinds.forEach((k, i) => {
+        add(`${i > 0 ? ',' : ''}${JSON.stringify(k)}:[`);
+        let first = true;
+        each(k, (o) => {
+          add(first ? JSON.stringify(o) : `,${JSON.stringify(o)}`);
+          first = false;
+        });
+        add(']');
+      });
+      add('}');
+    };
+    if (want.has('conv')) list('conversations', convKinds, (k, visit) => acc.eachConversation(k as ConversationKind, visit));
+    if (want.has('endpoints')) list('endpoints', epKinds, (k, visit) => acc.eachEndpoint(k as EndpointKind, visit));
+    if (want.has('protocols')) add(`,"protocols":${JSON.stringify(acc.protocolTree())}`);
+    if (intervals.length > 0) add(`,"io":${JSON.stringify(intervals.map((interval) => ({ interval, intervals: acc.io(interval) })))}`);
+    add('}}\n');
+  };
+
+  const writeText = (add: (t: string) => void): void => {
+    const h = head();
+    add(`Summary: ${h.packets} packets, ${h.bytes} bytes in ${secs(h.duration)} s\n`);
+    if (h.interfaces.length > 1 || (h.interfaces[0] !== undefined && h.interfaces[0].ifindex !== 0)) add(interfaceTable(h.interfaces));
+    const convTitles: Record<ConversationKind, string> = { ipv4: 'IPv4 conversations', ipv6: 'IPv6 conversations', tcp: 'TCP conversations', udp: 'UDP conversations' };
     for (const k of unique) {
       switch (k.kind) {
         case 'conv': {
-          const c = r.conversations!;
-          const parts = [
-            c.ipv4.length > 0 ? convTable('IPv4 conversations', c.ipv4, false) : '',
-            c.ipv6.length > 0 ? convTable('IPv6 conversations', c.ipv6, false) : '',
-            c.tcp.length > 0 ? convTable('TCP conversations', c.tcp, true) : '',
-            c.udp.length > 0 ? convTable('UDP conversations', c.udp, true) : '',
-          ].join('');
-          s += parts === '' ? 'Conversations: none\n' : parts;
+          let any = false;
+          for (const c of convKinds) {
+            const total = acc.conversationCount(c);
+            if (total === 0) continue;
+            any = true;
+            add(convTable(convTitles[c], acc.conversations(c, rows), c === 'tcp' || c === 'udp', total));
+          }
+          if (!any) add('Conversations: none\n');
           break;
         }
         case 'endpoints': {
-          const e = r.endpoints!;
-          const parts = [
-            e.ipv4.length > 0 ? endpointTable('IPv4 endpoints', e.ipv4) : '',
-            e.ipv6.length > 0 ? endpointTable('IPv6 endpoints', e.ipv6) : '',
-          ].join('');
-          s += parts === '' ? 'Endpoints: none\n' : parts;
+          let any = false;
+          for (const e of epKinds) {
+            const total = acc.endpointCount(e);
+            if (total === 0) continue;
+            any = true;
+            add(endpointTable(e === 'ipv4' ? 'IPv4 endpoints' : 'IPv6 endpoints', acc.endpoints(e, rows), total));
+          }
+          if (!any) add('Endpoints: none\n');
           break;
         }
         case 'protocols':
-          s += protocolTable(r.protocols!);
+          add(protocolTable(acc.protocolTree()));
           break;
         case 'io':
-          s += ioTable(k.interval, acc.io(k.interval));
+          add(ioTable(k.interval, acc.io(k.interval)));
           break;
       }
     }
-    if (r.untracked > 0) s += `${r.untracked} conversation/endpoint updates not tracked (table limit reached)\n`;
-    return s;
+    if (h.untracked > 0) {
+      add(`${h.untrackedFlows === 1 ? 'about 1 conversation or endpoint' : `about ${h.untrackedFlows} conversations and endpoints`} not tracked (limit of ${acc.maxEntries} reached, --max-flows); their ${h.untracked} updates count in the totals only\n`);
+    }
+  };
+
+  const render = (): string => {
+    const parts: string[] = [];
+    (opts.json ? writeJson : writeText)((t) => parts.push(t));
+    return parts.join('');
   };
 
   return {
@@ -258,7 +334,9 @@ export function createSummarySink(kinds: readonly SummaryKind[], opts: SummaryOp
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
-      opts.out(render());
+      const chunks = new Chunker(opts.out);
+      (opts.json ? writeJson : writeText)((t) => chunks.add(t));
+      chunks.flush();
     },
     result,
     render,

@@ -11,13 +11,13 @@ import { emptyPacket, type PacketSink, type PacketView } from '../packet.js';
 import type { TextOutput } from './output.js';
 import { LayerParser, Layer, DecodeLinkType } from '../decode/parser.js';
 import { DecodeStatus } from '../decode/status.js';
-import { macText } from '../decode/addr.js';
+import { ipv4Text, ipv6Text, macText } from '../decode/addr.js';
 import { etherTypeText } from '../decode/ethertype.js';
 import { IP_PROTO_TRUNC, IP_REACHED, NETWORK_LAYER, PRINTS_ADDRESSES } from '../decode/layers.js';
 import { HOME_BY_KIND } from '../decode/registry.js';
 import { llcHeaderLen } from '../decode/llc.js';
 import { SLL2_DIR } from '../decode/sll.js';
-import { hex4, pad2, type PrintOptions, type Printer } from '../decode/print.js';
+import { hex4, macName, pad2, protoName, type PrintOptions, type Printer } from '../decode/print.js';
 import { NFLOG_HDR, nflogPayloadOffset } from '../decode/nflog.js';
 
 export { DEFAULT_PRINT_OPTIONS, type PrintOptions } from '../decode/print.js';
@@ -359,8 +359,8 @@ export class TextFormatter implements Printer {
       if (!addrDone) this.s += `${src} > ${dst}: `;
       const n = IP_PROTO_TRUNC[proto];
       if (n) this.s += ` [|${n}]`;
-      else if (p.kinds[ipIdx] === Layer.Ipv6) this.s += `ip-proto-${proto} ${len}`;
-      else this.s += ` ip-proto-${proto} ${len}`;
+      else if (p.kinds[ipIdx] === Layer.Ipv6) this.s += `${protoName(this.opts, proto)} ${len}`;
+      else this.s += ` ${protoName(this.opts, proto)} ${len}`;
       return;
     }
     if (!addrDone && !PRINTS_ADDRESSES[kind]) this.s += `${src} > ${dst}: `;
@@ -389,7 +389,7 @@ export class TextFormatter implements Printer {
       if (!e && pkt.linkType === DecodeLinkType.EN10MB && off - pkt.offset >= 14) {
         const b = this.parser.bytes;
         const eo = frame >= 0 ? frame : pkt.offset;
-        this.s += `${macText(b, eo + 6)} > ${macText(b, eo)}, ethertype ${etherTypeText(t)}, length ${frame >= 0 ? frameLen : pkt.wireLen}: `;
+        this.s += `${macName(this.opts, macText(b, eo + 6))} > ${macName(this.opts, macText(b, eo))}, ethertype ${etherTypeText(t)}, length ${frame >= 0 ? frameLen : pkt.wireLen}: `;
       }
       if (!this.anyDump()) this.hexLines(off, Math.min(pkt.offset + pkt.capLen, this.parser.bytes.length) - off, true);
     }
@@ -414,6 +414,11 @@ export class TextFormatter implements Printer {
 
   /** Text of a bare IP packet (no timestamp, no newline), for quotes. */
   formatIp(bytes: Uint8Array, off: number, len: number): string {
+    return this.formatRaw(bytes, off, len, () => this.link());
+  }
+
+  /** Decodes `bytes[off, off + len)` as a bare IP packet and returns what `print` adds (this.s is kept). */
+  private formatRaw(bytes: Uint8Array, off: number, len: number, print: () => void): string {
     const saved = this.s;
     const pkt = this.quotePkt;
     pkt.buf = bytes;
@@ -425,7 +430,7 @@ export class TextFormatter implements Printer {
     this.s = '';
     try {
       this.parser.decode(bytes, off, len, DecodeLinkType.RAW);
-      this.link();
+      print();
     } catch {
       this.internalErrors++;
       this.s += ' [|decode]';
@@ -433,6 +438,53 @@ export class TextFormatter implements Printer {
     const out = this.s;
     this.s = saved;
     return out;
+  }
+
+  // ---------------------------------------------------------------- -E: decrypted ESP
+
+  private espQuoter: TextFormatter | undefined;
+
+  /** -E: the decrypted packet after an ESP header (src/sinks/esp.ts), printed as tcpdump prints it. */
+  espPayload(off: number, len: number, ipIdx: number): void {
+    const p = this.parser;
+    const b = p.bytes;
+    const isV6 = p.kinds[ipIdx] === Layer.Ipv6;
+    const ip = p.at(ipIdx, isV6 ? Layer.Ipv6 : Layer.Ipv4);
+    if (!ip) return;
+    const plain = this.opts.esp?.decrypt(b, off, Math.min(len, b.length - off), isV6 ? ipv6Text(b, ip.dstOffset) : ipv4Text(b, ip.dstOffset));
+    if (plain === undefined) return;
+    if (!plain.ok) {
+      this.s += ' [|esp]';
+      return;
+    }
+    this.espQuoter ??= new TextFormatter({ ...this.opts, esp: undefined, timeFormat: 1, number: false, hex: 0, hexAscii: 0, ascii: false, linkHeader: false });
+    const nh = plain.nextHeader;
+    if (nh === 4 || nh === 41) {
+      this.s += `: ${this.espQuoter.formatIp(plain.data, 0, plain.data.length)}`; // tunnel mode
+      return;
+    }
+    // Transport mode: the payload is the outer packet's upper layer; print it as such, without addresses.
+    const hdr = isV6 ? 40 : 20;
+    const inner = new Uint8Array(hdr + plain.data.length);
+    inner.set(b.subarray(ip.offset, ip.offset + hdr));
+    inner.set(plain.data, hdr);
+    if (isV6) {
+      inner[4] = plain.data.length >> 8;
+      inner[5] = plain.data.length & 0xff;
+      inner[6] = nh;
+    } else {
+      inner[0] = 0x45;
+      inner[2] = inner.length >> 8;
+      inner[3] = inner.length & 0xff;
+      inner[9] = nh;
+    }
+    this.s += `: ${this.espQuoter.formatUpper(inner, nh, plain.data.length)}`;
+  }
+
+  /** Text of the layer after the IP header of `bytes` (a bare IP packet), without the addresses. */
+  private formatUpper(bytes: Uint8Array, proto: number, len: number): string {
+    // tcpdump's printer after ESP writes ` ip-proto-N` with its space over IPv6 too: no IP index then.
+    return this.formatRaw(bytes, 0, bytes.length, () => this.transport(1, proto, '', '', len, this.parser.count > 1 ? 0 : -1, true));
   }
 
 }

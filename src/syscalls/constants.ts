@@ -40,6 +40,7 @@ export const PACKET = {
   TX_RING: 13,
   FANOUT: 18,
   IGNORE_OUTGOING: 23,
+  TIMESTAMP: 17,
   QDISC_BYPASS: 20,
 } as const;
 
@@ -129,6 +130,18 @@ export const PAGE_SIZE = 4096;
 export function htons(v: number): number {
   return ((v & 0xff) << 8) | ((v >> 8) & 0xff);
 }
+
+/** Hardware timestamping (linux/sockios.h, linux/ethtool.h, linux/net_tstamp.h). */
+export const TSTAMP = {
+  SIOCETHTOOL: 0x8946,
+  SIOCSHWTSTAMP: 0x89b0,
+  ETHTOOL_GET_TS_INFO: 0x41,
+  SOF_SOFTWARE: 1 << 4,
+  SOF_SYS_HARDWARE: 1 << 5,
+  SOF_RAW_HARDWARE: 1 << 6,
+  HWTSTAMP_TX_OFF: 0,
+  HWTSTAMP_FILTER_ALL: 1,
+} as const;
 
 /** The netlink address family (linux/socket.h). */
 export const AF_NETLINK = 16;

@@ -2,3 +2,4 @@
 export * from './constants.js';
 export * from './structs.js';
 export * from './libc.js';
+export * from './privileges.js';

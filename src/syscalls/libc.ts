@@ -72,6 +72,8 @@ export const raw = {
   ifNameToIndex: lib.func('unsigned int if_nametoindex(const char *name)') as (name: string) => number,
   ifIndexToName: lib.func('char *if_indextoname(unsigned int index, void *buf)') as (index: number, buf: Uint8Array) => string | null,
   strerror: lib.func('const char *strerror(int errnum)') as (errnum: number) => string,
+  /** ioctl with a pointer argument (an ifreq laid out in native memory). */
+  ioctl: lib.func('int ioctl(int fd, unsigned long req, void *arg)') as (fd: number, req: number, arg: Pointer) => number,
 };
 
 const errnoNames = new Map<number, string>();

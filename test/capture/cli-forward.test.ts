@@ -195,7 +195,7 @@ test('-i repeated and -i any: text (-e) and JSON name each packet interface', as
   const jsonName = (l: string): string | undefined => (JSON.parse(l) as { interface?: string }).interface;
   expectNames(await lines(['-i', a.host, '-i', b.host, '--json']), jsonName);
   expectNames(await lines(['-i', 'any', '--json', 'udp']), jsonName);
-});
+}, 150_000); // four captures in a row: generous on a loaded machine
 
 test('-i any: an interface that disappears gives a warning and capture goes on for the others', async () => {
   const extra = `tgx${process.pid % 100000}`;

@@ -45,8 +45,8 @@ test('2 workers in hash mode: 64 UDP flows, every frame exactly once, no flow se
 });
 
 test('bad fanout requests: 0 workers, too many, an unknown mode, a group taken with another mode', () => {
-  expect(() => startFanout({ iface: net.host, workers: 0, handler })).toThrow(/--workers 0/);
-  expect(() => startFanout({ iface: net.host, workers: 65, handler })).toThrow(/--workers 65/);
+  expect(() => startFanout({ iface: net.host, workers: 0, handler })).toThrow(/^workers 0: must be 1\.\.64/);
+  expect(() => startFanout({ iface: net.host, workers: 65, handler })).toThrow(/^workers 65: must be 1\.\.64/);
   expect(() => openCapture({ iface: net.host, fanout: { group: 7, mode: 'bogus' as 'hash' } })).toThrow(CaptureOptionError);
   const first = openCapture({ iface: net.host, fanout: { group: 4343, mode: 'hash' } });
   try {

@@ -124,7 +124,7 @@ test('SIGINT right after a burst: the block the kernel was still filling is writ
   expect(capturedCount(r.stderr)).toBe(500);
   expect(r.stderr).toMatch(/^500 packets received by filter$/m);
   expect(sequenceNumbers(file)).toEqual(Array.from({ length: 500 }, (_, i) => i));
-}, 30_000);
+}, 60_000);
 
 test('-w: tagged frames (0x8100, 0x88a8, QinQ) and untagged ones are written byte for byte as sent', async () => {
   const file = join(dir, 'tags.pcap');
@@ -147,7 +147,7 @@ test('-w: tagged frames (0x8100, 0x88a8, QinQ) and untagged ones are written byt
   expect(r.code).toBe(0);
   const got = readPcap(file).records.map((rec) => Buffer.from(rec.data).toString('hex'));
   expect(got).toEqual(frames.map((f) => Buffer.from(f).toString('hex')));
-}, 30_000);
+}, 60_000);
 
 test('-w with -Q in, -Q out and -c: the file holds exactly the chosen direction, cut at the count', async () => {
   const fromPeer = numbered(200); // arrive on the host end: incoming
@@ -170,4 +170,4 @@ test('-w with -Q in, -Q out and -c: the file holds exactly the chosen direction,
     expect(capturedCount(r.stderr)).toBe(expected.length);
     expect(sequenceNumbers(file)).toEqual(expected);
   }
-}, 30_000);
+}, 60_000);

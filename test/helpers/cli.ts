@@ -21,7 +21,7 @@ export interface CliResult {
 /** A running CLI with its output gathered as it comes. */
 export interface CliProcess {
   child: ChildProcessWithoutNullStreams;
-  /** Resolves when stderr has printed text matching `re`. */
+  /** Resolves when stderr has printed text matching `re` (30 s deadline unless given: generous, for a loaded machine). */
   waitStderr(re: RegExp, timeoutMs?: number): Promise<void>;
   /** Resolves when the stdout gathered so far satisfies `test` (polled; 15 s deadline unless given). */
   waitStdout(test: (stdout: string) => boolean, what: string, timeoutMs?: number): Promise<void>;
@@ -31,12 +31,13 @@ export interface CliProcess {
   done: Promise<CliResult>;
 }
 
-/** Starts the CLI, optionally with a command prefix (e.g. `ip netns exec NS`). */
-export function startCli(args: string[], opts: { prefix?: string[]; env?: NodeJS.ProcessEnv; input?: Buffer | string } = {}): CliProcess {
+/** Starts the CLI, optionally with a command prefix (e.g. `ip netns exec NS`) and another node binary. */
+export function startCli(args: string[], opts: { prefix?: string[]; env?: NodeJS.ProcessEnv; input?: Buffer | string; node?: string } = {}): CliProcess {
   requireBuiltCli();
   const prefix = opts.prefix ?? [];
-  const cmd = prefix[0] ?? process.execPath;
-  const cmdArgs = prefix.length > 0 ? [...prefix.slice(1), process.execPath, CLI, ...args] : [CLI, ...args];
+  const node = opts.node ?? process.execPath;
+  const cmd = prefix[0] ?? node;
+  const cmdArgs = prefix.length > 0 ? [...prefix.slice(1), node, CLI, ...args] : [CLI, ...args];
   const child = spawn(cmd, cmdArgs, { env: { ...process.env, TZ: 'UTC', ...opts.env } });
   const out: Buffer[] = [];
   let err = '';
@@ -53,7 +54,7 @@ export function startCli(args: string[], opts: { prefix?: string[]; env?: NodeJS
       resolve({ code, signal, stdout: bytes.toString(), stderr: err, stdoutBytes: bytes });
     });
   });
-  const waitStderr = (re: RegExp, timeoutMs = 10_000): Promise<void> =>
+  const waitStderr = (re: RegExp, timeoutMs = 30_000): Promise<void> =>
     new Promise((resolve, reject) => {
       const check = (): void => {
         if (re.test(err)) {

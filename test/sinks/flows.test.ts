@@ -212,3 +212,46 @@ describe('TrafficAccounting', () => {
     expect(acc.protocolTree().frames).toBe(2000);
   });
 });
+
+describe('the flow cap (--max-flows)', () => {
+  it('is shared by every table: past it, new entries are refused and their packets and keys counted', () => {
+    const acc = new TrafficAccounting({ maxEntries: 10 });
+    // one flow: UDP conversation + IPv4 conversation + two endpoints = 4 entries
+    acc.add(pkt(frame4('udp', '10.0.0.1', 1000, '10.0.0.2', 53, 0), 1));
+    expect(acc.untracked).toBe(0);
+    // 20 more UDP flows between the same hosts: one new UDP conversation each (ports differ)
+    for (let i = 1; i <= 20; i++) acc.add(pkt(frame4('udp', '10.0.0.1', 1000 + i, '10.0.0.2', 53, 0), 1));
+    const sizes = acc.tableSizes;
+    const kept = sizes.ipv4 + sizes.ipv6 + sizes.tcp + sizes.udp + sizes.endpointsIpv4 + sizes.endpointsIpv6;
+    expect(kept).toBe(10);
+    expect(sizes.udp).toBe(7); // 10 - (1 IPv4 conversation + 2 endpoints)
+    expect(acc.untracked).toBe(14); // each of the other 14 flows' one packet
+    expect(acc.untrackedKeys.count).toBe(14); // small counts are exact (linear counting)
+    // a kept flow still counts; a refused one is refused again and again (the same key, once)
+    acc.add(pkt(frame4('udp', '10.0.0.1', 1020, '10.0.0.2', 53, 0), 2));
+    expect(acc.untracked).toBe(15);
+    expect(acc.untrackedKeys.count).toBe(14);
+    expect(acc.packets).toBe(22);
+  });
+
+  it('estimates many refused flows within a few percent', () => {
+    const acc = new TrafficAccounting({ maxEntries: 4 });
+    const n = 200_000;
+    const f = frame4('udp', '10.0.0.1', 1, '10.0.0.2', 2, 0);
+    const p = pkt(f, 1);
+    for (let i = 0; i < n; i++) {
+      // distinct source address and port: a new conversation, IPv4 conversation and endpoint each time
+      f[26] = 10;
+      f[27] = (i >> 16) & 255;
+      f[28] = (i >> 8) & 255;
+      f[29] = i & 255;
+      f[34] = (i >> 8) & 255;
+      f[35] = i & 255;
+      acc.add(p);
+    }
+    // per packet after the first: UDP conv, IPv4 conv and the source endpoint are new, the
+    // destination endpoint is kept → 3 refused keys each
+    const expected = 3 * (n - 1);
+    expect(Math.abs(acc.untrackedKeys.count - expected) / expected).toBeLessThan(0.05);
+  });
+});

@@ -47,6 +47,9 @@ function sendFlows(): Promise<{ flows: SentFlow[] }> {
   });
 }
 
+/** Upper bound on one wait for the socket, so the deadline is checked even if nothing comes. */
+const POLL_MS = 20;
+
 let sent: SentFlow[] = [];
 let rep: StatsReporter;
 let summary: SummarySink;
@@ -78,22 +81,25 @@ describe('live statistics and summary count exactly what the sender sent', () =>
         write: (s) => reports.push(s),
         accounting: summary.accounting,
       });
+      let seen = 0;
       // only the sender's frames: the kernel may still emit something of its own on the link
       const visit = (p: PacketView): void => {
         for (let i = 0; i < 6; i++) if (p.buf[p.offset + 6 + i] !== MAC[i]) return;
+        seen++;
         summary.write(p);
         rep.sink.write(p);
       };
-      let done = false;
-      const sending = sendFlows().finally(() => {
-        done = true;
+      let report: { flows: SentFlow[] } | undefined;
+      const sending = sendFlows().then((r) => {
+        report = r;
+        return r;
       });
-      let quietSince = 0;
-      for (;;) {
-        const n = c.dispatch(visit);
-        if (n > 0) quietSince = Date.now();
-        if (done && Date.now() - quietSince > 500) break;
-        if (n === 0) await Promise.race([c.wait(), new Promise((r) => setTimeout(r, 20))]);
+      sending.catch(() => undefined); // awaited below
+      // Until every frame the sender reports has been taken in (or the deadline: the checks below then fail).
+      const expected = (): number => (report === undefined ? Infinity : report.flows.reduce((a, f) => a + f.frames, 0));
+      const deadline = Date.now() + 40_000;
+      while (seen < expected() && Date.now() < deadline) {
+        if (c.dispatch(visit) === 0) await Promise.race([c.wait(), sending.then(() => undefined), new Promise((r) => setTimeout(r, POLL_MS))]);
       }
       sent = (await sending).flows;
       rep.tick();

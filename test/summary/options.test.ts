@@ -31,6 +31,11 @@ describe('addStatsOptions', () => {
     expect(statsIntervalFrom(parse(['--stats=0.5', 'udp']))).toBe(0.5);
   });
 
+  it('reads --summary-rows (0: all) and --max-flows', () => {
+    expect(parse(['--summary-rows', '0']).summaryRows).toBe(0);
+    expect(parse(['--summary-rows', '20', '--max-flows', '1000']).maxFlows).toBe(1000);
+  });
+
   it('collects repeated --summary in order', () => {
     expect(summaryKindsFrom(parse([]))).toEqual([]);
     expect(summaryKindsFrom(parse(['--summary', 'conv', '--summary', 'io,10', '--summary', 'protocols', '--summary', 'endpoints']))).toEqual([
@@ -50,6 +55,9 @@ describe('addStatsOptions', () => {
     [['--stats', '-1']],
     [['--stats', 'udp']],
     [['--stats', '99999']],
+    [['--summary-rows', '-1']],
+    [['--summary-rows', 'x']],
+    [['--max-flows', '0']],
   ])('rejects %j as a usage error (exit 2 in the CLI)', (args) => {
     const e = usageError(args);
     expect(e.code).toMatch(/commander\.(invalidArgument|optionMissingArgument|unknownOption)/);

@@ -1,0 +1,96 @@
+/**
+ * `-Z USER`: root is given up on every thread once the capture is open, nothing is lost, files that
+ * rotation opens later belong to the user; an unknown user is exit 1 before anything is captured;
+ * not being root is a warning.
+ */
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { lookupUser } from '../../src/syscalls/privileges.js';
+import { runCli, startCli } from '../helpers/cli.js';
+import { ether, pad60, sendFrames, udp4 } from '../helpers/frames.js';
+import { createTestNet, type TestNet } from '../helpers/netns.js';
+import { waitFor } from '../helpers/wait.js';
+
+let net: TestNet;
+const dir = mkdtempSync(join(tmpdir(), 'tscap-priv-'));
+chmodSync(dir, 0o777); // files are created here after the drop, as nobody
+beforeAll(() => {
+  net = createTestNet('tz');
+});
+afterAll(() => net?.remove());
+
+/** Uid and Gid lines (real, effective, saved, filesystem) of every thread of `pid`. */
+function threadIds(pid: number): { task: string; uid: string; gid: string }[] {
+  return readdirSync(`/proc/${pid}/task`).map((task) => {
+    const status = readFileSync(`/proc/${pid}/task/${task}/status`, 'utf8');
+    return { task, uid: /^Uid:\s+(.*)$/m.exec(status)?.[1] ?? '', gid: /^Gid:\s+(.*)$/m.exec(status)?.[1] ?? '' };
+  });
+}
+
+function numbered(n: number, size: number): Uint8Array[] {
+  return Array.from({ length: n }, (_, i) =>
+    pad60(ether('02:00:00:00:00:02', '02:00:00:00:00:01', 0x0800, udp4('203.0.113.1', '203.0.113.2', 4444, 9, [i >>> 24, (i >>> 16) & 0xff, (i >>> 8) & 0xff, i & 0xff, ...Array(size).fill(0)]))),
+  );
+}
+
+test('nobody exists here with uid and gid 65534 (the test relies on it)', () => {
+  expect(lookupUser('nobody')).toEqual({ name: 'nobody', uid: 65534, gid: 65534 });
+  expect(lookupUser('tscap-no-such-user')).toBeUndefined();
+});
+
+test('-Z nobody --workers 2 -w -C 1: every thread runs as 65534, no frame lost, rotated files owned by nobody', async () => {
+  const base = join(dir, 'rot.pcap');
+  const p = startCli(['-i', net.host, '-Z', 'nobody', '--workers', '2', '-w', base, '-C', '1', '-c', '20000']);
+  await p.waitStderr(/listening on/);
+  const pid = p.child.pid as number;
+  const main = (): string => /^Uid:\s+(.*)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? '';
+  await waitFor(() => main().startsWith('65534'), { what: 'the main thread to run as 65534', detail: main });
+  const threads = threadIds(pid);
+  expect(threads.length).toBeGreaterThanOrEqual(3); // main, two workers (and libuv's and V8's threads)
+  for (const t of threads) {
+    expect(t.uid, `task ${t.task}`).toBe('65534\t65534\t65534\t65534');
+    expect(t.gid, `task ${t.task}`).toBe('65534\t65534\t65534\t65534');
+  }
+  // Still capturing as nobody.
+  expect(sendFrames(net.ns, net.peer, numbered(20_000, 196))).toBe(20_000);
+  const r = await p.done;
+  expect(r.code).toBe(0);
+  expect(r.stderr).toMatch(/^20000 packets captured$/m);
+  expect(r.stderr).toMatch(/^0 packets dropped by kernel$/m);
+  const files = readdirSync(dir)
+    .filter((f) => f.startsWith('rot.pcap'))
+    .sort((a, b) => a.length - b.length || a.localeCompare(b));
+  // 20,000 records of 258 bytes: about 5.2 MB, so rot.pcap and rot.pcap1 .. rot.pcap5
+  expect(files).toEqual(['rot.pcap', 'rot.pcap1', 'rot.pcap2', 'rot.pcap3', 'rot.pcap4', 'rot.pcap5']);
+  // The first file is opened before the drop, as root; the ones rotation opens later are nobody's.
+  expect(statSync(base).uid).toBe(0);
+  for (const f of files.slice(1)) expect([statSync(join(dir, f)).uid, statSync(join(dir, f)).gid]).toEqual([65534, 65534]);
+  // Every frame in exactly one file, as tcpdump reads them.
+  let total = 0;
+  for (const f of files) {
+    const out = execFileSync('tcpdump', ['-r', join(dir, f), '-nn', 'udp port 4444'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
+    total += out.trim().split('\n').filter((l) => l !== '').length;
+  }
+  expect(total).toBe(20_000);
+}, 120_000);
+
+test('-Z with an unknown user: tcpdump\'s message, exit 1, nothing captured', async () => {
+  const r = await runCli(['-i', net.host, '-Z', 'tscap-no-such-user']);
+  expect(r.code).toBe(1);
+  expect(r.stderr).toBe("tscap: Couldn't find user 'tscap-no-such-user'\n");
+});
+
+test('-Z when not root: a warning, and the capture goes on', async () => {
+  // Not root, but with CAP_NET_RAW (ambient) so that capturing itself is allowed.
+  const prefix = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--inh-caps=+net_raw', '--ambient-caps=+net_raw'];
+  const p = startCli(['-i', net.host, '-Z', 'nobody', '-c', '3'], { prefix });
+  await p.waitStderr(/listening on/);
+  await p.waitStderr(/warning: not running as root: -Z nobody ignored/);
+  sendFrames(net.ns, net.peer, numbered(3, 0));
+  const r = await p.done;
+  expect(r.code).toBe(0);
+  expect(r.stdout.trim().split('\n')).toHaveLength(3);
+});
