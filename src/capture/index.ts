@@ -29,4 +29,4 @@ export { PacketType, PACKET_TYPE_NAMES, copyPacket, emptyPacket, packetBytes } f
 export type { OwnedPacket, PacketSink, PacketView } from '../packet.js';
 export { FilterError } from '../filter/compile.js';
 export type { BpfInsn, BpfProgram } from '../filter/bpf.js';
-export type { NativeSource } from '../pcap/gather.js';
+export type { NativeSource } from '../pcap/writer.js';

@@ -1,6 +1,7 @@
 /**
- * The tcpdump-style printer: one line per packet in tcpdump 4.99's `-n` wording, with `-e`, `-v`,
- * `-q`, `-S`, `-x/-xx/-X/-XX/-A`, `-t...-ttttt`, nanosecond precision and `-#`. This file keeps what is
+ * The tcpdump-style printer: one line per packet in tcpdump 4.99's wording, with `-n` (else the
+ * names of `PrintOptions.names`), `-e`, `-v`, `-q`, `-S`, `-K`, `-E`, `-x/-xx/-X/-XX/-A`,
+ * `-t...-ttttt`, nanosecond precision and `-#`. This file keeps what is
  * not a protocol's: timestamps, the link-level dispatch, the network and transport dispatch through
  * the registry, hex/ASCII dumps and output buffering. Each protocol prints itself from its home in
  * `src/decode/` (see `decode/registry.ts`); a layer cut by the snapshot length ends the line with
