@@ -153,7 +153,7 @@ test('-j adapter on a veth: tcpdump\'s warning, and the capture goes on', async 
 
 test('-y on a live capture: LINUX_SLL on any as tcpdump, and tcpdump\'s refusal on Ethernet', async () => {
   const file = join(dir, 'sll.pcap');
-  const cli = startCli(['-i', 'any', '-y', 'LINUX_SLL', '-c', '1', '-U', '-w', file, 'udp and src port 40000']);
+  const cli = startCli(['-i', 'any', '-y', 'LINUX_SLL', '-c', '1', '-U', '-w', file, 'udp and src port 40000 and dst port 40001']);
   await cli.waitStderr(/listening on/);
   sendFrames(net.ns, net.peer, [udpFrame()]);
   const r = await cli.done;
@@ -210,7 +210,7 @@ test('--help shows examples and the exit codes; the man page is in the package',
 });
 
 test('-i any names an interface created after the capture started', async () => {
-  const cli = startCli(['-i', 'any', '-n', '-e', '-c', '1', 'udp and src port 40000']);
+  const cli = startCli(['-i', 'any', '-n', '-e', '-c', '1', 'udp and src port 40000 and dst port 40001']);
   await cli.waitStderr(/listening on/);
   const late = createTestNet('tz');
   try {
