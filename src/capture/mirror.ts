@@ -148,6 +148,10 @@ export function txRingSender(spec: Extract<SenderSpec, { kind: 'mirror' }>): Fra
       if (errno !== ERRNO.EAGAIN && errno !== ERRNO.ENOBUFS) counts.errors++;
     }
     pending = 0;
+    // A veth delivers each sent frame into this CPU's receive backlog (1000 frames by default). When
+    // the kernel has deferred that backlog to ksoftirqd, back-to-back kicks from this thread overflow it
+    // and the frames are lost without a trace; yielding once per kick lets ksoftirqd drain it.
+    raw.schedYield();
   };
   /** Waits (this thread may) until slot `at` is free again; false when the kernel does not free it in time. */
   const slotFree = (at: number): boolean => {

@@ -10,7 +10,7 @@ import { ERRNO, SyscallError } from '../syscalls/index.js';
 import { AttrTable, NFNL_ATTRS, NFNL_SUBSYS, NLMSG, NLMSGHDR, NLM_F, NlBuilder, nlAlign } from './netlink.js';
 import { errorOf } from './nfqueue.js';
 import { QueueError } from './queue.js';
-import { NetlinkSocket, RecvResult, hasNetAdmin } from './socket.js';
+import { NetlinkSocket, ReadableWaiters, RecvResult, hasNetAdmin } from './socket.js';
 
 /** Message types, as `(NFNL_SUBSYS_ULOG << 8) | msg`. */
 export const NFULNL_MSG = { PACKET: (NFNL_SUBSYS.ULOG << 8) | 0, CONFIG: (NFNL_SUBSYS.ULOG << 8) | 1 } as const;
@@ -74,8 +74,7 @@ export class NfLog {
   private readonly attrs = new AttrTable(NFULA.MAX);
   private readonly rec: LoggedPacket;
   private closedFlag = false;
-  private waiters: (() => void)[] = [];
-  private watching = false;
+  private readonly ready: ReadableWaiters;
   private early: Uint8Array[] = [];
   private readonly abortSignal: AbortSignalLike | undefined;
   private readonly onAbort = (): void => this.close();
@@ -91,6 +90,7 @@ export class NfLog {
     this.group = g;
     const range = opts.copyRange ?? 0xffff;
     this.sock = new NetlinkSocket({ rcvbuf: opts.rcvbuf ?? 16 << 20, noEnobufs: false, batch: 32, slotSize: 128 * 1024 });
+    this.ready = new ReadableWaiters(this.sock);
     this.rec = { buf: this.sock.bytes, recordOffset: 0, recordLen: 0, payloadOffset: -1, payloadLen: 0, family: 0, hasTime: false, tsSec: 0, tsUsec: 0, prefixOffset: -1, prefixLen: 0 };
     try {
       this.bind(range, Math.max(1, Math.round((opts.flushMs ?? 10) / 10)));
@@ -209,22 +209,9 @@ export class NfLog {
   /** Resolves when messages may be ready or the log closed. */
   wait(): Promise<void> {
     if (this.closedFlag || this.early.length > 0) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      this.waiters.push(resolve);
-      if (this.watching) return;
-      this.watching = true;
-      this.sock.onReadable(() => {
-        this.watching = false;
-        this.wake();
-      });
-    });
+    return this.ready.wait();
   }
 
-  private wake(): void {
-    const w = this.waiters;
-    this.waiters = [];
-    for (const f of w) f();
-  }
 
   /** Counters: packets handed out, malformed messages skipped, socket overruns. */
   stats(): { logged: number; malformed: number; enobufs: number } {
@@ -237,7 +224,7 @@ export class NfLog {
     this.closedFlag = true;
     this.abortSignal?.removeEventListener('abort', this.onAbort);
     this.sock.close();
-    this.wake();
+    this.ready.wake();
   }
 }
 

@@ -28,7 +28,7 @@ import {
   type PacketRecord,
 } from './nfqueue.js';
 import { LatencyHistogram } from './latency.js';
-import { NetlinkSocket, RecvResult, hasNetAdmin } from './socket.js';
+import { NetlinkSocket, ReadableWaiters, RecvResult, hasNetAdmin } from './socket.js';
 
 /** Options of `openQueue`. */
 export interface QueueOptions {
@@ -213,8 +213,7 @@ export class NfQueue implements AsyncIterable<QueuedPacket> {
   private flushScheduled = false;
   private dispatching = false;
   private closeRequested = false;
-  private waiters: (() => void)[] = [];
-  private watching = false;
+  private readonly ready: ReadableWaiters;
   private readonly view: QueuedPacketView;
   /** Datagrams read by `open` before the bind was acknowledged (rare), handled first. */
   private early: Uint8Array[] = [];
@@ -241,6 +240,7 @@ export class NfQueue implements AsyncIterable<QueuedPacket> {
     // A GSO super-packet can be 64 KiB whatever the copy range asks: slots hold the largest message.
     const slot = Math.min(copyRange, NFQNL_MAX_COPY_RANGE) + 1024;
     this.sock = new NetlinkSocket({ rcvbuf: opts.rcvbuf ?? 64 << 20, noEnobufs: true, batch: BATCH, slotSize: slot });
+    this.ready = new ReadableWaiters(this.sock);
     this.out = new NlBuilder(256 * 1024);
     try {
       this.bind(opts);
@@ -595,22 +595,9 @@ export class NfQueue implements AsyncIterable<QueuedPacket> {
   /** Resolves when packets may be ready or the queue closed. */
   wait(): Promise<void> {
     if (this.closedFlag || this.early.length > 0) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      this.waiters.push(resolve);
-      if (this.watching) return;
-      this.watching = true;
-      this.sock.onReadable(() => {
-        this.watching = false;
-        this.wakeWaiters();
-      });
-    });
+    return this.ready.wait();
   }
 
-  private wakeWaiters(): void {
-    const w = this.waiters;
-    this.waiters = [];
-    for (const f of w) f();
-  }
 
   /** Counters so far, with the kernel's own for this queue. */
   stats(): QueueStats {
@@ -664,7 +651,7 @@ export class NfQueue implements AsyncIterable<QueuedPacket> {
     if (this.timer) clearInterval(this.timer);
     this.abortSignal?.removeEventListener('abort', this.onAbort);
     this.sock.close();
-    this.wakeWaiters();
+    this.ready.wake();
   }
 
   /** Answers the packet of `slot` (with id `id`) from an owned QueuedPacket; false when too late. */

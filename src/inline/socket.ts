@@ -192,3 +192,31 @@ export class NetlinkSocket {
     this.mem.free();
   }
 }
+
+/** Everyone waiting for a netlink socket to become readable, served by one one-shot poll registration. */
+export class ReadableWaiters {
+  private waiters: (() => void)[] = [];
+  private watching = false;
+
+  constructor(private readonly sock: NetlinkSocket) {}
+
+  /** Resolves once the socket may be readable, or when `wake` is called. */
+  wait(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.waiters.push(resolve);
+      if (this.watching) return;
+      this.watching = true;
+      this.sock.onReadable(() => {
+        this.watching = false;
+        this.wake();
+      });
+    });
+  }
+
+  /** Resolves every pending wait (data came, or the owner closed). */
+  wake(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+  }
+}

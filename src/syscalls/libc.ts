@@ -59,6 +59,7 @@ export const raw = {
   getsockname: lib.func('int getsockname(int fd, void *addr, void *len)') as (fd: number, addr: Uint8Array, len: Uint8Array) => number,
   writev: lib.func('long writev(int fd, const void *iov, int iovcnt)') as (fd: number, iov: Pointer, iovcnt: number) => number,
   close: lib.func('int close(int fd)') as (fd: number) => number,
+  schedYield: lib.func('int sched_yield(void)') as () => number,
   connect: lib.func('int connect(int fd, const void *addr, uint32_t len)') as (fd: number, addr: Uint8Array, len: number) => number,
   sendmmsg: lib.func('int sendmmsg(int fd, void *msgvec, unsigned int vlen, int flags)') as (fd: number, msgvec: Pointer, vlen: number, flags: number) => number,
   sendtoPtr: lib.func('long sendto(int fd, const void *buf, size_t len, int flags, const void *addr, uint32_t alen)') as (
