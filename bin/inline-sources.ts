@@ -3,7 +3,6 @@
  * or drop what `--drop` matches) and `-i nflog:GROUP` (packets logged by NFLOG rules). Both hand
  * packets to the same visitor as the capture sources, so every printing and writing option works.
  */
-import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { CaptureStats } from '../src/capture/index.js';
 import { TimeOrderedMerge, readPacketBatch } from '../src/capture/merge.js';
@@ -13,6 +12,7 @@ import { emptyPacket, type PacketView } from '../src/packet.js';
 import { LinkType } from '../src/pcap/linktype.js';
 import type { QueueWorkerInit } from './queue-worker.js';
 import type { Source, SourceStats } from './sources.js';
+import { pointView } from './netfilter-view.js';
 
 /** What an `-i` name asks for when it names a queue or a log group. */
 export type InlineSpec = { kind: 'nfqueue'; queues: number[] } | { kind: 'nflog'; group: number };
@@ -43,13 +43,6 @@ export function parseInlineSpec(name: string): InlineSpec | undefined {
 const yieldToLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 /** Fills the time fields of `v` from the clock (packets the kernel gave no timestamp). */
-function stampNow(v: PacketView): void {
-  const ms = performance.timeOrigin + performance.now();
-  const sec = Math.floor(ms / 1000);
-  v.tsSec = sec;
-  v.tsNsec = Math.floor((ms - sec * 1000) * 1e6);
-}
-
 /** Waits until one of `waits` resolves or `stopped` is called. */
 function waitAny(waits: Promise<void>[], setWake: (w: () => void) => void): Promise<void> {
   return new Promise<void>((resolve) => {
@@ -95,14 +88,7 @@ export class QueueSource implements Source {
       // The verdict goes first: the kernel has it before the packet is printed or written.
       if (drop !== undefined && drop(q.buf, q.payloadOffset, q.payloadLen, q.wireLen) !== 0) q.drop();
       else q.accept();
-      v.buf = q.buf;
-      v.offset = q.payloadOffset;
-      v.capLen = q.payloadLen;
-      v.wireLen = q.wireLen;
-      if (q.hasTime) {
-        v.tsSec = q.tsSec;
-        v.tsNsec = q.tsUsec * 1000;
-      } else stampNow(v);
+      pointView(v, q.buf, q.payloadOffset, q.payloadLen, q.wireLen, q);
       v.ifindex = q.indev !== 0 ? q.indev : q.outdev;
       v.index = this.index++;
       visit(v);
@@ -355,14 +341,7 @@ export class LogSource implements Source {
         this.filtered++;
         return;
       }
-      v.buf = p.buf;
-      v.offset = p.recordOffset;
-      v.capLen = p.recordLen;
-      v.wireLen = p.recordLen;
-      if (p.hasTime) {
-        v.tsSec = p.tsSec;
-        v.tsNsec = p.tsUsec * 1000;
-      } else stampNow(v);
+      pointView(v, p.buf, p.recordOffset, p.recordLen, p.recordLen, p);
       v.index = this.index++;
       visit(v);
     };

@@ -5,12 +5,12 @@
  * verdict, closes, and posts its statistics.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { performance } from 'node:perf_hooks';
 import { PacketBatchWriter } from '../src/capture/merge.js';
 import type { BpfProgram } from '../src/filter/bpf.js';
 import { compileFilterFunction } from '../src/filter/vm.js';
 import { QueueError, openQueue, type NfQueue, type QueueOptions, type QueuedPacketView } from '../src/inline/index.js';
 import { emptyPacket } from '../src/packet.js';
+import { pointView } from './netfilter-view.js';
 import { LinkType } from '../src/pcap/linktype.js';
 
 /** What the main thread hands each worker. */
@@ -47,18 +47,7 @@ const onPacket = (p: QueuedPacketView): void => {
   if (drop !== undefined && drop(p.buf, p.payloadOffset, p.payloadLen, p.wireLen) !== 0) p.drop();
   else p.accept();
   if (!init.forward) return;
-  v.buf = p.buf;
-  v.offset = p.payloadOffset;
-  v.capLen = p.payloadLen;
-  v.wireLen = p.wireLen;
-  if (p.hasTime) {
-    v.tsSec = p.tsSec;
-    v.tsNsec = p.tsUsec * 1000;
-  } else {
-    const ms = performance.timeOrigin + performance.now();
-    v.tsSec = Math.floor(ms / 1000);
-    v.tsNsec = Math.floor((ms - v.tsSec * 1000) * 1e6);
-  }
+  pointView(v, p.buf, p.payloadOffset, p.payloadLen, p.wireLen, p);
   v.ifindex = p.indev !== 0 ? p.indev : p.outdev;
   v.index = index++;
   if (!batch.add(v)) {
