@@ -1,11 +1,10 @@
 /**
- * Where the CLI's packets come from: one live interface, several (merged in timestamp order), fanout
+ * Where a pipeline's packets come from: one live interface, several (merged in timestamp order), fanout
  * workers (merged likewise), or a file. Every source walks batches and calls `visit` per packet and
  * `flush` after each batch, so sinks write once per ring block or file chunk.
  */
 import {
   CaptureOptionError,
-  MAX_WORKERS,
   openCapture,
   resolveRing,
   startFanout,
@@ -15,10 +14,10 @@ import {
   type FanoutMode,
   type FanoutResult,
   type RingRecordSink,
-} from '../src/capture/index.js';
-import { TimeOrderedMerge, mergeWindowMs, readPacketBatch } from '../src/capture/merge.js';
-import { copyPacket, emptyPacket, type PacketSink, type PacketView } from '../src/packet.js';
-import type { PacketFileReader } from '../src/pcap/index.js';
+} from '../capture/index.js';
+import { TimeOrderedMerge, mergeWindowMs, readPacketBatch } from '../capture/merge.js';
+import { copyPacket, emptyPacket, type PacketSink, type PacketView } from '../packet.js';
+import type { PacketFileReader } from '../pcap/index.js';
 
 /** Per-source statistics as the summary and `--stats` show them. */
 export interface SourceStats extends CaptureStats {
@@ -210,7 +209,6 @@ export class WorkerSource implements Source {
     /** One sink per worker (`-w` with `%w`): each worker's packets go there, unmerged. */
     private readonly perWorker?: PacketSink[],
   ) {
-    if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS) throw new CaptureOptionError(`--workers ${workers}: must be 1..${MAX_WORKERS}`);
     this.merge = new TimeOrderedMerge(mergeWindowMs(resolveRing(opts).blockTimeoutMs));
   }
 
@@ -221,7 +219,7 @@ export class WorkerSource implements Source {
       workers: this.workers,
       mode: this.mode,
       flags: this.flags,
-      handler: new URL(import.meta.url.endsWith('.ts') ? '../src/capture/forward-handler.ts' : '../src/capture/forward-handler.js', import.meta.url),
+      handler: new URL(import.meta.url.endsWith('.ts') ? '../capture/forward-handler.ts' : '../capture/forward-handler.js', import.meta.url),
       onStats: (w, st) => {
         this.running[w] = st;
       },
@@ -262,7 +260,6 @@ export class WorkerSource implements Source {
         await s.close();
       }
     }
-    for (const f of this.result?.failed ?? []) process.stderr.write(`tscap: worker ${f.worker}: ${f.error}\n`);
   }
 
   stop(): void {
@@ -280,9 +277,9 @@ export class WorkerSource implements Source {
     return per.map((s, i) => ({ name: `worker ${i}`, ...(s ?? { captured: 0, received: 0, dropped: 0, freezes: 0 }) }));
   }
 
-  /** How many workers failed (their packets are missing from the totals). */
-  failedCount(): number {
-    return this.result?.failed.length ?? 0;
+  /** The workers that failed, and why (their packets are missing from the totals). */
+  failures(): { worker: number; error: string }[] {
+    return this.result?.failed ?? [];
   }
 }
 

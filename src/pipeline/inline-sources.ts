@@ -4,12 +4,12 @@
  * packets to the same visitor as the capture sources, so every printing and writing option works.
  */
 import { Worker } from 'node:worker_threads';
-import type { CaptureStats } from '../src/capture/index.js';
-import { TimeOrderedMerge, readPacketBatch } from '../src/capture/merge.js';
-import type { CompiledFilter } from '../src/filter/vm.js';
-import { QueueError, openLog, openQueue, type NfLog, type NfQueue, type QueueOptions, type QueueStats, type QueuedPacketView, type LoggedPacket } from '../src/inline/index.js';
-import { emptyPacket, type PacketView } from '../src/packet.js';
-import { LinkType } from '../src/pcap/linktype.js';
+import type { CaptureStats } from '../capture/index.js';
+import { TimeOrderedMerge, readPacketBatch } from '../capture/merge.js';
+import type { CompiledFilter } from '../filter/vm.js';
+import { QueueError, openLog, openQueue, type NfLog, type NfQueue, type QueueOptions, type QueueStats, type QueuedPacketView, type LoggedPacket } from '../inline/index.js';
+import { emptyPacket, type PacketView } from '../packet.js';
+import { LinkType } from '../pcap/linktype.js';
 import type { QueueWorkerInit } from './queue-worker.js';
 import type { Source, SourceStats } from './sources.js';
 import { pointView } from './netfilter-view.js';
