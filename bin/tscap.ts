@@ -70,7 +70,12 @@ function buildProgram(): Command {
     .option('--block-timeout <ms>', 'ring block retire timeout in ms', intArg('--block-timeout', 1, 60_000))
     .option('--immediate-mode', 'hand packets over within 10 ms (the default when printing to a terminal, with -U, -l, --mirror or --export)')
     .option('--engine <engine>', 'ring (TPACKET_V3, default) or recvmsg', 'ring')
-    .option('--workers <n>', 'read with N worker threads in a PACKET_FANOUT group', intArg('--workers', 0, 1000))
+    .option(
+      '--workers <n>',
+      'read with N worker threads in a PACKET_FANOUT group; each filters, prints and writes its own packets (lines of different workers are not in time order; -w NAME%w: one file per worker)',
+      intArg('--workers', 0, 1000),
+    )
+    .option('--merge', 'with --workers: bring every packet to one thread, in timestamp order (implied by -w FILE without %w, -c, --stats, --summary, --count, --mirror, --export)')
     .option('--fanout <mode>', 'fanout mode: hash (default), lb, cpu, qm, rollover, random; add +defrag or +rollover', 'hash')
     .option('--vlan-metadata', 'keep frames as the kernel gives them (tag stripped) and report the tag as metadata')
     .option('--bpf <file>', 'attach a classic BPF program in `tcpdump -ddd` format')

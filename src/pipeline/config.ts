@@ -36,6 +36,8 @@ export interface CaptureConfig {
   timestampType?: TimestampType;
   /** Bind again when an interface goes away and comes back. */
   reopen?: boolean;
+  /** Join this PACKET_FANOUT group (each worker of a pipeline with workers does). */
+  fanout?: { group: number; mode: FanoutMode; flags: ('defrag' | 'rollover')[] };
 }
 
 /** Options of `-i nfqueue:N` sources. */
@@ -127,6 +129,25 @@ export interface PipelineConfig {
   maxFlows?: number;
   /** Copies of every frame sent on: out of interfaces (`mirror`) or to URLs (`export`). */
   forward?: { mirror?: string[]; export?: string[]; gro?: boolean; exportSnaplen?: number };
+}
+
+/**
+ * Whether a pipeline with workers must bring every packet to the main thread (one merged stream in
+ * timestamp order): asked for, or needed by one output file, a packet count, statistics, summaries,
+ * forwarding or a total count. Otherwise each worker runs the sinks on its own packets.
+ */
+export function needsMerge(config: PipelineConfig): boolean {
+  const s = config.source;
+  if (s.kind !== 'live' || s.workers === undefined) return false;
+  return (
+    s.merge === true ||
+    (config.file !== undefined && !config.file.path.includes('%w')) ||
+    config.count !== undefined ||
+    config.stats !== undefined ||
+    (config.summary?.kinds.length ?? 0) > 0 ||
+    (config.forward?.mirror?.length ?? 0) + (config.forward?.export?.length ?? 0) > 0 ||
+    config.print?.kind === 'count'
+  );
 }
 
 /** The fanout modes `SourceConfig.fanout` takes. */

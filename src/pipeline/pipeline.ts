@@ -32,10 +32,11 @@ import { LINK_TYPE_DESCRIPTIONS, LINK_TYPE_NAMES, LinkType } from '../pcap/linkt
 import { TextOutput } from '../sinks/output.js';
 import type { NameLookup } from '../sinks/names.js';
 import type { ByteWritableStream } from '../streams.js';
-import { checkPipelineConfig, parseFanout, snaplenOf, type PipelineConfig } from './config.js';
+import { checkPipelineConfig, needsMerge, parseFanout, snaplenOf, type PipelineConfig } from './config.js';
 import { fileSinkOptionsOf } from './file.js';
 import { LogSource, QueueSource, QueueWorkerSource, parseInlineSpec } from './inline-sources.js';
 import { FileSource, LiveSource, MultiLiveSource, WorkerSource, openLive, type Source } from './sources.js';
+import { PipelineWorkerError, PipelineWorkers } from './workers.js';
 
 /** Where a pipeline writes: packets' text or JSON (`stdout`) and everything else (`diagnostic`). */
 export interface PipelineIo {
@@ -43,6 +44,8 @@ export interface PipelineIo {
   stdout?: ByteWritableStream;
   /** Receives diagnostics and closing lines (default: written to process.stderr). */
   diagnostic?: (text: string) => void;
+  /** Neither the `listening on` line nor the closing lines (a worker of a pipeline with workers). */
+  quiet?: boolean;
 }
 
 /** What a finished run reports. */
@@ -59,7 +62,7 @@ export interface PipelineResult {
 
 /** True for the errors a run reports as runtime failures rather than throwing. */
 export function isRuntimeError(err: unknown): err is Error {
-  return err instanceof SyscallError || err instanceof PcapIoError || err instanceof PrivilegeError || err instanceof InterfaceChangedError || err instanceof PcapFormatError;
+  return err instanceof SyscallError || err instanceof PcapIoError || err instanceof PrivilegeError || err instanceof InterfaceChangedError || err instanceof PcapFormatError || err instanceof PipelineWorkerError;
 }
 
 function plural(n: number, word: string): string {
@@ -194,6 +197,8 @@ export class Pipeline {
   private watchAny: NodeJS.Timeout | undefined;
   private reopened: Capture[] = [];
   private limitReached = false;
+  /** The workers run the sinks themselves: none are built here. */
+  private workersRunSinks = false;
   private readonly diag: (text: string) => void;
 
   private constructor(
@@ -265,7 +270,7 @@ export class Pipeline {
         this.linkType = ls.linkType;
       }
       ifName = ifaces[0] as string;
-      this.diag(`tscap: listening on ${ifName}, ${linkTypeText(this.linkType)}, snapshot length ${this.snaplen} bytes\n`);
+      this.announce(`tscap: listening on ${ifName}, ${linkTypeText(this.linkType)}, snapshot length ${this.snaplen} bytes\n`);
     } else if (s.kind === 'file') {
       const reader = await PacketFileReader.open(s.path);
       fileFormat = reader.info.format;
@@ -312,8 +317,22 @@ export class Pipeline {
         ...(wanted !== undefined ? { linkType: wanted } : {}),
         ...(c.timestampType !== undefined ? { timestampType: c.timestampType } : {}),
         ...(c.reopen === true ? { reopen: true } : {}),
+        ...(c.fanout !== undefined ? { fanout: c.fanout } : {}),
       };
-      if (s.workers !== undefined) {
+      if (s.workers !== undefined && !needsMerge(config)) {
+        // Each worker runs this pipeline on its own socket in the group: its own filter, printing and file.
+        const fanout = { group: process.pid & 0xffff, ...parseFanout(s.fanout ?? 'hash') };
+        const { source: _source, file, progress: _progress, ...rest } = config;
+        const configOf = (i: number): PipelineConfig => ({
+          ...rest,
+          source: { kind: 'live', interfaces: [ifaces[0] as string], capture: { ...c, fanout } },
+          ...(file !== undefined ? { file: { ...file, path: file.path.replaceAll('%w', String(i)) } } : {}),
+        });
+        const pw = new PipelineWorkers(this.linkType, s.workers, configOf, this.diag);
+        this.src = pw;
+        await pw.start();
+        this.workersRunSinks = true;
+      } else if (s.workers !== undefined) {
         const fanout = parseFanout(s.fanout ?? 'hash');
         // `NAME%w`: one file per worker, named by its index, instead of one merged file.
         const file = config.file;
@@ -342,6 +361,11 @@ export class Pipeline {
       listening = `tscap: listening on ${ifaces.join(', ')}, ${linkTypeText(this.linkType)}, snapshot length ${this.snaplen} bytes\n`;
     }
     const src = this.src;
+    if (this.workersRunSinks) {
+      this.out = new TextOutput(this.io.stdout ?? process.stdout, false, () => src.stop());
+      this.announce(listening);
+      return;
+    }
 
     const fwd = config.forward ?? {};
     const onWarning = (msg: string): void => this.diag(`tscap: ${msg}\n`);
@@ -381,7 +405,7 @@ export class Pipeline {
         sinks.push(sll2Sink(fileSink));
       } else sinks.push(fileSink);
     }
-    this.diag(listening);
+    this.announce(listening);
     // Records of packets in the ring go to the file with writev, uncopied; the writer empties its batch
     // before each block goes back to the kernel.
     const native = src instanceof LiveSource ? src.cap.nativeSource : undefined;
@@ -471,6 +495,11 @@ export class Pipeline {
     if (sinks.length === 1 && sinks[0] === f && f instanceof PcapWriter && f.gathering && this.match === undefined) this.records = f;
   }
 
+  /** The `listening on` line, unless quiet. */
+  private announce(text: string): void {
+    if (this.io.quiet !== true) this.diag(text);
+  }
+
   private optimize(): { optimize?: boolean } {
     return this.config.optimize === undefined ? {} : { optimize: this.config.optimize };
   }
@@ -547,7 +576,12 @@ export class Pipeline {
     } catch (err) {
       failed(err);
     }
-    if (src instanceof WorkerSource) {
+    if (src instanceof PipelineWorkers) {
+      delivered = src.delivered();
+      for (const e of src.errors()) errors.push(new Error(e));
+      if (src.fileLimitReached()) this.limitReached = true;
+    }
+    if (src instanceof WorkerSource || src instanceof PipelineWorkers) {
       for (const f of src.failures()) {
         this.diag(`tscap: worker ${f.worker}: ${f.error}\n`);
         errors.push(new Error(`worker ${f.worker}: ${f.error}`));
@@ -563,7 +597,7 @@ export class Pipeline {
     } catch (err) {
       failed(err);
     }
-    const live = this.config.source.kind === 'live';
+    const live = this.config.source.kind === 'live' && this.io.quiet !== true;
     if (live && stats) {
       this.diag(`${plural(delivered, 'packet')} captured\n${plural(stats.received, 'packet')} received by filter\n${plural(stats.dropped, 'packet')} dropped by kernel\n`);
     }
@@ -573,7 +607,7 @@ export class Pipeline {
         'interface gap',
       )} (--reopen)\n`);
     }
-    if (src instanceof QueueSource || src instanceof QueueWorkerSource || src instanceof LogSource) this.diag(src.summary());
+    if (live && (src instanceof QueueSource || src instanceof QueueWorkerSource || src instanceof LogSource)) this.diag(src.summary());
     for (const f of this.forwards) this.diag(`${forwardSummary(f)}\n`);
     this.reporter?.stop();
     this.names?.close();
