@@ -15,7 +15,7 @@ import {
   type FanoutResult,
   type RingRecordSink,
 } from '../capture/index.js';
-import { TimeOrderedMerge, mergeWindowMs, readPacketBatch } from '../capture/merge.js';
+import { BatchMerge, TimeOrderedMerge, mergeWindowMs, readPacketBatch } from '../capture/merge.js';
 import { copyPacket, emptyPacket, type PacketSink, type PacketView } from '../packet.js';
 import type { PacketFileReader } from '../pcap/index.js';
 
@@ -38,6 +38,18 @@ export interface Source {
   stats(): CaptureStats | undefined;
   /** Per interface or per worker. */
   detail(): SourceStats[];
+}
+
+/** Statistics summed over several sockets. */
+export function sumStats(list: readonly CaptureStats[]): CaptureStats {
+  const t: CaptureStats = { captured: 0, received: 0, dropped: 0, freezes: 0 };
+  for (const s of list) {
+    t.captured += s.captured;
+    t.received += s.received;
+    t.dropped += s.dropped;
+    t.freezes += s.freezes;
+  }
+  return t;
 }
 
 const yieldToLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
@@ -171,15 +183,7 @@ export class MultiLiveSource implements Source {
   }
 
   stats(): CaptureStats {
-    const t: CaptureStats = { captured: 0, received: 0, dropped: 0, freezes: 0 };
-    for (const c of this.caps) {
-      const s = c.stats();
-      t.captured += s.captured;
-      t.received += s.received;
-      t.dropped += s.dropped;
-      t.freezes += s.freezes;
-    }
-    return t;
+    return sumStats(this.caps.map((c) => c.stats()));
   }
 
   detail(): SourceStats[] {
@@ -187,9 +191,13 @@ export class MultiLiveSource implements Source {
   }
 }
 
-/** Fanout workers, each with its own socket and ring, merged in timestamp order on this thread. */
+/**
+ * Fanout workers, each with its own socket and ring, merged in timestamp order on this thread: each
+ * worker sends one batch (one copy of the packets of a ring walk, transferred) and the batches are
+ * merged where they lie, without an object per packet.
+ */
 export class WorkerSource implements Source {
-  private readonly merge: TimeOrderedMerge;
+  private readonly merge: BatchMerge;
   private readonly scratch = emptyPacket();
   private run_: ReturnType<typeof startFanout<undefined>> | undefined;
   private result: FanoutResult<undefined> | undefined;
@@ -209,7 +217,7 @@ export class WorkerSource implements Source {
     /** One sink per worker (`-w` with `%w`): each worker's packets go there, unmerged. */
     private readonly perWorker?: PacketSink[],
   ) {
-    this.merge = new TimeOrderedMerge(mergeWindowMs(resolveRing(opts).blockTimeoutMs));
+    this.merge = new BatchMerge(workers, mergeWindowMs(resolveRing(opts).blockTimeoutMs), this.scratch);
   }
 
   /** Starts the workers and resolves once all are reading. */
@@ -230,8 +238,8 @@ export class WorkerSource implements Source {
           this.flushes[w] = (this.flushes[w] ?? Promise.resolve()).then(() => own.flush());
           return;
         }
-        // The batch buffer is ours (transferred): keep records pointing into it, copy no bytes.
-        this.liveStats.captured += readPacketBatch(batch, this.scratch, (p) => this.merge.push({ ...p }));
+        // The batch buffer is ours (transferred): kept as it is until merged, no bytes copied.
+        this.merge.push(w, batch);
         this.newData = true;
         this.wake?.();
       },
@@ -240,8 +248,12 @@ export class WorkerSource implements Source {
   }
 
   async run(visit: (p: PacketView) => void, flush: () => Promise<void>): Promise<void> {
+    const counted = (p: PacketView): void => {
+      this.liveStats.captured++;
+      visit(p);
+    };
     while (!this.stopping) {
-      if (this.merge.drainOlderThanWindow(visit) > 0) await flush();
+      if (this.merge.drainOlderThanWindow(counted) > 0) await flush();
       if (!this.newData) await new Promise<void>((resolve) => {
         this.wake = resolve;
         setTimeout(resolve, this.merge.size > 0 ? this.merge.windowMs : 250);
@@ -249,7 +261,7 @@ export class WorkerSource implements Source {
       this.newData = false;
     }
     this.result = await this.run_?.stop();
-    if (this.merge.drainAll(visit) > 0) await flush();
+    if (this.merge.drainAll(counted) > 0) await flush();
     await Promise.all(this.flushes);
     if (this.perWorker) {
       const stats = this.result?.stats ?? [];

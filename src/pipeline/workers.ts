@@ -10,7 +10,7 @@ import type { PacketView } from '../packet.js';
 import type { PipelineConfig } from './config.js';
 import { createOutputLock } from './fd-output.js';
 import type { PipelineWorkerDone, PipelineWorkerInit } from './pipeline-worker.js';
-import type { Source, SourceStats } from './sources.js';
+import { sumStats, type Source, type SourceStats } from './sources.js';
 
 /** A worker that could not start or failed; a runtime failure (exit 1). */
 export class PipelineWorkerError extends Error {
@@ -149,14 +149,7 @@ export class PipelineWorkers implements Source {
   }
 
   stats(): CaptureStats {
-    const t = { ...ZERO };
-    for (const s of this.perWorker()) {
-      t.captured += s.captured;
-      t.received += s.received;
-      t.dropped += s.dropped;
-      t.freezes += s.freezes;
-    }
-    return t;
+    return sumStats(this.perWorker());
   }
 
   detail(): SourceStats[] {
