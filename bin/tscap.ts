@@ -5,41 +5,23 @@
  * usage or filter error. Data goes to stdout; diagnostics and the summary go to stderr.
  */
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { CaptureOptionError, MAX_SNAPLEN, describeFlags, interfaceInfo, listInterfaces, type Direction } from '../src/capture/index.js';
-import { FilterError } from '../src/filter/compile.js';
-import { PacketFileReader, PcapFormatError } from '../src/pcap/index.js';
-import { LINK_TYPE_DESCRIPTIONS, LINK_TYPE_NAMES, LinkType } from '../src/pcap/linktype.js';
-import { QueueError } from '../src/inline/index.js';
-import {
-  InlineSpecError,
-  Pipeline,
-  checkCaptureConfig,
-  checkPipelineConfig,
-  compileChecked,
-  isRuntimeError,
-  liveLinkType,
-  loadBpfFile,
-  parseInlineSpec,
-  snaplenOf,
-  type CaptureConfig,
-  type PipelineConfig,
-  type SourceConfig,
-} from '../src/pipeline/index.js';
+// Only what every command needs is imported here; the rest is imported by the mode that uses it, so
+// that `--version` or reading a file does not load the native bindings, the filter compiler or the printers.
+import type { Direction } from '../src/capture/capture.js';
+import { CaptureOptionError, MAX_SNAPLEN } from '../src/capture/errors.js';
+import { FilterError } from '../src/filter/errors.js';
+import { PcapFormatError } from '../src/pcap/errors.js';
+import { LinkType } from '../src/pcap/linktype.js';
+import { checkCaptureConfig, checkPipelineConfig, snaplenOf, type CaptureConfig, type PipelineConfig, type SourceConfig } from '../src/pipeline/config.js';
+import { InlineSpecError, parseInlineSpec } from '../src/pipeline/inline-spec.js';
+import { isRuntimeError } from '../src/pipeline/pipeline.js';
 import { VERSION } from '../src/version.js';
 import { addFileOptions, fileConfigFrom, type FileOptionValues } from './file-options.js';
 import { FilterOptionsError, addFilterOptions, dumpProgram, filterExpression, linkTypeOption, type FilterCliOptions } from './filter-options.js';
 import { addPrintOptions, preprocessArgv, printOptionsFrom } from './print-options.js';
 import { addSensorOptions, checkPrivilegeUser, relinquishPrivileges, type SensorOptionValues } from './sensor-options.js';
 import { addStatsOptions, statsIntervalFrom, summaryKindsFrom, type StatsOptionValues } from './stats-options.js';
-import {
-  addTcpdumpOptions,
-  dataLinkTypesText,
-  defaultInterface,
-  rewriteLegacyCount,
-  timestampTypeOption,
-  timestampTypesText,
-  type TcpdumpOptionValues,
-} from './tcpdump-options.js';
+import { addTcpdumpOptions, rewriteLegacyCount, timestampTypeOption, type TcpdumpOptionValues } from './tcpdump-options.js';
 
 /** A usage error: exit 2. */
 class UsageError extends Error {}
@@ -152,13 +134,6 @@ type Opts = Record<string, unknown> &
     gso?: boolean;
   };
 
-function listAll(): void {
-  for (const i of listInterfaces()) {
-    const lt = i.linkType === undefined ? `ARPHRD ${i.arphrd} (unsupported)` : `${LINK_TYPE_NAMES[i.linkType]} (${LINK_TYPE_DESCRIPTIONS[i.linkType]})`;
-    process.stdout.write(`${i.index}.${i.name} [${describeFlags(i)}] link-type ${lt}\n`);
-  }
-}
-
 /**
  * Whether packets must reach the output promptly: tcpdump's immediate mode, which it also uses when
  * printing to a terminal. Otherwise the ring is read in bigger, later batches.
@@ -187,7 +162,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const opts = program.opts<Opts>();
   if (opts.listInterfaces) {
-    listAll();
+    process.stdout.write((await import('./interface-lists.js')).interfaceListText());
     return 0;
   }
   const tsChecked = opts.timeStampType === undefined ? undefined : timestampTypeOption(opts.timeStampType);
@@ -224,10 +199,13 @@ async function main(argv: string[]): Promise<number> {
   const nano = opts.timeStampPrecision === 'nano';
   const expr = filterExpression(opts, program.args).trim();
   lastExpr = expr;
+  const { Pipeline, compileChecked, liveLinkType, loadBpfFile } = await import('../src/pipeline/pipeline.js');
   const bpf = opts.bpf === undefined ? undefined : await loadBpfFile(opts.bpf);
   if (bpf !== undefined && expr !== '') throw new UsageError('--bpf and a filter expression cannot be used together');
   const ifaces = opts.interface ?? [];
   if (opts.listTimeStampTypes === true || opts.listDataLinkTypes === true) {
+    const { dataLinkTypesText, defaultInterface, timestampTypesText } = await import('./interface-lists.js');
+    const { interfaceInfo } = await import('../src/capture/interfaces.js');
     const name = ifaces[0] ?? defaultInterface();
     if (name === undefined) throw new UsageError('no suitable device found');
     if (name !== 'any') interfaceInfo(name); // ENODEV as a runtime failure, as for a capture
@@ -259,23 +237,24 @@ async function main(argv: string[]): Promise<number> {
       linkType = linktype;
       live = ifaces.length > 0; // `-i any -y LINUX_SLL -d`: the live form for that link type
     } else if (opts.r !== undefined) {
+      const { PacketFileReader } = await import('../src/pcap/reader.js');
       const reader = await PacketFileReader.open(opts.r);
       linkType = reader.info.linkType;
       await reader.close();
     } else if (ifaces.length > 0) {
-      linkType = liveLinkType(ifaces[0] as string);
+      linkType = await liveLinkType(ifaces[0] as string);
       live = true;
     }
-    process.stdout.write(dumpProgram(bpf ?? compileChecked(expr, { linkType, snaplen: snaplenOf(capture), optimize: opts.optimize, live }), opts.d));
+    process.stdout.write(dumpProgram(bpf ?? await compileChecked(expr, { linkType, snaplen: snaplenOf(capture), optimize: opts.optimize, live }), opts.d));
     return 0;
   }
   if (opts.r === undefined && ifaces.length === 0) {
     // As tcpdump: the best-ranked interface (up, running, not loopback).
-    const name = defaultInterface();
+    const name = (await import('./interface-lists.js')).defaultInterface();
     if (name === undefined) throw new UsageError('no suitable device found');
     ifaces.push(name);
   }
-  checkPrivilegeUser(opts);
+  await checkPrivilegeUser(opts);
   const inline = ifaces.length > 0 ? parseInlineSpec(ifaces[0] as string) : undefined;
   if (inline !== undefined && ifaces.length > 1) throw new UsageError(`-i ${ifaces[0] as string} takes no other -i`);
   if (inline?.kind !== 'nfqueue' && (opts.drop !== undefined || opts.failClosed === true || opts.verdictTimeout !== undefined || opts.queueMaxlen !== undefined || opts.gso === true)) {
@@ -350,7 +329,7 @@ async function main(argv: string[]): Promise<number> {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   // Every socket, ring, file and worker is open: give up root now (-Z).
-  relinquishPrivileges(opts, opts.reopen === true, (m) => process.stderr.write(`tscap: ${m}\n`));
+  await relinquishPrivileges(opts, opts.reopen === true, (m) => process.stderr.write(`tscap: ${m}\n`));
   let result;
   try {
     result = await pipeline.run();
@@ -397,7 +376,7 @@ function fail(err: unknown): number {
     process.stderr.write(`tscap: ${cliOptionMessage(err)}\n`);
     return 2;
   }
-  if (err instanceof QueueError) {
+  if (err instanceof Error && err.name === 'QueueError') {
     process.stderr.write(`tscap: ${err.message}\n`);
     return 1;
   }

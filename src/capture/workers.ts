@@ -5,7 +5,8 @@
  */
 import type { Worker } from 'node:worker_threads';
 import type { PacketView } from '../packet.js';
-import { CaptureOptionError, type CaptureOptions, type FanoutMode } from './capture.js';
+import type { CaptureOptions, FanoutMode } from './capture.js';
+import { CaptureOptionError } from './errors.js';
 import type { CaptureStats } from './socket.js';
 import { spawnModuleWorker } from './spawn.js';
 

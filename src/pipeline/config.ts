@@ -4,7 +4,8 @@
  * `checkCaptureConfig` and `checkPipelineConfig` are the one place where these options are checked;
  * their errors are `CaptureOptionError`s naming the option as written here (`workers`, `direction`...).
  */
-import { CaptureOptionError, MAX_SNAPLEN, type Direction, type FanoutMode } from '../capture/capture.js';
+import type { Direction, FanoutMode } from '../capture/capture.js';
+import { CaptureOptionError, MAX_SNAPLEN } from '../capture/errors.js';
 import type { TimestampType } from '../capture/timestamp.js';
 import { MAX_WORKERS } from '../capture/workers.js';
 import type { BpfProgram } from '../filter/bpf.js';

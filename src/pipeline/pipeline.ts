@@ -5,38 +5,31 @@
  * `PipelineConfig`; the tscap command is a thin layer over it.
  */
 import { readFileSync } from 'node:fs';
-import {
-  CaptureOptionError,
-  InterfaceChangedError,
-  PrivilegeError,
-  SyscallError,
-  dataLinkTypes,
-  interfaceInfo,
-  listInterfaces,
-  probeBpfExtensions,
-  resolveRing,
-  type Capture,
-  type CaptureOptions,
-  type CaptureStats,
-  type RingRecordSink,
-} from '../capture/index.js';
-import { createExporter, type Exporter } from '../capture/export.js';
-import { createMirror, type Mirror } from '../capture/mirror.js';
+import { CaptureOptionError } from '../capture/errors.js';
+import type { Capture, CaptureOptions, CaptureStats, RingRecordSink } from '../capture/index.js';
+import type { Exporter } from '../capture/export.js';
+import type { Mirror } from '../capture/mirror.js';
 import type { BpfProgram } from '../filter/bpf.js';
-import { FilterError, compileFilter } from '../filter/compile.js';
-import { validateProgram } from '../filter/validate.js';
-import { compileFilterFunction, type CompiledFilter } from '../filter/vm.js';
+import { FilterError } from '../filter/errors.js';
+import type { CompiledFilter } from '../filter/vm.js';
 import type { PacketSink, PacketView } from '../packet.js';
-import { PacketFileReader, PcapFormatError, PcapIoError, PcapWriter, createFileSink, type FileSink } from '../pcap/index.js';
+import { PcapFormatError } from '../pcap/errors.js';
 import { LINK_TYPE_DESCRIPTIONS, LINK_TYPE_NAMES, LinkType } from '../pcap/linktype.js';
-import { TextOutput } from '../sinks/output.js';
+import { PacketFileReader } from '../pcap/reader.js';
+import type { FileSink } from '../pcap/rotate.js';
 import type { NameLookup } from '../sinks/names.js';
-import type { ByteWritableStream } from '../streams.js';
+import { TextOutput } from '../sinks/output.js';
+import type { AbortSignalLike, ByteWritableStream } from '../streams.js';
 import { checkPipelineConfig, needsMerge, parseFanout, snaplenOf, type PipelineConfig } from './config.js';
 import { fileSinkOptionsOf } from './file.js';
-import { LogSource, QueueSource, QueueWorkerSource, parseInlineSpec } from './inline-sources.js';
-import { FileSource, LiveSource, MultiLiveSource, WorkerSource, openLive, type Source } from './sources.js';
-import { PipelineWorkerError, PipelineWorkers } from './workers.js';
+import { parseInlineSpec } from './inline-spec.js';
+import { FileSource, type Source } from './source.js';
+
+// What only some runs need is imported when they need it: reading a file loads neither the native
+// bindings nor the filter compiler unless it filters, writes or names interfaces.
+type LiveModule = typeof import('./sources.js');
+type InlineModule = typeof import('./inline-sources.js');
+type WorkersModule = typeof import('./workers.js');
 
 /** Where a pipeline writes: packets' text or JSON (`stdout`) and everything else (`diagnostic`). */
 export interface PipelineIo {
@@ -60,9 +53,12 @@ export interface PipelineResult {
   fileLimitReached: boolean;
 }
 
+/** Errors that are runtime failures (exit 1), by name: their classes need not be loaded to be told apart. */
+const RUNTIME_ERRORS = new Set(['SyscallError', 'PcapIoError', 'PrivilegeError', 'InterfaceChangedError', 'PcapFormatError', 'PipelineWorkerError']);
+
 /** True for the errors a run reports as runtime failures rather than throwing. */
 export function isRuntimeError(err: unknown): err is Error {
-  return err instanceof SyscallError || err instanceof PcapIoError || err instanceof PrivilegeError || err instanceof InterfaceChangedError || err instanceof PcapFormatError || err instanceof PipelineWorkerError;
+  return err instanceof Error && RUNTIME_ERRORS.has(err.name);
 }
 
 function plural(n: number, word: string): string {
@@ -75,15 +71,18 @@ export function linkTypeText(linkType: number): string {
 }
 
 /** The link type an interface name will capture with, before opening it. */
-export function liveLinkType(name: string): number {
+export async function liveLinkType(name: string): Promise<number> {
   const inline = parseInlineSpec(name);
   if (inline !== undefined) return inline.kind === 'nfqueue' ? LinkType.IPV4 : LinkType.NFLOG;
-  return name === 'any' ? LinkType.LINUX_SLL2 : (interfaceInfo(name).linkType ?? LinkType.EN10MB);
+  if (name === 'any') return LinkType.LINUX_SLL2;
+  const { interfaceInfo } = await import('../capture/interfaces.js');
+  return interfaceInfo(name).linkType ?? LinkType.EN10MB;
 }
 
 /** Whether the kernel filter may use the Linux ancillary loads; false when it cannot be asked. */
-function kernelBpfExtensions(): boolean {
+async function kernelBpfExtensions(): Promise<boolean> {
   try {
+    const { probeBpfExtensions } = await import('../capture/socket.js');
     return probeBpfExtensions();
   } catch {
     return false;
@@ -92,12 +91,14 @@ function kernelBpfExtensions(): boolean {
 
 /**
  * Compiles a filter expression as the pipeline runs it, checked as the kernel would check it.
- * @example const prog = compileChecked('udp port 53', { linkType: 1, snaplen: 262144, live: false });
+ * @example const prog = await compileChecked('udp port 53', { linkType: 1, snaplen: 262144, live: false });
  */
-export function compileChecked(expr: string, o: { linkType: number; snaplen: number; optimize?: boolean; live: boolean }): BpfProgram {
+export async function compileChecked(expr: string, o: { linkType: number; snaplen: number; optimize?: boolean; live: boolean }): Promise<BpfProgram> {
+  const [{ compileFilter }, { validateProgram }] = await Promise.all([import('../filter/compile.js'), import('../filter/validate.js')]);
+  const vlanAncillary = o.live && (await kernelBpfExtensions());
   let prog: BpfProgram;
   try {
-    prog = compileFilter(expr, { linkType: o.linkType, snaplen: o.snaplen, optimize: o.optimize ?? true, vlanAncillary: o.live && kernelBpfExtensions() });
+    prog = compileFilter(expr, { linkType: o.linkType, snaplen: o.snaplen, optimize: o.optimize ?? true, vlanAncillary });
   } catch (err) {
     // which expression it was (the filter, or a queue's drop rule), for the caret under the position
     if (err instanceof FilterError) (err as FilterError & { expression?: string }).expression = expr;
@@ -150,7 +151,7 @@ function countingSink(write: (text: string) => void, print: boolean): PacketSink
 }
 
 /** Calls `gone` for each interface that disappears, checking every 500 ms; returns the timer. */
-function watchInterfaces(gone: (name: string) => void): NodeJS.Timeout {
+function watchInterfaces(listInterfaces: () => { name: string }[], gone: (name: string) => void): NodeJS.Timeout {
   let known = new Set(listInterfaces().map((i) => i.name));
   const timer = setInterval(() => {
     const now = new Set(listInterfaces().map((i) => i.name));
@@ -199,6 +200,9 @@ export class Pipeline {
   private limitReached = false;
   /** The workers run the sinks themselves: none are built here. */
   private workersRunSinks = false;
+  private liveMod: LiveModule | undefined;
+  private inlineMod: InlineModule | undefined;
+  private workersMod: WorkersModule | undefined;
   private readonly diag: (text: string) => void;
 
   private constructor(
@@ -242,13 +246,15 @@ export class Pipeline {
     if (s.kind === 'live' && inline !== undefined) {
       ifaces = s.interfaces;
       // Packets arrive as netfilter saw them (raw IP); a filter expression runs on them here.
-      const rawIpProgram = (e: string): BpfProgram => compileChecked(e, { linkType: LinkType.IPV4, snaplen: snapOpt, ...this.optimize(), live: false });
-      const rawIp = (e: string): CompiledFilter => compileFilterFunction(rawIpProgram(e));
+      const { LogSource, QueueSource, QueueWorkerSource } = (this.inlineMod = await import('./inline-sources.js'));
+      const { compileFilterFunction } = await import('../filter/vm.js');
+      const rawIpProgram = (e: string): Promise<BpfProgram> => compileChecked(e, { linkType: LinkType.IPV4, snaplen: snapOpt, ...this.optimize(), live: false });
+      const rawIp = async (e: string): Promise<CompiledFilter> => compileFilterFunction(await rawIpProgram(e));
       this.snaplen = Math.min(snapOpt, 0xffff - 4);
       if (inline.kind === 'nfqueue') {
         const q = s.queue ?? {};
-        const drop = q.drop === undefined ? undefined : rawIpProgram(q.drop);
-        if (expr !== '') this.match = rawIp(expr);
+        const drop = q.drop === undefined ? undefined : await rawIpProgram(q.drop);
+        if (expr !== '') this.match = await rawIp(expr);
         const queueOpts = {
           copyRange: this.snaplen,
           failOpen: q.failClosed !== true,
@@ -265,7 +271,7 @@ export class Pipeline {
             : await QueueWorkerSource.start(inline.queues, { opts: queueOpts, drop, forward: true }, warn);
         this.linkType = LinkType.IPV4;
       } else {
-        const ls = LogSource.open(inline.group, this.snaplen, expr !== '' ? rawIp(expr) : undefined);
+        const ls = LogSource.open(inline.group, this.snaplen, expr !== '' ? await rawIp(expr) : undefined);
         this.src = ls;
         this.linkType = ls.linkType;
       }
@@ -277,19 +283,21 @@ export class Pipeline {
       this.linkType = reader.info.linkType;
       this.snaplen = reader.info.snaplen;
       jsonNano = reader.info.nano;
-      const prog = config.bpf ?? (expr !== '' ? compileChecked(expr, { linkType: this.linkType, snaplen: snaplenOf(undefined), ...this.optimize(), live: false }) : undefined);
-      if (prog !== undefined) this.match = compileFilterFunction(prog);
+      const prog = config.bpf ?? (expr !== '' ? await compileChecked(expr, { linkType: this.linkType, snaplen: snaplenOf(undefined), ...this.optimize(), live: false }) : undefined);
+      if (prog !== undefined) this.match = (await import('../filter/vm.js')).compileFilterFunction(prog);
       this.src = new FileSource(reader);
       this.diag(`reading from file ${s.path}, ${linkTypeText(this.linkType)}, snapshot length ${this.snaplen}\n`);
     } else {
       ifaces = s.interfaces;
+      const { dataLinkTypes, interfaceInfo, listInterfaces, resolveRing } = await import('../capture/index.js');
+      const { LiveSource, MultiLiveSource, WorkerSource, openLive } = (this.liveMod = await import('./sources.js'));
       const c = s.capture ?? {};
       const ring: { blockSize?: number; blockCount?: number; blockTimeoutMs?: number } = {};
       if (c.immediate === false) Object.assign(ring, bulkRing(c.bufferKiB));
       Object.assign(ring, c.ring);
       // Impossible geometry is an option error, found before any interface or socket is touched.
       resolveRing({ ring, ...(c.bufferKiB !== undefined ? { bufferKiB: c.bufferKiB } : {}) });
-      this.linkType = liveLinkType(ifaces[0] as string);
+      this.linkType = await liveLinkType(ifaces[0] as string);
       const wanted = c.linkType;
       if (wanted !== undefined) {
         // A link type other than the interface's: one of those it offers (tcpdump -L lists them).
@@ -304,7 +312,7 @@ export class Pipeline {
         this.linkType = wanted;
       }
       this.snaplen = snapOpt;
-      const filter = config.bpf ?? (expr !== '' ? compileChecked(expr, { linkType: this.linkType, snaplen: snapOpt, ...this.optimize(), live: true }) : undefined);
+      const filter = config.bpf ?? (expr !== '' ? await compileChecked(expr, { linkType: this.linkType, snaplen: snapOpt, ...this.optimize(), live: true }) : undefined);
       const captureOpts: Omit<CaptureOptions, 'iface'> = {
         engine: c.engine ?? 'ring',
         snaplen: this.snaplen,
@@ -328,6 +336,7 @@ export class Pipeline {
           source: { kind: 'live', interfaces: [ifaces[0] as string], capture: { ...c, fanout } },
           ...(file !== undefined ? { file: { ...file, path: file.path.replaceAll('%w', String(i)) } } : {}),
         });
+        const { PipelineWorkers } = (this.workersMod = await import('./workers.js'));
         const pw = new PipelineWorkers(this.linkType, s.workers, configOf, this.diag);
         this.src = pw;
         await pw.start();
@@ -337,6 +346,7 @@ export class Pipeline {
         // `NAME%w`: one file per worker, named by its index, instead of one merged file.
         const file = config.file;
         if (file !== undefined && file.path.includes('%w')) {
+          const { createFileSink } = await import('../pcap/rotate.js');
           perWorkerFiles = Array.from({ length: s.workers }, (_, i) =>
             createFileSink(fileSinkOptionsOf(file, { path: file.path.replaceAll('%w', String(i)), linkType: this.linkType, snaplen: this.snaplen, nano, ifName: ifaces[0] as string })),
           );
@@ -356,7 +366,7 @@ export class Pipeline {
       ifName = ifaces.join(',');
       // `any` keeps capturing when an interface goes away; say so, as the other interfaces carry on.
       // The watch starts before "listening on", so it knows every interface present from then on.
-      if (ifaces.includes('any')) this.watchAny = watchInterfaces((name) => this.diag(`tscap: warning: interface ${name} went away; capture goes on\n`));
+      if (ifaces.includes('any')) this.watchAny = watchInterfaces(listInterfaces, (name) => this.diag(`tscap: warning: interface ${name} went away; capture goes on\n`));
       // Announced once every output is open (below): a file that cannot be created fails first.
       listening = `tscap: listening on ${ifaces.join(', ')}, ${linkTypeText(this.linkType)}, snapshot length ${this.snaplen} bytes\n`;
     }
@@ -370,9 +380,13 @@ export class Pipeline {
     const fwd = config.forward ?? {};
     const onWarning = (msg: string): void => this.diag(`tscap: ${msg}\n`);
     const gro = fwd.gro === true;
-    for (const m of fwd.mirror ?? []) this.forwards.push(createMirror(m, { gro, onWarning }));
+    if ((fwd.mirror?.length ?? 0) > 0) {
+      const { createMirror } = await import('../capture/mirror.js');
+      for (const m of fwd.mirror ?? []) this.forwards.push(createMirror(m, { gro, onWarning }));
+    }
     const exportSnaplen = fwd.exportSnaplen !== undefined ? { exportSnaplen: fwd.exportSnaplen } : {};
-    for (const e of fwd.export ?? []) this.forwards.push(await createExporter(e, { linkType: this.linkType, snaplen: this.snaplen, gro, ...exportSnaplen, onWarning }));
+    const { createExporter } = (fwd.export?.length ?? 0) > 0 ? await import('../capture/export.js') : { createExporter: undefined };
+    for (const e of fwd.export ?? []) this.forwards.push(await createExporter!(e, { linkType: this.linkType, snaplen: this.snaplen, gro, ...exportSnaplen, onWarning }));
     // GRO's limits, said once at start: a mirror merges only up to its interface's MTU.
     for (const f of this.forwards) {
       if (f.groMaxIpLen === undefined) continue;
@@ -392,12 +406,18 @@ export class Pipeline {
     const several = s.kind === 'live' && ifaces.length > 1;
     const file = perWorkerFiles !== undefined ? undefined : config.file;
     const fileLinkType = several && this.linkType === LinkType.EN10MB && file?.pcapng !== true && !/\.pcapng$/i.test(file?.path ?? '') ? LinkType.LINUX_SLL2 : this.linkType;
+    let writerClass: (new (...a: never[]) => unknown) | undefined;
     if (file !== undefined) {
+      const { createFileSink } = await import('../pcap/rotate.js');
+      writerClass = (await import('../pcap/writer.js')).PcapWriter;
       const fileOpts = fileSinkOptionsOf(file, { linkType: fileLinkType, snaplen: this.snaplen, nano, ...(ifName !== undefined ? { ifName } : {}), ...(expr !== '' ? { filter: expr } : {}) });
       fileOpts.onFileLimit = () => {
         this.limitReached = true;
       };
-      if (several) fileOpts.interfaces = ifaces.map((name) => ({ name, ifindex: interfaceInfo(name).index }));
+      if (several) {
+        const { interfaceInfo } = await import('../capture/interfaces.js');
+        fileOpts.interfaces = ifaces.map((name) => ({ name, ifindex: interfaceInfo(name).index }));
+      }
       const fileSink = createFileSink(fileOpts);
       this.fileSink = fileSink;
       if (fileLinkType !== this.linkType) {
@@ -408,10 +428,11 @@ export class Pipeline {
     this.announce(listening);
     // Records of packets in the ring go to the file with writev, uncopied; the writer empties its batch
     // before each block goes back to the kernel.
-    const native = src instanceof LiveSource ? src.cap.nativeSource : undefined;
+    const LiveSource = this.liveMod?.LiveSource;
+    const native = LiveSource !== undefined && src instanceof LiveSource ? src.cap.nativeSource : undefined;
     const gathering = this.fileSink;
     if (native !== undefined && gathering?.gatherFrom?.(native) === true) {
-      const cap = (src as LiveSource).cap;
+      const cap = (src as InstanceType<LiveModule['LiveSource']>).cap;
       cap.onBlockRelease(() => gathering.flushGathered?.());
       // after a gap (reopen) the records lie in the new ring
       cap.onResume(() => {
@@ -419,6 +440,8 @@ export class Pipeline {
       });
     }
     const live = s.kind === 'live';
+    // interface names: live captures, and summaries (their per-interface table)
+    const listInterfaces = live || (config.summary?.kinds.length ?? 0) > 0 ? (await import('../capture/interfaces.js')).listInterfaces : () => [];
     const names = new Map<number, string>();
     let namesRead = false;
     // Interfaces that appear later (`any` sees them) are looked up when first seen, and an index with
@@ -445,7 +468,7 @@ export class Pipeline {
           const { parseEspSecrets } = await import('../sinks/esp.js');
           esp = parseEspSecrets(print.esp);
         }
-        const textOpts = { ...print.options, ifName: ifNameOf, showInterface: live && ifaces.length > 1, noChecksum: print.noChecksum === true, esp };
+        const textOpts = { ...print.options, ...(live ? { ifName: ifNameOf } : {}), showInterface: live && ifaces.length > 1, noChecksum: print.noChecksum === true, esp };
         sinks.push(createTextSink(out, this.names !== undefined ? { ...textOpts, names: this.names } : textOpts));
       }
     }
@@ -492,7 +515,9 @@ export class Pipeline {
     }
     // The file is the only sink and gathers from the ring: the walk hands it ring coordinates directly.
     const f = this.fileSink;
-    if (sinks.length === 1 && sinks[0] === f && f instanceof PcapWriter && f.gathering && this.match === undefined) this.records = f;
+    if (sinks.length === 1 && sinks[0] === f && writerClass !== undefined && f instanceof writerClass && (f as unknown as { gathering: boolean }).gathering && this.match === undefined) {
+      this.records = f as unknown as RingRecordSink;
+    }
   }
 
   /** The `listening on` line, unless quiet. */
@@ -556,7 +581,9 @@ export class Pipeline {
       delivered++;
       if (--remaining === 0) src.stop();
     };
-    if (this.records !== undefined && src instanceof LiveSource && src.cap.recordsDispatchable) {
+    const { LiveSource, MultiLiveSource, WorkerSource } = this.liveMod ?? {};
+    const PipelineWorkers = this.workersMod?.PipelineWorkers;
+    if (this.records !== undefined && LiveSource !== undefined && src instanceof LiveSource && src.cap.recordsDispatchable) {
       src.useRecords(
         this.records,
         () => remaining,
@@ -576,12 +603,12 @@ export class Pipeline {
     } catch (err) {
       failed(err);
     }
-    if (src instanceof PipelineWorkers) {
+    if (PipelineWorkers !== undefined && src instanceof PipelineWorkers) {
       delivered = src.delivered();
       for (const e of src.errors()) errors.push(new Error(e));
       if (src.fileLimitReached()) this.limitReached = true;
     }
-    if (src instanceof WorkerSource || src instanceof PipelineWorkers) {
+    if ((WorkerSource !== undefined && src instanceof WorkerSource) || (PipelineWorkers !== undefined && src instanceof PipelineWorkers)) {
       for (const f of src.failures()) {
         this.diag(`tscap: worker ${f.worker}: ${f.error}\n`);
         errors.push(new Error(`worker ${f.worker}: ${f.error}`));
@@ -589,7 +616,7 @@ export class Pipeline {
     }
     src.stop();
     const stats = src.stats();
-    const perInterface = src instanceof MultiLiveSource ? src.detail() : [];
+    const perInterface = MultiLiveSource !== undefined && src instanceof MultiLiveSource ? src.detail() : [];
     if (perInterface.length > 1) perInterface.forEach((s, i) => this.fileSink?.setInterfaceStats?.(s.received, s.dropped, i));
     else if (stats) this.fileSink?.setInterfaceStats?.(stats.received, stats.dropped);
     try {
@@ -607,7 +634,8 @@ export class Pipeline {
         'interface gap',
       )} (--reopen)\n`);
     }
-    if (live && (src instanceof QueueSource || src instanceof QueueWorkerSource || src instanceof LogSource)) this.diag(src.summary());
+    const inline = this.inlineMod;
+    if (live && inline !== undefined && (src instanceof inline.QueueSource || src instanceof inline.QueueWorkerSource || src instanceof inline.LogSource)) this.diag(src.summary());
     for (const f of this.forwards) this.diag(`${forwardSummary(f)}\n`);
     this.reporter?.stop();
     this.names?.close();
@@ -627,7 +655,7 @@ export class Pipeline {
  * @example
  * const res = await runPipeline({ source: { kind: 'live', interfaces: ['eth0'] }, filter: 'tcp', file: { path: 'tcp.pcap' } }, { signal: AbortSignal.timeout(10_000) });
  */
-export async function runPipeline(config: PipelineConfig, opts: PipelineIo & { signal?: AbortSignal } = {}): Promise<PipelineResult> {
+export async function runPipeline(config: PipelineConfig, opts: PipelineIo & { signal?: AbortSignalLike } = {}): Promise<PipelineResult> {
   const p = await Pipeline.open(config, opts);
   const onAbort = (): void => p.finish();
   if (opts.signal?.aborted) p.finish();
@@ -655,6 +683,7 @@ export async function loadBpfFile(path: string): Promise<BpfProgram> {
     if (err instanceof BpfTextError) throw new CaptureOptionError(`${path}: ${err.message}`, 'bpf');
     throw err;
   }
+  const { validateProgram } = await import('../filter/validate.js');
   const invalid = validateProgram(prog);
   if (invalid !== undefined) throw new CaptureOptionError(`${path}: invalid program: ${invalid}`, 'bpf');
   return prog;

@@ -17,40 +17,9 @@ import {
 } from '../capture/index.js';
 import { BatchMerge, TimeOrderedMerge, mergeWindowMs, readPacketBatch } from '../capture/merge.js';
 import { copyPacket, emptyPacket, type PacketSink, type PacketView } from '../packet.js';
-import type { PacketFileReader } from '../pcap/index.js';
 
-/** Per-source statistics as the summary and `--stats` show them. */
-export interface SourceStats extends CaptureStats {
-  name: string;
-  /** Times the interface went away and was bound again (--reopen). */
-  gaps?: number;
-}
-
-/** A packet source the main loop drives. */
-export interface Source {
-  readonly linkType: number;
-  /** Runs until the end, `stop()`, or a failure (thrown). */
-  run(visit: (p: PacketView) => void, flush: () => Promise<void>): Promise<void>;
-  stop(): void;
-  /** Stops after taking in what the kernel already holds (on SIGINT/SIGTERM); `stop` where absent. */
-  finish?(): void;
-  /** Totals over everything this source reads; undefined for files. */
-  stats(): CaptureStats | undefined;
-  /** Per interface or per worker. */
-  detail(): SourceStats[];
-}
-
-/** Statistics summed over several sockets. */
-export function sumStats(list: readonly CaptureStats[]): CaptureStats {
-  const t: CaptureStats = { captured: 0, received: 0, dropped: 0, freezes: 0 };
-  for (const s of list) {
-    t.captured += s.captured;
-    t.received += s.received;
-    t.dropped += s.dropped;
-    t.freezes += s.freezes;
-  }
-  return t;
-}
+export { FileSource, sumStats, type Source, type SourceStats } from './source.js';
+import { sumStats, type Source, type SourceStats } from './source.js';
 
 const yieldToLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
 
@@ -292,37 +261,6 @@ export class WorkerSource implements Source {
   /** The workers that failed, and why (their packets are missing from the totals). */
   failures(): { worker: number; error: string }[] {
     return this.result?.failed ?? [];
-  }
-}
-
-/** A pcap or pcapng file (or stdin), read chunk by chunk. */
-export class FileSource implements Source {
-  private stopping = false;
-  constructor(readonly reader: PacketFileReader) {}
-
-  get linkType(): number {
-    return this.reader.info.linkType;
-  }
-
-  async run(visit: (p: PacketView) => void, flush: () => Promise<void>): Promise<void> {
-    try {
-      while (!this.stopping && (await this.reader.readBatch(visit))) await flush();
-      await flush();
-    } finally {
-      await this.reader.close();
-    }
-  }
-
-  stop(): void {
-    this.stopping = true;
-  }
-
-  stats(): undefined {
-    return undefined;
-  }
-
-  detail(): SourceStats[] {
-    return [];
   }
 }
 

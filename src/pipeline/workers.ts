@@ -10,7 +10,7 @@ import type { PacketView } from '../packet.js';
 import type { PipelineConfig } from './config.js';
 import { createOutputLock } from './fd-output.js';
 import type { PipelineWorkerDone, PipelineWorkerInit } from './pipeline-worker.js';
-import { sumStats, type Source, type SourceStats } from './sources.js';
+import { sumStats, type Source, type SourceStats } from './source.js';
 
 /** A worker that could not start or failed; a runtime failure (exit 1). */
 export class PipelineWorkerError extends Error {
