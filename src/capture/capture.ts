@@ -44,7 +44,6 @@ const ANY_INTERFACE: InterfaceInfo = { name: 'any', index: 0, flags: IFF.UP | IF
 /** Socket buffer of the recvmsg engine when -B is not given: as much as the ring holds by default. */
 const RECVMSG_DEFAULT_KIB = 32 * 1024;
 
-/** The largest snapshot length, as tcpdump's default. */
 export { MAX_SNAPLEN } from './errors.js';
 
 /** Options of `openCapture`. */

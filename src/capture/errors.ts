@@ -3,7 +3,11 @@
  * option checks and error handling load nothing native.
  */
 
+/** The largest snapshot length, as tcpdump's. */
 export const MAX_SNAPLEN = 262144;
+
+/** The most workers one fanout run may start. */
+export const MAX_WORKERS = 64;
 
 /** Thrown when a closed capture is used. */
 export class CaptureClosedError extends Error {

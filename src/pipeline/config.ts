@@ -5,12 +5,11 @@
  * their errors are `CaptureOptionError`s naming the option as written here (`workers`, `direction`...).
  */
 import type { Direction, FanoutMode } from '../capture/capture.js';
-import { CaptureOptionError, MAX_SNAPLEN } from '../capture/errors.js';
+import { CaptureOptionError, MAX_SNAPLEN, MAX_WORKERS } from '../capture/errors.js';
 import type { TimestampType } from '../capture/timestamp.js';
-import { MAX_WORKERS } from '../capture/workers.js';
 import type { BpfProgram } from '../filter/bpf.js';
 import type { PrintOptions } from '../decode/print.js';
-import type { SummaryKind } from '../sinks/summary.js';
+import type { SummaryKind } from '../sinks/summary-kind.js';
 
 /** How a live capture reads its interfaces (plain data; see `CaptureOptions` for each field). */
 export interface CaptureConfig {
