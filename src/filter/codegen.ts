@@ -144,6 +144,8 @@ export class CodeGen extends NetGen {
     };
     switch (a.proto) {
       case 'radio':
+        // Relative to the start of the packet, where the radio header is (radiotap only here).
+        if (this.ll.prefix === 'radiotap') return { emit: indexed({ c: 0, reg: -1 }, 0), checks };
         this.err('radio information not present in capture');
       // eslint-disable-next-line no-fallthrough
       case 'link':
@@ -258,6 +260,10 @@ export class CodeGen extends NetGen {
             return this.geneve(e.num);
           case 'llc':
             return this.llc(e.arg);
+          case 'wlantype':
+            return this.p80211('type', e.num ?? 0, e.mask ?? 0);
+          case 'wlandir':
+            return this.p80211('dir', e.num ?? 0, 0x03);
           case 'unsupported':
             return this.unsupportedKw(e.keyword ?? '');
         }
@@ -270,8 +276,6 @@ export class CodeGen extends NetGen {
   protected unsupportedKw(kw: string): never {
     const pf: Record<string, string> = { ifname: 'ifname', rset: 'ruleset', rnr: 'rnr', srnr: 'srnr', reason: 'reason', action: 'action' };
     if (pf[kw]) this.err(`${pf[kw]} supported only on PF linktype`);
-    if (kw === 'dir') this.err('frame direction supported only with 802.11 headers');
-    if (kw === 'p80211') this.err('802.11 link-layer types supported only on 802.11');
     if (['sio', 'opc', 'dpc', 'sls', 'hsio', 'hopc', 'hdpc', 'hsls'].includes(kw)) this.err(`'${kw.replace(/^h/, '')}' supported only on SS7`);
     if (['hfisu', 'hlssu', 'hmsu'].includes(kw)) this.err(`'${kw}' supported only on MTP2_HSL`);
     if (['vpi', 'vci', 'lane', 'metac', 'bcc', 'oamf4ec', 'oamf4sc', 'sc', 'ilmic', 'oam', 'oamf4', 'connectmsg', 'metaconnect'].includes(kw)) this.err(`'${kw}' supported only on raw ATM`);

@@ -65,8 +65,7 @@ function compileInner(expr: string, opts: CompileOptions): BpfInsn[] {
     throw parsed.error;
   }
   if (parsed.expr === null) return [insn(BPF.RET | BPF.K, snaplen)];
-  let cond = gen.expr(parsed.expr);
-  if (gen.entryStmts.length > 0) cond = { c: 'seq', stmts: gen.entryStmts, then: cond };
+  const cond = gen.finish(gen.expr(parsed.expr));
   const accept: CfgNode = { kind: 'ret', id: newId(), code: BPF.RET | BPF.K, k: snaplen >>> 0 };
   const reject: CfgNode = { kind: 'ret', id: newId(), code: BPF.RET | BPF.K, k: 0 };
   let root = lower(cond, accept, reject);

@@ -19,7 +19,7 @@ export const IPPROTO = { ICMP: 1, IGMP: 2, TCP: 6, IGRP: 9, UDP: 17, FRAGMENT: 4
 export const ETHERMTU = 1500;
 
 /** Where an offset is counted from (libpcap's offrel). */
-export type Base = 'pkt' | 'linkhdr' | 'linktype' | 'linkpl' | 'nosnap' | 'tran4' | 'tran6';
+export type Base = 'pkt' | 'linkhdr' | 'linktype' | 'llc' | 'linkpl' | 'nosnap' | 'tran4' | 'tran6';
 
 /** An offset with an optional variable part held in scratch register `reg` (libpcap's bpf_abs_offset). */
 export interface Off {
@@ -104,6 +104,8 @@ export abstract class GenCore {
         return rel(this.offLinktype ?? { c: 0, reg: -1 }, off);
       case 'linkpl':
         return rel(this.offLinkpl, this.offNl + off);
+      case 'llc':
+        return rel(this.offLinkpl, off);
       case 'nosnap':
         return rel(this.offLinkpl, this.offNlNosnap + off);
       case 'tran4':

@@ -191,6 +191,9 @@ export abstract class NetGen extends LinkGen {
       case 'ip6':
         return C.and(this.linktype(ETHERTYPE.IPV6), C.or(this.cmp('linkpl', 6, 1, v), C.and(this.cmp('linkpl', 6, 1, IPPROTO.FRAGMENT), this.cmp('linkpl', 40, 1, v))));
       case 'iso':
+        // Frame Relay: the NLPID itself after the UI byte; Cisco HDLC: 0xfefe, then a pad byte.
+        if (this.ll.family === 'frelay') return this.cmp('linkhdr', 2, 2, (0x03 << 8) | v);
+        if (this.ll.family === 'chdlc') return C.and(this.linktype(0xfefe), this.cmp('nosnap', 1, 1, v));
         return C.and(this.linktype(LLCSAP.ISONS), this.cmp('nosnap', 0, 1, v));
       case 'isis':
         return C.and(this.proto(0x83, 'iso', dir), this.cmp('nosnap', 4, 1, v));
@@ -317,7 +320,7 @@ export abstract class NetGen extends LinkGen {
       }
       // eslint-disable-next-line no-fallthrough
       case 'aid':
-        this.err('aid supported only on ARCnet');
+        return this.acode(id.s, q);
       // eslint-disable-next-line no-fallthrough
       case 'name':
         return this.scode(id.s, q);
@@ -448,7 +451,7 @@ export abstract class NetGen extends LinkGen {
       case 'default':
       case 'host': {
         if (q.proto === 'link') {
-          if (this.lt !== LinkType.EN10MB) this.err('only ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel supports link-level host name');
+          if (this.ll.family !== 'ether' && this.ll.family !== 'wlan') this.err('only ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel supports link-level host name');
           const mac = lookupEther(name);
           if (!mac) this.err(`unknown ether host '${name}'`);
           return this.ehost(mac, q.dir);
