@@ -159,3 +159,47 @@ pcap('radiotap', 127, rt)
 ppi = [struct.pack('<BBHI', 0, 0, 8, 105) + w for w in WLAN]
 ppi += [struct.pack('<BBHI', 0, 0, 8, 1) + b'\xff' * 12 + b'\x08\x00' + V4[0]]  # PPI carrying Ethernet
 pcap('ppi', 192, ppi)
+
+# Raw IP (101): IPv6 packets with long extension header chains, for `protochain` (libpcap follows the
+# chain in a loop; tscap unrolls it PROTOCHAIN_DEPTH times)
+from scapy.all import IPv6ExtHdrDestOpt, IPv6ExtHdrHopByHop, IPv6ExtHdrRouting  # noqa: E402
+
+
+def chain(n, last):
+    p = IPv6(src='2001:db8::1', dst='2001:db8::2') / IPv6ExtHdrHopByHop()
+    for i in range(n - 1):
+        p = p / (IPv6ExtHdrDestOpt() if i % 2 == 0 else IPv6ExtHdrRouting())
+    return raw(p / last)
+
+
+long_chains = [chain(n, TCP(sport=1, dport=80)) for n in (7, 8, 9, 12, 20, 31, 32, 33, 40)]
+long_chains += [chain(n, UDP(sport=1, dport=53)) for n in (10, 30)]
+with open(f'{OUT}/crafted-protochain.pcap', 'wb') as f:
+    f.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 262144, 101))
+    for i, fr in enumerate(long_chains):
+        f.write(struct.pack('<IIII', 1700000100 + i, 0, len(fr), len(fr)))
+        f.write(fr)
+
+# Ethernet (1): DECnet Phase IV routing headers (short and long format, with and without a padding
+# byte) between addresses area.node, for `decnet host`, `decnet src`, `decnet dst`
+def dn(area, node):
+    v = ((area << 10) | node) & 0xffff
+    return bytes([v & 0xff, v >> 8])
+
+
+def dn_frame(body):
+    return b'\xaa\x00\x04\x00\x02\x04\xaa\x00\x04\x00\x03\x04\x60\x03' + struct.pack('<H', len(body)) + body
+
+
+decnet = []
+for dst, src in (((1, 2), (3, 4)), ((10, 1023), (1, 2)), ((63, 1), (64, 1)), ((0, 0), (1, 1)), ((1, 1024), (2, 1))):
+    d, s = dn(*dst), dn(*src)
+    decnet += [dn_frame(b'\x02' + d + s + b'\x00' * 8),
+               dn_frame(b'\x81\x02' + d + s + b'\x00' * 8),
+               dn_frame(b'\x06\x00\x00\xaa\x00\x04\x00' + d + b'\x00\x00\xaa\x00\x04\x00' + s + b'\x00' * 8),
+               dn_frame(b'\x81\x06\x00\x00\xaa\x00\x04\x00' + d + b'\x00\x00\xaa\x00\x04\x00' + s + b'\x00' * 8)]
+with open(f'{OUT}/crafted-decnet.pcap', 'wb') as f:
+    f.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 262144, 1))
+    for i, fr in enumerate(decnet):
+        f.write(struct.pack('<IIII', 1700000200 + i, 0, len(fr), len(fr)))
+        f.write(fr)

@@ -32,6 +32,8 @@ export interface GenOptions {
   linkType: number;
   netmask: number;
   vlanAncillary: boolean;
+  /** Headers `protochain` follows (unrolled); default PROTOCHAIN_DEPTH. */
+  protochainDepth?: number;
 }
 
 const SIZE: Readonly<Record<number, number>> = { 1: BPF.B, 2: BPF.H, 4: BPF.W };

@@ -16,8 +16,12 @@ import { LinkGen } from './gen-link.js';
 const PROTO_TEXT: Partial<Record<ProtoQual, string>> = { link: 'link' };
 const protoName = (p: ProtoQual): string => PROTO_TEXT[p] ?? p;
 
-/** How many extension headers `protochain` follows. */
-export const PROTOCHAIN_DEPTH = 8;
+/**
+ * How many headers `protochain` follows at most: libpcap loops over the whole chain, classic BPF
+ * cannot loop, so the walk is unrolled this many times (a smaller depth is used when the program
+ * would exceed the kernel's 4096 instructions).
+ */
+export const PROTOCHAIN_DEPTH = 64;
 
 /** Hosts, networks, ports and protocols. */
 export abstract class NetGen extends LinkGen {
@@ -107,13 +111,18 @@ export abstract class NetGen extends LinkGen {
 
   /** DECnet host test (gen_dnhostop): four header layouts, with and without padding. */
   protected dnhost(addr: number, dir: Qual['dir']): Cond {
-    let offSrc = 0;
+    // Where the address sits after the flags byte: short header (destination, source node) and
+    // long header (area, subarea, HIORD prefix before each node address).
+    let sh: number;
+    let lh: number;
     switch (dir) {
       case 'dst':
-        offSrc = 0;
+        sh = 1;
+        lh = 7;
         break;
       case 'src':
-        offSrc = 2;
+        sh = 3;
+        lh = 15;
         break;
       case 'and':
         return C.and(this.dnhost(addr, 'src'), this.dnhost(addr, 'dst'));
@@ -123,18 +132,17 @@ export abstract class NetGen extends LinkGen {
       default:
         this.errAddrQual(dir);
     }
-    const dstOff = 1 + offSrc;
+    // The header is little-endian; libpcap compares the byte-swapped address.
     const swapped = ((addr & 0xff) << 8) | ((addr >>> 8) & 0xff);
-    const addrOff = (base: number): Cond => this.cmp('linkpl', base, 2, swapped);
+    const at = (off: number): Cond => this.cmp('linkpl', off, 2, swapped);
     const b = C.or(
-      C.and(this.mcmp('linkpl', 2, 1, 0x02, 0x07), addrOff(2 + 1 + 2 + dstOff)),
-      C.and(this.mcmp('linkpl', 2, 2, 0x8102, 0xff07), addrOff(2 + 1 + 1 + 2 + dstOff)),
-      C.and(this.mcmp('linkpl', 2, 1, 0x06, 0x07), addrOff(2 + 1 + 2 + 8 + 1 + dstOff + (offSrc ? 4 : 0))),
-      C.and(this.mcmp('linkpl', 2, 2, 0x8106, 0xff07), addrOff(2 + 1 + 1 + 2 + 8 + 1 + dstOff + (offSrc ? 4 : 0))),
+      C.and(this.mcmp('linkpl', 2, 1, 0x02, 0x07), at(2 + sh)),
+      C.and(this.mcmp('linkpl', 2, 2, 0x8102, 0xff07), at(2 + 1 + sh)),
+      C.and(this.mcmp('linkpl', 2, 1, 0x06, 0x07), at(2 + lh)),
+      C.and(this.mcmp('linkpl', 2, 2, 0x8106, 0xff07), at(2 + 1 + lh)),
     );
     return C.and(this.linktype(ETHERTYPE.DN), b);
   }
-
 
   protected portatom(base: 'tran4' | 'tran6', off: number, v: number): Cond {
     return this.cmp(base, off, 2, v);
@@ -525,7 +533,7 @@ export abstract class NetGen extends LinkGen {
   /**
    * `protochain`: follows IPv6 extension headers (and AH) to find protocol `v`. libpcap emits a
    * backward-jumping loop, which classic BPF cannot express; this unrolls the walk for up to
-   * PROTOCHAIN_DEPTH headers, which covers every real packet.
+   * `opts.protochainDepth` (default PROTOCHAIN_DEPTH) headers; longer chains are not followed.
    */
   protochain(v: number, proto: ProtoQual): Cond {
     switch (proto) {
@@ -555,7 +563,7 @@ export abstract class NetGen extends LinkGen {
     const ite = (cond: Cond, a: Cond, b: Cond): Cond => ({ c: 'ite', cond, a, b });
     const eq = (k: number): Cond => C.test(nh(), BPF.JEQ, k);
     let chain: Cond = eq(v);
-    for (let i = PROTOCHAIN_DEPTH - 1; i >= 0; i--) {
+    for (let i = (this.opts.protochainDepth ?? PROTOCHAIN_DEPTH) - 1; i >= 0; i--) {
       const next: Cond = { c: 'shared', a: chain };
       const adv: Stmt[] = [ldxm(rX), ldi(1, base), st(rNh), ldi(1, base + 1), alu(BPF.ADD, 1), alu(BPF.MUL, 8), aluX(BPF.ADD), st(rX)];
       // libpcap sets the offset to the AH length instead of adding it; kept for identical matches.
