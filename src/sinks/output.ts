@@ -50,7 +50,8 @@ export class TextOutput {
     if (this.broken || bytes.length === 0) return;
     this.writeOut();
     if (this.broken) return;
-    if (!this.stream.write(Uint8Array.prototype.slice.call(bytes)) && !this.full) {
+    // a copy: the stream may hold the chunk after write returns
+    if (!this.stream.write(bytes.slice()) && !this.full) {
       this.full = true;
       this.stream.once('drain', this.drained);
     }
