@@ -13,6 +13,11 @@ const Q = 0x22; // "
 /** ASCII of 00..99, two bytes each. */
 const DIGIT_PAIRS = Uint8Array.from({ length: 200 }, (_, i) => 48 + (i & 1 ? (i >> 1) % 10 : Math.floor((i >> 1) / 10)));
 
+/** ASCII bytes of `s` (for `JsonWriter.copy`). */
+export function asciiBytes(s: string): Uint8Array {
+  return Uint8Array.from(s, (c) => c.charCodeAt(0));
+}
+
 /**
  * Appends JSON text to a growable byte buffer. `raw` takes text that needs no escaping (keys,
  * punctuation); `str` quotes and escapes as `JSON.stringify` does.
@@ -45,7 +50,7 @@ export class JsonWriter {
     this.buf = b;
   }
 
-  /** ASCII text that needs no escaping: keys with their quotes, colons, commas, brackets. */
+  /** ASCII text that needs no escaping: keys with their quotes, colons, commas, brackets, address text. */
   raw(s: string): void {
     const n = s.length;
     this.ensure(n);
@@ -59,6 +64,16 @@ export class JsonWriter {
   field(key: string, v: number): void {
     this.raw(key);
     this.num(v);
+  }
+
+  /** Pre-encoded ASCII (keys and names computed once): a byte copy. */
+  copy(k: Uint8Array): void {
+    const n = k.length;
+    this.ensure(n);
+    const b = this.buf;
+    let at = this.len;
+    for (let i = 0; i < n; i++) b[at++] = k[i]!;
+    this.len = at;
   }
 
   /** A number as `JSON.stringify` writes it (integers as digits, the rest through `String`). */

@@ -6,7 +6,7 @@ import { printMptcp } from './mptcp.js';
 import { hex2 } from './addr.js';
 import { ipFragmented, l4Sum } from './ip.js';
 import { printTextProtocol } from './txt.js';
-import type { JsonWriter } from './json-writer.js';
+import { asciiBytes, type JsonWriter } from './json-writer.js';
 
 /** Field offsets of the fixed 20-byte header. */
 export const TcpOffsets = { srcPort: 0, dstPort: 2, seq: 4, ack: 8, dataOff: 12, flags: 13, window: 14, checksum: 16, urgent: 18, headerLen: 20 } as const;
@@ -521,7 +521,8 @@ export function writeTcpJson(w: JsonWriter, v: TcpView, segmentLen: number): voi
   let first = true;
   for (let i = 0; i < 9; i++) {
     if ((f & (1 << i)) === 0) continue;
-    w.raw(first ? FLAG_JSON[i]! : `,${FLAG_JSON[i]!}`);
+    if (!first) w.raw(',');
+    w.copy(FLAG_JSON[i]!);
     first = false;
   }
   w.field('],"window":', v.window);
@@ -534,4 +535,4 @@ export function writeTcpJson(w: JsonWriter, v: TcpView, segmentLen: number): voi
 }
 
 /** The flag names as JSON strings. */
-const FLAG_JSON = FLAG_NAMES.map((n) => `"${n}"`);
+const FLAG_JSON = FLAG_NAMES.map((n) => asciiBytes(`"${n}"`));

@@ -14,7 +14,7 @@ import { LayerParser } from '../decode/parser.js';
 import { DecodeStatus } from '../decode/status.js';
 import { LAYER_NAMES, MAX_LAYERS } from '../decode/layers.js';
 import { HOME_BY_KIND } from '../decode/registry.js';
-import { JsonWriter } from '../decode/json-writer.js';
+import { JsonWriter, asciiBytes } from '../decode/json-writer.js';
 
 /** JSON sink options. */
 export interface JsonOptions {
@@ -28,11 +28,11 @@ export interface JsonOptions {
 }
 
 /** Each layer name as a JSON string, by kind. */
-const QUOTED_NAMES = LAYER_NAMES.map((n) => `"${n}"`);
+const QUOTED_NAMES = LAYER_NAMES.map((n) => asciiBytes(`"${n}"`));
 /** `,"name":` before a layer's value, by kind. */
-const NAME_KEYS = LAYER_NAMES.map((n) => `,"${n}":`);
+const NAME_KEYS = LAYER_NAMES.map((n) => asciiBytes(`,"${n}":`));
 /** `"name":` for the first layer. */
-const FIRST_KEYS = LAYER_NAMES.map((n) => `"${n}":`);
+const FIRST_KEYS = LAYER_NAMES.map((n) => asciiBytes(`"${n}":`));
 
 const utf8 = new TextDecoder();
 
@@ -149,7 +149,7 @@ export class JsonFormatter {
     const n = this.placed;
     for (let j = 0; j < n; j++) {
       if (j > 0) w.raw(',');
-      w.raw(QUOTED_NAMES[p.kinds[this.plan[j]!]!]!);
+      w.copy(QUOTED_NAMES[p.kinds[this.plan[j]!]!]!);
     }
     w.raw('],"layers":{');
     const written = this.written;
@@ -158,7 +158,7 @@ export class JsonFormatter {
       const kind = p.kinds[this.plan[j]!]!;
       if (written[kind] === 1) continue;
       written[kind] = 1;
-      w.raw(j === 0 ? FIRST_KEYS[kind]! : NAME_KEYS[kind]!);
+      w.copy(j === 0 ? FIRST_KEYS[kind]! : NAME_KEYS[kind]!);
       const place = HOME_BY_KIND[kind]!.json!;
       if (place.list) {
         // every occurrence, in order, under the first one's key (as the object path collects them)
