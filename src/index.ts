@@ -35,6 +35,7 @@ export { TextOutput } from './sinks/output.js';
 export { DEFAULT_PRINT_OPTIONS, TextFormatter, createTextSink } from './sinks/text.js';
 export type { PrintOptions } from './sinks/text.js';
 export { JsonFormatter, createJsonSink } from './sinks/json.js';
+export { JsonWriter } from './decode/json-writer.js';
 export { createSummarySink } from './sinks/summary.js';
 export { createStatsReporter } from './sinks/stats.js';
 export { NfLog, NfQueue, QueueError, openLog, openQueue } from './inline/index.js';

@@ -2,6 +2,7 @@
 import { ByteView, DecodeStatus, u16 } from './status.js';
 import { ipv4Text, macText } from './addr.js';
 import { type Printer, hex4, macName } from './print.js';
+import type { JsonWriter } from './json-writer.js';
 
 /** Field offsets of the fixed part; addresses follow at `addrs`. */
 export const ArpOffsets = { htype: 0, ptype: 2, hlen: 4, plen: 5, op: 6, addrs: 8 } as const;
@@ -139,4 +140,26 @@ export function printArp(c: Printer, v: ArpView, i: number): void {
       c.s += `Unknown (${op})`;
   }
   c.s += `, length ${len}`;
+}
+
+/** The schema's `arp` object (= `JSON.stringify(arpRepr(v))`), written straight into `w`. */
+export function writeArpJson(w: JsonWriter, v: ArpView): void {
+  w.field('{"htype":', v.htype);
+  w.field(',"ptype":', v.ptype);
+  w.field(',"op":', v.op);
+  if (v.status === DecodeStatus.Ok) {
+    if (v.hlen === 6) {
+      w.raw(',"senderMac":');
+      w.mac(v.bytes, v.shaOffset);
+      w.raw(',"targetMac":');
+      w.mac(v.bytes, v.thaOffset);
+    }
+    if (v.ptype === 0x0800 && v.plen === 4) {
+      w.raw(',"senderIp":');
+      w.ipv4(v.bytes, v.spaOffset);
+      w.raw(',"targetIp":');
+      w.ipv4(v.bytes, v.tpaOffset);
+    }
+  }
+  w.raw('}');
 }

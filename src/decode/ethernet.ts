@@ -4,6 +4,7 @@ import { macText } from './addr.js';
 import { Layer } from './layers.js';
 import { type Printer, macName } from './print.js';
 import { etherTypeText } from './ethertype.js';
+import type { JsonWriter } from './json-writer.js';
 
 /** Field offsets of the 14-byte MAC header. */
 export const EthernetOffsets = { dst: 0, src: 6, etherType: 12, headerLen: 14 } as const;
@@ -73,4 +74,16 @@ export function printEthernet(c: Printer, v: EthernetView, i: number, n: number)
   }
   if (i + 1 < p.count) c.network(i + 1, t);
   else c.unknownEtherType(t, v.offset + 14, i > 0 ? v.offset : -1, n);
+}
+
+/** The schema's `eth` object (= `JSON.stringify(ethernetRepr(v))`), written straight into `w`. */
+export function writeEthernetJson(w: JsonWriter, v: EthernetView): void {
+  w.raw('{"src":');
+  w.mac(v.bytes, v.offset + EthernetOffsets.src);
+  w.raw(',"dst":');
+  w.mac(v.bytes, v.offset);
+  const t = v.etherType;
+  w.raw(t >= ETHERTYPE_MIN || t === 0 ? ',"type":' : ',"len":');
+  w.uint(t);
+  w.raw('}');
 }

@@ -4,6 +4,7 @@ import { type Printer, cksumShouldBe, hex4, hex8, pad2 } from './print.js';
 import { ipv4Text } from './addr.js';
 import { Ipv4View, onesSum } from './ipv4.js';
 import { ipFragmented } from './ip.js';
+import type { JsonWriter } from './json-writer.js';
 
 /** Field offsets of the 8-byte header. */
 export const IcmpOffsets = { type: 0, code: 1, checksum: 2, id: 4, seq: 6, rest: 4, headerLen: 8 } as const;
@@ -219,4 +220,16 @@ export function printIcmp(c: Printer, v: IcmpView, _i: number, len: number): voi
   if (c.opts.verbose > 0 && !ipFragmented(c.parser, ipIdx) && len <= v.length) {
     if (onesSum(b, v.offset, len, 0) !== 0xffff) c.s += ` (wrong icmp cksum ${v.checksum.toString(16)} (->${hex4(cksumShouldBe(v.checksum, onesSum(b, v.offset, len, 0)))})!)`;
   }
+}
+
+/** The schema's `icmp` object (= `JSON.stringify(icmpRepr(v))`), written straight into `w`. */
+export function writeIcmpJson(w: JsonWriter, v: IcmpView): void {
+  w.field('{"type":', v.type);
+  w.field(',"code":', v.code);
+  w.field(',"checksum":', v.checksum);
+  if ((v.type === 0 || v.type === 8) && v.length >= 8) {
+    w.field(',"id":', v.id);
+    w.field(',"seq":', v.seq);
+  }
+  w.raw('}');
 }

@@ -5,6 +5,7 @@ import { type Printer, cksumShouldBe, hex4 } from './print.js';
 import { Ipv6View } from './ipv6.js';
 import { ipFragmented, l4Sum } from './ip.js';
 import { printGroupRecords } from './igmp.js';
+import type { JsonWriter } from './json-writer.js';
 
 /** Field offsets of the header and of the ND target / MLD group address. */
 export const Icmpv6Offsets = { type: 0, code: 1, checksum: 2, id: 4, seq: 6, ndTarget: 8, mldGroup: 8, headerLen: 8 } as const;
@@ -294,4 +295,20 @@ function printNdOptions(c: Printer, q: number, end: number): void {
     else if (t === 3 && l >= 32) c.s += `${ipv6Text(b, q + 16)}/${b[q + 2] ?? 0}, Flags [${prefixFlags(b[q + 3] ?? 0)}], valid time ${lifetime(u32(b, q + 4))}, pref. time ${lifetime(u32(b, q + 8))}`;
     q += l;
   }
+}
+
+/** The schema's `icmpv6` object (= `JSON.stringify(icmpv6Repr(v))`), written straight into `w`. */
+export function writeIcmpv6Json(w: JsonWriter, v: Icmpv6View): void {
+  w.field('{"type":', v.type);
+  w.field(',"code":', v.code);
+  w.field(',"checksum":', v.checksum);
+  if ((v.type === 128 || v.type === 129) && v.length >= 8) {
+    w.field(',"id":', v.id);
+    w.field(',"seq":', v.seq);
+  }
+  if ((v.type === 135 || v.type === 136) && v.length >= 24) {
+    w.raw(',"target":');
+    w.ipv6(v.bytes, v.offset + Icmpv6Offsets.ndTarget);
+  }
+  w.raw('}');
 }

@@ -3,6 +3,7 @@ import { ByteView, DecodeStatus, u16 } from './status.js';
 import { ipv4Text } from './addr.js';
 import { type Printer, cksumShouldBe, hostName, protoName } from './print.js';
 import { IP_PROTO_NAMES } from './ethertype.js';
+import type { JsonWriter } from './json-writer.js';
 
 /** Field offsets of the fixed 20-byte header. */
 export const Ipv4Offsets = {
@@ -270,4 +271,34 @@ function printIpOptions(c: Printer, v: Ipv4View): void {
     }
     q += l;
   }
+}
+
+/** The schema's `ipv4` object (= `JSON.stringify(ipv4Repr(v))`), written straight into `w`. */
+export function writeIpv4Json(w: JsonWriter, v: Ipv4View): void {
+  w.field('{"hdrLen":', v.headerLen);
+  w.field(',"dscp":', v.dscp);
+  w.field(',"ecn":', v.ecn);
+  w.field(',"len":', v.totalLen);
+  w.field(',"id":', v.id);
+  w.raw(',"flags":[');
+  // the names of the set flags, comma-separated, without building strings
+  let any = false;
+  if (v.rb) {
+    w.raw('"RB"');
+    any = true;
+  }
+  if (v.df) {
+    w.raw(any ? ',"DF"' : '"DF"');
+    any = true;
+  }
+  if (v.mf) w.raw(any ? ',"MF"' : '"MF"');
+  w.field('],"fragOffset":', v.fragOffset);
+  w.field(',"ttl":', v.ttl);
+  w.field(',"proto":', v.proto);
+  w.field(',"checksum":', v.checksum);
+  w.raw(',"src":');
+  w.ipv4(v.bytes, v.srcOffset);
+  w.raw(',"dst":');
+  w.ipv4(v.bytes, v.dstOffset);
+  w.raw('}');
 }

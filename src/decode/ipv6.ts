@@ -8,6 +8,7 @@ import { hex2, ipv6Text } from './addr.js';
 import { onesSum } from './ipv4.js';
 import { type Printer, hex4, hex8, hostName } from './print.js';
 import { IP_PROTO_NAMES } from './ethertype.js';
+import type { JsonWriter } from './json-writer.js';
 
 /** Field offsets of the fixed 40-byte header. */
 export const Ipv6Offsets = { verTcFlow: 0, payloadLen: 4, nextHeader: 6, hopLimit: 7, src: 8, dst: 24, headerLen: 40 } as const;
@@ -344,4 +345,32 @@ function printIp6Options(c: Printer, b: Uint8Array, q: number, end: number): voi
     q += 2 + l;
   }
   c.s += ' ';
+}
+
+/** The schema's `ipv6` object (= `JSON.stringify(ipv6Repr(v))`), written straight into `w`. */
+export function writeIpv6Json(w: JsonWriter, v: Ipv6View): void {
+  w.field('{"trafficClass":', v.trafficClass);
+  w.field(',"flowLabel":', v.flowLabel);
+  w.field(',"payloadLen":', v.payloadLen);
+  w.field(',"nextHeader":', v.nextHeader);
+  w.field(',"hopLimit":', v.hopLimit);
+  w.raw(',"src":');
+  w.ipv6(v.bytes, v.srcOffset);
+  w.raw(',"dst":');
+  w.ipv6(v.bytes, v.dstOffset);
+  w.raw(',"extHeaders":[');
+  const n = Math.min(v.extCount, IPV6_EXT_KEEP);
+  for (let i = 0; i < n; i++) {
+    if (i > 0) w.raw(',');
+    w.num(v.extTypes[i]!);
+  }
+  w.raw(']');
+  if (v.fragHeaderOffset >= 0 && v.fragHeaderOffset + 8 <= v.offset + v.length) {
+    w.field(',"frag":{"offset":', v.fragOffset);
+    w.raw(',"more":');
+    w.bool(v.fragMore);
+    w.field(',"id":', v.fragId);
+    w.raw('}');
+  }
+  w.raw('}');
 }

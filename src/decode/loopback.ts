@@ -2,6 +2,7 @@
 import { ByteView, DecodeStatus, u32, u32le } from './status.js';
 import type { Printer } from './print.js';
 import { hex2 } from './addr.js';
+import type { JsonWriter } from './json-writer.js';
 
 /** The header is one 4-byte address family. */
 export const LoopbackOffsets = { family: 0, headerLen: 4 } as const;
@@ -59,4 +60,10 @@ export function printLoopback(c: Printer, v: LoopbackView, i: number): void {
     const nlpid = hex2(v.bytes[v.offset + 4] ?? 0);
     c.s += `OSI NLPID ${c.opts.linkHeader ? 'Unknown (0x' + nlpid + '):' : '0x' + nlpid + ' unknown,'} length: ${pkt.capLen - 4}`;
   }
+}
+
+/** The schema's `loopback` object (= `JSON.stringify(loopbackRepr(v))`), written straight into `w`. */
+export function writeLoopbackJson(w: JsonWriter, v: LoopbackView): void {
+  w.field('{"family":', v.family);
+  w.raw('}');
 }

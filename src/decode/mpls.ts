@@ -2,6 +2,7 @@
 import { ByteView, DecodeStatus, u32 } from './status.js';
 import { Layer } from './layers.js';
 import type { Printer } from './print.js';
+import type { JsonWriter } from './json-writer.js';
 
 /** One label stack entry is 4 bytes. */
 export const MplsOffsets = { entry: 0, headerLen: 4 } as const;
@@ -72,4 +73,14 @@ export function printMpls(c: Printer, _v: MplsView, i: number): void {
     c.s += vb ? '\n\t' : ' ';
     c.network(j, 0);
   } else c.s += `, length ${p.restLen}`;
+}
+
+/** One `mpls` entry (= `JSON.stringify(mplsRepr(v))`), written straight into `w`. */
+export function writeMplsJson(w: JsonWriter, v: MplsView): void {
+  w.field('{"label":', v.label);
+  w.field(',"tc":', v.tc);
+  w.raw(',"s":');
+  w.bool(v.s);
+  w.field(',"ttl":', v.ttl);
+  w.raw('}');
 }

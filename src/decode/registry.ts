@@ -7,21 +7,22 @@
 import type { LayerParser } from './parser.js';
 import type { ByteView } from './status.js';
 import type { Printer } from './print.js';
+import type { JsonWriter } from './json-writer.js';
 import { LAYER_TABLE, Layer, Port, type LayerName, type NameOf } from './layers.js';
-import { EthernetView, ethernetRepr, printEthernet } from './ethernet.js';
-import { SllView, printSll, sllRepr } from './sll.js';
-import { LoopbackView, loopbackRepr, printLoopback } from './loopback.js';
-import { VlanView, printVlan, vlanRepr } from './vlan.js';
-import { MplsView, mplsRepr, printMpls } from './mpls.js';
+import { EthernetView, ethernetRepr, printEthernet, writeEthernetJson } from './ethernet.js';
+import { SllView, printSll, sllRepr, writeSllJson } from './sll.js';
+import { LoopbackView, loopbackRepr, printLoopback, writeLoopbackJson } from './loopback.js';
+import { VlanView, printVlan, vlanRepr, writeVlanJson } from './vlan.js';
+import { MplsView, mplsRepr, printMpls, writeMplsJson } from './mpls.js';
 import { PppoeView, pppoeRepr, printPppoe } from './pppoe.js';
 import { LlcView, llcRepr, printLlc } from './llc.js';
-import { ArpView, arpRepr, printArp } from './arp.js';
-import { Ipv4View, ipv4Repr, printIpv4 } from './ipv4.js';
-import { Ipv6View, ipv6Repr, printIpv6 } from './ipv6.js';
-import { TcpView, printTcp, tcpRepr } from './tcp.js';
-import { UdpView, printUdp, udpRepr } from './udp.js';
-import { IcmpView, icmpRepr, printIcmp } from './icmp.js';
-import { Icmpv6View, icmpv6Repr, printIcmpv6 } from './icmpv6.js';
+import { ArpView, arpRepr, printArp, writeArpJson } from './arp.js';
+import { Ipv4View, ipv4Repr, printIpv4, writeIpv4Json } from './ipv4.js';
+import { Ipv6View, ipv6Repr, printIpv6, writeIpv6Json } from './ipv6.js';
+import { TcpView, printTcp, tcpRepr, writeTcpJson } from './tcp.js';
+import { UdpView, printUdp, udpRepr, writeUdpJson } from './udp.js';
+import { IcmpView, icmpRepr, printIcmp, writeIcmpJson } from './icmp.js';
+import { Icmpv6View, icmpv6Repr, printIcmpv6, writeIcmpv6Json } from './icmpv6.js';
 import { IgmpView, igmpRepr, printIgmp } from './igmp.js';
 import { SctpView, printSctp, sctpRepr } from './sctp.js';
 import { GreView, greRepr, printGre } from './gre.js';
@@ -48,6 +49,11 @@ export interface JsonPlace<V> {
   accept?(p: LayerParser, i: number, ipIdx: number): boolean;
   /** The schema object when it differs from the Repr. */
   json?(v: V, p: LayerParser, i: number): object;
+  /**
+   * Writes the layer's schema object straight into `w`, equal byte for byte to `JSON.stringify` of
+   * `json` (or the Repr). Optional: without it the JSON sink stringifies the Repr for this layer only.
+   */
+  write?(w: JsonWriter, v: V, p: LayerParser, i: number): void;
 }
 
 /** A protocol's home as the registry sees it. */
@@ -69,11 +75,12 @@ function home<V>(h: Home<V>): Home<V> {
 
 /** Every protocol's home, by short name. */
 export const HOMES = {
-  eth: home({ View: EthernetView, print: printEthernet, repr: ethernetRepr, json: { at: 'frame' } }),
+  eth: home({ View: EthernetView, print: printEthernet, repr: ethernetRepr, json: { at: 'frame', write: writeEthernetJson } }),
   sll: home({
     View: SllView, print: printSll, repr: sllRepr,
     json: {
       at: 'link',
+      write: writeSllJson,
       json(v) {
         // the schema's sll object has no ifindex
         const { ifindex: _ifindex, ...rest } = sllRepr(v);
@@ -81,24 +88,24 @@ export const HOMES = {
       },
     },
   }),
-  loopback: home({ View: LoopbackView, print: printLoopback, repr: loopbackRepr, json: { at: 'link' } }),
-  vlan: home({ View: VlanView, print: printVlan, repr: vlanRepr, json: { at: 'belowIp', list: true } }),
-  mpls: home({ View: MplsView, print: printMpls, repr: mplsRepr, json: { at: 'belowIp', list: true } }),
+  loopback: home({ View: LoopbackView, print: printLoopback, repr: loopbackRepr, json: { at: 'link', write: writeLoopbackJson } }),
+  vlan: home({ View: VlanView, print: printVlan, repr: vlanRepr, json: { at: 'belowIp', list: true, write: writeVlanJson } }),
+  mpls: home({ View: MplsView, print: printMpls, repr: mplsRepr, json: { at: 'belowIp', list: true, write: writeMplsJson } }),
   pppoe: home({ View: PppoeView, print: printPppoe, repr: pppoeRepr }),
   llc: home({ View: LlcView, print: printLlc, repr: llcRepr }),
-  arp: home({ View: ArpView, print: printArp, repr: arpRepr, json: { at: 'belowIp' } }),
+  arp: home({ View: ArpView, print: printArp, repr: arpRepr, json: { at: 'belowIp', write: writeArpJson } }),
   ipv4: home({
     View: Ipv4View, print: printIpv4, repr: ipv4Repr,
-    json: { at: 'ip', malformedShown: (v) => v.length >= 20 && v.version === 4 },
+    json: { at: 'ip', malformedShown: (v) => v.length >= 20 && v.version === 4, write: writeIpv4Json },
   }),
-  ipv6: home({ View: Ipv6View, print: printIpv6, repr: ipv6Repr, json: { at: 'ip' } }),
+  ipv6: home({ View: Ipv6View, print: printIpv6, repr: ipv6Repr, json: { at: 'ip', write: writeIpv6Json } }),
   tcp: home({
     View: TcpView, print: printTcp, repr: (v, p, i) => tcpRepr(v, p.lens[i] ?? 0),
-    json: { at: 'transport', malformedShown: (v) => v.length >= 20 },
+    json: { at: 'transport', malformedShown: (v) => v.length >= 20, write: (w, v, p, i) => writeTcpJson(w, v, p.lens[i] ?? 0) },
   }),
-  udp: home({ View: UdpView, print: printUdp, repr: udpRepr, json: { at: 'transport' } }),
-  icmp: home({ View: IcmpView, print: printIcmp, repr: icmpRepr, json: { at: 'transport', last: true } }),
-  icmpv6: home({ View: Icmpv6View, print: printIcmpv6, repr: icmpv6Repr, json: { at: 'transport', last: true } }),
+  udp: home({ View: UdpView, print: printUdp, repr: udpRepr, json: { at: 'transport', write: writeUdpJson } }),
+  icmp: home({ View: IcmpView, print: printIcmp, repr: icmpRepr, json: { at: 'transport', last: true, write: writeIcmpJson } }),
+  icmpv6: home({ View: Icmpv6View, print: printIcmpv6, repr: icmpv6Repr, json: { at: 'transport', last: true, write: writeIcmpv6Json } }),
   igmp: home({ View: IgmpView, print: printIgmp, repr: igmpRepr }),
   sctp: home({ View: SctpView, print: printSctp, repr: (v, p, i) => sctpRepr(v, Math.min(v.offset + v.length, v.offset + (p.lens[i] ?? 0))) }),
   gre: home({ View: GreView, print: printGre, repr: greRepr }),

@@ -5,6 +5,7 @@ import { Layer } from './layers.js';
 import { type Printer, hex4, macName } from './print.js';
 import { etherTypeText } from './ethertype.js';
 import { printSllVlan } from './vlan.js';
+import type { JsonWriter } from './json-writer.js';
 
 /** Field offsets of the v1 header. */
 export const SllOffsets = { pktType: 0, hatype: 2, halen: 4, addr: 6, protocol: 14, headerLen: 16 } as const;
@@ -115,4 +116,18 @@ export function printSll(c: Printer, v: SllView, i: number): void {
   if (vlan) printSllVlan(c, vlan, i + 1);
   else if (i + 1 < p.count) c.network(i + 1, proto);
   else c.unknownEtherType(proto, v.offset + hl);
+}
+
+/** The schema's `sll` object (the Repr without `ifindex`), written straight into `w`. */
+export function writeSllJson(w: JsonWriter, v: SllView): void {
+  w.field('{"pktType":', v.pktType);
+  w.field(',"hatype":', v.hatype);
+  if (v.halen === 6) {
+    w.raw(',"addr":');
+    w.mac(v.bytes, v.addrOffset);
+  }
+  if (v.protocol >= 0x600) {
+    w.field(',"protocol":', v.protocol);
+  }
+  w.raw('}');
 }

@@ -6,6 +6,7 @@ import { printMptcp } from './mptcp.js';
 import { hex2 } from './addr.js';
 import { ipFragmented, l4Sum } from './ip.js';
 import { printTextProtocol } from './txt.js';
+import { asciiBytes, type JsonWriter } from './json-writer.js';
 
 /** Field offsets of the fixed 20-byte header. */
 export const TcpOffsets = { srcPort: 0, dstPort: 2, seq: 4, ack: 8, dataOff: 12, flags: 13, window: 14, checksum: 16, urgent: 18, headerLen: 20 } as const;
@@ -507,3 +508,31 @@ function optNeed(c: Printer, n: number, hlen: number, q: number, capEnd: number,
   }
   return true;
 }
+
+/** The schema's `tcp` object (= `JSON.stringify(tcpRepr(v, segmentLen))`), written straight into `w`. */
+export function writeTcpJson(w: JsonWriter, v: TcpView, segmentLen: number): void {
+  w.field('{"srcPort":', v.srcPort);
+  w.field(',"dstPort":', v.dstPort);
+  w.field(',"seq":', v.seq);
+  w.field(',"ack":', v.ack);
+  w.field(',"hdrLen":', v.headerLen);
+  w.raw(',"flags":[');
+  const f = v.flags;
+  let first = true;
+  for (let i = 0; i < 9; i++) {
+    if ((f & (1 << i)) === 0) continue;
+    if (!first) w.raw(',');
+    w.copy(FLAG_JSON[i]!);
+    first = false;
+  }
+  w.field('],"window":', v.window);
+  w.field(',"checksum":', v.checksum);
+  w.field(',"urgentPtr":', v.urgentPtr);
+  w.raw(',"payloadLen":');
+  const pl = segmentLen - v.headerLen;
+  w.num(pl < 0 ? 0 : pl);
+  w.raw('}');
+}
+
+/** The flag names as JSON strings. */
+const FLAG_JSON = FLAG_NAMES.map((n) => asciiBytes(`"${n}"`));

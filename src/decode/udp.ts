@@ -3,6 +3,7 @@ import { ByteView, DecodeStatus, u16 } from './status.js';
 import { Layer, Port } from './layers.js';
 import { type Printer, cksumShouldBe, hex4, portName } from './print.js';
 import { ipFragmented, l4Sum } from './ip.js';
+import type { JsonWriter } from './json-writer.js';
 
 /** Field offsets of the 8-byte header. */
 export const UdpOffsets = { srcPort: 0, dstPort: 2, length: 4, checksum: 6, headerLen: 8 } as const;
@@ -111,4 +112,13 @@ export function printUdp(c: Printer, v: UdpView, i: number, len: number): void {
   if (next !== Layer.None) c.layer(i + 1, dlen);
   else if ((sport === Port.IPSEC_NAT_T || dport === Port.IPSEC_NAT_T) && dlen === 1 && v.bytes[v.offset + 8] === 0xff) c.s += 'isakmp-nat-keep-alive';
   else c.s += `UDP, length ${dlen}`;
+}
+
+/** The schema's `udp` object (= `JSON.stringify(udpRepr(v))`), written straight into `w`. */
+export function writeUdpJson(w: JsonWriter, v: UdpView): void {
+  w.field('{"srcPort":', v.srcPort);
+  w.field(',"dstPort":', v.dstPort);
+  w.field(',"len":', v.len);
+  w.field(',"checksum":', v.checksum);
+  w.raw('}');
 }

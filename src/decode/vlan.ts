@@ -3,6 +3,7 @@ import { ByteView, DecodeStatus, u16 } from './status.js';
 import { Layer } from './layers.js';
 import type { Printer } from './print.js';
 import { etherTypeText, ETHERTYPE_NAMES } from './ethertype.js';
+import type { JsonWriter } from './json-writer.js';
 
 /** Field offsets within one tag (the TPID is the EtherType before it). */
 export const VlanOffsets = { tci: 0, etherType: 2, headerLen: 4 } as const;
@@ -91,4 +92,17 @@ export function printSllVlan(c: Printer, v: VlanView, i: number): void {
   const nt = v.etherType;
   if (!c.opts.quiet) c.s += `ethertype ${ETHERTYPE_NAMES[nt] || 'Unknown'}, `;
   if (i + 1 < p.count) c.network(i + 1, nt);
+}
+
+/** One `vlan` entry (= `JSON.stringify(vlanRepr(v))`), written straight into `w`. */
+export function writeVlanJson(w: JsonWriter, v: VlanView): void {
+  w.field('{"tpid":', v.tpid);
+  w.field(',"pcp":', v.pcp);
+  w.raw(',"dei":');
+  w.bool(v.dei);
+  w.field(',"id":', v.id);
+  const t = v.etherType;
+  w.raw(t >= 0x600 ? ',"type":' : ',"len":');
+  w.num(t);
+  w.raw('}');
 }

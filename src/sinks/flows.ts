@@ -8,145 +8,16 @@
  * looked up in open-addressing tables backed by typed arrays, protocol paths as a trie of numeric
  * nodes. Memory grows only when a new flow, endpoint, path or interval appears.
  */
-import { LayerParser, Layer, LAYER_NAMES } from '../decode/parser.js';
+import { LayerParser, Layer, LAYER_NAMES, MAX_LAYERS } from '../decode/parser.js';
 import { DecodeStatus } from '../decode/status.js';
 import { ipv4Text, ipv6Text } from '../decode/addr.js';
 import type { PacketView, PacketSink } from '../packet.js';
+import { FlowMemo, HeaderWalk } from './flow-walk.js';
+import { DistinctEstimate, IoSeries, KeyTable, topEntries, type FlowBudget, type IoInterval } from './flow-tables.js';
 
-/**
- * A hash table of fixed-size keys (32-bit words) to rows of float counters, entries kept in insertion
- * order. Callers write the key into `key`, then call `find` (or `insert`); storage doubles when full,
- * so the only allocations happen when a new entry does not fit. Words, not bytes: an IPv6 5-tuple is
- * ten word compares instead of 37 byte compares.
- */
-export class KeyTable {
-  /** Scratch key the caller fills before `find`/`insert`. */
-  readonly key: Uint32Array;
-  /** Entries in use. */
-  size = 0;
-  /** Keys, `stride` words per entry. */
-  keys: Uint32Array;
-  /** Counters, `width` per entry. */
-  vals: Float64Array;
-  /** Hash of the key of the last `insert`, kept so a refused key can still be counted. */
-  lastHash = 0;
-  private index: Int32Array;
-  private hashes: Uint32Array;
-  private mask: number;
+export { DistinctEstimate, IoSeries, KeyTable } from './flow-tables.js';
+export type { FlowBudget, IoInterval } from './flow-tables.js';
 
-  /**
-   * @param stride key words
-   * @param width counters per entry
-   * @param maxEntries entries beyond this are refused (`insert` returns -1)
-   * @param budget entries shared with other tables: when `used` reaches `max`, inserts are refused
-   */
-  constructor(
-    readonly stride: number,
-    readonly width: number,
-    readonly maxEntries = 1 << 22,
-    initial = 256,
-    private readonly budget: FlowBudget = { used: 0, max: Number.POSITIVE_INFINITY },
-  ) {
-    this.key = new Uint32Array(stride);
-    this.keys = new Uint32Array(initial * stride);
-    this.vals = new Float64Array(initial * width);
-    this.index = new Int32Array(initial * 2);
-    this.hashes = new Uint32Array(initial);
-    this.mask = initial * 2 - 1;
-  }
-
-  /** Capacity before the next growth. */
-  get capacity(): number {
-    return this.hashes.length;
-  }
-
-  private hash(): number {
-    // FNV-1a style over words, then murmur3's finalizer so the low bits (the slot) are well mixed
-    const k = this.key;
-    let h = 0x811c9dc5;
-    for (let i = 0; i < k.length; i++) h = Math.imul(h ^ k[i]!, 0x01000193);
-    h ^= h >>> 16;
-    h = Math.imul(h, 0x85ebca6b);
-    h ^= h >>> 13;
-    h = Math.imul(h, 0xc2b2ae35);
-    h ^= h >>> 16;
-    return h >>> 0;
-  }
-
-  private same(entry: number): boolean {
-    const k = this.key;
-    const keys = this.keys;
-    const base = entry * this.stride;
-    for (let i = 0; i < k.length; i++) if (keys[base + i] !== k[i]) return false;
-    return true;
-  }
-
-  /** Entry of the scratch key, or -1. */
-  find(): number {
-    const h = this.hash();
-    let slot = h & this.mask;
-    for (;;) {
-      const e = this.index[slot]!;
-      if (e === 0) return -1;
-      // the stored hash settles most mismatches without touching the key words
-      if (this.hashes[e - 1] === h && this.same(e - 1)) return e - 1;
-      slot = (slot + 1) & this.mask;
-    }
-  }
-
-  /** Entry of the scratch key, added with zeroed counters when new; -1 when the table is full. */
-  insert(): number {
-    const h = this.hash();
-    this.lastHash = h;
-    let slot = h & this.mask;
-    for (;;) {
-      const e = this.index[slot]!;
-      if (e === 0) break;
-      if (this.hashes[e - 1] === h && this.same(e - 1)) return e - 1;
-      slot = (slot + 1) & this.mask;
-    }
-    if (this.size >= this.maxEntries || this.budget.used >= this.budget.max) return -1;
-    if (this.size >= this.capacity) {
-      this.grow();
-      slot = h & this.mask;
-      while (this.index[slot] !== 0) slot = (slot + 1) & this.mask;
-    }
-    const entry = this.size++;
-    this.budget.used++;
-    this.keys.set(this.key, entry * this.stride);
-    this.hashes[entry] = h;
-    this.index[slot] = entry + 1;
-    return entry;
-  }
-
-  /** Forgets every entry (storage is kept). */
-  clear(): void {
-    this.budget.used -= this.size;
-    this.size = 0;
-    this.index.fill(0);
-    this.vals.fill(0);
-  }
-
-  private grow(): void {
-    const cap = this.capacity * 2;
-    const keys = new Uint32Array(cap * this.stride);
-    keys.set(this.keys);
-    const vals = new Float64Array(cap * this.width);
-    vals.set(this.vals);
-    const hashes = new Uint32Array(cap);
-    hashes.set(this.hashes);
-    this.keys = keys;
-    this.vals = vals;
-    this.hashes = hashes;
-    this.index = new Int32Array(cap * 2);
-    this.mask = cap * 2 - 1;
-    for (let e = 0; e < this.size; e++) {
-      let slot = hashes[e]! & this.mask;
-      while (this.index[slot] !== 0) slot = (slot + 1) & this.mask;
-      this.index[slot] = e + 1;
-    }
-  }
-}
 
 /** Counter columns of a conversation row. */
 const Conv = { framesAB: 0, bytesAB: 1, framesBA: 2, bytesBA: 3, firstNs: 4, lastNs: 5, aIsKeyFirst: 6, WIDTH: 7 } as const;
@@ -217,17 +88,6 @@ export interface ProtocolNode {
   children: ProtocolNode[];
 }
 
-/** Frames and bytes of one io interval. */
-export interface IoInterval {
-  /** Start, seconds from the first packet. */
-  start: number;
-  /** End, seconds from the first packet (the last one ends at the capture's duration). */
-  end: number;
-  /** Frames in the interval. */
-  frames: number;
-  /** Bytes in the interval. */
-  bytes: number;
-}
 
 /** Per-interface totals. */
 export interface InterfaceCount {
@@ -257,11 +117,6 @@ export type ConversationKind = 'ipv4' | 'ipv6' | 'tcp' | 'udp';
 /** The endpoint tables: tshark's `endpoints,ip` and `endpoints,ipv6`. */
 export type EndpointKind = 'ipv4' | 'ipv6';
 
-/** Entries shared by several tables: a table refuses new keys once `used` reaches `max`. */
-export interface FlowBudget {
-  used: number;
-  max: number;
-}
 
 export { DEFAULT_MAX_FLOWS } from './summary-kind.js';
 import { DEFAULT_MAX_FLOWS } from './summary-kind.js';
@@ -275,45 +130,15 @@ export interface AccountingOptions {
    * packets of others count in the totals and in `untracked`, and the others are counted (estimated).
    */
   maxEntries?: number;
+  /**
+   * Decode every packet with the full layer parser, never the direct byte walk of common stacks
+   * (tests compare the two; the counts are the same).
+   */
+  fullDecode?: boolean;
 }
 
-/**
- * Estimates how many distinct 32-bit hashes it was given, in 4 KiB (HyperLogLog with 4096 one-byte
- * registers: about 1.6% standard error). Counts the flows a full table could not keep, which cannot
- * be remembered one by one.
- */
-export class DistinctEstimate {
-  private readonly reg = new Uint8Array(4096);
-
-  /** Adds a well-mixed 32-bit hash. */
-  add(h: number): void {
-    const i = h >>> 20;
-    const rest = (h << 12) | 0x800; // a guard bit so an all-zero remainder stops the count at 21
-    const rank = Math.clz32(rest) + 1;
-    if (rank > this.reg[i]!) this.reg[i] = rank;
-  }
-
-  /** The estimate (0 when nothing was added). */
-  get count(): number {
-    const m = this.reg.length;
-    let sum = 0;
-    let zeros = 0;
-    for (let i = 0; i < m; i++) {
-      const r = this.reg[i]!;
-      sum += 2 ** -r;
-      if (r === 0) zeros++;
-    }
-    if (zeros === m) return 0;
-    const alpha = 0.7213 / (1 + 1.079 / m);
-    const raw = (alpha * m * m) / sum;
-    // small ranges: linear counting is the better estimate while registers are still empty
-    if (raw <= 2.5 * m && zeros > 0) return Math.round(m * Math.log(m / zeros));
-    return Math.round(raw);
-  }
-}
 
 const MAX_IF = 1 << 16;
-const MAX_IO = 1 << 20;
 const NKIND = LAYER_NAMES.length;
 
 const textBytes = new Uint8Array(16);
@@ -373,6 +198,16 @@ export class TrafficAccounting {
   readonly ioSeries: IoSeries[];
 
   private readonly parser = new LayerParser();
+  private readonly walk = new HeaderWalk();
+  private readonly memo = new FlowMemo();
+  /** Trie nodes of the last counted path, by layer. */
+  private readonly pathNodes = new Int32Array(MAX_LAYERS);
+  // entries of the packet being counted (conversations as `countConv` returns them), -1 when none
+  private lastIpConv = -1;
+  private lastEpSrc = -1;
+  private lastEpDst = -1;
+  private lastL4Conv = -1;
+  private readonly fullDecode: boolean;
   private readonly convIp4: KeyTable;
   private readonly convIp6: KeyTable;
   private readonly convTcp: KeyTable;
@@ -398,6 +233,7 @@ export class TrafficAccounting {
   constructor(opts: AccountingOptions = {}) {
     const max = opts.maxEntries ?? DEFAULT_MAX_FLOWS;
     this.maxEntries = max;
+    this.fullDecode = opts.fullDecode === true;
     const budget: FlowBudget = { used: 0, max };
     const table = (stride: number, width: number): KeyTable => new KeyTable(stride, width, Number.POSITIVE_INFINITY, 256, budget);
     this.ioSeries = (opts.ioIntervals ?? []).map((s) => new IoSeries(s));
@@ -432,16 +268,71 @@ export class TrafficAccounting {
     this.countInterface(p.ifindex, len);
     for (let i = 0; i < this.ioSeries.length; i++) this.ioSeries[i]!.add(relNs, len);
 
+    // the common stacks are read straight from the bytes; anything else goes through the decoder
+    const w = this.walk;
+    const n = this.fullDecode ? 0 : w.run(p.buf, p.offset, p.capLen, p.linkType);
+    if (n > 0) {
+      // bursts of one flow (the usual case on a busy link) reuse the previous packet's entries
+      if (this.memo.matches(w, p.buf, n)) {
+        this.countMemo(n, len, relNs);
+        return;
+      }
+      this.countPath(w.kinds, n, len);
+      this.lastIpConv = this.lastEpSrc = this.lastEpDst = this.lastL4Conv = -1;
+      const words = w.ipKind === Layer.Ipv4 ? 1 : 4;
+      this.countIp(p.buf, w.src, w.dst, words, len, relNs);
+      if (w.l4Kind !== 0) this.countPorts(p.buf, w.src, w.dst, words, w.l4Kind, w.srcPort, w.dstPort, len, relNs);
+      this.memo.keep(w, p.buf, n, this.pathNodes, this.lastIpConv, this.lastEpSrc, this.lastEpDst, this.lastL4Conv);
+      return;
+    }
     const ps = this.parser;
-    const n = ps.decode(p.buf, p.offset, p.capLen, p.linkType);
+    const count = ps.decode(p.buf, p.offset, p.capLen, p.linkType);
     const kinds = ps.kinds;
-    // protocol path and flat breakdown
+    this.countPath(kinds, count, len);
+
+    // conversations and endpoints: every IP header with a whole header, and every TCP/UDP header
+    // with the innermost IP header before it (tunnels count inner and outer, as tshark's taps do)
+    const b = ps.bytes;
+    let src = -1;
+    let dst = -1;
+    let words = 0;
+    for (let i = 0; i < count; i++) {
+      const k = kinds[i]!;
+      if (ps.status[i] !== DecodeStatus.Ok) continue;
+      if (k === Layer.Ipv4) {
+        const v4 = ps.at(i, Layer.Ipv4)!;
+        src = v4.srcOffset;
+        dst = v4.dstOffset;
+        words = 1;
+        this.countIp(b, src, dst, words, len, relNs);
+      } else if (k === Layer.Ipv6) {
+        const v6 = ps.at(i, Layer.Ipv6)!;
+        src = v6.srcOffset;
+        dst = v6.dstOffset;
+        words = 4;
+        // tshark taps an IPv6 header only once its extension chain leads somewhere: not for a
+        // later fragment nor a chain cut short; conversation tables then agree with tshark's
+        if (v6.chainTruncated || v6.fragOffset !== 0) continue;
+        this.countIp(b, src, dst, words, len, relNs);
+      } else if (k === Layer.Tcp && words > 0) {
+        const t = ps.at(i, Layer.Tcp)!;
+        this.countPorts(b, src, dst, words, k, t.srcPort, t.dstPort, len, relNs);
+      } else if (k === Layer.Udp && words > 0) {
+        const u = ps.at(i, Layer.Udp)!;
+        this.countPorts(b, src, dst, words, k, u.srcPort, u.dstPort, len, relNs);
+      }
+    }
+  }
+
+  /** Counts the protocol path (the trie) and the flat breakdown of one packet's layer kinds. */
+  private countPath(kinds: Uint8Array, n: number, len: number): void {
     let node = 0;
     this.nodeFrames[0]! += 1;
     this.nodeBytes[0]! += len;
     for (let i = 0; i < n; i++) {
       const k = kinds[i]!;
       node = this.child(node, k);
+      this.pathNodes[i] = node;
       this.nodeFrames[node]! += 1;
       this.nodeBytes[node]! += len;
       if (this.seenKinds[k] === 0) {
@@ -451,26 +342,6 @@ export class TrafficAccounting {
       }
     }
     for (let i = 0; i < n; i++) this.seenKinds[kinds[i]!] = 0;
-
-    // conversations and endpoints: every IP header with a whole header, and every TCP/UDP header
-    // with the innermost IP header before it (tunnels count inner and outer, as tshark's taps do)
-    let ipLayer = -1;
-    for (let i = 0; i < n; i++) {
-      const k = kinds[i]!;
-      if (ps.status[i] !== DecodeStatus.Ok) continue;
-      if (k === Layer.Ipv4 || k === Layer.Ipv6) {
-        ipLayer = i;
-        // tshark taps an IPv6 header only once its extension chain leads somewhere: not for a
-        // later fragment nor a chain cut short; conversation tables then agree with tshark's
-        if (k === Layer.Ipv6) {
-          const v6 = ps.at(i, Layer.Ipv6);
-          if (!v6 || v6.chainTruncated || v6.fragOffset !== 0) continue;
-        }
-        this.countIp(i, k, len, relNs);
-      } else if ((k === Layer.Tcp || k === Layer.Udp) && ipLayer >= 0) {
-        this.countPorts(ipLayer, i, k, len, relNs);
-      }
-    }
   }
 
   private countInterface(ifindex: number, len: number): void {
@@ -520,43 +391,24 @@ export class TrafficAccounting {
     this.nodeBytes = by;
   }
 
-  private countIp(i: number, kind: number, len: number, relNs: number): void {
-    const ps = this.parser;
-    const b = ps.bytes;
-    let src: number;
-    let dst: number;
-    let words: number;
-    let conv: KeyTable;
-    let ep: KeyTable;
-    if (kind === Layer.Ipv4) {
-      const v = ps.at(i, Layer.Ipv4)!;
-      src = v.srcOffset;
-      dst = v.dstOffset;
-      words = 1;
-      conv = this.convIp4;
-      ep = this.epIp4;
-    } else {
-      const v = ps.at(i, Layer.Ipv6)!;
-      src = v.srcOffset;
-      dst = v.dstOffset;
-      words = 4;
-      conv = this.convIp6;
-      ep = this.epIp6;
-    }
+  /** Counts an IP conversation and its two endpoints; addresses of `words` words at `src` and `dst`. */
+  private countIp(b: Uint8Array, src: number, dst: number, words: number, len: number, relNs: number): void {
+    const conv = words === 1 ? this.convIp4 : this.convIp6;
+    const ep = words === 1 ? this.epIp4 : this.epIp6;
     // the key holds the smaller address first so both directions find one entry
     const order = cmpAddr(b, src, dst, words);
     const srcFirst = order < 0;
     const key = conv.key;
     copyAddr(key, 0, b, srcFirst ? src : dst, words);
     copyAddr(key, words, b, srcFirst ? dst : src, words);
-    this.countConv(conv, srcFirst, order === 0, len, relNs);
+    this.lastIpConv = this.countConv(conv, srcFirst, order === 0, len, relNs);
 
-    let e = this.endpoint(ep, b, src, words);
+    let e = (this.lastEpSrc = this.endpoint(ep, b, src, words));
     if (e >= 0) {
       ep.vals[e * Ep.WIDTH + Ep.txFrames]! += 1;
       ep.vals[e * Ep.WIDTH + Ep.txBytes]! += len;
     }
-    e = this.endpoint(ep, b, dst, words);
+    e = this.lastEpDst = this.endpoint(ep, b, dst, words);
     if (e >= 0) {
       ep.vals[e * Ep.WIDTH + Ep.rxFrames]! += 1;
       ep.vals[e * Ep.WIDTH + Ep.rxBytes]! += len;
@@ -583,17 +435,8 @@ export class TrafficAccounting {
     this.untrackedKeys.add(x >>> 0);
   }
 
-  private countPorts(ipLayer: number, i: number, kind: number, len: number, relNs: number): void {
-    const ps = this.parser;
-    const b = ps.bytes;
-    const ipKind = ps.kinds[ipLayer]!;
-    const ipv = ps.at(ipLayer, Layer.Ipv4) ?? ps.at(ipLayer, Layer.Ipv6)!;
-    const words = ipKind === Layer.Ipv4 ? 1 : 4;
-    const src = ipv.srcOffset;
-    const dst = ipv.dstOffset;
-    const l4 = ps.at(i, Layer.Tcp) ?? ps.at(i, Layer.Udp)!;
-    const sport = l4.srcPort;
-    const dport = l4.dstPort;
+  /** Counts a TCP (`kind` Tcp) or UDP conversation inside the IP header whose addresses are at `src`, `dst`. */
+  private countPorts(b: Uint8Array, src: number, dst: number, words: number, kind: number, sport: number, dport: number, len: number, relNs: number): void {
     // key order (tshark's): the higher port first; equal ports fall back to the smaller address
     const order = sport !== dport ? 0 : cmpAddr(b, src, dst, words);
     const srcFirst = sport !== dport ? sport > dport : order < 0;
@@ -609,18 +452,18 @@ export class TrafficAccounting {
       key[PairKey.b + 1] = key[PairKey.b + 2] = key[PairKey.b + 3] = 0;
     }
     key[PairKey.ports] = ((srcFirst ? sport : dport) * 65536 + (srcFirst ? dport : sport)) >>> 0;
-    this.countConv(table, srcFirst, sport === dport && order === 0, len, relNs);
+    this.lastL4Conv = this.countConv(table, srcFirst, sport === dport && order === 0, len, relNs);
   }
 
   /**
    * Counts the packet in the conversation whose key is in `t.key`. `srcFirst`: the source is the
    * key's first side; `same`: both sides are equal (always A→B). A is the first packet's source.
    */
-  private countConv(t: KeyTable, srcFirst: boolean, same: boolean, len: number, relNs: number): void {
+  private countConv(t: KeyTable, srcFirst: boolean, same: boolean, len: number, relNs: number): number {
     const e = t.insert();
     if (e < 0) {
       this.refused(t);
-      return;
+      return -1;
     }
     const v = t.vals;
     const o = e * Conv.WIDTH;
@@ -635,6 +478,11 @@ export class TrafficAccounting {
       if (relNs < v[o + Conv.firstNs]!) v[o + Conv.firstNs] = relNs;
       if (relNs > v[o + Conv.lastNs]!) v[o + Conv.lastNs] = relNs;
     }
+    this.countDirection(v, o, forward, len);
+    return forward ? 2 * e + 1 : 2 * e;
+  }
+
+  private countDirection(v: Float64Array, o: number, forward: boolean, len: number): void {
     if (forward) {
       v[o + Conv.framesAB]! += 1;
       v[o + Conv.bytesAB]! += len;
@@ -642,6 +490,43 @@ export class TrafficAccounting {
       v[o + Conv.framesBA]! += 1;
       v[o + Conv.bytesBA]! += len;
     }
+  }
+
+  /** A packet of the same flow and layers as the memo's: the same entries, counters only. */
+  private countMemo(n: number, len: number, relNs: number): void {
+    const w = this.walk;
+    const m = this.memo;
+    this.nodeFrames[0]! += 1;
+    this.nodeBytes[0]! += len;
+    for (let i = 0; i < n; i++) {
+      const node = m.nodes[i]!;
+      this.nodeFrames[node]! += 1;
+      this.nodeBytes[node]! += len;
+      const k = w.kinds[i]!;
+      if (this.seenKinds[k] === 0) {
+        this.seenKinds[k] = 1;
+        this.kindFrames[k]! += 1;
+        this.kindBytes[k]! += len;
+      }
+    }
+    for (let i = 0; i < n; i++) this.seenKinds[w.kinds[i]!] = 0;
+    const v4 = w.ipKind === Layer.Ipv4;
+    this.bumpConv(v4 ? this.convIp4 : this.convIp6, m.ipConv, len, relNs);
+    const ep = (v4 ? this.epIp4 : this.epIp6).vals;
+    ep[m.epSrc * Ep.WIDTH + Ep.txFrames]! += 1;
+    ep[m.epSrc * Ep.WIDTH + Ep.txBytes]! += len;
+    ep[m.epDst * Ep.WIDTH + Ep.rxFrames]! += 1;
+    ep[m.epDst * Ep.WIDTH + Ep.rxBytes]! += len;
+    if (w.l4Kind !== 0) this.bumpConv(w.l4Kind === Layer.Tcp ? this.convTcp : this.convUdp, m.l4Conv, len, relNs);
+  }
+
+  /** Counts a packet on a conversation entry already known (`code` as `countConv` returns it). */
+  private bumpConv(t: KeyTable, code: number, len: number, relNs: number): void {
+    const v = t.vals;
+    const o = (code >>> 1) * Conv.WIDTH;
+    if (relNs < v[o + Conv.firstNs]!) v[o + Conv.firstNs] = relNs;
+    if (relNs > v[o + Conv.lastNs]!) v[o + Conv.lastNs] = relNs;
+    this.countDirection(v, o, (code & 1) === 1, len);
   }
 
   /** Seconds from the first to the last packet. */
@@ -821,89 +706,4 @@ export class TrafficAccounting {
       endpointsIpv6: this.epIp6.size,
     };
   }
-}
-
-/**
- * Frames and bytes per fixed interval from the first packet (tshark's `io,stat`), in growable dense
- * arrays: a long idle gap costs 16 bytes per empty interval, up to a cap of 2^20 intervals (later packets count in the last).
- */
-export class IoSeries {
-  private frames = new Float64Array(64);
-  private bytes = new Float64Array(64);
-  private count = 0;
-  private readonly stepNs: number;
-
-  /** @param interval seconds per interval (> 0) */
-  constructor(readonly interval: number) {
-    this.stepNs = Math.max(1, Math.round(interval * 1e9));
-  }
-
-  /** Counts `len` bytes at `relNs` nanoseconds after the first packet. */
-  add(relNs: number, len: number): void {
-    // packets stamped before the first one count in the first interval
-    let slot = relNs <= 0 ? 0 : Math.floor(relNs / this.stepNs);
-    if (slot >= MAX_IO) slot = MAX_IO - 1;
-    if (slot >= this.frames.length) {
-      let cap = this.frames.length;
-      while (cap <= slot) cap *= 2;
-      const fr = new Float64Array(cap);
-      fr.set(this.frames);
-      const by = new Float64Array(cap);
-      by.set(this.bytes);
-      this.frames = fr;
-      this.bytes = by;
-    }
-    if (slot >= this.count) this.count = slot + 1;
-    this.frames[slot]! += 1;
-    this.bytes[slot]! += len;
-  }
-
-  /** The intervals so far; the last one ends at `duration` seconds, as tshark's `<> Dur` row. */
-  intervals(duration: number): IoInterval[] {
-    const out: IoInterval[] = [];
-    const step = this.interval;
-    for (let i = 0; i < this.count; i++) {
-      const start = +(i * step).toFixed(9);
-      out.push({
-        start,
-        end: i === this.count - 1 ? Math.max(start, +duration.toFixed(9)) : +((i + 1) * step).toFixed(9),
-        frames: this.frames[i]!,
-        bytes: this.bytes[i]!,
-      });
-    }
-    return out;
-  }
-}
-
-/**
- * Entries of `t` ordered by the sum of counter columns `c1` and `c2` (descending, first-seen order on
- * ties), at most `limit`. Columns, not a callback: the live report scans every flow once a second.
- */
-function topEntries(t: KeyTable, c1: number, c2: number, limit: number): number[] {
-  const v = t.vals;
-  const w = t.width;
-  const n = t.size;
-  if (limit >= n) {
-    const all: number[] = [];
-    for (let e = 0; e < n; e++) all.push(e);
-    return all.sort((x, y) => v[y * w + c1]! + v[y * w + c2]! - (v[x * w + c1]! + v[x * w + c2]!) || x - y);
-  }
-  // bounded insertion into a small sorted list: the live report asks for 10 of possibly millions
-  const k = Math.max(0, limit);
-  const best = new Int32Array(k + 1);
-  const bestScore = new Float64Array(k + 1);
-  let size = 0;
-  for (let e = 0; e < n; e++) {
-    const s = v[e * w + c1]! + v[e * w + c2]!;
-    if (size === k && (k === 0 || s <= bestScore[k - 1]!)) continue;
-    let j = size < k ? size++ : k - 1;
-    while (j > 0 && bestScore[j - 1]! < s) {
-      best[j] = best[j - 1]!;
-      bestScore[j] = bestScore[j - 1]!;
-      j--;
-    }
-    best[j] = e;
-    bestScore[j] = s;
-  }
-  return Array.from(best.subarray(0, size));
 }

@@ -2,13 +2,19 @@
  * NDJSON sink: one object per packet in the schema of shared/SCHEMA.md (`index`, `ts`, `len`,
  * `caplen`, `linktype`, `stack`, `layers`). Only the outermost IP header and the transport header
  * directly inside it are emitted; the stack stops at the first payload the schema does not cover.
+ *
+ * Lines are written straight into a reused byte buffer: each layer through its home's `write`
+ * (registry), numbers as digits, addresses from the packet bytes; a layer whose home has no writer is
+ * stringified from its Repr, that layer only. `object()` keeps the Repr path (plain data for the
+ * library); `test/sinks/json-fast.test.ts` checks the two give the same line.
  */
 import type { PacketSink, PacketView } from '../packet.js';
 import type { TextOutput } from './output.js';
 import { LayerParser } from '../decode/parser.js';
 import { DecodeStatus } from '../decode/status.js';
-import { LAYER_NAMES } from '../decode/layers.js';
+import { LAYER_NAMES, MAX_LAYERS } from '../decode/layers.js';
 import { HOME_BY_KIND } from '../decode/registry.js';
+import { JsonWriter, asciiBytes } from '../decode/json-writer.js';
 
 /** JSON sink options. */
 export interface JsonOptions {
@@ -21,33 +27,39 @@ export interface JsonOptions {
   ifName?: (ifindex: number) => string | undefined;
 }
 
+/** Each layer name as a JSON string, by kind. */
+const QUOTED_NAMES = LAYER_NAMES.map((n) => asciiBytes(`"${n}"`));
+/** `,"name":` before a layer's value, by kind. */
+const NAME_KEYS = LAYER_NAMES.map((n) => asciiBytes(`,"${n}":`));
+/** `"name":` for the first layer. */
+const FIRST_KEYS = LAYER_NAMES.map((n) => asciiBytes(`"${n}":`));
+
+const utf8 = new TextDecoder();
+
 /**
- * Builds the JSON object for one packet (plain data; `JSON.stringify` it).
+ * Builds the JSON for one packet: as bytes (`write`, the sink's path), as a line (`line`), or as the
+ * plain object of Reprs (`object`).
  * @example
  * const j = new JsonFormatter({ nano: false });
- * console.log(JSON.stringify(j.object(pkt)));
+ * process.stdout.write(j.line(pkt));
  */
 export class JsonFormatter {
   private readonly parser = new LayerParser();
+  /** Layer indexes the schema shows, in stack order (the first `placed` entries). */
+  private readonly plan = new Uint8Array(MAX_LAYERS);
+  private placed = 0;
+  /** Kinds already written into the current `layers` object. */
+  private readonly written = new Uint8Array(LAYER_NAMES.length);
+  private readonly own = new JsonWriter();
 
   constructor(private readonly opts: JsonOptions) {}
 
-  /** The schema object for one packet. */
-  object(pkt: PacketView): Record<string, unknown> {
+  /** Decodes the packet and chooses the layers the schema shows (into `plan`). */
+  private decide(pkt: PacketView): void {
     const p = this.parser;
     p.decode(pkt.buf, pkt.offset, pkt.capLen, pkt.linkType);
-    const frac = this.opts.nano ? String(pkt.tsNsec).padStart(9, '0') : String(Math.floor(pkt.tsNsec / 1000)).padStart(6, '0');
-    const stack: string[] = [];
-    const layers: Record<string, unknown> = {};
-    const obj: Record<string, unknown> = {
-      index: pkt.index, ts: `${pkt.tsSec}.${frac}`, len: pkt.wireLen, caplen: pkt.capLen, linktype: pkt.linkType, stack, layers,
-    };
-    if (this.opts.ifName !== undefined && pkt.ifindex > 0) {
-      obj['ifindex'] = pkt.ifindex;
-      const name = this.opts.ifName(pkt.ifindex);
-      if (name !== undefined) obj['interface'] = name;
-    }
-    // each protocol's home says where the schema places it and gives its Repr
+    this.placed = 0;
+    // each protocol's home says where the schema places it
     let ipSeen = false;
     let ipIdx = -1;
     for (let i = 0; i < p.count; i++) {
@@ -83,21 +95,130 @@ export class JsonFormatter {
         ipSeen = true;
         ipIdx = i;
       }
+      this.plan[this.placed++] = i;
+      if (place.last || st !== DecodeStatus.Ok) break;
+    }
+  }
+
+  /** The schema object for one packet (plain data built from each layer's Repr; allocates). */
+  object(pkt: PacketView): Record<string, unknown> {
+    this.decide(pkt);
+    const p = this.parser;
+    const frac = this.opts.nano ? String(pkt.tsNsec).padStart(9, '0') : String(Math.floor(pkt.tsNsec / 1000)).padStart(6, '0');
+    const stack: string[] = [];
+    const layers: Record<string, unknown> = {};
+    const obj: Record<string, unknown> = {
+      index: pkt.index, ts: `${pkt.tsSec}.${frac}`, len: pkt.wireLen, caplen: pkt.capLen, linktype: pkt.linkType, stack, layers,
+    };
+    if (this.opts.ifName !== undefined && pkt.ifindex > 0) {
+      obj['ifindex'] = pkt.ifindex;
+      const name = this.opts.ifName(pkt.ifindex);
+      if (name !== undefined) obj['interface'] = name;
+    }
+    for (let j = 0; j < this.placed; j++) {
+      const i = this.plan[j]!;
+      const kind = p.kinds[i]!;
+      const home = HOME_BY_KIND[kind]!;
+      const place = home.json!;
+      const v = p.view(i)!;
       const name = LAYER_NAMES[kind]!;
       stack.push(name);
-      const r = place.json ? place.json(v, p, i) : HOME_BY_KIND[kind]!.repr(v, p, i);
+      const r = place.json ? place.json(v, p, i) : home.repr(v, p, i);
       if (place.list) ((layers[name] ??= []) as unknown[]).push(r);
       else layers[name] = r;
-      if (place.last || st !== DecodeStatus.Ok) break;
     }
     return obj;
   }
 
+  /**
+   * Appends the packet's NDJSON line (with the newline) to `w`: the same text as
+   * `JSON.stringify(object(pkt))`, built without the object.
+   */
+  write(pkt: PacketView, w: JsonWriter): void {
+    this.decide(pkt);
+    const p = this.parser;
+    w.field('{"index":', pkt.index);
+    w.field(',"ts":"', pkt.tsSec);
+    w.raw('.');
+    if (this.opts.nano) digits(w, pkt.tsNsec, 9);
+    else digits(w, Math.floor(pkt.tsNsec / 1000), 6);
+    w.field('","len":', pkt.wireLen);
+    w.field(',"caplen":', pkt.capLen);
+    w.field(',"linktype":', pkt.linkType);
+    w.raw(',"stack":[');
+    const n = this.placed;
+    for (let j = 0; j < n; j++) {
+      if (j > 0) w.raw(',');
+      w.copy(QUOTED_NAMES[p.kinds[this.plan[j]!]!]!);
+    }
+    w.raw('],"layers":{');
+    const written = this.written;
+    for (let j = 0; j < n; j++) written[p.kinds[this.plan[j]!]!] = 0;
+    for (let j = 0; j < n; j++) {
+      const kind = p.kinds[this.plan[j]!]!;
+      if (written[kind] === 1) continue;
+      written[kind] = 1;
+      w.copy(j === 0 ? FIRST_KEYS[kind]! : NAME_KEYS[kind]!);
+      const place = HOME_BY_KIND[kind]!.json!;
+      if (place.list) {
+        // every occurrence, in order, under the first one's key (as the object path collects them)
+        w.raw('[');
+        let first = true;
+        for (let k = j; k < n; k++) {
+          if (p.kinds[this.plan[k]!] !== kind) continue;
+          if (!first) w.raw(',');
+          first = false;
+          this.layer(w, this.plan[k]!);
+        }
+        w.raw(']');
+      } else {
+        // a repeated single layer keeps its first key and its last value
+        let last = j;
+        for (let k = j + 1; k < n; k++) if (p.kinds[this.plan[k]!] === kind) last = k;
+        this.layer(w, this.plan[last]!);
+      }
+    }
+    w.raw('}');
+    if (this.opts.ifName !== undefined && pkt.ifindex > 0) {
+      w.field(',"ifindex":', pkt.ifindex);
+      const name = this.opts.ifName(pkt.ifindex);
+      if (name !== undefined) {
+        w.raw(',"interface":');
+        w.str(name);
+      }
+    }
+    w.raw('}\n');
+  }
+
+  /** Layer `i` through its home's writer, or its Repr stringified when the home has none. */
+  private layer(w: JsonWriter, i: number): void {
+    const p = this.parser;
+    const home = HOME_BY_KIND[p.kinds[i]!]!;
+    const place = home.json!;
+    const v = p.view(i)!;
+    if (place.write) place.write(w, v, p, i);
+    else w.text(JSON.stringify(place.json ? place.json(v, p, i) : home.repr(v, p, i)));
+  }
+
   /** One NDJSON line (with the newline). */
   line(pkt: PacketView): string {
-    return JSON.stringify(this.object(pkt)) + '\n';
+    const w = this.own;
+    w.len = 0;
+    this.write(pkt, w);
+    return utf8.decode(w.bytes());
   }
 }
+
+/** `v` as exactly `width` digits, zero-padded (as `padStart` pads the object path's fraction). */
+function digits(w: JsonWriter, v: number, width: number): void {
+  let d = 1;
+  for (let t = v; t >= 10; t = Math.floor(t / 10)) d++;
+  for (; d < width; d++) w.raw('0');
+  w.num(v);
+}
+
+/** Bytes of NDJSON kept before they are handed to the output (unless it is line-buffered). */
+const BATCH_BYTES = 1 << 16;
 
 /**
  * A PacketSink writing one JSON object per packet (NDJSON) through a batched TextOutput.
@@ -107,21 +228,29 @@ export class JsonFormatter {
  */
 export function createJsonSink(out: TextOutput, opts: JsonOptions): PacketSink {
   const f = new JsonFormatter(opts);
+  const w = new JsonWriter();
+  const handOver = (): void => {
+    out.writeBytes(w.bytes());
+    w.len = 0;
+  };
   return {
     write(pkt: PacketView): void {
-      let text: string;
+      const start = w.len;
       try {
-        text = f.line(pkt);
+        f.write(pkt, w);
       } catch {
         // a decoder bug must not end the capture: emit the frame record without layers
-        text = JSON.stringify({ index: pkt.index, ts: `${pkt.tsSec}.${String(pkt.tsNsec).padStart(9, '0')}`, len: pkt.wireLen, caplen: pkt.capLen, linktype: pkt.linkType, stack: [], layers: {} }) + '\n';
+        w.len = start;
+        w.text(JSON.stringify({ index: pkt.index, ts: `${pkt.tsSec}.${String(pkt.tsNsec).padStart(9, '0')}`, len: pkt.wireLen, caplen: pkt.capLen, linktype: pkt.linkType, stack: [], layers: {} }) + '\n');
       }
-      out.write(text);
+      if (w.len >= BATCH_BYTES || out.lineBuffered) handOver();
     },
     flush(): Promise<void> {
+      handOver();
       return out.flush();
     },
     async close(): Promise<void> {
+      handOver();
       await out.flush();
     },
   };

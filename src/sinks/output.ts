@@ -8,6 +8,8 @@ import type { ByteWritableStream } from '../streams.js';
 export class TextOutput {
   private pending = '';
   private broken = false;
+  /** A byte write was not taken whole and the stream has not drained since (flush waits for it). */
+  private full = false;
   private readonly highWater: number;
 
   /**
@@ -17,7 +19,8 @@ export class TextOutput {
    */
   constructor(
     private readonly stream: ByteWritableStream = process.stdout,
-    private readonly lineBuffered = false,
+    /** Every line is written at once (`-l`). */
+    readonly lineBuffered = false,
     private readonly onClosed?: () => void,
   ) {
     this.highWater = lineBuffered ? 0 : 1 << 16;
@@ -39,9 +42,28 @@ export class TextOutput {
     if (this.pending.length > this.highWater) this.writeOut();
   }
 
+  /**
+   * Writes bytes (UTF-8 text built elsewhere, e.g. NDJSON lines) after any batched text; they are
+   * copied, so the caller may reuse its buffer at once.
+   */
+  writeBytes(bytes: Uint8Array): void {
+    if (this.broken || bytes.length === 0) return;
+    this.writeOut();
+    if (this.broken) return;
+    // a copy: the stream may hold the chunk after write returns
+    if (!this.stream.write(bytes.slice()) && !this.full) {
+      this.full = true;
+      this.stream.once('drain', this.drained);
+    }
+  }
+
+  private readonly drained = (): void => {
+    this.full = false;
+  };
+
   /** Writes the batch and resolves when the stream can take more. */
   async flush(): Promise<void> {
-    if (this.writeOut()) return;
+    if (this.writeOut() && !this.full) return;
     if (this.broken) return;
     await new Promise<void>((resolve) => {
       const done = (): void => {

@@ -15,22 +15,10 @@ import { TextFormatter, DEFAULT_PRINT_OPTIONS, type PrintOptions } from '../../s
 import { JsonFormatter } from '../../src/sinks/json.js';
 import { HOMES, HOME_BY_KIND } from '../../src/decode/registry.js';
 import { LAYER_TABLE } from '../../src/decode/layers.js';
+import { rng } from '../helpers/mutants.js';
 
 const TOTAL = Number(process.env.TSCAP_FUZZ_N ?? 1_000_000);
 const LINKTYPES = [0, 1, 101, 108, 113, 228, 229, 276];
-
-/** xorshift32: small, seeded, reproducible. */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x;
-  };
-}
 
 /** Every registered view class with its getters, for direct calls. */
 function allViews(): Array<{ view: { reset(b: Uint8Array, o: number, l: number, ...rest: never[]): number }; getters: string[] }> {

@@ -1,0 +1,189 @@
+/**
+ * A direct read of the stacks most traffic has (Ethernet, up to two VLAN tags, IPv4 or IPv6 without
+ * extension headers, then TCP, UDP, ICMP or ICMPv6), for the accounting behind `--stats` and
+ * `--summary`: the layer kinds, the address offsets and the ports, straight from the bytes, in a
+ * fraction of a full decode. It answers only where the layer parser (`decode/parser.ts`) would give
+ * the same layers, every one complete; for anything else (tunnels, options it would have to walk,
+ * ports that announce an application layer, cut or malformed headers) it answers 0 and the caller
+ * decodes fully. `test/sinks/flows.test.ts` checks both give the same counts.
+ */
+import { Layer, UDP_PORT_LAYER, Port } from '../decode/layers.js';
+import { EtherType } from '../decode/ethernet.js';
+import { LinkType } from '../numbers.js';
+
+/** VLAN tags read before giving up to the full decoder. */
+const MAX_TAGS = 2;
+
+/** The result of one `run`, kept in fields so nothing is allocated per packet. */
+export class HeaderWalk {
+  /** Layer kinds, outermost first (the first `run()` entries). */
+  readonly kinds = new Uint8Array(2 + MAX_TAGS + 2);
+  /** `Layer.Ipv4`, `Layer.Ipv6`, or 0 without an IP header. */
+  ipKind = 0;
+  /** Offset of the IP source address. */
+  src = 0;
+  /** Offset of the IP destination address. */
+  dst = 0;
+  /** `Layer.Tcp`, `Layer.Udp`, or 0. */
+  l4Kind = 0;
+  /** TCP/UDP source port. */
+  srcPort = 0;
+  /** TCP/UDP destination port. */
+  dstPort = 0;
+
+  /**
+   * Reads the frame; returns its layer count, or 0 when the full decoder must do it.
+   * @example if (w.run(buf, off, capLen, 1) > 0) w.kinds[0] // Layer.Ethernet
+   */
+  run(b: Uint8Array, offset: number, capLen: number, linkType: number): number {
+    if (linkType !== LinkType.EN10MB) return 0;
+    const end = offset + Math.max(0, Math.min(capLen, b.length - offset));
+    if (offset + 14 > end) return 0;
+    const kinds = this.kinds;
+    let n = 0;
+    kinds[n++] = Layer.Ethernet;
+    let q = offset + 14;
+    let t = (b[q - 2]! << 8) | b[q - 1]!;
+    while (t === EtherType.VLAN || t === EtherType.QINQ || t === EtherType.VLAN9100 || t === EtherType.VLAN9200) {
+      if (n > MAX_TAGS || q + 4 > end) return 0;
+      kinds[n++] = Layer.Vlan;
+      t = (b[q + 2]! << 8) | b[q + 3]!;
+      q += 4;
+    }
+    this.l4Kind = 0;
+    let proto: number;
+    let l4: number;
+    let lim: number;
+    if (t === EtherType.IPv4) {
+      if (q + 20 > end) return 0;
+      const vihl = b[q]!;
+      const hl = (vihl & 15) * 4;
+      const total = (b[q + 2]! << 8) | b[q + 3]!;
+      if (vihl >> 4 !== 4 || hl < 20 || total < hl || q + hl > end) return 0;
+      kinds[n++] = Layer.Ipv4;
+      this.ipKind = Layer.Ipv4;
+      this.src = q + 12;
+      this.dst = q + 16;
+      // a later fragment carries no upper header: the parser stops at IP too
+      if ((((b[q + 6]! << 8) | b[q + 7]!) & 0x1fff) !== 0) return n;
+      proto = b[q + 9]!;
+      l4 = q + hl;
+      lim = Math.min(end, q + total);
+    } else if (t === EtherType.IPv6) {
+      if (q + 40 > end || b[q]! >> 4 !== 6) return 0;
+      proto = b[q + 6]!;
+      // extension headers (and jumbograms, which need one) are left to the parser's walk
+      if (proto !== 6 && proto !== 17 && proto !== 1 && proto !== 58) return 0;
+      kinds[n++] = Layer.Ipv6;
+      this.ipKind = Layer.Ipv6;
+      this.src = q + 8;
+      this.dst = q + 24;
+      l4 = q + 40;
+      lim = Math.min(end, l4 + ((b[q + 4]! << 8) | b[q + 5]!));
+    } else {
+      return 0;
+    }
+    const room = lim - l4;
+    switch (proto) {
+      case 6: {
+        if (room < 20) return 0;
+        const hl = (b[l4 + 12]! >> 4) * 4;
+        if (hl < 20 || room < hl) return 0;
+        this.srcPort = (b[l4]! << 8) | b[l4 + 1]!;
+        this.dstPort = (b[l4 + 2]! << 8) | b[l4 + 3]!;
+        // DNS over TCP is a layer of its own
+        if (this.srcPort === Port.DNS || this.dstPort === Port.DNS) return 0;
+        kinds[n++] = Layer.Tcp;
+        this.l4Kind = Layer.Tcp;
+        return n;
+      }
+      case 17: {
+        if (room < 8) return 0;
+        this.srcPort = (b[l4]! << 8) | b[l4 + 1]!;
+        this.dstPort = (b[l4 + 2]! << 8) | b[l4 + 3]!;
+        // ports that announce a layer (DNS, DHCP, VXLAN, ...) need the parser
+        if (UDP_PORT_LAYER[this.srcPort] !== 0 || UDP_PORT_LAYER[this.dstPort] !== 0) return 0;
+        kinds[n++] = Layer.Udp;
+        this.l4Kind = Layer.Udp;
+        return n;
+      }
+      case 1:
+        if (room < 8 || this.ipKind !== Layer.Ipv4) return 0;
+        kinds[n++] = Layer.Icmp;
+        return n;
+      case 58:
+        if (room < 4 || this.ipKind !== Layer.Ipv6) return 0;
+        kinds[n++] = Layer.Icmpv6;
+        return n;
+      default:
+        return 0;
+    }
+  }
+}
+
+/**
+ * The layers, addresses and ports of the last packet the walk read and the accounting counted, so a
+ * packet of the same flow skips key building and table lookups. Valid only while the entries it
+ * stands for exist (tables keep entries until the accounting is dropped).
+ */
+export class FlowMemo {
+  /** Trie nodes of the remembered path, by layer. */
+  readonly nodes = new Int32Array(8);
+  /** Entries the remembered packet was counted in: IP conversation (as `countConv` returns it), endpoints, TCP/UDP conversation. */
+  ipConv = -1;
+  /** Source endpoint entry. */
+  epSrc = -1;
+  /** Destination endpoint entry. */
+  epDst = -1;
+  /** TCP/UDP conversation (as `countConv` returns it), -1 without one. */
+  l4Conv = -1;
+  private valid = false;
+  private n = 0;
+  private readonly kinds = new Uint8Array(8);
+  private words = 0;
+  private readonly addr = new Int32Array(8);
+  private l4 = 0;
+  private ports = 0;
+
+  /** Whether the packet the walk just read has the memo's layers, addresses and ports. */
+  matches(w: HeaderWalk, b: Uint8Array, n: number): boolean {
+    if (!this.valid || n !== this.n || w.l4Kind !== this.l4) return false;
+    for (let i = 0; i < n; i++) if (w.kinds[i] !== this.kinds[i]) return false;
+    if (w.l4Kind !== 0 && ((w.srcPort << 16) | w.dstPort) !== this.ports) return false;
+    const words = this.words;
+    for (let i = 0; i < words; i++) {
+      if (word(b, w.src + 4 * i) !== this.addr[i] || word(b, w.dst + 4 * i) !== this.addr[4 + i]) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Remembers the packet the walk just read, counted on trie `nodes` and in the entries given (a
+   * negative one, refused by a full table, leaves the memo empty).
+   */
+  keep(w: HeaderWalk, b: Uint8Array, n: number, nodes: Int32Array, ipConv: number, epSrc: number, epDst: number, l4Conv: number): void {
+    this.valid = ipConv >= 0 && epSrc >= 0 && epDst >= 0 && (w.l4Kind === 0 || l4Conv >= 0);
+    if (!this.valid) return;
+    this.ipConv = ipConv;
+    this.epSrc = epSrc;
+    this.epDst = epDst;
+    this.l4Conv = l4Conv;
+    this.n = n;
+    for (let i = 0; i < n; i++) {
+      this.kinds[i] = w.kinds[i]!;
+      this.nodes[i] = nodes[i]!;
+    }
+    this.l4 = w.l4Kind;
+    this.ports = (w.srcPort << 16) | w.dstPort;
+    this.words = w.ipKind === Layer.Ipv4 ? 1 : 4;
+    for (let i = 0; i < this.words; i++) {
+      this.addr[i] = word(b, w.src + 4 * i);
+      this.addr[4 + i] = word(b, w.dst + 4 * i);
+    }
+  }
+}
+
+/** Big-endian 32-bit word at `o`, signed (compared only with itself). */
+function word(b: Uint8Array, o: number): number {
+  return (b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!;
+}
