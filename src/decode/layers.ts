@@ -39,6 +39,10 @@ export const LAYER_TABLE = [
   { key: 'Ntp', name: 'ntp', pool: 2, trunc: 'ntp', ipProto: -1, net: false, ports: false },
   { key: 'Ah', name: 'ah', pool: 2, trunc: 'ah', ipProto: 51, net: false, ports: false },
   { key: 'Esp', name: 'esp', pool: 2, trunc: 'esp', ipProto: 50, net: false, ports: false },
+  // services over UDP (issue 17)
+  { key: 'Dhcp6', name: 'dhcp6', pool: 2, trunc: 'dhcp6', ipProto: -1, net: false, ports: false },
+  { key: 'Syslog', name: 'syslog', pool: 1, trunc: 'syslog', ipProto: -1, net: false, ports: false },
+  { key: 'Tftp', name: 'tftp', pool: 1, trunc: 'tftp', ipProto: -1, net: false, ports: false },
 ] as const;
 
 type Table = typeof LAYER_TABLE;
@@ -88,6 +92,7 @@ export const IP_PROTO_TRUNC: readonly string[] = (() => {
  */
 export const Port = {
   DNS: 53, MDNS: 5353, BOOTPS: 67, BOOTPC: 68, NTP: 123, VXLAN: 4789, GENEVE: 6081, IPSEC_NAT_T: 4500,
+  DHCP6_CLIENT: 546, DHCP6_SERVER: 547, SYSLOG: 514, TFTP: 69,
   FTP: 21, SMTP: 25, RTSP: 554, SIP: 5060, HTTP: 80, HTTP_ALT: 8080, SQUID: 3128,
 } as const;
 
@@ -107,6 +112,9 @@ export const UDP_PORT_LAYER: Uint8Array = (() => {
   set(L['Dhcp'], Port.BOOTPS, Port.BOOTPC);
   set(L['Ntp'], Port.NTP);
   set(L['Esp'], Port.IPSEC_NAT_T);
+  set(L['Dhcp6'], Port.DHCP6_CLIENT, Port.DHCP6_SERVER);
+  set(L['Syslog'], Port.SYSLOG);
+  set(L['Tftp'], Port.TFTP);
   return a;
 })();
 

@@ -382,11 +382,19 @@ export class LayerParser {
     }
   }
 
+  /** An application layer that ends the walk: its view covers the rest of the datagram. */
+  private leaf(kind: number, p: number, end: number, declared: number): void {
+    // every home's view takes (bytes, offset, length); the pool is typed by kind only through the registry
+    const v = this.take(kind as Layer) as { reset(b: Uint8Array, o: number, l: number): DecodeStatus } | undefined;
+    if (v) this.push(kind, v.reset(this.bytes, p, end - p), declared, end - p);
+  }
+
   private udpPayload(sport: number, dport: number, p: number, end: number, declared: number): void {
     const b = this.bytes;
     const ks = UDP_PORT_LAYER[sport]!;
     const kd = UDP_PORT_LAYER[dport]!;
-    switch (this.udpForce || (ks && kd ? Math.min(ks, kd) : ks || kd)) {
+    const kind = this.udpForce || (ks && kd ? Math.min(ks, kd) : ks || kd);
+    switch (kind) {
       case Layer.Vxlan: {
         const v = this.take(Layer.Vxlan);
         if (v && this.push(Layer.Vxlan, v.reset(b, p, end - p), declared, 8)) this.ether(p + 8, end, declared - 8);
@@ -423,6 +431,7 @@ export class LayerParser {
         return;
       }
       default:
+        if (kind !== 0) this.leaf(kind, p, end, declared);
         return;
     }
   }

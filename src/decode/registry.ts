@@ -30,6 +30,9 @@ import { DnsView, dnsRepr, printDns } from './dns.js';
 import { DhcpView, dhcpRepr, printDhcp } from './dhcp.js';
 import { NtpView, ntpRepr, printNtp } from './ntp.js';
 import { AhView, EspView, ipsecRepr, printAh, printEsp } from './ipsec.js';
+import { Dhcp6View, dhcp6Repr, printDhcp6 } from './dhcp6.js';
+import { SyslogView, printSyslog, syslogRepr } from './syslog.js';
+import { TftpView, printTftp, tftpRepr } from './tftp.js';
 
 /**
  * Where the JSON schema (shared/SCHEMA.md) places a layer: `frame` only outermost, `link` anywhere
@@ -120,6 +123,9 @@ export const HOMES = {
   ntp: home({ View: NtpView, print: printNtp, repr: ntpRepr }),
   ah: home<AhView>({ View: AhView, print: printAh, repr: ipsecRepr }),
   esp: home<EspView>({ View: EspView, print: printEsp, repr: ipsecRepr }),
+  dhcp6: home({ View: Dhcp6View, print: printDhcp6, repr: dhcp6Repr }),
+  syslog: home({ View: SyslogView, print: printSyslog, repr: syslogRepr }),
+  tftp: home({ View: TftpView, print: printTftp, repr: tftpRepr }),
 } satisfies { readonly [K in LayerName]: Home<ByteView> };
 
 /** The view class of layer kind L. */

@@ -1,7 +1,7 @@
 /** TCP header and options (RFC 9293; options: RFC 7323, 2018, 2385, 8684, 7413). */
 import { ByteView, DecodeStatus, u16, u32 } from './status.js';
 import { Layer, HTTP_PORTS, Port, TEXT_PORTS } from './layers.js';
-import { type Printer, cksumShouldBe, hex4, hexBytes, portName } from './print.js';
+import { type Printer, cksumShouldBe, hex4, hexBytes, portName, safeChar } from './print.js';
 import { printMptcp } from './mptcp.js';
 import { hex2 } from './addr.js';
 import { ipFragmented, l4Sum } from './ip.js';
@@ -167,17 +167,6 @@ function cmpBytes(b: Uint8Array, x: number, y: number, n: number): number {
     if (d) return d;
   }
   return 0;
-}
-
-/** tcpdump's fn_print_char: `M-` for the high bit, `^X` for control characters. */
-function safeChar(ch: number): string {
-  let s = '';
-  if (ch & 0x80) {
-    ch &= 0x7f;
-    s = 'M-';
-  }
-  if (ch < 0x20 || ch === 0x7f) return s + '^' + String.fromCharCode(ch ^ 0x40);
-  return s + String.fromCharCode(ch);
 }
 
 /** RFC 7413 Fast Open cookie (option 34, or inside experimental option 254). */
