@@ -33,6 +33,7 @@ import { AhView, EspView, ipsecRepr, printAh, printEsp } from './ipsec.js';
 import { Dhcp6View, dhcp6Repr, printDhcp6 } from './dhcp6.js';
 import { SyslogView, printSyslog, syslogRepr } from './syslog.js';
 import { TftpView, printTftp, tftpRepr } from './tftp.js';
+import { RadiusView, printRadius, radiusRepr } from './radius.js';
 
 /**
  * Where the JSON schema (shared/SCHEMA.md) places a layer: `frame` only outermost, `link` anywhere
@@ -126,6 +127,7 @@ export const HOMES = {
   dhcp6: home({ View: Dhcp6View, print: printDhcp6, repr: dhcp6Repr }),
   syslog: home({ View: SyslogView, print: printSyslog, repr: syslogRepr }),
   tftp: home({ View: TftpView, print: printTftp, repr: tftpRepr }),
+  radius: home({ View: RadiusView, print: printRadius, repr: radiusRepr }),
 } satisfies { readonly [K in LayerName]: Home<ByteView> };
 
 /** The view class of layer kind L. */
