@@ -37,6 +37,7 @@ export { NtpView, NtpOffsets, NTP_MODE_NAMES, ntpRepr, type NtpRepr } from './nt
 export { Dhcp6View, Dhcp6Offsets, Dhcp6Msg, Dhcp6Opt, dhcp6Repr, type Dhcp6Repr, type Dhcp6OptionRepr } from './dhcp6.js';
 export { SyslogView, SyslogOffsets, syslogRepr, type SyslogRepr } from './syslog.js';
 export { TftpView, TftpOffsets, TftpOp, tftpRepr, type TftpRepr } from './tftp.js';
+export { SnmpView, SnmpOffsets, SnmpTag, SnmpPdu, snmpRepr, type SnmpRepr, type SnmpVarbindRepr } from './snmp.js';
 export { RadiusView, RadiusOffsets, radiusRepr, type RadiusRepr, type RadiusAttrRepr } from './radius.js';
 export { LayerParser, Layer, LAYER_NAMES, MAX_LAYERS, DecodeLinkType, type LayerViews } from './parser.js';
 export { LAYER_TABLE, Port, UDP_PORT_LAYER, HTTP_PORTS, TEXT_PORTS, type LayerName } from './layers.js';

@@ -34,6 +34,7 @@ import { Dhcp6View, dhcp6Repr, printDhcp6 } from './dhcp6.js';
 import { SyslogView, printSyslog, syslogRepr } from './syslog.js';
 import { TftpView, printTftp, tftpRepr } from './tftp.js';
 import { RadiusView, printRadius, radiusRepr } from './radius.js';
+import { SnmpView, printSnmp, snmpRepr } from './snmp.js';
 
 /**
  * Where the JSON schema (shared/SCHEMA.md) places a layer: `frame` only outermost, `link` anywhere
@@ -128,6 +129,7 @@ export const HOMES = {
   syslog: home({ View: SyslogView, print: printSyslog, repr: syslogRepr }),
   tftp: home({ View: TftpView, print: printTftp, repr: tftpRepr }),
   radius: home({ View: RadiusView, print: printRadius, repr: radiusRepr }),
+  snmp: home({ View: SnmpView, print: printSnmp, repr: snmpRepr }),
 } satisfies { readonly [K in LayerName]: Home<ByteView> };
 
 /** The view class of layer kind L. */
