@@ -35,8 +35,9 @@ export {
 export { DhcpView, DhcpOffsets, DHCP_MAGIC, dhcpRepr, type DhcpRepr } from './dhcp.js';
 export { NtpView, NtpOffsets, NTP_MODE_NAMES, ntpRepr, type NtpRepr } from './ntp.js';
 export { LayerParser, Layer, LAYER_NAMES, MAX_LAYERS, DecodeLinkType, type LayerViews } from './parser.js';
-export { LAYER_TABLE, Port, UDP_PORT_LAYER, HTTP_PORTS, TEXT_PORTS, type LayerName } from './layers.js';
-export { HOMES, type Home, type JsonPlace, type ViewOf } from './registry.js';
+export { LAYER_TABLE, Port, HTTP_PORTS, TEXT_PORTS, type LayerName } from './layers.js';
+export { HOMES, REACH, UDP_PORT_LAYER, HEADERLESS_LINKS, type Home, type JsonPlace, type ViewOf } from './registry.js';
+export type { Walk, Reach, DecodeFn } from './walk.js';
 export {
   DEFAULT_PRINT_OPTIONS, FORCE_TYPES, type PrintOptions, type Printer, type PrintFn, type ForceType, type NameLookup, type EspDecryptor, type EspPlaintext,
 } from './print.js';

@@ -83,32 +83,13 @@ export const IP_PROTO_TRUNC: readonly string[] = (() => {
 })();
 
 /**
- * Well-known ports, the one place that knows them: the parser's UDP and TCP dispatch and the
- * printer's port-based choices read these.
+ * Well-known ports, the one place that knows them: the homes' `reach` declarations and the printer's
+ * port-based choices read these.
  */
 export const Port = {
   DNS: 53, MDNS: 5353, BOOTPS: 67, BOOTPC: 68, NTP: 123, VXLAN: 4789, GENEVE: 6081, IPSEC_NAT_T: 4500,
   FTP: 21, SMTP: 25, RTSP: 554, SIP: 5060, HTTP: 80, HTTP_ALT: 8080, SQUID: 3128,
 } as const;
-
-/**
- * Layer kind a UDP port announces (0: none). When both ports announce one, the lower kind wins
- * (VXLAN, Geneve, DNS, DHCP, NTP, then ESP in UDP), as the table order says.
- */
-export const UDP_PORT_LAYER: Uint8Array = (() => {
-  const a = new Uint8Array(65536);
-  const L = Object.fromEntries(LAYER_TABLE.map((r, i) => [r.key, i]));
-  const set = (kind: number | undefined, ...ports: number[]): void => {
-    for (const q of ports) a[q] = kind ?? 0;
-  };
-  set(L['Vxlan'], Port.VXLAN);
-  set(L['Geneve'], Port.GENEVE);
-  set(L['Dns'], Port.DNS, Port.MDNS);
-  set(L['Dhcp'], Port.BOOTPS, Port.BOOTPC);
-  set(L['Ntp'], Port.NTP);
-  set(L['Esp'], Port.IPSEC_NAT_T);
-  return a;
-})();
 
 /** Ports tcpdump prints as HTTP. */
 export const HTTP_PORTS: ReadonlySet<number> = new Set([Port.HTTP, Port.HTTP_ALT, Port.SQUID]);
