@@ -39,6 +39,8 @@ export const LAYER_TABLE = [
   { key: 'Ntp', name: 'ntp', pool: 2, trunc: 'ntp', ipProto: -1, net: false, ports: false },
   { key: 'Ah', name: 'ah', pool: 2, trunc: 'ah', ipProto: 51, net: false, ports: false },
   { key: 'Esp', name: 'esp', pool: 2, trunc: 'esp', ipProto: 50, net: false, ports: false },
+  // LAN control (IEEE 802.1/802.3, vendor L2)
+  { key: 'Stp', name: 'stp', pool: 1, trunc: 'stp', ipProto: -1, net: false, ports: false },
 ] as const;
 
 type Table = typeof LAYER_TABLE;

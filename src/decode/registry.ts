@@ -34,6 +34,7 @@ import { DnsView, dnsRepr, printDns } from './dns.js';
 import { DhcpView, dhcpRepr, printDhcp } from './dhcp.js';
 import { NtpView, ntpRepr, printNtp } from './ntp.js';
 import { AhView, EspView, ipsecRepr, printAh, printEsp } from './ipsec.js';
+import { StpView, printStp, stpRepr } from './stp.js';
 
 /**
  * Where the JSON schema (shared/SCHEMA.md) places a layer: `frame` only outermost, `link` anywhere
@@ -303,6 +304,8 @@ export const HOMES = {
       w.push(Layer.Esp, v.reset(w.bytes, p, end - p), declared, 8);
     },
   }),
+  // LAN control
+  stp: home({ View: StpView, print: printStp, repr: stpRepr, reach: { sap: [0x42] }, decode: leaf(Layer.Stp, -1) }),
 } satisfies { readonly [K in LayerName]: Home<ByteView> };
 
 /** The view class of layer kind L. */
