@@ -39,9 +39,11 @@ export { SyslogView, SyslogOffsets, syslogRepr, type SyslogRepr } from './syslog
 export { TftpView, TftpOffsets, TftpOp, tftpRepr, type TftpRepr } from './tftp.js';
 export { SnmpView, SnmpOffsets, SnmpTag, SnmpPdu, snmpRepr, type SnmpRepr, type SnmpVarbindRepr } from './snmp.js';
 export { RadiusView, RadiusOffsets, radiusRepr, type RadiusRepr, type RadiusAttrRepr } from './radius.js';
+export { StpView, StpOffsets, StpType, stpRepr, type StpRepr } from './stp.js';
 export { LayerParser, Layer, LAYER_NAMES, MAX_LAYERS, DecodeLinkType, type LayerViews } from './parser.js';
-export { LAYER_TABLE, Port, UDP_PORT_LAYER, HTTP_PORTS, TEXT_PORTS, type LayerName } from './layers.js';
-export { HOMES, type Home, type JsonPlace, type ViewOf } from './registry.js';
+export { LAYER_TABLE, Port, HTTP_PORTS, TEXT_PORTS, type LayerName } from './layers.js';
+export { HOMES, REACH, UDP_PORT_LAYER, HEADERLESS_LINKS, type Home, type JsonPlace, type ViewOf } from './registry.js';
+export type { Walk, Reach, DecodeFn } from './walk.js';
 export {
   DEFAULT_PRINT_OPTIONS, FORCE_TYPES, type PrintOptions, type Printer, type PrintFn, type ForceType, type NameLookup, type EspDecryptor, type EspPlaintext,
 } from './print.js';

@@ -39,6 +39,8 @@ export const LAYER_TABLE = [
   { key: 'Ntp', name: 'ntp', pool: 2, trunc: 'ntp', ipProto: -1, net: false, ports: false },
   { key: 'Ah', name: 'ah', pool: 2, trunc: 'ah', ipProto: 51, net: false, ports: false },
   { key: 'Esp', name: 'esp', pool: 2, trunc: 'esp', ipProto: 50, net: false, ports: false },
+  // LAN control (IEEE 802.1/802.3, vendor L2)
+  { key: 'Stp', name: 'stp', pool: 1, trunc: 'stp', ipProto: -1, net: false, ports: false },
   // services over UDP (issue 17)
   { key: 'Dhcp6', name: 'dhcp6', pool: 2, trunc: 'dhcp6', ipProto: -1, net: false, ports: false },
   { key: 'Syslog', name: 'syslog', pool: 1, trunc: 'syslog', ipProto: -1, net: false, ports: false },
@@ -89,8 +91,8 @@ export const IP_PROTO_TRUNC: readonly string[] = (() => {
 })();
 
 /**
- * Well-known ports, the one place that knows them: the parser's UDP and TCP dispatch and the
- * printer's port-based choices read these.
+ * Well-known ports, the one place that knows them: the homes' `reach` declarations and the printer's
+ * port-based choices read these.
  */
 export const Port = {
   DNS: 53, MDNS: 5353, BOOTPS: 67, BOOTPC: 68, NTP: 123, VXLAN: 4789, GENEVE: 6081, IPSEC_NAT_T: 4500,
@@ -98,30 +100,6 @@ export const Port = {
   RADIUS: 1812, RADIUS_ACCT: 1813, RADIUS_OLD: 1645, RADIUS_OLD_ACCT: 1646, RADIUS_CISCO_COA: 1700, RADIUS_COA: 3799, SNMP: 161, SNMP_TRAP: 162,
   FTP: 21, SMTP: 25, RTSP: 554, SIP: 5060, HTTP: 80, HTTP_ALT: 8080, SQUID: 3128,
 } as const;
-
-/**
- * Layer kind a UDP port announces (0: none). When both ports announce one, the lower kind wins
- * (VXLAN, Geneve, DNS, DHCP, NTP, then ESP in UDP), as the table order says.
- */
-export const UDP_PORT_LAYER: Uint8Array = (() => {
-  const a = new Uint8Array(65536);
-  const L = Object.fromEntries(LAYER_TABLE.map((r, i) => [r.key, i]));
-  const set = (kind: number | undefined, ...ports: number[]): void => {
-    for (const q of ports) a[q] = kind ?? 0;
-  };
-  set(L['Vxlan'], Port.VXLAN);
-  set(L['Geneve'], Port.GENEVE);
-  set(L['Dns'], Port.DNS, Port.MDNS);
-  set(L['Dhcp'], Port.BOOTPS, Port.BOOTPC);
-  set(L['Ntp'], Port.NTP);
-  set(L['Esp'], Port.IPSEC_NAT_T);
-  set(L['Dhcp6'], Port.DHCP6_CLIENT, Port.DHCP6_SERVER);
-  set(L['Syslog'], Port.SYSLOG);
-  set(L['Tftp'], Port.TFTP);
-  set(L['Snmp'], Port.SNMP, Port.SNMP_TRAP);
-  set(L['Radius'], Port.RADIUS, Port.RADIUS_ACCT, Port.RADIUS_OLD, Port.RADIUS_OLD_ACCT, Port.RADIUS_CISCO_COA, Port.RADIUS_COA);
-  return a;
-})();
 
 /** Ports tcpdump prints as HTTP. */
 export const HTTP_PORTS: ReadonlySet<number> = new Set([Port.HTTP, Port.HTTP_ALT, Port.SQUID]);
