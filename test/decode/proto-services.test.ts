@@ -1,0 +1,141 @@
+/**
+ * Service protocols over UDP (DHCPv6, mDNS, NBNS, SNMP, syslog, RADIUS, TFTP) against the reference
+ * tools at test time, on the crafted captures fixtures/proto/svc-*.pcap: every printed line against
+ * `tcpdump -n` at -n, -v and -vv (the share of identical lines per file is printed), and each
+ * protocol's Repr fields against tshark's.
+ */
+import { describe, expect, it } from 'vitest';
+import { basename, join } from 'node:path';
+import { compareLines, tcpdumpLines, tscapLines } from './compare.js';
+import { ROOT } from './fixtures.js';
+import { readPcap } from './pcap-read.js';
+import { findAll, tsharkPackets, type OJson } from './tshark.js';
+import { LayerParser, Layer } from '../../src/decode/index.js';
+
+process.env.TZ = 'UTC';
+
+const FILES = ['dhcp6', 'mdns', 'nbns', 'snmp', 'snmp-cut', 'syslog', 'radius', 'tftp'].map((n) => join(ROOT, 'fixtures', 'proto', `svc-${n}.pcap`));
+
+/** Least share of identical lines per file and level: what is left are the gaps the README lists. */
+const FLOOR = 0.9;
+
+describe('service protocols print as tcpdump 4.99 does', () => {
+  const levels: Array<[string, string[], number]> = [['-n', [], 0], ['-n -v', ['-v'], 1], ['-n -vv', ['-vv'], 2]];
+  for (const [name, flags, verbose] of levels) {
+    it(`${name}: each file at least ${FLOOR * 100}% identical lines`, () => {
+      const report: string[] = [];
+      let total = 0;
+      let same = 0;
+      for (const f of FILES) {
+        const c = compareLines(tscapLines(f, { verbose }), tcpdumpLines(f, flags));
+        report.push(`${basename(f).padEnd(22)} ${c.same}/${c.total}`);
+        for (const d of c.diffs.slice(0, 2)) report.push(`    ours:   ${d.ours}\n    theirs: ${d.theirs}`);
+        expect(c.total, basename(f)).toBeGreaterThan(0);
+        expect(c.same / c.total, basename(f)).toBeGreaterThanOrEqual(FLOOR);
+        total += c.total;
+        same += c.same;
+      }
+      console.log(`tcpdump ${name}: ${same}/${total} identical lines\n  ${report.join('\n  ')}`);
+    });
+  }
+});
+
+const num = (v: OJson | undefined): number | undefined => (typeof v === 'string' ? Number(v) : undefined);
+
+/** Each packet's Repr of layer `kind` (undefined where the packet has none), in file order. */
+function reprs(file: string, kind: number): Array<Record<string, unknown> | undefined> {
+  const p = new LayerParser();
+  return readPcap(file).packets.map((q) => {
+    p.decode(q.buf, q.offset, q.capLen, q.linkType);
+    const i = p.find(kind);
+    return i < 0 ? undefined : (p.repr(i) as Record<string, unknown>);
+  });
+}
+
+/** Compares field pairs packet by packet; returns the number of comparisons made. */
+function against(file: string, kind: number, pick: (r: Record<string, unknown>, t: OJson) => Array<[string, unknown, unknown]>): number {
+  const ours = reprs(file, kind);
+  const theirs = tsharkPackets(file);
+  expect(ours.length).toBe(theirs.length);
+  let checked = 0;
+  const bad: string[] = [];
+  ours.forEach((r, k) => {
+    if (!r) return;
+    for (const [field, a, b] of pick(r, theirs[k]!)) {
+      checked++;
+      if (JSON.stringify(a) !== JSON.stringify(b)) bad.push(`${basename(file)}#${k} ${field}: ours ${JSON.stringify(a)} tshark ${JSON.stringify(b)}`);
+    }
+  });
+  expect(bad).toEqual([]);
+  return checked;
+}
+
+describe('service protocol Reprs agree with tshark', () => {
+  it('DHCPv6: message type, transaction id, relay addresses, option codes', () => {
+    const n = against(FILES[0]!, Layer.Dhcp6, (r, t) => {
+      const out: Array<[string, unknown, unknown]> = [['msgType', r.msgType, num(findAll(t, 'dhcpv6.msgtype')[0])]];
+      if (r.xid !== undefined) out.push(['xid', r.xid, num(findAll(t, 'dhcpv6.xid')[0])]);
+      if (r.linkAddr !== undefined) {
+        out.push(['linkAddr', r.linkAddr, findAll(t, 'dhcpv6.linkaddr')[0]]);
+        out.push(['peerAddr', r.peerAddr, findAll(t, 'dhcpv6.peeraddr')[0]]);
+      }
+      // tshark lists nested options too: ours are the top-level ones, in order, among them
+      const codes = (r.options as Array<{ code: number }>).map((o) => o.code);
+      const all = findAll(t, 'dhcpv6.option.type').map(num);
+      out.push(['options ⊆ tshark', codes.every((c) => all.includes(c)), true]);
+      return out;
+    });
+    expect(n).toBeGreaterThan(20);
+  });
+
+  it('syslog: facility, severity, message', () => {
+    const n = against(FILES[5]!, Layer.Syslog, (r, t) => {
+      const f = num(findAll(t, 'syslog.facility')[0]);
+      if (f === undefined) return [];
+      return [['facility', r.facility, f], ['severity', r.severity, num(findAll(t, 'syslog.level')[0])], ['msg', r.msg, findAll(t, 'syslog.msg')[0]]];
+    });
+    expect(n).toBeGreaterThanOrEqual(12);
+  });
+
+  it('TFTP: opcode, file names, block numbers', () => {
+    const n = against(FILES[7]!, Layer.Tftp, (r, t) => {
+      const out: Array<[string, unknown, unknown]> = [['opcode', r.opcode, num(findAll(t, 'tftp.opcode')[0])]];
+      if (r.opcode === 1) out.push(['filename', r.filename, findAll(t, 'tftp.source_file')[0]]);
+      if (r.opcode === 2) out.push(['filename', r.filename, findAll(t, 'tftp.destination_file')[0]]);
+      if (r.block !== undefined) out.push(['block', r.block, num(findAll(t, 'tftp.block')[0])]);
+      if (r.mode !== undefined) out.push(['mode', r.mode, findAll(t, 'tftp.type')[0]]);
+      if (r.errorCode !== undefined) {
+        out.push(['errorCode', r.errorCode, num(findAll(t, 'tftp.error.code')[0])]);
+        out.push(['errorMsg', r.errorMsg, findAll(t, 'tftp.error.message')[0]]);
+      }
+      return out;
+    });
+    expect(n).toBeGreaterThanOrEqual(10);
+  });
+
+  it('RADIUS: code, identifier, length, authenticator, attribute types', () => {
+    const n = against(FILES[6]!, Layer.Radius, (r, t) => {
+      const types = (r.attributes as Array<{ type: number }>).map((a) => a.type);
+      return [
+        ['code', r.code, num(findAll(t, 'radius.code')[0])],
+        ['id', r.id, num(findAll(t, 'radius.id')[0])],
+        ['len', r.len, num(findAll(t, 'radius.length')[0])],
+        ['authenticator', r.authenticator, (findAll(t, 'radius.authenticator')[0] as string).replace(/:/g, '')],
+        ['attributes', types, findAll(t, 'radius.avp.type').map(num)],
+      ];
+    });
+    expect(n).toBeGreaterThanOrEqual(30);
+  });
+
+  it('SNMP: version, community, request id, variable names', () => {
+    const n = against(FILES[3]!, Layer.Snmp, (r, t) => {
+      const v = num(findAll(t, 'snmp.version')[0]);
+      if (v === undefined || r.pduType === undefined) return [];
+      const out: Array<[string, unknown, unknown]> = [['version', r.version, v], ['community', r.community, findAll(t, 'snmp.community')[0]]];
+      if (r.requestId !== undefined) out.push(['requestId', r.requestId, num(findAll(t, 'snmp.request_id')[0])]);
+      out.push(['oids', (r.varbinds as Array<{ oid: string }>).map((x) => x.oid), findAll(t, 'snmp.name')]);
+      return out;
+    });
+    expect(n).toBeGreaterThanOrEqual(30);
+  });
+});
