@@ -39,6 +39,8 @@ import { SyslogView, printSyslog, syslogRepr } from './syslog.js';
 import { TftpView, printTftp, tftpRepr } from './tftp.js';
 import { RadiusView, printRadius, radiusRepr } from './radius.js';
 import { SnmpView, printSnmp, snmpRepr } from './snmp.js';
+import { SshView, printSsh, sshRepr } from './ssh.js';
+import { TlsView, printTls, tlsRepr } from './tls.js';
 import { StpView, printStp, stpRepr } from './stp.js';
 
 /**
@@ -321,6 +323,8 @@ export const HOMES = {
     decode: leaf(Layer.Radius, -1),
   }),
   snmp: home({ View: SnmpView, print: printSnmp, repr: snmpRepr, reach: { udp: [Port.SNMP, Port.SNMP_TRAP] }, decode: leaf(Layer.Snmp, -1) }),
+  ssh: home({ View: SshView, print: printSsh, repr: sshRepr, reach: { tcp: [Port.SSH] }, decode: leaf(Layer.Ssh, -1) }),
+  tls: home({ View: TlsView, print: printTls, repr: tlsRepr, reach: { tcp: [Port.HTTPS] }, decode: leaf(Layer.Tls, -1) }),
 } satisfies { readonly [K in LayerName]: Home<ByteView> };
 
 /** The view class of layer kind L. */

@@ -317,6 +317,12 @@ export function printTcp(c: Printer, v: TcpView, i: number, len: number): void {
     c.s += k < pay + dlen ? '[|tcp]]' : ']';
     return;
   }
+  // a home reached by the ports prints itself (SSH's banner; TLS prints nothing, as tcpdump)
+  const next = i + 1 < p.count ? p.kinds[i + 1]! : Layer.None;
+  if (next !== Layer.None && next !== Layer.Dns) {
+    c.layer(i + 1, dlen);
+    return;
+  }
   if (sport === Port.DNS || dport === Port.DNS) {
     if (dlen < 2) {
       c.s += ` [DNS over TCP: length ${dlen} < 2] (invalid)`;

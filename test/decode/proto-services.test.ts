@@ -1,6 +1,6 @@
 /**
- * Service protocols over UDP (DHCPv6, mDNS, NBNS, SNMP, syslog, RADIUS, TFTP) against the reference
- * tools at test time, on the crafted captures fixtures/proto/svc-*.pcap: every printed line against
+ * Service protocols (DHCPv6, mDNS, NBNS, SNMP, syslog, RADIUS, TFTP, SSH, TLS) against the reference
+ * tools at test time, on fixtures/proto/svc-*.pcap (crafted, and real TLS handshakes): every printed line against
  * `tcpdump -n` at -n, -v and -vv (the share of identical lines per file is printed), and each
  * protocol's Repr fields against tshark's.
  */
@@ -14,7 +14,7 @@ import { LayerParser, Layer } from '../../src/decode/index.js';
 
 process.env.TZ = 'UTC';
 
-const FILES = ['dhcp6', 'mdns', 'nbns', 'snmp', 'snmp-cut', 'syslog', 'radius', 'tftp'].map((n) => join(ROOT, 'fixtures', 'proto', `svc-${n}.pcap`));
+const FILES = ['dhcp6', 'mdns', 'nbns', 'snmp', 'snmp-cut', 'syslog', 'radius', 'tftp', 'ssh', 'tls'].map((n) => join(ROOT, 'fixtures', 'proto', `svc-${n}.pcap`));
 
 /** Least share of identical lines per file and level: what is left are the gaps the README lists. */
 const FLOOR = 0.9;
@@ -137,5 +137,36 @@ describe('service protocol Reprs agree with tshark', () => {
       return out;
     });
     expect(n).toBeGreaterThanOrEqual(30);
+  });
+
+  it('SSH: the identification line', () => {
+    const n = against(FILES[8]!, Layer.Ssh, (r, t) => {
+      const proto = findAll(t, 'ssh.protocol')[0];
+      // tshark reads lines only until it has seen both sides' (later packets count as encrypted)
+      return proto === undefined ? [] : [['banner', r.banner, proto]];
+    });
+    expect(n).toBe(2);
+  });
+
+  it('TLS (real openssl handshakes): record header, handshake type, ClientHello SNI and ALPN', () => {
+    let hellos = 0;
+    const n = against(FILES[9]!, Layer.Tls, (r, t) => {
+      if (r.length === 0) return [];
+      const out: Array<[string, unknown, unknown]> = [
+        // TLS 1.3 protected records: tshark names the outer type opaque_type
+        ['contentType', r.contentType, num(findAll(t, 'tls.record.content_type')[0] ?? findAll(t, 'tls.record.opaque_type')[0])],
+        ['version', r.version, num(findAll(t, 'tls.record.version')[0])],
+        ['length', r.length, num(findAll(t, 'tls.record.length')[0])],
+      ];
+      if (r.handshakeType === 1) {
+        hellos++;
+        out.push(['handshakeType', r.handshakeType, num(findAll(t, 'tls.handshake.type')[0])]);
+        out.push(['serverName', r.serverName, findAll(t, 'tls.handshake.extensions_server_name')[0]]);
+        out.push(['alpn', r.alpn, findAll(t, 'tls.handshake.extensions_alpn_str')]);
+      }
+      return out;
+    });
+    expect(hellos).toBe(2);
+    expect(n).toBeGreaterThan(20);
   });
 });
