@@ -40,6 +40,7 @@ export { TftpView, TftpOffsets, TftpOp, tftpRepr, type TftpRepr } from './tftp.j
 export { SnmpView, SnmpOffsets, SnmpTag, SnmpPdu, snmpRepr, type SnmpRepr, type SnmpVarbindRepr } from './snmp.js';
 export { SshView, SshOffsets, sshRepr, type SshRepr } from './ssh.js';
 export { TlsView, TlsOffsets, TlsContentType, TlsExtension, tlsRepr, type TlsRepr } from './tls.js';
+export { QuicView, QuicOffsets, QuicVersion, quicRepr, type QuicRepr } from './quic.js';
 export { RadiusView, RadiusOffsets, radiusRepr, type RadiusRepr, type RadiusAttrRepr } from './radius.js';
 export { StpView, StpOffsets, StpType, stpRepr, type StpRepr } from './stp.js';
 export { LayerParser, Layer, LAYER_NAMES, MAX_LAYERS, DecodeLinkType, type LayerViews } from './parser.js';

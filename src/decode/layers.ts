@@ -49,6 +49,7 @@ export const LAYER_TABLE = [
   { key: 'Snmp', name: 'snmp', pool: 1, trunc: 'snmp', ipProto: -1, net: false, ports: false },
   { key: 'Ssh', name: 'ssh', pool: 1, trunc: 'ssh', ipProto: -1, net: false, ports: false },
   { key: 'Tls', name: 'tls', pool: 1, trunc: 'tls', ipProto: -1, net: false, ports: false },
+  { key: 'Quic', name: 'quic', pool: 1, trunc: 'quic', ipProto: -1, net: false, ports: false },
 ] as const;
 
 type Table = typeof LAYER_TABLE;

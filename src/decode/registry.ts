@@ -41,6 +41,7 @@ import { RadiusView, printRadius, radiusRepr } from './radius.js';
 import { SnmpView, printSnmp, snmpRepr } from './snmp.js';
 import { SshView, printSsh, sshRepr } from './ssh.js';
 import { TlsView, printTls, tlsRepr } from './tls.js';
+import { QuicView, printQuic, quicRepr } from './quic.js';
 import { StpView, printStp, stpRepr } from './stp.js';
 
 /**
@@ -325,6 +326,7 @@ export const HOMES = {
   snmp: home({ View: SnmpView, print: printSnmp, repr: snmpRepr, reach: { udp: [Port.SNMP, Port.SNMP_TRAP] }, decode: leaf(Layer.Snmp, -1) }),
   ssh: home({ View: SshView, print: printSsh, repr: sshRepr, reach: { tcp: [Port.SSH] }, decode: leaf(Layer.Ssh, -1) }),
   tls: home({ View: TlsView, print: printTls, repr: tlsRepr, reach: { tcp: [Port.HTTPS] }, decode: leaf(Layer.Tls, -1) }),
+  quic: home({ View: QuicView, print: printQuic, repr: quicRepr, reach: { udp: [Port.HTTPS] }, decode: leaf(Layer.Quic, -1) }),
 } satisfies { readonly [K in LayerName]: Home<ByteView> };
 
 /** The view class of layer kind L. */

@@ -1,5 +1,5 @@
 /**
- * Service protocols (DHCPv6, mDNS, NBNS, SNMP, syslog, RADIUS, TFTP, SSH, TLS) against the reference
+ * Service protocols (DHCPv6, mDNS, NBNS, SNMP, syslog, RADIUS, TFTP, SSH, TLS, QUIC) against the reference
  * tools at test time, on fixtures/proto/svc-*.pcap (crafted, and real TLS handshakes): every printed line against
  * `tcpdump -n` at -n, -v and -vv (the share of identical lines per file is printed), and each
  * protocol's Repr fields against tshark's.
@@ -14,7 +14,7 @@ import { LayerParser, Layer } from '../../src/decode/index.js';
 
 process.env.TZ = 'UTC';
 
-const FILES = ['dhcp6', 'mdns', 'nbns', 'snmp', 'snmp-cut', 'syslog', 'radius', 'tftp', 'ssh', 'tls'].map((n) => join(ROOT, 'fixtures', 'proto', `svc-${n}.pcap`));
+const FILES = ['dhcp6', 'mdns', 'nbns', 'snmp', 'snmp-cut', 'syslog', 'radius', 'tftp', 'ssh', 'tls', 'quic'].map((n) => join(ROOT, 'fixtures', 'proto', `svc-${n}.pcap`));
 
 /** Least share of identical lines per file and level: what is left are the gaps the README lists. */
 const FLOOR = 0.9;
@@ -168,5 +168,21 @@ describe('service protocol Reprs agree with tshark', () => {
     });
     expect(hellos).toBe(2);
     expect(n).toBeGreaterThan(20);
+  });
+
+  it('QUIC: header form, version, long packet type, connection ids', () => {
+    const hex = (v: OJson | undefined): string | undefined => (typeof v === 'string' ? v.replace(/:/g, '') : undefined);
+    const n = against(FILES[10]!, Layer.Quic, (r, t) => {
+      const form = num(findAll(t, 'quic.header_form')[0]);
+      if (form === undefined) return [];
+      const out: Array<[string, unknown, unknown]> = [['longHeader', r.longHeader, form === 1]];
+      if (!r.longHeader) return out;
+      out.push(['version', r.version, num(findAll(t, 'quic.version')[0])]);
+      out.push(['dcid', r.dcid, hex(findAll(t, 'quic.dcid')[0])]);
+      out.push(['scid', r.scid, hex(findAll(t, 'quic.scid')[0]) ?? '']);
+      if (r.version !== 0) out.push(['packetType', r.packetType, num(findAll(t, 'quic.long.packet_type')[0] ?? findAll(t, 'quic.long.packet_type_v2')[0])]);
+      return out;
+    });
+    expect(n).toBeGreaterThanOrEqual(25);
   });
 });
