@@ -41,6 +41,7 @@ export { SnmpView, SnmpOffsets, SnmpTag, SnmpPdu, snmpRepr, type SnmpRepr, type 
 export { SshView, SshOffsets, sshRepr, type SshRepr } from './ssh.js';
 export { TlsView, TlsOffsets, TlsContentType, TlsExtension, tlsRepr, type TlsRepr } from './tls.js';
 export { QuicView, QuicOffsets, QuicVersion, quicRepr, type QuicRepr } from './quic.js';
+export { VxlanGpeView, VxlanGpeOffsets, VxlanGpeNext, vxlanGpeRepr, type VxlanGpeRepr } from './vxlangpe.js';
 export { RadiusView, RadiusOffsets, radiusRepr, type RadiusRepr, type RadiusAttrRepr } from './radius.js';
 export { StpView, StpOffsets, StpType, stpRepr, type StpRepr } from './stp.js';
 export { LayerParser, Layer, LAYER_NAMES, MAX_LAYERS, DecodeLinkType, type LayerViews } from './parser.js';

@@ -42,6 +42,7 @@ import { SnmpView, printSnmp, snmpRepr } from './snmp.js';
 import { SshView, printSsh, sshRepr } from './ssh.js';
 import { TlsView, printTls, tlsRepr } from './tls.js';
 import { QuicView, printQuic, quicRepr } from './quic.js';
+import { VXLAN_GPE_ETHERTYPE, VxlanGpeNext, VxlanGpeView, printVxlanGpe, vxlanGpeRepr } from './vxlangpe.js';
 import { StpView, printStp, stpRepr } from './stp.js';
 
 /**
@@ -327,6 +328,17 @@ export const HOMES = {
   ssh: home({ View: SshView, print: printSsh, repr: sshRepr, reach: { tcp: [Port.SSH] }, decode: leaf(Layer.Ssh, -1) }),
   tls: home({ View: TlsView, print: printTls, repr: tlsRepr, reach: { tcp: [Port.HTTPS] }, decode: leaf(Layer.Tls, -1) }),
   quic: home({ View: QuicView, print: printQuic, repr: quicRepr, reach: { udp: [Port.HTTPS] }, decode: leaf(Layer.Quic, -1) }),
+  // tunnels (issue 17)
+  vxlangpe: home({
+    View: VxlanGpeView, print: printVxlanGpe, repr: vxlanGpeRepr,
+    reach: { udp: [Port.VXLAN_GPE] },
+    decode(w, v, p, end, declared) {
+      if (!w.push(Layer.VxlanGpe, v.reset(w.bytes, p, end - p), declared, 8)) return;
+      const next = v.nextProtocol;
+      if (next === VxlanGpeNext.ETHERNET) w.next(Layer.Ethernet, p + 8, end, declared - 8, 0);
+      else if (VXLAN_GPE_ETHERTYPE[next] !== undefined) w.etherType(VXLAN_GPE_ETHERTYPE[next]!, p + 8, end, declared - 8);
+    },
+  }),
 } satisfies { readonly [K in LayerName]: Home<ByteView> };
 
 /** The view class of layer kind L. */

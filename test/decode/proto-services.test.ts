@@ -1,6 +1,6 @@
 /**
- * Service protocols (DHCPv6, mDNS, NBNS, SNMP, syslog, RADIUS, TFTP, SSH, TLS, QUIC) against the reference
- * tools at test time, on fixtures/proto/svc-*.pcap (crafted, and real TLS handshakes): every printed line against
+ * Service protocols (DHCPv6, mDNS, NBNS, SNMP, syslog, RADIUS, TFTP, SSH, TLS, QUIC) and tunnels (VXLAN-GPE) against the
+ * reference tools at test time, on fixtures/proto/svc-*.pcap and tun-*.pcap (crafted, and real TLS handshakes): every printed line against
  * `tcpdump -n` at -n, -v and -vv (the share of identical lines per file is printed), and each
  * protocol's Repr fields against tshark's.
  */
@@ -14,7 +14,10 @@ import { LayerParser, Layer } from '../../src/decode/index.js';
 
 process.env.TZ = 'UTC';
 
-const FILES = ['dhcp6', 'mdns', 'nbns', 'snmp', 'snmp-cut', 'syslog', 'radius', 'tftp', 'ssh', 'tls', 'quic'].map((n) => join(ROOT, 'fixtures', 'proto', `svc-${n}.pcap`));
+const FILES = [
+  ...['dhcp6', 'mdns', 'nbns', 'snmp', 'snmp-cut', 'syslog', 'radius', 'tftp', 'ssh', 'tls', 'quic'].map((n) => `svc-${n}`),
+  ...['vxlangpe'].map((n) => `tun-${n}`),
+].map((n) => join(ROOT, 'fixtures', 'proto', `${n}.pcap`));
 
 /** Least share of identical lines per file and level: what is left are the gaps the README lists. */
 const FLOOR = 0.9;
@@ -184,5 +187,14 @@ describe('service protocol Reprs agree with tshark', () => {
       return out;
     });
     expect(n).toBeGreaterThanOrEqual(25);
+  });
+
+  it('VXLAN-GPE: flags, next protocol, VNI', () => {
+    const n = against(FILES[11]!, Layer.VxlanGpe, (r, t) => {
+      const vni = num(findAll(t, 'vxlan.vni')[0]);
+      if (vni === undefined) return [];
+      return [['flags', r.flags, num(findAll(t, 'vxlan.flags')[0])], ['nextProtocol', r.nextProtocol, num(findAll(t, 'vxlan.next_proto')[0])], ['vni', r.vni, vni]];
+    });
+    expect(n).toBe(15);
   });
 });
