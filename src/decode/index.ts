@@ -42,6 +42,7 @@ export { SshView, SshOffsets, sshRepr, type SshRepr } from './ssh.js';
 export { TlsView, TlsOffsets, TlsContentType, TlsExtension, tlsRepr, type TlsRepr } from './tls.js';
 export { QuicView, QuicOffsets, QuicVersion, quicRepr, type QuicRepr } from './quic.js';
 export { VxlanGpeView, VxlanGpeOffsets, VxlanGpeNext, vxlanGpeRepr, type VxlanGpeRepr } from './vxlangpe.js';
+export { IkeView, IkeOffsets, ikeRepr, type IkeRepr } from './ike.js';
 export { RadiusView, RadiusOffsets, radiusRepr, type RadiusRepr, type RadiusAttrRepr } from './radius.js';
 export { StpView, StpOffsets, StpType, stpRepr, type StpRepr } from './stp.js';
 export { LayerParser, Layer, LAYER_NAMES, MAX_LAYERS, DecodeLinkType, type LayerViews } from './parser.js';

@@ -42,6 +42,7 @@ import { SnmpView, printSnmp, snmpRepr } from './snmp.js';
 import { SshView, printSsh, sshRepr } from './ssh.js';
 import { TlsView, printTls, tlsRepr } from './tls.js';
 import { QuicView, printQuic, quicRepr } from './quic.js';
+import { IkeView, ikeRepr, printIke } from './ike.js';
 import { VXLAN_GPE_ETHERTYPE, VxlanGpeNext, VxlanGpeView, printVxlanGpe, vxlanGpeRepr } from './vxlangpe.js';
 import { StpView, printStp, stpRepr } from './stp.js';
 
@@ -339,6 +340,7 @@ export const HOMES = {
       else if (VXLAN_GPE_ETHERTYPE[next] !== undefined) w.etherType(VXLAN_GPE_ETHERTYPE[next]!, p + 8, end, declared - 8);
     },
   }),
+  ike: home({ View: IkeView, print: printIke, repr: ikeRepr, reach: { udp: [Port.ISAKMP] }, decode: leaf(Layer.Ike, -1) }),
 } satisfies { readonly [K in LayerName]: Home<ByteView> };
 
 /** The view class of layer kind L. */

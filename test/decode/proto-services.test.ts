@@ -16,11 +16,13 @@ process.env.TZ = 'UTC';
 
 const FILES = [
   ...['dhcp6', 'mdns', 'nbns', 'snmp', 'snmp-cut', 'syslog', 'radius', 'tftp', 'ssh', 'tls', 'quic'].map((n) => `svc-${n}`),
-  ...['vxlangpe'].map((n) => `tun-${n}`),
+  ...['vxlangpe', 'ike'].map((n) => `tun-${n}`),
 ].map((n) => join(ROOT, 'fixtures', 'proto', `${n}.pcap`));
 
 /** Least share of identical lines per file and level: what is left are the gaps the README lists. */
 const FLOOR = 0.9;
+/** tcpdump's -v payload trees of ISAKMP (SA proposals, transforms and the rest) are not printed yet. */
+const FLOOR_AT: Readonly<Record<string, number>> = { 'tun-ike.pcap 1': 0.6, 'tun-ike.pcap 2': 0.6 };
 
 describe('service protocols print as tcpdump 4.99 does', () => {
   const levels: Array<[string, string[], number]> = [['-n', [], 0], ['-n -v', ['-v'], 1], ['-n -vv', ['-vv'], 2]];
@@ -34,7 +36,7 @@ describe('service protocols print as tcpdump 4.99 does', () => {
         report.push(`${basename(f).padEnd(22)} ${c.same}/${c.total}`);
         for (const d of c.diffs.slice(0, 2)) report.push(`    ours:   ${d.ours}\n    theirs: ${d.theirs}`);
         expect(c.total, basename(f)).toBeGreaterThan(0);
-        expect(c.same / c.total, basename(f)).toBeGreaterThanOrEqual(FLOOR);
+        expect(c.same / c.total, basename(f)).toBeGreaterThanOrEqual(FLOOR_AT[`${basename(f)} ${verbose}`] ?? FLOOR);
         total += c.total;
         same += c.same;
       }
@@ -196,5 +198,27 @@ describe('service protocol Reprs agree with tshark', () => {
       return [['flags', r.flags, num(findAll(t, 'vxlan.flags')[0])], ['nextProtocol', r.nextProtocol, num(findAll(t, 'vxlan.next_proto')[0])], ['vni', r.vni, vni]];
     });
     expect(n).toBe(15);
+  });
+
+  it('IKE: SPIs, version, exchange type, flags, message id, length, first payload', () => {
+    const hex = (v: OJson | undefined): string | undefined => (typeof v === 'string' ? v.replace(/:/g, '') : undefined);
+    const n = against(FILES[12]!, Layer.Ike, (r, t) => {
+      const spi = hex(findAll(t, 'isakmp.ispi')[0]);
+      if (spi === undefined || r.length === 0) return [];
+      const out: Array<[string, unknown, unknown]> = [
+        ['initiatorSpi', r.initiatorSpi, spi],
+        ['responderSpi', r.responderSpi, hex(findAll(t, 'isakmp.rspi')[0])],
+        ['version', r.version, `${num(findAll(t, 'isakmp.mjver')[0])}.${num(findAll(t, 'isakmp.mnver')[0])}`],
+        ['flags', r.flags, num(findAll(t, 'isakmp.flags')[0])],
+        ['messageId', r.messageId, num(findAll(t, 'isakmp.messageid')[0])],
+        ['length', r.length, num(findAll(t, 'isakmp.length')[0])],
+      ];
+      const et = num(findAll(t, 'isakmp.exchangetype')[0]);
+      if (et !== undefined) out.push(['exchangeType', r.exchangeType, et]);
+      const first = (r.payloads as number[])[0];
+      if (first !== undefined) out.push(['first payload', first, num(findAll(t, 'isakmp.nextpayload')[0])]);
+      return out;
+    });
+    expect(n).toBeGreaterThanOrEqual(70);
   });
 });
