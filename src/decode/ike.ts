@@ -5,7 +5,7 @@
  */
 import { ByteView, DecodeStatus, u32 } from './status.js';
 import { hexBytes, type Printer } from './print.js';
-import { Layer } from './layers.js';
+import { Layer, Port } from './layers.js';
 
 /** Field offsets of the 28-byte header. */
 export const IkeOffsets = { initiatorSpi: 0, responderSpi: 8, nextPayload: 16, version: 17, exchangeType: 18, flags: 19, messageId: 20, length: 24, headerLen: 28 } as const;
@@ -134,6 +134,12 @@ function cookieRole(c: Printer, v: IkeView): string {
 
 /** tcpdump's ISAKMP text: version and message id (-v), cookies (-vv), phase, role, exchange and flags. */
 export function printIke(c: Printer, v: IkeView, i: number, len: number): void {
+  // over UDP 4500 the message follows RFC 3948's non-ESP marker
+  const u = c.parser.at(i - 1, Layer.Udp);
+  if (u !== undefined && (u.srcPort === Port.IPSEC_NAT_T || u.dstPort === Port.IPSEC_NAT_T)) {
+    c.s += 'NONESP-encap: ';
+    len -= 4;
+  }
   if (c.parser.status[i] !== DecodeStatus.Ok) {
     c.s += ' [|isakmp]';
     return;

@@ -310,7 +310,10 @@ export const HOMES = {
     reach: { ip: [IpProto.ESP], udp: [Port.IPSEC_NAT_T] },
     decode(w, v, p, end, declared, arg) {
       // RFC 3948 in UDP: a zero first word marks IKE (non-ESP), a lone 0xff a NAT keepalive
-      if (arg === IpProto.UDP && (declared < 4 || p + 4 > end || u32(w.bytes, p) === 0)) return;
+      if (arg === IpProto.UDP && (declared < 4 || p + 4 > end || u32(w.bytes, p) === 0)) {
+        if (declared >= 4 && p + 4 <= end) w.next(Layer.Ike, p + 4, end, declared - 4, arg);
+        return;
+      }
       w.push(Layer.Esp, v.reset(w.bytes, p, end - p), declared, 8);
     },
   }),
