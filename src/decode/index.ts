@@ -43,6 +43,7 @@ export { TlsView, TlsOffsets, TlsContentType, TlsExtension, tlsRepr, type TlsRep
 export { QuicView, QuicOffsets, QuicVersion, quicRepr, type QuicRepr } from './quic.js';
 export { VxlanGpeView, VxlanGpeOffsets, VxlanGpeNext, vxlanGpeRepr, type VxlanGpeRepr } from './vxlangpe.js';
 export { IkeView, IkeOffsets, ikeRepr, type IkeRepr } from './ike.js';
+export { L2tpView, L2tpOffsets, L2tpFlag, l2tpRepr, type L2tpRepr } from './l2tp.js';
 export { RadiusView, RadiusOffsets, radiusRepr, type RadiusRepr, type RadiusAttrRepr } from './radius.js';
 export { StpView, StpOffsets, StpType, stpRepr, type StpRepr } from './stp.js';
 export { LayerParser, Layer, LAYER_NAMES, MAX_LAYERS, DecodeLinkType, type LayerViews } from './parser.js';

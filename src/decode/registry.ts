@@ -43,6 +43,7 @@ import { SshView, printSsh, sshRepr } from './ssh.js';
 import { TlsView, printTls, tlsRepr } from './tls.js';
 import { QuicView, printQuic, quicRepr } from './quic.js';
 import { IkeView, ikeRepr, printIke } from './ike.js';
+import { L2tpView, l2tpPppOffset, l2tpRepr, printL2tp } from './l2tp.js';
 import { VXLAN_GPE_ETHERTYPE, VxlanGpeNext, VxlanGpeView, printVxlanGpe, vxlanGpeRepr } from './vxlangpe.js';
 import { StpView, printStp, stpRepr } from './stp.js';
 
@@ -344,6 +345,21 @@ export const HOMES = {
     },
   }),
   ike: home({ View: IkeView, print: printIke, repr: ikeRepr, reach: { udp: [Port.ISAKMP] }, decode: leaf(Layer.Ike, -1) }),
+  l2tp: home({
+    View: L2tpView, print: printL2tp, repr: l2tpRepr,
+    reach: { udp: [Port.L2TP] },
+    decode(w, v, p, end, declared) {
+      if (!w.push(Layer.L2tp, v.reset(w.bytes, p, end - p), declared, v.headerLen)) return;
+      // a data message carries a PPP frame; its protocol field is 2 bytes unless compressed (odd first byte)
+      const q = l2tpPppOffset(v);
+      if (q < 0 || q >= end) return;
+      const b = w.bytes;
+      const wide = ((b[q] ?? 0) & 1) === 0;
+      const proto = wide ? ((b[q] ?? 0) << 8) | (b[q + 1] ?? 0) : (b[q] ?? 0);
+      const at = q + (wide ? 2 : 1);
+      if (at <= end) w.ppp(proto, at, end, declared - (at - p));
+    },
+  }),
 } satisfies { readonly [K in LayerName]: Home<ByteView> };
 
 /** The view class of layer kind L. */

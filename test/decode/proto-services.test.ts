@@ -1,5 +1,5 @@
 /**
- * Service protocols (DHCPv6, mDNS, NBNS, SNMP, syslog, RADIUS, TFTP, SSH, TLS, QUIC) and tunnels (VXLAN-GPE) against the
+ * Service protocols (DHCPv6, mDNS, NBNS, SNMP, syslog, RADIUS, TFTP, SSH, TLS, QUIC) and tunnels (VXLAN-GPE, IKE, L2TP) against the
  * reference tools at test time, on fixtures/proto/svc-*.pcap and tun-*.pcap (crafted, and real TLS handshakes): every printed line against
  * `tcpdump -n` at -n, -v and -vv (the share of identical lines per file is printed), and each
  * protocol's Repr fields against tshark's.
@@ -18,6 +18,7 @@ const FILES = [
   ...['dhcp6', 'mdns', 'nbns', 'snmp', 'snmp-cut', 'syslog', 'radius', 'tftp', 'ssh', 'tls', 'quic'].map((n) => `svc-${n}`),
   ...['vxlangpe', 'ike'].map((n) => `tun-${n}`),
   'svc-dhcp6-live',
+  'tun-l2tp',
 ].map((n) => join(ROOT, 'fixtures', 'proto', `${n}.pcap`));
 
 /** Least share of identical lines per file and level: what is left are the gaps the README lists. */
@@ -221,5 +222,26 @@ describe('service protocol Reprs agree with tshark', () => {
       return out;
     });
     expect(n).toBeGreaterThanOrEqual(70);
+  });
+
+  it('L2TP: type, version, tunnel and session ids, sequence numbers, message type, AVP types', () => {
+    const n = against(FILES[14]!, Layer.L2tp, (r, t) => {
+      const tunnel = num(findAll(t, 'l2tp.tunnel')[0]);
+      if (tunnel === undefined) return [];
+      const out: Array<[string, unknown, unknown]> = [
+        ['control', r.control, num(findAll(t, 'l2tp.type')[0]) === 1],
+        ['version', r.version, num(findAll(t, 'l2tp.version')[0])],
+        ['tunnelId', r.tunnelId, tunnel],
+        ['sessionId', r.sessionId, num(findAll(t, 'l2tp.session')[0])],
+      ];
+      if (r.length !== undefined) out.push(['length', r.length, num(findAll(t, 'l2tp.length')[0])]);
+      if (r.ns !== undefined) out.push(['ns', r.ns, num(findAll(t, 'l2tp.Ns')[0])], ['nr', r.nr, num(findAll(t, 'l2tp.Nr')[0])]);
+      if (r.msgType !== undefined) out.push(['msgType', r.msgType, num(findAll(t, 'l2tp.avp.message_type')[0])]);
+      // IETF AVPs only (tshark names a vendor AVP's type differently), up to a hidden one (tshark shows no type for it)
+      const types = findAll(t, 'l2tp.avp.type').map(num);
+      if (r.avps !== undefined && types.length > 0) out.push(['avps', (r.avps as number[]).filter((x) => x < 65536).slice(0, types.length), types]);
+      return out;
+    });
+    expect(n).toBeGreaterThanOrEqual(60);
   });
 });
