@@ -44,6 +44,7 @@ export { QuicView, QuicOffsets, QuicVersion, quicRepr, type QuicRepr } from './q
 export { VxlanGpeView, VxlanGpeOffsets, VxlanGpeNext, vxlanGpeRepr, type VxlanGpeRepr } from './vxlangpe.js';
 export { IkeView, IkeOffsets, ikeRepr, type IkeRepr } from './ike.js';
 export { L2tpView, L2tpOffsets, L2tpFlag, l2tpRepr, type L2tpRepr } from './l2tp.js';
+export { PptpView, PptpOffsets, pptpRepr, type PptpRepr } from './pptp.js';
 export { RadiusView, RadiusOffsets, radiusRepr, type RadiusRepr, type RadiusAttrRepr } from './radius.js';
 export { StpView, StpOffsets, StpType, stpRepr, type StpRepr } from './stp.js';
 export { LayerParser, Layer, LAYER_NAMES, MAX_LAYERS, DecodeLinkType, type LayerViews } from './parser.js';

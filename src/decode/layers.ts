@@ -54,6 +54,7 @@ export const LAYER_TABLE = [
   { key: 'VxlanGpe', name: 'vxlangpe', pool: 2, trunc: 'vxlan_gpe', ipProto: -1, net: false, ports: false },
   { key: 'Ike', name: 'ike', pool: 2, trunc: 'isakmp', ipProto: -1, net: false, ports: false },
   { key: 'L2tp', name: 'l2tp', pool: 2, trunc: 'l2tp', ipProto: -1, net: false, ports: false },
+  { key: 'Pptp', name: 'pptp', pool: 1, trunc: 'pptp', ipProto: -1, net: false, ports: false },
 ] as const;
 
 type Table = typeof LAYER_TABLE;
@@ -104,7 +105,7 @@ export const IP_PROTO_TRUNC: readonly string[] = (() => {
 export const Port = {
   DNS: 53, MDNS: 5353, BOOTPS: 67, BOOTPC: 68, NTP: 123, VXLAN: 4789, GENEVE: 6081, IPSEC_NAT_T: 4500,
   DHCP6_CLIENT: 546, DHCP6_SERVER: 547, SYSLOG: 514, TFTP: 69,
-  RADIUS: 1812, RADIUS_ACCT: 1813, RADIUS_OLD: 1645, RADIUS_OLD_ACCT: 1646, RADIUS_CISCO_COA: 1700, RADIUS_COA: 3799, SNMP: 161, SNMP_TRAP: 162, SSH: 22, HTTPS: 443, VXLAN_GPE: 4790, ISAKMP: 500, L2TP: 1701,
+  RADIUS: 1812, RADIUS_ACCT: 1813, RADIUS_OLD: 1645, RADIUS_OLD_ACCT: 1646, RADIUS_CISCO_COA: 1700, RADIUS_COA: 3799, SNMP: 161, SNMP_TRAP: 162, SSH: 22, HTTPS: 443, VXLAN_GPE: 4790, ISAKMP: 500, L2TP: 1701, PPTP: 1723,
   FTP: 21, SMTP: 25, RTSP: 554, SIP: 5060, HTTP: 80, HTTP_ALT: 8080, SQUID: 3128,
 } as const;
 

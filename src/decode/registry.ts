@@ -43,6 +43,7 @@ import { SshView, printSsh, sshRepr } from './ssh.js';
 import { TlsView, printTls, tlsRepr } from './tls.js';
 import { QuicView, printQuic, quicRepr } from './quic.js';
 import { IkeView, ikeRepr, printIke } from './ike.js';
+import { PptpView, pptpRepr, printPptp } from './pptp.js';
 import { L2tpView, l2tpPppOffset, l2tpRepr, printL2tp } from './l2tp.js';
 import { VXLAN_GPE_ETHERTYPE, VxlanGpeNext, VxlanGpeView, printVxlanGpe, vxlanGpeRepr } from './vxlangpe.js';
 import { StpView, printStp, stpRepr } from './stp.js';
@@ -360,6 +361,7 @@ export const HOMES = {
       if (at <= end) w.ppp(proto, at, end, declared - (at - p));
     },
   }),
+  pptp: home({ View: PptpView, print: printPptp, repr: pptpRepr, reach: { tcp: [Port.PPTP] }, decode: leaf(Layer.Pptp, -1) }),
 } satisfies { readonly [K in LayerName]: Home<ByteView> };
 
 /** The view class of layer kind L. */

@@ -1,5 +1,5 @@
 /**
- * Service protocols (DHCPv6, mDNS, NBNS, SNMP, syslog, RADIUS, TFTP, SSH, TLS, QUIC) and tunnels (VXLAN-GPE, IKE, L2TP) against the
+ * Service protocols (DHCPv6, mDNS, NBNS, SNMP, syslog, RADIUS, TFTP, SSH, TLS, QUIC) and tunnels (VXLAN-GPE, IKE, L2TP, PPTP) against the
  * reference tools at test time, on fixtures/proto/svc-*.pcap and tun-*.pcap (crafted, and real TLS handshakes): every printed line against
  * `tcpdump -n` at -n, -v and -vv (the share of identical lines per file is printed), and each
  * protocol's Repr fields against tshark's.
@@ -19,6 +19,7 @@ const FILES = [
   ...['vxlangpe', 'ike'].map((n) => `tun-${n}`),
   'svc-dhcp6-live',
   'tun-l2tp',
+  'tun-pptp',
 ].map((n) => join(ROOT, 'fixtures', 'proto', `${n}.pcap`));
 
 /** Least share of identical lines per file and level: what is left are the gaps the README lists. */
@@ -243,5 +244,17 @@ describe('service protocol Reprs agree with tshark', () => {
       return out;
     });
     expect(n).toBeGreaterThanOrEqual(60);
+  });
+
+  it('PPTP: length, message type, magic cookie, control message type', () => {
+    const n = against(FILES[15]!, Layer.Pptp, (r, t) => {
+      const len = num(findAll(t, 'pptp.length')[0]);
+      if (len === undefined) return [];
+      return [
+        ['length', r.length, len], ['messageType', r.messageType, num(findAll(t, 'pptp.type')[0])],
+        ['magicCookie', r.magicCookie, num(findAll(t, 'pptp.magic_cookie')[0])], ['controlType', r.controlType, num(findAll(t, 'pptp.control_message_type')[0])],
+      ];
+    });
+    expect(n).toBe(68);
   });
 });
