@@ -7,6 +7,7 @@
 import { ByteView, DecodeStatus, u16, u32 } from './status.js';
 import { ipv4Text, ipv6Text } from './addr.js';
 import { type Printer, hexBytes, latin1, relTime } from './print.js';
+import { Layer, Port } from './layers.js';
 
 /** Field offsets of the 12-byte header. */
 export const DnsOffsets = { id: 0, flags: 2, qdcount: 4, ancount: 6, nscount: 8, arcount: 10, headerLen: 12 } as const;
@@ -312,11 +313,19 @@ function partialName(b: Uint8Array, pos: number, end: number): string {
   return s;
 }
 
+/**
+ * True while a multicast DNS message (UDP port 5353) is printed: RFC 6762 takes the class's top bit
+ * for the unicast-response (questions) and cache-flush (records) flags.
+ */
+let mdns = false;
+
 /** tcpdump's DNS text: header summary, questions (-vv: of responses too) and answers. */
 export function printDns(c: Printer, v: DnsView, i: number, len: number): void {
   const p = c.parser;
   const b = v.bytes;
   const o = c.opts;
+  const u = p.at(i - 1, Layer.Udp);
+  mdns = u !== undefined && (u.srcPort === Port.MDNS || u.dstPort === Port.MDNS);
   if (p.status[i] !== DecodeStatus.Ok) {
     if (len < 12) c.s += `domain [length ${len} < 12] (invalid)`;
     else c.s += ' [|domain]';
@@ -497,7 +506,9 @@ function printQuestion(c: Printer, q: number, v: DnsView, end: number): number {
   const type = u16(b, r);
   const cls = u16(b, r + 2);
   c.s += DNS_TYPES[type] ?? `Type${type}`;
-  if ((cls & 0x7fff) !== 1) c.s += ` ${DNS_CLASSES[cls & 0x7fff] ?? `(Class ${cls & 0x7fff})`}`;
+  const k = mdns ? cls & 0x7fff : cls;
+  if (k !== 1) c.s += ` ${DNS_CLASSES[k] ?? `(Class ${k})`}`;
+  if (mdns) c.s += cls & 0x8000 ? ' (QU)' : ' (QM)';
   c.s += '? ';
   if (!printName(c, q, v, end)) return -1;
   return r + 4;
@@ -518,7 +529,9 @@ function printRecord(c: Printer, q: number, v: DnsView, end: number): number {
   const type = u16(b, r);
   const cls = u16(b, r + 2);
   if (o.verbose > 2 && type !== 41) c.s += ` [${relTime(u32(b, r + 4))}]`;
-  if ((cls & 0x7fff) !== 1 && type !== 41) c.s += ` ${DNS_CLASSES[cls & 0x7fff] ?? `(Class ${cls & 0x7fff})`}`;
+  const k = mdns ? cls & 0x7fff : cls;
+  if (k !== 1 && type !== 41) c.s += ` ${DNS_CLASSES[k] ?? `(Class ${k})`}`;
+  if (mdns && cls & 0x8000) c.s += ' (Cache flush)';
   c.s += ` ${DNS_TYPES[type] ?? `Type${type}`}`;
   const rdlen = u16(b, r + 8);
   const rd = r + 10;

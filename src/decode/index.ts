@@ -34,9 +34,23 @@ export {
 } from './dns.js';
 export { DhcpView, DhcpOffsets, DHCP_MAGIC, dhcpRepr, type DhcpRepr } from './dhcp.js';
 export { NtpView, NtpOffsets, NTP_MODE_NAMES, ntpRepr, type NtpRepr } from './ntp.js';
+export { Dhcp6View, Dhcp6Offsets, Dhcp6Msg, Dhcp6Opt, dhcp6Repr, type Dhcp6Repr, type Dhcp6OptionRepr } from './dhcp6.js';
+export { SyslogView, SyslogOffsets, syslogRepr, type SyslogRepr } from './syslog.js';
+export { TftpView, TftpOffsets, TftpOp, tftpRepr, type TftpRepr } from './tftp.js';
+export { SnmpView, SnmpOffsets, SnmpTag, SnmpPdu, snmpRepr, type SnmpRepr, type SnmpVarbindRepr } from './snmp.js';
+export { SshView, SshOffsets, sshRepr, type SshRepr } from './ssh.js';
+export { TlsView, TlsOffsets, TlsContentType, TlsExtension, tlsRepr, type TlsRepr } from './tls.js';
+export { QuicView, QuicOffsets, QuicVersion, quicRepr, type QuicRepr } from './quic.js';
+export { VxlanGpeView, VxlanGpeOffsets, VxlanGpeNext, vxlanGpeRepr, type VxlanGpeRepr } from './vxlangpe.js';
+export { IkeView, IkeOffsets, ikeRepr, type IkeRepr } from './ike.js';
+export { L2tpView, L2tpOffsets, L2tpFlag, l2tpRepr, type L2tpRepr } from './l2tp.js';
+export { PptpView, PptpOffsets, pptpRepr, type PptpRepr } from './pptp.js';
+export { RadiusView, RadiusOffsets, radiusRepr, type RadiusRepr, type RadiusAttrRepr } from './radius.js';
+export { StpView, StpOffsets, StpType, stpRepr, type StpRepr } from './stp.js';
 export { LayerParser, Layer, LAYER_NAMES, MAX_LAYERS, DecodeLinkType, type LayerViews } from './parser.js';
-export { LAYER_TABLE, Port, UDP_PORT_LAYER, HTTP_PORTS, TEXT_PORTS, type LayerName } from './layers.js';
-export { HOMES, type Home, type JsonPlace, type ViewOf } from './registry.js';
+export { LAYER_TABLE, Port, HTTP_PORTS, TEXT_PORTS, type LayerName } from './layers.js';
+export { HOMES, REACH, UDP_PORT_LAYER, HEADERLESS_LINKS, type Home, type JsonPlace, type ViewOf } from './registry.js';
+export type { Walk, Reach, DecodeFn } from './walk.js';
 export {
   DEFAULT_PRINT_OPTIONS, FORCE_TYPES, type PrintOptions, type Printer, type PrintFn, type ForceType, type NameLookup, type EspDecryptor, type EspPlaintext,
 } from './print.js';

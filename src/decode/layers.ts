@@ -39,6 +39,22 @@ export const LAYER_TABLE = [
   { key: 'Ntp', name: 'ntp', pool: 2, trunc: 'ntp', ipProto: -1, net: false, ports: false },
   { key: 'Ah', name: 'ah', pool: 2, trunc: 'ah', ipProto: 51, net: false, ports: false },
   { key: 'Esp', name: 'esp', pool: 2, trunc: 'esp', ipProto: 50, net: false, ports: false },
+  // LAN control (IEEE 802.1/802.3, vendor L2)
+  { key: 'Stp', name: 'stp', pool: 1, trunc: 'stp', ipProto: -1, net: false, ports: false },
+  // services over UDP (issue 17)
+  { key: 'Dhcp6', name: 'dhcp6', pool: 2, trunc: 'dhcp6', ipProto: -1, net: false, ports: false },
+  { key: 'Syslog', name: 'syslog', pool: 1, trunc: 'syslog', ipProto: -1, net: false, ports: false },
+  { key: 'Tftp', name: 'tftp', pool: 1, trunc: 'tftp', ipProto: -1, net: false, ports: false },
+  { key: 'Radius', name: 'radius', pool: 1, trunc: 'radius', ipProto: -1, net: false, ports: false },
+  { key: 'Snmp', name: 'snmp', pool: 1, trunc: 'snmp', ipProto: -1, net: false, ports: false },
+  { key: 'Ssh', name: 'ssh', pool: 1, trunc: 'ssh', ipProto: -1, net: false, ports: false },
+  { key: 'Tls', name: 'tls', pool: 1, trunc: 'tls', ipProto: -1, net: false, ports: false },
+  { key: 'Quic', name: 'quic', pool: 1, trunc: 'quic', ipProto: -1, net: false, ports: false },
+  // tunnels (issue 17)
+  { key: 'VxlanGpe', name: 'vxlangpe', pool: 2, trunc: 'vxlan_gpe', ipProto: -1, net: false, ports: false },
+  { key: 'Ike', name: 'ike', pool: 2, trunc: 'isakmp', ipProto: -1, net: false, ports: false },
+  { key: 'L2tp', name: 'l2tp', pool: 2, trunc: 'l2tp', ipProto: -1, net: false, ports: false },
+  { key: 'Pptp', name: 'pptp', pool: 1, trunc: 'pptp', ipProto: -1, net: false, ports: false },
 ] as const;
 
 type Table = typeof LAYER_TABLE;
@@ -83,32 +99,15 @@ export const IP_PROTO_TRUNC: readonly string[] = (() => {
 })();
 
 /**
- * Well-known ports, the one place that knows them: the parser's UDP and TCP dispatch and the
- * printer's port-based choices read these.
+ * Well-known ports, the one place that knows them: the homes' `reach` declarations and the printer's
+ * port-based choices read these.
  */
 export const Port = {
   DNS: 53, MDNS: 5353, BOOTPS: 67, BOOTPC: 68, NTP: 123, VXLAN: 4789, GENEVE: 6081, IPSEC_NAT_T: 4500,
+  DHCP6_CLIENT: 546, DHCP6_SERVER: 547, SYSLOG: 514, TFTP: 69,
+  RADIUS: 1812, RADIUS_ACCT: 1813, RADIUS_OLD: 1645, RADIUS_OLD_ACCT: 1646, RADIUS_CISCO_COA: 1700, RADIUS_COA: 3799, SNMP: 161, SNMP_TRAP: 162, SSH: 22, HTTPS: 443, VXLAN_GPE: 4790, ISAKMP: 500, L2TP: 1701, PPTP: 1723,
   FTP: 21, SMTP: 25, RTSP: 554, SIP: 5060, HTTP: 80, HTTP_ALT: 8080, SQUID: 3128,
 } as const;
-
-/**
- * Layer kind a UDP port announces (0: none). When both ports announce one, the lower kind wins
- * (VXLAN, Geneve, DNS, DHCP, NTP, then ESP in UDP), as the table order says.
- */
-export const UDP_PORT_LAYER: Uint8Array = (() => {
-  const a = new Uint8Array(65536);
-  const L = Object.fromEntries(LAYER_TABLE.map((r, i) => [r.key, i]));
-  const set = (kind: number | undefined, ...ports: number[]): void => {
-    for (const q of ports) a[q] = kind ?? 0;
-  };
-  set(L['Vxlan'], Port.VXLAN);
-  set(L['Geneve'], Port.GENEVE);
-  set(L['Dns'], Port.DNS, Port.MDNS);
-  set(L['Dhcp'], Port.BOOTPS, Port.BOOTPC);
-  set(L['Ntp'], Port.NTP);
-  set(L['Esp'], Port.IPSEC_NAT_T);
-  return a;
-})();
 
 /** Ports tcpdump prints as HTTP. */
 export const HTTP_PORTS: ReadonlySet<number> = new Set([Port.HTTP, Port.HTTP_ALT, Port.SQUID]);

@@ -1,8 +1,8 @@
 /** IEEE 802.2 LLC header and the SNAP extension (enough to name the payload). */
-import { ByteView, DecodeStatus, u16, u32 } from './status.js';
+import { ByteView, DecodeStatus, u16 } from './status.js';
 import { Layer } from './layers.js';
 import { type Printer, hex4 } from './print.js';
-import { hex2, macText } from './addr.js';
+import { hex2 } from './addr.js';
 import { etherTypeText } from './ethertype.js';
 
 /** Field offsets of LLC (3 bytes) and SNAP (5 more). */
@@ -87,7 +87,7 @@ export function llcHeaderLen(v: LlcView): number {
   return v.status !== DecodeStatus.Ok ? v.length : v.isSnap ? 8 : 3;
 }
 
-/** tcpdump's LLC/SNAP text (`n`: the 802.3 length); STP BPDUs are printed here too. */
+/** tcpdump's LLC/SNAP text (`n`: the 802.3 length); what the SAP or SNAP code announces prints itself. */
 export function printLlc(c: Printer, v: LlcView, i: number, n: number): void {
   const p = c.parser;
   if (p.status[i] !== DecodeStatus.Ok) {
@@ -109,42 +109,7 @@ export function printLlc(c: Printer, v: LlcView, i: number, n: number): void {
     if (i + 1 < p.count) c.network(i + 1, v.snapType);
     return;
   }
-  if (v.dsap === 0x42 && v.ssap === 0x42) printStp(c, v.offset + 3, Math.min(v.offset + v.length, v.offset + n), n - 3);
+  // what the SAP announces (spanning tree, ...) prints itself
+  if (i + 1 < p.count) c.layer(i + 1, n - 3);
   else c.s += `LLC, dsap ${name(v.dsap)}, ssap ${name(v.ssap)}, length ${n}`;
-}
-
-/** IEEE 802.1D configuration and topology-change BPDUs (802.1w/s named only). */
-function printStp(c: Printer, q: number, end: number, len: number): void {
-  const b = c.parser.bytes;
-  if (q + 4 > end) {
-    c.s += 'STP [|stp]';
-    return;
-  }
-  const ver = b[q + 2] ?? 0;
-  const type = b[q + 3] ?? 0;
-  const vname = ver === 0 ? '802.1d' : ver === 2 ? '802.1w' : ver === 3 ? '802.1s' : `unknown version ${ver}`;
-  c.s += `STP ${vname}`;
-  const bid = (o: number): string => `${hex4(u16(b, o))}.${macText(b, o + 2)}`;
-  if (type === 0x80) {
-    c.s += `, Topology Change, length ${len}`;
-    return;
-  }
-  if (type !== 0 && type !== 2) {
-    c.s += `, unknown BPDU type 0x${hex2(type)}, length ${len}`;
-    return;
-  }
-  if (q + 35 > end) {
-    c.s += ' [|stp]';
-    return;
-  }
-  const f = b[q + 4] ?? 0;
-  const fl: string[] = [];
-  if (f & 0x01) fl.push('Topology change');
-  if (f & 0x80) fl.push('Topology change ACK');
-  c.s += `, ${type === 0 ? 'Config' : 'Rapid STP'}, Flags [${fl.length ? fl.join(', ') : 'none'}], bridge-id ${bid(q + 17)}.${hex4(u16(b, q + 25))}, length ${len}`;
-  if (c.opts.verbose > 0) {
-    const t = (o: number): string => (u16(b, o) / 256).toFixed(2);
-    c.s += `\n\tmessage-age ${t(q + 27)}s, max-age ${t(q + 29)}s, hello-time ${t(q + 31)}s, forwarding-delay ${t(q + 33)}s`;
-    c.s += `\n\troot-id ${bid(q + 5)}, root-pathcost ${u32(b, q + 13)}`;
-  }
 }

@@ -2,15 +2,15 @@
  * The layer parser: decodes one frame into preallocated views, outermost first, without allocating.
  * Each decoded header is one entry in parallel typed arrays (kind, pool slot, status, declared
  * length); a header cut by the snapshot length is recorded with status Truncated and ends the walk,
- * so sinks print the outer layers and tcpdump's ` [|proto]`.
+ * so sinks print the outer layers and tcpdump's ` [|proto]`. It knows no protocol: each home decodes
+ * its header and names its successor, and the dispatch tables (link type, EtherType, IP protocol,
+ * ports, SAP, SNAP, PPP) are built once from the registry's `reach` declarations.
  */
-import { DecodeStatus, u32, type ByteView } from './status.js';
-import { EtherType, ETHERTYPE_MIN } from './ethernet.js';
-import { PppProtocol } from './pppoe.js';
-import { LAYER_TABLE, Layer, MAX_LAYERS, Port, UDP_PORT_LAYER } from './layers.js';
-import { HOMES, HOME_BY_KIND, type ViewOf } from './registry.js';
+import { DecodeStatus, type ByteView } from './status.js';
+import { LAYER_TABLE, Layer, MAX_LAYERS } from './layers.js';
+import { HEADERLESS_LINKS, HOMES, HOME_BY_KIND, REACH, type ViewOf } from './registry.js';
+import type { Walk } from './walk.js';
 import { LinkType } from '../numbers.js';
-import { nflogPayloadOffset } from './nflog.js';
 
 export { Layer, LAYER_NAMES, MAX_LAYERS } from './layers.js';
 
@@ -34,7 +34,7 @@ function pool<T>(n: number, make: () => T): T[] {
  * p.decode(bytes, 0, bytes.length, 1);
  * for (let i = 0; i < p.count; i++) console.log(LAYER_NAMES[p.kinds[i]!]);
  */
-export class LayerParser {
+export class LayerParser implements Walk {
   /** Layers decoded for the current packet. */
   count = 0;
   /** `Layer` kind per layer. */
@@ -129,51 +129,9 @@ export class LayerParser {
     const cap = Math.max(0, Math.min(capLen, bytes.length - offset));
     this.restLen = cap;
     const end = offset + cap;
-    switch (linkType) {
-      case DecodeLinkType.EN10MB:
-        this.ether(offset, end, cap);
-        break;
-      case DecodeLinkType.LINUX_SLL:
-      case DecodeLinkType.LINUX_SLL2: {
-        const v = this.take(Layer.Sll);
-        if (!v) break;
-        const st = v.reset(bytes, offset, cap, linkType === DecodeLinkType.LINUX_SLL2 ? 2 : 1);
-        if (!this.push(Layer.Sll, st, cap, v.headerLen)) break;
-        const proto = v.protocol;
-        if (proto >= ETHERTYPE_MIN) this.etherType(proto, v.payloadOffset, end, end - v.payloadOffset);
-        else if (proto === 4) this.llcLayer(v.payloadOffset, end, end - v.payloadOffset);
-        break;
-      }
-      case DecodeLinkType.NULL:
-      case DecodeLinkType.LOOP: {
-        const v = this.take(Layer.Loopback);
-        if (!v) break;
-        const st = v.reset(bytes, offset, cap, linkType === DecodeLinkType.LOOP);
-        if (!this.push(Layer.Loopback, st, cap, 4)) break;
-        const f = v.family;
-        if (f === 2) this.ip4(offset + 4, end);
-        else if (f === 24 || f === 28 || f === 30) this.ip6(offset + 4, end);
-        break;
-      }
-      case DecodeLinkType.RAW:
-      case DecodeLinkType.IPV4:
-      case DecodeLinkType.IPV6: {
-        const ver = cap > 0 ? (bytes[offset] ?? 0) >> 4 : 0;
-        if (linkType === DecodeLinkType.IPV6 || (linkType === DecodeLinkType.RAW && ver === 6)) this.ip6(offset, end);
-        else this.ip4(offset, end);
-        break;
-      }
-      case DecodeLinkType.NFLOG: {
-        // The NFLOG header and TLVs are not a layer of their own: the walk starts at the logged packet.
-        const pl = nflogPayloadOffset(bytes, offset, cap);
-        const fam = cap > 0 ? bytes[offset] : 0;
-        if (pl >= 0 && fam === 2) this.ip4(pl, end);
-        else if (pl >= 0 && fam === 10) this.ip6(pl, end);
-        break;
-      }
-      default:
-        break;
-    }
+    const k = REACH.link[linkType] ?? 0;
+    if (k !== 0) this.next(k, offset, end, cap, linkType);
+    else HEADERLESS_LINKS.get(linkType)?.(this, offset, end);
     return this.count;
   }
 
@@ -185,8 +143,8 @@ export class LayerParser {
     return p[u] as ViewOf<L>;
   }
 
-  /** Records the layer just reset; returns true when decoding may go on past its header. */
-  private push(kind: number, st: DecodeStatus, len: number, headerLen: number): boolean {
+  /** Records the layer just reset (for protocol homes); returns true when decoding may go on past its header. */
+  push(kind: number, st: DecodeStatus, len: number, headerLen: number): boolean {
     const i = this.count++;
     this.kinds[i] = kind;
     this.slots[i] = this.used[kind]!++;
@@ -204,231 +162,55 @@ export class LayerParser {
     return true;
   }
 
-  private ether(p: number, end: number, declared: number): void {
-    const v = this.take(Layer.Ethernet);
-    if (!v) return;
-    if (!this.push(Layer.Ethernet, v.reset(this.bytes, p, end - p), declared, 14)) return;
-    const t = v.etherType;
-    if (t < ETHERTYPE_MIN) this.llcLayer(p + 14, Math.min(end, p + 14 + t), t);
-    else this.etherType(t, p + 14, end, declared - 14);
+  /** Decodes a layer of `kind` at `p` through its home (for protocol homes). */
+  next(kind: number, p: number, end: number, declared: number, arg: number): void {
+    const v = this.take(kind as Layer);
+    if (v !== undefined) HOME_BY_KIND[kind]!.decode(this, v, p, end, declared, arg);
   }
 
-  private llcLayer(p: number, end: number, declared: number): void {
-    const v = this.take(Layer.Llc);
-    if (!v) return;
-    const st = v.reset(this.bytes, p, end - p);
-    if (!this.push(Layer.Llc, st, declared, v.isSnap ? 8 : 3)) return;
-    if (v.isSnap && v.oui === 0) this.etherType(v.snapType, p + 8, end, declared - 8);
+  /** Dispatches on an EtherType (for protocol homes). */
+  etherType(t: number, p: number, end: number, declared: number): void {
+    const k = REACH.ether[t] ?? 0;
+    if (k !== 0) this.next(k, p, end, declared, t);
   }
 
-  private etherType(t: number, p: number, end: number, declared: number): void {
-    const b = this.bytes;
-    switch (t) {
-      case EtherType.IPv4:
-        this.ip4(p, end);
-        return;
-      case EtherType.IPv6:
-        this.ip6(p, end);
-        return;
-      case EtherType.ARP:
-      case EtherType.RARP: {
-        const v = this.take(Layer.Arp);
-        if (v) this.push(Layer.Arp, v.reset(b, p, end - p), declared, v.totalLen);
-        return;
-      }
-      case EtherType.VLAN:
-      case EtherType.QINQ:
-      case EtherType.VLAN9100:
-      case EtherType.VLAN9200: {
-        const v = this.take(Layer.Vlan);
-        if (!v || !this.push(Layer.Vlan, v.reset(b, p, end - p, t), declared, 4)) return;
-        const nt = v.etherType;
-        if (nt < ETHERTYPE_MIN) this.llcLayer(p + 4, Math.min(end, p + 4 + nt), nt);
-        else this.etherType(nt, p + 4, end, declared - 4);
-        return;
-      }
-      case EtherType.MPLS:
-      case EtherType.MPLS_MC: {
-        let q = p;
-        for (;;) {
-          const v = this.take(Layer.Mpls);
-          if (!v || !this.push(Layer.Mpls, v.reset(b, q, end - q), declared - (q - p), 4)) return;
-          q += 4;
-          if (v.s) break;
-        }
-        // RFC 3032 leaves the payload type to the label; the first nibble is the usual guess
-        if (q < end) {
-          const ver = (b[q] ?? 0) >> 4;
-          if (ver === 4) this.ip4(q, end);
-          else if (ver === 6) this.ip6(q, end);
-        }
-        return;
-      }
-      case EtherType.PPPOE_DISC:
-      case EtherType.PPPOE_SESS: {
-        const sess = t === EtherType.PPPOE_SESS;
-        const v = this.take(Layer.Pppoe);
-        if (!v || !this.push(Layer.Pppoe, v.reset(b, p, end - p, sess), declared, sess ? 8 : 6)) return;
-        if (!sess) return;
-        const lim = Math.min(end, p + 6 + v.payloadLength);
-        if (v.pppProtocol === PppProtocol.IPv4) this.ip4(p + 8, lim);
-        else if (v.pppProtocol === PppProtocol.IPv6) this.ip6(p + 8, lim);
-        return;
-      }
-      case EtherType.TEB:
-        this.ether(p, end, declared);
-        return;
-      default:
-        return;
-    }
+  /** Dispatches on an IP protocol number (for protocol homes). */
+  ipProto(proto: number, p: number, end: number, declared: number): void {
+    const k = REACH.ip[proto] ?? 0;
+    if (k !== 0 && p <= end) this.next(k, p, end, declared, proto);
   }
 
-  private ip4(p: number, end: number): void {
-    const v = this.take(Layer.Ipv4);
-    if (!v) return;
-    const st = v.reset(this.bytes, p, end - p);
-    if (!this.push(Layer.Ipv4, st, st === DecodeStatus.Ok ? v.totalLen : end - p, st === DecodeStatus.Ok ? v.headerLen : 0)) return;
-    if (v.fragOffset !== 0) return;
-    const lim = Math.min(end, p + v.totalLen);
-    this.restLen = Math.max(0, lim - v.payloadOffset);
-    this.ipProto(v.proto, v.payloadOffset, lim, v.payloadLen);
+  /** Dispatches a UDP (17) or TCP (6) payload on its ports, the lower kind first (for protocol homes). */
+  ports(carrier: number, sport: number, dport: number, p: number, end: number, declared: number): void {
+    const t = carrier === 6 ? REACH.tcp : REACH.udp;
+    const ks = t[sport] ?? 0;
+    const kd = t[dport] ?? 0;
+    const k = (carrier === 6 ? 0 : this.udpForce) || (ks !== 0 && kd !== 0 ? Math.min(ks, kd) : ks || kd);
+    if (k !== 0) this.next(k, p, end, declared, carrier);
   }
 
-  private ip6(p: number, end: number): void {
-    const v = this.take(Layer.Ipv6);
-    if (!v) return;
-    const st = v.reset(this.bytes, p, end - p);
-    if (!this.push(Layer.Ipv6, st, st === DecodeStatus.Ok ? 40 + v.effectivePayloadLen : end - p, 40)) return;
-    this.restOffset = v.upperOffset;
-    if (v.chainTruncated) {
-      this.truncated = true;
-      this.restLen = Math.max(0, end - v.upperOffset);
-      return;
-    }
-    if (v.fragOffset !== 0) return;
-    const lim = Math.min(end, p + 40 + v.effectivePayloadLen);
-    this.restLen = Math.max(0, lim - v.upperOffset);
-    this.ipProto(v.upperProto, v.upperOffset, lim, v.upperLen);
+  /** Dispatches an LLC payload on its DSAP (for protocol homes). */
+  sap(dsap: number, p: number, end: number, declared: number): void {
+    const k = REACH.sap[dsap] ?? 0;
+    if (k !== 0) this.next(k, p, end, declared, dsap);
   }
 
-  private ipProto(proto: number, p: number, end: number, declared: number): void {
-    const b = this.bytes;
-    if (p > end) return;
-    switch (proto) {
-      case 6: {
-        const v = this.take(Layer.Tcp);
-        if (!v) return;
-        const st = v.reset(b, p, end - p);
-        if (!this.push(Layer.Tcp, st, declared, v.headerLen)) return;
-        if ((v.srcPort === Port.DNS || v.dstPort === Port.DNS) && v.payloadOffset + 2 < end) this.dnsLayer(v.payloadOffset + 2, end, declared - v.headerLen - 2);
-        return;
-      }
-      case 17: {
-        const v = this.take(Layer.Udp);
-        if (!v || !this.push(Layer.Udp, v.reset(b, p, end - p), declared, 8)) return;
-        const lim = v.len >= 8 ? Math.min(end, p + v.len) : end;
-        this.udpPayload(v.srcPort, v.dstPort, p + 8, lim, Math.max(0, Math.min(declared, v.len) - 8));
-        return;
-      }
-      case 1: {
-        const v = this.take(Layer.Icmp);
-        if (v) this.push(Layer.Icmp, v.reset(b, p, end - p), declared, 8);
-        return;
-      }
-      case 58: {
-        const v = this.take(Layer.Icmpv6);
-        if (v) this.push(Layer.Icmpv6, v.reset(b, p, end - p), declared, 4);
-        return;
-      }
-      case 2: {
-        const v = this.take(Layer.Igmp);
-        if (v) this.push(Layer.Igmp, v.reset(b, p, end - p), declared, 8);
-        return;
-      }
-      case 132: {
-        const v = this.take(Layer.Sctp);
-        if (v) this.push(Layer.Sctp, v.reset(b, p, end - p), declared, 12);
-        return;
-      }
-      case 47: {
-        const v = this.take(Layer.Gre);
-        if (!v) return;
-        const st = v.reset(b, p, end - p);
-        if (!this.push(Layer.Gre, st, declared, v.headerLen)) return;
-        if (v.version === 0) this.etherType(v.protocol, v.payloadOffset, end, declared - v.headerLen);
-        return;
-      }
-      case 4:
-        this.ip4(p, end);
-        return;
-      case 41:
-        this.ip6(p, end);
-        return;
-      case 51: {
-        const v = this.take(Layer.Ah);
-        if (!v) return;
-        const st = v.reset(b, p, end - p);
-        if (!this.push(Layer.Ah, st, declared, v.headerLen)) return;
-        this.ipProto(v.nextHeader, p + v.headerLen, end, declared - v.headerLen);
-        return;
-      }
-      case 50: {
-        const v = this.take(Layer.Esp);
-        if (v) this.push(Layer.Esp, v.reset(b, p, end - p), declared, 8);
-        return;
-      }
-      default:
-        return;
-    }
+  /** Dispatches a SNAP payload on `oui * 65536 + type` (for protocol homes). */
+  snap(code: number, p: number, end: number, declared: number): void {
+    const k = REACH.snap.get(code);
+    if (k !== undefined) this.next(k, p, end, declared, code);
   }
 
-  private udpPayload(sport: number, dport: number, p: number, end: number, declared: number): void {
-    const b = this.bytes;
-    const ks = UDP_PORT_LAYER[sport]!;
-    const kd = UDP_PORT_LAYER[dport]!;
-    switch (this.udpForce || (ks && kd ? Math.min(ks, kd) : ks || kd)) {
-      case Layer.Vxlan: {
-        const v = this.take(Layer.Vxlan);
-        if (v && this.push(Layer.Vxlan, v.reset(b, p, end - p), declared, 8)) this.ether(p + 8, end, declared - 8);
-        return;
-      }
-      case Layer.Geneve: {
-        const v = this.take(Layer.Geneve);
-        if (!v) return;
-        const st = v.reset(b, p, end - p);
-        if (!this.push(Layer.Geneve, st, declared, v.headerLen)) return;
-        if (v.protocol === EtherType.TEB) this.ether(v.payloadOffset, end, declared - v.headerLen);
-        else this.etherType(v.protocol, v.payloadOffset, end, declared - v.headerLen);
-        return;
-      }
-      case Layer.Dns:
-        // multicast DNS (RFC 6762) shares the message format
-        this.dnsLayer(p, end, declared);
-        return;
-      case Layer.Dhcp: {
-        const v = this.take(Layer.Dhcp);
-        if (v) this.push(Layer.Dhcp, v.reset(b, p, end - p), declared, end - p);
-        return;
-      }
-      case Layer.Ntp: {
-        const v = this.take(Layer.Ntp);
-        if (v) this.push(Layer.Ntp, v.reset(b, p, end - p), declared, 48);
-        return;
-      }
-      case Layer.Esp: {
-        // RFC 3948: a zero first word marks IKE (non-ESP), a lone 0xff a NAT keepalive
-        if (declared < 4 || p + 4 > end || u32(b, p) === 0) return;
-        const v = this.take(Layer.Esp);
-        if (v) this.push(Layer.Esp, v.reset(b, p, end - p), declared, 8);
-        return;
-      }
-      default:
-        return;
-    }
+  /** Dispatches on a PPP protocol number (for protocol homes). */
+  ppp(proto: number, p: number, end: number, declared: number): void {
+    const k = REACH.ppp[proto] ?? 0;
+    if (k !== 0) this.next(k, p, end, declared, proto);
   }
 
-  private dnsLayer(p: number, end: number, declared: number): void {
-    const v = this.take(Layer.Dns);
-    if (v) this.push(Layer.Dns, v.reset(this.bytes, p, end - p), declared, end - p);
+  /** IPv4 or IPv6 by the version nibble at `p` (for protocol homes). */
+  ipByVersion(p: number, end: number): void {
+    const ver = p < end ? (this.bytes[p] ?? 0) >> 4 : 0;
+    if (ver === 4) this.next(Layer.Ipv4, p, end, end - p, 0);
+    else if (ver === 6) this.next(Layer.Ipv6, p, end, end - p, 0);
   }
 }

@@ -169,6 +169,31 @@ export function latin1(b: Uint8Array, start: number, end: number): string {
   return s;
 }
 
+/** tcpdump's fn_print_char: `M-` for the high bit, `^X` for control characters. */
+export function safeChar(ch: number): string {
+  let s = '';
+  if (ch & 0x80) {
+    ch &= 0x7f;
+    s = 'M-';
+  }
+  if (ch < 0x20 || ch === 0x7f) return s + '^' + String.fromCharCode(ch ^ 0x40);
+  return s + String.fromCharCode(ch);
+}
+
+/**
+ * tcpdump's hex_print: `n` bytes from `o` as lines of `indent` `0xOOOO: ` and eight space-led groups
+ * of two bytes (the captured part only).
+ */
+export function hexDumpText(b: Uint8Array, o: number, n: number, indent: string): string {
+  let s = '';
+  const lim = Math.min(n, b.length - o);
+  for (let k = 0; k < lim; k++) {
+    if (k % 16 === 0) s += `${indent}0x${hex4(k)}: `;
+    s += (k % 2 === 0 ? ' ' : '') + hex2(b[o + k] ?? 0);
+  }
+  return s;
+}
+
 /** `n` bytes as hex digits. */
 export function hexBytes(b: Uint8Array, o: number, n: number): string {
   let s = '';

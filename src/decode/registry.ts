@@ -5,11 +5,15 @@
  * accessors (`LayerParser.at`, `LayerParser.get`) take their view types from here.
  */
 import type { LayerParser } from './parser.js';
-import type { ByteView } from './status.js';
+import { DecodeStatus, u32, type ByteView } from './status.js';
 import type { Printer } from './print.js';
 import type { JsonWriter } from './json-writer.js';
+import type { PlainReset, Reach, Walk } from './walk.js';
 import { LAYER_TABLE, Layer, Port, type LayerName, type NameOf } from './layers.js';
-import { EthernetView, ethernetRepr, printEthernet, writeEthernetJson } from './ethernet.js';
+import { EtherType, IpProto, LinkType } from '../numbers.js';
+import { nflogPayloadOffset } from './nflog.js';
+import { PppProtocol } from './pppoe.js';
+import { ETHERTYPE_MIN, EthernetView, ethernetRepr, printEthernet, writeEthernetJson } from './ethernet.js';
 import { SllView, printSll, sllRepr, writeSllJson } from './sll.js';
 import { LoopbackView, loopbackRepr, printLoopback, writeLoopbackJson } from './loopback.js';
 import { VlanView, printVlan, vlanRepr, writeVlanJson } from './vlan.js';
@@ -31,6 +35,19 @@ import { DnsView, dnsRepr, printDns } from './dns.js';
 import { DhcpView, dhcpRepr, printDhcp } from './dhcp.js';
 import { NtpView, ntpRepr, printNtp } from './ntp.js';
 import { AhView, EspView, ipsecRepr, printAh, printEsp } from './ipsec.js';
+import { Dhcp6View, dhcp6Repr, printDhcp6 } from './dhcp6.js';
+import { SyslogView, printSyslog, syslogRepr } from './syslog.js';
+import { TftpView, printTftp, tftpRepr } from './tftp.js';
+import { RadiusView, printRadius, radiusRepr } from './radius.js';
+import { SnmpView, printSnmp, snmpRepr } from './snmp.js';
+import { SshView, printSsh, sshRepr } from './ssh.js';
+import { TlsView, printTls, tlsRepr } from './tls.js';
+import { QuicView, printQuic, quicRepr } from './quic.js';
+import { IkeView, ikeRepr, printIke } from './ike.js';
+import { PptpView, pptpRepr, printPptp } from './pptp.js';
+import { L2tpView, l2tpPppOffset, l2tpRepr, printL2tp } from './l2tp.js';
+import { VXLAN_GPE_ETHERTYPE, VxlanGpeNext, VxlanGpeView, printVxlanGpe, vxlanGpeRepr } from './vxlangpe.js';
+import { StpView, printStp, stpRepr } from './stp.js';
 
 /**
  * Where the JSON schema (shared/SCHEMA.md) places a layer: `frame` only outermost, `link` anywhere
@@ -66,6 +83,14 @@ export interface Home<V> {
   repr(v: V, p: LayerParser, i: number): object;
   /** JSON schema placement, if the schema covers the protocol. */
   readonly json?: JsonPlace<V>;
+  /** The numbers in a carrier's header that announce this layer (the parser's tables are built from these). */
+  readonly reach?: Reach;
+  /**
+   * Resets `v` at `p`, pushes it and hands what follows to the walk. `arg` is the number that reached
+   * the layer: the link type, EtherType, IP protocol, PPP protocol or SAP, or for ports the carrier
+   * (17 UDP, 6 TCP); a home calling `w.next` passes its own.
+   */
+  decode(w: Walk, v: NoInfer<V>, p: number, end: number, declared: number, arg: number): void;
 }
 
 /** Keeps V consistent across a home's members. */
@@ -73,11 +98,59 @@ function home<V>(h: Home<V>): Home<V> {
   return h;
 }
 
+/** The decoder of a layer that ends the walk: `hdr` header bytes, or all of it when negative. */
+function leaf(kind: Layer, hdr: number): (w: Walk, v: PlainReset, p: number, end: number, declared: number) => void {
+  return (w, v, p, end, declared) => {
+    w.push(kind, v.reset(w.bytes, p, end - p), declared, hdr < 0 ? end - p : hdr);
+  };
+}
+
+/**
+ * A whole-payload leaf reached by a port that other traffic uses too: pushed only when the first bytes
+ * look like the protocol, so an empty segment or other data on the port stays plain TCP/UDP payload.
+ */
+function leafIf(kind: Layer, looks: (b: Uint8Array, p: number, end: number) => boolean): (w: Walk, v: PlainReset, p: number, end: number, declared: number) => void {
+  return (w, v, p, end, declared) => {
+    if (p < end && looks(w.bytes, p, end)) w.push(kind, v.reset(w.bytes, p, end - p), declared, end - p);
+  };
+}
+
+/** A TLS record header: content type 20..24 (change cipher spec .. heartbeat), major version 3. */
+const looksTls = (b: Uint8Array, p: number, end: number): boolean => b[p]! >= 20 && b[p]! <= 24 && (end - p < 2 || b[p + 1] === 3);
+/** The SSH identification line's `SSH-` prefix (as much of it as the payload holds). */
+const looksSsh = (b: Uint8Array, p: number, end: number): boolean => {
+  for (let i = 0; i < 4 && p + i < end; i++) if (b[p + i] !== 'SSH-'.charCodeAt(i)) return false;
+  return true;
+};
+/** A QUIC long header (first bit set); short headers carry nothing recognisable without the connection. */
+const looksQuicLong = (b: Uint8Array, p: number): boolean => (b[p]! & 0x80) !== 0;
+
+/** What follows a MAC header, a VLAN tag or a cooked header: LLC for an 802.3 length, else an EtherType. */
+function afterMac(w: Walk, t: number, p: number, end: number, declared: number): void {
+  if (t < ETHERTYPE_MIN) w.next(Layer.Llc, p, Math.min(end, p + t), t, 0);
+  else w.etherType(t, p, end, declared);
+}
+
 /** Every protocol's home, by short name. */
 export const HOMES = {
-  eth: home({ View: EthernetView, print: printEthernet, repr: ethernetRepr, json: { at: 'frame', write: writeEthernetJson } }),
+  eth: home({
+    View: EthernetView, print: printEthernet, repr: ethernetRepr, json: { at: 'frame', write: writeEthernetJson },
+    reach: { link: [LinkType.EN10MB], ether: [EtherType.TEB] },
+    decode(w, v, p, end, declared) {
+      if (w.push(Layer.Ethernet, v.reset(w.bytes, p, end - p), declared, 14)) afterMac(w, v.etherType, p + 14, end, declared - 14);
+    },
+  }),
   sll: home({
     View: SllView, print: printSll, repr: sllRepr,
+    reach: { link: [LinkType.LINUX_SLL, LinkType.LINUX_SLL2] },
+    decode(w, v, p, end, declared, arg) {
+      const st = v.reset(w.bytes, p, end - p, arg === LinkType.LINUX_SLL2 ? 2 : 1);
+      if (!w.push(Layer.Sll, st, declared, v.headerLen)) return;
+      const proto = v.protocol;
+      const q = v.payloadOffset;
+      if (proto >= ETHERTYPE_MIN) w.etherType(proto, q, end, end - q);
+      else if (proto === 4) w.next(Layer.Llc, q, end, end - q, 0);
+    },
     json: {
       at: 'link',
       write: writeSllJson,
@@ -88,31 +161,159 @@ export const HOMES = {
       },
     },
   }),
-  loopback: home({ View: LoopbackView, print: printLoopback, repr: loopbackRepr, json: { at: 'link', write: writeLoopbackJson } }),
-  vlan: home({ View: VlanView, print: printVlan, repr: vlanRepr, json: { at: 'belowIp', list: true, write: writeVlanJson } }),
-  mpls: home({ View: MplsView, print: printMpls, repr: mplsRepr, json: { at: 'belowIp', list: true, write: writeMplsJson } }),
-  pppoe: home({ View: PppoeView, print: printPppoe, repr: pppoeRepr }),
-  llc: home({ View: LlcView, print: printLlc, repr: llcRepr }),
-  arp: home({ View: ArpView, print: printArp, repr: arpRepr, json: { at: 'belowIp', write: writeArpJson } }),
+  loopback: home({
+    View: LoopbackView, print: printLoopback, repr: loopbackRepr, json: { at: 'link', write: writeLoopbackJson },
+    reach: { link: [LinkType.NULL, LinkType.LOOP] },
+    decode(w, v, p, end, declared, arg) {
+      if (!w.push(Layer.Loopback, v.reset(w.bytes, p, end - p, arg === LinkType.LOOP), declared, 4)) return;
+      const f = v.family;
+      // BSDs number AF_INET6 24, 28 or 30
+      if (f === 2) w.next(Layer.Ipv4, p + 4, end, end - p - 4, f);
+      else if (f === 24 || f === 28 || f === 30) w.next(Layer.Ipv6, p + 4, end, end - p - 4, f);
+    },
+  }),
+  vlan: home({
+    View: VlanView, print: printVlan, repr: vlanRepr, json: { at: 'belowIp', list: true, write: writeVlanJson },
+    reach: { ether: [EtherType.VLAN, EtherType.QINQ, EtherType.VLAN9100, EtherType.VLAN9200] },
+    decode(w, v, p, end, declared, arg) {
+      if (w.push(Layer.Vlan, v.reset(w.bytes, p, end - p, arg), declared, 4)) afterMac(w, v.etherType, p + 4, end, declared - 4);
+    },
+  }),
+  mpls: home({
+    View: MplsView, print: printMpls, repr: mplsRepr, json: { at: 'belowIp', list: true, write: writeMplsJson },
+    reach: { ether: [EtherType.MPLS, EtherType.MPLS_MC] },
+    decode(w, v, p, end, declared) {
+      if (!w.push(Layer.Mpls, v.reset(w.bytes, p, end - p), declared, 4)) return;
+      // the next label, until bottom of stack; RFC 3032 leaves the payload type to the label, the
+      // first nibble is the usual guess
+      if (!v.s) w.next(Layer.Mpls, p + 4, end, declared - 4, 0);
+      else if (p + 4 < end) w.ipByVersion(p + 4, end);
+    },
+  }),
+  pppoe: home({
+    View: PppoeView, print: printPppoe, repr: pppoeRepr,
+    reach: { ether: [EtherType.PPPOE_DISC, EtherType.PPPOE_SESS] },
+    decode(w, v, p, end, declared, arg) {
+      const sess = arg === EtherType.PPPOE_SESS;
+      if (!w.push(Layer.Pppoe, v.reset(w.bytes, p, end - p, sess), declared, sess ? 8 : 6) || !sess) return;
+      const lim = Math.min(end, p + 6 + v.payloadLength);
+      w.ppp(v.pppProtocol, p + 8, lim, lim - p - 8);
+    },
+  }),
+  llc: home({
+    View: LlcView, print: printLlc, repr: llcRepr,
+    // reached by an 802.3 length (Ethernet, VLAN) or the cooked header's protocol 4
+    decode(w, v, p, end, declared) {
+      const snap = v.reset(w.bytes, p, end - p) === DecodeStatus.Ok && v.isSnap;
+      if (!w.push(Layer.Llc, v.status, declared, snap ? 8 : 3)) return;
+      if (!snap) w.sap(v.dsap, p + 3, end, declared - 3);
+      else if (v.oui === 0) w.etherType(v.snapType, p + 8, end, declared - 8);
+      else w.snap(v.oui * 65536 + v.snapType, p + 8, end, declared - 8);
+    },
+  }),
+  arp: home({
+    View: ArpView, print: printArp, repr: arpRepr, json: { at: 'belowIp', write: writeArpJson },
+    reach: { ether: [EtherType.ARP, EtherType.RARP] },
+    decode(w, v, p, end, declared) {
+      const st = v.reset(w.bytes, p, end - p);
+      w.push(Layer.Arp, st, declared, v.totalLen);
+    },
+  }),
   ipv4: home({
     View: Ipv4View, print: printIpv4, repr: ipv4Repr,
+    reach: { link: [LinkType.IPV4], ether: [EtherType.IPv4], ip: [IpProto.IPIP], ppp: [PppProtocol.IPv4] },
+    decode(w, v, p, end) {
+      const st = v.reset(w.bytes, p, end - p);
+      const ok = st === DecodeStatus.Ok;
+      if (!w.push(Layer.Ipv4, st, ok ? v.totalLen : end - p, ok ? v.headerLen : 0) || v.fragOffset !== 0) return;
+      const lim = Math.min(end, p + v.totalLen);
+      w.restLen = Math.max(0, lim - v.payloadOffset);
+      w.ipProto(v.proto, v.payloadOffset, lim, v.payloadLen);
+    },
     json: { at: 'ip', malformedShown: (v) => v.length >= 20 && v.version === 4, write: writeIpv4Json },
   }),
-  ipv6: home({ View: Ipv6View, print: printIpv6, repr: ipv6Repr, json: { at: 'ip', write: writeIpv6Json } }),
+  ipv6: home({
+    View: Ipv6View, print: printIpv6, repr: ipv6Repr, json: { at: 'ip', write: writeIpv6Json },
+    reach: { link: [LinkType.IPV6], ether: [EtherType.IPv6], ip: [IpProto.IPV6], ppp: [PppProtocol.IPv6] },
+    decode(w, v, p, end) {
+      const st = v.reset(w.bytes, p, end - p);
+      if (!w.push(Layer.Ipv6, st, st === DecodeStatus.Ok ? 40 + v.effectivePayloadLen : end - p, 40)) return;
+      w.restOffset = v.upperOffset;
+      if (v.chainTruncated) {
+        w.truncated = true;
+        w.restLen = Math.max(0, end - v.upperOffset);
+        return;
+      }
+      if (v.fragOffset !== 0) return;
+      const lim = Math.min(end, p + 40 + v.effectivePayloadLen);
+      w.restLen = Math.max(0, lim - v.upperOffset);
+      w.ipProto(v.upperProto, v.upperOffset, lim, v.upperLen);
+    },
+  }),
   tcp: home({
     View: TcpView, print: printTcp, repr: (v, p, i) => tcpRepr(v, p.lens[i] ?? 0),
+    reach: { ip: [IpProto.TCP] },
+    decode(w, v, p, end, declared) {
+      const st = v.reset(w.bytes, p, end - p);
+      if (w.push(Layer.Tcp, st, declared, v.headerLen)) w.ports(IpProto.TCP, v.srcPort, v.dstPort, v.payloadOffset, end, declared - v.headerLen);
+    },
     json: { at: 'transport', malformedShown: (v) => v.length >= 20, write: (w, v, p, i) => writeTcpJson(w, v, p.lens[i] ?? 0) },
   }),
-  udp: home({ View: UdpView, print: printUdp, repr: udpRepr, json: { at: 'transport', write: writeUdpJson } }),
-  icmp: home({ View: IcmpView, print: printIcmp, repr: icmpRepr, json: { at: 'transport', last: true, write: writeIcmpJson } }),
-  icmpv6: home({ View: Icmpv6View, print: printIcmpv6, repr: icmpv6Repr, json: { at: 'transport', last: true, write: writeIcmpv6Json } }),
-  igmp: home({ View: IgmpView, print: printIgmp, repr: igmpRepr }),
-  sctp: home({ View: SctpView, print: printSctp, repr: (v, p, i) => sctpRepr(v, Math.min(v.offset + v.length, v.offset + (p.lens[i] ?? 0))) }),
-  gre: home({ View: GreView, print: printGre, repr: greRepr }),
-  vxlan: home({ View: VxlanView, print: printVxlan, repr: vxlanRepr }),
-  geneve: home({ View: GeneveView, print: printGeneve, repr: geneveRepr }),
+  udp: home({
+    View: UdpView, print: printUdp, repr: udpRepr, json: { at: 'transport', write: writeUdpJson },
+    reach: { ip: [IpProto.UDP] },
+    decode(w, v, p, end, declared) {
+      if (!w.push(Layer.Udp, v.reset(w.bytes, p, end - p), declared, 8)) return;
+      const lim = v.len >= 8 ? Math.min(end, p + v.len) : end;
+      w.ports(IpProto.UDP, v.srcPort, v.dstPort, p + 8, lim, Math.max(0, Math.min(declared, v.len) - 8));
+    },
+  }),
+  icmp: home({
+    View: IcmpView, print: printIcmp, repr: icmpRepr, json: { at: 'transport', last: true, write: writeIcmpJson },
+    reach: { ip: [IpProto.ICMP] }, decode: leaf(Layer.Icmp, 8),
+  }),
+  icmpv6: home({
+    View: Icmpv6View, print: printIcmpv6, repr: icmpv6Repr, json: { at: 'transport', last: true, write: writeIcmpv6Json },
+    reach: { ip: [IpProto.ICMPV6] }, decode: leaf(Layer.Icmpv6, 4),
+  }),
+  igmp: home({ View: IgmpView, print: printIgmp, repr: igmpRepr, reach: { ip: [IpProto.IGMP] }, decode: leaf(Layer.Igmp, 8) }),
+  sctp: home({
+    View: SctpView, print: printSctp, repr: (v, p, i) => sctpRepr(v, Math.min(v.offset + v.length, v.offset + (p.lens[i] ?? 0))),
+    reach: { ip: [IpProto.SCTP] }, decode: leaf(Layer.Sctp, 12),
+  }),
+  gre: home({
+    View: GreView, print: printGre, repr: greRepr,
+    reach: { ip: [IpProto.GRE] },
+    decode(w, v, p, end, declared) {
+      const st = v.reset(w.bytes, p, end - p);
+      if (w.push(Layer.Gre, st, declared, v.headerLen) && v.version === 0) w.etherType(v.protocol, v.payloadOffset, end, declared - v.headerLen);
+    },
+  }),
+  vxlan: home({
+    View: VxlanView, print: printVxlan, repr: vxlanRepr,
+    reach: { udp: [Port.VXLAN] },
+    decode(w, v, p, end, declared) {
+      if (w.push(Layer.Vxlan, v.reset(w.bytes, p, end - p), declared, 8)) w.next(Layer.Ethernet, p + 8, end, declared - 8, 0);
+    },
+  }),
+  geneve: home({
+    View: GeneveView, print: printGeneve, repr: geneveRepr,
+    reach: { udp: [Port.GENEVE] },
+    decode(w, v, p, end, declared) {
+      const st = v.reset(w.bytes, p, end - p);
+      if (w.push(Layer.Geneve, st, declared, v.headerLen)) w.etherType(v.protocol, v.payloadOffset, end, declared - v.headerLen);
+    },
+  }),
   dns: home({
     View: DnsView, print: printDns, repr: dnsRepr,
+    // multicast DNS (RFC 6762) shares the message format
+    reach: { udp: [Port.DNS, Port.MDNS], tcp: [Port.DNS] },
+    decode(w, v, p, end, declared, arg) {
+      // over TCP a 2-byte length precedes each message (RFC 1035 4.2.2)
+      const skip = arg === IpProto.TCP ? 2 : 0;
+      if (skip !== 0 && p + skip >= end) return;
+      w.push(Layer.Dns, v.reset(w.bytes, p + skip, end - p - skip), declared - skip, end - p - skip);
+    },
     json: {
       at: 'app',
       last: true,
@@ -123,10 +324,71 @@ export const HOMES = {
       },
     },
   }),
-  dhcp: home({ View: DhcpView, print: printDhcp, repr: dhcpRepr }),
-  ntp: home({ View: NtpView, print: printNtp, repr: ntpRepr }),
-  ah: home<AhView>({ View: AhView, print: printAh, repr: ipsecRepr }),
-  esp: home<EspView>({ View: EspView, print: printEsp, repr: ipsecRepr }),
+  dhcp: home({ View: DhcpView, print: printDhcp, repr: dhcpRepr, reach: { udp: [Port.BOOTPS, Port.BOOTPC] }, decode: leaf(Layer.Dhcp, -1) }),
+  ntp: home({ View: NtpView, print: printNtp, repr: ntpRepr, reach: { udp: [Port.NTP] }, decode: leaf(Layer.Ntp, 48) }),
+  ah: home<AhView>({
+    View: AhView, print: printAh, repr: ipsecRepr,
+    reach: { ip: [IpProto.AH] },
+    decode(w, v, p, end, declared) {
+      const st = v.reset(w.bytes, p, end - p);
+      if (w.push(Layer.Ah, st, declared, v.headerLen)) w.ipProto(v.nextHeader, p + v.headerLen, end, declared - v.headerLen);
+    },
+  }),
+  esp: home<EspView>({
+    View: EspView, print: printEsp, repr: ipsecRepr,
+    reach: { ip: [IpProto.ESP], udp: [Port.IPSEC_NAT_T] },
+    decode(w, v, p, end, declared, arg) {
+      // RFC 3948 in UDP: a zero first word marks IKE (non-ESP), a lone 0xff a NAT keepalive
+      if (arg === IpProto.UDP && (declared < 4 || p + 4 > end || u32(w.bytes, p) === 0)) {
+        if (declared >= 4 && p + 4 <= end) w.next(Layer.Ike, p + 4, end, declared - 4, arg);
+        return;
+      }
+      w.push(Layer.Esp, v.reset(w.bytes, p, end - p), declared, 8);
+    },
+  }),
+  // LAN control
+  stp: home({ View: StpView, print: printStp, repr: stpRepr, reach: { sap: [0x42] }, decode: leaf(Layer.Stp, -1) }),
+  // services over UDP (issue 17)
+  dhcp6: home({ View: Dhcp6View, print: printDhcp6, repr: dhcp6Repr, reach: { udp: [Port.DHCP6_CLIENT, Port.DHCP6_SERVER] }, decode: leaf(Layer.Dhcp6, -1) }),
+  syslog: home({ View: SyslogView, print: printSyslog, repr: syslogRepr, reach: { udp: [Port.SYSLOG] }, decode: leaf(Layer.Syslog, -1) }),
+  tftp: home({ View: TftpView, print: printTftp, repr: tftpRepr, reach: { udp: [Port.TFTP] }, decode: leaf(Layer.Tftp, -1) }),
+  radius: home({
+    View: RadiusView, print: printRadius, repr: radiusRepr,
+    reach: { udp: [Port.RADIUS, Port.RADIUS_ACCT, Port.RADIUS_OLD, Port.RADIUS_OLD_ACCT, Port.RADIUS_CISCO_COA, Port.RADIUS_COA] },
+    decode: leaf(Layer.Radius, -1),
+  }),
+  snmp: home({ View: SnmpView, print: printSnmp, repr: snmpRepr, reach: { udp: [Port.SNMP, Port.SNMP_TRAP] }, decode: leaf(Layer.Snmp, -1) }),
+  ssh: home({ View: SshView, print: printSsh, repr: sshRepr, reach: { tcp: [Port.SSH] }, decode: leafIf(Layer.Ssh, looksSsh) }),
+  tls: home({ View: TlsView, print: printTls, repr: tlsRepr, reach: { tcp: [Port.HTTPS] }, decode: leafIf(Layer.Tls, looksTls) }),
+  quic: home({ View: QuicView, print: printQuic, repr: quicRepr, reach: { udp: [Port.HTTPS] }, decode: leafIf(Layer.Quic, looksQuicLong) }),
+  // tunnels (issue 17)
+  vxlangpe: home({
+    View: VxlanGpeView, print: printVxlanGpe, repr: vxlanGpeRepr,
+    reach: { udp: [Port.VXLAN_GPE] },
+    decode(w, v, p, end, declared) {
+      if (!w.push(Layer.VxlanGpe, v.reset(w.bytes, p, end - p), declared, 8)) return;
+      const next = v.nextProtocol;
+      if (next === VxlanGpeNext.ETHERNET) w.next(Layer.Ethernet, p + 8, end, declared - 8, 0);
+      else if (VXLAN_GPE_ETHERTYPE[next] !== undefined) w.etherType(VXLAN_GPE_ETHERTYPE[next]!, p + 8, end, declared - 8);
+    },
+  }),
+  ike: home({ View: IkeView, print: printIke, repr: ikeRepr, reach: { udp: [Port.ISAKMP] }, decode: leaf(Layer.Ike, -1) }),
+  l2tp: home({
+    View: L2tpView, print: printL2tp, repr: l2tpRepr,
+    reach: { udp: [Port.L2TP] },
+    decode(w, v, p, end, declared) {
+      if (!w.push(Layer.L2tp, v.reset(w.bytes, p, end - p), declared, v.headerLen)) return;
+      // a data message carries a PPP frame; its protocol field is 2 bytes unless compressed (odd first byte)
+      const q = l2tpPppOffset(v);
+      if (q < 0 || q >= end) return;
+      const b = w.bytes;
+      const wide = ((b[q] ?? 0) & 1) === 0;
+      const proto = wide ? ((b[q] ?? 0) << 8) | (b[q + 1] ?? 0) : (b[q] ?? 0);
+      const at = q + (wide ? 2 : 1);
+      if (at <= end) w.ppp(proto, at, end, declared - (at - p));
+    },
+  }),
+  pptp: home({ View: PptpView, print: printPptp, repr: pptpRepr, reach: { tcp: [Port.PPTP] }, decode: leaf(Layer.Pptp, -1) }),
 } satisfies { readonly [K in LayerName]: Home<ByteView> };
 
 /** The view class of layer kind L. */
@@ -136,3 +398,49 @@ export type ViewOf<L extends Layer> = NameOf<L> extends LayerName ? InstanceType
 export const HOME_BY_KIND: ReadonlyArray<Home<ByteView> | undefined> = LAYER_TABLE.map((r) =>
   r.name === '' ? undefined : (HOMES[r.name] as Home<ByteView>),
 );
+
+
+/** Link types whose header is no layer of its own: the walk starts at what they carry. */
+export const HEADERLESS_LINKS: ReadonlyMap<number, (w: Walk, p: number, end: number) => void> = new Map([
+  [LinkType.RAW, (w: Walk, p: number, end: number) => {
+    // raw IP: the version nibble picks (anything but 6 is read as IPv4, so a bad header shows)
+    w.next(p < end && (w.bytes[p] ?? 0) >> 4 === 6 ? Layer.Ipv6 : Layer.Ipv4, p, end, end - p, LinkType.RAW);
+  }],
+  [LinkType.NFLOG, (w: Walk, p: number, end: number) => {
+    // the NFLOG header and TLVs are not a layer: the walk starts at the logged packet
+    const pl = nflogPayloadOffset(w.bytes, p, end - p);
+    const fam = p < end ? w.bytes[p] : 0;
+    if (pl >= 0 && fam === 2) w.next(Layer.Ipv4, pl, end, end - pl, LinkType.NFLOG);
+    else if (pl >= 0 && fam === 10) w.next(Layer.Ipv6, pl, end, end - pl, LinkType.NFLOG);
+  }],
+]);
+
+/** A dense table from one kind of number to the layer kind it announces; the lower kind wins a tie. */
+function reachTable(size: number, pick: (r: Reach) => readonly number[] | undefined): Uint8Array {
+  const a = new Uint8Array(size);
+  LAYER_TABLE.forEach((row, kind) => {
+    const r = row.name === '' ? undefined : HOMES[row.name].reach;
+    for (const n of (r && pick(r)) ?? []) if (a[n] === 0) a[n] = kind;
+  });
+  return a;
+}
+
+/**
+ * The parser's dispatch tables, built once from every home's `reach`: link type, EtherType, IP
+ * protocol, UDP and TCP port, LLC SAP and PPP protocol to layer kind (0: none), SNAP codes in a map.
+ */
+export const REACH = {
+  link: reachTable(65536, (r) => r.link),
+  ether: reachTable(65536, (r) => r.ether),
+  ip: reachTable(256, (r) => r.ip),
+  udp: reachTable(65536, (r) => r.udp),
+  tcp: reachTable(65536, (r) => r.tcp),
+  sap: reachTable(256, (r) => r.sap),
+  ppp: reachTable(65536, (r) => r.ppp),
+  snap: new Map<number, number>(
+    LAYER_TABLE.flatMap((row, kind) => (row.name === '' ? [] : (HOMES[row.name].reach?.snap ?? []).map((c): [number, number] => [c, kind]))).reverse(),
+  ),
+} as const;
+
+/** Layer kind a UDP port announces (0: none); when both ports announce one, the lower kind wins. */
+export const UDP_PORT_LAYER: Uint8Array = REACH.udp;

@@ -1,7 +1,7 @@
 /** TCP header and options (RFC 9293; options: RFC 7323, 2018, 2385, 8684, 7413). */
 import { ByteView, DecodeStatus, u16, u32 } from './status.js';
 import { Layer, HTTP_PORTS, Port, TEXT_PORTS } from './layers.js';
-import { type Printer, cksumShouldBe, hex4, hexBytes, portName } from './print.js';
+import { type Printer, cksumShouldBe, hex4, hexBytes, portName, safeChar } from './print.js';
 import { printMptcp } from './mptcp.js';
 import { hex2 } from './addr.js';
 import { ipFragmented, l4Sum } from './ip.js';
@@ -170,17 +170,6 @@ function cmpBytes(b: Uint8Array, x: number, y: number, n: number): number {
   return 0;
 }
 
-/** tcpdump's fn_print_char: `M-` for the high bit, `^X` for control characters. */
-function safeChar(ch: number): string {
-  let s = '';
-  if (ch & 0x80) {
-    ch &= 0x7f;
-    s = 'M-';
-  }
-  if (ch < 0x20 || ch === 0x7f) return s + '^' + String.fromCharCode(ch ^ 0x40);
-  return s + String.fromCharCode(ch);
-}
-
 /** RFC 7413 Fast Open cookie (option 34, or inside experimental option 254). */
 function printFastOpen(c: Printer, b: Uint8Array, q: number, n: number): void {
   if (n === 0) c.s += ' cookiereq';
@@ -327,6 +316,12 @@ export function printTcp(c: Printer, v: TcpView, i: number, len: number): void {
       c.s += safeChar(b[k] ?? 0);
     }
     c.s += k < pay + dlen ? '[|tcp]]' : ']';
+    return;
+  }
+  // a home reached by the ports prints itself (SSH's banner; TLS prints nothing, as tcpdump)
+  const next = i + 1 < p.count ? p.kinds[i + 1]! : Layer.None;
+  if (next !== Layer.None && next !== Layer.Dns) {
+    c.layer(i + 1, dlen);
     return;
   }
   if (sport === Port.DNS || dport === Port.DNS) {

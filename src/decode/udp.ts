@@ -111,6 +111,8 @@ export function printUdp(c: Printer, v: UdpView, i: number, len: number): void {
   }
   if (next !== Layer.None) c.layer(i + 1, dlen);
   else if ((sport === Port.IPSEC_NAT_T || dport === Port.IPSEC_NAT_T) && dlen === 1 && v.bytes[v.offset + 8] === 0xff) c.s += 'isakmp-nat-keep-alive';
+  // RFC 3948: too short for the non-ESP marker
+  else if ((sport === Port.IPSEC_NAT_T || dport === Port.IPSEC_NAT_T) && dlen > 0 && dlen < 4) c.s += ' [|isakmp_rfc3948]';
   else c.s += `UDP, length ${dlen}`;
 }
 

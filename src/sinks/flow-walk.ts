@@ -7,7 +7,8 @@
  * ports that announce an application layer, cut or malformed headers) it answers 0 and the caller
  * decodes fully. `test/sinks/flows.test.ts` checks both give the same counts.
  */
-import { Layer, UDP_PORT_LAYER, Port } from '../decode/layers.js';
+import { Layer } from '../decode/layers.js';
+import { REACH } from '../decode/registry.js';
 import { EtherType } from '../decode/ethernet.js';
 import { LinkType } from '../numbers.js';
 
@@ -91,8 +92,8 @@ export class HeaderWalk {
         if (hl < 20 || room < hl) return 0;
         this.srcPort = (b[l4]! << 8) | b[l4 + 1]!;
         this.dstPort = (b[l4 + 2]! << 8) | b[l4 + 3]!;
-        // DNS over TCP is a layer of its own
-        if (this.srcPort === Port.DNS || this.dstPort === Port.DNS) return 0;
+        // ports that announce a layer (DNS, SSH, BGP, ...) need the parser
+        if (REACH.tcp[this.srcPort] !== 0 || REACH.tcp[this.dstPort] !== 0) return 0;
         kinds[n++] = Layer.Tcp;
         this.l4Kind = Layer.Tcp;
         return n;
@@ -102,7 +103,7 @@ export class HeaderWalk {
         this.srcPort = (b[l4]! << 8) | b[l4 + 1]!;
         this.dstPort = (b[l4 + 2]! << 8) | b[l4 + 3]!;
         // ports that announce a layer (DNS, DHCP, VXLAN, ...) need the parser
-        if (UDP_PORT_LAYER[this.srcPort] !== 0 || UDP_PORT_LAYER[this.dstPort] !== 0) return 0;
+        if (REACH.udp[this.srcPort] !== 0 || REACH.udp[this.dstPort] !== 0) return 0;
         kinds[n++] = Layer.Udp;
         this.l4Kind = Layer.Udp;
         return n;

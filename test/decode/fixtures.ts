@@ -13,7 +13,7 @@ let tmp: string | undefined;
 /** Classic-pcap paths of every fixture (pcapng files are converted once into a temp dir). */
 export function fixtureFiles(): string[] {
   const out: string[] = [];
-  for (const dir of [join(ROOT, 'fixtures'), join(ROOT, 'fixtures', 'decode')]) {
+  for (const dir of [join(ROOT, 'fixtures'), join(ROOT, 'fixtures', 'decode'), join(ROOT, 'fixtures', 'proto')]) {
     if (!existsSync(dir)) continue;
     for (const name of readdirSync(dir).sort()) {
       const path = join(dir, name);

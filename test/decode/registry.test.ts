@@ -5,8 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as D from '../../src/decode/index.js';
-import { HOMES, HOME_BY_KIND } from '../../src/decode/registry.js';
-import { LAYER_TABLE, LAYER_NAMES, Layer, UDP_PORT_LAYER, Port } from '../../src/decode/layers.js';
+import { HOMES, HOME_BY_KIND, REACH, UDP_PORT_LAYER } from '../../src/decode/registry.js';
+import { LAYER_TABLE, LAYER_NAMES, Layer, Port } from '../../src/decode/layers.js';
+import type { Reach } from '../../src/decode/walk.js';
 import { TextFormatter, DEFAULT_PRINT_OPTIONS } from '../../src/sinks/text.js';
 import { readPcap } from './pcap-read.js';
 import { fixtureFiles } from './fixtures.js';
@@ -60,6 +61,24 @@ describe('protocol registry', () => {
     expect(UDP_PORT_LAYER[Port.NTP]).toBe(Layer.Ntp);
     expect(UDP_PORT_LAYER[Port.BOOTPS]).toBe(Layer.Dhcp);
     expect(UDP_PORT_LAYER[Port.IPSEC_NAT_T]).toBe(Layer.Esp);
+  });
+
+  it('lets no number announce two layers, and builds the dispatch tables from the declarations', () => {
+    const claims = new Map<string, string>();
+    for (const [name, h] of Object.entries(HOMES)) {
+      const r: Reach = h.reach ?? {};
+      for (const [field, nums] of Object.entries(r) as [string, readonly number[]][]) {
+        for (const n of nums) {
+          const key = `${field}:${n}`;
+          expect(claims.get(key), `${key} claimed by ${claims.get(key)} and ${name}`).toBeUndefined();
+          claims.set(key, name);
+          const kind = LAYER_NAMES.indexOf(name);
+          const got = field === 'snap' ? REACH.snap.get(n) : (REACH as unknown as Record<string, Uint8Array>)[field]![n];
+          expect(got, key).toBe(kind);
+        }
+      }
+    }
+    expect(claims.size).toBeGreaterThan(30);
   });
 
   it('prints and represents every protocol found in the fixtures', () => {
