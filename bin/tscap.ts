@@ -41,6 +41,7 @@ import { createSummarySink } from '../src/sinks/summary.js';
 import { createTextSink } from '../src/sinks/text.js';
 import { VERSION } from '../src/version.js';
 import { addFileOptions, fileSinkOptions, type FileOptionValues } from './file-options.js';
+import { SendThreadOptionError, gatherFromRing, sendThreadOption } from './forward-options.js';
 import { FilterOptionsError, addFilterOptions, dumpProgram, filterExpression, linkTypeOption, type FilterCliOptions } from './filter-options.js';
 import { addPrintOptions, preprocessArgv, printOptionsFrom } from './print-options.js';
 import { addSensorOptions, checkPrivilegeUser, relinquishPrivileges, type SensorOptionValues } from './sensor-options.js';
@@ -94,9 +95,10 @@ function buildProgram(): Command {
     .option('--fanout <mode>', 'fanout mode: hash (default), lb, cpu, qm, rollover, random; add +defrag or +rollover', 'hash')
     .option('--vlan-metadata', 'keep frames as the kernel gives them (tag stripped) and report the tag as metadata')
     .option('--bpf <file>', 'attach a classic BPF program in `tcpdump -ddd` format')
-    .option('--mirror <iface>', 'send every captured frame out of IFACE through a TX ring (repeatable)', collect)
+    .option('--mirror <iface>', 'send every captured frame out of IFACE (repeatable)', collect)
     .option('--export <url>', 'export frames: udp://HOST:PORT[?vni=N] (VXLAN) or tcp://HOST:PORT[?format=pcapng] (repeatable)', collect)
     .option('--gro', 'merge consecutive TCP segments of a flow before --mirror and --export (application-level GRO, held at most 2 ms)')
+    .option('--send-thread <when>', 'send --mirror and --export from a thread of their own: auto (with 4 CPUs or more), on, off', 'auto')
     .option('--export-snaplen <bytes>', 'cut exported frames to BYTES (the pcap stream keeps each original length)', intArg('--export-snaplen', 14, MAX_SNAPLEN))
     .option('--print', 'also print packets when writing with -w, --mirror or --export')
     .option('--time-stamp-precision <precision>', 'micro or nano', 'micro')
@@ -153,6 +155,7 @@ type Opts = Record<string, unknown> &
     mirror?: string[];
     export?: string[];
     gro?: boolean;
+    sendThread: string;
     exportSnaplen?: number;
     print?: boolean;
     json?: boolean;
@@ -483,6 +486,7 @@ async function main(argv: string[]): Promise<number> {
   if (inline !== undefined && (opts.workers !== undefined || bpf !== undefined)) throw new UsageError(`-i ${ifaces[0] as string}: --workers and --bpf do not apply`);
   if (opts.gro === true && (opts.mirror?.length ?? 0) + (opts.export?.length ?? 0) === 0) throw new UsageError('--gro needs --mirror or --export');
   if (opts.exportSnaplen !== undefined && (opts.export?.length ?? 0) === 0) throw new UsageError('--export-snaplen needs --export');
+  const sendThread = sendThreadOption(opts.sendThread);
 
   let src: Source;
   let linkType: number;
@@ -616,9 +620,9 @@ async function main(argv: string[]): Promise<number> {
   try {
     const onWarning = (msg: string): void => void process.stderr.write(`tscap: ${msg}\n`);
     const gro = opts.gro === true;
-    for (const m of opts.mirror ?? []) forwards.push(createMirror(m, { gro, onWarning }));
+    for (const m of opts.mirror ?? []) forwards.push(createMirror(m, { gro, onWarning, ...sendThread }));
     const exportSnaplen = opts.exportSnaplen !== undefined ? { exportSnaplen: opts.exportSnaplen } : {};
-    for (const e of opts.export ?? []) forwards.push(await createExporter(e, { linkType, snaplen, gro, ...exportSnaplen, onWarning }));
+    for (const e of opts.export ?? []) forwards.push(await createExporter(e, { linkType, snaplen, gro, ...exportSnaplen, onWarning, ...sendThread }));
     // GRO's limits, said once at start: a mirror merges only up to its interface's MTU.
     for (const f of forwards) {
       if (f.groMaxIpLen === undefined) continue;
@@ -655,18 +659,9 @@ async function main(argv: string[]): Promise<number> {
     sinks.push(fileLinkType !== linkType ? sll2Sink(fileSink) : fileSink);
   }
   process.stderr.write(listening);
-  // Records of packets in the ring go to the file with writev, uncopied; the writer empties its batch
-  // before each block goes back to the kernel.
-  const native = src instanceof LiveSource ? src.cap.nativeSource : undefined;
-  if (native !== undefined && fileSink?.gatherFrom?.(native) === true) {
-    const gathering = fileSink;
-    const cap = (src as LiveSource).cap;
-    cap.onBlockRelease(() => gathering.flushGathered?.());
-    // after a gap (--reopen) the records lie in the new ring
-    cap.onResume(() => {
-      if (cap.nativeSource !== undefined) gathering.gatherFrom?.(cap.nativeSource);
-    });
-  }
+  // Records of packets in the ring go to the file with writev, uncopied, and inline mirrors and exports
+  // send them from the ring with sendmmsg; each empties its batch before a block goes back to the kernel.
+  if (src instanceof LiveSource) gatherFromRing(src.cap, fileSink, forwards);
   const printing = opts.print === true || (fileOpts === undefined && perWorkerFiles === undefined && forwards.length === 0);
   const names = new Map(listInterfaces().map((i) => [i.index, i.name] as const));
   // Interfaces that appear later (`any` sees them) are looked up when first seen, and an index with
@@ -799,7 +794,7 @@ function fail(err: unknown): number {
     process.stderr.write(`tscap: ${err.message}\n`);
     return 1;
   }
-  if (err instanceof UsageError || err instanceof FilterOptionsError || err instanceof InlineSpecError) {
+  if (err instanceof UsageError || err instanceof FilterOptionsError || err instanceof InlineSpecError || err instanceof SendThreadOptionError) {
     process.stderr.write(`tscap: ${err.message}\n`);
     return 2;
   }
