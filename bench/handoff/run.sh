@@ -327,7 +327,7 @@ teardown_tscap-nfqueue-gso() {
   NOTE="offloads on (baseline too; frames offered count super-packets); $NOTE"
 }
 
-TITLE[tscap-mirror]="tscap --mirror (TX ring)"
+TITLE[tscap-mirror]="tscap --mirror"
 CMD[tscap-mirror]="tscap -i br0 ${TSCAP_OPTS:+$TSCAP_OPTS }--mirror ANALYZERPORT"
 setup_tscap-mirror() {
   local before
@@ -410,7 +410,7 @@ analyzer_mtu() {
   ip -n "$NBR" link set "$AP" mtu "$1"
   ip -n "$NAN" link set "$AV" mtu "$1"
 }
-TITLE[tscap-mirror-gro]="tscap --mirror --gro (TX ring, merged TCP)"
+TITLE[tscap-mirror-gro]="tscap --mirror --gro (merged TCP)"
 CMD[tscap-mirror-gro]="tscap -i br0 ${TSCAP_OPTS:+$TSCAP_OPTS }--gro --mirror ANALYZERPORT  (analyzer link MTU 65535)"
 setup_tscap-mirror-gro() {
   local before
