@@ -11,7 +11,7 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
-TSCAP_JS=$REPO/dist/bin/tscap.js
+TSCAP_JS=${TSCAP_JS:-$REPO/dist/bin/tscap.js}
 FRAMES=${FRAMES:-200000}
 GAP_US=${GAP_US:-3}
 METHODS=${METHODS:-"capture mirror-on mirror-off export-on export-off"}
