@@ -9,7 +9,8 @@
  *   a packet socket, from the capture ring in place (`inline-send.ts`, `mmsg-sender.ts`), one call per
  *   ring walk or block; a full socket costs counted drops, never a wait.
  * Both sockets bypass the qdisc layer (PACKET_QDISC_BYPASS): a copy of traffic needs no queueing
- * discipline, and the bypass saves its locking per frame.
+ * discipline, and the bypass saves its locking per frame. It skips the packet taps on the interface
+ * too, so a capture on it (or on `any`) does not take the mirrored frames in again.
  */
 import { availableParallelism } from 'node:os';
 import type { PacketSink, PacketView } from '../packet.js';
