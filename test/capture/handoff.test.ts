@@ -143,7 +143,9 @@ test.each(MODES)('--gro on a real TCP transfer: mirror and export far sides reas
     const e = summaryLine(r.stderr, /^(\d+) packets exported to udp:\S+ \(\d+ bytes, 0 send errors, 0 dropped, 0 of them at the hand-off queue; GRO: (\d+) frames sent as (\d+) packets, TCP payload (\d+) bytes in, (\d+) out\)$/m);
     for (const x of [m, e]) {
       expect(Number(x[1])).toBe(captured);
-      expect(Number(x[3])).toBeLessThan(captured / 4); // frames out well below frames in
+      // Frames out below frames in. How far below depends on timing: segments more than 2 ms apart
+      // (a sender starved of CPU on a loaded machine) rightly stay apart.
+      expect(Number(x[3])).toBeLessThan(captured);
       // Every byte the client sent went through GRO (more only if TCP retransmitted), and as much came out.
       expect(Number(x[4])).toBeGreaterThanOrEqual(payload.length);
       expect(Number(x[5])).toBe(Number(x[4]));
@@ -154,6 +156,8 @@ test.each(MODES)('--gro on a real TCP transfer: mirror and export far sides reas
     const atCollector = await exported.stop();
     expect(atMirror.length).toBe(Number(m[3]));
     expect(atCollector.length).toBe(Number(e[3]));
+    // Merged packets did cross: larger than any wire frame of the transfer (1514 bytes).
+    expect(atMirror.some((x) => x.data.length > 1514)).toBe(true);
     // The same stream: the capture without GRO (-w), the mirror's far side, and the collector's.
     const reference = followClientBytes(ref);
     expect(reference.equals(payload)).toBe(true);
