@@ -17,6 +17,7 @@ import { InlineSpecError, parseInlineSpec } from '../src/pipeline/inline-spec.js
 import { isRuntimeError } from '../src/pipeline/pipeline.js';
 import { VERSION } from '../src/version.js';
 import { addFileOptions, fileConfigFrom, type FileOptionValues } from './file-options.js';
+import { SendThreadOptionError, sendThreadOption } from './forward-options.js';
 import { FilterOptionsError, addFilterOptions, dumpProgram, filterExpression, linkTypeOption, type FilterCliOptions } from './filter-options.js';
 import { addPrintOptions, preprocessArgv, printOptionsFrom } from './print-options.js';
 import { addSensorOptions, checkPrivilegeUser, relinquishPrivileges, type SensorOptionValues } from './sensor-options.js';
@@ -61,9 +62,10 @@ function buildProgram(): Command {
     .option('--fanout <mode>', 'fanout mode: hash (default), lb, cpu, qm, rollover, random; add +defrag or +rollover', 'hash')
     .option('--vlan-metadata', 'keep frames as the kernel gives them (tag stripped) and report the tag as metadata')
     .option('--bpf <file>', 'attach a classic BPF program in `tcpdump -ddd` format')
-    .option('--mirror <iface>', 'send every captured frame out of IFACE through a TX ring (repeatable)', collect)
+    .option('--mirror <iface>', 'send every captured frame out of IFACE (repeatable)', collect)
     .option('--export <url>', 'export frames: udp://HOST:PORT[?vni=N] (VXLAN) or tcp://HOST:PORT[?format=pcapng] (repeatable)', collect)
     .option('--gro', 'merge consecutive TCP segments of a flow before --mirror and --export (application-level GRO, held at most 2 ms)')
+    .option('--send-thread <when>', 'send --mirror and --export from a thread of their own: auto (with 4 CPUs or more), on, off', 'auto')
     .option('--export-snaplen <bytes>', 'cut exported frames to BYTES (the pcap stream keeps each original length)', intArg('--export-snaplen', 14, MAX_SNAPLEN))
     .option('--print', 'also print packets when writing with -w, --mirror or --export')
     .option('--time-stamp-precision <precision>', 'micro or nano', 'micro')
@@ -120,6 +122,7 @@ type Opts = Record<string, unknown> &
     mirror?: string[];
     export?: string[];
     gro?: boolean;
+    sendThread: string;
     exportSnaplen?: number;
     print?: boolean;
     json?: boolean;
@@ -263,6 +266,7 @@ async function main(argv: string[]): Promise<number> {
   if (inline !== undefined && (opts.workers !== undefined || bpf !== undefined)) throw new UsageError(`-i ${ifaces[0] as string}: --workers and --bpf do not apply`);
   if (opts.gro === true && (opts.mirror?.length ?? 0) + (opts.export?.length ?? 0) === 0) throw new UsageError('--gro needs --mirror or --export');
   if (opts.exportSnaplen !== undefined && (opts.export?.length ?? 0) === 0) throw new UsageError('--export-snaplen needs --export');
+  const sendThread = sendThreadOption(opts.sendThread);
   if (source.kind === 'live') {
     if (linktype !== undefined) capture.linkType = linktype;
     if (inline?.kind === 'nfqueue') {
@@ -283,6 +287,7 @@ async function main(argv: string[]): Promise<number> {
       export: opts.export ?? [],
       gro: opts.gro === true,
       ...(opts.exportSnaplen !== undefined ? { exportSnaplen: opts.exportSnaplen } : {}),
+      ...sendThread,
     };
   }
   const file = fileConfigFrom(opts);
@@ -380,7 +385,7 @@ function fail(err: unknown): number {
     process.stderr.write(`tscap: ${err.message}\n`);
     return 1;
   }
-  if (err instanceof UsageError || err instanceof FilterOptionsError || err instanceof InlineSpecError) {
+  if (err instanceof UsageError || err instanceof FilterOptionsError || err instanceof InlineSpecError || err instanceof SendThreadOptionError) {
     process.stderr.write(`tscap: ${err.message}\n`);
     return 2;
   }

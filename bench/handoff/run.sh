@@ -33,6 +33,8 @@ fi
 TSCAP_OPTS=${TSCAP_OPTS:-}
 TCPDUMP_OPTS=${TCPDUMP_OPTS:-}
 read -ra TSCAP_ARGS <<<"$TSCAP_OPTS"
+# Options for node itself before the script, e.g. NODE_OPTS="--cpu-prof --cpu-prof-dir=/tmp/prof" (NODE_OPTIONS refuses --cpu-prof).
+read -ra NODE_ARGS <<<"${NODE_OPTS:-}"
 read -ra TCPDUMP_ARGS <<<"$TCPDUMP_OPTS"
 # A quick run never overwrites the full run's table.
 if [[ ${QUICK:-0} == 1 ]]; then OUT=${OUT:-$HERE/RESULTS-quick.md}; else OUT=${OUT:-$HERE/RESULTS.md}; fi
@@ -289,7 +291,7 @@ TITLE[nfqueue]="NFQUEUE (C consumer, accept all)"
 queue_bound() { inb cat /proc/net/netfilter/nfnetlink_queue 2>/dev/null | awk '$1==0 {f=1} END {exit !f}'; }
 setup_tscap_queue() {
   inb sysctl -qw net.bridge.bridge-nf-call-iptables=1
-  spawn "$WORK/tscapq.out" "$WORK/tscapq.err" ip netns exec "$NBR" node "$TSCAP_JS" -i nfqueue:0 "${TSCAP_ARGS[@]}" "$@" -w /dev/null
+  spawn "$WORK/tscapq.out" "$WORK/tscapq.err" ip netns exec "$NBR" node "${NODE_ARGS[@]}" "$TSCAP_JS" -i nfqueue:0 "${TSCAP_ARGS[@]}" "$@" -w /dev/null
   TSCAPQ_PID=$LAST_PID
   for _ in $(seq 1 100); do queue_bound && break; kill -0 "$TSCAPQ_PID" 2>/dev/null || break; sleep 0.1; done
   queue_bound || die "tscap did not bind queue 0: $(tail -c 600 "$WORK/tscapq.err")"
@@ -325,12 +327,12 @@ teardown_tscap-nfqueue-gso() {
   NOTE="offloads on (baseline too; frames offered count super-packets); $NOTE"
 }
 
-TITLE[tscap-mirror]="tscap --mirror (TX ring)"
+TITLE[tscap-mirror]="tscap --mirror"
 CMD[tscap-mirror]="tscap -i br0 ${TSCAP_OPTS:+$TSCAP_OPTS }--mirror ANALYZERPORT"
 setup_tscap-mirror() {
   local before
   before=$(packet_sockets)
-  spawn "$WORK/tscap.out" "$WORK/tscap.err" ip netns exec "$NBR" node "$TSCAP_JS" -i "$BR" "${TSCAP_ARGS[@]}" --mirror "$AP"
+  spawn "$WORK/tscap.out" "$WORK/tscap.err" ip netns exec "$NBR" node "${NODE_ARGS[@]}" "$TSCAP_JS" -i "$BR" "${TSCAP_ARGS[@]}" --mirror "$AP"
   TSCAP_PID=$LAST_PID
   wait_packet_socket "$before" "$TSCAP_PID" || die "tscap did not start: $(tail -c 600 "$WORK/tscap.err")"
 }
@@ -378,7 +380,7 @@ setup_tscap-export() {
   for _ in $(seq 1 50); do grep -q ready "$WORK/absorb.err" && break; sleep 0.1; done
   ina cat /proc/net/snmp | awk '/^Udp:/ {getline; print $6}' >"$WORK/rcvbuf.before"
   before=$(packet_sockets)
-  spawn "$WORK/tscap.out" "$WORK/tscap.err" ip netns exec "$NBR" node "$TSCAP_JS" -i "$BR" "${TSCAP_ARGS[@]}" \
+  spawn "$WORK/tscap.out" "$WORK/tscap.err" ip netns exec "$NBR" node "${NODE_ARGS[@]}" "$TSCAP_JS" -i "$BR" "${TSCAP_ARGS[@]}" \
     "${TSCAP_EXTRA[@]}" --export "udp://$EXP_ANALYZER:4789?vni=1"
   TSCAP_PID=$LAST_PID
   wait_packet_socket "$before" "$TSCAP_PID" || die "tscap did not start: $(tail -c 600 "$WORK/tscap.err")"
@@ -408,13 +410,13 @@ analyzer_mtu() {
   ip -n "$NBR" link set "$AP" mtu "$1"
   ip -n "$NAN" link set "$AV" mtu "$1"
 }
-TITLE[tscap-mirror-gro]="tscap --mirror --gro (TX ring, merged TCP)"
+TITLE[tscap-mirror-gro]="tscap --mirror --gro (merged TCP)"
 CMD[tscap-mirror-gro]="tscap -i br0 ${TSCAP_OPTS:+$TSCAP_OPTS }--gro --mirror ANALYZERPORT  (analyzer link MTU 65535)"
 setup_tscap-mirror-gro() {
   local before
   analyzer_mtu 65535
   before=$(packet_sockets)
-  spawn "$WORK/tscap.out" "$WORK/tscap.err" ip netns exec "$NBR" node "$TSCAP_JS" -i "$BR" "${TSCAP_ARGS[@]}" --gro --mirror "$AP"
+  spawn "$WORK/tscap.out" "$WORK/tscap.err" ip netns exec "$NBR" node "${NODE_ARGS[@]}" "$TSCAP_JS" -i "$BR" "${TSCAP_ARGS[@]}" --gro --mirror "$AP"
   TSCAP_PID=$LAST_PID
   wait_packet_socket "$before" "$TSCAP_PID" || die "tscap did not start: $(tail -c 600 "$WORK/tscap.err")"
 }
@@ -460,7 +462,7 @@ CMD[tscap-capture]="tscap -i br0 ${TSCAP_OPTS:+$TSCAP_OPTS }-w /dev/null"
 setup_tscap-capture() {
   local before
   before=$(packet_sockets)
-  spawn "$WORK/tscap.out" "$WORK/tscap.err" ip netns exec "$NBR" node "$TSCAP_JS" -i "$BR" "${TSCAP_ARGS[@]}" -w /dev/null
+  spawn "$WORK/tscap.out" "$WORK/tscap.err" ip netns exec "$NBR" node "${NODE_ARGS[@]}" "$TSCAP_JS" -i "$BR" "${TSCAP_ARGS[@]}" -w /dev/null
   TSCAP_PID=$LAST_PID
   wait_packet_socket "$before" "$TSCAP_PID" || die "tscap did not start: $(tail -c 600 "$WORK/tscap.err")"
 }

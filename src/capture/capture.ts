@@ -11,6 +11,7 @@ import { cookedKernelProgram } from './cooked.js';
 import type { PacketView } from '../packet.js';
 import type { AbortSignalLike } from '../streams.js';
 import type { NativeSource } from '../pcap/writer.js';
+import type { NativeMemory } from './gather.js';
 import { emptyPacket } from '../packet.js';
 import { LinkType } from '../pcap/linktype.js';
 import { IFF, ERRNO, PACKET, PACKET_FANOUT, SOL_PACKET, SyscallError, lastErrno, raw, watchFd, type FdWatcher } from '../syscalls/index.js';
@@ -322,7 +323,7 @@ export class Capture implements AsyncIterable<PacketView> {
    * their block goes back to the kernel, which `onBlockRelease` announces. A pcap writer given this
    * (`PcapWriter.gatherFrom`) writes records from it without copying them.
    */
-  get nativeSource(): NativeSource | undefined {
+  get nativeSource(): (NativeSource & NativeMemory) | undefined {
     return this.reader instanceof RxRing ? this.reader.native : undefined;
   }
 

@@ -10,6 +10,7 @@
  * hand-off ring. Optionally frames are merged (GRO, `gro.ts`) and cut (`exportSnaplen`) there.
  */
 import { lookup } from 'node:dns/promises';
+import { availableParallelism } from 'node:os';
 import { isIP } from 'node:net';
 import { Socket } from 'node:net';
 import { PassThrough } from 'node:stream';
@@ -19,23 +20,23 @@ import {
   AF_INET,
   AF_INET6,
   ERRNO,
-  IOVEC,
-  MMSGHDR,
-  MSGHDR,
   MSG_DONTWAIT,
   SOCKADDR_IN,
   SOCKADDR_IN6,
   SOCK_CLOEXEC,
   SOCK_NONBLOCK,
+  SOL_SOCKET,
+  SO,
   SyscallError,
-  allocNative,
   lastErrno,
   raw,
-  type NativeBuffer,
 } from '../syscalls/index.js';
 import { CaptureOptionError } from './capture.js';
+import type { NativeMemory } from './gather.js';
 import { startHandoff, type ForwardStats, type HandoffOptions, type SenderSpec } from './handoff.js';
-import { newSenderCounts, pause, type FrameSender } from './sender.js';
+import { defaultSendThread, startInline } from './inline-send.js';
+import { mmsgSender, type GatheringSender } from './mmsg-sender.js';
+import { newSenderCounts, type FrameSender } from './sender.js';
 
 /** An exporter: a sink with counters. */
 export interface Exporter extends PacketSink {
@@ -44,7 +45,13 @@ export interface Exporter extends PacketSink {
   readonly groMaxIpLen: number | undefined;
   /** Resolves once the sender thread runs. */
   readonly ready: Promise<void>;
+  /** Whether a sender thread sends (otherwise the capture thread does). */
+  readonly sendThread: boolean;
   stats(): ForwardStats;
+  /** Inline only: frames lying in `mem` (the capture ring) are sent from it without a copy. */
+  gatherFrom?(mem: NativeMemory | undefined): void;
+  /** Inline only: sends what still points into the ring; call before a ring block goes back to the kernel. */
+  flushGathered?(): void;
 }
 
 /** What `parseExportUrl` understands. */
@@ -90,10 +97,10 @@ async function resolve(url: string, host: string): Promise<{ address: string; fa
 }
 
 const VXLAN_HDR = 8;
-const BATCH = 1024;
-const SLOT = 9216 + VXLAN_HDR; // a jumbo frame and its VXLAN header
 /** The most UDP payload one IPv4 datagram carries. */
 const UDP_MAX_PAYLOAD = 65507;
+/** Send buffer of the VXLAN socket. */
+const SEND_BUFFER_BYTES = 8 << 20;
 /** How long the sender thread waits for room in a full socket before it drops (counted). */
 const SEND_PATIENCE_MS = 50;
 
@@ -118,6 +125,7 @@ export async function createExporter(url: string, opts: ExporterOptions = {}): P
     ...(cut !== undefined ? { snaplen: cut } : {}),
   };
   const warn = opts.onWarning ?? (() => undefined);
+  const sendThread = opts.sendThread ?? defaultSendThread(availableParallelism());
   let spec: SenderSpec;
   let release = (): void => undefined;
   if (t.protocol === 'udp') {
@@ -129,9 +137,14 @@ export async function createExporter(url: string, opts: ExporterOptions = {}): P
     const header = await streamHeader(t.format, format);
     spec = { kind: 'tcp', url, address: addr.address, family: addr.family, port: t.port, format: t.format, ...format, header: new Uint8Array(header) };
   }
+  if (!sendThread) {
+    // On the capture thread a full socket is never waited for: its frames are dropped and counted.
+    const h = startInline(spec.kind === 'udp' ? vxlanSender(spec, 0) : tcpSender(spec, warn), hopts, release);
+    return { url, groMaxIpLen, sendThread, ...h };
+  }
   const h = startHandoff(spec, hopts, warn, release);
   await h.ready;
-  return { url, groMaxIpLen, ready: h.ready, write: h.write, flush: h.flush, close: h.close, stats: h.stats };
+  return { url, groMaxIpLen, sendThread, ready: h.ready, write: h.write, flush: h.flush, close: h.close, stats: h.stats };
 }
 
 /** Options of `createExporter`. */
@@ -150,6 +163,8 @@ export interface ExporterOptions {
   queueBytes?: number;
   /** Called with reconnection warnings. */
   onWarning?: (msg: string) => void;
+  /** Send from a thread of its own (true) or from the capture thread (false); default: a thread with 4 CPUs or more. */
+  sendThread?: boolean;
 }
 
 type StreamFormat = { linkType: number; snaplen: number };
@@ -198,6 +213,11 @@ function sockaddr(address: string, family: 4 | 6, port: number): Uint8Array {
 function openVxlanSocket(url: string, addr: { address: string; family: 4 | 6 }, port: number): number {
   const fd = raw.socket(addr.family === 4 ? AF_INET : AF_INET6, 2 /* SOCK_DGRAM */ | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) throw new SyscallError('socket', lastErrno(), `--export ${url}: socket`);
+  // Room for a few ring blocks of datagrams: a burst is queued rather than dropped. SO_SNDBUFFORCE
+  // passes the wmem_max cap for root; without the privilege the capped option is the fallback.
+  const size = new Uint8Array(4);
+  new DataView(size.buffer).setInt32(0, SEND_BUFFER_BYTES, true);
+  if (raw.setsockopt(fd, SOL_SOCKET, SO.SNDBUFFORCE, size, 4) < 0) raw.setsockopt(fd, SOL_SOCKET, SO.SNDBUF, size, 4);
   const sa = sockaddr(addr.address, addr.family, port);
   if (raw.connect(fd, sa, sa.length) < 0) {
     const errno = lastErrno();
@@ -207,118 +227,14 @@ function openVxlanSocket(url: string, addr: { address: string; family: 4 | 6 }, 
   return fd;
 }
 
-/**
- * The sender thread's VXLAN side: frames are laid into BATCH slots of one native block (mmsghdr, iovec,
- * VXLAN header + frame) and sent with sendmmsg; small frames sit in the slots, merged packets larger
- * than a slot go alone through sendto.
- */
-export function vxlanSender(spec: Extract<SenderSpec, { kind: 'udp' }>): FrameSender {
-  const { fd, vni } = spec;
-  const vecAt = 0;
-  const iovAt = BATCH * MMSGHDR.SIZE;
-  const dataAt = iovAt + BATCH * IOVEC.SIZE;
-  const mem: NativeBuffer = allocNative(dataAt + BATCH * SLOT);
-  const big = new Uint8Array(UDP_MAX_PAYLOAD);
-  const b = mem.bytes;
-  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  const vxlan = (to: Uint8Array, h: number): void => {
-    to[h] = 0x08; // I flag: the VNI is valid
-    to[h + 4] = (vni >> 16) & 0xff;
-    to[h + 5] = (vni >> 8) & 0xff;
-    to[h + 6] = vni & 0xff;
-  };
-  for (let i = 0; i < BATCH; i++) {
-    const m = vecAt + i * MMSGHDR.SIZE;
-    dv.setBigUint64(m + MSGHDR.iov, mem.ptr + BigInt(iovAt + i * IOVEC.SIZE), true);
-    dv.setBigUint64(m + MSGHDR.iovlen, 1n, true);
-    dv.setBigUint64(iovAt + i * IOVEC.SIZE + IOVEC.base, mem.ptr + BigInt(dataAt + i * SLOT), true);
-    dv.setBigUint64(iovAt + i * IOVEC.SIZE + IOVEC.len, 0n, true); // writes below set only the low half
-    vxlan(b, dataAt + i * SLOT);
-  }
-  vxlan(big, 0);
-  const counts = newSenderCounts();
-  const framesIn = new Uint32Array(BATCH);
-  let pending = 0;
-
-  /** Waits for room in the socket; false when none comes within the patience. */
-  const room = (deadline: number): boolean => {
-    if (performance.now() > deadline) return false;
-    pause(0.05);
-    return true;
-  };
-  const send = (): void => {
-    let off = 0;
-    const deadline = performance.now() + SEND_PATIENCE_MS;
-    while (off < pending) {
-      const n = raw.sendmmsg(fd, mem.ptr + BigInt(vecAt + off * MMSGHDR.SIZE), pending - off, MSG_DONTWAIT);
-      if (n > 0) {
-        for (let i = off; i < off + n; i++) {
-          counts.frames += framesIn[i] ?? 1;
-          counts.packets++;
-          counts.bytes += dv.getUint32(iovAt + i * IOVEC.SIZE + IOVEC.len, true) - VXLAN_HDR; // iov_len < 2^32: its low half
-        }
-        off += n;
-        continue;
-      }
-      const errno = lastErrno();
-      if ((errno === ERRNO.EAGAIN || errno === ERRNO.ENOBUFS) && room(deadline)) continue;
-      if (errno === ERRNO.EAGAIN || errno === ERRNO.ENOBUFS) {
-        for (let i = off; i < pending; i++) counts.dropped += framesIn[i] ?? 1;
-        break;
-      }
-      // ECONNREFUSED and the like report an earlier datagram's fate; this one is counted as an error.
-      counts.errors += framesIn[off] ?? 1;
-      off++;
-    }
-    pending = 0;
-  };
-  const sendBig = (p: PacketView, frames: number): void => {
-    big.set(p.buf.subarray(p.offset, p.offset + p.capLen), VXLAN_HDR);
-    const deadline = performance.now() + SEND_PATIENCE_MS;
-    for (;;) {
-      const n = raw.sendto(fd, big, p.capLen + VXLAN_HDR, MSG_DONTWAIT, null, 0);
-      if (n >= 0) {
-        counts.frames += frames;
-        counts.packets++;
-        counts.bytes += p.capLen;
-        return;
-      }
-      const errno = lastErrno();
-      if ((errno === ERRNO.EAGAIN || errno === ERRNO.ENOBUFS) && room(deadline)) continue;
-      if (errno === ERRNO.EAGAIN || errno === ERRNO.ENOBUFS || errno === ERRNO.EMSGSIZE) counts.dropped += frames;
-      else counts.errors += frames;
-      return;
-    }
-  };
-
-  return {
-    counts,
-    write(p: PacketView, frames: number): void {
-      if (p.capLen + VXLAN_HDR > SLOT) {
-        if (p.capLen + VXLAN_HDR > UDP_MAX_PAYLOAD) {
-          counts.dropped += frames;
-          return;
-        }
-        // Order within the flow: what is batched goes first.
-        if (pending > 0) send();
-        sendBig(p, frames);
-        return;
-      }
-      const h = dataAt + pending * SLOT;
-      b.set(p.buf.subarray(p.offset, p.offset + p.capLen), h + VXLAN_HDR);
-      // iov_len as two 32-bit halves (the high one stays 0): no BigInt per frame.
-      dv.setUint32(iovAt + pending * IOVEC.SIZE + IOVEC.len, p.capLen + VXLAN_HDR, true);
-      framesIn[pending] = frames;
-      if (++pending === BATCH) send();
-    },
-    flush(): void {
-      if (pending > 0) send();
-    },
-    async close(): Promise<void> {
-      if (pending > 0) send();
-      mem.free();
-    },
-  };
+/** The VXLAN side: each frame behind its 8-byte VXLAN header, batched with sendmmsg (`mmsg-sender.ts`). */
+export function vxlanSender(spec: Extract<SenderSpec, { kind: 'udp' }>, patienceMs = SEND_PATIENCE_MS): GatheringSender {
+  const header = new Uint8Array(VXLAN_HDR);
+  header[0] = 0x08; // I flag: the VNI is valid
+  header[4] = (spec.vni >> 16) & 0xff;
+  header[5] = (spec.vni >> 8) & 0xff;
+  header[6] = spec.vni & 0xff;
+  return mmsgSender(spec.fd, { prefix: header, maxLen: UDP_MAX_PAYLOAD - VXLAN_HDR, patienceMs });
 }
 
 /** How long closing waits for a slow collector to take the queue. */

@@ -1,10 +1,18 @@
 /**
- * Mirroring captured frames out of another interface through a TPACKET_V2 TX ring. The capture
- * thread only copies each frame into the hand-off ring (`handoff.ts`); a sender thread copies it into
- * a TX ring slot, marks it TP_STATUS_SEND_REQUEST, and one `sendto` per batch asks the kernel to send
- * every pending slot. When the TX ring is full the sender thread waits for the kernel (briefly, then
- * drops and counts); the capture thread never waits for either ring.
+ * Mirroring captured frames out of another interface, in one of two ways:
+ * - with a sender thread (`sendThread: true`, the default with 4 CPUs or more): the capture thread
+ *   only copies each frame into the hand-off ring (`handoff.ts`); the sender thread copies it into a
+ *   TPACKET_V2 TX ring slot, marks it TP_STATUS_SEND_REQUEST, and one `sendto` per batch asks the kernel
+ *   to send every pending slot. When the TX ring is full the sender thread waits for the kernel
+ *   (briefly, then drops and counts); the capture thread never waits for either ring.
+ * - inline (`sendThread: false`, the default below 4 CPUs): the capture thread sends with sendmmsg on
+ *   a packet socket, from the capture ring in place (`inline-send.ts`, `mmsg-sender.ts`), one call per
+ *   ring walk or block; a full socket costs counted drops, never a wait.
+ * Both sockets bypass the qdisc layer (PACKET_QDISC_BYPASS): a copy of traffic needs no queueing
+ * discipline, and the bypass saves its locking per frame. It skips the packet taps on the interface
+ * too, so a capture on it (or on `any`) does not take the mirrored frames in again.
  */
+import { availableParallelism } from 'node:os';
 import type { PacketSink, PacketView } from '../packet.js';
 import {
   IFF,
@@ -32,7 +40,10 @@ import {
 } from '../syscalls/index.js';
 import { CaptureOptionError } from './capture.js';
 import { startHandoff, type ForwardStats, type HandoffOptions, type SenderSpec } from './handoff.js';
+import type { NativeMemory } from './gather.js';
+import { defaultSendThread, startInline } from './inline-send.js';
 import { interfaceInfo, type InterfaceInfo } from './interfaces.js';
+import { mmsgSender } from './mmsg-sender.js';
 import { closeQuietly, openPacketSocket, setIntOption } from './socket.js';
 import { newSenderCounts, pause, type FrameSender } from './sender.js';
 
@@ -52,6 +63,8 @@ export interface MirrorOptions {
   groWindowNs?: number;
   /** Receives the sender thread's warnings (default: none). */
   onWarning?: (msg: string) => void;
+  /** Send from a thread of its own (true) or from the capture thread (false); default: a thread with 4 CPUs or more. */
+  sendThread?: boolean;
 }
 
 /** A sink that sends every frame it is given out of one interface. */
@@ -61,7 +74,13 @@ export interface Mirror extends PacketSink {
   readonly groMaxIpLen: number | undefined;
   /** Resolves once the sender thread runs. */
   readonly ready: Promise<void>;
+  /** Whether a sender thread sends (otherwise the capture thread does). */
+  readonly sendThread: boolean;
   stats(): ForwardStats;
+  /** Inline only: frames lying in `mem` (the capture ring) are sent from it without a copy. */
+  gatherFrom?(mem: NativeMemory | undefined): void;
+  /** Inline only: sends what still points into the ring; call before a ring block goes back to the kernel. */
+  flushGathered?(): void;
 }
 
 const BLOCK = 1 << 16;
@@ -78,6 +97,17 @@ export function createMirror(ifname: string, opts: MirrorOptions = {}): Mirror {
   if ((info.flags & IFF.UP) === 0) throw new SyscallError('bind', ERRNO.ENETDOWN, `--mirror ${ifname}: That device is not up`);
   const maxFrame = info.mtu + 14 + 4; // MTU plus Ethernet header plus one VLAN tag, as the kernel allows
   const groMaxIpLen = opts.gro === true ? Math.min(65535, info.mtu) : undefined;
+  const sendThread = opts.sendThread ?? defaultSendThread(availableParallelism());
+  const hopts: HandoffOptions = {
+    ...(opts.queueBytes !== undefined ? { queueBytes: opts.queueBytes } : {}),
+    ...(groMaxIpLen !== undefined ? { groMaxIpLen } : {}),
+    ...(opts.groWindowNs !== undefined ? { groWindowNs: opts.groWindowNs } : {}),
+  };
+  if (!sendThread) {
+    const fd = boundPacketSocket(ifname, info, () => undefined);
+    const h = startInline(mmsgSender(fd, { maxLen: maxFrame, patienceMs: 0 }), hopts, () => closeQuietly(fd));
+    return { iface: info, groMaxIpLen, sendThread, ...h };
+  }
   const frameSize = opts.frameSize ?? (groMaxIpLen !== undefined ? Math.max(2048, (TPACKET2_HDR.TX_DATA + maxFrame + 15) & ~15) : 2048);
   if (frameSize % 16 !== 0 || frameSize < 128) throw new CaptureOptionError(`mirror frame size ${frameSize}: must be a multiple of 16 and at least 128`);
   const blockSize = Math.max(BLOCK, Math.ceil(frameSize / PAGE_SIZE) * PAGE_SIZE);
@@ -85,19 +115,37 @@ export function createMirror(ifname: string, opts: MirrorOptions = {}): Mirror {
   const count = opts.frames ?? (frameSize <= 2048 ? 4096 : Math.max(64, Math.floor((32 << 20) / frameSize)));
   const blocks = Math.ceil(count / perBlock);
   const slots = blocks * perBlock;
-  const fd = openPacketSocket();
-  let ptr: Pointer;
-  try {
-    setIntOption(fd, SOL_PACKET, PACKET.VERSION, TPACKET_V2, 'PACKET_VERSION');
+  let ptr: Pointer = 0n;
+  const fd = boundPacketSocket(ifname, info, (s) => {
+    setIntOption(s, SOL_PACKET, PACKET.VERSION, TPACKET_V2, 'PACKET_VERSION');
     const req = new Uint8Array(TPACKET_REQ.SIZE);
     const dv = new DataView(req.buffer);
     dv.setUint32(TPACKET_REQ.blockSize, blockSize, true);
     dv.setUint32(TPACKET_REQ.blockNr, blocks, true);
     dv.setUint32(TPACKET_REQ.frameSize, frameSize, true);
     dv.setUint32(TPACKET_REQ.frameNr, slots, true);
-    check('setsockopt', raw.setsockopt(fd, SOL_PACKET, PACKET.TX_RING, req, TPACKET_REQ.SIZE), 'setsockopt(PACKET_TX_RING)');
-    ptr = raw.mmap(null, blockSize * blocks, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    check('setsockopt', raw.setsockopt(s, SOL_PACKET, PACKET.TX_RING, req, TPACKET_REQ.SIZE), 'setsockopt(PACKET_TX_RING)');
+    ptr = raw.mmap(null, blockSize * blocks, PROT_READ | PROT_WRITE, MAP_SHARED, s, 0);
     if (ptr === MAP_FAILED) throw new SyscallError('mmap', lastErrno(), 'mmap of the TX ring');
+  });
+  const spec: SenderSpec = { kind: 'mirror', fd, ring: { ptr, blockSize, blocks, frameSize }, maxFrame };
+  const warn = opts.onWarning ?? (() => undefined);
+  const h = startHandoff(spec, hopts, (m) => warn(`--mirror ${ifname}: ${m}`), () => {
+    raw.munmap(ptr, blockSize * blocks);
+    closeQuietly(fd);
+  });
+  return { iface: info, groMaxIpLen, sendThread, ready: h.ready, write: h.write, flush: h.flush, close: h.close, stats: h.stats };
+}
+
+/**
+ * A packet socket that sends on `info`'s interface, past the qdisc layer; `setup` runs on it before
+ * the bind (the TX ring). The socket is closed when anything fails.
+ */
+function boundPacketSocket(ifname: string, info: InterfaceInfo, setup: (fd: number) => void): number {
+  const fd = openPacketSocket();
+  try {
+    setup(fd);
+    setIntOption(fd, SOL_PACKET, PACKET.QDISC_BYPASS, 1, 'PACKET_QDISC_BYPASS');
     // Bound with protocol 0: the socket sends on the interface and receives nothing.
     const sll = new Uint8Array(SOCKADDR_LL.SIZE);
     const sdv = new DataView(sll.buffer);
@@ -108,18 +156,7 @@ export function createMirror(ifname: string, opts: MirrorOptions = {}): Mirror {
     closeQuietly(fd);
     throw err;
   }
-  const spec: SenderSpec = { kind: 'mirror', fd, ring: { ptr, blockSize, blocks, frameSize }, maxFrame };
-  const hopts: HandoffOptions = {
-    ...(opts.queueBytes !== undefined ? { queueBytes: opts.queueBytes } : {}),
-    ...(groMaxIpLen !== undefined ? { groMaxIpLen } : {}),
-    ...(opts.groWindowNs !== undefined ? { groWindowNs: opts.groWindowNs } : {}),
-  };
-  const warn = opts.onWarning ?? (() => undefined);
-  const h = startHandoff(spec, hopts, (m) => warn(`--mirror ${ifname}: ${m}`), () => {
-    raw.munmap(ptr, blockSize * blocks);
-    closeQuietly(fd);
-  });
-  return { iface: info, groMaxIpLen, ready: h.ready, write: h.write, flush: h.flush, close: h.close, stats: h.stats };
+  return fd;
 }
 
 /** How long the sender thread waits for a free TX slot before it drops the frame (counted). */

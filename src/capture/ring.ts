@@ -7,7 +7,7 @@
 import type { PacketView } from '../packet.js';
 import { PacketType, emptyPacket } from '../packet.js';
 import { LinkType } from '../pcap/linktype.js';
-import { nativeSource } from './gather.js';
+import { nativeSource, type NativeMemory } from './gather.js';
 import type { NativeSource } from '../pcap/writer.js';
 import {
   BLOCK_DESC,
@@ -400,7 +400,7 @@ export class RxRing {
   }
 
   /** The mapping and its address: packets point into it until their block goes back to the kernel. */
-  get native(): NativeSource {
+  get native(): NativeSource & NativeMemory {
     return nativeSource({ bytes: this.walker.bytes, address: this.ptr });
   }
 

@@ -127,8 +127,8 @@ export interface PipelineConfig {
   summary?: { kinds: SummaryKind[]; json: boolean; maxRows?: number; maxEntries?: number };
   /** Most flows kept for `stats` without `summary`. */
   maxFlows?: number;
-  /** Copies of every frame sent on: out of interfaces (`mirror`) or to URLs (`export`). */
-  forward?: { mirror?: string[]; export?: string[]; gro?: boolean; exportSnaplen?: number };
+  /** Copies of every frame sent on: out of interfaces (`mirror`) or to URLs (`export`); `sendThread` as the library option (default: a thread with 4 CPUs or more). */
+  forward?: { mirror?: string[]; export?: string[]; gro?: boolean; exportSnaplen?: number; sendThread?: boolean };
 }
 
 /**

@@ -380,13 +380,14 @@ export class Pipeline {
     const fwd = config.forward ?? {};
     const onWarning = (msg: string): void => this.diag(`tscap: ${msg}\n`);
     const gro = fwd.gro === true;
+    const sendThread = fwd.sendThread !== undefined ? { sendThread: fwd.sendThread } : {};
     if ((fwd.mirror?.length ?? 0) > 0) {
       const { createMirror } = await import('../capture/mirror.js');
-      for (const m of fwd.mirror ?? []) this.forwards.push(createMirror(m, { gro, onWarning }));
+      for (const m of fwd.mirror ?? []) this.forwards.push(createMirror(m, { gro, onWarning, ...sendThread }));
     }
     const exportSnaplen = fwd.exportSnaplen !== undefined ? { exportSnaplen: fwd.exportSnaplen } : {};
     const { createExporter } = (fwd.export?.length ?? 0) > 0 ? await import('../capture/export.js') : { createExporter: undefined };
-    for (const e of fwd.export ?? []) this.forwards.push(await createExporter!(e, { linkType: this.linkType, snaplen: this.snaplen, gro, ...exportSnaplen, onWarning }));
+    for (const e of fwd.export ?? []) this.forwards.push(await createExporter!(e, { linkType: this.linkType, snaplen: this.snaplen, gro, ...exportSnaplen, onWarning, ...sendThread }));
     // GRO's limits, said once at start: a mirror merges only up to its interface's MTU.
     for (const f of this.forwards) {
       if (f.groMaxIpLen === undefined) continue;
@@ -426,19 +427,10 @@ export class Pipeline {
       } else sinks.push(fileSink);
     }
     this.announce(listening);
-    // Records of packets in the ring go to the file with writev, uncopied; the writer empties its batch
-    // before each block goes back to the kernel.
+    // Records of packets in the ring go to the file with writev, uncopied, and inline mirrors and exports
+    // send them from the ring with sendmmsg; each empties its batch before a block goes back to the kernel.
     const LiveSource = this.liveMod?.LiveSource;
-    const native = LiveSource !== undefined && src instanceof LiveSource ? src.cap.nativeSource : undefined;
-    const gathering = this.fileSink;
-    if (native !== undefined && gathering?.gatherFrom?.(native) === true) {
-      const cap = (src as InstanceType<LiveModule['LiveSource']>).cap;
-      cap.onBlockRelease(() => gathering.flushGathered?.());
-      // after a gap (reopen) the records lie in the new ring
-      cap.onResume(() => {
-        if (cap.nativeSource !== undefined) gathering.gatherFrom?.(cap.nativeSource);
-      });
-    }
+    if (LiveSource !== undefined && src instanceof LiveSource) (await import('./ring-readers.js')).gatherFromRing(src.cap, this.fileSink, this.forwards);
     const live = s.kind === 'live';
     // interface names: live captures, and summaries (their per-interface table)
     const listInterfaces = live || (config.summary?.kinds.length ?? 0) > 0 ? (await import('../capture/interfaces.js')).listInterfaces : () => [];

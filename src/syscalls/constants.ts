@@ -18,7 +18,9 @@ export const SOL_PACKET = 263;
 /** Socket-level options (asm-generic/socket.h). */
 export const SO = {
   ERROR: 4,
+  SNDBUF: 7,
   RCVBUF: 8,
+  SNDBUFFORCE: 32,
   ATTACH_FILTER: 26,
   DETACH_FILTER: 27,
   TIMESTAMPNS: 35,

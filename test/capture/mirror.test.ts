@@ -1,4 +1,8 @@
-/** Mirroring through the TX ring: frames captured on one veth leave another byte-identical, in order. */
+/**
+ * Mirroring with the library's default sending (a sender thread and a TX ring with 4 CPUs or more, the
+ * capture thread's sendmmsg below; handoff.test.ts runs both through the CLI): frames captured on one
+ * veth leave another byte-identical, in order.
+ */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,7 +76,7 @@ test('2,000 frames (tags included) captured on one veth arrive byte-identical an
   } finally {
     cap.close();
   }
-});
+}, 150_000); // eight rounds of sending and waiting for tcpdump's file, on a loaded machine
 
 test('a frame larger than the mirror interface MTU is a counted drop; a missing or down interface fails at start', async () => {
   run('ip', ['link', 'set', dst.host, 'mtu', '576']);

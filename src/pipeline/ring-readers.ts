@@ -1,0 +1,40 @@
+/** Outputs that read packets straight from a live capture's ring: the file writer, inline mirrors and exports. */
+import type { NativeMemory } from '../capture/gather.js';
+import type { Capture } from '../capture/index.js';
+import type { FileSink } from '../pcap/rotate.js';
+import type { NativeSource } from '../pcap/writer.js';
+
+/** A mirror or exporter that may send frames from the capture ring in place (inline sending). */
+export interface RingReader {
+  gatherFrom?(mem: NativeMemory | undefined): void;
+  flushGathered?(): void;
+}
+
+/**
+ * Lets the file writer and the inline mirrors and exports read packets from `cap`'s ring without
+ * copying them: each empties what points into a block before the block goes back to the kernel, and
+ * after a gap (reopen) they read from the new ring.
+ */
+export function gatherFromRing(cap: Capture, fileSink: FileSink | undefined, forwards: readonly RingReader[]): void {
+  const native = cap.nativeSource;
+  if (native === undefined) return;
+  const flushes: (() => void)[] = [];
+  const regather: ((mem: NativeSource & NativeMemory) => void)[] = [];
+  if (fileSink?.gatherFrom?.(native) === true) {
+    const file = fileSink;
+    flushes.push(() => file.flushGathered?.());
+    regather.push((mem) => file.gatherFrom?.(mem));
+  }
+  for (const f of forwards) {
+    if (f.gatherFrom === undefined || f.flushGathered === undefined) continue;
+    f.gatherFrom(native);
+    flushes.push(() => f.flushGathered?.());
+    regather.push((mem) => f.gatherFrom?.(mem));
+  }
+  if (flushes.length === 0) return;
+  cap.onBlockRelease(flushes.length === 1 ? (flushes[0] as () => void) : () => flushes.forEach((fl) => fl()));
+  cap.onResume(() => {
+    const mem = cap.nativeSource;
+    if (mem !== undefined) for (const g of regather) g(mem);
+  });
+}
