@@ -17,8 +17,10 @@ export interface TcpdumpRun {
 
 /** Starts `tcpdump -i IFACE -U -w FILE [filter]` in namespace `ns` (or here when ns is undefined). */
 export async function startTcpdump(ns: string | undefined, iface: string, file: string, filter: string[] = []): Promise<TcpdumpRun> {
-  // --immediate-mode: without it libpcap's 1 s block timeout can leave the last packets unread at SIGINT.
-  const args = ['tcpdump', '-i', iface, '--immediate-mode', '-B', '65536', '-U', '-n', '-w', file, ...filter];
+  // No --immediate-mode: with it libpcap retires a ring block every millisecond, so a tcpdump starved
+  // of CPU for a few hundred ms on a loaded machine ran out of blocks and dropped. Packets still in an
+  // open block (up to libpcap's 1 s timeout) are waited for by `settled`, which `stop` calls first.
+  const args = ['tcpdump', '-i', iface, '-B', '65536', '-U', '-n', '-w', file, ...filter];
   const child = ns ? spawn('ip', ['netns', 'exec', ns, ...args]) : spawn(args[0] as string, args.slice(1));
   let err = '';
   await new Promise<void>((resolve, reject) => {
@@ -29,21 +31,23 @@ export async function startTcpdump(ns: string | undefined, iface: string, file: 
     child.on('error', reject);
     child.on('close', (code) => reject(new Error(`tcpdump exited ${code}: ${err}`)));
   });
-  return {
+  const run: TcpdumpRun = {
     async settled(timeoutMs = 15_000): Promise<void> {
       const deadline = Date.now() + timeoutMs;
-      const statsLine = /tcpdump: (\d+) packets? captured, (\d+) packets? received by filter/g;
+      const statsLine = /tcpdump: (\d+) packets? captured, (\d+) packets? received by filter, (\d+) packets? dropped by kernel/g;
       for (;;) {
         const before = err.length;
         child.kill('SIGUSR1');
         await waitFor(() => err.slice(before).match(statsLine) !== null, { what: "tcpdump's SIGUSR1 statistics", timeoutMs });
         const m = [...err.slice(before).matchAll(statsLine)].at(-1) as RegExpMatchArray;
+        if (m[3] !== '0') throw new Error(`the tcpdump oracle dropped ${m[3]} packets: ${m[0]}`);
         if (m[1] === m[2]) return;
         if (Date.now() > deadline) throw new Error(`tcpdump did not catch up with its ring: ${m[0]}`);
         await new Promise((r) => setTimeout(r, 20));
       }
     },
     async stop(): Promise<OwnedPacket[]> {
+      await run.settled();
       const closed = new Promise((r) => child.on('close', r));
       child.kill('SIGINT');
       await closed;
@@ -55,4 +59,5 @@ export async function startTcpdump(ns: string | undefined, iface: string, file: 
       return out;
     },
   };
+  return run;
 }
