@@ -42,6 +42,9 @@ export const EtherType = {
   IPX: 0x8137,
   LOOPBACK: 0x9000,
   LLDP: 0x88cc,
+  SLOW: 0x8809,
+  EAPOL: 0x888e,
+  PTP: 0x88f7,
 } as const;
 
 /** IP protocol numbers (IANA) that tscap decodes or filters on. */

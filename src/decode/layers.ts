@@ -42,6 +42,7 @@ export const LAYER_TABLE = [
   // LAN control (IEEE 802.1/802.3, vendor L2)
   { key: 'Stp', name: 'stp', pool: 1, trunc: 'stp', ipProto: -1, net: false, ports: false },
   { key: 'Lldp', name: 'lldp', pool: 1, trunc: 'lldp', ipProto: -1, net: true, ports: false },
+  { key: 'Slow', name: 'slow', pool: 1, trunc: 'slow', ipProto: -1, net: true, ports: false },
 ] as const;
 
 type Table = typeof LAYER_TABLE;

@@ -36,6 +36,7 @@ import { NtpView, ntpRepr, printNtp } from './ntp.js';
 import { AhView, EspView, ipsecRepr, printAh, printEsp } from './ipsec.js';
 import { StpView, printStp, stpRepr } from './stp.js';
 import { LldpView, lldpRepr, printLldp } from './lldp.js';
+import { SlowView, printSlow, slowRepr } from './slow.js';
 
 /**
  * Where the JSON schema (shared/SCHEMA.md) places a layer: `frame` only outermost, `link` anywhere
@@ -308,6 +309,7 @@ export const HOMES = {
   // LAN control
   stp: home({ View: StpView, print: printStp, repr: stpRepr, reach: { sap: [0x42] }, decode: leaf(Layer.Stp, -1) }),
   lldp: home({ View: LldpView, print: printLldp, repr: lldpRepr, reach: { ether: [EtherType.LLDP] }, decode: leaf(Layer.Lldp, -1) }),
+  slow: home({ View: SlowView, print: printSlow, repr: slowRepr, reach: { ether: [EtherType.SLOW] }, decode: leaf(Layer.Slow, -1) }),
 } satisfies { readonly [K in LayerName]: Home<ByteView> };
 
 /** The view class of layer kind L. */
