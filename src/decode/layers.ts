@@ -44,6 +44,7 @@ export const LAYER_TABLE = [
   { key: 'Lldp', name: 'lldp', pool: 1, trunc: 'lldp', ipProto: -1, net: true, ports: false },
   { key: 'Slow', name: 'slow', pool: 1, trunc: 'slow', ipProto: -1, net: true, ports: false },
   { key: 'Eapol', name: 'eapol', pool: 1, trunc: 'eap', ipProto: -1, net: true, ports: false },
+  { key: 'Aarp', name: 'aarp', pool: 1, trunc: 'aarp', ipProto: -1, net: true, ports: false },
   // routing and redundancy
   { key: 'Vrrp', name: 'vrrp', pool: 1, trunc: 'vrrp', ipProto: 112, net: false, ports: false },
 ] as const;

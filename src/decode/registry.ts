@@ -38,6 +38,7 @@ import { StpView, printStp, stpRepr } from './stp.js';
 import { LldpView, lldpRepr, printLldp } from './lldp.js';
 import { SlowView, printSlow, slowRepr } from './slow.js';
 import { EapolView, eapolRepr, printEapol } from './eapol.js';
+import { AarpView, aarpRepr, printAarp } from './aarp.js';
 import { VrrpView, printVrrp, vrrpRepr } from './vrrp.js';
 
 /**
@@ -313,6 +314,7 @@ export const HOMES = {
   lldp: home({ View: LldpView, print: printLldp, repr: lldpRepr, reach: { ether: [EtherType.LLDP] }, decode: leaf(Layer.Lldp, -1) }),
   slow: home({ View: SlowView, print: printSlow, repr: slowRepr, reach: { ether: [EtherType.SLOW] }, decode: leaf(Layer.Slow, -1) }),
   eapol: home({ View: EapolView, print: printEapol, repr: eapolRepr, reach: { ether: [EtherType.EAPOL] }, decode: leaf(Layer.Eapol, -1) }),
+  aarp: home({ View: AarpView, print: printAarp, repr: aarpRepr, reach: { ether: [EtherType.AARP] }, decode: leaf(Layer.Aarp, -1) }),
   // routing and redundancy
   vrrp: home({ View: VrrpView, print: printVrrp, repr: vrrpRepr, reach: { ip: [IpProto.VRRP] }, decode: leaf(Layer.Vrrp, -1) }),
 } satisfies { readonly [K in LayerName]: Home<ByteView> };
