@@ -66,7 +66,7 @@ export class StpView extends ByteView {
 export interface StpRepr {
   version: number;
   type: number;
-  flags: number;
+  flags?: number;
   rootId?: string;
   rootPathCost?: number;
   bridgeId?: string;
@@ -79,7 +79,8 @@ export interface StpRepr {
 
 /** Builds the sink representation (times in seconds). */
 export function stpRepr(v: StpView): StpRepr {
-  const r: StpRepr = { version: v.version, type: v.type, flags: v.flags };
+  const r: StpRepr = { version: v.version, type: v.type };
+  if (v.type !== StpType.Tcn && v.length > StpOffsets.flags) r.flags = v.flags;
   if (v.type !== StpType.Tcn && v.length >= StpOffsets.configLen) {
     r.rootId = v.bridgeIdText(StpOffsets.rootId);
     r.rootPathCost = v.u32(StpOffsets.rootPathCost);
