@@ -311,12 +311,12 @@ export const HOMES = {
   }),
   // LAN control
   stp: home({ View: StpView, print: printStp, repr: stpRepr, reach: { sap: [0x42] }, decode: leaf(Layer.Stp, -1) }),
-  lldp: home({ View: LldpView, print: printLldp, repr: lldpRepr, reach: { ether: [EtherType.LLDP] }, decode: leaf(Layer.Lldp, -1) }),
-  slow: home({ View: SlowView, print: printSlow, repr: slowRepr, reach: { ether: [EtherType.SLOW] }, decode: leaf(Layer.Slow, -1) }),
-  eapol: home({ View: EapolView, print: printEapol, repr: eapolRepr, reach: { ether: [EtherType.EAPOL] }, decode: leaf(Layer.Eapol, -1) }),
-  aarp: home({ View: AarpView, print: printAarp, repr: aarpRepr, reach: { ether: [EtherType.AARP] }, decode: leaf(Layer.Aarp, -1) }),
+  lldp: home({ View: LldpView, print: printLldp, repr: lldpRepr, json: { at: 'belowIp', last: true }, reach: { ether: [EtherType.LLDP] }, decode: leaf(Layer.Lldp, -1) }),
+  slow: home({ View: SlowView, print: printSlow, repr: slowRepr, json: { at: 'belowIp', last: true }, reach: { ether: [EtherType.SLOW] }, decode: leaf(Layer.Slow, -1) }),
+  eapol: home({ View: EapolView, print: printEapol, repr: eapolRepr, json: { at: 'belowIp', last: true }, reach: { ether: [EtherType.EAPOL] }, decode: leaf(Layer.Eapol, -1) }),
+  aarp: home({ View: AarpView, print: printAarp, repr: aarpRepr, json: { at: 'belowIp', last: true }, reach: { ether: [EtherType.AARP] }, decode: leaf(Layer.Aarp, -1) }),
   // routing and redundancy
-  vrrp: home({ View: VrrpView, print: printVrrp, repr: vrrpRepr, reach: { ip: [IpProto.VRRP] }, decode: leaf(Layer.Vrrp, -1) }),
+  vrrp: home({ View: VrrpView, print: printVrrp, repr: vrrpRepr, json: { at: 'transport', last: true }, reach: { ip: [IpProto.VRRP] }, decode: leaf(Layer.Vrrp, -1) }),
 } satisfies { readonly [K in LayerName]: Home<ByteView> };
 
 /** The view class of layer kind L. */
