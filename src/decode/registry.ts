@@ -40,6 +40,7 @@ import { SlowView, printSlow, slowRepr } from './slow.js';
 import { EapolView, eapolRepr, printEapol } from './eapol.js';
 import { AarpView, aarpRepr, printAarp } from './aarp.js';
 import { VrrpView, printVrrp, vrrpRepr } from './vrrp.js';
+import { HsrpView, hsrpRepr, printHsrp } from './hsrp.js';
 
 /**
  * Where the JSON schema (shared/SCHEMA.md) places a layer: `frame` only outermost, `link` anywhere
@@ -317,6 +318,7 @@ export const HOMES = {
   aarp: home({ View: AarpView, print: printAarp, repr: aarpRepr, json: { at: 'belowIp', last: true }, reach: { ether: [EtherType.AARP] }, decode: leaf(Layer.Aarp, -1) }),
   // routing and redundancy
   vrrp: home({ View: VrrpView, print: printVrrp, repr: vrrpRepr, json: { at: 'transport', last: true }, reach: { ip: [IpProto.VRRP] }, decode: leaf(Layer.Vrrp, -1) }),
+  hsrp: home({ View: HsrpView, print: printHsrp, repr: hsrpRepr, reach: { udp: [Port.HSRP] }, decode: leaf(Layer.Hsrp, -1) }),
 } satisfies { readonly [K in LayerName]: Home<ByteView> };
 
 /** The view class of layer kind L. */
