@@ -41,6 +41,7 @@ import { EapolView, eapolRepr, printEapol } from './eapol.js';
 import { AarpView, aarpRepr, printAarp } from './aarp.js';
 import { VrrpView, printVrrp, vrrpRepr } from './vrrp.js';
 import { HsrpView, hsrpRepr, printHsrp } from './hsrp.js';
+import { RipView, printRip, ripRepr } from './rip.js';
 
 /**
  * Where the JSON schema (shared/SCHEMA.md) places a layer: `frame` only outermost, `link` anywhere
@@ -319,6 +320,7 @@ export const HOMES = {
   // routing and redundancy
   vrrp: home({ View: VrrpView, print: printVrrp, repr: vrrpRepr, json: { at: 'transport', last: true }, reach: { ip: [IpProto.VRRP] }, decode: leaf(Layer.Vrrp, -1) }),
   hsrp: home({ View: HsrpView, print: printHsrp, repr: hsrpRepr, reach: { udp: [Port.HSRP] }, decode: leaf(Layer.Hsrp, -1) }),
+  rip: home({ View: RipView, print: printRip, repr: ripRepr, reach: { udp: [Port.RIP] }, decode: leaf(Layer.Rip, -1) }),
 } satisfies { readonly [K in LayerName]: Home<ByteView> };
 
 /** The view class of layer kind L. */

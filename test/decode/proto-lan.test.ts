@@ -1,5 +1,5 @@
 /**
- * LAN control and redundancy protocols (STP/RSTP/MSTP, LLDP, LACP and marker, EAPOL, AARP, VRRP, HSRP),
+ * LAN control and redundancy protocols (STP/RSTP/MSTP, LLDP, LACP and marker, EAPOL, AARP, VRRP, HSRP, RIP),
  * on the crafted captures of fixtures/proto/ (gen_lan.py): every printed line against tcpdump 4.99 at
  * -n, -v, -vv and -e, and the Repr fields against tshark's, both run at test time.
  */
@@ -18,6 +18,7 @@ const DIR = join(ROOT, 'fixtures', 'proto');
 const FILES: Array<[string, string]> = [
   ['stp.pcap', 'STP, RSTP, MSTP'], ['lldp.pcap', 'LLDP'], ['lacp.pcap', 'LACP and marker'], ['eapol.pcap', '802.1X EAPOL'],
   ['aarp.pcap', 'AARP'], ['vrrp.pcap', 'VRRP v2/v3'], ['hsrp.pcap', 'HSRP'],
+  ['rip.pcap', 'RIP v1/v2'],
 ];
 const LEVELS: Array<[string[], Partial<PrintOptions>]> = [
   [[], {}], [['-v'], { verbose: 1 }], [['-vv'], { verbose: 2 }], [['-e'], { linkHeader: true }],
@@ -97,6 +98,18 @@ const FIELDS: Array<{ file: string; kind: number; fields: Array<[string, Pick]>;
     ],
   },
   {
+    file: 'rip.pcap', kind: Layer.Rip,
+    fields: [
+      ['rip.command', at('command')], ['rip.version', at('version')], ['rip.family', (r) => route(r)?.afi],
+      ['rip.metric', (r) => route(r)?.metric],
+      // tshark shows the address for IPv4 entries, and the mask, next hop and tag for version 2 only
+      ['rip.ip', (r) => (route(r)?.afi === 2 ? route(r)?.address : undefined)],
+      ['rip.netmask', (r) => (r.version === 2 ? route(r)?.mask : undefined)],
+      ['rip.next_hop', (r) => (r.version === 2 ? route(r)?.nextHop : undefined)],
+      ['rip.route_tag', (r) => (r.version === 2 ? route(r)?.routeTag : undefined)],
+    ],
+  },
+  {
     file: 'vrrp.pcap', kind: Layer.Vrrp,
     fields: [
       ['vrrp.version', at('version')], ['vrrp.type', at('type')], ['vrrp.virt_rtr_id', at('vrid')], ['vrrp.prio', at('priority')],
@@ -104,6 +117,11 @@ const FIELDS: Array<{ file: string; kind: number; fields: Array<[string, Pick]>;
     ],
   },
 ];
+
+/** The first route entry of a RIP Repr that is not authentication. */
+function route(r: Record<string, unknown>): Record<string, unknown> | undefined {
+  return (r.entries as Array<Record<string, unknown>>).find((e) => e.afi !== 0xffff);
+}
 
 function atalkHex(a: string): string {
   const [net, node] = a.split('.').map(Number);
