@@ -54,7 +54,7 @@ export type IdForm =
 /** Keyword primitives that take no qualifiers (libpcap's `other` rule) plus bare protocol names. */
 export type OtherKind =
   | 'broadcast' | 'multicast' | 'less' | 'greater' | 'byte' | 'inbound' | 'outbound' | 'ifindex'
-  | 'vlan' | 'mpls' | 'pppoed' | 'pppoes' | 'geneve' | 'llc' | 'unsupported';
+  | 'vlan' | 'mpls' | 'pppoed' | 'pppoes' | 'geneve' | 'llc' | 'wlantype' | 'wlandir' | 'unsupported';
 
 /** Boolean expression nodes. */
 export type Expr =
@@ -63,4 +63,4 @@ export type Expr =
   | { k: 'id'; q: Qual; id: IdForm; pos: number }
   | { k: 'proto'; proto: ProtoQual; pos: number }
   | { k: 'rel'; op: RelOp; a: Arth; b: Arth; pos: number }
-  | { k: 'other'; kind: OtherKind; proto: ProtoQual; num?: number; byteop?: string; arg?: string; keyword?: string; pos: number };
+  | { k: 'other'; kind: OtherKind; proto: ProtoQual; num?: number; mask?: number; byteop?: string; arg?: string; keyword?: string; pos: number };

@@ -5,9 +5,9 @@
 import type { BpfInsn } from './bpf.js';
 import { BPF, insn } from './bpf.js';
 import type { CfgNode, Cond } from './cfg.js';
-import { constValue, lower, newId } from './cfg.js';
+import { C, constValue, lower, newId } from './cfg.js';
 import { LinkType } from '../pcap/linktype.js';
-import { CodeGen } from './codegen.js';
+import { CodeGen, foldAlu, PROTOCHAIN_DEPTH } from './codegen.js';
 import { FilterError } from './errors.js';
 import { linearize } from './linearize.js';
 import { optimize } from './optimize.js';
@@ -51,9 +51,19 @@ export function compileFilter(expr: string, opts: CompileOptions): BpfInsn[] {
   }
 }
 
+/** The kernel's limit on a classic BPF program (BPF_MAXINSNS). */
+const BPF_MAXINSNS = 4096;
+
 function compileInner(expr: string, opts: CompileOptions): BpfInsn[] {
+  const prog = compileOnce(expr, opts, PROTOCHAIN_DEPTH);
+  // An unrolled protochain walk can outgrow what the kernel accepts; follow fewer headers then.
+  if (prog.length > BPF_MAXINSNS && /protochain/i.test(expr)) return compileOnce(expr, opts, 8);
+  return prog;
+}
+
+function compileOnce(expr: string, opts: CompileOptions, protochainDepth: number): BpfInsn[] {
   const snaplen = opts.snaplen ?? 262144;
-  const gen = new CodeGen({ linkType: opts.linkType, netmask: opts.netmask ?? 0, vlanAncillary: opts.vlanAncillary ?? false });
+  const gen = new CodeGen({ linkType: opts.linkType, netmask: opts.netmask ?? 0, vlanAncillary: opts.vlanAncillary ?? false, protochainDepth });
   const parsed = parseFilter(expr);
   if (parsed.error) {
     // libpcap runs each primitive's code generation as soon as it is parsed, so a semantic error
@@ -65,8 +75,7 @@ function compileInner(expr: string, opts: CompileOptions): BpfInsn[] {
     throw parsed.error;
   }
   if (parsed.expr === null) return [insn(BPF.RET | BPF.K, snaplen)];
-  let cond = gen.expr(parsed.expr);
-  if (gen.entryStmts.length > 0) cond = { c: 'seq', stmts: gen.entryStmts, then: cond };
+  const cond = gen.finish(gen.expr(parsed.expr));
   const accept: CfgNode = { kind: 'ret', id: newId(), code: BPF.RET | BPF.K, k: snaplen >>> 0 };
   const reject: CfgNode = { kind: 'ret', id: newId(), code: BPF.RET | BPF.K, k: 0 };
   let root = lower(cond, accept, reject);
@@ -90,8 +99,85 @@ function libpcapFindsEmpty(cond: Cond, linkType: number, snaplen: number): boole
   if (linkType === LinkType.NULL || linkType === LinkType.LOOP) return familyContradiction(cond, snaplen);
   const accept: CfgNode = { kind: 'ret', id: newId(), code: BPF.RET | BPF.K, k: snaplen >>> 0 };
   const reject: CfgNode = { kind: 'ret', id: newId(), code: BPF.RET | BPF.K, k: 0 };
-  const r = optimize(lower(cond, accept, reject), true);
+  const r = optimize(lower(constantTestsAsLibpcap(cond), accept, reject), true);
   return r.kind === 'ret' && r.k === 0;
+}
+
+let opaqueLoads = 0;
+
+/**
+ * A test on a value that does not depend on the packet (`link[0] & 0 = 1`) is folded by libpcap, but
+ * the folded block is only skipped where the program starts; after another test it stays in the
+ * program (which then rejects everything without being refused). So constant tests at the start are
+ * evaluated and the others made opaque before asking whether the program is empty.
+ */
+function constantTestsAsLibpcap(cond: Cond): Cond {
+  const atRoot = (c: Cond): Cond => {
+    switch (c.c) {
+      case 'test': {
+        const v = constantTest(c);
+        return v === undefined ? c : v ? C.T : C.F;
+      }
+      case 'not':
+        return C.not(atRoot(c.a));
+      case 'and':
+      case 'or': {
+        const stop = c.c === 'and' ? false : true;
+        for (let i = 0; i < c.items.length; i++) {
+          const first = atRoot(c.items[i] as Cond);
+          const v = constValue(first);
+          if (v === stop) return first;
+          if (v === undefined) return { c: c.c, items: [first, ...c.items.slice(i + 1)] };
+        }
+        return c.c === 'and' ? C.T : C.F;
+      }
+      default:
+        return c;
+    }
+  };
+  const opaque = (c: Cond): Cond => {
+    switch (c.c) {
+      case 'test':
+        return constantTest(c) === undefined ? c : { ...c, stmts: [{ code: BPF.LD | BPF.B | BPF.ABS, k: 0x40000000 + opaqueLoads++ }] };
+      case 'and':
+      case 'or':
+        return { c: c.c, items: c.items.map(opaque) };
+      case 'not':
+        return C.not(opaque(c.a));
+      default:
+        return c;
+    }
+  };
+  return opaque(atRoot(cond));
+}
+
+/** The outcome of a test whose accumulator is a compile-time constant; undefined if it reads the packet. */
+function constantTest(c: Cond & { c: 'test' }): boolean | undefined {
+  let a: number | undefined;
+  let x: number | undefined;
+  for (const s of c.stmts) {
+    const cls = s.code & 0x07;
+    if (s.code === (BPF.LD | BPF.IMM)) a = s.k;
+    else if (cls === BPF.LD) a = undefined;
+    else if (s.code === (BPF.LDX | BPF.IMM)) x = s.k;
+    else if (cls === BPF.LDX) x = undefined;
+    else if (s.code === (BPF.MISC | BPF.TAX)) x = a;
+    else if (s.code === (BPF.MISC | BPF.TXA)) a = x;
+    else if (cls === BPF.ALU) {
+      const op = s.code & 0xf0;
+      const k = (s.code & BPF.X) !== 0 ? x : s.k;
+      if (k === 0 && (op === BPF.AND || op === BPF.MUL)) a = 0;
+      else a = a === undefined || k === undefined || op === BPF.NEG ? undefined : foldAlu(op, a, k);
+    }
+  }
+  if (a === undefined || (c.code & BPF.X) !== 0) return undefined;
+  switch (c.code & 0xf0) {
+    case BPF.JEQ: return a === c.k;
+    case BPF.JGT: return a > c.k;
+    case BPF.JGE: return a >= c.k;
+    case BPF.JSET: return (a & c.k) !== 0;
+    default: return undefined;
+  }
 }
 
 /**

@@ -9,6 +9,7 @@ import type { Arth, ArithOp, DirQual, Expr, IdForm, ProtoQual, Qual, RelOp } fro
 import { QERR } from './ast.js';
 import { FilterError, SYNTAX_ERROR } from './errors.js';
 import type { Token } from './lexer.js';
+import { WLAN_DIRS, WLAN_SUBTYPES, WLAN_TYPES } from './gen-wlan.js';
 import { tokenize } from './lexer.js';
 
 /** libpcap's bison stack holds 10000 entries; deeper nesting fails with "memory exhausted". */
@@ -209,7 +210,7 @@ class Parser {
       }
       if (this.isKw(nx, 'type', 'subtype', 'dir')) {
         this.next();
-        return this.unsupported(this.tok.kw === 'dir' ? 'dir' : 'link');
+        return this.p80211();
       }
       this.next();
       return this.other({ k: 'proto', proto: kw as ProtoQual, pos: t.pos });
@@ -418,11 +419,56 @@ class Parser {
     return node;
   }
 
-  private unsupported(kw: string): Res {
-    // 802.11 type/subtype/dir qualifiers: accepted by the grammar, but only for 802.11 link types.
+  /** libpcap's p80211 rule: `type T [subtype S]`, `subtype S`, `dir D` (names or numbers). */
+  private p80211(): Res {
     const t = this.tok;
-    while (this.tok.t !== 'EOF' && this.tok.t !== 'AND' && this.tok.t !== 'OR' && this.tok.t !== ')') this.next();
-    return this.other({ k: 'other', kind: 'unsupported', proto: 'default', keyword: kw === 'dir' ? 'dir' : 'p80211', pos: t.pos });
+    const kw = this.next().kw;
+    const word = (): Token => {
+      const w = this.tok;
+      if (w.t !== 'NUM' && w.t !== 'ID') this.fail();
+      return this.next();
+    };
+    const node = (v: number, mask: number, dir = false): Res =>
+      this.other({ k: 'other', kind: dir ? 'wlandir' : 'wlantype', proto: 'default', num: v, mask, pos: t.pos });
+    if (kw === 'dir') {
+      const d = word();
+      if (d.t === 'NUM') return node(d.v, 0x03, true);
+      const v = WLAN_DIRS[d.text.toLowerCase()];
+      if (v === undefined) throw new FilterError('unknown 802.11 direction', d.pos);
+      return node(v, 0x03, true);
+    }
+    const hex = (n: number): string => n.toString(16).padStart(2, '0');
+    if (kw === 'subtype') {
+      const st = word();
+      if (st.t === 'NUM') this.fail(st);
+      for (const [type, names] of WLAN_SUBTYPES) {
+        const v = names[st.text.toLowerCase()];
+        if (v !== undefined) return node(v | type, 0xfc);
+      }
+      throw new FilterError('unknown 802.11 type name', st.pos);
+    }
+    const ty = word();
+    let type: number;
+    if (ty.t === 'NUM') {
+      if (ty.v & ~0x0c) throw new FilterError(`invalid 802.11 type value 0x${hex(ty.v)}`, ty.pos);
+      type = ty.v;
+    } else {
+      const v = WLAN_TYPES[ty.text.toLowerCase()];
+      if (v === undefined) throw new FilterError(`unknown 802.11 type name "${ty.text}"`, ty.pos);
+      type = v;
+    }
+    if (!this.isKw(this.tok, 'subtype')) return node(type, 0x0c);
+    this.next();
+    const st = word();
+    if (st.t === 'NUM') {
+      if (st.v & ~0xf0) throw new FilterError(`invalid 802.11 subtype value 0x${hex(st.v)}`, st.pos);
+      return node(type | st.v, 0xfc);
+    }
+    const names = WLAN_SUBTYPES.find(([tv]) => tv === type)?.[1];
+    if (!names) throw new FilterError('unknown 802.11 type', st.pos);
+    const v = names[st.text.toLowerCase()];
+    if (v === undefined) throw new FilterError(`unknown 802.11 subtype name "${st.text}"`, st.pos);
+    return node(type | v, 0xfc);
   }
 
   /** Keyword primitives of libpcap's `other`, `pllc`, `pfvar`, ATM and MTP rules. */
@@ -491,10 +537,8 @@ class Parser {
         this.next();
         this.expect('ID');
         return this.other({ k: 'other', kind: 'unsupported', proto: 'default', keyword: kw, pos });
-      case 'type': case 'subtype':
-        return this.unsupported('link');
-      case 'dir':
-        return this.unsupported('dir');
+      case 'type': case 'subtype': case 'dir':
+        return this.p80211();
       default:
         break;
     }

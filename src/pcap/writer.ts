@@ -63,6 +63,18 @@ export interface NativeSource {
 }
 
 const BATCH = 1 << 20;
+
+/**
+ * Batch buffers of closed writers, handed to the next writer opened. A rotating capture (`-C`, `-G`)
+ * opens a file every few seconds; a fresh 1 MiB buffer each time left the old ones to the major GC and
+ * the C heap to fragment, so a sensor's RSS crept up for minutes.
+ */
+const spareBatches: Uint8Array[] = [];
+const MAX_SPARE_BATCHES = 2;
+
+function takeBatch(): Uint8Array {
+  return spareBatches.pop() ?? new Uint8Array(BATCH);
+}
 /** Files are written in the host's byte order, as libpcap and tcpdump do. */
 const LE = endianness() === 'LE';
 
@@ -118,7 +130,7 @@ abstract class BatchWriter implements PacketSink {
   readonly path: string;
   /** Packets accepted by `write` so far. */
   packets = 0;
-  protected out = new Uint8Array(BATCH);
+  protected out = takeBatch();
   protected dv = new DataView(this.out.buffer);
   /** Bytes pending in `out`. */
   protected len = 0;
@@ -323,6 +335,7 @@ abstract class BatchWriter implements PacketSink {
     this.closed = true;
     this.gather?.free();
     this.gather = null;
+    this.giveBackBatch();
     if (this.fd >= 0) {
       try {
         closeSync(this.fd);
@@ -330,6 +343,14 @@ abstract class BatchWriter implements PacketSink {
         this.err ??= ioError(this.path, err);
       }
     }
+  }
+
+  /** Puts the (empty) batch buffer where the next writer finds it; this writer writes nothing more. */
+  private giveBackBatch(): void {
+    if (this.out.length !== BATCH || spareBatches.length >= MAX_SPARE_BATCHES) return;
+    spareBatches.push(this.out);
+    this.out = new Uint8Array(0);
+    this.dv = new DataView(this.out.buffer);
   }
 
   /** Takes a kept error once (for owners that closed this writer with `closeSync`). */

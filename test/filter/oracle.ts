@@ -58,7 +58,11 @@ export interface FixtureGroup {
   origin: { file: string; index: number }[];
 }
 
-const TAGS: Readonly<Record<number, string>> = { 1: 'eth', 113: 'sll', 276: 'sll2', 101: 'raw', 228: 'ipv4', 229: 'ipv6', 0: 'null', 108: 'loop' };
+const TAGS: Readonly<Record<number, string>> = {
+  1: 'eth', 113: 'sll', 276: 'sll2', 101: 'raw', 228: 'ipv4', 229: 'ipv6', 0: 'null', 108: 'loop',
+  7: 'arcnet', 8: 'slip', 9: 'ppp', 50: 'ppphdlc', 104: 'chdlc', 105: 'wlan', 107: 'frelay', 127: 'radiotap',
+  129: 'arcnetlinux', 139: 'mtp2phdr', 140: 'mtp2', 192: 'ppi', 239: 'nflog',
+};
 
 /** The top-level fixture pcaps (subdirectories belong to other areas). */
 export function listFixtures(): Fixture[] {

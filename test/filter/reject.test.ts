@@ -321,12 +321,12 @@ describe('reject table', () => {
       seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
       return (seed >>> 8) % n;
     };
-    const words = ['tcp', 'port', '80', '(', ')', 'and', 'or', 'not', 'host', '1.2.3.4', '[', ']', ':', '4', '&', '=', 'vlan', 'mpls', 'src', 'dst', 'net', '10.0.0.0/8', '::1', 'len', '-', '+', 'ether', 'proto', '\\ip', 'gateway', '!', '>', 'ip6', 'protochain', '%', 'geneve', 'pppoes'];
+    const words = ['tcp', 'port', '80', '(', ')', 'and', 'or', 'not', 'host', '1.2.3.4', '[', ']', ':', '4', '&', '=', 'vlan', 'mpls', 'src', 'dst', 'net', '10.0.0.0/8', '::1', 'len', '-', '+', 'ether', 'proto', '\\ip', 'gateway', '!', '>', 'ip6', 'protochain', '%', 'geneve', 'pppoes', 'type', 'subtype', 'dir', 'wlan', 'mgt', 'beacon', 'tods', 'addr4', 'ra', '$01', 'radio', 'link', 'llc'];
     for (let i = 0; i < 3000; i++) {
       const n = 1 + rnd(10);
       const expr = Array.from({ length: n }, () => words[rnd(words.length)]).join(' ');
       try {
-        compileFilter(expr, { linkType: [1, 0, 101, 113, 276][rnd(5)] as number, optimize: rnd(2) === 0 });
+        compileFilter(expr, { linkType: [1, 0, 101, 113, 276, 7, 8, 9, 50, 104, 105, 107, 127, 129, 139, 140, 192, 239][rnd(18)] as number, optimize: rnd(2) === 0 });
       } catch (e) {
         if (!(e instanceof FilterError)) throw new Error(`${expr}: ${String(e)}`);
       }
