@@ -45,6 +45,7 @@ export const LAYER_TABLE = [
   { key: 'Slow', name: 'slow', pool: 1, trunc: 'slow', ipProto: -1, net: true, ports: false },
   { key: 'Eapol', name: 'eapol', pool: 1, trunc: 'eap', ipProto: -1, net: true, ports: false },
   { key: 'Aarp', name: 'aarp', pool: 1, trunc: 'aarp', ipProto: -1, net: true, ports: false },
+  { key: 'Ptp', name: 'ptp', pool: 1, trunc: 'ptp', ipProto: -1, net: true, ports: false },
   // routing and redundancy
   { key: 'Vrrp', name: 'vrrp', pool: 1, trunc: 'vrrp', ipProto: 112, net: false, ports: false },
   { key: 'Hsrp', name: 'hsrp', pool: 1, trunc: 'hsrp', ipProto: -1, net: false, ports: false },
@@ -99,7 +100,7 @@ export const IP_PROTO_TRUNC: readonly string[] = (() => {
 export const Port = {
   DNS: 53, MDNS: 5353, BOOTPS: 67, BOOTPC: 68, NTP: 123, VXLAN: 4789, GENEVE: 6081, IPSEC_NAT_T: 4500,
   FTP: 21, SMTP: 25, RTSP: 554, SIP: 5060, HTTP: 80, HTTP_ALT: 8080, SQUID: 3128,
-  HSRP: 1985, RIP: 520,
+  HSRP: 1985, RIP: 520, PTP_EVENT: 319, PTP_GENERAL: 320,
 } as const;
 
 /** Ports tcpdump prints as HTTP. */

@@ -1,5 +1,5 @@
 /**
- * LAN control and redundancy protocols (STP/RSTP/MSTP, LLDP, LACP and marker, EAPOL, AARP, VRRP, HSRP, RIP),
+ * LAN control and redundancy protocols (STP/RSTP/MSTP, LLDP, LACP and marker, EAPOL, AARP, VRRP, HSRP, RIP, PTP),
  * on the crafted captures of fixtures/proto/ (gen_lan.py): every printed line against tcpdump 4.99 at
  * -n, -v, -vv and -e, and the Repr fields against tshark's, both run at test time.
  */
@@ -18,7 +18,7 @@ const DIR = join(ROOT, 'fixtures', 'proto');
 const FILES: Array<[string, string]> = [
   ['stp.pcap', 'STP, RSTP, MSTP'], ['lldp.pcap', 'LLDP'], ['lacp.pcap', 'LACP and marker'], ['eapol.pcap', '802.1X EAPOL'],
   ['aarp.pcap', 'AARP'], ['vrrp.pcap', 'VRRP v2/v3'], ['hsrp.pcap', 'HSRP'],
-  ['rip.pcap', 'RIP v1/v2'],
+  ['rip.pcap', 'RIP v1/v2'], ['ptp.pcap', 'PTPv2 over Ethernet and UDP'],
 ];
 const LEVELS: Array<[string[], Partial<PrintOptions>]> = [
   [[], {}], [['-v'], { verbose: 1 }], [['-vv'], { verbose: 2 }], [['-e'], { linkHeader: true }],
@@ -107,6 +107,15 @@ const FIELDS: Array<{ file: string; kind: number; fields: Array<[string, Pick]>;
       ['rip.netmask', (r) => (r.version === 2 ? route(r)?.mask : undefined)],
       ['rip.next_hop', (r) => (r.version === 2 ? route(r)?.nextHop : undefined)],
       ['rip.route_tag', (r) => (r.version === 2 ? route(r)?.routeTag : undefined)],
+    ],
+  },
+  {
+    file: 'ptp.pcap', kind: Layer.Ptp,
+    fields: [
+      ['ptp.v2.messagetype', at('messageType')], ['ptp.v2.versionptp', at('version')], ['ptp.v2.messagelength', at('messageLength')],
+      ['ptp.v2.domainnumber', at('domain')], ['ptp.v2.flags', at('flags')], ['ptp.v2.sourceportid', at('portNumber')],
+      ['ptp.v2.clockidentity', (r) => `0x${(r.clockIdentity as string).slice(2).padStart(16, '0')}`],
+      ['ptp.v2.sequenceid', at('sequenceId')], ['ptp.v2.controlfield', at('control')], ['ptp.v2.logmessageperiod', at('logInterval')],
     ],
   },
   {
