@@ -17,9 +17,7 @@ export class AarpView extends ByteView {
    * @example aarp.reset(bytes, 22, bytes.length - 22);
    */
   reset(bytes: Uint8Array, offset: number, length: number): DecodeStatus {
-    this.point(bytes, offset, length);
-    this.status = this.length < AarpOffsets.len ? DecodeStatus.Truncated : DecodeStatus.Ok;
-    return this.status;
+    return this.pointAtLeast(bytes, offset, length, AarpOffsets.len);
   }
   /** Operation (1 request, 2 reply, 3 probe). */
   get op(): number {

@@ -19,9 +19,7 @@ export class EapolView extends ByteView {
    * @example eapol.reset(bytes, 14, bytes.length - 14);
    */
   reset(bytes: Uint8Array, offset: number, length: number): DecodeStatus {
-    this.point(bytes, offset, length);
-    this.status = this.length < EapolOffsets.headerLen ? DecodeStatus.Truncated : DecodeStatus.Ok;
-    return this.status;
+    return this.pointAtLeast(bytes, offset, length, EapolOffsets.headerLen);
   }
   /** Protocol version. */
   get version(): number {

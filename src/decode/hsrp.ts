@@ -18,9 +18,7 @@ export class HsrpView extends ByteView {
    * @example hsrp.reset(bytes, 42, bytes.length - 42);
    */
   reset(bytes: Uint8Array, offset: number, length: number): DecodeStatus {
-    this.point(bytes, offset, length);
-    this.status = this.length < HsrpOffsets.headerLen ? DecodeStatus.Truncated : DecodeStatus.Ok;
-    return this.status;
+    return this.pointAtLeast(bytes, offset, length, HsrpOffsets.headerLen);
   }
   /** Byte field at field offset `f` (one of HsrpOffsets). */
   field(f: number): number {

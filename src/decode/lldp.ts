@@ -23,9 +23,7 @@ export class LldpView extends ByteView {
    * @example lldp.reset(bytes, 14, bytes.length - 14);
    */
   reset(bytes: Uint8Array, offset: number, length: number): DecodeStatus {
-    this.point(bytes, offset, length);
-    this.status = this.length < LldpOffsets.tlvHeader ? DecodeStatus.Truncated : DecodeStatus.Ok;
-    return this.status;
+    return this.pointAtLeast(bytes, offset, length, LldpOffsets.tlvHeader);
   }
   /** Type of the TLV at byte `o` of the PDU. */
   tlvType(o: number): number {

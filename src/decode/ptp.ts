@@ -30,9 +30,7 @@ export class PtpView extends ByteView {
    * @example ptp.reset(bytes, 14, bytes.length - 14);
    */
   reset(bytes: Uint8Array, offset: number, length: number): DecodeStatus {
-    this.point(bytes, offset, length);
-    this.status = this.length < PtpOffsets.headerLen ? DecodeStatus.Truncated : DecodeStatus.Ok;
-    return this.status;
+    return this.pointAtLeast(bytes, offset, length, PtpOffsets.headerLen);
   }
   /** Message type (low nibble of the first byte). */
   get messageType(): number {

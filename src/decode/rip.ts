@@ -20,9 +20,7 @@ export class RipView extends ByteView {
    * @example rip.reset(bytes, 42, bytes.length - 42);
    */
   reset(bytes: Uint8Array, offset: number, length: number): DecodeStatus {
-    this.point(bytes, offset, length);
-    this.status = this.length < RipOffsets.headerLen ? DecodeStatus.Truncated : DecodeStatus.Ok;
-    return this.status;
+    return this.pointAtLeast(bytes, offset, length, RipOffsets.headerLen);
   }
   /** Command (1 request, 2 response). */
   get command(): number {

@@ -25,9 +25,7 @@ export class SlowView extends ByteView {
    * @example slow.reset(bytes, 14, bytes.length - 14);
    */
   reset(bytes: Uint8Array, offset: number, length: number): DecodeStatus {
-    this.point(bytes, offset, length);
-    this.status = this.length < SlowOffsets.headerLen ? DecodeStatus.Truncated : DecodeStatus.Ok;
-    return this.status;
+    return this.pointAtLeast(bytes, offset, length, SlowOffsets.headerLen);
   }
   /** Subtype (1 LACP, 2 marker, 3 OAM, ...). */
   get subtype(): number {

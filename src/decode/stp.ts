@@ -25,9 +25,7 @@ export class StpView extends ByteView {
    * @example stp.reset(bytes, 17, bytes.length - 17);
    */
   reset(bytes: Uint8Array, offset: number, length: number): DecodeStatus {
-    this.point(bytes, offset, length);
-    this.status = this.length < 4 ? DecodeStatus.Truncated : DecodeStatus.Ok;
-    return this.status;
+    return this.pointAtLeast(bytes, offset, length, 4);
   }
   /** Protocol version (0 STP, 2 RSTP, 3 MSTP, 4 SPB). */
   get version(): number {

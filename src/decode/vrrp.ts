@@ -20,9 +20,7 @@ export class VrrpView extends ByteView {
    * @example vrrp.reset(bytes, 34, bytes.length - 34);
    */
   reset(bytes: Uint8Array, offset: number, length: number): DecodeStatus {
-    this.point(bytes, offset, length);
-    this.status = this.length < VrrpOffsets.headerLen ? DecodeStatus.Truncated : DecodeStatus.Ok;
-    return this.status;
+    return this.pointAtLeast(bytes, offset, length, VrrpOffsets.headerLen);
   }
   /** Version (2 or 3). */
   get version(): number {
