@@ -353,7 +353,8 @@ async function offline(plan: Plan, outDir: string, tmpDir: string, flags: Set<Ts
     s.runs = rs.length;
     s.startupCpuSec = st;
     s.cpuSec = spread(rs.map((r) => r.cpuSec));
-    s.cpuPerMpkt = spread(rs.map((r) => (r.cpuSec === null ? null : Math.max(0, r.cpuSec - (st ?? 0)) / (r.packets / 1e6))));
+    // start-up rows read no file: their whole CPU is the figure, per packet means nothing
+    s.cpuPerMpkt = s.mode === 'startup' ? null : spread(rs.map((r) => (r.cpuSec === null ? null : Math.max(0, r.cpuSec - (st ?? 0)) / (r.packets / 1e6))));
     s.rssMiB = spread(rs.map((r) => mib(r.maxRssKiB)));
     s.errors = [...new Set(rs.filter((r) => r.error).map((r) => r.error!))];
   }
@@ -362,7 +363,7 @@ async function offline(plan: Plan, outDir: string, tmpDir: string, flags: Set<Ts
     const versus = s.mode === 'json' ? `tshark-json` : `tcpdump-${s.mode}`;
     const b = sums.find((x) => x.tool === versus);
     s.versus = versus;
-    s.ratio = ratio(s.cpuPerMpkt?.median, b?.cpuPerMpkt?.median);
+    s.ratio = s.mode === 'startup' ? ratio(s.cpuSec?.median, b?.cpuSec?.median) : ratio(s.cpuPerMpkt?.median, b?.cpuPerMpkt?.median);
   }
   return { sums, runs };
 }

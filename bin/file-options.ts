@@ -6,6 +6,8 @@
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
 import type { FileSinkOptions } from '../src/pcap/rotate.js';
+import { fileSinkOptionsOf } from '../src/pipeline/file.js';
+import type { FileConfig } from '../src/pipeline/config.js';
 
 /** Parsed values of the file options (commander's camelCase keys). */
 export interface FileOptionValues {
@@ -42,6 +44,21 @@ export function addFileOptions(cmd: Command): Command {
 }
 
 /**
+ * The pipeline's file options from parsed values; undefined when there is no -w.
+ * @example const f = fileConfigFrom(cmd.opts()); // { path: 'out.pcap', fileSizeMB: 100 }
+ */
+export function fileConfigFrom(values: FileOptionValues): FileConfig | undefined {
+  if (values.w === undefined) return undefined;
+  const f: FileConfig = { path: values.w };
+  if (values.pcapng === true) f.pcapng = true;
+  if (values.packetBuffered === true) f.flushEachPacket = true;
+  if (values.C !== undefined) f.fileSizeMB = values.C;
+  if (values.G !== undefined) f.rotateSeconds = values.G;
+  if (values.W !== undefined) f.fileCount = values.W;
+  return f;
+}
+
+/**
  * Builds `createFileSink` options from parsed values and the capture's link type and snaplen;
  * undefined when there is no -w.
  * @example
@@ -52,14 +69,6 @@ export function fileSinkOptions(
   values: FileOptionValues,
   capture: { linkType: number; snaplen: number; nano: boolean; ifName?: string; filter?: string },
 ): FileSinkOptions | undefined {
-  if (values.w === undefined) return undefined;
-  const o: FileSinkOptions = { path: values.w, linkType: capture.linkType, snaplen: capture.snaplen, nano: capture.nano };
-  if (values.pcapng === true) o.pcapng = true;
-  if (values.packetBuffered === true) o.flushEachPacket = true;
-  if (values.C !== undefined) o.fileSizeMB = values.C;
-  if (values.G !== undefined) o.rotateSeconds = values.G;
-  if (values.W !== undefined) o.fileCount = values.W;
-  if (capture.ifName !== undefined) o.ifName = capture.ifName;
-  if (capture.filter !== undefined) o.filter = capture.filter;
-  return o;
+  const f = fileConfigFrom(values);
+  return f === undefined ? undefined : fileSinkOptionsOf(f, capture);
 }

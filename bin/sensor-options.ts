@@ -5,7 +5,7 @@
  * the capture goes on), and `--reopen` (an interface that goes away is waited for and bound again).
  */
 import type { Command } from 'commander';
-import { PrivilegeError, dropPrivileges, lookupUser, type DropResult } from '../src/syscalls/privileges.js';
+import type { DropResult } from '../src/syscalls/privileges.js';
 
 /** Parsed value of the option (commander's camelCase key). */
 export interface SensorOptionValues {
@@ -21,9 +21,12 @@ export function addSensorOptions(cmd: Command): Command {
 }
 
 /** Checks the `-Z` user exists, before anything is opened; throws `PrivilegeError` (exit 1) if not. */
-export function checkPrivilegeUser(opts: SensorOptionValues): void {
+export async function checkPrivilegeUser(opts: SensorOptionValues): Promise<void> {
   const user = opts.relinquishPrivileges;
-  if (user !== undefined && lookupUser(user) === undefined) throw new PrivilegeError(`Couldn't find user '${user}'`);
+  if (user === undefined) return;
+  // the native bindings are loaded only when -Z asks for them
+  const { PrivilegeError, lookupUser } = await import('../src/syscalls/privileges.js');
+  if (lookupUser(user) === undefined) throw new PrivilegeError(`Couldn't find user '${user}'`);
 }
 
 /**
@@ -31,9 +34,10 @@ export function checkPrivilegeUser(opts: SensorOptionValues): void {
  * (`keepRaw`). Warns on stderr instead when not running as root. Throws `PrivilegeError` (exit 1)
  * when the change did not take.
  */
-export function relinquishPrivileges(opts: SensorOptionValues, keepRaw: boolean, warn: (msg: string) => void): DropResult | undefined {
+export async function relinquishPrivileges(opts: SensorOptionValues, keepRaw: boolean, warn: (msg: string) => void): Promise<DropResult | undefined> {
   const user = opts.relinquishPrivileges;
   if (user === undefined) return undefined;
+  const { dropPrivileges } = await import('../src/syscalls/privileges.js');
   const r = dropPrivileges(user, keepRaw ? { keep: ['NET_RAW'] } : {});
   if (!r.dropped) warn(`warning: not running as root: -Z ${user} ignored`);
   return r;

@@ -6,9 +6,7 @@
  */
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
-import { DEFAULT_SUMMARY_ROWS, parseSummaryKind, SummaryKindError } from '../src/sinks/summary.js';
-import { DEFAULT_MAX_FLOWS } from '../src/sinks/flows.js';
-import type { SummaryKind } from '../src/sinks/summary.js';
+import { DEFAULT_MAX_FLOWS, DEFAULT_SUMMARY_ROWS, parseSummaryKind, SummaryKindError, type SummaryKind } from '../src/sinks/summary-kind.js';
 
 /** Parsed values of the statistics options (commander's camelCase keys). */
 export interface StatsOptionValues {

@@ -1,7 +1,7 @@
 /**
  * tscap: packet capture, filtering, decoding and recording for Linux in TypeScript. This entry
  * re-exports the main API of each module; the subpaths (`tscap/capture`, `tscap/filter`,
- * `tscap/decode`, `tscap/pcap`, `tscap/inline`) hold everything.
+ * `tscap/decode`, `tscap/pcap`, `tscap/inline`, `tscap/pipeline`) hold everything.
  * @example
  * import { openCapture, createTextSink, TextOutput, DEFAULT_PRINT_OPTIONS } from 'tscap';
  * const cap = openCapture({ iface: 'eth0', filter: 'port 53' });
@@ -39,3 +39,6 @@ export { createSummarySink } from './sinks/summary.js';
 export { createStatsReporter } from './sinks/stats.js';
 export { NfLog, NfQueue, QueueError, openLog, openQueue } from './inline/index.js';
 export type { LogOptions, QueueOptions, QueueStats, QueuedPacket } from './inline/index.js';
+export { Pipeline, runPipeline } from './pipeline/pipeline.js';
+export type { PipelineIo, PipelineResult } from './pipeline/pipeline.js';
+export type { CaptureConfig, FileConfig, PipelineConfig, PrintConfig, QueueConfig, SourceConfig } from './pipeline/config.js';

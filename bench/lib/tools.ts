@@ -144,8 +144,30 @@ export const LIVE_TOOLS: readonly LiveTool[] = [
     stdout: 'ignore',
     writesFile: false,
     baseline: 'tcpdump-w-null',
-    note: 'two reader threads in a PACKET_FANOUT group, merged on the main thread',
+    note: 'two reader threads in a PACKET_FANOUT group, merged on the main thread (one output file implies --merge)',
     argv: (i) => [...exe('tscap'), '-i', i, '--workers', '2', '-w', '/dev/null'],
+  },
+  {
+    id: 'tscap-workers2-n',
+    label: 'tscap --workers 2 -n > /dev/null',
+    family: 'tscap',
+    requires: ['numeric', 'workers'],
+    stdout: 'ignore',
+    writesFile: false,
+    baseline: 'tcpdump-n',
+    note: 'two threads, each printing its own packets (compare with tscap -n)',
+    argv: (i) => [...exe('tscap'), '-i', i, '--workers', '2', '-n'],
+  },
+  {
+    id: 'tscap-workers4-n',
+    label: 'tscap --workers 4 -n > /dev/null',
+    family: 'tscap',
+    requires: ['numeric', 'workers'],
+    stdout: 'ignore',
+    writesFile: false,
+    baseline: 'tcpdump-n',
+    note: 'four threads, each printing its own packets; on a machine with fewer cores they share them',
+    argv: (i) => [...exe('tscap'), '-i', i, '--workers', '4', '-n'],
   },
   {
     id: 'tscap-stats-w-null',
@@ -243,8 +265,8 @@ export interface OfflineTool {
   id: string;
   label: string;
   family: Family;
-  /** read: file to pcap; text: one line per packet; json; filter: filter then write. */
-  mode: 'read' | 'text' | 'json' | 'filter';
+  /** read: file to pcap; text: one line per packet; json; filter: filter then write; startup: `--version`, no file. */
+  mode: 'read' | 'text' | 'json' | 'filter' | 'startup';
   requires: readonly TscapFlag[];
   argv(file: string): string[];
 }
@@ -256,6 +278,8 @@ export const TSHARK_FILTER = '!vlan && (udp.port == 53 || tcp.dstport == 443)';
 
 /** The offline configurations grouped by mode; ratios are tscap against the tcpdump (or tshark) line of the same mode. */
 export const OFFLINE_TOOLS: readonly OfflineTool[] = [
+  { id: 'tscap-startup', label: 'tscap --version', family: 'tscap', mode: 'startup', requires: [], argv: () => [...exe('tscap'), '--version'] },
+  { id: 'tcpdump-startup', label: 'tcpdump --version', family: 'tcpdump', mode: 'startup', requires: [], argv: () => ['tcpdump', '--version'] },
   { id: 'tscap-read', label: 'tscap -r F -w /dev/null', family: 'tscap', mode: 'read', requires: ['read', 'write'], argv: (f) => [...exe('tscap'), '-r', f, '-w', '/dev/null'] },
   { id: 'tcpdump-read', label: 'tcpdump -r F -w /dev/null', family: 'tcpdump', mode: 'read', requires: [], argv: (f) => ['tcpdump', '-r', f, '-w', '/dev/null'] },
   { id: 'tshark-read', label: 'tshark -r F -F pcap -w /dev/null', family: 'tshark', mode: 'read', requires: [], argv: (f) => ['tshark', '-r', f, '-F', 'pcap', '-w', '/dev/null'] },

@@ -3,6 +3,7 @@
  * read without blocking Node's event loop. The capture is an async iterable of borrowed packets, and
  * also offers `dispatch` (a synchronous batch walk, like pcap_dispatch) for sinks that batch.
  */
+import { CaptureClosedError, CaptureOptionError, InterfaceChangedError, MAX_SNAPLEN } from './errors.js';
 import type { BpfProgram } from '../filter/bpf.js';
 import { compileFilter } from '../filter/compile.js';
 import { compileFilterFunction, type CompiledFilter } from '../filter/vm.js';
@@ -43,8 +44,7 @@ const ANY_INTERFACE: InterfaceInfo = { name: 'any', index: 0, flags: IFF.UP | IF
 /** Socket buffer of the recvmsg engine when -B is not given: as much as the ring holds by default. */
 const RECVMSG_DEFAULT_KIB = 32 * 1024;
 
-/** The largest snapshot length, as tcpdump's default. */
-export const MAX_SNAPLEN = 262144;
+export { MAX_SNAPLEN } from './errors.js';
 
 /** Options of `openCapture`. */
 export interface CaptureOptions {
@@ -138,32 +138,7 @@ export function fanoutValue(f: FanoutOptions): number {
   return (f.group & 0xffff) | ((mode | flags) << 16);
 }
 
-/** Thrown when a closed capture is used. */
-export class CaptureClosedError extends Error {
-  override readonly name = 'CaptureClosedError';
-  constructor() {
-    super('capture is closed');
-  }
-}
-
-/** Thrown (by `dispatch`/`wait`) when an interface came back after a gap (`reopen`) with another link type. */
-export class InterfaceChangedError extends Error {
-  override readonly name = 'InterfaceChangedError';
-}
-
-/**
- * Thrown for options that cannot work, before any socket is opened. The message starts with the
- * option as `CaptureOptions` names it (`ring.blockSize 5000: ...`); `option` holds that name.
- */
-export class CaptureOptionError extends Error {
-  override readonly name = 'CaptureOptionError';
-  /** The library option at fault (`snaplen`, `ring.blockSize`, `fanout.group`, ...), when one is. */
-  readonly option: string | undefined;
-  constructor(message: string, option?: string) {
-    super(message);
-    this.option = option;
-  }
-}
+export { CaptureClosedError, CaptureOptionError, InterfaceChangedError } from './errors.js';
 
 interface Engine {
   next(p: PacketView): boolean;

@@ -22,7 +22,7 @@ export { createExporter, parseExportUrl, TCP_QUEUE_LIMIT } from './export.js';
 export type { Exporter, ExporterOptions, ExportTarget } from './export.js';
 export { openInjector } from './inject.js';
 export type { Injector } from './inject.js';
-export { TimeOrderedMerge, PacketBatchWriter, readPacketBatch } from './merge.js';
+export { BatchMerge, TimeOrderedMerge, PacketBatchWriter, readPacketBatch } from './merge.js';
 export { cookedKernelProgram } from './cooked.js';
 // What a capture hands out or throws, so users of this subpath need no other import.
 export { PacketType, PACKET_TYPE_NAMES, copyPacket, emptyPacket, packetBytes } from '../packet.js';

@@ -5,12 +5,12 @@
  */
 import type { Worker } from 'node:worker_threads';
 import type { PacketView } from '../packet.js';
-import { CaptureOptionError, type CaptureOptions, type FanoutMode } from './capture.js';
+import type { CaptureOptions, FanoutMode } from './capture.js';
+import { CaptureOptionError, MAX_WORKERS } from './errors.js';
 import type { CaptureStats } from './socket.js';
 import { spawnModuleWorker } from './spawn.js';
 
-/** The most workers one fanout run may start. */
-export const MAX_WORKERS = 64;
+export { MAX_WORKERS } from './errors.js';
 
 /** What a handler module's default export returns for each worker. */
 export interface WorkerHandler<R> {

@@ -263,12 +263,8 @@ export interface FlowBudget {
   max: number;
 }
 
-/**
- * The default cap on conversations and endpoints kept (all tables together): about 256 MB of tables
- * at the worst mix (a TCP or UDP conversation costs 108 bytes of table, an IPv4 one 76, an endpoint
- * 48, and a table's storage doubles as it grows, so up to twice that is allocated).
- */
-export const DEFAULT_MAX_FLOWS = 1_500_000;
+export { DEFAULT_MAX_FLOWS } from './summary-kind.js';
+import { DEFAULT_MAX_FLOWS } from './summary-kind.js';
 
 /** Options of `TrafficAccounting`. */
 export interface AccountingOptions {

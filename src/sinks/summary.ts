@@ -12,34 +12,8 @@ import { TrafficAccounting, type ConversationKind, type EndpointKind } from './f
 import { renderTable, type Align, type Cell } from './table.js';
 import type { Conversation, Endpoint, InterfaceCount, IoInterval, ProtocolNode } from './flows.js';
 
-/** One summary requested with `--summary`. */
-export type SummaryKind =
-  | { readonly kind: 'conv' }
-  | { readonly kind: 'endpoints' }
-  | { readonly kind: 'protocols' }
-  | { readonly kind: 'io'; readonly interval: number };
-
-/** Thrown by `parseSummaryKind` for text that names no summary. */
-export class SummaryKindError extends Error {
-  override readonly name = 'SummaryKindError';
-}
-
-/**
- * Parses `conv`, `endpoints`, `protocols` or `io,SECONDS` (SECONDS > 0, decimals allowed, at least
- * a millisecond). Throws `SummaryKindError` otherwise.
- * @example parseSummaryKind('io,10') // { kind: 'io', interval: 10 }
- */
-export function parseSummaryKind(text: string): SummaryKind {
-  const t = text.trim();
-  if (t === 'conv' || t === 'endpoints' || t === 'protocols') return { kind: t };
-  const m = /^io,(\d+(?:\.\d+)?|\.\d+)$/.exec(t);
-  if (m) {
-    const interval = Number(m[1]);
-    if (interval >= 0.001 && interval <= 86400 * 365) return { kind: 'io', interval };
-    throw new SummaryKindError(`invalid io interval '${m[1]}': must be 0.001..31536000 seconds`);
-  }
-  throw new SummaryKindError(`unknown summary '${text}': expected conv, endpoints, protocols or io,SECONDS`);
-}
+export { SummaryKindError, parseSummaryKind, type SummaryKind } from './summary-kind.js';
+import type { SummaryKind } from './summary-kind.js';
 
 /** Options of `createSummarySink`. */
 export interface SummaryOptions {
@@ -61,8 +35,8 @@ export interface SummaryOptions {
   maxEntries?: number;
 }
 
-/** Rows per conversation or endpoint table in the text summary unless asked otherwise. */
-export const DEFAULT_SUMMARY_ROWS = 50;
+export { DEFAULT_SUMMARY_ROWS } from './summary-kind.js';
+import { DEFAULT_SUMMARY_ROWS } from './summary-kind.js';
 
 /** Text handed to `out` in pieces of about this many characters. */
 const CHUNK_CHARS = 4 << 20;

@@ -5,13 +5,13 @@
  * verdict, closes, and posts its statistics.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { PacketBatchWriter } from '../src/capture/merge.js';
-import type { BpfProgram } from '../src/filter/bpf.js';
-import { compileFilterFunction } from '../src/filter/vm.js';
-import { QueueError, openQueue, type NfQueue, type QueueOptions, type QueuedPacketView } from '../src/inline/index.js';
-import { emptyPacket } from '../src/packet.js';
+import { PacketBatchWriter } from '../capture/merge.js';
+import type { BpfProgram } from '../filter/bpf.js';
+import { compileFilterFunction } from '../filter/vm.js';
+import { QueueError, openQueue, type NfQueue, type QueueOptions, type QueuedPacketView } from '../inline/index.js';
+import { emptyPacket } from '../packet.js';
 import { pointView } from './netfilter-view.js';
-import { LinkType } from '../src/pcap/linktype.js';
+import { LinkType } from '../pcap/linktype.js';
 
 /** What the main thread hands each worker. */
 export interface QueueWorkerInit {

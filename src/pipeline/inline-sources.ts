@@ -4,41 +4,17 @@
  * packets to the same visitor as the capture sources, so every printing and writing option works.
  */
 import { Worker } from 'node:worker_threads';
-import type { CaptureStats } from '../src/capture/index.js';
-import { TimeOrderedMerge, readPacketBatch } from '../src/capture/merge.js';
-import type { CompiledFilter } from '../src/filter/vm.js';
-import { QueueError, openLog, openQueue, type NfLog, type NfQueue, type QueueOptions, type QueueStats, type QueuedPacketView, type LoggedPacket } from '../src/inline/index.js';
-import { emptyPacket, type PacketView } from '../src/packet.js';
-import { LinkType } from '../src/pcap/linktype.js';
+import type { CaptureStats } from '../capture/index.js';
+import { TimeOrderedMerge, readPacketBatch } from '../capture/merge.js';
+import type { CompiledFilter } from '../filter/vm.js';
+import { QueueError, openLog, openQueue, type NfLog, type NfQueue, type QueueOptions, type QueueStats, type QueuedPacketView, type LoggedPacket } from '../inline/index.js';
+import { emptyPacket, type PacketView } from '../packet.js';
+import { LinkType } from '../pcap/linktype.js';
 import type { QueueWorkerInit } from './queue-worker.js';
-import type { Source, SourceStats } from './sources.js';
+import type { Source, SourceStats } from './source.js';
 import { pointView } from './netfilter-view.js';
 
-/** What an `-i` name asks for when it names a queue or a log group. */
-export type InlineSpec = { kind: 'nfqueue'; queues: number[] } | { kind: 'nflog'; group: number };
-
-/** Thrown for an `-i nfqueue:`/`nflog:` name that cannot be right (a usage error). */
-export class InlineSpecError extends Error {}
-
-/** Parses `nfqueue:N`, `nfqueue:N-M` and `nflog:G`; undefined for ordinary interface names. */
-export function parseInlineSpec(name: string): InlineSpec | undefined {
-  const q = /^nfqueue:(.*)$/.exec(name);
-  if (q) {
-    const m = /^(\d+)(?:-(\d+))?$/.exec(q[1] as string);
-    if (!m) throw new InlineSpecError(`-i ${name}: expected nfqueue:N or nfqueue:N-M (queue numbers 0..65535)`);
-    const a = Number(m[1]);
-    const b = m[2] === undefined ? a : Number(m[2]);
-    if (a > 0xffff || b > 0xffff || b < a) throw new InlineSpecError(`-i ${name}: queue numbers must be 0..65535, the first not above the last`);
-    if (b - a >= 64) throw new InlineSpecError(`-i ${name}: at most 64 queues`);
-    return { kind: 'nfqueue', queues: Array.from({ length: b - a + 1 }, (_, i) => a + i) };
-  }
-  const l = /^nflog:(.*)$/.exec(name);
-  if (l) {
-    if (!/^\d+$/.test(l[1] as string) || Number(l[1]) > 0xffff) throw new InlineSpecError(`-i ${name}: expected nflog:GROUP (0..65535)`);
-    return { kind: 'nflog', group: Number(l[1]) };
-  }
-  return undefined;
-}
+export { InlineSpecError, parseInlineSpec, type InlineSpec } from './inline-spec.js';
 
 const yieldToLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
 

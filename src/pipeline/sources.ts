@@ -1,11 +1,10 @@
 /**
- * Where the CLI's packets come from: one live interface, several (merged in timestamp order), fanout
+ * Where a pipeline's packets come from: one live interface, several (merged in timestamp order), fanout
  * workers (merged likewise), or a file. Every source walks batches and calls `visit` per packet and
  * `flush` after each batch, so sinks write once per ring block or file chunk.
  */
 import {
   CaptureOptionError,
-  MAX_WORKERS,
   openCapture,
   resolveRing,
   startFanout,
@@ -15,31 +14,12 @@ import {
   type FanoutMode,
   type FanoutResult,
   type RingRecordSink,
-} from '../src/capture/index.js';
-import { TimeOrderedMerge, mergeWindowMs, readPacketBatch } from '../src/capture/merge.js';
-import { copyPacket, emptyPacket, type PacketSink, type PacketView } from '../src/packet.js';
-import type { PacketFileReader } from '../src/pcap/index.js';
+} from '../capture/index.js';
+import { BatchMerge, TimeOrderedMerge, mergeWindowMs, readPacketBatch } from '../capture/merge.js';
+import { copyPacket, emptyPacket, type PacketSink, type PacketView } from '../packet.js';
 
-/** Per-source statistics as the summary and `--stats` show them. */
-export interface SourceStats extends CaptureStats {
-  name: string;
-  /** Times the interface went away and was bound again (--reopen). */
-  gaps?: number;
-}
-
-/** A packet source the main loop drives. */
-export interface Source {
-  readonly linkType: number;
-  /** Runs until the end, `stop()`, or a failure (thrown). */
-  run(visit: (p: PacketView) => void, flush: () => Promise<void>): Promise<void>;
-  stop(): void;
-  /** Stops after taking in what the kernel already holds (on SIGINT/SIGTERM); `stop` where absent. */
-  finish?(): void;
-  /** Totals over everything this source reads; undefined for files. */
-  stats(): CaptureStats | undefined;
-  /** Per interface or per worker. */
-  detail(): SourceStats[];
-}
+export { FileSource, sumStats, type Source, type SourceStats } from './source.js';
+import { sumStats, type Source, type SourceStats } from './source.js';
 
 const yieldToLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
 
@@ -172,15 +152,7 @@ export class MultiLiveSource implements Source {
   }
 
   stats(): CaptureStats {
-    const t: CaptureStats = { captured: 0, received: 0, dropped: 0, freezes: 0 };
-    for (const c of this.caps) {
-      const s = c.stats();
-      t.captured += s.captured;
-      t.received += s.received;
-      t.dropped += s.dropped;
-      t.freezes += s.freezes;
-    }
-    return t;
+    return sumStats(this.caps.map((c) => c.stats()));
   }
 
   detail(): SourceStats[] {
@@ -188,9 +160,13 @@ export class MultiLiveSource implements Source {
   }
 }
 
-/** Fanout workers, each with its own socket and ring, merged in timestamp order on this thread. */
+/**
+ * Fanout workers, each with its own socket and ring, merged in timestamp order on this thread: each
+ * worker sends one batch (one copy of the packets of a ring walk, transferred) and the batches are
+ * merged where they lie, without an object per packet.
+ */
 export class WorkerSource implements Source {
-  private readonly merge: TimeOrderedMerge;
+  private readonly merge: BatchMerge;
   private readonly scratch = emptyPacket();
   private run_: ReturnType<typeof startFanout<undefined>> | undefined;
   private result: FanoutResult<undefined> | undefined;
@@ -210,8 +186,7 @@ export class WorkerSource implements Source {
     /** One sink per worker (`-w` with `%w`): each worker's packets go there, unmerged. */
     private readonly perWorker?: PacketSink[],
   ) {
-    if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS) throw new CaptureOptionError(`--workers ${workers}: must be 1..${MAX_WORKERS}`);
-    this.merge = new TimeOrderedMerge(mergeWindowMs(resolveRing(opts).blockTimeoutMs));
+    this.merge = new BatchMerge(workers, mergeWindowMs(resolveRing(opts).blockTimeoutMs), this.scratch);
   }
 
   /** Starts the workers and resolves once all are reading. */
@@ -221,7 +196,7 @@ export class WorkerSource implements Source {
       workers: this.workers,
       mode: this.mode,
       flags: this.flags,
-      handler: new URL(import.meta.url.endsWith('.ts') ? '../src/capture/forward-handler.ts' : '../src/capture/forward-handler.js', import.meta.url),
+      handler: new URL(import.meta.url.endsWith('.ts') ? '../capture/forward-handler.ts' : '../capture/forward-handler.js', import.meta.url),
       onStats: (w, st) => {
         this.running[w] = st;
       },
@@ -232,8 +207,8 @@ export class WorkerSource implements Source {
           this.flushes[w] = (this.flushes[w] ?? Promise.resolve()).then(() => own.flush());
           return;
         }
-        // The batch buffer is ours (transferred): keep records pointing into it, copy no bytes.
-        this.liveStats.captured += readPacketBatch(batch, this.scratch, (p) => this.merge.push({ ...p }));
+        // The batch buffer is ours (transferred): kept as it is until merged, no bytes copied.
+        this.merge.push(w, batch);
         this.newData = true;
         this.wake?.();
       },
@@ -242,8 +217,12 @@ export class WorkerSource implements Source {
   }
 
   async run(visit: (p: PacketView) => void, flush: () => Promise<void>): Promise<void> {
+    const counted = (p: PacketView): void => {
+      this.liveStats.captured++;
+      visit(p);
+    };
     while (!this.stopping) {
-      if (this.merge.drainOlderThanWindow(visit) > 0) await flush();
+      if (this.merge.drainOlderThanWindow(counted) > 0) await flush();
       if (!this.newData) await new Promise<void>((resolve) => {
         this.wake = resolve;
         setTimeout(resolve, this.merge.size > 0 ? this.merge.windowMs : 250);
@@ -251,7 +230,7 @@ export class WorkerSource implements Source {
       this.newData = false;
     }
     this.result = await this.run_?.stop();
-    if (this.merge.drainAll(visit) > 0) await flush();
+    if (this.merge.drainAll(counted) > 0) await flush();
     await Promise.all(this.flushes);
     if (this.perWorker) {
       const stats = this.result?.stats ?? [];
@@ -262,7 +241,6 @@ export class WorkerSource implements Source {
         await s.close();
       }
     }
-    for (const f of this.result?.failed ?? []) process.stderr.write(`tscap: worker ${f.worker}: ${f.error}\n`);
   }
 
   stop(): void {
@@ -280,40 +258,9 @@ export class WorkerSource implements Source {
     return per.map((s, i) => ({ name: `worker ${i}`, ...(s ?? { captured: 0, received: 0, dropped: 0, freezes: 0 }) }));
   }
 
-  /** How many workers failed (their packets are missing from the totals). */
-  failedCount(): number {
-    return this.result?.failed.length ?? 0;
-  }
-}
-
-/** A pcap or pcapng file (or stdin), read chunk by chunk. */
-export class FileSource implements Source {
-  private stopping = false;
-  constructor(readonly reader: PacketFileReader) {}
-
-  get linkType(): number {
-    return this.reader.info.linkType;
-  }
-
-  async run(visit: (p: PacketView) => void, flush: () => Promise<void>): Promise<void> {
-    try {
-      while (!this.stopping && (await this.reader.readBatch(visit))) await flush();
-      await flush();
-    } finally {
-      await this.reader.close();
-    }
-  }
-
-  stop(): void {
-    this.stopping = true;
-  }
-
-  stats(): undefined {
-    return undefined;
-  }
-
-  detail(): SourceStats[] {
-    return [];
+  /** The workers that failed, and why (their packets are missing from the totals). */
+  failures(): { worker: number; error: string }[] {
+    return this.result?.failed ?? [];
   }
 }
 

@@ -1,6 +1,6 @@
 /** Pointing a reused packet view at a packet that came over netfilter netlink (queue or log). */
 import { performance } from 'node:perf_hooks';
-import type { PacketView } from '../src/packet.js';
+import type { PacketView } from '../packet.js';
 
 /** A netlink packet's timestamp: the kernel's when it sent one (NFQA/NFULA_TIMESTAMP), else none. */
 export interface NetlinkTime {

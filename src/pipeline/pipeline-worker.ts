@@ -1,0 +1,60 @@
+/**
+ * One worker thread of a pipeline with fanout workers: it opens its own socket in the fanout group
+ * and runs the same pipeline (filter, printing, file, ...) on its own packets. Printed lines go
+ * straight to the output descriptor in whole batches; nothing per packet goes to the main thread.
+ * Messages: in `finish`, `stop`; out `ready`, `diagnostic`, `stats`, `done`, `error`.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { CaptureStats } from '../capture/socket.js';
+import type { PipelineConfig } from './config.js';
+import { FdOutputStream } from './fd-output.js';
+import { Pipeline, isRuntimeError } from './pipeline.js';
+
+/** What the main thread gives each worker. */
+export interface PipelineWorkerInit {
+  worker: number;
+  config: PipelineConfig;
+  /** Lock shared by every thread writing stdout. */
+  outputLock: SharedArrayBuffer;
+}
+
+/** What a worker reports at the end. */
+export interface PipelineWorkerDone {
+  type: 'done';
+  stats: CaptureStats | undefined;
+  delivered: number;
+  errors: string[];
+  /** The run ended by itself (closed output, file limit, failure), not because it was asked to. */
+  ended: boolean;
+  fileLimitReached: boolean;
+}
+
+const init = workerData as PipelineWorkerInit;
+const port = parentPort;
+if (!port) throw new Error('pipeline-worker must run in a worker thread');
+
+async function main(): Promise<void> {
+  const diagnostic = (text: string): void => port?.postMessage({ type: 'diagnostic', text });
+  const p = await Pipeline.open(init.config, { stdout: new FdOutputStream(1, init.outputLock), diagnostic, quiet: true });
+  let asked = false;
+  port?.on('message', (m: { type: string }) => {
+    asked = true;
+    if (m.type === 'finish') p.finish();
+    else if (m.type === 'stop') p.stop();
+  });
+  // Running statistics for the main thread's rows, twice a second.
+  const timer = setInterval(() => {
+    const s = p.source?.stats();
+    if (s) port?.postMessage({ type: 'stats', stats: s });
+  }, 500);
+  port?.postMessage({ type: 'ready' });
+  const r = await p.run();
+  clearInterval(timer);
+  const done: PipelineWorkerDone = { type: 'done', stats: r.stats, delivered: r.delivered, errors: r.errors.map((e) => e.message), ended: !asked, fileLimitReached: r.fileLimitReached };
+  port?.postMessage(done);
+}
+
+main().catch((err: unknown) => {
+  const message = err instanceof Error ? err.message : String(err);
+  port?.postMessage({ type: 'error', message, runtime: isRuntimeError(err) });
+});
