@@ -54,10 +54,13 @@ export const EtherType = {
   IPX: 0x8137,
   LOOPBACK: 0x9000,
   LLDP: 0x88cc,
+  SLOW: 0x8809,
+  EAPOL: 0x888e,
+  PTP: 0x88f7,
 } as const;
 
 /** IP protocol numbers (IANA) that tscap decodes or filters on. */
 export const IpProto = {
   HOPOPTS: 0, ICMP: 1, IGMP: 2, IPIP: 4, TCP: 6, UDP: 17, IPV6: 41, ROUTING: 43, FRAGMENT: 44, GRE: 47, ESP: 50, AH: 51,
-  ICMPV6: 58, NONE: 59, DSTOPTS: 60, SCTP: 132,
+  ICMPV6: 58, NONE: 59, DSTOPTS: 60, SCTP: 132, OSPF: 89, PIM: 103, VRRP: 112,
 } as const;

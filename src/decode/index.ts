@@ -47,6 +47,14 @@ export { L2tpView, L2tpOffsets, L2tpFlag, l2tpRepr, type L2tpRepr } from './l2tp
 export { PptpView, PptpOffsets, pptpRepr, type PptpRepr } from './pptp.js';
 export { RadiusView, RadiusOffsets, radiusRepr, type RadiusRepr, type RadiusAttrRepr } from './radius.js';
 export { StpView, StpOffsets, StpType, stpRepr, type StpRepr } from './stp.js';
+export { LldpView, LldpOffsets, LldpTlv, lldpRepr, type LldpRepr, type LldpTlvRepr } from './lldp.js';
+export { SlowView, SlowOffsets, SlowSubtype, slowRepr, type SlowRepr, type LacpPartyRepr } from './slow.js';
+export { VrrpView, VrrpOffsets, vrrpRepr, type VrrpRepr } from './vrrp.js';
+export { EapolView, EapolOffsets, EapolType, eapolRepr, type EapolRepr } from './eapol.js';
+export { AarpView, AarpOffsets, aarpRepr, type AarpRepr } from './aarp.js';
+export { HsrpView, HsrpOffsets, hsrpRepr, type HsrpRepr } from './hsrp.js';
+export { RipView, RipOffsets, ripRepr, type RipRepr, type RipEntryRepr } from './rip.js';
+export { PtpView, PtpOffsets, PtpType, ptpRepr, type PtpRepr } from './ptp.js';
 export { LayerParser, Layer, LAYER_NAMES, MAX_LAYERS, DecodeLinkType, type LayerViews } from './parser.js';
 export { LAYER_TABLE, Port, HTTP_PORTS, TEXT_PORTS, type LayerName } from './layers.js';
 export { HOMES, REACH, UDP_PORT_LAYER, HEADERLESS_LINKS, type Home, type JsonPlace, type ViewOf } from './registry.js';

@@ -41,6 +41,15 @@ export const LAYER_TABLE = [
   { key: 'Esp', name: 'esp', pool: 2, trunc: 'esp', ipProto: 50, net: false, ports: false },
   // LAN control (IEEE 802.1/802.3, vendor L2)
   { key: 'Stp', name: 'stp', pool: 1, trunc: 'stp', ipProto: -1, net: false, ports: false },
+  { key: 'Lldp', name: 'lldp', pool: 1, trunc: 'lldp', ipProto: -1, net: true, ports: false },
+  { key: 'Slow', name: 'slow', pool: 1, trunc: 'slow', ipProto: -1, net: true, ports: false },
+  { key: 'Eapol', name: 'eapol', pool: 1, trunc: 'eap', ipProto: -1, net: true, ports: false },
+  { key: 'Aarp', name: 'aarp', pool: 1, trunc: 'aarp', ipProto: -1, net: true, ports: false },
+  { key: 'Ptp', name: 'ptp', pool: 1, trunc: 'ptp', ipProto: -1, net: true, ports: false },
+  // routing and redundancy
+  { key: 'Vrrp', name: 'vrrp', pool: 1, trunc: 'vrrp', ipProto: 112, net: false, ports: false },
+  { key: 'Hsrp', name: 'hsrp', pool: 1, trunc: 'hsrp', ipProto: -1, net: false, ports: false },
+  { key: 'Rip', name: 'rip', pool: 1, trunc: 'rip', ipProto: -1, net: false, ports: false },
   // services over UDP (issue 17)
   { key: 'Dhcp6', name: 'dhcp6', pool: 2, trunc: 'dhcp6', ipProto: -1, net: false, ports: false },
   { key: 'Syslog', name: 'syslog', pool: 1, trunc: 'syslog', ipProto: -1, net: false, ports: false },
@@ -107,6 +116,7 @@ export const Port = {
   DHCP6_CLIENT: 546, DHCP6_SERVER: 547, SYSLOG: 514, TFTP: 69,
   RADIUS: 1812, RADIUS_ACCT: 1813, RADIUS_OLD: 1645, RADIUS_OLD_ACCT: 1646, RADIUS_CISCO_COA: 1700, RADIUS_COA: 3799, SNMP: 161, SNMP_TRAP: 162, SSH: 22, HTTPS: 443, VXLAN_GPE: 4790, ISAKMP: 500, L2TP: 1701, PPTP: 1723,
   FTP: 21, SMTP: 25, RTSP: 554, SIP: 5060, HTTP: 80, HTTP_ALT: 8080, SQUID: 3128,
+  HSRP: 1985, RIP: 520, PTP_EVENT: 319, PTP_GENERAL: 320,
 } as const;
 
 /** Ports tcpdump prints as HTTP. */

@@ -218,3 +218,28 @@ export function relTime(secs: number): string {
 export function flagList(parts: string[]): string {
   return parts.length ? parts.join(', ') : 'none';
 }
+
+/** tcpdump's hex_print of `n` bytes: lines of 16 as `0x0000:  0402 0000 ...`, each after `prefix`. */
+export function hexDump(b: Uint8Array, o: number, n: number, prefix: string): string {
+  let s = '';
+  for (let k = 0; k < n; k++) {
+    if (k % 16 === 0) s += `${prefix}0x${hex4(k)}:  `;
+    else if (k % 2 === 0) s += ' ';
+    s += hex2(b[o + k] ?? 0);
+  }
+  return s;
+}
+
+/** tcpdump's way with untrusted text: a high bit as `M-`, control characters as `^X`, the rest as is. */
+export function safeText(b: Uint8Array, start: number, end: number): string {
+  let s = '';
+  for (let k = start; k < end; k++) {
+    let ch = b[k] ?? 0;
+    if (ch & 0x80) {
+      s += 'M-';
+      ch &= 0x7f;
+    }
+    s += ch < 0x20 || ch === 0x7f ? `^${String.fromCharCode(ch ^ 0x40)}` : String.fromCharCode(ch);
+  }
+  return s;
+}

@@ -48,6 +48,14 @@ import { PptpView, pptpRepr, printPptp } from './pptp.js';
 import { L2tpView, l2tpPppOffset, l2tpRepr, printL2tp } from './l2tp.js';
 import { VXLAN_GPE_ETHERTYPE, VxlanGpeNext, VxlanGpeView, printVxlanGpe, vxlanGpeRepr } from './vxlangpe.js';
 import { StpView, printStp, stpRepr } from './stp.js';
+import { LldpView, lldpRepr, printLldp } from './lldp.js';
+import { SlowView, printSlow, slowRepr } from './slow.js';
+import { EapolView, eapolRepr, printEapol } from './eapol.js';
+import { AarpView, aarpRepr, printAarp } from './aarp.js';
+import { PtpView, printPtp, ptpRepr } from './ptp.js';
+import { VrrpView, printVrrp, vrrpRepr } from './vrrp.js';
+import { HsrpView, hsrpRepr, printHsrp } from './hsrp.js';
+import { RipView, printRip, ripRepr } from './rip.js';
 
 /**
  * Where the JSON schema (shared/SCHEMA.md) places a layer: `frame` only outermost, `link` anywhere
@@ -348,6 +356,18 @@ export const HOMES = {
   }),
   // LAN control
   stp: home({ View: StpView, print: printStp, repr: stpRepr, reach: { sap: [0x42] }, decode: leaf(Layer.Stp, -1) }),
+  lldp: home({ View: LldpView, print: printLldp, repr: lldpRepr, json: { at: 'belowIp', last: true }, reach: { ether: [EtherType.LLDP] }, decode: leaf(Layer.Lldp, -1) }),
+  slow: home({ View: SlowView, print: printSlow, repr: slowRepr, json: { at: 'belowIp', last: true }, reach: { ether: [EtherType.SLOW] }, decode: leaf(Layer.Slow, -1) }),
+  eapol: home({ View: EapolView, print: printEapol, repr: eapolRepr, json: { at: 'belowIp', last: true }, reach: { ether: [EtherType.EAPOL] }, decode: leaf(Layer.Eapol, -1) }),
+  aarp: home({ View: AarpView, print: printAarp, repr: aarpRepr, json: { at: 'belowIp', last: true }, reach: { ether: [EtherType.AARP] }, decode: leaf(Layer.Aarp, -1) }),
+  ptp: home({
+    View: PtpView, print: printPtp, repr: ptpRepr,
+    reach: { ether: [EtherType.PTP], udp: [Port.PTP_EVENT, Port.PTP_GENERAL] }, decode: leaf(Layer.Ptp, -1),
+  }),
+  // routing and redundancy
+  vrrp: home({ View: VrrpView, print: printVrrp, repr: vrrpRepr, json: { at: 'transport', last: true }, reach: { ip: [IpProto.VRRP] }, decode: leaf(Layer.Vrrp, -1) }),
+  hsrp: home({ View: HsrpView, print: printHsrp, repr: hsrpRepr, reach: { udp: [Port.HSRP] }, decode: leaf(Layer.Hsrp, -1) }),
+  rip: home({ View: RipView, print: printRip, repr: ripRepr, reach: { udp: [Port.RIP] }, decode: leaf(Layer.Rip, -1) }),
   // services over UDP (issue 17)
   dhcp6: home({ View: Dhcp6View, print: printDhcp6, repr: dhcp6Repr, reach: { udp: [Port.DHCP6_CLIENT, Port.DHCP6_SERVER] }, decode: leaf(Layer.Dhcp6, -1) }),
   syslog: home({ View: SyslogView, print: printSyslog, repr: syslogRepr, reach: { udp: [Port.SYSLOG] }, decode: leaf(Layer.Syslog, -1) }),

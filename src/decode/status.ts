@@ -58,4 +58,11 @@ export class ByteView {
     this.offset = offset;
     this.length = length < 0 ? 0 : length;
   }
+
+  /** Points the view; the status is Truncated when fewer than `min` bytes were captured. */
+  protected pointAtLeast(bytes: Uint8Array, offset: number, length: number, min: number): DecodeStatus {
+    this.point(bytes, offset, length);
+    this.status = this.length < min ? DecodeStatus.Truncated : DecodeStatus.Ok;
+    return this.status;
+  }
 }

@@ -25,9 +25,7 @@ export class StpView extends ByteView {
    * @example stp.reset(bytes, 17, bytes.length - 17);
    */
   reset(bytes: Uint8Array, offset: number, length: number): DecodeStatus {
-    this.point(bytes, offset, length);
-    this.status = this.length < 4 ? DecodeStatus.Truncated : DecodeStatus.Ok;
-    return this.status;
+    return this.pointAtLeast(bytes, offset, length, 4);
   }
   /** Protocol version (0 STP, 2 RSTP, 3 MSTP, 4 SPB). */
   get version(): number {
@@ -66,7 +64,7 @@ export class StpView extends ByteView {
 export interface StpRepr {
   version: number;
   type: number;
-  flags: number;
+  flags?: number;
   rootId?: string;
   rootPathCost?: number;
   bridgeId?: string;
@@ -79,7 +77,8 @@ export interface StpRepr {
 
 /** Builds the sink representation (times in seconds). */
 export function stpRepr(v: StpView): StpRepr {
-  const r: StpRepr = { version: v.version, type: v.type, flags: v.flags };
+  const r: StpRepr = { version: v.version, type: v.type };
+  if (v.type !== StpType.Tcn && v.length > StpOffsets.flags) r.flags = v.flags;
   if (v.type !== StpType.Tcn && v.length >= StpOffsets.configLen) {
     r.rootId = v.bridgeIdText(StpOffsets.rootId);
     r.rootPathCost = v.u32(StpOffsets.rootPathCost);

@@ -1,0 +1,149 @@
+/**
+ * IEEE 802.1X EAP over LAN (EtherType 0x888e, IEEE 802.1X-2020 clause 11) and the EAP packet it
+ * carries (RFC 3748), with the flags of the TLS-based methods (RFC 5216, RFC 5281, RFC 4851).
+ */
+import { ByteView, DecodeStatus, u16 } from './status.js';
+import { hex2 } from './addr.js';
+import { type Printer, flagList, safeText } from './print.js';
+
+/** Field offsets of the EAPOL header and the EAP packet after it (from the EAPOL start). */
+export const EapolOffsets = { version: 0, type: 1, bodyLength: 2, headerLen: 4, eapCode: 4, eapId: 5, eapLength: 6, eapType: 8, eapData: 9 } as const;
+
+/** EAPOL packet types. */
+export const EapolType = { Eap: 0, Start: 1, Logoff: 2, Key: 3, AsfAlert: 4 } as const;
+
+/** Zero-copy view of an EAPOL frame. */
+export class EapolView extends ByteView {
+  /**
+   * Points at an EAPOL header; Truncated below its 4 bytes.
+   * @example eapol.reset(bytes, 14, bytes.length - 14);
+   */
+  reset(bytes: Uint8Array, offset: number, length: number): DecodeStatus {
+    return this.pointAtLeast(bytes, offset, length, EapolOffsets.headerLen);
+  }
+  /** Protocol version. */
+  get version(): number {
+    return this.bytes[this.offset] ?? 0;
+  }
+  /** Packet type. */
+  get type(): number {
+    return this.bytes[this.offset + 1] ?? 0;
+  }
+  /** Body length. */
+  get bodyLength(): number {
+    return u16(this.bytes, this.offset + EapolOffsets.bodyLength);
+  }
+  /** True when the EAP header (code, id, length) was captured. */
+  get hasEap(): boolean {
+    return this.type === EapolType.Eap && this.length >= EapolOffsets.eapType;
+  }
+  /** EAP code (1 Request, 2 Response, 3 Success, 4 Failure). */
+  get eapCode(): number {
+    return this.bytes[this.offset + EapolOffsets.eapCode] ?? 0;
+  }
+  /** EAP identifier. */
+  get eapId(): number {
+    return this.bytes[this.offset + EapolOffsets.eapId] ?? 0;
+  }
+  /** EAP length. */
+  get eapLength(): number {
+    return u16(this.bytes, this.offset + EapolOffsets.eapLength);
+  }
+  /** EAP method type (requests and responses). */
+  get eapType(): number {
+    return this.bytes[this.offset + EapolOffsets.eapType] ?? 0;
+  }
+}
+
+/** Parsed EAPOL frame and its EAP header. */
+export interface EapolRepr {
+  version: number;
+  type: number;
+  bodyLength: number;
+  eapCode?: number;
+  eapId?: number;
+  eapLength?: number;
+  eapType?: number;
+}
+
+/** Builds the sink representation. */
+export function eapolRepr(v: EapolView): EapolRepr {
+  const r: EapolRepr = { version: v.version, type: v.type, bodyLength: v.bodyLength };
+  if (v.hasEap) {
+    r.eapCode = v.eapCode;
+    r.eapId = v.eapId;
+    r.eapLength = v.eapLength;
+    if ((r.eapCode === 1 || r.eapCode === 2) && v.length > EapolOffsets.eapType) r.eapType = v.eapType;
+  }
+  return r;
+}
+
+const EAPOL_TYPES = ['EAP packet', 'EAPOL start', 'EAPOL logoff', 'EAPOL key', 'Encapsulated ASF alert'];
+const EAP_CODES = ['', 'Request', 'Response', 'Success', 'Failure'];
+const EAP_TYPES: Readonly<Record<number, string>> = {
+  0: 'No proposed', 1: 'Identity', 2: 'Notification', 3: 'Nak', 4: 'MD5-challenge', 5: 'OTP', 6: 'GTC', 13: 'TLS', 18: 'SIM', 21: 'TTLS', 23: 'AKA', 43: 'FAST',
+};
+const SIM_AKA_SUBTYPES: Readonly<Record<number, string>> = {
+  1: 'Challenge', 2: 'Authentication-Reject', 4: 'Synchronization-Failure', 5: 'Identity', 10: 'Start', 11: 'Challenge',
+  12: 'Notification', 13: 'Re-authentication', 14: 'Client-Error',
+};
+const TLS_FLAGS: ReadonlyArray<readonly [number, string]> = [[0x80, 'L bit'], [0x40, 'More fragments bit'], [0x20, 'Start bit']];
+
+const typeName = (t: number): string => `${EAP_TYPES[t] ?? 'unknown'} (${t})`;
+
+/** tcpdump's EAPOL text; the EAP header and method at -v. */
+export function printEapol(c: Printer, v: EapolView, _i: number, _n: number): void {
+  if (v.status !== DecodeStatus.Ok) {
+    c.s += ' [|eap]';
+    return;
+  }
+  const t = v.type;
+  c.s += `${EAPOL_TYPES[t] ?? 'unknown'} (${t}) v${v.version}, len ${v.bodyLength}`;
+  if (c.opts.verbose === 0 || t !== EapolType.Eap) return;
+  if (!v.hasEap) {
+    c.s += ' [|eap]';
+    return;
+  }
+  const code = v.eapCode;
+  const len = v.eapLength;
+  c.s += `, ${EAP_CODES[code] || 'unknown'} (${code}), id ${v.eapId}, len ${len}`;
+  if (code !== 1 && code !== 2) return;
+  if (v.length <= EapolOffsets.eapType) {
+    c.s += ' [|eap]';
+    return;
+  }
+  const b = v.bytes;
+  const m = v.eapType;
+  const d = v.offset + EapolOffsets.eapData;
+  const end = Math.min(v.offset + v.length, v.offset + EapolOffsets.eapCode + len);
+  c.s += `\n\t\t Type ${typeName(m)}`;
+  switch (m) {
+    case 1:
+    case 2: {
+      if (len <= 5) break;
+      let e = d;
+      while (e < end && b[e] !== 0) e++;
+      c.s += `, ${m === 1 ? 'Identity' : 'Notification'}: ${safeText(b, d, e)}`;
+      break;
+    }
+    case 3:
+      for (let k = d; k < end; k++) c.s += `${k === d ? ' ' : ', '}${typeName(b[k] ?? 0)}`;
+      break;
+    case 13:
+    case 21:
+    case 43: {
+      if (d >= end) break;
+      const f = b[d] ?? 0;
+      if (m !== 13) c.s += ` ${m === 21 ? 'TTLS' : 'FAST'}v${f & 0x07}`;
+      c.s += ` flags [${flagList(TLS_FLAGS.filter(([bit]) => f & bit).map(([, n]) => n))}] 0x${hex2(f)}`;
+      if (f & 0x80 && d + 5 <= end) c.s += `, len ${u16(b, d + 1) * 65536 + u16(b, d + 3)}`;
+      break;
+    }
+    case 18:
+    case 23:
+      if (d < end) c.s += ` subtype [${SIM_AKA_SUBTYPES[b[d] ?? 0] ?? 'unknown'}] 0x${hex2(b[d] ?? 0)}`;
+      break;
+    default:
+      break;
+  }
+}

@@ -1,0 +1,176 @@
+/**
+ * LAN control and redundancy protocols (STP/RSTP/MSTP, LLDP, LACP and marker, EAPOL, AARP, VRRP, HSRP, RIP, PTP),
+ * on the crafted captures of fixtures/proto/ (gen_lan.py): every printed line against tcpdump 4.99 at
+ * -n, -v, -vv and -e, and the Repr fields against tshark's, both run at test time.
+ */
+import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { compareLines, tcpdumpLines, tscapLines } from './compare.js';
+import { ROOT } from './fixtures.js';
+import { readPcap } from './pcap-read.js';
+import { LayerParser, Layer } from '../../src/decode/index.js';
+import type { PrintOptions } from '../../src/sinks/text.js';
+
+process.env.TZ = 'UTC';
+const DIR = join(ROOT, 'fixtures', 'proto');
+
+const FILES: Array<[string, string]> = [
+  ['stp.pcap', 'STP, RSTP, MSTP'], ['lldp.pcap', 'LLDP'], ['lacp.pcap', 'LACP and marker'], ['eapol.pcap', '802.1X EAPOL'],
+  ['aarp.pcap', 'AARP'], ['vrrp.pcap', 'VRRP v2/v3'], ['hsrp.pcap', 'HSRP'],
+  ['rip.pcap', 'RIP v1/v2'], ['ptp.pcap', 'PTPv2 over Ethernet and UDP'],
+];
+const LEVELS: Array<[string[], Partial<PrintOptions>]> = [
+  [[], {}], [['-v'], { verbose: 1 }], [['-vv'], { verbose: 2 }], [['-e'], { linkHeader: true }],
+];
+
+describe('LAN protocols: text equals tcpdump\'s', () => {
+  for (const [file, name] of FILES) {
+    it(`${name} (${file}): every line at -n, -v, -vv, -e`, () => {
+      const path = join(DIR, file);
+      const report: string[] = [];
+      for (const [flags, opts] of LEVELS) {
+        const c = compareLines(tscapLines(path, opts), tcpdumpLines(path, flags));
+        report.push(`-n ${flags.join(' ')}: ${c.same}/${c.total}`);
+        expect(c.total).toBeGreaterThan(0);
+        expect(c.diffs.slice(0, 3), `${file} ${flags.join(' ')}`).toEqual([]);
+        expect(c.same).toBe(c.total);
+      }
+      console.log(`${name}: ${report.join(', ')}`);
+    });
+  }
+});
+
+/** A Repr field as tshark prints it: numbers compared by value, text as is, '' when absent. */
+type Pick = (r: Record<string, unknown>) => unknown;
+const at = (path: string): Pick => (r) => path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], r);
+
+/** `decoded`: packets tshark decodes past the first field (it stops at an unknown HSRP opcode). */
+const FIELDS: Array<{ file: string; kind: number; fields: Array<[string, Pick]>; decoded?: (row: string[]) => boolean }> = [
+  {
+    file: 'stp.pcap', kind: Layer.Stp,
+    fields: [
+      ['stp.version', at('version')], ['stp.type', at('type')], ['stp.flags', at('flags')], ['stp.root.cost', at('rootPathCost')],
+      ['stp.port', at('portId')], ['stp.msg_age', at('messageAge')], ['stp.max_age', at('maxAge')], ['stp.hello', at('helloTime')],
+      ['stp.forward', at('forwardDelay')], ['stp.root.hw', (r) => (r.rootId as string | undefined)?.slice(5)],
+      ['stp.bridge.hw', (r) => (r.bridgeId as string | undefined)?.slice(5)],
+    ],
+  },
+  {
+    file: 'lldp.pcap', kind: Layer.Lldp,
+    fields: [
+      ['lldp.chassis.subtype', at('chassisIdSubtype')], ['lldp.port.subtype', at('portIdSubtype')], ['lldp.time_to_live', at('ttl')],
+      ['lldp.chassis.id.mac', (r) => (r.chassisIdSubtype === 4 ? r.chassisId : undefined)],
+      ['lldp.port.id', (r) => (r.portIdSubtype === 5 || r.portIdSubtype === 7 ? r.portId : undefined)],
+      ['lldp.tlv.system.name', at('systemName')],
+    ],
+  },
+  {
+    file: 'lacp.pcap', kind: Layer.Slow,
+    fields: [
+      ['slow.subtype', at('subtype')],
+      ...(['actor', 'partner'] as const).flatMap((w): Array<[string, Pick]> => [
+        [`lacp.${w}.sys_priority`, at(`${w}.systemPriority`)], [`lacp.${w}.sysid`, at(`${w}.system`)], [`lacp.${w}.key`, at(`${w}.key`)],
+        [`lacp.${w}.port`, at(`${w}.port`)], [`lacp.${w}.port_priority`, at(`${w}.portPriority`)], [`lacp.${w}.state`, at(`${w}.state`)],
+      ]),
+    ],
+  },
+  {
+    file: 'eapol.pcap', kind: Layer.Eapol,
+    fields: [
+      ['eapol.version', at('version')], ['eapol.type', at('type')], ['eapol.len', at('bodyLength')], ['eap.code', at('eapCode')],
+      ['eap.id', at('eapId')], ['eap.len', at('eapLength')], ['eap.type', at('eapType')],
+    ],
+  },
+  {
+    file: 'aarp.pcap', kind: Layer.Aarp,
+    fields: [
+      ['aarp.opcode', at('op')], ['aarp.src.hw_mac', at('senderHw')], ['aarp.dst.hw_mac', at('targetHw')],
+      // tshark shows the 4-byte address in hex: a zero byte, the network, the node
+      ['aarp.src.proto_id', (r) => atalkHex(r.senderAddr as string)], ['aarp.dst.proto_id', (r) => atalkHex(r.targetAddr as string)],
+    ],
+  },
+  {
+    file: 'hsrp.pcap', kind: Layer.Hsrp, decoded: (row) => row[2] !== '',
+    fields: [
+      ['hsrp.version', at('version')], ['hsrp.opcode', at('opcode')], ['hsrp.state', at('state')], ['hsrp.hellotime', at('helloTime')],
+      ['hsrp.holdtime', at('holdTime')], ['hsrp.priority', at('priority')], ['hsrp.group', at('group')], ['hsrp.virt_ip', at('virtualIp')],
+    ],
+  },
+  {
+    file: 'rip.pcap', kind: Layer.Rip,
+    fields: [
+      ['rip.command', at('command')], ['rip.version', at('version')], ['rip.family', (r) => route(r)?.afi],
+      ['rip.metric', (r) => route(r)?.metric],
+      // tshark shows the address for IPv4 entries, and the mask, next hop and tag for version 2 only
+      ['rip.ip', (r) => (route(r)?.afi === 2 ? route(r)?.address : undefined)],
+      ['rip.netmask', (r) => (r.version === 2 ? route(r)?.mask : undefined)],
+      ['rip.next_hop', (r) => (r.version === 2 ? route(r)?.nextHop : undefined)],
+      ['rip.route_tag', (r) => (r.version === 2 ? route(r)?.routeTag : undefined)],
+    ],
+  },
+  {
+    file: 'ptp.pcap', kind: Layer.Ptp,
+    fields: [
+      ['ptp.v2.messagetype', at('messageType')], ['ptp.v2.versionptp', at('version')], ['ptp.v2.messagelength', at('messageLength')],
+      ['ptp.v2.domainnumber', at('domain')], ['ptp.v2.flags', at('flags')], ['ptp.v2.sourceportid', at('portNumber')],
+      ['ptp.v2.clockidentity', (r) => `0x${(r.clockIdentity as string).slice(2).padStart(16, '0')}`],
+      ['ptp.v2.sequenceid', at('sequenceId')], ['ptp.v2.controlfield', at('control')], ['ptp.v2.logmessageperiod', at('logInterval')],
+    ],
+  },
+  {
+    file: 'vrrp.pcap', kind: Layer.Vrrp,
+    fields: [
+      ['vrrp.version', at('version')], ['vrrp.type', at('type')], ['vrrp.virt_rtr_id', at('vrid')], ['vrrp.prio', at('priority')],
+      ['vrrp.addr_count', at('count')], ['vrrp.checksum', at('checksum')], ['vrrp.auth_type', at('authType')],
+    ],
+  },
+];
+
+/** The first route entry of a RIP Repr that is not authentication. */
+function route(r: Record<string, unknown>): Record<string, unknown> | undefined {
+  return (r.entries as Array<Record<string, unknown>>).find((e) => e.afi !== 0xffff);
+}
+
+function atalkHex(a: string): string {
+  const [net, node] = a.split('.').map(Number);
+  return `00${net!.toString(16).padStart(4, '0')}${node!.toString(16).padStart(2, '0')}`;
+}
+
+function tsharkFields(file: string, fields: string[]): string[][] {
+  const args = ['-n', '-r', file, '-T', 'fields', '-E', 'separator=|', '-E', 'occurrence=f', ...fields.flatMap((f) => ['-e', f])];
+  const out = execFileSync('tshark', args, { stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 26 }).toString();
+  return out.split('\n').filter((l, k, a) => l !== '' || k < a.length - 1).map((l) => l.split('|'));
+}
+
+function same(theirs: string, ours: unknown): boolean {
+  if (theirs === '') return ours === undefined;
+  if (typeof ours === 'number') return Number(theirs) === ours;
+  return String(ours).toLowerCase() === theirs.toLowerCase();
+}
+
+describe('LAN protocols: Repr fields equal tshark\'s', () => {
+  for (const { file, kind, fields, decoded } of FIELDS) {
+    it(`${file}: ${fields.length} fields per packet`, () => {
+      const path = join(DIR, file);
+      const rows = tsharkFields(path, fields.map(([f]) => f));
+      const pkts = readPcap(path).packets;
+      expect(rows.length).toBe(pkts.length);
+      const p = new LayerParser();
+      let checked = 0;
+      pkts.forEach((q, n) => {
+        p.decode(q.buf, q.offset, q.capLen, q.linkType);
+        const i = p.find(kind);
+        expect(i, `packet ${n + 1} has the layer`).toBeGreaterThanOrEqual(0);
+        const r = p.repr(i) as Record<string, unknown>;
+        if (decoded && !decoded(rows[n]!)) return;
+        fields.forEach(([f, pick], k) => {
+          const theirs = rows[n]![k] ?? '';
+          expect(same(theirs, pick(r)), `packet ${n + 1} ${f}: tshark ${theirs}, ours ${String(pick(r))}`).toBe(true);
+          if (theirs !== '') checked++;
+        });
+      });
+      expect(checked).toBeGreaterThan(pkts.length);
+    });
+  }
+});
