@@ -326,17 +326,25 @@ async function main(argv: string[]): Promise<number> {
   if (opts.maxFlows !== undefined) config.maxFlows = opts.maxFlows;
 
   if (opts.r !== undefined) currentFile = opts.r;
-  const pipeline = await Pipeline.open(config);
-  // Installed always: Node's default action for SIGUSR2 would end the process.
-  const onUsr2 = (): void => pipeline.printStatsNow();
-  const stop = (): void => pipeline.finish();
+  // Installed before the pipeline opens: "listening on" is printed inside `open`, which may still
+  // await (lazy imports of the sinks) afterwards, and a signal in that window must not meet Node's
+  // default action. One that comes early is kept and honoured as soon as the pipeline exists.
+  let pipeline: Awaited<ReturnType<typeof Pipeline.open>> | undefined;
+  let finishRequested = false;
+  const onUsr2 = (): void => pipeline?.printStatsNow();
+  const stop = (): void => {
+    if (pipeline === undefined) finishRequested = true;
+    else pipeline.finish();
+  };
   process.on('SIGUSR2', onUsr2);
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  // Every socket, ring, file and worker is open: give up root now (-Z).
-  await relinquishPrivileges(opts, opts.reopen === true, (m) => process.stderr.write(`tscap: ${m}\n`));
   let result;
   try {
+    pipeline = await Pipeline.open(config);
+    if (finishRequested) pipeline.finish();
+    // Every socket, ring, file and worker is open: give up root now (-Z).
+    await relinquishPrivileges(opts, opts.reopen === true, (m) => process.stderr.write(`tscap: ${m}\n`));
     result = await pipeline.run();
   } finally {
     process.off('SIGINT', stop);
