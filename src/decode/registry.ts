@@ -56,6 +56,7 @@ import { PtpView, printPtp, ptpRepr } from './ptp.js';
 import { VrrpView, printVrrp, vrrpRepr } from './vrrp.js';
 import { HsrpView, hsrpRepr, printHsrp } from './hsrp.js';
 import { RipView, printRip, ripRepr } from './rip.js';
+import { BgpView, bgpRepr, printBgp } from './bgp.js';
 
 /**
  * Where the JSON schema (shared/SCHEMA.md) places a layer: `frame` only outermost, `link` anywhere
@@ -409,6 +410,8 @@ export const HOMES = {
     },
   }),
   pptp: home({ View: PptpView, print: printPptp, repr: pptpRepr, reach: { tcp: [Port.PPTP] }, decode: leaf(Layer.Pptp, -1) }),
+  // routing and label distribution (issue 17)
+  bgp: home({ View: BgpView, print: printBgp, repr: bgpRepr, reach: { tcp: [Port.BGP] }, decode: leaf(Layer.Bgp, -1) }),
 } satisfies { readonly [K in LayerName]: Home<ByteView> };
 
 /** The view class of layer kind L. */
