@@ -12,6 +12,7 @@
 import { ByteView, DecodeStatus, u16, u32 } from './status.js';
 import { ipv4Text, ipv6Text } from './addr.js';
 import { type Printer, hexDump, safeText } from './print.js';
+import { CheckedText } from './checked.js';
 
 /** Field offsets of the common message header, an OPEN, a NOTIFICATION and a ROUTE-REFRESH (from the message start). */
 export const BgpOffsets = {
@@ -222,53 +223,12 @@ function prefix4Text(b: Uint8Array, o: number, plen: number): string {
 
 const SCRATCH6 = new Uint8Array(16);
 
-/**
- * The printing state of one segment: the bytes, the capture end (`cap`), the text so far, and
- * whether a read ran past the capture (tcpdump abandons the packet there; nothing more is printed).
- */
-class BgpText {
-  b: Uint8Array = SCRATCH6;
-  cap = 0;
-  out = '';
-  aborted = false;
-  verbose = 0;
+/** The printing state of one segment, with -b's choice of AS notation. */
+class BgpText extends CheckedText {
   asdot = false;
 
-  /** `n` bytes at `o` are captured; otherwise the packet is abandoned. */
-  has(o: number, n: number): boolean {
-    if (o + n <= this.cap && o >= 0) return true;
-    this.aborted = true;
-    return false;
-  }
-  g1(o: number): number {
-    return this.has(o, 1) ? this.b[o]! : 0;
-  }
-  g2(o: number): number {
-    return this.has(o, 2) ? u16(this.b, o) : 0;
-  }
-  g4(o: number): number {
-    return this.has(o, 4) ? u32(this.b, o) : 0;
-  }
-  ip4(o: number): string {
-    return this.has(o, 4) ? ipv4Text(this.b, o) : '';
-  }
-  ip6(o: number): string {
-    return this.has(o, 16) ? ipv6Text(this.b, o) : '';
-  }
-  /** Appends text unless the packet was abandoned. */
-  emit(s: string): void {
-    if (!this.aborted) this.out += s;
-  }
-  /** tcpdump's ND_TCHECK: false (and nothing abandoned) when `n` bytes at `o` are not captured. */
-  test(o: number, n: number): boolean {
-    return o + n <= this.cap;
-  }
   asText(n: number): string {
     return this.asdot && n > 0xffff ? `${n >>> 16}.${n & 0xffff}` : String(n);
-  }
-  /** print_unknown_data: a hex dump of what was captured of `n` bytes. */
-  unknown(o: number, prefix: string, n: number): void {
-    this.emit(hexDump(this.b, o, Math.max(0, Math.min(n, this.cap - o)), prefix));
   }
   trunc(): void {
     this.emit(' [|bgp]');
@@ -281,11 +241,7 @@ const T = new BgpText();
 export function printBgp(c: Printer, v: BgpView, _i: number, _len: number): void {
   c.s += ': BGP';
   if (c.opts.verbose < 1) return;
-  T.b = v.bytes;
-  T.cap = v.offset + v.length;
-  T.out = '';
-  T.aborted = false;
-  T.verbose = c.opts.verbose;
+  T.begin(v.bytes, v.offset + v.length, c.opts.verbose);
   T.asdot = c.opts.asdot === true;
   segment(v.offset);
   c.s += T.out + (T.aborted ? ' [|bgp]' : '');

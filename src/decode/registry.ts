@@ -57,6 +57,7 @@ import { VrrpView, printVrrp, vrrpRepr } from './vrrp.js';
 import { HsrpView, hsrpRepr, printHsrp } from './hsrp.js';
 import { RipView, printRip, ripRepr } from './rip.js';
 import { BgpView, bgpRepr, printBgp } from './bgp.js';
+import { PimView, pimRepr, printPim } from './pim.js';
 
 /**
  * Where the JSON schema (shared/SCHEMA.md) places a layer: `frame` only outermost, `link` anywhere
@@ -412,6 +413,16 @@ export const HOMES = {
   pptp: home({ View: PptpView, print: printPptp, repr: pptpRepr, reach: { tcp: [Port.PPTP] }, decode: leaf(Layer.Pptp, -1) }),
   // routing and label distribution (issue 17)
   bgp: home({ View: BgpView, print: printBgp, repr: bgpRepr, reach: { tcp: [Port.BGP] }, decode: leaf(Layer.Bgp, -1) }),
+  pim: home({
+    View: PimView, print: printPim, repr: pimRepr,
+    reach: { ip: [IpProto.PIM] },
+    decode(w, v, p, end, declared) {
+      const st = v.reset(w.bytes, p, end - p);
+      // a Register carries the multicast data packet (RFC 7761 4.9.3)
+      const inner = st === DecodeStatus.Ok && v.registersIp;
+      if (w.push(Layer.Pim, st, declared, inner ? 8 : end - p) && inner) w.ipByVersion(p + 8, end);
+    },
+  }),
 } satisfies { readonly [K in LayerName]: Home<ByteView> };
 
 /** The view class of layer kind L. */
