@@ -47,6 +47,7 @@ export { L2tpView, L2tpOffsets, L2tpFlag, l2tpRepr, type L2tpRepr } from './l2tp
 export { PptpView, PptpOffsets, pptpRepr, type PptpRepr } from './pptp.js';
 export { BgpView, BgpOffsets, BgpType, bgpRepr, type BgpRepr, type BgpMessageRepr } from './bgp.js';
 export { PimView, PimOffsets, PimType, pimRepr, type PimRepr } from './pim.js';
+export { RipngView, RipngOffsets, ripngRepr, type RipngRepr, type RipngEntryRepr } from './ripng.js';
 export { RadiusView, RadiusOffsets, radiusRepr, type RadiusRepr, type RadiusAttrRepr } from './radius.js';
 export { StpView, StpOffsets, StpType, stpRepr, type StpRepr } from './stp.js';
 export { LldpView, LldpOffsets, LldpTlv, lldpRepr, type LldpRepr, type LldpTlvRepr } from './lldp.js';

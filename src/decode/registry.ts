@@ -58,6 +58,7 @@ import { HsrpView, hsrpRepr, printHsrp } from './hsrp.js';
 import { RipView, printRip, ripRepr } from './rip.js';
 import { BgpView, bgpRepr, printBgp } from './bgp.js';
 import { PimView, pimRepr, printPim } from './pim.js';
+import { RipngView, printRipng, ripngRepr } from './ripng.js';
 
 /**
  * Where the JSON schema (shared/SCHEMA.md) places a layer: `frame` only outermost, `link` anywhere
@@ -423,6 +424,7 @@ export const HOMES = {
       if (w.push(Layer.Pim, st, declared, inner ? 8 : end - p) && inner) w.ipByVersion(p + 8, end);
     },
   }),
+  ripng: home({ View: RipngView, print: printRipng, repr: ripngRepr, reach: { udp: [Port.RIPNG] }, decode: leaf(Layer.Ripng, -1) }),
 } satisfies { readonly [K in LayerName]: Home<ByteView> };
 
 /** The view class of layer kind L. */
