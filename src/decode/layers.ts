@@ -68,6 +68,7 @@ export const LAYER_TABLE = [
   { key: 'Bgp', name: 'bgp', pool: 1, trunc: 'bgp', ipProto: -1, net: false, ports: false },
   { key: 'Pim', name: 'pim', pool: 2, trunc: 'pim', ipProto: 103, net: false, ports: false },
   { key: 'Ripng', name: 'ripng', pool: 1, trunc: 'ripng', ipProto: -1, net: false, ports: false },
+  { key: 'Ldp', name: 'ldp', pool: 1, trunc: 'ldp', ipProto: -1, net: false, ports: false },
 ] as const;
 
 type Table = typeof LAYER_TABLE;

@@ -59,6 +59,7 @@ import { RipView, printRip, ripRepr } from './rip.js';
 import { BgpView, bgpRepr, printBgp } from './bgp.js';
 import { PimView, pimRepr, printPim } from './pim.js';
 import { RipngView, printRipng, ripngRepr } from './ripng.js';
+import { LdpView, ldpRepr, printLdp } from './ldp.js';
 
 /**
  * Where the JSON schema (shared/SCHEMA.md) places a layer: `frame` only outermost, `link` anywhere
@@ -425,6 +426,7 @@ export const HOMES = {
     },
   }),
   ripng: home({ View: RipngView, print: printRipng, repr: ripngRepr, reach: { udp: [Port.RIPNG] }, decode: leaf(Layer.Ripng, -1) }),
+  ldp: home({ View: LdpView, print: printLdp, repr: ldpRepr, reach: { udp: [Port.LDP], tcp: [Port.LDP] }, decode: leaf(Layer.Ldp, -1) }),
 } satisfies { readonly [K in LayerName]: Home<ByteView> };
 
 /** The view class of layer kind L. */
