@@ -212,6 +212,23 @@ export const L2VPN_ENCAPS: Tok = {
 
 const tok = (t: Tok, v: number, dflt: string): string => t[v] ?? dflt;
 
+/** tcpdump's text of an RFC 4364 route distinguisher (8 bytes at `o`), with -b's AS notation when `asdot`. */
+export function rdText(b: Uint8Array, o: number, asdot = false): string {
+  const a = (k: number): number => b[o + k] ?? 0;
+  switch (u16(b, o)) {
+    case 0:
+      return `${u16(b, o + 2)}:${u32(b, o + 4)} (= ${a(4)}.${a(5)}.${a(6)}.${a(7)})`;
+    case 1:
+      return `${a(2)}.${a(3)}.${a(4)}.${a(5)}:${u16(b, o + 6)}`;
+    case 2: {
+      const as = u32(b, o + 2);
+      return `${asdot && as > 0xffff ? `${as >>> 16}.${as & 0xffff}` : as}:${u16(b, o + 6)} (${a(2)}.${a(3)}.${a(4)}.${a(5)}:${u16(b, o + 6)})`;
+    }
+    default:
+      return 'unknown RD format';
+  }
+}
+
 /** The masked first `plen` bits at `o` as an IPv4 address. */
 function prefix4Text(b: Uint8Array, o: number, plen: number): string {
   const n = (plen + 7) >> 3;

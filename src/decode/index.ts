@@ -49,6 +49,7 @@ export { BgpView, BgpOffsets, BgpType, bgpRepr, type BgpRepr, type BgpMessageRep
 export { PimView, PimOffsets, PimType, pimRepr, type PimRepr } from './pim.js';
 export { RipngView, RipngOffsets, ripngRepr, type RipngRepr, type RipngEntryRepr } from './ripng.js';
 export { LdpView, LdpOffsets, ldpRepr, type LdpRepr, type LdpMessageRepr } from './ldp.js';
+export { LspPingView, LspPingOffsets, lspPingRepr, type LspPingRepr } from './lspping.js';
 export { RadiusView, RadiusOffsets, radiusRepr, type RadiusRepr, type RadiusAttrRepr } from './radius.js';
 export { StpView, StpOffsets, StpType, stpRepr, type StpRepr } from './stp.js';
 export { LldpView, LldpOffsets, LldpTlv, lldpRepr, type LldpRepr, type LldpTlvRepr } from './lldp.js';

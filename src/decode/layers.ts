@@ -69,6 +69,7 @@ export const LAYER_TABLE = [
   { key: 'Pim', name: 'pim', pool: 2, trunc: 'pim', ipProto: 103, net: false, ports: false },
   { key: 'Ripng', name: 'ripng', pool: 1, trunc: 'ripng', ipProto: -1, net: false, ports: false },
   { key: 'Ldp', name: 'ldp', pool: 1, trunc: 'ldp', ipProto: -1, net: false, ports: false },
+  { key: 'LspPing', name: 'lspping', pool: 1, trunc: 'lspping', ipProto: -1, net: false, ports: false },
 ] as const;
 
 type Table = typeof LAYER_TABLE;

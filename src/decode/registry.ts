@@ -60,6 +60,7 @@ import { BgpView, bgpRepr, printBgp } from './bgp.js';
 import { PimView, pimRepr, printPim } from './pim.js';
 import { RipngView, printRipng, ripngRepr } from './ripng.js';
 import { LdpView, ldpRepr, printLdp } from './ldp.js';
+import { LspPingView, lspPingRepr, printLspPing } from './lspping.js';
 
 /**
  * Where the JSON schema (shared/SCHEMA.md) places a layer: `frame` only outermost, `link` anywhere
@@ -427,6 +428,7 @@ export const HOMES = {
   }),
   ripng: home({ View: RipngView, print: printRipng, repr: ripngRepr, reach: { udp: [Port.RIPNG] }, decode: leaf(Layer.Ripng, -1) }),
   ldp: home({ View: LdpView, print: printLdp, repr: ldpRepr, reach: { udp: [Port.LDP], tcp: [Port.LDP] }, decode: leaf(Layer.Ldp, -1) }),
+  lspping: home({ View: LspPingView, print: printLspPing, repr: lspPingRepr, reach: { udp: [Port.LSP_PING] }, decode: leaf(Layer.LspPing, -1) }),
 } satisfies { readonly [K in LayerName]: Home<ByteView> };
 
 /** The view class of layer kind L. */
