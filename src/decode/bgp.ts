@@ -63,7 +63,7 @@ export interface BgpMessageRepr {
   /** ROUTE-REFRESH: address family and subsequent address family. */
   afi?: number;
   safi?: number;
-  /** UPDATE: withdrawn IPv4 prefixes, path attribute type codes, IPv4 NLRI (without add-path ids). */
+  /** UPDATE: withdrawn IPv4 prefixes, path attribute type codes, IPv4 NLRI (add-path ids left out). */
   withdrawn?: string[];
   attributes?: number[];
   nlri?: string[];
@@ -74,10 +74,12 @@ export interface BgpRepr {
   messages: BgpMessageRepr[];
 }
 
-/** IPv4 prefixes `p..end` in NLRI encoding (length byte, then the significant bytes). */
+/** IPv4 prefixes `p..end` in NLRI encoding (length byte, then the significant bytes; path ids skipped when add-path is guessed). */
 function prefixes4(b: Uint8Array, p: number, end: number): string[] {
   const out: string[] = [];
+  const ids = looksAddPath(b, p, end - p, 32, end);
   while (p < end) {
+    if (ids) p += 4;
     const plen = b[p] ?? 0;
     const n = (plen + 7) >> 3;
     if (plen > 32 || p + 1 + n > end) break;
@@ -87,40 +89,47 @@ function prefixes4(b: Uint8Array, p: number, end: number): string[] {
   return out;
 }
 
-/** Builds the sink representation. */
-export function bgpRepr(v: BgpView): BgpRepr {
+/**
+ * Builds the sink representation. `segmentLen` is the TCP payload length: a message running past it
+ * continues in a later segment and shows only its type and length (fields of a message cut by the
+ * snapshot length but within the segment show as far as captured).
+ */
+export function bgpRepr(v: BgpView, segmentLen: number = v.length): BgpRepr {
   const b = v.bytes;
   const O = BgpOffsets;
   const end = v.offset + v.length;
+  const segEnd = v.offset + segmentLen;
   const messages: BgpMessageRepr[] = [];
   let p = v.nextMarker(v.offset);
   while (p >= 0 && messages.length < 64) {
     const len = u16(b, p + O.length);
     const type = b[p + O.type] ?? 0;
     const m: BgpMessageRepr = { type, length: len };
-    const whole = len >= O.headerLen && p + len <= end;
-    if (type === BgpType.OPEN && whole && len >= O.openLen) {
+    // the fixed fields show when captured, even if the rest was cut
+    const has = (n: number): boolean => len >= n && p + n <= end && p + len <= segEnd;
+    if (type === BgpType.OPEN && has(O.openLen)) {
       m.version = b[p + O.openVersion] ?? 0;
       m.myAs = u16(b, p + O.openMyAs);
       m.holdTime = u16(b, p + O.openHoldTime);
       m.bgpId = ipv4Text(b, p + O.openId);
-    } else if (type === BgpType.NOTIFICATION && whole && len >= O.notifyLen) {
+    } else if (type === BgpType.NOTIFICATION && has(O.notifyLen)) {
       m.errorCode = b[p + O.notifyCode] ?? 0;
       m.errorSubcode = b[p + O.notifySubcode] ?? 0;
-    } else if (type === BgpType.ROUTE_REFRESH && whole && len >= O.refreshLen) {
+    } else if (type === BgpType.ROUTE_REFRESH && has(O.refreshLen)) {
       m.afi = u16(b, p + O.refreshAfi);
       m.safi = b[p + O.refreshSafi] ?? 0;
-    } else if (type === BgpType.UPDATE && whole && len >= 23) {
-      const mEnd = p + len;
+    } else if (type === BgpType.UPDATE && has(21)) {
+      // as far as captured: a snapshot cut leaves the fields before it
+      const mEnd = Math.min(end, p + len);
       const wl = u16(b, p + 19);
       const aStart = p + 21 + wl + 2;
+      m.withdrawn = prefixes4(b, p + 21, Math.min(mEnd, p + 21 + wl));
       if (aStart <= mEnd) {
-        m.withdrawn = prefixes4(b, p + 21, p + 21 + wl);
         const al = u16(b, aStart - 2);
         const attributes: number[] = [];
         let q = aStart;
         const aEnd = Math.min(mEnd, aStart + al);
-        while (q + 3 <= aEnd) {
+        while (q + 2 <= aEnd) {
           const fl = b[q] ?? 0;
           attributes.push(b[q + 1] ?? 0);
           q += fl & 0x10 ? 4 + u16(b, q + 2) : 3 + (b[q + 2] ?? 0);
@@ -407,29 +416,32 @@ function capabilities(opt: number, capsLen: number): void {
 }
 
 /**
- * tcpdump's add-path guess (it cannot see the OPEN): the bytes parse as prefixes each behind a 4-byte
- * path id, and not as plain prefixes.
+ * Whether `length` bytes of prefixes at `p` carry add-path ids (RFC 7911), guessed as tcpdump does
+ * without the OPEN: they parse as prefixes each behind a 4-byte path id, and not as plain prefixes.
+ * Bytes at or past `cap` were not captured: the scan stops there.
  */
-function addPath(p: number, length: number, maxLen: number): boolean {
+export function looksAddPath(b: Uint8Array, p: number, length: number, maxLen: number, cap: number): boolean {
   if (length < 5) return false;
   let off = 0;
   while (off < length) {
     off += 4;
-    if (!T.test(p + off, 1)) break;
-    const pl = T.b[p + off]!;
+    if (p + off >= cap) break;
+    const pl = b[p + off]!;
     if (pl > maxLen) return false;
     off += 1 + ((pl + 7) >> 3);
   }
   if (off > length) return false;
   off = 0;
   while (off < length) {
-    if (!T.test(p + off, 1)) break;
-    const pl = T.b[p + off]!;
+    if (p + off >= cap) break;
+    const pl = b[p + off]!;
     if (pl < 1 || pl > maxLen) return true;
     off += 1 + ((pl + 7) >> 3);
   }
   return off > length;
 }
+
+const addPath = (p: number, length: number, maxLen: number): boolean => looksAddPath(T.b, p, length, maxLen, T.cap);
 
 /** decode_prefix4/6: the text, or -1 (length over the family's) / -2 (fewer than its bytes left in `itemLen`); `adv` the bytes used. */
 let pfxText = '';

@@ -39,7 +39,7 @@ export class LdpView extends ByteView {
   }
 }
 
-/** One message of the first PDU. */
+/** One message of the first PDU, wholly captured. */
 export interface LdpMessageRepr {
   type: number;
   length: number;
@@ -62,6 +62,8 @@ export function ldpRepr(v: LdpView): LdpRepr {
   const end = Math.min(v.offset + v.length, v.offset + 4 + v.pduLength);
   for (let p = v.offset + LdpOffsets.headerLen; p + LdpOffsets.msgHeaderLen <= end && messages.length < 64; ) {
     const len = u16(b, p + 2);
+    // a length below the message id's 4 bytes is no message (tcpdump and tshark stop there too)
+    if (len < 4 || p + 4 + len > end) break;
     messages.push({ type: u16(b, p) & 0x7fff, length: len, id: u32(b, p + 4) });
     p += 4 + len;
   }

@@ -58,12 +58,15 @@ export class PimView extends ByteView {
 export interface PimRepr {
   version: number;
   type: number;
-  checksum: number;
+  /** Absent when not captured. */
+  checksum?: number;
 }
 
 /** Builds the sink representation. */
 export function pimRepr(v: PimView): PimRepr {
-  return { version: v.version, type: v.type, checksum: v.length >= 4 ? v.checksum : 0 };
+  const r: PimRepr = { version: v.version, type: v.type };
+  if (v.length >= PimOffsets.headerLen) r.checksum = v.checksum;
+  return r;
 }
 
 const TYPES = [
