@@ -14,6 +14,7 @@ import { LayerParser, Layer } from '../../src/decode/index.js';
 import { compileFilter, runFilter } from '../../src/filter/index.js';
 import { JsonFormatter } from '../../src/sinks/json.js';
 import type { PrintOptions } from '../../src/sinks/text.js';
+import { CLI, requireBuiltCli, startCli } from '../helpers/cli.js';
 
 process.env.TZ = 'UTC';
 const DIR = join(ROOT, 'fixtures', 'proto');
@@ -51,6 +52,18 @@ describe('routing protocols: text equals tcpdump\'s', () => {
     // the fixture carries 4-octet AS numbers in the OPEN capability, AS paths, aggregators and communities
     expect(changed.length).toBeGreaterThanOrEqual(4);
     expect(changed.join('\n')).toContain('64086.59905');
+  });
+
+  it('the CLI passes -b through: `tscap -n -v -b -r` prints what `tcpdump -n -v -b -r` prints', async () => {
+    requireBuiltCli();
+    const path = join(DIR, 'bgp.pcap');
+    const r = await startCli(['-n', '-v', '-b', '-r', path], { env: { ...process.env, TZ: 'UTC' } }).done;
+    expect(r.code, r.stderr).toBe(0);
+    const ours = r.stdout.endsWith('\n') ? r.stdout.slice(0, -1).split('\n') : r.stdout.split('\n');
+    const c = compareLines(ours, tcpdumpLines(path, ['-v', '-b']));
+    expect(c.diffs.slice(0, 3), CLI).toEqual([]);
+    expect(c.same).toBe(c.total);
+    expect(r.stdout).toContain('4 Byte AS 64086.59905');
   });
 });
 
