@@ -570,8 +570,12 @@ function asSize(at: number, p: number, len: number): number {
   return q === p + len ? 2 : 4;
 }
 
-/** One path attribute's value; false: truncated. */
-function attribute(at: number, p: number, len: number): boolean {
+const PMSI_TUNNEL: Tok = {
+  1: 'RSVP-TE P2MP LSP', 2: 'LDP P2MP LSP', 3: 'PIM-SSM Tree', 4: 'PIM-SM Tree', 5: 'PIM-Bidir Tree', 6: 'Ingress Replication', 7: 'LDP MP2MP LSP',
+};
+
+/** One path attribute's value (`level`: attribute-set nesting); false: truncated. */
+function attribute(at: number, p: number, len: number, level = 0): boolean {
   let dumpLen = len;
   switch (at) {
     case 1:
@@ -674,6 +678,81 @@ function attribute(at: number, p: number, len: number): boolean {
       // tcpdump counts the length down here, so no dump follows at -vv
       dumpLen = 0;
       break;
+    case 22: {
+      if (!T.test(p, 5) || len < 5) return false;
+      const fl = T.g1(p);
+      const tt = T.g1(p + 1);
+      T.emit(`\n\t    Tunnel-type ${tok(PMSI_TUNNEL, tt, 'Unknown')} (${tt}), Flags [${fl & 1 ? 'Leaf Information required' : 'none'}], MPLS Label ${T.g3(p + 2) >>> 4}`);
+      const q = p + 5;
+      if (tt === 4 || tt === 5) T.emit(`\n\t      Sender ${T.ip4(q)}, P-Group ${T.ip4(q + 4)}`);
+      else if (tt === 3) T.emit(`\n\t      Root-Node ${T.ip4(q)}, P-Group ${T.ip4(q + 4)}`);
+      else if (tt === 6) T.emit(`\n\t      Tunnel-Endpoint ${T.ip4(q)}`);
+      else if (tt === 2 || tt === 7) T.emit(`\n\t      Root-Node ${T.ip4(q)}, LSP-ID 0x${T.g4(q + 4).toString(16).padStart(8, '0')}`);
+      else if (tt === 1) T.emit(`\n\t      Extended-Tunnel-ID ${T.ip4(q)}, P2MP-ID 0x${T.g4(q + 4).toString(16).padStart(8, '0')}`);
+      else if (T.verbose <= 1) T.unknown(q, '\n\t      ', len - 5);
+      break;
+    }
+    case 26: {
+      let q = p;
+      let n = len;
+      while (n >= 3 && !T.aborted) {
+        const ty = T.g1(q);
+        let l = T.g2(q + 1);
+        q += 3;
+        n -= 3;
+        T.emit(`\n\t    ${ty === 1 ? 'AIGP' : 'Unknown'} TLV (${ty}), length ${l}`);
+        if (l < 3) return false;
+        l -= 3;
+        if (n < l) return false;
+        if (ty === 1) {
+          if (l < 8) return false;
+          const hi = T.g4(q);
+          const lo = T.g4(q + 4);
+          T.emit(`, metric ${((BigInt(hi) << 32n) | BigInt(lo)).toString()}`);
+        } else if (T.verbose <= 1) T.unknown(q, '\n\t      ', l);
+        q += l;
+        n -= l;
+      }
+      break;
+    }
+    case 128: {
+      if (!T.test(p, 4) || len < 4) return false;
+      T.emit(`\n\t    Origin AS: ${T.asText(T.g4(p))}`);
+      let q = p + 4;
+      let n = len - 4;
+      while (n && !T.aborted) {
+        if (!T.test(q, 2)) return false;
+        if (n < 2) {
+          T.emit(' [path attr too short]');
+          break;
+        }
+        const fl = T.g1(q);
+        const ty = T.g1(q + 1);
+        q += 2;
+        n -= 2;
+        const ll = fl & 0x10 ? 2 : 1;
+        if (!T.test(q, ll)) return false;
+        if (n < ll) {
+          T.emit(' [path attr too short]');
+          break;
+        }
+        const al = ll === 2 ? T.g2(q) : T.g1(q);
+        q += ll;
+        n -= ll;
+        T.emit(`\n\t      ${tok(ATTR, ty, 'Unknown Attribute')} (${ty}), length: ${al}${fl ? `, Flags [${flagLetters(fl)}]` : ''}: `);
+        if (n < al) {
+          T.emit(' [path attr too short]');
+          break;
+        }
+        if (level === 10) T.emit('(too many nested levels, not recursing)');
+        else if (!attribute(ty, q, al, level + 1)) return false;
+        q += al;
+        n -= al;
+      }
+      // tcpdump counts the length down as it goes: the -vv dump shows what is left of it
+      dumpLen = n;
+      break;
+    }
     default:
       if (!T.test(p, len)) return false;
       T.emit(`\n\t    no Attribute ${at} decoder`);
@@ -741,8 +820,66 @@ function extCommunity(q: number): void {
   }
 }
 
-/** The AFI/SAFI pairs whose prefixes this printer decodes (plain IPv4 and IPv6 unicast and multicast). */
-const plainAf = (af: number, safi: number): boolean => (af === 1 || af === 2) && safi >= 1 && safi <= 3;
+/** How this printer treats an AFI/SAFI pair: prefixes of each kind, `other` (tcpdump decodes, this printer does not), `none` (neither). */
+type AfKind = 'u4' | 'u6' | 'l4' | 'l6' | 'v4' | 'v6' | 'other' | 'none';
+
+function afKind(af: number, safi: number): AfKind {
+  if (af === 1 || af === 2) {
+    const v6 = af === 2;
+    if (safi >= 1 && safi <= 3) return v6 ? 'u6' : 'u4';
+    if (safi === 4) return v6 ? 'l6' : 'l4';
+    if (safi >= 128 && safi <= 130) return v6 ? 'v6' : 'v4';
+    if (!v6 && (safi === 132 || safi === 5 || safi === 66)) return 'other';
+    return 'none';
+  }
+  if (af === 3) return (safi >= 1 && safi <= 3) || (safi >= 128 && safi <= 130) ? 'other' : 'none';
+  if (af === 25) return safi >= 128 && safi <= 130 ? 'other' : 'none';
+  return af === 65 && safi === 65 ? 'other' : 'none';
+}
+
+/** The label and bottom-of-stack note tcpdump adds to a labeled prefix whose 3 label bytes are at `o`. */
+const labelText = (o: number): string => `label:${T.g3(o) >>> 4} ${(T.g1(o + 2) & 1) === 0 ? '(BOGUS: Bottom of Stack NOT set!)' : '(bottom)'}`;
+
+/** The masked first `plen` bits at `o` as an address of the family (reads past the capture abandon). */
+function maskedText(o: number, plen: number, v6: boolean): string {
+  const n = (plen + 7) >> 3;
+  if (!T.has(o, n)) return '';
+  SCRATCH6.fill(0);
+  for (let k = 0; k < n; k++) SCRATCH6[k] = T.b[o + k]!;
+  if (plen % 8) SCRATCH6[n - 1]! &= (0xff00 >> plen % 8) & 0xff;
+  return v6 ? ipv6Text(SCRATCH6, 0) : `${SCRATCH6[0]}.${SCRATCH6[1]}.${SCRATCH6[2]}.${SCRATCH6[3]}`;
+}
+
+/**
+ * decode_labeled_prefix4/6: one label (RFC 8277) and a prefix; its size, or -1 (bad length), -2 (not
+ * captured), -3 (past `itemLen`).
+ */
+function labeledPrefix(p: number, itemLen: number, v6: boolean): number {
+  if (!T.test(p, 4)) return -2;
+  if (itemLen < 4) return -3;
+  let plen = T.g1(p);
+  if (plen < 24) return -1;
+  plen -= 24;
+  if (plen > (v6 ? 128 : 32)) return -1;
+  const n = (plen + 7) >> 3;
+  // tcpdump checks the bytes left for IPv4 only
+  if (!v6 && itemLen - 4 < n) return -3;
+  const a = maskedText(p + 4, plen, v6);
+  pfxText = `${a}/${plen}, ${labelText(p + 1)}`;
+  return 4 + n;
+}
+
+/** decode_labeled_vpn_prefix4/6: label, route distinguisher and prefix; its size, or -1 (bad length). */
+function vpnPrefix(p: number, v6: boolean): number {
+  let plen = T.g1(p);
+  if (plen < 88) return -1;
+  plen -= 88;
+  if (plen > (v6 ? 128 : 32)) return -1;
+  const a = maskedText(p + 12, plen, v6);
+  const rd = T.has(p + 4, 8) ? rdText(T.b, p + 4, T.asdot) : '';
+  pfxText = `RD: ${rd}, ${a}/${plen}, ${labelText(p + 1)}`;
+  return 12 + ((plen + 7) >> 3);
+}
 
 /** MP_REACH_NLRI / MP_UNREACH_NLRI; -2: truncated. */
 function mpNlri(reach: boolean, pp: number, len: number): number {
@@ -754,8 +891,9 @@ function mpNlri(reach: boolean, pp: number, len: number): number {
   const af = T.g2(p);
   const safi = T.g1(p + 2);
   T.emit(`\n\t    AFI: ${tok(AFI_NAMES, af, 'Unknown AFI')} (${af}), ${safi > 128 ? 'vendor specific ' : ''}SAFI: ${tok(SAFI, safi, 'Unknown SAFI')} (${safi})`);
-  if (!plainAf(af, safi)) {
-    // tcpdump also decodes labeled, VPN, route-target, MDT, multicast-VPN, L2VPN and NSAP families;
+  const kind = afKind(af, safi);
+  if (kind === 'none' || kind === 'other') {
+    // 'other': tcpdump also decodes route-target, MDT, multicast-VPN, L2VPN/VPLS and NSAP families;
     // this printer does not, and prints what tcpdump prints for a family it does not know
     if (!T.test(p, tlen)) return -2;
     T.emit(`\n\t    no AFI ${af} / SAFI ${safi} decoder`);
@@ -774,7 +912,8 @@ function mpNlri(reach: boolean, pp: number, len: number): number {
     if (nhlen) {
       if (tlen < nhlen) return -2;
       T.emit('\n\t    nexthop: ');
-      const w = v6 ? 16 : 4;
+      const vpn = kind === 'v4' || kind === 'v6';
+      const w = (v6 ? 16 : 4) + (vpn ? 8 : 0);
       for (let n = nhlen, k = 0; n !== 0 && !T.aborted; k++) {
         if (k > 0) T.emit(', ');
         if (n < w) {
@@ -783,7 +922,9 @@ function mpNlri(reach: boolean, pp: number, len: number): number {
           tlen -= n;
           n = 0;
         } else {
-          T.emit(v6 ? T.ip6(p) : T.ip4(p));
+          const a = vpn ? p + 8 : p;
+          const ip = v6 ? T.ip6(a) : T.ip4(a);
+          T.emit(vpn ? `RD: ${T.has(p, 8) ? rdText(T.b, p, T.asdot) : ''}, ${ip}` : ip);
           p += w;
           tlen -= w;
           n -= w;
@@ -809,25 +950,29 @@ function mpNlri(reach: boolean, pp: number, len: number): number {
       }
     } else T.emit(', no SNPA');
   }
-  const ap = addPath(p, len - (p - pp), v6 ? 128 : 32);
+  const plain = kind === 'u4' || kind === 'u6';
+  const ap = plain && addPath(p, len - (p - pp), v6 ? 128 : 32);
   while (p < pp + len && !T.aborted) {
     // tcpdump hands each prefix the attribute's whole length as what is left
     let id = 0;
-    const q = p;
     let adv: number;
-    if (ap) {
-      id = T.g4(p);
-      adv = decodePrefix(p + 4, len, v6);
-    } else adv = decodePrefix(p, len, v6);
-    if (adv === -1) T.emit('\n\t    (illegal prefix length)');
-    else if (adv >= 0) T.emit(`\n\t      ${pfxText}`);
-    if (ap) {
-      T.emit(`   Path Id: ${id}`);
-      adv += 4;
+    if (plain) {
+      if (ap) id = T.g4(p);
+      adv = decodePrefix(ap ? p + 4 : p, len, v6);
+      if (adv === -1) T.emit('\n\t    (illegal prefix length)');
+      else if (adv >= 0) T.emit(`\n\t      ${pfxText}`);
+      if (ap) {
+        T.emit(`   Path Id: ${id}`);
+        adv += 4;
+      }
+    } else {
+      adv = kind === 'l4' || kind === 'l6' ? labeledPrefix(p, len, v6) : vpnPrefix(p, v6);
+      if (adv === -1) T.emit('\n\t    (illegal prefix length)');
+      else if (adv >= 0) T.emit(`\n\t      ${pfxText}`);
     }
     if (adv === -2) return -2;
     if (adv < 0) break;
-    p = q + adv;
+    p += adv;
   }
   return 0;
 }
