@@ -420,7 +420,7 @@ export const HOMES = {
   }),
   pptp: home({ View: PptpView, print: printPptp, repr: pptpRepr, reach: { tcp: [Port.PPTP] }, decode: leaf(Layer.Pptp, -1) }),
   // routing and label distribution (issue 17)
-  bgp: home({ View: BgpView, print: printBgp, repr: (v, p, i) => bgpRepr(v, p.lens[i] ?? v.length), json: appAfterTransport<BgpView>(), reach: { tcp: [Port.BGP] }, decode: leaf(Layer.Bgp, -1) }),
+  bgp: home({ View: BgpView, print: printBgp, repr: (v, p, i) => bgpRepr(v, p.lens[i] ?? v.length), json: appAfterTransport<BgpView>((v) => v.length > 0), reach: { tcp: [Port.BGP] }, decode: leaf(Layer.Bgp, -1) }),
   pim: home({
     View: PimView, print: printPim, repr: pimRepr, json: { at: 'transport', last: true },
     reach: { ip: [IpProto.PIM] },
