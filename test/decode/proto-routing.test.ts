@@ -6,6 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compareLines, tcpdumpLines, tscapLines } from './compare.js';
 import { ROOT } from './fixtures.js';
@@ -45,6 +47,27 @@ describe('routing protocols: text equals tcpdump\'s', () => {
       console.log(`${name}: ${report.join(', ')}`);
     });
   }
+
+  it('real traffic (fixtures/real/routing.pcap, FRR routers): every BGP, LDP, PIM and RIPng packet at -n, -v, -vv, -b', () => {
+    // the capture also holds OSPF and MLD, other homes' business: tcpdump itself picks this part out
+    const dir = mkdtempSync(join(tmpdir(), 'tscap-rt-'));
+    try {
+      const part = join(dir, 'mine.pcap');
+      execFileSync('tcpdump', ['-r', join(ROOT, 'fixtures', 'real', 'routing.pcap'), '-w', part, 'tcp port 179 or port 646 or pim or udp port 521'], { stdio: 'ignore' });
+      const counts = ['tcp port 179', 'port 646', 'pim', 'udp port 521'].map((e) => tcpdumpLines(part, [e]).length);
+      expect(counts.every((n) => n > 10), counts.join(' ')).toBe(true);
+      const report: string[] = [];
+      for (const [flags, opts] of [...LEVELS.slice(0, 3), [['-b', '-v'], { verbose: 1, asdot: true }] as [string[], Partial<PrintOptions>]]) {
+        const c = compareLines(tscapLines(part, opts), tcpdumpLines(part, flags));
+        report.push(`-n ${flags.join(' ')}: ${c.same}/${c.total}`);
+        expect(c.diffs.slice(0, 3), flags.join(' ')).toEqual([]);
+        expect(c.same).toBe(c.total);
+      }
+      console.log(`real routing traffic: ${report.join(', ')}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('-b changes the AS numbers above 65535 and only those (asdot, RFC 5396)', () => {
     const path = join(DIR, 'bgp.pcap');
