@@ -821,7 +821,7 @@ function extCommunity(q: number): void {
 }
 
 /** How this printer treats an AFI/SAFI pair: prefixes of each kind, `other` (tcpdump decodes, this printer does not), `none` (neither). */
-type AfKind = 'u4' | 'u6' | 'l4' | 'l6' | 'v4' | 'v6' | 'other' | 'none';
+type AfKind = 'u4' | 'u6' | 'l4' | 'l6' | 'v4' | 'v6' | 'rt' | 'mdt' | 'other' | 'none';
 
 function afKind(af: number, safi: number): AfKind {
   if (af === 1 || af === 2) {
@@ -829,7 +829,9 @@ function afKind(af: number, safi: number): AfKind {
     if (safi >= 1 && safi <= 3) return v6 ? 'u6' : 'u4';
     if (safi === 4) return v6 ? 'l6' : 'l4';
     if (safi >= 128 && safi <= 130) return v6 ? 'v6' : 'v4';
-    if (!v6 && (safi === 132 || safi === 5 || safi === 66)) return 'other';
+    if (!v6 && safi === 132) return 'rt';
+    if (!v6 && safi === 66) return 'mdt';
+    if (safi === 5) return 'other';
     return 'none';
   }
   if (af === 3) return (safi >= 1 && safi <= 3) || (safi >= 128 && safi <= 130) ? 'other' : 'none';
@@ -881,6 +883,62 @@ function vpnPrefix(p: number, v6: boolean): number {
   return 12 + ((plen + 7) >> 3);
 }
 
+/** decode_mdt_vpn_nlri (RFC 6037): route distinguisher, VPN address, group; its size, -1 (not 128 bits) or -2 (not captured). */
+function mdtPrefix(p: number): number {
+  if (T.g1(p) !== 128) return -1;
+  if (!T.test(p + 1, 8)) return -2;
+  const rd = rdText(T.b, p + 1, T.asdot);
+  const ip = T.ip4(p + 9);
+  pfxText = `RD: ${rd}, VPN IP Address: ${ip}, MC Group Address: ${T.ip4(p + 13)}`;
+  return 17;
+}
+
+/** decode_rt_routing_info (RFC 4684): origin AS and a route-target prefix, printed here; its size or -1. */
+function rtMembership(p: number): number {
+  let plen = T.g1(p);
+  if (plen === 0) {
+    T.emit('\n\t      default route target');
+    return 1;
+  }
+  if (plen < 32) {
+    T.emit('\n\t      (illegal prefix length)');
+    return -1;
+  }
+  const origin = T.asText(T.g4(p + 1));
+  plen -= 32;
+  if (plen > 64) {
+    T.emit('\n\t      (illegal prefix length)');
+    return -1;
+  }
+  const n = (plen + 7) >> 3;
+  if (!T.has(p + 5, n)) return -1;
+  const rt = new Uint8Array(8);
+  for (let k = 0; k < n; k++) rt[k] = T.b[p + 5 + k]!;
+  if (plen % 8) rt[n - 1]! &= (0xff00 >> plen % 8) & 0xff;
+  T.emit(`\n\t      origin AS: ${origin}, ${rtPrefixText(rt, plen)}`);
+  return 5 + n;
+}
+
+/** bgp_rt_prefix_print: a route-target membership prefix of `plen` bits (the bytes zero-padded to 8). */
+function rtPrefixText(rt: Uint8Array, plen: number): string {
+  if (plen === 0) return 'route-target: 0:0/0';
+  const n = (plen + 7) >> 3;
+  let hex = '';
+  for (let k = 0; k < n; k++) hex += rt[k]!.toString(16).padStart(2, '0') + (k % 2 === 1 && k < n - 1 ? ' ' : '');
+  if (plen < 16) return `route-target: partial-type: (${hex}/${plen})`;
+  const t = u16(rt, 0);
+  switch (t) {
+    case 0x0002:
+      return `route-target: ${u16(rt, 2)}:${u32(rt, 4)}/${plen} (${hex})`;
+    case 0x0102:
+      return `route-target: ${rt[2]}.${rt[3]}.${rt[4]}.${rt[5]}:${u16(rt, 6)}/${plen} (${hex})`;
+    case 0x0202:
+      return `route-target: ${T.asText(u32(rt, 2))}:${u16(rt, 6)}/${plen} (${hex})`;
+    default:
+      return `route target: unknown-type(${t.toString(16).padStart(4, '0')}) (${hex}/${plen})`;
+  }
+}
+
 /** MP_REACH_NLRI / MP_UNREACH_NLRI; -2: truncated. */
 function mpNlri(reach: boolean, pp: number, len: number): number {
   let p = pp;
@@ -893,7 +951,7 @@ function mpNlri(reach: boolean, pp: number, len: number): number {
   T.emit(`\n\t    AFI: ${tok(AFI_NAMES, af, 'Unknown AFI')} (${af}), ${safi > 128 ? 'vendor specific ' : ''}SAFI: ${tok(SAFI, safi, 'Unknown SAFI')} (${safi})`);
   const kind = afKind(af, safi);
   if (kind === 'none' || kind === 'other') {
-    // 'other': tcpdump also decodes route-target, MDT, multicast-VPN, L2VPN/VPLS and NSAP families;
+    // 'other': tcpdump also decodes multicast-VPN, L2VPN/VPLS and NSAP families;
     // this printer does not, and prints what tcpdump prints for a family it does not know
     if (!T.test(p, tlen)) return -2;
     T.emit(`\n\t    no AFI ${af} / SAFI ${safi} decoder`);
@@ -965,8 +1023,9 @@ function mpNlri(reach: boolean, pp: number, len: number): number {
         T.emit(`   Path Id: ${id}`);
         adv += 4;
       }
-    } else {
-      adv = kind === 'l4' || kind === 'l6' ? labeledPrefix(p, len, v6) : vpnPrefix(p, v6);
+    } else if (kind === 'rt') adv = rtMembership(p);
+    else {
+      adv = kind === 'l4' || kind === 'l6' ? labeledPrefix(p, len, v6) : kind === 'mdt' ? mdtPrefix(p) : vpnPrefix(p, v6);
       if (adv === -1) T.emit('\n\t    (illegal prefix length)');
       else if (adv >= 0) T.emit(`\n\t      ${pfxText}`);
     }
