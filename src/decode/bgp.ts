@@ -821,7 +821,7 @@ function extCommunity(q: number): void {
 }
 
 /** How this printer treats an AFI/SAFI pair: prefixes of each kind, `other` (tcpdump decodes, this printer does not), `none` (neither). */
-type AfKind = 'u4' | 'u6' | 'l4' | 'l6' | 'v4' | 'v6' | 'rt' | 'mdt' | 'other' | 'none';
+type AfKind = 'u4' | 'u6' | 'l4' | 'l6' | 'v4' | 'v6' | 'rt' | 'mdt' | 'mvpn' | 'other' | 'none';
 
 function afKind(af: number, safi: number): AfKind {
   if (af === 1 || af === 2) {
@@ -831,7 +831,7 @@ function afKind(af: number, safi: number): AfKind {
     if (safi >= 128 && safi <= 130) return v6 ? 'v6' : 'v4';
     if (!v6 && safi === 132) return 'rt';
     if (!v6 && safi === 66) return 'mdt';
-    if (safi === 5) return 'other';
+    if (!v6 && safi === 5) return 'mvpn';
     return 'none';
   }
   if (af === 3) return (safi >= 1 && safi <= 3) || (safi >= 128 && safi <= 130) ? 'other' : 'none';
@@ -893,6 +893,72 @@ function mdtPrefix(p: number): number {
   return 17;
 }
 
+const MVPN_ROUTES: Tok = {
+  1: 'Intra-AS I-PMSI', 2: 'Inter-AS I-PMSI', 3: 'S-PMSI', 4: 'Intra-AS Segment-Leaf', 5: 'Source-Active', 6: 'Shared Tree Join', 7: 'Source Tree Join',
+};
+
+/** bgp_vpn_ip_print: an address of `bits` bits (32 or 128). */
+const vpnIp = (o: number, bits: number): string => (bits === 32 ? T.ip4(o) : bits === 128 ? T.ip6(o) : `bogus address length ${bits}`);
+
+/** bgp_vpn_sg_print: the source and group of an MVPN route, appended to pfxText; the bytes tcpdump counts. */
+function vpnSg(p: number): number {
+  let total = 0;
+  let bits = T.g1(p);
+  p++;
+  if (!T.test(p, bits >> 3)) return total;
+  total += (bits >> 3) + 1;
+  if (bits) {
+    pfxText += `, Source ${vpnIp(p, bits)}`;
+    p += bits >> 3;
+  }
+  bits = T.g1(p);
+  p++;
+  if (!T.test(p, bits >> 3)) return total;
+  total += (bits >> 3) + 1;
+  if (bits) pfxText += `, Group ${vpnIp(p, bits)}`;
+  return total;
+}
+
+/** decode_multicast_vpn (RFC 6514): route type, length and the fields tcpdump prints; its size or -2. */
+function mvpnRoute(p: number): number {
+  const rt = T.g1(p);
+  const rl = T.g1(p + 1);
+  p += 2;
+  pfxText = `Route-Type: ${tok(MVPN_ROUTES, rt, 'Unknown')} (${rt}), length: ${rl}`;
+  const rd = (): string => rdText(T.b, p, T.asdot);
+  switch (rt) {
+    case 1:
+      if (!T.test(p, 8)) return -2;
+      pfxText += `, RD: ${rd()}, Originator ${vpnIp(p + 8, ((rl - 8) << 3) >>> 0)}`;
+      break;
+    case 2:
+    case 6:
+    case 7:
+      if (!T.test(p, 12)) return -2;
+      pfxText += `, RD: ${rd()}, Source-AS ${T.asText(T.g4(p + 8))}`;
+      if (rt !== 2) vpnSg(p + 12);
+      break;
+    case 3: {
+      if (!T.test(p, 8)) return -2;
+      pfxText += `, RD: ${rd()}`;
+      p += 8;
+      // tcpdump subtracts only the source and group from the route length, and reads the
+      // originator where the source starts
+      const bytes = (rl - vpnSg(p)) >>> 0;
+      if (!T.test(p, bytes)) return -2;
+      pfxText += `, Originator ${vpnIp(p, (bytes << 3) >>> 0)}`;
+      break;
+    }
+    case 5:
+      if (!T.test(p, 8)) return -2;
+      pfxText += `, RD: ${rd()}`;
+      vpnSg(p + 8);
+      break;
+    default:
+  }
+  return rl + 2;
+}
+
 /** decode_rt_routing_info (RFC 4684): origin AS and a route-target prefix, printed here; its size or -1. */
 function rtMembership(p: number): number {
   let plen = T.g1(p);
@@ -951,7 +1017,7 @@ function mpNlri(reach: boolean, pp: number, len: number): number {
   T.emit(`\n\t    AFI: ${tok(AFI_NAMES, af, 'Unknown AFI')} (${af}), ${safi > 128 ? 'vendor specific ' : ''}SAFI: ${tok(SAFI, safi, 'Unknown SAFI')} (${safi})`);
   const kind = afKind(af, safi);
   if (kind === 'none' || kind === 'other') {
-    // 'other': tcpdump also decodes multicast-VPN, L2VPN/VPLS and NSAP families;
+    // 'other': tcpdump also decodes L2VPN/VPLS and NSAP families;
     // this printer does not, and prints what tcpdump prints for a family it does not know
     if (!T.test(p, tlen)) return -2;
     T.emit(`\n\t    no AFI ${af} / SAFI ${safi} decoder`);
@@ -1025,7 +1091,7 @@ function mpNlri(reach: boolean, pp: number, len: number): number {
       }
     } else if (kind === 'rt') adv = rtMembership(p);
     else {
-      adv = kind === 'l4' || kind === 'l6' ? labeledPrefix(p, len, v6) : kind === 'mdt' ? mdtPrefix(p) : vpnPrefix(p, v6);
+      adv = kind === 'l4' || kind === 'l6' ? labeledPrefix(p, len, v6) : kind === 'mdt' ? mdtPrefix(p) : kind === 'mvpn' ? mvpnRoute(p) : vpnPrefix(p, v6);
       if (adv === -1) T.emit('\n\t    (illegal prefix length)');
       else if (adv >= 0) T.emit(`\n\t      ${pfxText}`);
     }
