@@ -188,7 +188,7 @@ const ORIGIN: Tok = { 0: 'IGP', 1: 'EGP', 2: 'Incomplete' };
 /** Address family numbers (IANA). */
 export const AFI_NAMES: Tok = {
   0: 'Reserved', 1: 'IPv4', 2: 'IPv6', 3: 'NSAP', 4: 'HDLC', 5: 'BBN 1822', 6: '802', 7: 'E.163', 8: 'E.164', 9: 'F.69', 10: 'X.121',
-  11: 'Novell IPX', 12: 'Appletalk', 13: 'Decnet IV', 14: 'Banyan Vines', 15: 'E.164 with NSAP subaddress', 25: 'Layer-2 VPN', 65: 'VPLS',
+  11: 'Novell IPX', 12: 'Appletalk', 13: 'Decnet IV', 14: 'Banyan Vines', 15: 'E.164 with NSAP subaddress', 25: 'VPLS', 196: 'Layer-2 VPN',
 };
 const SAFI: Tok = {
   0: 'Reserved', 1: 'Unicast', 2: 'Multicast', 3: 'Unicast+Multicast', 4: 'labeled Unicast', 64: 'Tunnel', 65: 'VPLS', 66: 'MDT', 70: 'EVPN',
@@ -821,7 +821,7 @@ function extCommunity(q: number): void {
 }
 
 /** How this printer treats an AFI/SAFI pair: prefixes of each kind, `other` (tcpdump decodes, this printer does not), `none` (neither). */
-type AfKind = 'u4' | 'u6' | 'l4' | 'l6' | 'v4' | 'v6' | 'rt' | 'mdt' | 'mvpn' | 'other' | 'none';
+type AfKind = 'u4' | 'u6' | 'l4' | 'l6' | 'v4' | 'v6' | 'rt' | 'mdt' | 'mvpn' | 'l2' | 'other' | 'none';
 
 function afKind(af: number, safi: number): AfKind {
   if (af === 1 || af === 2) {
@@ -835,8 +835,9 @@ function afKind(af: number, safi: number): AfKind {
     return 'none';
   }
   if (af === 3) return (safi >= 1 && safi <= 3) || (safi >= 128 && safi <= 130) ? 'other' : 'none';
-  if (af === 25) return safi >= 128 && safi <= 130 ? 'other' : 'none';
-  return af === 65 && safi === 65 ? 'other' : 'none';
+  // AFI 196 is tcpdump's number for layer-2 VPN (never assigned by IANA), 25 is VPLS
+  if (af === 196) return safi >= 128 && safi <= 130 ? 'l2' : 'none';
+  return af === 25 && safi === 65 ? 'l2' : 'none';
 }
 
 /** The label and bottom-of-stack note tcpdump adds to a labeled prefix whose 3 label bytes are at `o`. */
@@ -959,6 +960,69 @@ function mvpnRoute(p: number): number {
   return rl + 2;
 }
 
+/**
+ * decode_labeled_vpn_l2 (RFC 4761, 6074): a 12-byte auto-discovery route or the older VPLS format with
+ * its TLVs; its size, or -2. tcpdump's TLV walk neither counts the 3-byte TLV headers nor skips an
+ * unknown TLV's value; the text follows it.
+ */
+function l2vpnRoute(p: number): number {
+  const plen = T.g2(p);
+  let tlen = plen;
+  p += 2;
+  if (plen === 12) {
+    if (!T.test(p, 12)) return -2;
+    pfxText = `RD: ${rdText(T.b, p, T.asdot)}, BGPNH: ${T.ip4(p + 8)}`;
+    return plen + 2;
+  }
+  if (plen <= 17) return -2;
+  if (!T.test(p, 15)) return -2;
+  // tcpdump builds this text in a 164-byte buffer (MAXHOSTNAMELEN + 100 on Linux) and stops adding
+  // once it is full
+  let room = 164;
+  pfxText = '';
+  const add = (t: string): void => {
+    if (room === 0) return;
+    pfxText += t.slice(0, room - 1);
+    room = t.length > room ? 0 : room - t.length;
+  };
+  add(`RD: ${rdText(T.b, p, T.asdot)}, CE-ID: ${T.g2(p + 8)}, Label-Block Offset: ${T.g2(p + 10)}, Label Base ${T.g3(p + 12) >>> 4}`);
+  p += 15;
+  tlen -= 15;
+  while (tlen !== 0 && !T.aborted) {
+    if (tlen < 3) {
+      add('\n\t\tran past the end');
+      return plen + 2;
+    }
+    const ty = T.g1(p);
+    const bits = T.g2(p + 1);
+    let bytes = (bits + 7) >> 3;
+    p += 3;
+    if (ty === 1) {
+      add(`\n\t\tcircuit status vector (${ty}) length: ${bits}: 0x`);
+      for (; bytes !== 0 && !T.aborted; bytes--, tlen--) {
+        if (tlen < 1) {
+          add(' (ran past the end)');
+          return plen + 2;
+        }
+        if (!T.test(p, 1)) return -2;
+        // the byte is read (and the cursor moved) only while the buffer has room
+        if (room !== 0) {
+          add(T.g1(p).toString(16).padStart(2, '0'));
+          p++;
+        }
+      }
+    } else {
+      add(`\n\t\tunknown TLV #${ty}, length: ${bits}`);
+      if (tlen < bytes) {
+        add(' (ran past the end)');
+        return plen + 2;
+      }
+      tlen -= bytes;
+    }
+  }
+  return plen + 2;
+}
+
 /** decode_rt_routing_info (RFC 4684): origin AS and a route-target prefix, printed here; its size or -1. */
 function rtMembership(p: number): number {
   let plen = T.g1(p);
@@ -1017,7 +1081,7 @@ function mpNlri(reach: boolean, pp: number, len: number): number {
   T.emit(`\n\t    AFI: ${tok(AFI_NAMES, af, 'Unknown AFI')} (${af}), ${safi > 128 ? 'vendor specific ' : ''}SAFI: ${tok(SAFI, safi, 'Unknown SAFI')} (${safi})`);
   const kind = afKind(af, safi);
   if (kind === 'none' || kind === 'other') {
-    // 'other': tcpdump also decodes L2VPN/VPLS and NSAP families;
+    // 'other': tcpdump also decodes the NSAP families;
     // this printer does not, and prints what tcpdump prints for a family it does not know
     if (!T.test(p, tlen)) return -2;
     T.emit(`\n\t    no AFI ${af} / SAFI ${safi} decoder`);
@@ -1091,8 +1155,8 @@ function mpNlri(reach: boolean, pp: number, len: number): number {
       }
     } else if (kind === 'rt') adv = rtMembership(p);
     else {
-      adv = kind === 'l4' || kind === 'l6' ? labeledPrefix(p, len, v6) : kind === 'mdt' ? mdtPrefix(p) : kind === 'mvpn' ? mvpnRoute(p) : vpnPrefix(p, v6);
-      if (adv === -1) T.emit('\n\t    (illegal prefix length)');
+      adv = kind === 'l4' || kind === 'l6' ? labeledPrefix(p, len, v6) : kind === 'mdt' ? mdtPrefix(p) : kind === 'mvpn' ? mvpnRoute(p) : kind === 'l2' ? l2vpnRoute(p) : vpnPrefix(p, v6);
+      if (adv === -1) T.emit(kind === 'l2' ? '\n\t    (illegal length)' : '\n\t    (illegal prefix length)');
       else if (adv >= 0) T.emit(`\n\t      ${pfxText}`);
     }
     if (adv === -2) return -2;
