@@ -821,7 +821,7 @@ function extCommunity(q: number): void {
 }
 
 /** How this printer treats an AFI/SAFI pair: prefixes of each kind, `other` (tcpdump decodes, this printer does not), `none` (neither). */
-type AfKind = 'u4' | 'u6' | 'l4' | 'l6' | 'v4' | 'v6' | 'rt' | 'mdt' | 'mvpn' | 'l2' | 'other' | 'none';
+type AfKind = 'u4' | 'u6' | 'l4' | 'l6' | 'v4' | 'v6' | 'rt' | 'mdt' | 'mvpn' | 'l2' | 'n' | 'nv' | 'none';
 
 function afKind(af: number, safi: number): AfKind {
   if (af === 1 || af === 2) {
@@ -834,7 +834,7 @@ function afKind(af: number, safi: number): AfKind {
     if (!v6 && safi === 5) return 'mvpn';
     return 'none';
   }
-  if (af === 3) return (safi >= 1 && safi <= 3) || (safi >= 128 && safi <= 130) ? 'other' : 'none';
+  if (af === 3) return safi >= 1 && safi <= 3 ? 'n' : safi >= 128 && safi <= 130 ? 'nv' : 'none';
   // AFI 196 is tcpdump's number for layer-2 VPN (never assigned by IANA), 25 is VPLS
   if (af === 196) return safi >= 128 && safi <= 130 ? 'l2' : 'none';
   return af === 25 && safi === 65 ? 'l2' : 'none';
@@ -1023,6 +1023,41 @@ function l2vpnRoute(p: number): number {
   return plen + 2;
 }
 
+/** tcpdump's isonsap_string: `n` bytes in hex, a dot after the first and then after every second. */
+function nsapText(b: Uint8Array, o: number, n: number): string {
+  if (n < 1 || n > 20) return 'isonsap_string: illegal length';
+  let t = '';
+  for (let k = 0; k < n; k++) t += (b[o + k] ?? 0).toString(16).padStart(2, '0') + ((k & 1) === 0 && k + 1 < n ? '.' : '');
+  return t;
+}
+
+/**
+ * decode_clnp_prefix / decode_labeled_vpn_clnp_prefix: an NSAP prefix (with label and RD for the VPN
+ * family); its size or -1. tcpdump reads the plain prefix 4 bytes in, past what the length counts.
+ */
+function clnpPrefix(p: number, vpn: boolean): number {
+  let plen = T.g1(p);
+  if (vpn) {
+    if (plen < 88) return -1;
+    plen -= 88;
+  }
+  if (plen > 152) return -1;
+  const n = (plen + 7) >> 3;
+  const at = p + (vpn ? 12 : 4);
+  if (!T.has(at, n)) return -1;
+  const a = new Uint8Array(19);
+  for (let k = 0; k < n; k++) a[k] = T.b[at + k]!;
+  if (plen % 8) a[n - 1]! &= (0xff00 >> plen % 8) & 0xff;
+  const text = `${nsapText(a, 0, n)}/${plen}`;
+  if (!vpn) {
+    pfxText = text;
+    return 1 + n;
+  }
+  const rd = T.has(p + 4, 8) ? rdText(T.b, p + 4, T.asdot) : '';
+  pfxText = `RD: ${rd}, ${text}, ${labelText(p + 1)}`;
+  return 12 + n;
+}
+
 /** decode_rt_routing_info (RFC 4684): origin AS and a route-target prefix, printed here; its size or -1. */
 function rtMembership(p: number): number {
   let plen = T.g1(p);
@@ -1080,9 +1115,7 @@ function mpNlri(reach: boolean, pp: number, len: number): number {
   const safi = T.g1(p + 2);
   T.emit(`\n\t    AFI: ${tok(AFI_NAMES, af, 'Unknown AFI')} (${af}), ${safi > 128 ? 'vendor specific ' : ''}SAFI: ${tok(SAFI, safi, 'Unknown SAFI')} (${safi})`);
   const kind = afKind(af, safi);
-  if (kind === 'none' || kind === 'other') {
-    // 'other': tcpdump also decodes the NSAP families;
-    // this printer does not, and prints what tcpdump prints for a family it does not know
+  if (kind === 'none') {
     if (!T.test(p, tlen)) return -2;
     T.emit(`\n\t    no AFI ${af} / SAFI ${safi} decoder`);
     if (T.verbose <= 1) T.unknown(p, '\n\t    ', tlen);
@@ -1100,9 +1133,26 @@ function mpNlri(reach: boolean, pp: number, len: number): number {
     if (nhlen) {
       if (tlen < nhlen) return -2;
       T.emit('\n\t    nexthop: ');
+      if (kind === 'n') {
+        T.emit(T.has(p, nhlen) ? nsapText(T.b, p, nhlen) : '');
+        p += nhlen;
+        tlen -= nhlen;
+      } else if (kind === 'nv') {
+        if (nhlen < 9) T.emit('invalid len');
+        else {
+          if (!T.test(p, nhlen)) return -2;
+          let t = `RD: ${rdText(T.b, p, T.asdot)}, ${nsapText(T.b, p + 8, nhlen - 8)}`;
+          // an IPv4 (RFC 986) or IPv6 (RFC 1888) address mapped into the NSAP
+          if (T.g4(p + 8) === 0x47000601) t += ` = ${T.ip4(p + 12)}`;
+          else if (T.g3(p + 8) === 0x350000) t += ` = ${T.ip6(p + 11)}`;
+          T.emit(t);
+        }
+        p += nhlen;
+        tlen -= nhlen;
+      }
       const vpn = kind === 'v4' || kind === 'v6';
       const w = (v6 ? 16 : 4) + (vpn ? 8 : 0);
-      for (let n = nhlen, k = 0; n !== 0 && !T.aborted; k++) {
+      for (let n = kind === 'n' || kind === 'nv' ? 0 : nhlen, k = 0; n !== 0 && !T.aborted; k++) {
         if (k > 0) T.emit(', ');
         if (n < w) {
           T.emit('invalid len');
@@ -1154,6 +1204,11 @@ function mpNlri(reach: boolean, pp: number, len: number): number {
         adv += 4;
       }
     } else if (kind === 'rt') adv = rtMembership(p);
+    else if (kind === 'n' || kind === 'nv') {
+      adv = clnpPrefix(p, kind === 'nv');
+      if (adv === -1) T.emit('\n\t    (illegal prefix length)');
+      else if (adv >= 0) T.emit(`\n\t      ${pfxText}`);
+    }
     else {
       adv = kind === 'l4' || kind === 'l6' ? labeledPrefix(p, len, v6) : kind === 'mdt' ? mdtPrefix(p) : kind === 'mvpn' ? mvpnRoute(p) : kind === 'l2' ? l2vpnRoute(p) : vpnPrefix(p, v6);
       if (adv === -1) T.emit(kind === 'l2' ? '\n\t    (illegal length)' : '\n\t    (illegal prefix length)');
