@@ -64,6 +64,11 @@ export const LAYER_TABLE = [
   { key: 'Ike', name: 'ike', pool: 2, trunc: 'isakmp', ipProto: -1, net: false, ports: false },
   { key: 'L2tp', name: 'l2tp', pool: 2, trunc: 'l2tp', ipProto: -1, net: false, ports: false },
   { key: 'Pptp', name: 'pptp', pool: 1, trunc: 'pptp', ipProto: -1, net: false, ports: false },
+  // Cisco (issue 17)
+  { key: 'Cdp', name: 'cdp', pool: 1, trunc: 'cdp', ipProto: -1, net: false, ports: false },
+  { key: 'Erspan', name: 'erspan', pool: 2, trunc: 'erspan', ipProto: -1, net: false, ports: false },
+  { key: 'Dtp', name: 'dtp', pool: 1, trunc: 'dtp', ipProto: -1, net: false, ports: false },
+  { key: 'Udld', name: 'udld', pool: 1, trunc: 'udld', ipProto: -1, net: false, ports: false },
 ] as const;
 
 type Table = typeof LAYER_TABLE;

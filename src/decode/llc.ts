@@ -78,6 +78,9 @@ export function llcRepr(v: LlcView): LlcRepr {
   return r;
 }
 
+/** SNAP codes (`oui * 65536 + protocol id`) of Cisco's protocols under OUI 00000c. */
+export const CISCO_SNAP = { CDP: 0x0c * 65536 + 0x2000, VTP: 0x0c * 65536 + 0x2003, DTP: 0x0c * 65536 + 0x2004, UDLD: 0x0c * 65536 + 0x0111, PVST: 0x0c * 65536 + 0x010b, VLAN_BRIDGE: 0x0c * 65536 + 0x010c } as const;
+
 const OUI_NAMES: Readonly<Record<number, string>> = { 0x000000: 'Ethernet', 0x00000c: 'Cisco', 0x0000f8: 'Cisco bridged', 0x0080c2: 'IEEE 802.1', 0x00e02b: 'Extreme', 0x080007: 'Appletalk' };
 const CISCO_PIDS: Readonly<Record<number, string>> = { 0x2000: 'CDP', 0x2004: 'DTP', 0x2003: 'VTP', 0x010b: 'PVST', 0x0102: 'DRiP', 0x0111: 'UDLD' };
 const LLC_SAPS: Readonly<Record<number, string>> = { 0x00: 'Null', 0x42: 'STP', 0xaa: 'SNAP', 0xe0: 'IPX', 0xf0: 'NetBeui', 0xfe: 'OSI', 0x06: 'IP', 0x04: 'SNA', 0x98: 'ARP', 0xbc: 'Banyan', 0xff: 'Global' };
@@ -106,7 +109,11 @@ export function printLlc(c: Printer, v: LlcView, i: number, n: number): void {
       if (oui === 0) c.s += `${ouiText}, ethertype ${etherTypeText(v.snapType)}, length ${n - 8}: `;
       else c.s += `${ouiText}, pid ${(oui === 0x00000c ? CISCO_PIDS[v.snapType] : undefined) ?? 'Unknown'} (0x${hex4(v.snapType)}), length ${n - 8}: `;
     }
-    if (i + 1 < p.count) c.network(i + 1, v.snapType);
+    // an EtherType (OUI 0) reaches a network layer; a vendor's protocol id (CDP) is printed with its length
+    if (i + 1 < p.count) {
+      if (v.oui === 0) c.network(i + 1, v.snapType);
+      else c.layer(i + 1, n - 8);
+    }
     return;
   }
   // what the SAP announces (spanning tree, ...) prints itself

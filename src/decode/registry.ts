@@ -19,7 +19,7 @@ import { LoopbackView, loopbackRepr, printLoopback, writeLoopbackJson } from './
 import { VlanView, printVlan, vlanRepr, writeVlanJson } from './vlan.js';
 import { MplsView, mplsRepr, printMpls, writeMplsJson } from './mpls.js';
 import { PppoeView, pppoeRepr, printPppoe } from './pppoe.js';
-import { LlcView, llcRepr, printLlc } from './llc.js';
+import { CISCO_SNAP, LlcView, llcRepr, printLlc } from './llc.js';
 import { ArpView, arpRepr, printArp, writeArpJson } from './arp.js';
 import { Ipv4View, ipv4Repr, printIpv4, writeIpv4Json } from './ipv4.js';
 import { Ipv6View, ipv6Repr, printIpv6, writeIpv6Json } from './ipv6.js';
@@ -29,7 +29,7 @@ import { IcmpView, icmpRepr, printIcmp, writeIcmpJson } from './icmp.js';
 import { Icmpv6View, icmpv6Repr, printIcmpv6, writeIcmpv6Json } from './icmpv6.js';
 import { IgmpView, igmpRepr, printIgmp } from './igmp.js';
 import { SctpView, printSctp, sctpRepr } from './sctp.js';
-import { GreView, greRepr, printGre } from './gre.js';
+import { GreFlag, GreView, greRepr, printGre } from './gre.js';
 import { GeneveView, VxlanView, geneveRepr, printGeneve, printVxlan, vxlanRepr } from './vxlan.js';
 import { DnsView, dnsRepr, printDns } from './dns.js';
 import { DhcpView, dhcpRepr, printDhcp } from './dhcp.js';
@@ -56,6 +56,10 @@ import { PtpView, printPtp, ptpRepr } from './ptp.js';
 import { VrrpView, printVrrp, vrrpRepr } from './vrrp.js';
 import { HsrpView, hsrpRepr, printHsrp } from './hsrp.js';
 import { RipView, printRip, ripRepr } from './rip.js';
+import { CdpView, cdpRepr, printCdp } from './cdp.js';
+import { DtpView, dtpRepr, printDtp } from './dtp.js';
+import { UdldView, printUdld, udldRepr } from './udld.js';
+import { ErspanProto, ErspanView, erspanRepr, printErspan } from './erspan.js';
 
 /**
  * Where the JSON schema (shared/SCHEMA.md) places a layer: `frame` only outermost, `link` anywhere
@@ -294,7 +298,12 @@ export const HOMES = {
     reach: { ip: [IpProto.GRE] },
     decode(w, v, p, end, declared) {
       const st = v.reset(w.bytes, p, end - p);
-      if (w.push(Layer.Gre, st, declared, v.headerLen) && v.version === 0) w.etherType(v.protocol, v.payloadOffset, end, declared - v.headerLen);
+      if (!w.push(Layer.Gre, st, declared, v.headerLen) || v.version !== 0) return;
+      const pr = v.protocol;
+      // ERSPAN is reached from GRE only (its numbers mean nothing after an Ethernet header); type I is 0x88be without a sequence number
+      if (pr === ErspanProto.TYPE_II || pr === ErspanProto.TYPE_III) {
+        w.next(Layer.Erspan, v.payloadOffset, end, declared - v.headerLen, pr === ErspanProto.TYPE_II && !(v.flagsVer & GreFlag.S) ? 1 : 0);
+      } else w.etherType(pr, v.payloadOffset, end, declared - v.headerLen);
     },
   }),
   vxlan: home({
@@ -333,7 +342,12 @@ export const HOMES = {
     },
   }),
   dhcp: home({ View: DhcpView, print: printDhcp, repr: dhcpRepr, reach: { udp: [Port.BOOTPS, Port.BOOTPC] }, decode: leaf(Layer.Dhcp, -1) }),
-  ntp: home({ View: NtpView, print: printNtp, repr: ntpRepr, reach: { udp: [Port.NTP] }, decode: leaf(Layer.Ntp, 48) }),
+  ntp: home({
+    View: NtpView, print: printNtp, repr: ntpRepr, reach: { udp: [Port.NTP] },
+    decode(w, v, p, end, declared) {
+      w.push(Layer.Ntp, v.reset(w.bytes, p, end - p), declared, v.headerLen);
+    },
+  }),
   ah: home<AhView>({
     View: AhView, print: printAh, repr: ipsecRepr,
     reach: { ip: [IpProto.AH] },
@@ -355,7 +369,8 @@ export const HOMES = {
     },
   }),
   // LAN control
-  stp: home({ View: StpView, print: printStp, repr: stpRepr, reach: { sap: [0x42] }, decode: leaf(Layer.Stp, -1) }),
+  // Cisco's per-VLAN spanning tree (PVST+) carries the same BPDU under SNAP
+  stp: home({ View: StpView, print: printStp, repr: stpRepr, reach: { sap: [0x42], snap: [CISCO_SNAP.PVST, CISCO_SNAP.VLAN_BRIDGE] }, decode: leaf(Layer.Stp, -1) }),
   lldp: home({ View: LldpView, print: printLldp, repr: lldpRepr, json: { at: 'belowIp', last: true }, reach: { ether: [EtherType.LLDP] }, decode: leaf(Layer.Lldp, -1) }),
   slow: home({ View: SlowView, print: printSlow, repr: slowRepr, json: { at: 'belowIp', last: true }, reach: { ether: [EtherType.SLOW] }, decode: leaf(Layer.Slow, -1) }),
   eapol: home({ View: EapolView, print: printEapol, repr: eapolRepr, json: { at: 'belowIp', last: true }, reach: { ether: [EtherType.EAPOL] }, decode: leaf(Layer.Eapol, -1) }),
@@ -409,6 +424,20 @@ export const HOMES = {
     },
   }),
   pptp: home({ View: PptpView, print: printPptp, repr: pptpRepr, reach: { tcp: [Port.PPTP] }, decode: leaf(Layer.Pptp, -1) }),
+  // Cisco (issue 17)
+  cdp: home({ View: CdpView, print: printCdp, repr: cdpRepr, reach: { snap: [CISCO_SNAP.CDP] }, decode: leaf(Layer.Cdp, -1) }),
+  dtp: home({ View: DtpView, print: printDtp, repr: dtpRepr, reach: { snap: [CISCO_SNAP.DTP] }, decode: leaf(Layer.Dtp, -1) }),
+  udld: home({ View: UdldView, print: printUdld, repr: udldRepr, reach: { snap: [CISCO_SNAP.UDLD] }, decode: leaf(Layer.Udld, -1) }),
+  erspan: home({
+    View: ErspanView, print: printErspan, repr: erspanRepr,
+    // reached by GRE (arg 1: type I, no header); type III frame types other than 0 are not Ethernet
+    decode(w, v, p, end, declared, arg) {
+      if (!w.push(Layer.Erspan, v.reset(w.bytes, p, end - p, arg === 1), declared, v.headerLen)) return;
+      if (v.version === 2 && v.frameType !== 0) return;
+      const h = v.headerLen;
+      if (p + h < end) w.next(Layer.Ethernet, p + h, end, declared - h, 0);
+    },
+  }),
 } satisfies { readonly [K in LayerName]: Home<ByteView> };
 
 /** The view class of layer kind L. */
