@@ -58,6 +58,7 @@ export { PtpView, PtpOffsets, PtpType, ptpRepr, type PtpRepr } from './ptp.js';
 export { CdpView, CdpOffsets, CdpTlv, cdpRepr, type CdpRepr, type CdpAddress } from './cdp.js';
 export { DtpView, DtpTlv, dtpRepr, type DtpRepr } from './dtp.js';
 export { UdldView, UdldOffsets, UdldTlv, udldRepr, type UdldRepr } from './udld.js';
+export { VtpView, VtpOffsets, VtpCode, vtpRepr, type VtpRepr, type VtpVlanRepr } from './vtp.js';
 export { ErspanView, ErspanOffsets, ErspanProto, erspanRepr, type ErspanRepr } from './erspan.js';
 export { LayerParser, Layer, LAYER_NAMES, MAX_LAYERS, DecodeLinkType, type LayerViews } from './parser.js';
 export { LAYER_TABLE, Port, HTTP_PORTS, TEXT_PORTS, type LayerName } from './layers.js';

@@ -69,6 +69,7 @@ export const LAYER_TABLE = [
   { key: 'Erspan', name: 'erspan', pool: 2, trunc: 'erspan', ipProto: -1, net: false, ports: false },
   { key: 'Dtp', name: 'dtp', pool: 1, trunc: 'dtp', ipProto: -1, net: false, ports: false },
   { key: 'Udld', name: 'udld', pool: 1, trunc: 'udld', ipProto: -1, net: false, ports: false },
+  { key: 'Vtp', name: 'vtp', pool: 1, trunc: 'vtp', ipProto: -1, net: false, ports: false },
 ] as const;
 
 type Table = typeof LAYER_TABLE;

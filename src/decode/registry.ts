@@ -59,6 +59,7 @@ import { RipView, printRip, ripRepr } from './rip.js';
 import { CdpView, cdpRepr, printCdp } from './cdp.js';
 import { DtpView, dtpRepr, printDtp } from './dtp.js';
 import { UdldView, printUdld, udldRepr } from './udld.js';
+import { VtpView, printVtp, vtpRepr } from './vtp.js';
 import { ErspanProto, ErspanView, erspanRepr, printErspan } from './erspan.js';
 
 /**
@@ -428,6 +429,7 @@ export const HOMES = {
   cdp: home({ View: CdpView, print: printCdp, repr: cdpRepr, reach: { snap: [CISCO_SNAP.CDP] }, decode: leaf(Layer.Cdp, -1) }),
   dtp: home({ View: DtpView, print: printDtp, repr: dtpRepr, reach: { snap: [CISCO_SNAP.DTP] }, decode: leaf(Layer.Dtp, -1) }),
   udld: home({ View: UdldView, print: printUdld, repr: udldRepr, reach: { snap: [CISCO_SNAP.UDLD] }, decode: leaf(Layer.Udld, -1) }),
+  vtp: home({ View: VtpView, print: printVtp, repr: vtpRepr, reach: { snap: [CISCO_SNAP.VTP] }, decode: leaf(Layer.Vtp, -1) }),
   erspan: home({
     View: ErspanView, print: printErspan, repr: erspanRepr,
     // reached by GRE (arg 1: type I, no header); type III frame types other than 0 are not Ethernet

@@ -15,7 +15,7 @@ process.env.TZ = 'UTC';
 const DIR = join(ROOT, 'fixtures', 'proto');
 
 const FILES: Array<[string, string]> = [
-  ['cdp.pcap', 'CDP'], ['cisco-l2.pcap', 'PVST+, DTP, UDLD'], ['erspan.pcap', 'ERSPAN II/III in GRE'], ['ntp-control.pcap', 'NTP control and private'],
+  ['cdp.pcap', 'CDP'], ['cisco-l2.pcap', 'PVST+, DTP, UDLD, VTP'], ['erspan.pcap', 'ERSPAN II/III in GRE'], ['ntp-control.pcap', 'NTP control and private'],
 ];
 const LEVELS: Level[] = [
   [[], {}], [['-v'], { verbose: 1 }], [['-vv'], { verbose: 2 }], [['-vvv'], { verbose: 3 }], [['-e'], { linkHeader: true }],
@@ -63,6 +63,18 @@ const FIELDS: Array<{ file: string; kind: number; only?: number[]; fields: Array
       ['udld.version', at('version')], ['udld.opcode', at('opcode')], ['udld.flags', at('flags')], ['udld.checksum', at('checksum')],
       ['udld.device_id', at('deviceId')], ['udld.sent_through_interface', at('portId')],
       ['udld.tlv.type', (r) => (r.tlvs as Array<{ type: number }>)[0]?.type],
+    ],
+  },
+  {
+    file: 'cisco-l2.pcap', kind: Layer.Vtp, only: [21, 22, 23, 24],
+    fields: [
+      ['vtp.version', at('version')], ['vtp.code', at('code')], ['vtp.followers', (r) => (r.code === 1 ? r.followers : undefined)],
+      ['vtp.seq_num', (r) => (r.code === 2 ? r.followers : undefined)], ['vtp.md', at('domain')], ['vtp.conf_rev_num', at('revision')],
+      ['vtp.upd_id', at('updater')],
+      ...(['id', 'name', 'mtu', 'said', 'status', 'type'] as const).map((k, j): [string, Pick] => [
+        `vtp.vlan_info.${['isl_vlan_id', 'vlan_name', 'mtu_size', '802_10_index', 'status', 'vlan_type'][j]}`,
+        (r) => (r.vlans as Array<Record<string, unknown>> | undefined)?.[0]?.[k],
+      ]),
     ],
   },
   {
