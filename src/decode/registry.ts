@@ -128,6 +128,23 @@ function leafIf(kind: Layer, looks: (b: Uint8Array, p: number, end: number) => b
   };
 }
 
+/**
+ * JSON placement of a service carried by UDP directly inside the outermost IP header (optionally on
+ * one of `ports`, either side); the layer ends the stack.
+ */
+function overUdp(ports?: readonly number[]): JsonPlace<never> {
+  return {
+    at: 'app',
+    last: true,
+    accept(p: LayerParser, i: number, ipIdx: number): boolean {
+      const u: UdpView | undefined = ipIdx === i - 2 ? p.at(i - 1, Layer.Udp) : undefined;
+      return u !== undefined && (ports === undefined || ports.includes(u.srcPort) || ports.includes(u.dstPort));
+    },
+  };
+}
+
+const PTP_UDP = overUdp();
+
 /** A TLS record header: content type 20..24 (change cipher spec .. heartbeat), major version 3. */
 const looksTls = (b: Uint8Array, p: number, end: number): boolean => b[p]! >= 20 && b[p]! <= 24 && (end - p < 2 || b[p + 1] === 3);
 /** The SSH identification line's `SSH-` prefix (as much of it as the payload holds). */
@@ -342,9 +359,9 @@ export const HOMES = {
       },
     },
   }),
-  dhcp: home({ View: DhcpView, print: printDhcp, repr: dhcpRepr, reach: { udp: [Port.BOOTPS, Port.BOOTPC] }, decode: leaf(Layer.Dhcp, -1) }),
+  dhcp: home({ View: DhcpView, print: printDhcp, repr: dhcpRepr, json: overUdp(), reach: { udp: [Port.BOOTPS, Port.BOOTPC] }, decode: leaf(Layer.Dhcp, -1) }),
   ntp: home({
-    View: NtpView, print: printNtp, repr: ntpRepr, reach: { udp: [Port.NTP] },
+    View: NtpView, print: printNtp, repr: ntpRepr, json: overUdp(), reach: { udp: [Port.NTP] },
     decode(w, v, p, end, declared) {
       w.push(Layer.Ntp, v.reset(w.bytes, p, end - p), declared, v.headerLen);
     },
@@ -378,22 +395,28 @@ export const HOMES = {
   aarp: home({ View: AarpView, print: printAarp, repr: aarpRepr, json: { at: 'belowIp', last: true }, reach: { ether: [EtherType.AARP] }, decode: leaf(Layer.Aarp, -1) }),
   ptp: home({
     View: PtpView, print: printPtp, repr: ptpRepr,
+    // over Ethernet (after the MAC header or a tag, before any IP) or over UDP
+    json: {
+      at: 'app',
+      last: true,
+      accept: (p, i, ipIdx) => (ipIdx < 0 && i > 0 && (p.kinds[i - 1] === Layer.Ethernet || p.kinds[i - 1] === Layer.Vlan)) || PTP_UDP.accept!(p, i, ipIdx),
+    },
     reach: { ether: [EtherType.PTP], udp: [Port.PTP_EVENT, Port.PTP_GENERAL] }, decode: leaf(Layer.Ptp, -1),
   }),
   // routing and redundancy
   vrrp: home({ View: VrrpView, print: printVrrp, repr: vrrpRepr, json: { at: 'transport', last: true }, reach: { ip: [IpProto.VRRP] }, decode: leaf(Layer.Vrrp, -1) }),
-  hsrp: home({ View: HsrpView, print: printHsrp, repr: hsrpRepr, reach: { udp: [Port.HSRP] }, decode: leaf(Layer.Hsrp, -1) }),
-  rip: home({ View: RipView, print: printRip, repr: ripRepr, reach: { udp: [Port.RIP] }, decode: leaf(Layer.Rip, -1) }),
+  hsrp: home({ View: HsrpView, print: printHsrp, repr: hsrpRepr, json: overUdp(), reach: { udp: [Port.HSRP] }, decode: leaf(Layer.Hsrp, -1) }),
+  rip: home({ View: RipView, print: printRip, repr: ripRepr, json: overUdp(), reach: { udp: [Port.RIP] }, decode: leaf(Layer.Rip, -1) }),
   // services over UDP (issue 17)
-  dhcp6: home({ View: Dhcp6View, print: printDhcp6, repr: dhcp6Repr, reach: { udp: [Port.DHCP6_CLIENT, Port.DHCP6_SERVER] }, decode: leaf(Layer.Dhcp6, -1) }),
+  dhcp6: home({ View: Dhcp6View, print: printDhcp6, repr: dhcp6Repr, json: overUdp(), reach: { udp: [Port.DHCP6_CLIENT, Port.DHCP6_SERVER] }, decode: leaf(Layer.Dhcp6, -1) }),
   syslog: home({ View: SyslogView, print: printSyslog, repr: syslogRepr, reach: { udp: [Port.SYSLOG] }, decode: leaf(Layer.Syslog, -1) }),
-  tftp: home({ View: TftpView, print: printTftp, repr: tftpRepr, reach: { udp: [Port.TFTP] }, decode: leaf(Layer.Tftp, -1) }),
+  tftp: home({ View: TftpView, print: printTftp, repr: tftpRepr, json: overUdp(), reach: { udp: [Port.TFTP] }, decode: leaf(Layer.Tftp, -1) }),
   radius: home({
-    View: RadiusView, print: printRadius, repr: radiusRepr,
+    View: RadiusView, print: printRadius, repr: radiusRepr, json: overUdp(),
     reach: { udp: [Port.RADIUS, Port.RADIUS_ACCT, Port.RADIUS_OLD, Port.RADIUS_OLD_ACCT, Port.RADIUS_CISCO_COA, Port.RADIUS_COA] },
     decode: leaf(Layer.Radius, -1),
   }),
-  snmp: home({ View: SnmpView, print: printSnmp, repr: snmpRepr, reach: { udp: [Port.SNMP, Port.SNMP_TRAP] }, decode: leaf(Layer.Snmp, -1) }),
+  snmp: home({ View: SnmpView, print: printSnmp, repr: snmpRepr, json: overUdp(), reach: { udp: [Port.SNMP, Port.SNMP_TRAP] }, decode: leaf(Layer.Snmp, -1) }),
   ssh: home({ View: SshView, print: printSsh, repr: sshRepr, reach: { tcp: [Port.SSH] }, decode: leafIf(Layer.Ssh, looksSsh) }),
   tls: home({ View: TlsView, print: printTls, repr: tlsRepr, reach: { tcp: [Port.HTTPS] }, decode: leafIf(Layer.Tls, looksTls) }),
   quic: home({ View: QuicView, print: printQuic, repr: quicRepr, reach: { udp: [Port.HTTPS] }, decode: leafIf(Layer.Quic, looksQuicLong) }),
@@ -408,7 +431,7 @@ export const HOMES = {
       else if (VXLAN_GPE_ETHERTYPE[next] !== undefined) w.etherType(VXLAN_GPE_ETHERTYPE[next]!, p + 8, end, declared - 8);
     },
   }),
-  ike: home({ View: IkeView, print: printIke, repr: ikeRepr, reach: { udp: [Port.ISAKMP] }, decode: leaf(Layer.Ike, -1) }),
+  ike: home({ View: IkeView, print: printIke, repr: ikeRepr, json: overUdp([Port.ISAKMP]), reach: { udp: [Port.ISAKMP] }, decode: leaf(Layer.Ike, -1) }),
   l2tp: home({
     View: L2tpView, print: printL2tp, repr: l2tpRepr,
     reach: { udp: [Port.L2TP] },
