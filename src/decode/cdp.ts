@@ -362,8 +362,10 @@ export function printCdp(c: Printer, v: CdpView, _i: number, len: number): void 
   const b = v.bytes;
   const cap = v.offset + v.length;
   const vb = c.opts.verbose > 0;
+  // tcpdump's printer longjmps here: the dump then covers the whole packet
   const trunc = (): void => {
     c.s += ' [|cdp]';
+    c.wholeDump = true;
   };
   // after a bad length tcpdump still checks the rest was captured
   const invalid = (p: number, n: number): void => {

@@ -66,8 +66,10 @@ const TLV_NAMES: Readonly<Record<number, string>> = { 1: 'Domain', 2: 'Status', 
 export function printDtp(c: Printer, v: DtpView, _i: number, len: number): void {
   const b = v.bytes;
   const cap = v.offset + v.length;
+  // tcpdump's printer longjmps here: the dump then covers the whole packet
   const trunc = (): void => {
     c.s += ' [|dtp]';
+    c.wholeDump = true;
   };
   const invalid = (p: number, n: number): void => {
     c.s += ' (invalid)';

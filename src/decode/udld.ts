@@ -92,8 +92,10 @@ const TLV_NAMES: Readonly<Record<number, string>> = {
 export function printUdld(c: Printer, v: UdldView, _i: number, len: number): void {
   const b = v.bytes;
   const cap = v.offset + v.length;
+  // tcpdump's printer longjmps here: the dump then covers the whole packet
   const trunc = (): void => {
     c.s += ' [|udld]';
+    c.wholeDump = true;
   };
   const invalid = (p: number, n: number): void => {
     c.s += ' (invalid)';

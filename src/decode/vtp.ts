@@ -124,8 +124,10 @@ export function printVtp(c: Printer, v: VtpView, _i: number, len: number): void 
   const b = v.bytes;
   const o = v.offset;
   const has = (n: number): boolean => n <= v.length;
+  // tcpdump's printer longjmps here: the dump then covers the whole packet
   const trunc = (): void => {
     c.s += ' [|vtp]';
+    c.wholeDump = true;
   };
   // after a bad field tcpdump checks the whole message was captured
   const invalid = (): void => {

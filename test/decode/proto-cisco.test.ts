@@ -1,7 +1,7 @@
 /**
  * Cisco protocols and friends (CDP, ERSPAN in GRE, NTP control and private messages) on the crafted
  * captures of fixtures/proto/ (gen_cdp.py): every printed line against tcpdump 4.99 at -n, -v, -vv,
- * -vvv and -e, and the Repr fields against tshark's, both run at test time.
+ * -vvv, -e, -e -v, -x and -vv -X, and the Repr fields against tshark's, both run at test time.
  */
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
@@ -19,12 +19,12 @@ const FILES: Array<[string, string]> = [
 ];
 const LEVELS: Level[] = [
   [[], {}], [['-v'], { verbose: 1 }], [['-vv'], { verbose: 2 }], [['-vvv'], { verbose: 3 }], [['-e'], { linkHeader: true }],
-  [['-e', '-v'], { linkHeader: true, verbose: 1 }],
+  [['-e', '-v'], { linkHeader: true, verbose: 1 }], [['-x'], { hex: 1 }], [['-vv', '-X'], { verbose: 2, hexAscii: 1 }],
 ];
 
 describe('Cisco protocols: text equals tcpdump\'s', () => {
   for (const [file, name] of FILES) {
-    it(`${name} (${file}): every line at -n, -v, -vv, -vvv, -e, -e -v`, () => {
+    it(`${name} (${file}): every line at -n, -v, -vv, -vvv, -e, -e -v, -x, -vv -X`, () => {
       console.log(`${name}: ${expectTcpdumpLines(join(DIR, file), LEVELS)}`);
     });
   }
