@@ -81,7 +81,15 @@ export function llcRepr(v: LlcView): LlcRepr {
 /** SNAP codes (`oui * 65536 + protocol id`) of Cisco's protocols under OUI 00000c. */
 export const CISCO_SNAP = { CDP: 0x0c * 65536 + 0x2000, VTP: 0x0c * 65536 + 0x2003, DTP: 0x0c * 65536 + 0x2004, UDLD: 0x0c * 65536 + 0x0111, PVST: 0x0c * 65536 + 0x010b, VLAN_BRIDGE: 0x0c * 65536 + 0x010c } as const;
 
-const OUI_NAMES: Readonly<Record<number, string>> = { 0x000000: 'Ethernet', 0x00000c: 'Cisco', 0x0000f8: 'Cisco bridged', 0x0080c2: 'IEEE 802.1', 0x00e02b: 'Extreme', 0x080007: 'Appletalk' };
+/** tcpdump 4.99's OUI names (0x0080c2 is listed twice there; the first name wins). */
+const OUI_NAMES: Readonly<Record<number, string>> = {
+  0x000000: 'Ethernet', 0x00000c: 'Cisco', 0x00005e: 'IANA', 0x000081: 'Nortel Networks SONMP', 0x0000f8: 'Cisco bridged',
+  0x0080c2: 'Ethernet bridged', 0x00a03e: 'ATM Forum', 0x00e02f: 'DOCSIS Spanning Tree', 0x080007: 'Appletalk', 0x009069: 'Juniper',
+  0x080009: 'Hewlett-Packard', 0x00120f: 'IEEE 802.3 Private', 0x0012bb: 'ANSI/TIA', 0x001b21: 'DCBX', 0x002320: 'Nicira Networks',
+  0x5c16c7: 'Big Switch Networks', 0xb0d2f5: 'Vello Systems', 0x002481: 'HP', 0x0004ea: 'HP-Labs', 0x748771: 'Infoblox Inc',
+  0xa42305: 'Open Networking Lab', 0x00049f: 'Freescale', 0x0015ad: 'Netronome', 0x001018: 'Broadcom', 0x00e004: 'PMC-Sierra',
+  0xd0f0db: 'Ericsson',
+};
 const CISCO_PIDS: Readonly<Record<number, string>> = { 0x2000: 'CDP', 0x2004: 'DTP', 0x2003: 'VTP', 0x010b: 'PVST', 0x010c: 'VLAN Bridge', 0x0111: 'UDLD' };
 const LLC_SAPS: Readonly<Record<number, string>> = { 0x00: 'Null', 0x42: 'STP', 0xaa: 'SNAP', 0xe0: 'IPX', 0xf0: 'NetBeui', 0xfe: 'OSI', 0x06: 'IP', 0x04: 'SNA', 0x98: 'ARP', 0xbc: 'Banyan', 0xff: 'Global' };
 

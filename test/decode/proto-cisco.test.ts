@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { ROOT } from './fixtures.js';
+import { compareLines, tcpdumpLines, tscapLines } from './compare.js';
 import { readPcap } from './pcap-read.js';
 import { type Level, type Pick, at, expectTcpdumpLines, same, tsharkFields } from './proto-oracle.js';
 import { LayerParser, Layer } from '../../src/decode/index.js';
@@ -28,6 +29,29 @@ describe('Cisco protocols: text equals tcpdump\'s', () => {
       console.log(`${name}: ${expectTcpdumpLines(join(DIR, file), LEVELS)}`);
     });
   }
+});
+
+/** The packets (line groups) whose first line matches `re`. */
+function packetsMatching(lines: string[], re: RegExp): string[] {
+  const out: string[] = [];
+  let keep = false;
+  for (const l of lines) {
+    if (/^\d\d:\d\d:\d\d\.\d{6} /.test(l)) keep = re.test(l);
+    if (keep) out.push(l);
+  }
+  return out;
+}
+
+describe('real CDP from lldpd (fixtures/real/lan.pcap)', () => {
+  it('the CDP and vendor SNAP packets print as tcpdump prints them at -n, -v, -vv, -vvv, -e, -x', () => {
+    const path = join(ROOT, 'fixtures', 'real', 'lan.pcap');
+    const re = /CDPv|SNAP|oui /;
+    for (const [flags, opts] of [...LEVELS.slice(0, 5), [['-x'], { hex: 1 }]] as Level[]) {
+      const c = compareLines(packetsMatching(tscapLines(path, opts), re), packetsMatching(tcpdumpLines(path, flags), re));
+      expect(c.total, flags.join(' ')).toBeGreaterThan(10);
+      expect(c.diffs.slice(0, 3), flags.join(' ')).toEqual([]);
+    }
+  });
 });
 
 /**
