@@ -5,7 +5,7 @@
  */
 import { ByteView, DecodeStatus, u16 } from './status.js';
 import { macText } from './addr.js';
-import type { Printer } from './print.js';
+import { type Printer, latin1 } from './print.js';
 import { printJnp } from './cdp.js';
 
 /** TLV types. */
@@ -51,7 +51,7 @@ export function dtpRepr(v: DtpView): DtpRepr {
     if (type === DtpTlv.DOMAIN) {
       let e = o;
       while (e < p + len && b[e] !== 0) e++;
-      r.domain = String.fromCharCode(...b.subarray(o, e));
+      r.domain = latin1(b, o, e);
     } else if (type === DtpTlv.STATUS && len === 5) r.status = b[o]!;
     else if (type === DtpTlv.TYPE && len === 5) r.dtpType = b[o]!;
     else if (type === DtpTlv.NEIGHBOR && len === 10) r.neighbor = macText(b, o);

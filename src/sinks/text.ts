@@ -400,6 +400,7 @@ export class TextFormatter implements Printer {
     }
   }
 
+  /** tcpdump's default print from `off`: a hex and ASCII dump unless -x/-X/-A dump the packet anyway. */
   defaultDump(off: number): void {
     const pkt = this.pkt;
     if (!this.anyDump()) this.hexLines(off, Math.min(pkt.offset + pkt.capLen, this.parser.bytes.length) - off, true);
