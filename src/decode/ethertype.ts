@@ -18,9 +18,9 @@ const ETHERTYPE_NAME_LIST: ReadonlyArray<readonly [number, string]> = [
 export const ETHERTYPE_NAMES: string[] = new Array<string>(65536).fill('');
 for (const [v, n] of ETHERTYPE_NAME_LIST) ETHERTYPE_NAMES[v] = n;
 
-/** tcpdump's `ethertype NAME (0xXXXX)` text. */
-export function etherTypeText(t: number): string {
-  const name = ETHERTYPE_NAMES[t] || 'Unknown';
+/** tcpdump's `ethertype NAME (0xXXXX)` text (`unknown`: the word for an unnamed type; GRE spells it in lower case). */
+export function etherTypeText(t: number, unknown = 'Unknown'): string {
+  const name = ETHERTYPE_NAMES[t] || unknown;
   return `${name} (0x${t.toString(16).padStart(4, '0')})`;
 }
 

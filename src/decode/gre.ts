@@ -123,10 +123,13 @@ export function printGre(c: Printer, v: GreView, i: number, len: number): void {
   }
   if (f & GreFlag.K) c.s += `, key=0x${v.key.toString(16)}`;
   if (f & GreFlag.S) c.s += `, seq ${v.seq}`;
-  if (c.opts.linkHeader) c.s += `, proto ${etherTypeText(v.protocol)}`;
-  c.s += `, length ${len}: `;
+  if (c.opts.linkHeader) c.s += `, proto ${etherTypeText(v.protocol, 'unknown')}`;
+  // tcpdump goes on a new line at -v
+  c.s += `, length ${len}${c.opts.verbose > 0 ? '\n\t' : ': '}`;
   if (i + 1 < p.count) {
-    if (p.kinds[i + 1] === Layer.Ethernet) c.ether(i + 1, len - v.headerLen);
+    const next = p.kinds[i + 1];
+    if (next === Layer.Ethernet) c.ether(i + 1, len - v.headerLen);
+    else if (next === Layer.Erspan) c.layer(i + 1, len - v.headerLen);
     else c.network(i + 1, v.protocol);
   } else c.s += `gre-proto-0x${v.protocol.toString(16)}`;
 }

@@ -33,7 +33,7 @@ export {
   type DnsRepr, type DnsQuestion, type DnsAnswer,
 } from './dns.js';
 export { DhcpView, DhcpOffsets, DHCP_MAGIC, dhcpRepr, type DhcpRepr } from './dhcp.js';
-export { NtpView, NtpOffsets, NTP_MODE_NAMES, ntpRepr, type NtpRepr } from './ntp.js';
+export { NtpView, NtpOffsets, NtpControlOffsets, NtpPrivateOffsets, NtpMode, NTP_MODE_NAMES, ntpRepr, type NtpRepr } from './ntp.js';
 export { Dhcp6View, Dhcp6Offsets, Dhcp6Msg, Dhcp6Opt, dhcp6Repr, type Dhcp6Repr, type Dhcp6OptionRepr } from './dhcp6.js';
 export { SyslogView, SyslogOffsets, syslogRepr, type SyslogRepr } from './syslog.js';
 export { TftpView, TftpOffsets, TftpOp, tftpRepr, type TftpRepr } from './tftp.js';
@@ -60,6 +60,11 @@ export { AarpView, AarpOffsets, aarpRepr, type AarpRepr } from './aarp.js';
 export { HsrpView, HsrpOffsets, hsrpRepr, type HsrpRepr } from './hsrp.js';
 export { RipView, RipOffsets, ripRepr, type RipRepr, type RipEntryRepr } from './rip.js';
 export { PtpView, PtpOffsets, PtpType, ptpRepr, type PtpRepr } from './ptp.js';
+export { CdpView, CdpOffsets, CdpTlv, cdpRepr, type CdpRepr, type CdpAddress } from './cdp.js';
+export { DtpView, DtpTlv, dtpRepr, type DtpRepr } from './dtp.js';
+export { UdldView, UdldOffsets, UdldTlv, udldRepr, type UdldRepr } from './udld.js';
+export { VtpView, VtpOffsets, VtpCode, vtpRepr, type VtpRepr, type VtpVlanRepr } from './vtp.js';
+export { ErspanView, ErspanOffsets, ErspanProto, erspanRepr, type ErspanRepr } from './erspan.js';
 export { LayerParser, Layer, LAYER_NAMES, MAX_LAYERS, DecodeLinkType, type LayerViews } from './parser.js';
 export { LAYER_TABLE, Port, HTTP_PORTS, TEXT_PORTS, type LayerName } from './layers.js';
 export { HOMES, REACH, UDP_PORT_LAYER, HEADERLESS_LINKS, type Home, type JsonPlace, type ViewOf } from './registry.js';

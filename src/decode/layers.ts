@@ -70,6 +70,12 @@ export const LAYER_TABLE = [
   { key: 'Ripng', name: 'ripng', pool: 1, trunc: 'ripng', ipProto: -1, net: false, ports: false },
   { key: 'Ldp', name: 'ldp', pool: 1, trunc: 'ldp', ipProto: -1, net: false, ports: false },
   { key: 'LspPing', name: 'lspping', pool: 1, trunc: 'lspping', ipProto: -1, net: false, ports: false },
+  // Cisco (issue 17)
+  { key: 'Cdp', name: 'cdp', pool: 1, trunc: 'cdp', ipProto: -1, net: false, ports: false },
+  { key: 'Erspan', name: 'erspan', pool: 2, trunc: 'erspan', ipProto: -1, net: false, ports: false },
+  { key: 'Dtp', name: 'dtp', pool: 1, trunc: 'dtp', ipProto: -1, net: false, ports: false },
+  { key: 'Udld', name: 'udld', pool: 1, trunc: 'udld', ipProto: -1, net: false, ports: false },
+  { key: 'Vtp', name: 'vtp', pool: 1, trunc: 'vtp', ipProto: -1, net: false, ports: false },
 ] as const;
 
 type Table = typeof LAYER_TABLE;

@@ -110,6 +110,11 @@ export const DEFAULT_PRINT_OPTIONS: PrintOptions = {
 export interface Printer {
   /** The text of the current packet so far. */
   s: string;
+  /**
+   * Set by a printer that stops at the end of the captured bytes the way tcpdump's longjmp-style
+   * printers do (` [|cdp]`): tcpdump then forgets the link header length, so -x/-X/-A dump the whole packet.
+   */
+  wholeDump: boolean;
   /** Options in force. */
   readonly opts: PrintOptions;
   /** Layers of the current packet. */
@@ -143,6 +148,8 @@ export interface Printer {
    * `frame` (of `frameLen` bytes; default: the packet's own) and a hex dump.
    */
   unknownEtherType(t: number, off: number, frame?: number, frameLen?: number): void;
+  /** tcpdump's default print of what no printer decodes, from `off`: a hex and ASCII dump, unless a -x/-X/-A dump follows anyway. */
+  defaultDump(off: number): void;
 }
 
 /** A protocol's text printer: appends layer i (view `v`) to `c.s`; `n` is its length from the enclosing header. */

@@ -19,7 +19,7 @@ import { LoopbackView, loopbackRepr, printLoopback, writeLoopbackJson } from './
 import { VlanView, printVlan, vlanRepr, writeVlanJson } from './vlan.js';
 import { MplsView, mplsRepr, printMpls, writeMplsJson } from './mpls.js';
 import { PppoeView, pppoeRepr, printPppoe } from './pppoe.js';
-import { LlcView, llcRepr, printLlc } from './llc.js';
+import { CISCO_SNAP, LlcView, llcRepr, printLlc } from './llc.js';
 import { ArpView, arpRepr, printArp, writeArpJson } from './arp.js';
 import { Ipv4View, ipv4Repr, printIpv4, writeIpv4Json } from './ipv4.js';
 import { Ipv6View, ipv6Repr, printIpv6, writeIpv6Json } from './ipv6.js';
@@ -29,7 +29,7 @@ import { IcmpView, icmpRepr, printIcmp, writeIcmpJson } from './icmp.js';
 import { Icmpv6View, icmpv6Repr, printIcmpv6, writeIcmpv6Json } from './icmpv6.js';
 import { IgmpView, igmpRepr, printIgmp } from './igmp.js';
 import { SctpView, printSctp, sctpRepr } from './sctp.js';
-import { GreView, greRepr, printGre } from './gre.js';
+import { GreFlag, GreView, greRepr, printGre } from './gre.js';
 import { GeneveView, VxlanView, geneveRepr, printGeneve, printVxlan, vxlanRepr } from './vxlan.js';
 import { DnsView, dnsRepr, printDns } from './dns.js';
 import { DhcpView, dhcpRepr, printDhcp } from './dhcp.js';
@@ -61,6 +61,11 @@ import { PimView, pimRepr, printPim } from './pim.js';
 import { RipngView, printRipng, ripngRepr } from './ripng.js';
 import { LdpView, ldpRepr, printLdp } from './ldp.js';
 import { LspPingView, lspPingRepr, printLspPing } from './lspping.js';
+import { CdpView, cdpRepr, printCdp } from './cdp.js';
+import { DtpView, dtpRepr, printDtp } from './dtp.js';
+import { UdldView, printUdld, udldRepr } from './udld.js';
+import { VtpView, printVtp, vtpRepr } from './vtp.js';
+import { ErspanProto, ErspanView, erspanRepr, printErspan } from './erspan.js';
 
 /**
  * Where the JSON schema (shared/SCHEMA.md) places a layer: `frame` only outermost, `link` anywhere
@@ -127,6 +132,23 @@ function leafIf(kind: Layer, looks: (b: Uint8Array, p: number, end: number) => b
     if (p < end && looks(w.bytes, p, end)) w.push(kind, v.reset(w.bytes, p, end - p), declared, end - p);
   };
 }
+
+/**
+ * JSON placement of a service carried by UDP directly inside the outermost IP header (optionally on
+ * one of `ports`, either side); the layer ends the stack.
+ */
+function overUdp(ports?: readonly number[]): JsonPlace<never> {
+  return {
+    at: 'app',
+    last: true,
+    accept(p: LayerParser, i: number, ipIdx: number): boolean {
+      const u: UdpView | undefined = ipIdx === i - 2 ? p.at(i - 1, Layer.Udp) : undefined;
+      return u !== undefined && (ports === undefined || ports.includes(u.srcPort) || ports.includes(u.dstPort));
+    },
+  };
+}
+
+const PTP_UDP = overUdp();
 
 /** A TLS record header: content type 20..24 (change cipher spec .. heartbeat), major version 3. */
 const looksTls = (b: Uint8Array, p: number, end: number): boolean => b[p]! >= 20 && b[p]! <= 24 && (end - p < 2 || b[p + 1] === 3);
@@ -304,7 +326,12 @@ export const HOMES = {
     reach: { ip: [IpProto.GRE] },
     decode(w, v, p, end, declared) {
       const st = v.reset(w.bytes, p, end - p);
-      if (w.push(Layer.Gre, st, declared, v.headerLen) && v.version === 0) w.etherType(v.protocol, v.payloadOffset, end, declared - v.headerLen);
+      if (!w.push(Layer.Gre, st, declared, v.headerLen) || v.version !== 0) return;
+      const pr = v.protocol;
+      // ERSPAN is reached from GRE only (its numbers mean nothing after an Ethernet header); type I is 0x88be without a sequence number
+      if (pr === ErspanProto.TYPE_II || pr === ErspanProto.TYPE_III) {
+        w.next(Layer.Erspan, v.payloadOffset, end, declared - v.headerLen, pr === ErspanProto.TYPE_II && !(v.flagsVer & GreFlag.S) ? 1 : 0);
+      } else w.etherType(pr, v.payloadOffset, end, declared - v.headerLen);
     },
   }),
   vxlan: home({
@@ -342,8 +369,13 @@ export const HOMES = {
       },
     },
   }),
-  dhcp: home({ View: DhcpView, print: printDhcp, repr: dhcpRepr, reach: { udp: [Port.BOOTPS, Port.BOOTPC] }, decode: leaf(Layer.Dhcp, -1) }),
-  ntp: home({ View: NtpView, print: printNtp, repr: ntpRepr, reach: { udp: [Port.NTP] }, decode: leaf(Layer.Ntp, 48) }),
+  dhcp: home({ View: DhcpView, print: printDhcp, repr: dhcpRepr, json: overUdp(), reach: { udp: [Port.BOOTPS, Port.BOOTPC] }, decode: leaf(Layer.Dhcp, -1) }),
+  ntp: home({
+    View: NtpView, print: printNtp, repr: ntpRepr, json: overUdp(), reach: { udp: [Port.NTP] },
+    decode(w, v, p, end, declared) {
+      w.push(Layer.Ntp, v.reset(w.bytes, p, end - p), declared, v.headerLen);
+    },
+  }),
   ah: home<AhView>({
     View: AhView, print: printAh, repr: ipsecRepr,
     reach: { ip: [IpProto.AH] },
@@ -365,29 +397,36 @@ export const HOMES = {
     },
   }),
   // LAN control
-  stp: home({ View: StpView, print: printStp, repr: stpRepr, reach: { sap: [0x42] }, decode: leaf(Layer.Stp, -1) }),
+  // Cisco's per-VLAN spanning tree (PVST+) carries the same BPDU under SNAP
+  stp: home({ View: StpView, print: printStp, repr: stpRepr, reach: { sap: [0x42], snap: [CISCO_SNAP.PVST, CISCO_SNAP.VLAN_BRIDGE] }, decode: leaf(Layer.Stp, -1) }),
   lldp: home({ View: LldpView, print: printLldp, repr: lldpRepr, json: { at: 'belowIp', last: true }, reach: { ether: [EtherType.LLDP] }, decode: leaf(Layer.Lldp, -1) }),
   slow: home({ View: SlowView, print: printSlow, repr: slowRepr, json: { at: 'belowIp', last: true }, reach: { ether: [EtherType.SLOW] }, decode: leaf(Layer.Slow, -1) }),
   eapol: home({ View: EapolView, print: printEapol, repr: eapolRepr, json: { at: 'belowIp', last: true }, reach: { ether: [EtherType.EAPOL] }, decode: leaf(Layer.Eapol, -1) }),
   aarp: home({ View: AarpView, print: printAarp, repr: aarpRepr, json: { at: 'belowIp', last: true }, reach: { ether: [EtherType.AARP] }, decode: leaf(Layer.Aarp, -1) }),
   ptp: home({
     View: PtpView, print: printPtp, repr: ptpRepr,
+    // over Ethernet (after the MAC header or a tag, before any IP) or over UDP
+    json: {
+      at: 'app',
+      last: true,
+      accept: (p, i, ipIdx) => (ipIdx < 0 && i > 0 && (p.kinds[i - 1] === Layer.Ethernet || p.kinds[i - 1] === Layer.Vlan)) || PTP_UDP.accept!(p, i, ipIdx),
+    },
     reach: { ether: [EtherType.PTP], udp: [Port.PTP_EVENT, Port.PTP_GENERAL] }, decode: leaf(Layer.Ptp, -1),
   }),
   // routing and redundancy
   vrrp: home({ View: VrrpView, print: printVrrp, repr: vrrpRepr, json: { at: 'transport', last: true }, reach: { ip: [IpProto.VRRP] }, decode: leaf(Layer.Vrrp, -1) }),
-  hsrp: home({ View: HsrpView, print: printHsrp, repr: hsrpRepr, reach: { udp: [Port.HSRP] }, decode: leaf(Layer.Hsrp, -1) }),
-  rip: home({ View: RipView, print: printRip, repr: ripRepr, reach: { udp: [Port.RIP] }, decode: leaf(Layer.Rip, -1) }),
+  hsrp: home({ View: HsrpView, print: printHsrp, repr: hsrpRepr, json: overUdp(), reach: { udp: [Port.HSRP] }, decode: leaf(Layer.Hsrp, -1) }),
+  rip: home({ View: RipView, print: printRip, repr: ripRepr, json: overUdp(), reach: { udp: [Port.RIP] }, decode: leaf(Layer.Rip, -1) }),
   // services over UDP (issue 17)
-  dhcp6: home({ View: Dhcp6View, print: printDhcp6, repr: dhcp6Repr, reach: { udp: [Port.DHCP6_CLIENT, Port.DHCP6_SERVER] }, decode: leaf(Layer.Dhcp6, -1) }),
+  dhcp6: home({ View: Dhcp6View, print: printDhcp6, repr: dhcp6Repr, json: overUdp(), reach: { udp: [Port.DHCP6_CLIENT, Port.DHCP6_SERVER] }, decode: leaf(Layer.Dhcp6, -1) }),
   syslog: home({ View: SyslogView, print: printSyslog, repr: syslogRepr, reach: { udp: [Port.SYSLOG] }, decode: leaf(Layer.Syslog, -1) }),
-  tftp: home({ View: TftpView, print: printTftp, repr: tftpRepr, reach: { udp: [Port.TFTP] }, decode: leaf(Layer.Tftp, -1) }),
+  tftp: home({ View: TftpView, print: printTftp, repr: tftpRepr, json: overUdp(), reach: { udp: [Port.TFTP] }, decode: leaf(Layer.Tftp, -1) }),
   radius: home({
-    View: RadiusView, print: printRadius, repr: radiusRepr,
+    View: RadiusView, print: printRadius, repr: radiusRepr, json: overUdp(),
     reach: { udp: [Port.RADIUS, Port.RADIUS_ACCT, Port.RADIUS_OLD, Port.RADIUS_OLD_ACCT, Port.RADIUS_CISCO_COA, Port.RADIUS_COA] },
     decode: leaf(Layer.Radius, -1),
   }),
-  snmp: home({ View: SnmpView, print: printSnmp, repr: snmpRepr, reach: { udp: [Port.SNMP, Port.SNMP_TRAP] }, decode: leaf(Layer.Snmp, -1) }),
+  snmp: home({ View: SnmpView, print: printSnmp, repr: snmpRepr, json: overUdp(), reach: { udp: [Port.SNMP, Port.SNMP_TRAP] }, decode: leaf(Layer.Snmp, -1) }),
   ssh: home({ View: SshView, print: printSsh, repr: sshRepr, reach: { tcp: [Port.SSH] }, decode: leafIf(Layer.Ssh, looksSsh) }),
   tls: home({ View: TlsView, print: printTls, repr: tlsRepr, reach: { tcp: [Port.HTTPS] }, decode: leafIf(Layer.Tls, looksTls) }),
   quic: home({ View: QuicView, print: printQuic, repr: quicRepr, reach: { udp: [Port.HTTPS] }, decode: leafIf(Layer.Quic, looksQuicLong) }),
@@ -402,7 +441,7 @@ export const HOMES = {
       else if (VXLAN_GPE_ETHERTYPE[next] !== undefined) w.etherType(VXLAN_GPE_ETHERTYPE[next]!, p + 8, end, declared - 8);
     },
   }),
-  ike: home({ View: IkeView, print: printIke, repr: ikeRepr, reach: { udp: [Port.ISAKMP] }, decode: leaf(Layer.Ike, -1) }),
+  ike: home({ View: IkeView, print: printIke, repr: ikeRepr, json: overUdp([Port.ISAKMP]), reach: { udp: [Port.ISAKMP] }, decode: leaf(Layer.Ike, -1) }),
   l2tp: home({
     View: L2tpView, print: printL2tp, repr: l2tpRepr,
     reach: { udp: [Port.L2TP] },
@@ -434,6 +473,21 @@ export const HOMES = {
   ripng: home({ View: RipngView, print: printRipng, repr: ripngRepr, json: appAfterTransport<RipngView>(), reach: { udp: [Port.RIPNG] }, decode: leaf(Layer.Ripng, -1) }),
   ldp: home({ View: LdpView, print: printLdp, repr: ldpRepr, json: appAfterTransport<LdpView>((v) => v.version === 1), reach: { udp: [Port.LDP], tcp: [Port.LDP] }, decode: leaf(Layer.Ldp, -1) }),
   lspping: home({ View: LspPingView, print: printLspPing, repr: lspPingRepr, json: appAfterTransport<LspPingView>((v) => v.u16(0) === 1), reach: { udp: [Port.LSP_PING] }, decode: leaf(Layer.LspPing, -1) }),
+  // Cisco (issue 17)
+  cdp: home({ View: CdpView, print: printCdp, repr: cdpRepr, reach: { snap: [CISCO_SNAP.CDP] }, decode: leaf(Layer.Cdp, -1) }),
+  dtp: home({ View: DtpView, print: printDtp, repr: dtpRepr, reach: { snap: [CISCO_SNAP.DTP] }, decode: leaf(Layer.Dtp, -1) }),
+  udld: home({ View: UdldView, print: printUdld, repr: udldRepr, reach: { snap: [CISCO_SNAP.UDLD] }, decode: leaf(Layer.Udld, -1) }),
+  vtp: home({ View: VtpView, print: printVtp, repr: vtpRepr, reach: { snap: [CISCO_SNAP.VTP] }, decode: leaf(Layer.Vtp, -1) }),
+  erspan: home({
+    View: ErspanView, print: printErspan, repr: erspanRepr,
+    // reached by GRE (arg 1: type I, no header); type III frame types other than 0 are not Ethernet
+    decode(w, v, p, end, declared, arg) {
+      if (!w.push(Layer.Erspan, v.reset(w.bytes, p, end - p, arg === 1), declared, v.headerLen)) return;
+      if (v.version === 2 && v.frameType !== 0) return;
+      const h = v.headerLen;
+      if (p + h < end) w.next(Layer.Ethernet, p + h, end, declared - h, 0);
+    },
+  }),
 } satisfies { readonly [K in LayerName]: Home<ByteView> };
 
 /** The view class of layer kind L. */

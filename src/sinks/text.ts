@@ -66,6 +66,8 @@ export class TextFormatter implements Printer {
   readonly parser = new LayerParser();
   /** The text of the packet so far. */
   s = '';
+  /** Set by a printer that stopped the way tcpdump's longjmp does: the dump covers the whole packet. */
+  wholeDump = false;
   /** The packet being printed. */
   pkt: PacketView = emptyPacket();
   /** Options in force. */
@@ -112,8 +114,10 @@ export class TextFormatter implements Printer {
     const p = this.parser;
     p.decode(pkt.buf, pkt.offset, pkt.capLen, pkt.linkType);
     let hdrLen = 0;
+    this.wholeDump = false;
     try {
       hdrLen = this.link();
+      if (this.wholeDump) hdrLen = 0;
     } catch {
       // a printer bug must not lose the packet line: tcpdump's longjmp-style trunc marker instead
       this.internalErrors++;
@@ -392,8 +396,14 @@ export class TextFormatter implements Printer {
         const eo = frame >= 0 ? frame : pkt.offset;
         this.s += `${macName(this.opts, macText(b, eo + 6))} > ${macName(this.opts, macText(b, eo))}, ethertype ${etherTypeText(t)}, length ${frame >= 0 ? frameLen : pkt.wireLen}: `;
       }
-      if (!this.anyDump()) this.hexLines(off, Math.min(pkt.offset + pkt.capLen, this.parser.bytes.length) - off, true);
+      this.defaultDump(off);
     }
+  }
+
+  /** tcpdump's default print from `off`: a hex and ASCII dump unless -x/-X/-A dump the packet anyway. */
+  defaultDump(off: number): void {
+    const pkt = this.pkt;
+    if (!this.anyDump()) this.hexLines(off, Math.min(pkt.offset + pkt.capLen, this.parser.bytes.length) - off, true);
   }
 
   private anyDump(): boolean {

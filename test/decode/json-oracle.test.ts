@@ -15,9 +15,14 @@ const PROTO_MAP: Readonly<Record<string, string>> = {
   tcp: 'tcp', udp: 'udp', icmp: 'icmp', icmpv6: 'icmpv6', dns: 'dns',
   lldp: 'lldp', slow: 'slow', eapol: 'eapol', aarp: 'aarp', vrrp: 'vrrp',
   bgp: 'bgp', pim: 'pim', ldp: 'ldp', 'mpls-echo': 'lspping', ripng: 'ripng',
+  dhcp: 'dhcp', ntp: 'ntp', dhcpv6: 'dhcp6', tftp: 'tftp', radius: 'radius', snmp: 'snmp', hsrp: 'hsrp', rip: 'rip',
+  isakmp: 'ike', ptp: 'ptp',
 };
-/** Layers that end the schema's stack (what they carry is not shown). */
-const STACK_ENDS = new Set(['icmp', 'icmpv6', 'dns', 'vrrp', 'lldp', 'slow', 'eapol', 'aarp', 'bgp', 'pim', 'ldp', 'lspping', 'ripng']);
+/** Schema layers after which the stack ends (the schema does not decode what they carry). */
+const LAST = new Set([
+  'icmp', 'icmpv6', 'dns', 'vrrp', 'lldp', 'slow', 'eapol', 'aarp', 'dhcp', 'ntp', 'dhcp6', 'tftp', 'radius', 'snmp', 'hsrp', 'rip', 'ike', 'ptp',
+  'bgp', 'pim', 'ldp', 'lspping', 'ripng',
+]);
 
 /** Expert-info severity tshark gives errors (a header it could not fully decode). */
 const PI_ERROR = '8388608';
@@ -84,7 +89,7 @@ function comparePacket(file: string, ours: Record<string, unknown>, t: OObject, 
     if (p === 'dns' && expected[expected.length - 1] !== 'udp') break;
     if (ipCount === 1 && (p === 'vlan' || p === 'mpls' || p === 'arp' || p === 'eth')) break;
     expected.push(p);
-    if (STACK_ENDS.has(p)) break;
+    if (LAST.has(p)) break;
     if ((p === 'tcp' || p === 'udp') && expected[expected.length - 2] !== 'ipv4' && expected[expected.length - 2] !== 'ipv6') break;
   }
   checked++;

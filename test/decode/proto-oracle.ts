@@ -1,0 +1,47 @@
+/**
+ * Shared by the protocol oracle tests (proto-*.test.ts): tcpdump's lines at several print levels and
+ * tshark's fields, both run at test time, and how a Repr value is compared with a tshark field.
+ */
+import { expect } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { compareLines, tcpdumpLines, tscapLines } from './compare.js';
+import type { PrintOptions } from '../../src/sinks/text.js';
+
+/** tcpdump flags and the matching print options. */
+export type Level = [string[], Partial<PrintOptions>];
+
+/**
+ * Asserts every line of `path` equals tcpdump's at each level (the first three differences shown on
+ * failure) and returns a `-n -v: same/total` report.
+ */
+export function expectTcpdumpLines(path: string, levels: Level[]): string {
+  const report: string[] = [];
+  for (const [flags, opts] of levels) {
+    const c = compareLines(tscapLines(path, opts), tcpdumpLines(path, flags));
+    report.push(`-n ${flags.join(' ')}: ${c.same}/${c.total}`);
+    expect(c.total).toBeGreaterThan(0);
+    expect(c.diffs.slice(0, 3), `${path} ${flags.join(' ')}`).toEqual([]);
+    expect(c.same).toBe(c.total);
+  }
+  return report.join(', ');
+}
+
+/** Picks a value out of a Repr to compare with one tshark field. */
+export type Pick = (r: Record<string, unknown>) => unknown;
+
+/** The Repr value at a dotted path. */
+export const at = (path: string): Pick => (r) => path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], r);
+
+/** tshark's first occurrence of each field, one row per packet. */
+export function tsharkFields(file: string, fields: string[]): string[][] {
+  const args = ['-n', '-r', file, '-T', 'fields', '-E', 'separator=|', '-E', 'occurrence=f', ...fields.flatMap((f) => ['-e', f])];
+  const out = execFileSync('tshark', args, { stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 26 }).toString();
+  return out.split('\n').filter((l, k, a) => l !== '' || k < a.length - 1).map((l) => l.split('|'));
+}
+
+/** A tshark field against a Repr value: numbers by value, text case-insensitively, '' when absent. */
+export function same(theirs: string, ours: unknown): boolean {
+  if (theirs === '') return ours === undefined;
+  if (typeof ours === 'number') return Number(theirs) === ours;
+  return String(ours).toLowerCase() === theirs.toLowerCase();
+}
