@@ -64,6 +64,8 @@ export const LAYER_TABLE = [
   { key: 'Ike', name: 'ike', pool: 2, trunc: 'isakmp', ipProto: -1, net: false, ports: false },
   { key: 'L2tp', name: 'l2tp', pool: 2, trunc: 'l2tp', ipProto: -1, net: false, ports: false },
   { key: 'Pptp', name: 'pptp', pool: 1, trunc: 'pptp', ipProto: -1, net: false, ports: false },
+  // routing protocols (issue 17); over IPv6 the OSPF printer writes its own [|ospf3]
+  { key: 'Ospf', name: 'ospf', pool: 1, trunc: 'ospf2', ipProto: 89, net: false, ports: false },
 ] as const;
 
 type Table = typeof LAYER_TABLE;

@@ -56,6 +56,7 @@ import { PtpView, printPtp, ptpRepr } from './ptp.js';
 import { VrrpView, printVrrp, vrrpRepr } from './vrrp.js';
 import { HsrpView, hsrpRepr, printHsrp } from './hsrp.js';
 import { RipView, printRip, ripRepr } from './rip.js';
+import { OspfView, ospfRepr, printOspf } from './ospf.js';
 
 /**
  * Where the JSON schema (shared/SCHEMA.md) places a layer: `frame` only outermost, `link` anywhere
@@ -409,6 +410,11 @@ export const HOMES = {
     },
   }),
   pptp: home({ View: PptpView, print: printPptp, repr: pptpRepr, reach: { tcp: [Port.PPTP] }, decode: leaf(Layer.Pptp, -1) }),
+  // routing protocols (issue 17)
+  ospf: home({
+    View: OspfView, print: printOspf, repr: ospfRepr, json: { at: 'transport', last: true },
+    reach: { ip: [IpProto.OSPF] }, decode: leaf(Layer.Ospf, -1),
+  }),
 } satisfies { readonly [K in LayerName]: Home<ByteView> };
 
 /** The view class of layer kind L. */

@@ -4,13 +4,13 @@
  * -n, -v, -vv and -e, and the Repr fields against tshark's, both run at test time.
  */
 import { describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { compareLines, tcpdumpLines, tscapLines } from './compare.js';
+
 import { ROOT } from './fixtures.js';
 import { readPcap } from './pcap-read.js';
+import { expectSameText, type Level } from './text-levels.js';
+import { sameAsTshark, tsharkFieldRows } from './tshark.js';
 import { LayerParser, Layer } from '../../src/decode/index.js';
-import type { PrintOptions } from '../../src/sinks/text.js';
 
 process.env.TZ = 'UTC';
 const DIR = join(ROOT, 'fixtures', 'proto');
@@ -20,23 +20,15 @@ const FILES: Array<[string, string]> = [
   ['aarp.pcap', 'AARP'], ['vrrp.pcap', 'VRRP v2/v3'], ['hsrp.pcap', 'HSRP'],
   ['rip.pcap', 'RIP v1/v2'], ['ptp.pcap', 'PTPv2 over Ethernet and UDP'],
 ];
-const LEVELS: Array<[string[], Partial<PrintOptions>]> = [
+const LEVELS: Level[] = [
   [[], {}], [['-v'], { verbose: 1 }], [['-vv'], { verbose: 2 }], [['-e'], { linkHeader: true }],
 ];
 
 describe('LAN protocols: text equals tcpdump\'s', () => {
   for (const [file, name] of FILES) {
     it(`${name} (${file}): every line at -n, -v, -vv, -e`, () => {
-      const path = join(DIR, file);
-      const report: string[] = [];
-      for (const [flags, opts] of LEVELS) {
-        const c = compareLines(tscapLines(path, opts), tcpdumpLines(path, flags));
-        report.push(`-n ${flags.join(' ')}: ${c.same}/${c.total}`);
-        expect(c.total).toBeGreaterThan(0);
-        expect(c.diffs.slice(0, 3), `${file} ${flags.join(' ')}`).toEqual([]);
-        expect(c.same).toBe(c.total);
-      }
-      console.log(`${name}: ${report.join(', ')}`);
+      const report = expectSameText(join(DIR, file), LEVELS);
+      console.log(`${name}: ${report}`);
     });
   }
 });
@@ -137,23 +129,11 @@ function atalkHex(a: string): string {
   return `00${net!.toString(16).padStart(4, '0')}${node!.toString(16).padStart(2, '0')}`;
 }
 
-function tsharkFields(file: string, fields: string[]): string[][] {
-  const args = ['-n', '-r', file, '-T', 'fields', '-E', 'separator=|', '-E', 'occurrence=f', ...fields.flatMap((f) => ['-e', f])];
-  const out = execFileSync('tshark', args, { stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 26 }).toString();
-  return out.split('\n').filter((l, k, a) => l !== '' || k < a.length - 1).map((l) => l.split('|'));
-}
-
-function same(theirs: string, ours: unknown): boolean {
-  if (theirs === '') return ours === undefined;
-  if (typeof ours === 'number') return Number(theirs) === ours;
-  return String(ours).toLowerCase() === theirs.toLowerCase();
-}
-
 describe('LAN protocols: Repr fields equal tshark\'s', () => {
   for (const { file, kind, fields, decoded } of FIELDS) {
     it(`${file}: ${fields.length} fields per packet`, () => {
       const path = join(DIR, file);
-      const rows = tsharkFields(path, fields.map(([f]) => f));
+      const rows = tsharkFieldRows(path, fields.map(([f]) => f));
       const pkts = readPcap(path).packets;
       expect(rows.length).toBe(pkts.length);
       const p = new LayerParser();
@@ -166,7 +146,7 @@ describe('LAN protocols: Repr fields equal tshark\'s', () => {
         if (decoded && !decoded(rows[n]!)) return;
         fields.forEach(([f, pick], k) => {
           const theirs = rows[n]![k] ?? '';
-          expect(same(theirs, pick(r)), `packet ${n + 1} ${f}: tshark ${theirs}, ours ${String(pick(r))}`).toBe(true);
+          expect(sameAsTshark(theirs, pick(r)), `packet ${n + 1} ${f}: tshark ${theirs}, ours ${String(pick(r))}`).toBe(true);
           if (theirs !== '') checked++;
         });
       });

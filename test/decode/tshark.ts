@@ -134,3 +134,17 @@ export function parseOrdered(text: string): OJson {
   };
   return value();
 }
+
+/** tshark's `-T fields` rows for a file: one array per packet, the first occurrence of each field ('' when absent). */
+export function tsharkFieldRows(file: string, fields: string[]): string[][] {
+  const args = ['-n', '-r', file, '-T', 'fields', '-E', 'separator=|', '-E', 'occurrence=f', ...fields.flatMap((f) => ['-e', f])];
+  const out = execFileSync('tshark', args, { stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 26 }).toString();
+  return out.split('\n').filter((l, k, a) => l !== '' || k < a.length - 1).map((l) => l.split('|'));
+}
+
+/** A Repr value against tshark's field text: numbers by value, text case-blind, '' only for absent. */
+export function sameAsTshark(theirs: string, ours: unknown): boolean {
+  if (theirs === '') return ours === undefined;
+  if (typeof ours === 'number') return Number(theirs) === ours;
+  return String(ours).toLowerCase() === theirs.toLowerCase();
+}
