@@ -2,9 +2,10 @@
  * OSPFv2 and OSPFv3 (IP protocol 89) on the crafted captures of fixtures/proto/ (gen_ospf.py): every
  * printed line against tcpdump 4.99 at -n, -v, -vv and -vvv (tcpdump prints LSA hex dumps from -vv),
  * snapshot-length sweeps for the ` [|ospf2]` / ` [|ospf3]` markers, and the Repr fields against
- * tshark's `ospf.*`, both run at test time.
+ * tshark's `ospf.*`, both run at test time; `ip proto ospf` and its kin select what tcpdump selects.
  */
 import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { tcpdumpLines } from './compare.js';
 import { ROOT } from './fixtures.js';
@@ -12,6 +13,8 @@ import { readPcap } from './pcap-read.js';
 import { expectSameText, type Level } from './text-levels.js';
 import { sameAsTshark, tsharkFieldRows } from './tshark.js';
 import { LayerParser, Layer } from '../../src/decode/index.js';
+import { compileFilter } from '../../src/filter/compile.js';
+import { runFilter } from '../../src/filter/vm.js';
 
 process.env.TZ = 'UTC';
 const DIR = join(ROOT, 'fixtures', 'proto');
@@ -99,6 +102,34 @@ describe('OSPF: Repr fields equal tshark\'s', () => {
         });
       });
       expect(checked).toBeGreaterThan(pkts.length * 3);
+    });
+  }
+});
+
+/** Packet numbers (1-based) tcpdump selects from a file with `expr`, by their unique timestamps. */
+function tcpdumpSelects(path: string, expr: string): number[] {
+  const stamps = readPcap(path).packets.map((q) => `${q.tsSec}.${String(Math.floor(q.tsNsec / 1000)).padStart(6, '0')}`);
+  const out = execFileSync('tcpdump', ['-n', '-tt', '-r', path, '--', expr], { stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+  return out.split('\n').filter((l) => /^\d/.test(l)).map((l) => stamps.indexOf(l.split(' ')[0]!) + 1);
+}
+
+describe('OSPF: filters select what tcpdump selects', () => {
+  const files = ['ospf2.pcap', 'ospf3.pcap', 'ospf2-cut.pcap', 'vrrp.pcap', 'rip.pcap'];
+  for (const expr of ['ip proto ospf', 'ip6 proto ospf', 'proto ospf', 'ip proto 89', 'ip6 proto 89', 'not proto ospf', 'proto \\ospf and ip6']) {
+    it(expr, () => {
+      let selected = 0;
+      for (const f of files) {
+        const path = join(DIR, f);
+        const pkts = readPcap(path).packets;
+        const prog = compileFilter(expr, { linkType: pkts[0]!.linkType });
+        const ours: number[] = [];
+        pkts.forEach((q, n) => {
+          if (runFilter(prog, q.buf.subarray(q.offset, q.offset + q.capLen), q.wireLen) !== 0) ours.push(n + 1);
+        });
+        expect(ours, `${expr} on ${f}`).toEqual(tcpdumpSelects(path, expr));
+        selected += ours.length;
+      }
+      expect(selected).toBeGreaterThan(0);
     });
   }
 });
