@@ -24,6 +24,7 @@ const FILES: Array<[string, string]> = [
   ['ospf3.pcap', 'OSPFv3: every packet and LSA type, LLS, authentication trailer, malformed'],
   ['ospf2-cut.pcap', 'OSPFv2 cut every 3 bytes'],
   ['ospf3-cut.pcap', 'OSPFv3 cut every 3 bytes'],
+  ['ospf-frr.pcap', 'real OSPFv2 (MD5, router information) and OSPFv3 adjacencies between two FRR routers'],
 ];
 const LEVELS: Level[] = [
   [[], {}], [['-v'], { verbose: 1 }], [['-vv'], { verbose: 2 }], [['-vvv'], { verbose: 3 }], [['-e', '-v'], { linkHeader: true, verbose: 1 }],
@@ -63,20 +64,23 @@ const COMMON: Array<[string, Pick]> = [
   ['ospf.lsa.length', (r) => firstLsa(r)?.length], ['ospf.advrouter', (r) => (firstReq(r) ?? firstLsa(r))?.advRouter],
 ];
 
+/** Version 2 fields (absent in version 3 packets). */
+const V2: Array<[string, Pick]> = [
+  ['ospf.auth.type', at('authType')], ['ospf.hello.network_mask', at('hello.mask')],
+  ['ospf.lsa', (r) => (r.version === 2 ? (firstReq(r) ?? firstLsa(r))?.type : undefined)],
+  // tshark shows an opaque LSA's id as opaque type and instance: its first address is a later LSA's
+  ['ospf.lsa.id', (r) => (r.version === 2 ? (r.lsas as Lsa[] | undefined)?.find((l) => l.type < 9 || l.type > 11)?.id : undefined)],
+];
+/** Version 3 fields (absent in version 2 packets). */
+const V3: Array<[string, Pick]> = [
+  ['ospf.instance_id', at('instanceId')], ['ospf.hello.interface_id', at('hello.interfaceId')],
+  ['ospf.v3.lsa', (r) => (r.version === 3 ? (firstReq(r) ?? firstLsa(r))?.type : undefined)],
+];
+
 const FIELDS: Array<{ file: string; fields: Array<[string, Pick]> }> = [
-  {
-    file: 'ospf2.pcap',
-    fields: [
-      ...COMMON, ['ospf.auth.type', at('authType')], ['ospf.hello.network_mask', at('hello.mask')],
-      ['ospf.lsa', (r) => (firstReq(r) ?? firstLsa(r))?.type],
-      // tshark shows an opaque LSA's id as opaque type and instance: its first address is a later LSA's
-      ['ospf.lsa.id', (r) => (r.lsas as Lsa[] | undefined)?.find((l) => l.type < 9 || l.type > 11)?.id],
-    ],
-  },
-  {
-    file: 'ospf3.pcap',
-    fields: [...COMMON, ['ospf.instance_id', at('instanceId')], ['ospf.hello.interface_id', at('hello.interfaceId')], ['ospf.v3.lsa', (r) => (firstReq(r) ?? firstLsa(r))?.type]],
-  },
+  { file: 'ospf2.pcap', fields: [...COMMON, ...V2] },
+  { file: 'ospf3.pcap', fields: [...COMMON, ...V3] },
+  { file: 'ospf-frr.pcap', fields: [...COMMON, ...V2, ...V3] },
 ];
 
 describe('OSPF: Repr fields equal tshark\'s', () => {
@@ -114,7 +118,7 @@ function tcpdumpSelects(path: string, expr: string): number[] {
 }
 
 describe('OSPF: filters select what tcpdump selects', () => {
-  const files = ['ospf2.pcap', 'ospf3.pcap', 'ospf2-cut.pcap', 'vrrp.pcap', 'rip.pcap'];
+  const files = ['ospf2.pcap', 'ospf3.pcap', 'ospf2-cut.pcap', 'ospf-frr.pcap', 'vrrp.pcap', 'rip.pcap'];
   for (const expr of ['ip proto ospf', 'ip6 proto ospf', 'proto ospf', 'ip proto 89', 'ip6 proto 89', 'not proto ospf', 'proto \\ospf and ip6']) {
     it(expr, () => {
       let selected = 0;
