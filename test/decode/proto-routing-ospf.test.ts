@@ -1,7 +1,7 @@
 /**
  * OSPFv2 and OSPFv3 (IP protocol 89) on the crafted captures of fixtures/proto/ (gen_ospf.py): every
  * printed line against tcpdump 4.99 at -n, -v, -vv and -vvv (tcpdump prints LSA hex dumps from -vv),
- * snapshot-length sweeps for the ` [|ospf2]` / ` [|ospf3]` markers, and the Repr fields against
+ * snapshot-length sweeps for the ` [|ospf2]` / ` [|ospf3]` markers, seeded byte-edited mutants, real FRR traffic, and the Repr fields against
  * tshark's `ospf.*`, both run at test time; `ip proto ospf` and its kin select what tcpdump selects.
  */
 import { describe, expect, it } from 'vitest';
@@ -24,6 +24,8 @@ const FILES: Array<[string, string]> = [
   ['ospf3.pcap', 'OSPFv3: every packet and LSA type, LLS, authentication trailer, malformed'],
   ['ospf2-cut.pcap', 'OSPFv2 cut every 3 bytes'],
   ['ospf3-cut.pcap', 'OSPFv3 cut every 3 bytes'],
+  ['ospf2-mut.pcap', 'OSPFv2 with seeded byte edits'],
+  ['ospf3-mut.pcap', 'OSPFv3 with seeded byte edits'],
   ['ospf-frr.pcap', 'real OSPFv2 (MD5, router information) and OSPFv3 adjacencies between two FRR routers'],
 ];
 const LEVELS: Level[] = [
