@@ -75,10 +75,11 @@ export interface OspfLsaHeaderRepr {
 export interface OspfRepr {
   version: number;
   type: number;
-  length: number;
-  routerId: string;
-  areaId: string;
-  checksum: number;
+  /** The fields below need the 16 header bytes both versions share. */
+  length?: number;
+  routerId?: string;
+  areaId?: string;
+  checksum?: number;
   /** v2 only. */
   authType?: number;
   /** v3 only. */
@@ -118,7 +119,8 @@ export function ospfRepr(v: OspfView): OspfRepr {
   const b = v.bytes;
   const o = v.offset;
   const O = OspfOffsets;
-  if (v.length < O.v3Body) return { version: v.version, type: v.type, length: 0, routerId: '', areaId: '', checksum: 0 };
+  // a header cut short: what the schema promises only with 16 bytes is left out
+  if (v.length < O.v3Body) return { version: v.version, type: v.type };
   const v3 = v.version === 3;
   const r: OspfRepr = {
     version: v.version, type: v.type, length: v.packetLength, routerId: ipv4Text(b, o + O.routerId), areaId: ipv4Text(b, o + O.areaId),

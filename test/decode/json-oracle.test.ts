@@ -14,6 +14,7 @@ const PROTO_MAP: Readonly<Record<string, string>> = {
   eth: 'eth', sll: 'sll', null: 'loopback', vlan: 'vlan', ieee8021ad: 'vlan', mpls: 'mpls', arp: 'arp', ip: 'ipv4', ipv6: 'ipv6',
   tcp: 'tcp', udp: 'udp', icmp: 'icmp', icmpv6: 'icmpv6', dns: 'dns',
   lldp: 'lldp', slow: 'slow', eapol: 'eapol', aarp: 'aarp', vrrp: 'vrrp',
+  ospf: 'ospf',
 };
 
 /** Expert-info severity tshark gives errors (a header it could not fully decode). */
@@ -82,6 +83,7 @@ function comparePacket(file: string, ours: Record<string, unknown>, t: OObject, 
     if (ipCount === 1 && (p === 'vlan' || p === 'mpls' || p === 'arp' || p === 'eth')) break;
     expected.push(p);
     if (p === 'icmp' || p === 'icmpv6' || p === 'dns' || p === 'vrrp' || p === 'lldp' || p === 'slow' || p === 'eapol' || p === 'aarp') break;
+    if (p === 'ospf') break;
     if ((p === 'tcp' || p === 'udp') && expected[expected.length - 2] !== 'ipv4' && expected[expected.length - 2] !== 'ipv6') break;
   }
   checked++;
@@ -287,6 +289,19 @@ function comparePacket(file: string, ours: Record<string, unknown>, t: OObject, 
         eq(`dns.answers[${k}].data`, a.data, str(td));
       }
     });
+  }
+  if (L.ospf && !truncated) {
+    // the header fields of SCHEMA.md's routing section (the body is checked field by field in proto-routing-ospf.test.ts)
+    const o = get(t, 'ospf') as OObject;
+    const v = L.ospf;
+    eq('ospf.version', v.version, num(find(o, 'ospf.version')));
+    eq('ospf.type', v.type, num(find(o, 'ospf.msg')));
+    eq('ospf.length', v.length, num(find(o, 'ospf.packet_length')));
+    eq('ospf.routerId', v.routerId, str(find(o, 'ospf.srcrouter')));
+    eq('ospf.areaId', v.areaId, str(find(o, 'ospf.area_id')));
+    eq('ospf.checksum', v.checksum, num(find(o, 'ospf.checksum')));
+    if (v.authType !== undefined) eq('ospf.authType', v.authType, num(find(o, 'ospf.auth.type')));
+    if (v.instanceId !== undefined) eq('ospf.instanceId', v.instanceId, num(find(o, 'ospf.instance_id')));
   }
   return checked;
 }
