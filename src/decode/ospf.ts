@@ -9,7 +9,7 @@
 import { ByteView, DecodeStatus, EMPTY_BYTES, u16, u32 } from './status.js';
 import { ipv4Text, ipv6Text } from './addr.js';
 import { Layer } from './layers.js';
-import { type Printer, hexDump, safeChar } from './print.js';
+import { type Printer, hexDump, hostName, safeChar } from './print.js';
 
 /** Field offsets of the common headers and of an LSA header (from its start). */
 export const OspfOffsets = {
@@ -287,8 +287,13 @@ class Text {
   test(o: number, n: number): boolean {
     return o >= this.start && o + n <= this.end;
   }
+  /** GET_IPADDR_STRING: the IPv4 address at `o`, as a name without -n. */
   ip(o: number): string {
-    return ipv4Text(this.b, o);
+    return hostName(this.c.opts, ipv4Text(this.b, o));
+  }
+  /** GET_IP6ADDR_STRING: the IPv6 address at `o` of `b`, as a name without -n. */
+  ip6(b: Uint8Array, o: number): string {
+    return hostName(this.c.opts, ipv6Text(b, o));
   }
   /** print_unknown_data: a hex dump of what was captured of `n` bytes at `o`; false past the end. */
   unknown(o: number, indent: string, n: number): boolean {
@@ -877,7 +882,7 @@ function prefix6(t: Text, p: number): number {
   const a = t.prefix6;
   a.fill(0);
   a.set(b.subarray(p + 4, p + 4 + words * 4));
-  t.c.s += `\n\t\t${ipv6Text(a, 0)}/${plen}`;
+  t.c.s += `\n\t\t${t.ip6(a, 0)}/${plen}`;
   if (b[p + 1]) t.c.s += `, Options [${bittok(PREFIX_OPTIONS6, b[p + 1]!, 'none')}]`;
   t.c.s += `, metric ${u16(b, p + 2)}`;
   return 4 + words * 4;
@@ -952,7 +957,7 @@ function lsa6(t: Text, h: number, dataEnd: number): boolean {
       let p = pfx + n;
       if (f & 0x02000000) {
         if (!t.take(16) || !t.has(p, 16)) return false;
-        c.s += ` forward ${ipv6Text(b, p)}`;
+        c.s += ` forward ${t.ip6(b, p)}`;
         p += 16;
       }
       if (f & 0x01000000) {
@@ -970,7 +975,7 @@ function lsa6(t: Text, h: number, dataEnd: number): boolean {
       if (!options6(t, q)) return false;
       if (!t.take(20) || !t.has(q + 20, 4) || !t.has(q + 4, 16)) return false;
       const n = u32(b, q + 20);
-      c.s += `\n\t      Priority ${b[q]!}, Link-local address ${ipv6Text(b, q + 4)}, Prefixes ${n}:`;
+      c.s += `\n\t      Priority ${b[q]!}, Link-local address ${t.ip6(b, q + 4)}, Prefixes ${n}:`;
       return prefixes6(t, q + 24, n);
     }
     case 0x2009: {

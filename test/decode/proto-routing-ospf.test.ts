@@ -4,13 +4,16 @@
  * snapshot-length sweeps for the ` [|ospf2]` / ` [|ospf3]` markers, seeded byte-edited mutants, real FRR traffic, and the Repr fields against
  * tshark's `ospf.*`, both run at test time; `ip proto ospf` and its kin select what tcpdump selects.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { tcpdumpLines } from './compare.js';
+import { compareLines, tcpdumpLines, tscapLines } from './compare.js';
 import { ROOT } from './fixtures.js';
 import { readPcap } from './pcap-read.js';
 import { expectSameText, type Level } from './text-levels.js';
+import { createNameLookup } from '../../src/sinks/names.js';
 import { sameAsTshark, tsharkFieldRows } from './tshark.js';
 import { LayerParser, Layer } from '../../src/decode/index.js';
 import { compileFilter } from '../../src/filter/compile.js';
@@ -136,6 +139,30 @@ describe('OSPF: filters select what tcpdump selects', () => {
         selected += ours.length;
       }
       expect(selected).toBeGreaterThan(0);
+    });
+  }
+});
+
+describe('OSPF: addresses as names without -n, as tcpdump resolves them', () => {
+  // tcpdump without -n looks every address up (ipaddr_string): run it in a private mount and network
+  // namespace whose /etc/hosts names a few of the fixtures' addresses (DNS then fails at once), and
+  // give tscap the same hosts file
+  const dir = mkdtempSync(join(tmpdir(), 'tscap-ospf-names-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const hosts = join(dir, 'hosts');
+  writeFileSync(hosts, '192.0.2.1 r1.example.test\n192.0.2.2 r2.example.test\n255.255.255.0 mask24\n2001:db8::5 fwd.example.test\n2001:db8:1:: pfx.example.test\nfe80::1 ll1.example.test\n');
+  for (const file of ['ospf2.pcap', 'ospf3.pcap']) {
+    it(`${file} at -vv`, () => {
+      const path = join(DIR, file);
+      const out = execFileSync('unshare', ['-m', '-n', 'sh', '-c', 'mount --bind "$0" /etc/hosts && exec tcpdump -vv -r "$1"', hosts, path], {
+        env: { ...process.env, TZ: 'UTC' }, stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 26,
+      }).toString('latin1');
+      const theirs = out.replace(/\n$/, '').split('\n');
+      const names = createNameLookup({ hostsFile: hosts, dns: false });
+      const c = compareLines(tscapLines(path, { numeric: false, names, verbose: 2 }), theirs);
+      expect(theirs.join('\n')).toContain('r2.example.test');
+      expect(c.diffs.slice(0, 3)).toEqual([]);
+      expect(c.same).toBe(c.total);
     });
   }
 });
