@@ -266,6 +266,8 @@ class Text {
   end = 0;
   verbose = 0;
   cut = false;
+  /** The cut was a read past the capture (tcpdump's longjmp), not a length check. */
+  jump = false;
   /** What is left of the current OSPFv3 LSA body, as tcpdump counts it down. */
   rem = 0;
   readonly prefix6 = new Uint8Array(16);
@@ -277,10 +279,11 @@ class Text {
     return true;
   }
 
-  /** True when [o, o+n) was captured; otherwise marks the print cut. */
+  /** GET: true when [o, o+n) was captured; otherwise marks the print cut (tcpdump longjmps). */
   has(o: number, n: number): boolean {
     if (o >= this.start && o + n <= this.end) return true;
     this.cut = true;
+    this.jump = true;
     return false;
   }
   /** ND_TTEST: a check that does not cut. */
@@ -898,9 +901,12 @@ function prefixes6(t: Text, p: number, n: number): boolean {
   return true;
 }
 
-/** An options word (`at`, 4 bytes taken from `t.rem`) as `Options [..]` on its own line; false ends the print. */
-function options6(t: Text, at: number): boolean {
-  if (!t.take(4) || !t.has(at, 4)) return false;
+/**
+ * An options word (`at`, 4 bytes taken from `t.rem`) as `Options [..]` on its own line; false ends
+ * the print. `checked`: tcpdump tests the bytes first (a cut there is no longjmp).
+ */
+function options6(t: Text, at: number, checked = false): boolean {
+  if (!t.take(4) || !(checked ? t.test(at, 4) : t.has(at, 4))) return false;
   t.c.s += `\n\t      Options [${bittok(OPTIONS6, u32(t.b, at), 'none')}]`;
   return true;
 }
@@ -919,7 +925,7 @@ function lsa6(t: Text, h: number, dataEnd: number): boolean {
       if (!options6(t, q)) return false;
       c.s += `, RLA-Flags [${bittok(RLA_FLAGS6, b[q]!, 'none')}]`;
       for (let l = q + 4; t.rem !== 0; l += 16) {
-        if (!t.take(16) || !t.has(l, 16)) return false;
+        if (!t.take(16) || !t.test(l, 16)) return false;
         const lt = b[l]!;
         const ids = `\n\t      Neighbor Interface-ID ${t.ip(l + 8)}, Interface ${t.ip(l + 4)}`;
         if (lt === 4) c.s += `\n\t      Virtual Link: Neighbor Router-ID ${t.ip(l + 12)}${ids}`;
@@ -972,7 +978,7 @@ function lsa6(t: Text, h: number, dataEnd: number): boolean {
       return true;
     }
     case 0x0008: {
-      if (!options6(t, q)) return false;
+      if (!options6(t, q, true)) return false;
       if (!t.take(20) || !t.has(q + 20, 4) || !t.has(q + 4, 16)) return false;
       const n = u32(b, q + 20);
       c.s += `\n\t      Priority ${b[q]!}, Link-local address ${t.ip6(b, q + 4)}, Prefixes ${n}:`;
@@ -980,7 +986,7 @@ function lsa6(t: Text, h: number, dataEnd: number): boolean {
     }
     case 0x2009: {
       // tcpdump takes 6 of the 12 fixed bytes off the length
-      if (!t.take(4) || !t.has(q + 8, 4)) return false;
+      if (!t.take(4) || !t.test(q + 8, 4)) return false;
       lsType6(t, u16(b, q + 2), q + 4);
       if (t.cut || !t.take(2)) return false;
       const n = u16(b, q);
@@ -1033,7 +1039,7 @@ function body6(t: Text, bp: number, dataEnd: number): boolean {
     case OspfType.LS_REQUEST:
       if (v2) {
         for (let r = bp + 16; r < dataEnd; r += 12) {
-          if (!t.has(r, 12)) return false;
+          if (!t.test(r, 12)) return false;
           c.s += `\n\t  Advertising Router ${t.ip(r + 8)}`;
           lsType6(t, u16(b, r + 2), r + 4);
         }
@@ -1142,7 +1148,10 @@ export function printOspf(c: Printer, v: OspfView, _i: number, len: number): voi
   t.end = v.offset + v.length;
   t.verbose = c.opts.verbose;
   t.cut = false;
+  t.jump = false;
   if (ip6) print6(t, v.offset, len);
   else print2(t, v.offset, len);
   if (t.cut) c.s += ip6 ? ' [|ospf3]' : ' [|ospf2]';
+  // version 2 always leaves by longjmp; version 3 only on a read past the capture
+  if (t.cut && (t.jump || !ip6)) c.earlyEnd = true;
 }

@@ -122,6 +122,11 @@ export interface Printer {
   ipIdx: number;
   /** True when the addresses were already printed (IPv6 extension headers, AH). */
   addrDone: boolean;
+  /**
+   * Set by a printer that stopped where tcpdump's printer longjmps out on a read past the capture:
+   * tcpdump then dumps (-x, -X, -A) the whole packet, link header included. Cleared per packet.
+   */
+  earlyEnd: boolean;
   /** Prints layer i with its protocol's printer (`n`: its length from the enclosing header). */
   layer(i: number, n: number): void;
   /** Prints layer i, which followed a link header, tag or tunnel announcing EtherType `t` (0: unknown). */

@@ -78,6 +78,7 @@ export class TextFormatter implements Printer {
   ipIdx = 0;
   /** True when the addresses were printed before the upper layer (set by `transport`). */
   addrDone = false;
+  earlyEnd = false;
   private count = 0;
   private prevSec = -1;
   private prevNsec = 0;
@@ -112,8 +113,10 @@ export class TextFormatter implements Printer {
     const p = this.parser;
     p.decode(pkt.buf, pkt.offset, pkt.capLen, pkt.linkType);
     let hdrLen = 0;
+    this.earlyEnd = false;
     try {
       hdrLen = this.link();
+      if (this.earlyEnd) hdrLen = 0;
     } catch {
       // a printer bug must not lose the packet line: tcpdump's longjmp-style trunc marker instead
       this.internalErrors++;

@@ -33,11 +33,13 @@ const FILES: Array<[string, string]> = [
 ];
 const LEVELS: Level[] = [
   [[], {}], [['-v'], { verbose: 1 }], [['-vv'], { verbose: 2 }], [['-vvv'], { verbose: 3 }], [['-e', '-v'], { linkHeader: true, verbose: 1 }],
+  // a printer that quits where tcpdump's longjmps makes it dump the whole packet, link header included
+  [['-x'], { hex: 1 }], [['-X', '-vv'], { hexAscii: 1, verbose: 2 }], [['-A', '-q'], { ascii: true, quiet: true }],
 ];
 
 describe('OSPF: text equals tcpdump\'s', () => {
   for (const [file, name] of FILES) {
-    it(`${name} (${file}): every line at -n, -v, -vv, -vvv, -e -v`, () => {
+    it(`${name} (${file}): every line at -n, -v, -vv, -vvv, -e -v, -x, -X -vv, -A -q`, () => {
       const report = expectSameText(join(DIR, file), LEVELS);
       console.log(`${file}: ${report}`);
     });
