@@ -55,6 +55,7 @@ export { AarpView, AarpOffsets, aarpRepr, type AarpRepr } from './aarp.js';
 export { HsrpView, HsrpOffsets, hsrpRepr, type HsrpRepr } from './hsrp.js';
 export { RipView, RipOffsets, ripRepr, type RipRepr, type RipEntryRepr } from './rip.js';
 export { PtpView, PtpOffsets, PtpType, ptpRepr, type PtpRepr } from './ptp.js';
+export { OspfView, OspfOffsets, OspfType, ospfRepr, type OspfRepr, type OspfLsaHeaderRepr } from './ospf.js';
 export { LayerParser, Layer, LAYER_NAMES, MAX_LAYERS, DecodeLinkType, type LayerViews } from './parser.js';
 export { LAYER_TABLE, Port, HTTP_PORTS, TEXT_PORTS, type LayerName } from './layers.js';
 export { HOMES, REACH, UDP_PORT_LAYER, HEADERLESS_LINKS, type Home, type JsonPlace, type ViewOf } from './registry.js';

@@ -180,6 +180,7 @@ export function ospfRepr(v: OspfView): OspfRepr {
   return r;
 }
 
+/** The LSA headers from `from` that fit before `end`. */
 function headers(b: Uint8Array, from: number, end: number, v3: boolean): OspfLsaHeaderRepr[] {
   const out: OspfLsaHeaderRepr[] = [];
   for (let a = from; a + OspfOffsets.lsaHeaderLen <= end; a += OspfOffsets.lsaHeaderLen) out.push(lsaHeaderRepr(b, a, v3));
