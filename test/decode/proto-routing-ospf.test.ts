@@ -44,6 +44,18 @@ describe('OSPF: text equals tcpdump\'s', () => {
       console.log(`${file}: ${report}`);
     });
   }
+  it('the OSPF packets of the real routing capture (fixtures/real/routing.pcap, scripts/real-routing.sh)', () => {
+    // tcpdump picks the OSPF packets out of the multi-protocol capture; both tools print that file
+    const dir = mkdtempSync(join(tmpdir(), 'tscap-ospf-real-'));
+    try {
+      const sub = join(dir, 'ospf.pcap');
+      execFileSync('tcpdump', ['-r', join(ROOT, 'fixtures', 'real', 'routing.pcap'), '-w', sub, 'ip proto ospf or ip6 proto ospf'], { stdio: 'ignore' });
+      expect(readPcap(sub).packets.length).toBeGreaterThan(100);
+      console.log(`routing.pcap (OSPF packets): ${expectSameText(sub, LEVELS)}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
   it('the fixtures reach the truncation markers and the length checks', () => {
     const v2 = tcpdumpLines(join(DIR, 'ospf2.pcap'), ['-vv']).join('\n');
     const v3 = tcpdumpLines(join(DIR, 'ospf3.pcap'), ['-vv']).join('\n');
