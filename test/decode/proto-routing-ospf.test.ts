@@ -25,10 +25,10 @@ const DIR = join(ROOT, 'fixtures', 'proto');
 const FILES: Array<[string, string]> = [
   ['ospf2.pcap', 'OSPFv2: every packet and LSA type, authentication, LLS, malformed'],
   ['ospf3.pcap', 'OSPFv3: every packet and LSA type, LLS, authentication trailer, malformed'],
-  ['ospf2-cut.pcap', 'OSPFv2 cut every 3 bytes'],
-  ['ospf3-cut.pcap', 'OSPFv3 cut every 3 bytes'],
-  ['ospf2-mut.pcap', 'OSPFv2 with seeded byte edits'],
-  ['ospf3-mut.pcap', 'OSPFv3 with seeded byte edits'],
+  ['ospf-sweeps/ospf2-cut.pcap', 'OSPFv2 cut every 3 bytes'],
+  ['ospf-sweeps/ospf3-cut.pcap', 'OSPFv3 cut every 3 bytes'],
+  ['ospf-sweeps/ospf2-mut.pcap', 'OSPFv2 with seeded byte edits'],
+  ['ospf-sweeps/ospf3-mut.pcap', 'OSPFv3 with seeded byte edits'],
   ['ospf-frr.pcap', 'real OSPFv2 (MD5, router information) and OSPFv3 adjacencies between two FRR routers'],
 ];
 const LEVELS: Level[] = [
@@ -137,7 +137,7 @@ function tcpdumpSelects(path: string, expr: string): number[] {
 }
 
 describe('OSPF: filters select what tcpdump selects', () => {
-  const files = ['ospf2.pcap', 'ospf3.pcap', 'ospf2-cut.pcap', 'ospf-frr.pcap', 'vrrp.pcap', 'rip.pcap'];
+  const files = ['ospf2.pcap', 'ospf3.pcap', 'ospf-sweeps/ospf2-cut.pcap', 'ospf-frr.pcap', 'vrrp.pcap', 'rip.pcap'];
   for (const expr of ['ip proto ospf', 'ip6 proto ospf', 'proto ospf', 'ip proto 89', 'ip6 proto 89', 'not proto ospf', 'proto \\ospf and ip6']) {
     it(expr, () => {
       let selected = 0;
