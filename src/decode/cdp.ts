@@ -365,7 +365,7 @@ export function printCdp(c: Printer, v: CdpView, _i: number, len: number): void 
   // tcpdump's printer longjmps here: the dump then covers the whole packet
   const trunc = (): void => {
     c.s += ' [|cdp]';
-    c.wholeDump = true;
+    c.earlyEnd = true;
   };
   // after a bad length tcpdump still checks the rest was captured
   const invalid = (p: number, n: number): void => {

@@ -69,7 +69,7 @@ export function printDtp(c: Printer, v: DtpView, _i: number, len: number): void 
   // tcpdump's printer longjmps here: the dump then covers the whole packet
   const trunc = (): void => {
     c.s += ' [|dtp]';
-    c.wholeDump = true;
+    c.earlyEnd = true;
   };
   const invalid = (p: number, n: number): void => {
     c.s += ' (invalid)';

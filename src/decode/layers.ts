@@ -76,6 +76,8 @@ export const LAYER_TABLE = [
   { key: 'Dtp', name: 'dtp', pool: 1, trunc: 'dtp', ipProto: -1, net: false, ports: false },
   { key: 'Udld', name: 'udld', pool: 1, trunc: 'udld', ipProto: -1, net: false, ports: false },
   { key: 'Vtp', name: 'vtp', pool: 1, trunc: 'vtp', ipProto: -1, net: false, ports: false },
+  // routing protocols (issue 17); over IPv6 the OSPF printer writes its own [|ospf3]
+  { key: 'Ospf', name: 'ospf', pool: 1, trunc: 'ospf2', ipProto: 89, net: false, ports: false },
 ] as const;
 
 type Table = typeof LAYER_TABLE;

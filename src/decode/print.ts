@@ -110,11 +110,6 @@ export const DEFAULT_PRINT_OPTIONS: PrintOptions = {
 export interface Printer {
   /** The text of the current packet so far. */
   s: string;
-  /**
-   * Set by a printer that stops at the end of the captured bytes the way tcpdump's longjmp-style
-   * printers do (` [|cdp]`): tcpdump then forgets the link header length, so -x/-X/-A dump the whole packet.
-   */
-  wholeDump: boolean;
   /** Options in force. */
   readonly opts: PrintOptions;
   /** Layers of the current packet. */
@@ -129,6 +124,11 @@ export interface Printer {
   ipIdx: number;
   /** True when the addresses were already printed (IPv6 extension headers, AH). */
   addrDone: boolean;
+  /**
+   * Set by a printer that stopped where tcpdump's printer longjmps out on a read past the capture:
+   * tcpdump then dumps (-x, -X, -A) the whole packet, link header included. Cleared per packet.
+   */
+  earlyEnd: boolean;
   /** Prints layer i with its protocol's printer (`n`: its length from the enclosing header). */
   layer(i: number, n: number): void;
   /** Prints layer i, which followed a link header, tag or tunnel announcing EtherType `t` (0: unknown). */

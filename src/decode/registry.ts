@@ -66,6 +66,7 @@ import { DtpView, dtpRepr, printDtp } from './dtp.js';
 import { UdldView, printUdld, udldRepr } from './udld.js';
 import { VtpView, printVtp, vtpRepr } from './vtp.js';
 import { ErspanProto, ErspanView, erspanRepr, printErspan } from './erspan.js';
+import { OspfView, ospfRepr, printOspf } from './ospf.js';
 
 /**
  * Where the JSON schema (shared/SCHEMA.md) places a layer: `frame` only outermost, `link` anywhere
@@ -487,6 +488,11 @@ export const HOMES = {
       const h = v.headerLen;
       if (p + h < end) w.next(Layer.Ethernet, p + h, end, declared - h, 0);
     },
+  }),
+  // routing protocols (issue 17)
+  ospf: home({
+    View: OspfView, print: printOspf, repr: ospfRepr, json: { at: 'transport', last: true },
+    reach: { ip: [IpProto.OSPF] }, decode: leaf(Layer.Ospf, -1),
   }),
 } satisfies { readonly [K in LayerName]: Home<ByteView> };
 

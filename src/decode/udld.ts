@@ -95,7 +95,7 @@ export function printUdld(c: Printer, v: UdldView, _i: number, len: number): voi
   // tcpdump's printer longjmps here: the dump then covers the whole packet
   const trunc = (): void => {
     c.s += ' [|udld]';
-    c.wholeDump = true;
+    c.earlyEnd = true;
   };
   const invalid = (p: number, n: number): void => {
     c.s += ' (invalid)';

@@ -127,7 +127,7 @@ export function printVtp(c: Printer, v: VtpView, _i: number, len: number): void 
   // tcpdump's printer longjmps here: the dump then covers the whole packet
   const trunc = (): void => {
     c.s += ' [|vtp]';
-    c.wholeDump = true;
+    c.earlyEnd = true;
   };
   // after a bad field tcpdump checks the whole message was captured
   const invalid = (): void => {

@@ -67,7 +67,6 @@ export class TextFormatter implements Printer {
   /** The text of the packet so far. */
   s = '';
   /** Set by a printer that stopped the way tcpdump's longjmp does: the dump covers the whole packet. */
-  wholeDump = false;
   /** The packet being printed. */
   pkt: PacketView = emptyPacket();
   /** Options in force. */
@@ -80,6 +79,7 @@ export class TextFormatter implements Printer {
   ipIdx = 0;
   /** True when the addresses were printed before the upper layer (set by `transport`). */
   addrDone = false;
+  earlyEnd = false;
   private count = 0;
   private prevSec = -1;
   private prevNsec = 0;
@@ -114,10 +114,10 @@ export class TextFormatter implements Printer {
     const p = this.parser;
     p.decode(pkt.buf, pkt.offset, pkt.capLen, pkt.linkType);
     let hdrLen = 0;
-    this.wholeDump = false;
+    this.earlyEnd = false;
     try {
       hdrLen = this.link();
-      if (this.wholeDump) hdrLen = 0;
+      if (this.earlyEnd) hdrLen = 0;
     } catch {
       // a printer bug must not lose the packet line: tcpdump's longjmp-style trunc marker instead
       this.internalErrors++;

@@ -16,12 +16,12 @@ const PROTO_MAP: Readonly<Record<string, string>> = {
   lldp: 'lldp', slow: 'slow', eapol: 'eapol', aarp: 'aarp', vrrp: 'vrrp',
   bgp: 'bgp', pim: 'pim', ldp: 'ldp', 'mpls-echo': 'lspping', ripng: 'ripng',
   dhcp: 'dhcp', ntp: 'ntp', dhcpv6: 'dhcp6', tftp: 'tftp', radius: 'radius', snmp: 'snmp', hsrp: 'hsrp', rip: 'rip',
-  isakmp: 'ike', ptp: 'ptp',
+  isakmp: 'ike', ptp: 'ptp', ospf: 'ospf',
 };
 /** Schema layers after which the stack ends (the schema does not decode what they carry). */
 const LAST = new Set([
   'icmp', 'icmpv6', 'dns', 'vrrp', 'lldp', 'slow', 'eapol', 'aarp', 'dhcp', 'ntp', 'dhcp6', 'tftp', 'radius', 'snmp', 'hsrp', 'rip', 'ike', 'ptp',
-  'bgp', 'pim', 'ldp', 'lspping', 'ripng',
+  'bgp', 'pim', 'ldp', 'lspping', 'ripng', 'ospf',
 ]);
 
 /** Expert-info severity tshark gives errors (a header it could not fully decode). */
@@ -295,6 +295,19 @@ function comparePacket(file: string, ours: Record<string, unknown>, t: OObject, 
         eq(`dns.answers[${k}].data`, a.data, str(td));
       }
     });
+  }
+  if (L.ospf && !truncated) {
+    // the header fields of SCHEMA.md's routing section (the body is checked field by field in proto-routing-ospf.test.ts)
+    const o = get(t, 'ospf') as OObject;
+    const v = L.ospf;
+    eq('ospf.version', v.version, num(find(o, 'ospf.version')));
+    eq('ospf.type', v.type, num(find(o, 'ospf.msg')));
+    eq('ospf.length', v.length, num(find(o, 'ospf.packet_length')));
+    eq('ospf.routerId', v.routerId, str(find(o, 'ospf.srcrouter')));
+    eq('ospf.areaId', v.areaId, str(find(o, 'ospf.area_id')));
+    eq('ospf.checksum', v.checksum, num(find(o, 'ospf.checksum')));
+    if (v.authType !== undefined) eq('ospf.authType', v.authType, num(find(o, 'ospf.auth.type')));
+    if (v.instanceId !== undefined) eq('ospf.instanceId', v.instanceId, num(find(o, 'ospf.instance_id')));
   }
   return checked;
 }

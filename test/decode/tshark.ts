@@ -134,3 +134,4 @@ export function parseOrdered(text: string): OJson {
   };
   return value();
 }
+

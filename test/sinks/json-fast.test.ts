@@ -80,7 +80,7 @@ describe('JSON: direct writer = Repr path', () => {
     // services (DHCP, NTP, SNMP, ...) and the routing and label distribution protocols: control
     // traffic beside the bulk of TCP and UDP data
     expect(without.sort()).toEqual([
-      'aarp', 'bgp', 'dhcp', 'dhcp6', 'dns', 'eapol', 'hsrp', 'ike', 'ldp', 'lldp', 'lspping', 'ntp', 'pim', 'ptp', 'radius', 'rip', 'ripng', 'slow', 'snmp', 'tftp', 'vrrp',
+      'aarp', 'bgp', 'dhcp', 'dhcp6', 'dns', 'eapol', 'hsrp', 'ike', 'ldp', 'lldp', 'lspping', 'ntp', 'ospf', 'pim', 'ptp', 'radius', 'rip', 'ripng', 'slow', 'snmp', 'tftp', 'vrrp',
     ]);
   });
 });
