@@ -56,7 +56,7 @@ import { PtpView, printPtp, ptpRepr } from './ptp.js';
 import { VrrpView, printVrrp, vrrpRepr } from './vrrp.js';
 import { HsrpView, hsrpRepr, printHsrp } from './hsrp.js';
 import { RipView, printRip, ripRepr } from './rip.js';
-import { PPP_CONTROL_PROTOS, PppCtlView, PppView, PppFraming, pppCtlRepr, pppNextEtherType, pppRepr, printPpp, printPppCtl } from './ppp.js';
+import { PPP_CONTROL_PROTOS, PppCtlView, PppProto, PppView, PppFraming, pppCtlRepr, pppNextEtherType, pppRepr, printPpp, printPppCtl } from './ppp.js';
 import { CHDLC_SLARP, ChdlcAddress, ChdlcView, SlarpView, chdlcRepr, printChdlc, printSlarp, slarpRepr } from './chdlc.js';
 import { FrEncap, FrelayView, Nlpid, Q933View, frelayRepr, printFrelay, printQ933, q933Repr } from './frelay.js';
 import { SlipView, printSlip, slipRepr } from './slip.js';
@@ -74,6 +74,8 @@ export interface JsonPlace<V> {
   readonly list?: boolean;
   /** The stack ends after this layer. */
   readonly last?: boolean;
+  /** The stack ends after this layer when this holds for it. */
+  lastIf?(v: V): boolean;
   /** A header with bad length fields is still shown, as carried, when this holds (then the stack ends). */
   malformedShown?(v: V): boolean;
   /** For `app`: whether this occurrence is covered by the schema. */
@@ -417,7 +419,10 @@ export const HOMES = {
   pptp: home({ View: PptpView, print: printPptp, repr: pptpRepr, reach: { tcp: [Port.PPTP] }, decode: leaf(Layer.Pptp, -1) }),
   // serial and legacy link types (issue 17)
   ppp: home({
-    View: PppView, print: printPpp, repr: pppRepr, json: { at: 'link' },
+    View: PppView, print: printPpp, repr: pppRepr,
+    // a Van Jacobson uncompressed TCP/IP header carries a connection id in its protocol field: tcpdump
+    // prints it as IP, but it is no IPv4 header the schema (or tshark) shows
+    json: { at: 'link', lastIf: (v) => v.protocol === PppProto.VJNC },
     reach: { link: [LinkType.PPP, LinkType.PPP_HDLC] },
     decode(w, v, p, end, declared, arg) {
       const hdlc = arg === LinkType.PPP_HDLC;

@@ -14,6 +14,9 @@ const PROTO_MAP: Readonly<Record<string, string>> = {
   eth: 'eth', sll: 'sll', null: 'loopback', vlan: 'vlan', ieee8021ad: 'vlan', mpls: 'mpls', arp: 'arp', ip: 'ipv4', ipv6: 'ipv6',
   tcp: 'tcp', udp: 'udp', icmp: 'icmp', icmpv6: 'icmpv6', dns: 'dns',
   lldp: 'lldp', slow: 'slow', eapol: 'eapol', aarp: 'aarp', vrrp: 'vrrp',
+  // serial and legacy link types (SCHEMA.md): link headers, then the control protocols that end the stack
+  ppp: 'ppp', chdlc: 'chdlc', fr: 'fr', arcnet: 'arcnet', mtp2: 'mtp2',
+  lcp: 'pppctl', ipcp: 'pppctl', ipv6cp: 'pppctl', ccp: 'pppctl', bacp: 'pppctl', pap: 'pppctl', chap: 'pppctl', mp: 'pppctl', slarp: 'slarp', q933: 'q933',
 };
 
 /** Expert-info severity tshark gives errors (a header it could not fully decode). */
@@ -82,6 +85,7 @@ function comparePacket(file: string, ours: Record<string, unknown>, t: OObject, 
     if (ipCount === 1 && (p === 'vlan' || p === 'mpls' || p === 'arp' || p === 'eth')) break;
     expected.push(p);
     if (p === 'icmp' || p === 'icmpv6' || p === 'dns' || p === 'vrrp' || p === 'lldp' || p === 'slow' || p === 'eapol' || p === 'aarp') break;
+    if (p === 'pppctl' || p === 'slarp' || p === 'q933' || p === 'mtp2') break;
     if ((p === 'tcp' || p === 'udp') && expected[expected.length - 2] !== 'ipv4' && expected[expected.length - 2] !== 'ipv6') break;
   }
   checked++;
@@ -295,7 +299,9 @@ describe('NDJSON sink against tshark', () => {
   // crafted-force.pcap exists for the text printer's -T and jumbogram lines: tshark guesses DNS on
   // UDP 5300 by heuristics and stops at a jumbogram's hop-by-hop header, where the schema's port and
   // length rules differ; it is not a JSON oracle input
-  const files = fixtureFiles().filter((f) => !f.endsWith('crafted-force.pcap'));
+  // linktype-slip.pcap: tshark 4.0 has no SLIP dissector (it shows WTAP_ENCAP 3 as unknown), so it
+  // is no oracle for those records; test/decode/linktypes-print.test.ts checks SLIP against tcpdump
+  const files = fixtureFiles().filter((f) => !f.endsWith('crafted-force.pcap') && !f.endsWith('linktype-slip.pcap'));
   it('has fixtures', () => {
     expect(files.length).toBeGreaterThan(10);
   });
