@@ -27,6 +27,10 @@ export class ChdlcView extends ByteView {
   reset(bytes: Uint8Array, offset: number, length: number): DecodeStatus {
     return this.pointAtLeast(bytes, offset, length, ChdlcOffsets.headerLen);
   }
+  /** Header bytes before the payload. */
+  get headerLen(): number {
+    return ChdlcOffsets.headerLen;
+  }
   /** Address byte (0x0f unicast, 0x8f broadcast). */
   get address(): number {
     return this.bytes[this.offset] ?? 0;

@@ -32,6 +32,10 @@ export class SlipView extends ByteView {
   reset(bytes: Uint8Array, offset: number, length: number): DecodeStatus {
     return this.pointAtLeast(bytes, offset, length, SlipOffsets.headerLen);
   }
+  /** Header bytes before the IP packet. */
+  get headerLen(): number {
+    return SlipOffsets.headerLen;
+  }
   /** Direction byte: 0 received, 1 sent. */
   get direction(): number {
     return this.bytes[this.offset] ?? 0;

@@ -319,7 +319,11 @@ export class TextFormatter implements Printer {
         if (p.count > 0 && REACH.link[pkt.linkType] !== 0) {
           this.layer(0, pkt.wireLen);
           const next = p.view(1);
-          return next !== undefined ? next.offset - pkt.offset : pkt.capLen;
+          if (next !== undefined) return next.offset - pkt.offset;
+          // tcpdump has no MTP2 printer: nothing of it counts as link header
+          if (p.kinds[0] === Layer.Mtp2) return 0;
+          const hl = (p.view(0) as { headerLen?: number } | undefined)?.headerLen;
+          return p.status[0] === DecodeStatus.Ok && hl !== undefined ? Math.min(hl, pkt.capLen) : pkt.capLen;
         }
         this.s += `unsupported link type ${pkt.linkType}`;
         return 0;

@@ -65,54 +65,70 @@ afterEach(() => {
   }
 });
 
+let k = 0;
+
+/**
+ * Captures the PACKETS on a tun device of type `arphrd` with tcpdump and tscap (both with `filter`):
+ * -L, the files' link type, and every record must agree; returns how many records there were.
+ */
+async function againstTcpdump(arphrd: number, expected: number, filter: string[] = []): Promise<number> {
+  const ns = `ltl${process.pid % 10000}x${k++}`;
+  const dev = 'tl0';
+  run('ip', ['netns', 'add', ns]);
+  cleanups.push(() => run('ip', ['netns', 'del', ns]));
+  const tun = await tunLink(ns, dev, arphrd);
+  cleanups.push(() => tun.child.kill());
+  expect(run('ip', ['netns', 'exec', ns, 'cat', `/sys/class/net/${dev}/type`]).trim()).toBe(String(arphrd));
+
+  // -L: the same list as tcpdump's
+  const theirsL = run('ip', ['netns', 'exec', ns, 'tcpdump', '-L', '-i', dev]);
+  const l = startCli(['-L', '-i', dev], { prefix: ['ip', 'netns', 'exec', ns] });
+  const oursL = await l.done;
+  expect(oursL.code).toBe(0);
+  expect(oursL.stdout).toBe(theirsL);
+
+  const dir = mkdtempSync(join(tmpdir(), 'tscap-ltl-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const theirsFile = join(dir, 'tcpdump.pcap');
+  const oursFile = join(dir, 'tscap.pcap');
+  const td = await startTcpdump(ns, dev, theirsFile, filter);
+  const cap = startCli(['-i', dev, '-U', '-w', oursFile, ...filter], { prefix: ['ip', 'netns', 'exec', ns] });
+  cleanups.push(() => cap.child.kill('SIGKILL'));
+  await cap.waitStderr(/listening on tl0, link-type /);
+  for (const hex of PACKETS) tun.child.stdin.write(hex + '\n');
+  await waitFor(() => tun.sent === PACKETS.length, { what: 'the packets written to the tun device', timeoutMs: 30_000 });
+  const theirs = await td.stop();
+  await waitForRecords(oursFile, theirs.length, { timeoutMs: 30_000 });
+  cap.child.kill('SIGINT');
+  const res = await cap.done;
+  expect(res.code, res.stderr).toBe(0);
+
+  const a = readPcap(theirsFile);
+  const b = readPcap(oursFile);
+  expect(a.linkType).toBe(expected);
+  expect(b.linkType).toBe(a.linkType);
+  // "listening on tl0, link-type LINUX_SLL (Linux cooked v1)": what -L listed (on stdout: the type only)
+  expect(res.stderr).toContain(`link-type ${theirsL.trim()}`);
+  expect(b.records.length).toBe(a.records.length);
+  b.records.forEach((r, n) => {
+    expect(Buffer.from(r.data).toString('hex'), `record ${n}`).toBe(Buffer.from(a.records[n]!.data).toString('hex'));
+    expect(r.wireLen).toBe(a.records[n]!.wireLen);
+  });
+  return a.records.length;
+}
+
 describe('live capture on non-Ethernet interfaces: the link type and bytes tcpdump gives', () => {
   requireRootAndIp();
-  let k = 0;
   for (const [label, arphrd, expected] of CASES) {
     it(`ARPHRD ${label} (${arphrd})`, async () => {
-      const ns = `ltl${process.pid % 10000}x${k++}`;
-      const dev = 'tl0';
-      run('ip', ['netns', 'add', ns]);
-      cleanups.push(() => run('ip', ['netns', 'del', ns]));
-      const tun = await tunLink(ns, dev, arphrd);
-      cleanups.push(() => tun.child.kill());
-      expect(run('ip', ['netns', 'exec', ns, 'cat', `/sys/class/net/${dev}/type`]).trim()).toBe(String(arphrd));
-
-      // -L: the same list as tcpdump's
-      const theirsL = run('ip', ['netns', 'exec', ns, 'tcpdump', '-L', '-i', dev]);
-      const l = startCli(['-L', '-i', dev], { prefix: ['ip', 'netns', 'exec', ns] });
-      const oursL = await l.done;
-      expect(oursL.code).toBe(0);
-      expect(oursL.stdout).toBe(theirsL);
-
-      const dir = mkdtempSync(join(tmpdir(), 'tscap-ltl-'));
-      cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-      const theirsFile = join(dir, 'tcpdump.pcap');
-      const oursFile = join(dir, 'tscap.pcap');
-      const td = await startTcpdump(ns, dev, theirsFile);
-      const cap = startCli(['-i', dev, '-U', '-w', oursFile], { prefix: ['ip', 'netns', 'exec', ns] });
-      cleanups.push(() => cap.child.kill('SIGKILL'));
-      await cap.waitStderr(/listening on tl0, link-type /);
-      for (const hex of PACKETS) tun.child.stdin.write(hex + '\n');
-      await waitFor(() => tun.sent === PACKETS.length, { what: 'the packets written to the tun device', timeoutMs: 30_000 });
-      const theirs = await td.stop();
-      await waitForRecords(oursFile, PACKETS.length, { timeoutMs: 30_000 });
-      cap.child.kill('SIGINT');
-      const res = await cap.done;
-      expect(res.code, res.stderr).toBe(0);
-
-      const a = readPcap(theirsFile);
-      const b = readPcap(oursFile);
-      expect(a.linkType).toBe(expected);
-      expect(b.linkType).toBe(a.linkType);
-      // "listening on tl0, link-type LINUX_SLL (Linux cooked v1)": what -L listed (on stdout: the type only)
-      expect(res.stderr).toContain(`link-type ${theirsL.trim()}`);
-      expect(theirs.length).toBe(PACKETS.length);
-      expect(b.records.length).toBe(a.records.length);
-      b.records.forEach((r, n) => {
-        expect(Buffer.from(r.data).toString('hex'), `record ${n}`).toBe(Buffer.from(a.records[n]!.data).toString('hex'));
-        expect(r.wireLen).toBe(a.records[n]!.wireLen);
-      });
+      expect(await againstTcpdump(arphrd, expected)).toBe(PACKETS.length);
     });
   }
+  // a cooked capture's filter is compiled for LINUX_SLL and translated for the kernel's SOCK_DGRAM view
+  it('ARPHRD PPP (512) with the filter `udp`: the packets tcpdump keeps', async () => {
+    expect(await againstTcpdump(512, 113, ['udp'])).toBe(3);
+  });
+  it('ARPHRD TUNNEL (768) with the filter `ip6`: the packets tcpdump keeps', async () => {
+    expect(await againstTcpdump(768, 101, ['ip6'])).toBe(1);
+  });
 });
