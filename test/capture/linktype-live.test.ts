@@ -76,6 +76,8 @@ async function againstTcpdump(arphrd: number, expected: number, filter: string[]
   const dev = 'tl0';
   run('ip', ['netns', 'add', ns]);
   cleanups.push(() => run('ip', ['netns', 'del', ns]));
+  // no IPv6 autoconfiguration on the new interface: only the packets written below cross it
+  for (const c of ['all', 'default']) run('ip', ['netns', 'exec', ns, 'sysctl', '-q', '-w', `net.ipv6.conf.${c}.disable_ipv6=1`]);
   const tun = await tunLink(ns, dev, arphrd);
   cleanups.push(() => tun.child.kill());
   expect(run('ip', ['netns', 'exec', ns, 'cat', `/sys/class/net/${dev}/type`]).trim()).toBe(String(arphrd));

@@ -41,7 +41,7 @@ describe('no decoder, printer or JSON sink throws on any bytes', () => {
     const seeds: Uint8Array[] = [];
     for (const f of fixtureFiles()) for (const p of readPcap(f).packets) seeds.push(p.buf.slice(p.offset, p.offset + p.capLen));
     const serialSeeds: Uint8Array[] = [];
-    for (const f of readdirSync(SERIAL_FIXTURES)) for (const p of readPcap(join(SERIAL_FIXTURES, f)).packets) serialSeeds.push(p.buf.slice(p.offset, p.offset + p.capLen));
+    for (const f of readdirSync(SERIAL_FIXTURES).filter((n) => n.endsWith('.pcap'))) for (const p of readPcap(join(SERIAL_FIXTURES, f)).packets) serialSeeds.push(p.buf.slice(p.offset, p.offset + p.capLen));
     expect(serialSeeds.length).toBeGreaterThan(200);
     expect(seeds.length).toBeGreaterThan(1000);
     const views = allViews();
