@@ -17,7 +17,10 @@ const PROTO_MAP: Readonly<Record<string, string>> = {
   // serial and legacy link types (SCHEMA.md): link headers, then the control protocols that end the stack
   ppp: 'ppp', chdlc: 'chdlc', fr: 'fr', arcnet: 'arcnet', mtp2: 'mtp2',
   lcp: 'pppctl', ipcp: 'pppctl', ipv6cp: 'pppctl', ccp: 'pppctl', bacp: 'pppctl', pap: 'pppctl', chap: 'pppctl', mp: 'pppctl', slarp: 'slarp', q933: 'q933',
+  bgp: 'bgp', pim: 'pim', ldp: 'ldp', 'mpls-echo': 'lspping', ripng: 'ripng',
 };
+/** Layers that end the schema's stack (what they carry is not shown). */
+const STACK_ENDS = new Set(['icmp', 'icmpv6', 'dns', 'vrrp', 'lldp', 'slow', 'eapol', 'aarp', 'bgp', 'pim', 'ldp', 'lspping', 'ripng', 'pppctl', 'slarp', 'q933', 'mtp2']);
 
 /** Expert-info severity tshark gives errors (a header it could not fully decode). */
 const PI_ERROR = '8388608';
@@ -84,8 +87,7 @@ function comparePacket(file: string, ours: Record<string, unknown>, t: OObject, 
     if (p === 'dns' && expected[expected.length - 1] !== 'udp') break;
     if (ipCount === 1 && (p === 'vlan' || p === 'mpls' || p === 'arp' || p === 'eth')) break;
     expected.push(p);
-    if (p === 'icmp' || p === 'icmpv6' || p === 'dns' || p === 'vrrp' || p === 'lldp' || p === 'slow' || p === 'eapol' || p === 'aarp') break;
-    if (p === 'pppctl' || p === 'slarp' || p === 'q933' || p === 'mtp2') break;
+    if (STACK_ENDS.has(p)) break;
     if ((p === 'tcp' || p === 'udp') && expected[expected.length - 2] !== 'ipv4' && expected[expected.length - 2] !== 'ipv6') break;
   }
   checked++;
