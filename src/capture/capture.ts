@@ -200,6 +200,8 @@ export class Capture implements AsyncIterable<PacketView> {
   private watcher: FdWatcher | undefined;
   private waiters: (() => void)[] = [];
   private readonly record = emptyPacket();
+  /** True for a cooked capture (LINUX_SLL or LINUX_SLL2): a SOCK_DGRAM socket, the header built here. */
+  private cooked = false;
   /** Set when the filter cannot run in the kernel (cooked sockets reading the link-layer address). */
   private userFilter: CompiledFilter | undefined;
   private readonly ringGeometry: RingOptions | undefined;
@@ -243,11 +245,13 @@ export class Capture implements AsyncIterable<PacketView> {
       throw new CaptureOptionError(`linkType ${opts.linkType}: not one of the link types ${info.name} offers (${dataLinkTypes(info).join(', ')})`, 'linkType');
     }
     this.linkType = opts.linkType ?? info.linkType;
+    this.cooked = this.linkType === LinkType.LINUX_SLL || this.linkType === LinkType.LINUX_SLL2;
     const tsType = opts.timestampType ?? 'host';
     if (!['host', 'adapter', 'adapter_unsynced'].includes(tsType)) {
       throw new CaptureOptionError(`timestampType ${String(tsType)}: must be host, adapter or adapter_unsynced`, 'timestampType');
     }
     if (any && engine !== 'ring') throw new CaptureOptionError("engine recvmsg: iface 'any' needs the ring engine", 'engine');
+    if (this.cooked && engine !== 'ring') throw new CaptureOptionError(`engine recvmsg: ${info.name}'s cooked link type needs the ring engine`, 'engine');
     const opened = this.openSocket(info);
     this.fd = opened.fd;
     this.reader = opened.reader;
@@ -269,7 +273,9 @@ export class Capture implements AsyncIterable<PacketView> {
     const ring = this.ringGeometry;
     const direction = opts.direction ?? 'inout';
     const fanout = opts.fanout === undefined ? undefined : fanoutValue(opts.fanout);
-    const fd = openPacketSocket(any);
+    // a cooked link type (any, or an interface libpcap captures cooked: PPP, GRE, unknown types) reads
+    // from the network header on, through a SOCK_DGRAM socket
+    const fd = openPacketSocket(any || this.cooked);
     try {
       let dirFilter: PktTypeFilter = direction === 'out' ? 2 : 0;
       if (direction === 'in' && !ignoreOutgoing(fd)) dirFilter = 1;
@@ -312,7 +318,7 @@ export class Capture implements AsyncIterable<PacketView> {
     this.filterProgram = filter;
     this.userFilter = undefined;
     if (filter === undefined) return acceptAll;
-    if (this.info.index !== 0) return filter;
+    if (!this.cooked) return filter;
     const kernel = cookedKernelProgram(filter, this.linkType);
     if (kernel === undefined) this.userFilter = compileFilterFunction(filter);
     return kernel ?? acceptAll;

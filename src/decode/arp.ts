@@ -87,6 +87,11 @@ export function arpRepr(v: ArpView): ArpRepr {
   return r;
 }
 
+/** tcpdump's names of ARP hardware types. */
+const ARPHRD_NAMES: Readonly<Record<number, string>> = {
+  1: 'Ethernet', 6: 'TokenRing', 7: 'ArcNet', 15: 'FrameRelay', 23: 'Strip', 24: 'IEEE 1394', 19: 'ATM', 32: 'InfiniBand',
+};
+
 /** tcpdump's ARP/RARP text. */
 export function printArp(c: Printer, v: ArpView, i: number): void {
   const p = c.parser;
@@ -100,10 +105,16 @@ export function printArp(c: Printer, v: ArpView, i: number): void {
     return;
   }
   const op = v.op;
-  const ethIp = v.htype === 1 && v.ptype === 0x0800 && v.hlen === 6 && v.plen === 4;
-  if (!ethIp || c.opts.verbose > 0) {
+  // tcpdump decodes IPv4 over any hardware with addresses (ARCNET's are 1 byte)
+  const ipArp = v.ptype === 0x0800 && v.hlen !== 0 && v.plen === 4;
+  if (!ipArp || c.opts.verbose > 0) {
     // tcpdump names the hardware and protocol types it does not decode
-    c.s += `${v.htype === 1 ? 'Ethernet' : `Unknown Hardware (${v.htype})`} (len ${v.hlen}), ${v.ptype === 0x0800 ? 'IPv4' : `Unknown Protocol (0x${hex4(v.ptype)})`} (len ${v.plen}), `;
+    c.s += `${ARPHRD_NAMES[v.htype] ?? `Unknown Hardware (${v.htype})`} (len ${v.hlen}), ${v.ptype === 0x0800 ? 'IPv4' : `Unknown Protocol (0x${hex4(v.ptype)})`} (len ${v.plen}), `;
+  }
+  if (!ipArp && c.opts.verbose === 0 && p.status[i] === DecodeStatus.Ok) {
+    // tcpdump does not guess at other address formats
+    c.s += `length ${len}`;
+    return;
   }
   if (p.status[i] !== DecodeStatus.Ok) {
     c.s += ' [|arp]';

@@ -64,6 +64,16 @@ export const LAYER_TABLE = [
   { key: 'Ike', name: 'ike', pool: 2, trunc: 'isakmp', ipProto: -1, net: false, ports: false },
   { key: 'L2tp', name: 'l2tp', pool: 2, trunc: 'l2tp', ipProto: -1, net: false, ports: false },
   { key: 'Pptp', name: 'pptp', pool: 1, trunc: 'pptp', ipProto: -1, net: false, ports: false },
+  // serial and legacy link types (issue 17)
+  { key: 'Ppp', name: 'ppp', pool: 2, trunc: 'ppp', ipProto: -1, net: false, ports: false },
+  { key: 'PppCtl', name: 'pppctl', pool: 1, trunc: 'ppp', ipProto: -1, net: true, ports: false },
+  { key: 'Chdlc', name: 'chdlc', pool: 1, trunc: 'chdlc', ipProto: -1, net: false, ports: false },
+  { key: 'Slarp', name: 'slarp', pool: 1, trunc: 'chdlc_slarp', ipProto: -1, net: true, ports: false },
+  { key: 'Frelay', name: 'fr', pool: 1, trunc: 'fr', ipProto: -1, net: false, ports: false },
+  { key: 'Q933', name: 'q933', pool: 1, trunc: 'q.933', ipProto: -1, net: true, ports: false },
+  { key: 'Slip', name: 'slip', pool: 1, trunc: 'slip', ipProto: -1, net: false, ports: false },
+  { key: 'Arcnet', name: 'arcnet', pool: 1, trunc: 'arcnet', ipProto: -1, net: false, ports: false },
+  { key: 'Mtp2', name: 'mtp2', pool: 1, trunc: 'mtp2', ipProto: -1, net: false, ports: false },
   // routing and label distribution (issue 17)
   { key: 'Bgp', name: 'bgp', pool: 1, trunc: 'bgp', ipProto: -1, net: false, ports: false },
   { key: 'Pim', name: 'pim', pool: 2, trunc: 'pim', ipProto: 103, net: false, ports: false },

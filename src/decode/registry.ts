@@ -56,6 +56,12 @@ import { PtpView, printPtp, ptpRepr } from './ptp.js';
 import { VrrpView, printVrrp, vrrpRepr } from './vrrp.js';
 import { HsrpView, hsrpRepr, printHsrp } from './hsrp.js';
 import { RipView, printRip, ripRepr } from './rip.js';
+import { PPP_CONTROL_PROTOS, PppCtlView, PppProto, PppView, PppFraming, pppCtlRepr, pppNextEtherType, pppRepr, printPpp, printPppCtl } from './ppp.js';
+import { CHDLC_SLARP, ChdlcAddress, ChdlcView, SlarpView, chdlcRepr, printChdlc, printSlarp, slarpRepr } from './chdlc.js';
+import { FrEncap, FrelayView, Nlpid, Q933View, frelayRepr, printFrelay, printQ933, q933Repr } from './frelay.js';
+import { SlipView, printSlip, slipRepr } from './slip.js';
+import { ArcType, ArcnetView, arcnetRepr, printArcnet } from './arcnet.js';
+import { Mtp2View, mtp2Repr, printMtp2 } from './mtp2.js';
 import { BgpView, bgpRepr, printBgp } from './bgp.js';
 import { PimView, pimRepr, printPim } from './pim.js';
 import { RipngView, printRipng, ripngRepr } from './ripng.js';
@@ -79,6 +85,8 @@ export interface JsonPlace<V> {
   readonly list?: boolean;
   /** The stack ends after this layer. */
   readonly last?: boolean;
+  /** The stack ends after this layer when this holds for it. */
+  lastIf?(v: V): boolean;
   /** A header with bad length fields is still shown, as carried, when this holds (then the stack ends). */
   malformedShown?(v: V): boolean;
   /** For `app`: whether this occurrence is covered by the schema. */
@@ -459,6 +467,98 @@ export const HOMES = {
     },
   }),
   pptp: home({ View: PptpView, print: printPptp, repr: pptpRepr, reach: { tcp: [Port.PPTP] }, decode: leaf(Layer.Pptp, -1) }),
+  // serial and legacy link types (issue 17)
+  ppp: home({
+    View: PppView, print: printPpp, repr: pppRepr,
+    // a Van Jacobson uncompressed TCP/IP header carries a connection id in its protocol field: tcpdump
+    // prints it as IP, but it is no IPv4 header the schema (or tshark) shows
+    json: { at: 'link', lastIf: (v) => v.protocol === PppProto.VJNC },
+    reach: { link: [LinkType.PPP, LinkType.PPP_HDLC] },
+    decode(w, v, p, end, declared, arg) {
+      const hdlc = arg === LinkType.PPP_HDLC;
+      // PPP_HDLC frames addressed 0x0f or 0x8f are Cisco HDLC (RFC 1547 4.3.1), as tcpdump reads them
+      const a = p < end ? w.bytes[p] : -1;
+      if (hdlc && end - p >= 2 && (a === ChdlcAddress.UNICAST || a === ChdlcAddress.BCAST)) {
+        w.next(Layer.Chdlc, p, end, declared, arg);
+        return;
+      }
+      if (!w.push(Layer.Ppp, v.reset(w.bytes, p, end - p, hdlc), declared, v.headerLen) || v.framing === PppFraming.UNKNOWN_ADDR) return;
+      pppNext(w, v.protocol, p + v.headerLen, end, declared - v.headerLen);
+    },
+  }),
+  pppctl: home({
+    View: PppCtlView, print: printPppCtl, repr: pppCtlRepr, json: { at: 'belowIp', last: true },
+    decode(w, v, p, end, declared, arg) {
+      w.push(Layer.PppCtl, v.reset(w.bytes, p, end - p, arg), declared, end - p);
+    },
+  }),
+  chdlc: home({
+    View: ChdlcView, print: printChdlc, repr: chdlcRepr, json: { at: 'link' },
+    reach: { link: [LinkType.C_HDLC] },
+    decode(w, v, p, end, declared) {
+      if (!w.push(Layer.Chdlc, v.reset(w.bytes, p, end - p), declared, 4)) return;
+      const t = v.protocol;
+      // 0x8035 is SLARP here, not RARP
+      if (t === CHDLC_SLARP) w.next(Layer.Slarp, p + 4, end, declared - 4, t);
+      else if (t === 0x0800 || t === 0x86dd || t === 0x8847 || t === 0x8848) w.etherType(t, p + 4, end, declared - 4);
+    },
+  }),
+  slarp: home({ View: SlarpView, print: printSlarp, repr: slarpRepr, json: { at: 'belowIp', last: true }, decode: leaf(Layer.Slarp, -1) }),
+  fr: home({
+    View: FrelayView, print: printFrelay, repr: frelayRepr, json: { at: 'link' },
+    reach: { link: [LinkType.FRELAY] },
+    decode(w, v, p, end, declared) {
+      const st = v.reset(w.bytes, p, end - p);
+      if (!w.push(Layer.Frelay, st, declared, v.headerLen)) return;
+      const q = p + v.headerLen;
+      const rest = declared - v.headerLen;
+      if (v.encap === FrEncap.ETHERTYPE) {
+        w.etherType(v.nlpid, q, end, rest);
+        return;
+      }
+      switch (v.nlpid) {
+        case Nlpid.IP: w.next(Layer.Ipv4, q, end, rest, 0); break;
+        case Nlpid.IP6: w.next(Layer.Ipv6, q, end, rest, 0); break;
+        case Nlpid.PPP: w.next(Layer.Ppp, q, end, rest, LinkType.PPP); break;
+        case Nlpid.Q933: w.next(Layer.Q933, q, end, rest, 0); break;
+        case Nlpid.SNAP:
+          // RFC 2427 SNAP: OUI 0 carries an EtherType
+          if (end - q >= 5 && w.bytes[q] === 0 && w.bytes[q + 1] === 0 && w.bytes[q + 2] === 0) w.etherType(((w.bytes[q + 3] ?? 0) << 8) | (w.bytes[q + 4] ?? 0), q + 5, end, rest - 5);
+          break;
+        default:
+      }
+    },
+  }),
+  q933: home({ View: Q933View, print: printQ933, repr: q933Repr, json: { at: 'belowIp', last: true }, decode: leaf(Layer.Q933, -1) }),
+  slip: home({
+    View: SlipView, print: printSlip, repr: slipRepr, json: { at: 'link' },
+    reach: { link: [LinkType.SLIP] },
+    decode(w, v, p, end, declared) {
+      if (w.push(Layer.Slip, v.reset(w.bytes, p, end - p), declared, 16)) w.ipByVersion(p + 16, end);
+    },
+  }),
+  arcnet: home({
+    View: ArcnetView, print: printArcnet, repr: arcnetRepr, json: { at: 'link' },
+    reach: { link: [LinkType.ARCNET_BSD, LinkType.ARCNET_LINUX] },
+    decode(w, v, p, end, declared, arg) {
+      if (!w.push(Layer.Arcnet, v.reset(w.bytes, p, end - p, arg === LinkType.ARCNET_LINUX), declared, v.headerLen) || v.laterFragment) return;
+      const q = p + v.headerLen;
+      const rest = declared - v.headerLen;
+      switch (v.type) {
+        case ArcType.IP: case ArcType.IP_OLD: w.next(Layer.Ipv4, q, end, rest, 0); break;
+        case ArcType.INET6: w.next(Layer.Ipv6, q, end, rest, 0); break;
+        case ArcType.ARP: case ArcType.ARP_OLD: case ArcType.REVARP: w.next(Layer.Arp, q, end, rest, 0); break;
+        default:
+      }
+    },
+  }),
+  mtp2: home({
+    View: Mtp2View, print: printMtp2, repr: mtp2Repr, json: { at: 'link', last: true },
+    reach: { link: [LinkType.MTP2, LinkType.MTP2_WITH_PHDR] },
+    decode(w, v, p, end, declared, arg) {
+      w.push(Layer.Mtp2, v.reset(w.bytes, p, end - p, arg === LinkType.MTP2_WITH_PHDR), declared, end - p);
+    },
+  }),
   // routing and label distribution (issue 17)
   bgp: home({ View: BgpView, print: printBgp, repr: (v, p, i) => bgpRepr(v, p.lens[i] ?? v.length), json: appAfterTransport<BgpView>((v) => v.length > 0), reach: { tcp: [Port.BGP] }, decode: leaf(Layer.Bgp, -1) }),
   pim: home({
@@ -495,6 +595,13 @@ export const HOMES = {
     reach: { ip: [IpProto.OSPF] }, decode: leaf(Layer.Ospf, -1),
   }),
 } satisfies { readonly [K in LayerName]: Home<ByteView> };
+
+/** What follows a PPP protocol field: IP, IPv6, MPLS, or a control protocol's packet. */
+function pppNext(w: Walk, proto: number, p: number, end: number, declared: number): void {
+  const t = pppNextEtherType(proto);
+  if (t !== 0) w.etherType(t, p, end, declared);
+  else if (PPP_CONTROL_PROTOS.includes(proto)) w.next(Layer.PppCtl, p, end, declared, proto);
+}
 
 /** The view class of layer kind L. */
 export type ViewOf<L extends Layer> = NameOf<L> extends LayerName ? InstanceType<(typeof HOMES)[NameOf<L>]['View']> : never;

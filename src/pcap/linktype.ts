@@ -61,16 +61,42 @@ export function parseLinkType(name: string): number | undefined {
   return undefined;
 }
 
-/** ARPHRD_* (linux/if_arp.h) to LINKTYPE_*, for live interfaces; undefined for types tscap does not map. */
+/**
+ * ARPHRD_* types libpcap maps to link types tscap does not decode (token ring, FDDI, CAN, 802.11 and
+ * its monitor headers, IrDA, LAPD, 802.15.4, netlink, vsock, Fibre Channel, AX.25, LocalTalk ...):
+ * capture on them is refused rather than given a link type tcpdump would not give.
+ */
+const ARPHRD_ELSEWHERE = new Set([2, 3, 4, 5, 6, 18, 280, 773, 774, 783, 784, 785, 786, 787, 800, 801, 802, 803, 804, 824, 826, 8445]);
+
+/**
+ * ARPHRD_* (linux/if_arp.h) to LINKTYPE_*, for live interfaces, as libpcap 1.10's pcap-linux.c maps
+ * them: Ethernet-framed types to EN10MB; tun (NONE), ipip (TUNNEL), sit, SLIP and CSLIP, raw HDLC
+ * and DLCI devices, which hand up bare IP, to RAW; Cisco HDLC, FRAD and ARCNET to their own link
+ * types; PPP, ATM and every type libpcap does not know (GRE, ip6tnl, ip6gre, raw IP ...) to a cooked
+ * capture, LINUX_SLL. Undefined for types libpcap maps to a link type tscap does not decode.
+ */
 export function linkTypeFromArphrd(arphrd: number): number | undefined {
   switch (arphrd) {
     case 1: // ARPHRD_ETHER
+    case 23: // ARPHRD_METRICOM
     case 772: // ARPHRD_LOOPBACK: Linux loopback carries Ethernet headers
       return LinkType.EN10MB;
     case 65534: // ARPHRD_NONE (tun)
-    case 519: // ARPHRD_RAWIP
+    case 768: // ARPHRD_TUNNEL (ipip)
+    case 776: // ARPHRD_SIT
+    case 256: case 257: case 258: case 259: // ARPHRD_SLIP, CSLIP, SLIP6, CSLIP6
+    case 264: // ARPHRD_ADAPT
+    case 518: // ARPHRD_RAWHDLC
+    case 15: // ARPHRD_DLCI
       return LinkType.RAW;
+    case 513: // ARPHRD_CISCO
+      return LinkType.C_HDLC;
+    case 770: // ARPHRD_FRAD
+      return LinkType.FRELAY;
+    case 7: // ARPHRD_ARCNET
+      return LinkType.ARCNET_LINUX;
     default:
-      return undefined;
+      // ARPHRD_PPP, ARPHRD_ATM and the types libpcap does not know: a cooked socket
+      return ARPHRD_ELSEWHERE.has(arphrd) ? undefined : LinkType.LINUX_SLL;
   }
 }

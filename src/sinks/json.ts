@@ -96,7 +96,7 @@ export class JsonFormatter {
         ipIdx = i;
       }
       this.plan[this.placed++] = i;
-      if (place.last || st !== DecodeStatus.Ok) break;
+      if (place.last || st !== DecodeStatus.Ok || place.lastIf?.(v) === true) break;
     }
   }
 

@@ -15,7 +15,7 @@ import { DecodeStatus } from '../decode/status.js';
 import { ipv4Text, ipv6Text, macText } from '../decode/addr.js';
 import { etherTypeText } from '../decode/ethertype.js';
 import { IP_PROTO_TRUNC, IP_REACHED, NETWORK_LAYER, PRINTS_ADDRESSES } from '../decode/layers.js';
-import { HOME_BY_KIND } from '../decode/registry.js';
+import { HOME_BY_KIND, REACH } from '../decode/registry.js';
 import { llcHeaderLen } from '../decode/llc.js';
 import { SLL2_DIR } from '../decode/sll.js';
 import { hex4, macName, pad2, protoName, type PrintOptions, type Printer } from '../decode/print.js';
@@ -317,9 +317,21 @@ export class TextFormatter implements Printer {
         else if (!e) this.s += header;
         return pl < 0 ? pkt.capLen : pl - o;
       }
-      default:
+      default: {
+        // link types whose header is a protocol home (PPP, Cisco HDLC, Frame Relay, SLIP, ARCNET,
+        // MTP2): the home prints itself; the link header ends where the next layer starts
+        if (p.count > 0 && REACH.link[pkt.linkType] !== 0) {
+          this.layer(0, pkt.wireLen);
+          const next = p.view(1);
+          if (next !== undefined) return next.offset - pkt.offset;
+          // tcpdump has no MTP2 printer: nothing of it counts as link header
+          if (p.kinds[0] === Layer.Mtp2) return 0;
+          const hl = (p.view(0) as { headerLen?: number } | undefined)?.headerLen;
+          return p.status[0] === DecodeStatus.Ok && hl !== undefined ? Math.min(hl, pkt.capLen) : pkt.capLen;
+        }
         this.s += `unsupported link type ${pkt.linkType}`;
         return 0;
+      }
     }
   }
 

@@ -7,8 +7,10 @@
  * The default reaches 1,000,000 inputs; TSCAP_FUZZ_N scales it.
  */
 import { describe, expect, it } from 'vitest';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { readPcap } from './pcap-read.js';
-import { fixtureFiles } from './fixtures.js';
+import { ROOT, fixtureFiles } from './fixtures.js';
 import { emptyPacket } from '../../src/packet.js';
 import * as D from '../../src/decode/index.js';
 import { TextFormatter, DEFAULT_PRINT_OPTIONS, type PrintOptions } from '../../src/sinks/text.js';
@@ -19,6 +21,9 @@ import { rng } from '../helpers/mutants.js';
 
 const TOTAL = Number(process.env.TSCAP_FUZZ_N ?? 1_000_000);
 const LINKTYPES = [0, 1, 101, 108, 113, 228, 229, 276];
+/** Serial and legacy link types (PPP, PPP_HDLC, C_HDLC, FRELAY, SLIP, ARCNET, MTP2) and their fixtures. */
+const SERIAL_LINKTYPES = [7, 8, 9, 50, 104, 107, 129, 139, 140];
+const SERIAL_FIXTURES = join(ROOT, 'fixtures', 'links');
 
 /** Every registered view class with its getters, for direct calls. */
 function allViews(): Array<{ view: { reset(b: Uint8Array, o: number, l: number, ...rest: never[]): number }; getters: string[] }> {
@@ -35,6 +40,9 @@ describe('no decoder, printer or JSON sink throws on any bytes', () => {
     const next = rng(0x7c5ca9);
     const seeds: Uint8Array[] = [];
     for (const f of fixtureFiles()) for (const p of readPcap(f).packets) seeds.push(p.buf.slice(p.offset, p.offset + p.capLen));
+    const serialSeeds: Uint8Array[] = [];
+    for (const f of readdirSync(SERIAL_FIXTURES).filter((n) => n.endsWith('.pcap'))) for (const p of readPcap(join(SERIAL_FIXTURES, f)).packets) serialSeeds.push(p.buf.slice(p.offset, p.offset + p.capLen));
+    expect(serialSeeds.length).toBeGreaterThan(200);
     expect(seeds.length).toBeGreaterThan(1000);
     const views = allViews();
     const optionSets: PrintOptions[] = [
@@ -66,7 +74,9 @@ describe('no decoder, printer or JSON sink throws on any bytes', () => {
           buf[14] = 0x45;
         }
       } else {
-        const s = seeds[next() % seeds.length]!;
+        // one mutant in 8 starts from a serial link type's frame and is read as one
+        const serial = (r & 0x700) === 0x100;
+        const s = serial ? serialSeeds[next() % serialSeeds.length]! : seeds[next() % seeds.length]!;
         // headers sit in the first bytes: most mutants keep 256 of them, 1 in 16 the whole frame
         len = Math.min(s.length, buf.length, (r & 0xf0) === 0 ? buf.length : 256);
         buf.set(s.subarray(0, len));
@@ -78,7 +88,7 @@ describe('no decoder, printer or JSON sink throws on any bytes', () => {
         }
         if (next() % 4 === 0) len = next() % (len + 1);
       }
-      const lt = (r >>> 8) % 8 === 0 ? LINKTYPES[(r >>> 12) % LINKTYPES.length]! : 1;
+      const lt = (r & 0x700) === 0x100 ? SERIAL_LINKTYPES[(r >>> 12) % SERIAL_LINKTYPES.length]! : (r >>> 8) % 8 === 0 ? LINKTYPES[(r >>> 12) % LINKTYPES.length]! : 1;
       try {
         // every view directly, at a random offset
         const v = views[n % views.length]!;

@@ -14,6 +14,9 @@ const PROTO_MAP: Readonly<Record<string, string>> = {
   eth: 'eth', sll: 'sll', null: 'loopback', vlan: 'vlan', ieee8021ad: 'vlan', mpls: 'mpls', arp: 'arp', ip: 'ipv4', ipv6: 'ipv6',
   tcp: 'tcp', udp: 'udp', icmp: 'icmp', icmpv6: 'icmpv6', dns: 'dns',
   lldp: 'lldp', slow: 'slow', eapol: 'eapol', aarp: 'aarp', vrrp: 'vrrp',
+  // serial and legacy link types (SCHEMA.md): link headers, then the control protocols that end the stack
+  ppp: 'ppp', chdlc: 'chdlc', fr: 'fr', arcnet: 'arcnet', mtp2: 'mtp2',
+  lcp: 'pppctl', ipcp: 'pppctl', ipv6cp: 'pppctl', ccp: 'pppctl', bacp: 'pppctl', pap: 'pppctl', chap: 'pppctl', mp: 'pppctl', slarp: 'slarp', q933: 'q933',
   bgp: 'bgp', pim: 'pim', ldp: 'ldp', 'mpls-echo': 'lspping', ripng: 'ripng',
   dhcp: 'dhcp', ntp: 'ntp', dhcpv6: 'dhcp6', tftp: 'tftp', radius: 'radius', snmp: 'snmp', hsrp: 'hsrp', rip: 'rip',
   isakmp: 'ike', ptp: 'ptp', ospf: 'ospf',
@@ -21,7 +24,7 @@ const PROTO_MAP: Readonly<Record<string, string>> = {
 /** Schema layers after which the stack ends (the schema does not decode what they carry). */
 const LAST = new Set([
   'icmp', 'icmpv6', 'dns', 'vrrp', 'lldp', 'slow', 'eapol', 'aarp', 'dhcp', 'ntp', 'dhcp6', 'tftp', 'radius', 'snmp', 'hsrp', 'rip', 'ike', 'ptp',
-  'bgp', 'pim', 'ldp', 'lspping', 'ripng', 'ospf',
+  'bgp', 'pim', 'ldp', 'lspping', 'ripng', 'ospf', 'pppctl', 'slarp', 'q933', 'mtp2',
 ]);
 
 /** Expert-info severity tshark gives errors (a header it could not fully decode). */
@@ -316,7 +319,9 @@ describe('NDJSON sink against tshark', () => {
   // crafted-force.pcap exists for the text printer's -T and jumbogram lines: tshark guesses DNS on
   // UDP 5300 by heuristics and stops at a jumbogram's hop-by-hop header, where the schema's port and
   // length rules differ; it is not a JSON oracle input
-  const files = fixtureFiles().filter((f) => !f.endsWith('crafted-force.pcap'));
+  // linktype-slip.pcap: tshark 4.0 has no SLIP dissector (it shows WTAP_ENCAP 3 as unknown), so it
+  // is no oracle for those records; test/decode/linktypes-print.test.ts checks SLIP against tcpdump
+  const files = fixtureFiles().filter((f) => !f.endsWith('crafted-force.pcap') && !f.endsWith('linktype-slip.pcap'));
   it('has fixtures', () => {
     expect(files.length).toBeGreaterThan(10);
   });

@@ -1,0 +1,462 @@
+/**
+ * Frame Relay (LINKTYPE_FRELAY 107): the Q.922 address (2 to 4 bytes, ITU-T Q.922 3.3: DLCI, C/R,
+ * FECN, BECN, DE), the UI control byte, an optional pad and the NLPID of RFC 2427 multiprotocol
+ * encapsulation, or Cisco's EtherType after the address; and the Q.933 Annex A / ANSI T1.617 Annex D
+ * link management messages (NLPID 0x08) tcpdump prints.
+ */
+import { ByteView, DecodeStatus, u16 } from './status.js';
+import { type Printer, hex4, hexDump } from './print.js';
+import { hex2 } from './addr.js';
+import { hexAsciiDump } from './mtp2.js';
+import { ETHERTYPE_NAMES } from './ethertype.js';
+
+/** NLPID values (ISO/IEC TR 9577) the Frame Relay decoder follows or names. */
+export const Nlpid = { Q933: 0x08, LMI: 0x09, SNAP: 0x80, CLNP: 0x81, ESIS: 0x82, ISIS: 0x83, MFR: 0xb1, IP: 0xcc, PPP: 0xcf, IP6: 0x8e } as const;
+
+const NLPID_NAMES: Readonly<Record<number, string>> = {
+  0x00: 'NULL', 0x08: 'Q.933', 0x09: 'LMI', 0x80: 'SNAP', 0x81: 'CLNP', 0x82: 'ES-IS', 0x83: 'IS-IS', 0x84: 'CONS', 0x85: 'IDRP',
+  0xc1: 'ISIS_SPB', 0xb1: 'FRF.15', 0xcc: 'IPv4', 0xcf: 'PPP', 0x8a: 'X25 ES-IS', 0x8e: 'IPv6',
+};
+
+/** The Q.922 address's flag bits as tcpdump packs them. */
+export const FrFlag = { CR: 0x02000000, DE: 0x00020000, BECN: 0x00040000, FECN: 0x00080000, SDLC: 0x00000002 } as const;
+
+/** What the header holds after the address: RFC 2427 NLPID, or a Cisco EtherType. */
+export const FrEncap = { NLPID: 0, ETHERTYPE: 1, INVALID: 2 } as const;
+
+/** Zero-copy view of a Frame Relay header, parsed once at reset. */
+export class FrelayView extends ByteView {
+  /** Q.922 address length (2..4). */
+  addrLen = 0;
+  /** DLCI. */
+  dlci = 0;
+  /** Flag bits (FrFlag). */
+  flags = 0;
+  /** One of FrEncap. */
+  encap: number = FrEncap.NLPID;
+  /** True when a pad byte sits between control and NLPID. */
+  pad = false;
+  /** NLPID (or EtherType for the Cisco encapsulation). */
+  nlpid = 0;
+  /** Bytes before the payload. */
+  headerLen = 0;
+  /** A control byte other than UI on a DLCI other than 0, not followed by a known EtherType. */
+  notUi = false;
+  /**
+   * Parses the address, control, pad and NLPID; Truncated when they are cut, Malformed for an address
+   * with its extension bit set in the first byte or longer than 4 bytes.
+   * @example fr.reset(bytes, 0, bytes.length);
+   */
+  reset(bytes: Uint8Array, offset: number, length: number): DecodeStatus {
+    this.point(bytes, offset, length);
+    this.addrLen = 0;
+    this.dlci = 0;
+    this.flags = 0;
+    this.pad = false;
+    this.nlpid = 0;
+    this.headerLen = 0;
+    this.notUi = false;
+    this.encap = FrEncap.NLPID;
+    this.status = this.parse();
+    return this.status;
+  }
+
+  private parse(): DecodeStatus {
+    const b = this.bytes;
+    const o = this.offset;
+    const n = this.length;
+    if (n < 1) return DecodeStatus.Truncated;
+    const a0 = b[o] ?? 0;
+    if (a0 & 1) {
+      this.encap = FrEncap.INVALID;
+      return DecodeStatus.Malformed;
+    }
+    if (n < 2) return DecodeStatus.Truncated;
+    const a1 = b[o + 1] ?? 0;
+    this.addrLen = 2;
+    this.dlci = ((a0 & 0xfc) << 2) | ((a1 & 0xf0) >> 4);
+    this.flags = ((a0 & 0x02) << 24) | ((a1 & 0x0e) << 16);
+    if ((a1 & 1) === 0) {
+      if (n < 3) return DecodeStatus.Truncated;
+      this.addrLen = 3;
+      let q = o + 2;
+      if (((b[q] ?? 0) & 1) === 0) {
+        this.dlci = (this.dlci << 7) | ((b[q] ?? 0) >> 1);
+        this.addrLen = 4;
+        q++;
+        if (n < 4) return DecodeStatus.Truncated;
+      }
+      const last = b[q] ?? 0;
+      if ((last & 1) === 0) {
+        this.encap = FrEncap.INVALID;
+        return DecodeStatus.Malformed;
+      }
+      this.flags |= last & 0x02;
+      this.dlci = (this.dlci << 6) | (last >> 2);
+    }
+    const al = this.addrLen;
+    if (n < al + 1) return DecodeStatus.Truncated;
+    if (b[o + al] !== 0x03 && this.dlci !== 0 && n >= al + 2) {
+      // Cisco encapsulation: an EtherType right after the address
+      const t = u16(b, o + al);
+      if (t === 0x0800 || t === 0x86dd || t === 0x0806 || t === 0x8847 || t === 0x8848 || t === 0x8035) {
+        this.encap = FrEncap.ETHERTYPE;
+        this.nlpid = t;
+        this.headerLen = al + 2;
+        return DecodeStatus.Ok;
+      }
+      this.notUi = true;
+    }
+    if (n < al + 2) return DecodeStatus.Truncated;
+    this.pad = b[o + al + 1] === 0;
+    this.headerLen = al + (this.pad ? 3 : 2);
+    if (n < this.headerLen) return DecodeStatus.Truncated;
+    this.nlpid = b[o + this.headerLen - 1] ?? 0;
+    return DecodeStatus.Ok;
+  }
+}
+
+/** Parsed Frame Relay header. */
+export interface FrelayRepr {
+  dlci: number;
+  addrLen: number;
+  cr: boolean;
+  fecn: boolean;
+  becn: boolean;
+  de: boolean;
+  /** NLPID (RFC 2427 encapsulation). */
+  nlpid?: number;
+  /** EtherType (Cisco encapsulation). */
+  etherType?: number;
+}
+
+/** Builds the sink representation. */
+export function frelayRepr(v: FrelayView): FrelayRepr {
+  const f = v.flags;
+  const r: FrelayRepr = { dlci: v.dlci, addrLen: v.addrLen, cr: (f & FrFlag.CR) !== 0, fecn: (f & FrFlag.FECN) !== 0, becn: (f & FrFlag.BECN) !== 0, de: (f & FrFlag.DE) !== 0 };
+  if (v.status === DecodeStatus.Ok) {
+    if (v.encap === FrEncap.ETHERTYPE) r.etherType = v.nlpid;
+    else r.nlpid = v.nlpid;
+  }
+  return r;
+}
+
+function flagText(f: number): string {
+  const parts: string[] = [];
+  if (f & FrFlag.CR) parts.push('C!');
+  if (f & FrFlag.DE) parts.push('DE');
+  if (f & FrFlag.BECN) parts.push('BECN');
+  if (f & FrFlag.FECN) parts.push('FECN');
+  if (f & FrFlag.SDLC) parts.push('sdlcore');
+  return parts.length ? parts.join(', ') : 'none';
+}
+
+/** fr_hdr_print: the Q.922 header as tcpdump shows it with -e (or before an undecoded payload). */
+function header(c: Printer, v: FrelayView, length: number, addrLen: number): string {
+  if (c.opts.quiet) return `Q.922, DLCI ${v.dlci}, length ${length}: `;
+  const id = v.encap === FrEncap.ETHERTYPE
+    ? `cisco-ethertype ${ETHER_SHORT[v.nlpid] ?? 'unknown'} (0x${hex4(v.nlpid)})`
+    : `NLPID ${NLPID_NAMES[v.nlpid] ?? 'unknown'} (0x${hex2(v.nlpid)})`;
+  return `Q.922, hdr-len ${addrLen}, DLCI ${v.dlci}, Flags [${flagText(v.flags)}], ${id}, length ${length}: `;
+}
+
+const ETHER_SHORT: Readonly<Record<number, string>> = { 0x0800: 'IPv4', 0x86dd: 'IPv6', 0x0806: 'ARP', 0x8847: 'MPLS unicast', 0x8848: 'MPLS multicast', 0x8035: 'Reverse ARP' };
+
+/** tcpdump's Frame Relay text (fr_if_print / fr_print). */
+export function printFrelay(c: Printer, v: FrelayView, i: number): void {
+  const p = c.parser;
+  const length = c.pkt.wireLen - (v.offset - c.pkt.offset);
+  if (c.pkt.capLen < 4) {
+    c.s += ' [|fr]';
+    return;
+  }
+  if (v.encap === FrEncap.INVALID) {
+    c.s += 'Q.922, invalid address';
+    return;
+  }
+  if (v.status !== DecodeStatus.Ok) {
+    c.s += ' [|fr]';
+    return;
+  }
+  const e = c.opts.linkHeader;
+  if (v.encap === FrEncap.ETHERTYPE) {
+    if (e) c.s += header(c, v, length, v.addrLen);
+    if (i + 1 < p.count) c.network(i + 1, v.nlpid);
+    else c.unknownEtherType(v.nlpid, v.offset + v.headerLen);
+    return;
+  }
+  if (v.notUi) c.s += `UI ${hex2(v.bytes[v.offset + v.addrLen] ?? 0)}! `;
+  if (v.pad && v.addrLen !== 3) c.s += 'Pad! ';
+  if (!v.pad && v.addrLen === 3) c.s += 'No pad! ';
+  if (e) c.s += header(c, v, length, v.addrLen);
+  const q = v.offset + v.headerLen;
+  const rest = length - v.headerLen;
+  const capEnd = c.pkt.offset + c.pkt.capLen;
+  switch (v.nlpid) {
+    case Nlpid.IP: case Nlpid.IP6: case Nlpid.PPP: case Nlpid.Q933:
+      if (i + 1 < p.count) c.network(i + 1, 0);
+      else c.s += v.nlpid === Nlpid.IP ? ' [|ip]' : v.nlpid === Nlpid.IP6 ? ' [|ip6]' : ' [|fr]';
+      return;
+    case Nlpid.SNAP: {
+      if (q + 5 > capEnd || rest < 5) {
+        c.s += ' [|snap]';
+        return;
+      }
+      const b = v.bytes;
+      const oui = ((b[q] ?? 0) << 16) | ((b[q + 1] ?? 0) << 8) | (b[q + 2] ?? 0);
+      const t = u16(b, q + 3);
+      if (e) c.s += `oui ${oui === 0 ? 'Ethernet' : 'Unknown'} (0x${oui.toString(16).padStart(6, '0')}), ${oui === 0 ? 'ethertype' : 'pid'} ${oui === 0 ? ETHERTYPE_NAMES[t] || 'Unknown' : 'Unknown'} (0x${hex4(t)}), length ${rest - 5}: `;
+      if (i + 1 < p.count) {
+        c.network(i + 1, t);
+        return;
+      }
+      if (!e) c.s += header(c, v, length, v.headerLen);
+      c.s += hexAsciiDump(b, v.offset, Math.max(0, Math.min(length, capEnd - v.offset)));
+      return;
+    }
+    default:
+      if (!e) c.s += header(c, v, length, v.addrLen);
+      if (!c.opts.hex) c.s += hexAsciiDump(v.bytes, q, Math.max(0, Math.min(rest, capEnd - q)));
+  }
+}
+
+// ------------------------------------------------------------------ Q.933 link management
+
+const Q933_MSGS: Readonly<Record<number, string>> = {
+  0x00: 'ESC to National', 0x01: 'Alert', 0x02: 'Call proceeding', 0x07: 'Connect', 0x0f: 'Connect ACK', 0x03: 'Progress', 0x05: 'Setup',
+  0x45: 'Disconnect', 0x4d: 'Release', 0x5a: 'Release Complete', 0x46: 'Restart', 0x4e: 'Restart ACK', 0x7d: 'Status Reply', 0x75: 'Status Enquiry',
+};
+const Q933_IES: Readonly<Record<number, string>> = {
+  0x01: 'ANSI Report Type', 0x19: 'ANSI Link Verify', 0x03: 'ANSI Link Verify', 0x07: 'ANSI PVC Status',
+  0x51: 'CCITT Report Type', 0x53: 'CCITT Link Verify', 0x57: 'CCITT PVC Status',
+};
+const REPORT_TYPES = ['Full Status', 'Link verify', 'Async PVC Status'];
+
+/** Zero-copy view of a Q.933 message (from the call reference length byte on). */
+export class Q933View extends ByteView {
+  /**
+   * Points at the message; Truncated when it is empty.
+   * @example q933.reset(bytes, 4, bytes.length - 4);
+   */
+  reset(bytes: Uint8Array, offset: number, length: number): DecodeStatus {
+    return this.pointAtLeast(bytes, offset, length, 1);
+  }
+  /** Call reference length. */
+  get callRefLength(): number {
+    return (this.bytes[this.offset] ?? 0) & 0x0f;
+  }
+  /** Message type, or -1 when not captured. */
+  get messageType(): number {
+    const q = this.offset + 1 + this.callRefLength;
+    return q < this.offset + this.length ? (this.bytes[q] ?? 0) : -1;
+  }
+}
+
+/** One information element of a Q.933 message. */
+export interface Q933IeRepr {
+  codeset: number;
+  id: number;
+  length: number;
+}
+
+/** Parsed Q.933 message. */
+export interface Q933Repr {
+  callRefLength: number;
+  messageType?: number;
+  /** Locking shift to codeset 5 first: ANSI T1.617 Annex D. */
+  ansi: boolean;
+  ies: Q933IeRepr[];
+  /** Link integrity verification: send and receive sequence numbers. */
+  txSeq?: number;
+  rxSeq?: number;
+  /** Report type IE. */
+  reportType?: number;
+}
+
+/** Builds the sink representation (IEs walked as far as captured). */
+export function q933Repr(v: Q933View): Q933Repr {
+  const b = v.bytes;
+  const end = v.offset + v.length;
+  const r: Q933Repr = { callRefLength: v.callRefLength, ansi: false, ies: [] };
+  const mt = v.messageType;
+  if (mt < 0) return r;
+  r.messageType = mt;
+  let q = v.offset + 2 + v.callRefLength;
+  let codeset = 0;
+  let unshift = 0;
+  let nonLocking = 0;
+  if (q < end && ((b[q] ?? 0) & 0xf0) === 0x90) {
+    const ie = b[q] ?? 0;
+    codeset = ie & 7;
+    if ((ie & 8) === 0) r.ansi = codeset === 5;
+    else nonLocking = 1;
+    q++;
+  }
+  while (q < end && r.ies.length < 64) {
+    if (nonLocking === 1) nonLocking = 2;
+    else if (nonLocking === 2) {
+      codeset = unshift;
+      nonLocking = 0;
+    }
+    const ie = b[q++] ?? 0;
+    if (ie & 0x80) {
+      if ((ie & 0xf0) === 0x90) {
+        if (ie & 8) {
+          nonLocking = 1;
+          unshift = codeset;
+        } else nonLocking = 0;
+        codeset = ie & 7;
+      }
+      continue;
+    }
+    if (q >= end) break;
+    const len = b[q++] ?? 0;
+    if (ie === 0 || len === 0 || q + len > end) break;
+    r.ies.push({ codeset, id: ie, length: len });
+    if ((ie === 0x03 || ie === 0x53 || ie === 0x19) && len >= 2) {
+      r.txSeq = b[q] ?? 0;
+      r.rxSeq = b[q + 1] ?? 0;
+    } else if ((ie === 0x01 || ie === 0x51) && len >= 1) r.reportType = b[q] ?? 0;
+    q += len;
+  }
+  return r;
+}
+
+const pad3 = (n: number): string => String(n).padStart(3, ' ');
+
+/** One known IE's text (codesets 0 and 5); false for IEs tcpdump does not decode. */
+function q933Ie(c: Printer, ie: number, len: number, b: Uint8Array, q: number): boolean {
+  const v = c.opts.verbose;
+  switch (ie) {
+    case 0x01: case 0x51:
+      if (len < 1) {
+        if (!v) c.s += ', ';
+        c.s += 'Invalid REPORT TYPE IE';
+        return true;
+      }
+      if (v) c.s += `${REPORT_TYPES[b[q] ?? 0] ?? 'unknown'} (${b[q] ?? 0})`;
+      return true;
+    case 0x03: case 0x53: case 0x19:
+      if (!v) c.s += ', ';
+      if (len < 2) {
+        c.s += 'Invalid LINK VERIFY IE';
+        return true;
+      }
+      c.s += `TX Seq: ${pad3(b[q] ?? 0)}, RX Seq: ${pad3(b[q + 1] ?? 0)}`;
+      return true;
+    case 0x07: case 0x57: {
+      if (!v) c.s += ', ';
+      const at = (k: number): number => b[q + k] ?? 0;
+      if (len < 3 || at(0) & 0x80 || (len === 3 && !(at(1) & 0x80)) || (len === 4 && (at(1) & 0x80 || !(at(2) & 0x80))) ||
+        (len === 5 && (at(1) & 0x80 || at(2) & 0x80 || !(at(3) & 0x80))) || len > 5 || !(at(len - 1) & 0x80)) {
+        c.s += 'Invalid DLCI in PVC STATUS IE';
+        return true;
+      }
+      let dlci = ((at(0) & 0x3f) << 4) | ((at(1) & 0x78) >> 3);
+      if (len === 4) dlci = (dlci << 6) | ((at(2) & 0x7e) >> 1);
+      else if (len === 5) dlci = (dlci << 13) | (at(2) & 0x7f) | ((at(3) & 0x7e) >> 1);
+      const last = at(len - 1);
+      c.s += `DLCI ${dlci}: status ${last & 0x8 ? 'New, ' : ''}${last & 0x2 ? 'Active' : 'Inactive'}`;
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+/** tcpdump's q933_print: dialect, codeset, call reference, message type, then the IEs. */
+export function printQ933(c: Printer, v: Q933View): void {
+  const e = c.opts.linkHeader;
+  const verbose = c.opts.verbose;
+  const b = v.bytes;
+  const o = v.offset;
+  const olen = c.pkt.wireLen - (o - c.pkt.offset);
+  const capEnd = c.pkt.offset + c.pkt.capLen;
+  const has = (q: number): boolean => q < capEnd;
+  if (!e) c.s += 'Q.933';
+  const cut = (): void => {
+    if (!e) c.s += ', ';
+    c.s += `length ${olen} [|q.933]`;
+  };
+  if (olen === 0 || !has(o)) return cut();
+  const crl = (b[o] ?? 0) & 0x0f;
+  let q = o + 1;
+  let length = olen - 1;
+  for (let k = 0; k < crl; k++) {
+    if (length === 0 || !has(q)) return cut();
+    q++;
+    length--;
+  }
+  const callRef = o + 1;
+  if (length === 0 || !has(q)) return cut();
+  const msg = b[q] ?? 0;
+  q++;
+  length--;
+  let codeset = 0;
+  let ansi = false;
+  let nonLocking = 0;
+  let unshift = 0;
+  if (length !== 0) {
+    if (!has(q)) return cut();
+    const ie = b[q] ?? 0;
+    if ((ie & 0xf0) === 0x90) {
+      q++;
+      length--;
+      codeset = ie & 7;
+      if ((ie & 8) === 0) ansi = codeset === 5;
+      else {
+        nonLocking = 1;
+        unshift = 0;
+      }
+    }
+  }
+  if (!e) c.s += ', ';
+  c.s += `${ansi ? 'ANSI' : 'CCITT'}, codeset ${codeset}`;
+  if (crl !== 0 && (crl > 1 || b[q] !== 0)) {
+    c.s += ', Call Ref: 0x';
+    for (let k = 0; k < crl; k++) c.s += hex2(b[callRef + k] ?? 0);
+  }
+  if (verbose) c.s += `, ${Q933_MSGS[msg] ?? 'unknown message'} (0x${hex2(msg)}), length ${olen}`;
+  else c.s += `, ${Q933_MSGS[msg] ?? `unknown message 0x${hex2(msg)}`}`;
+  const trunc = (): void => {
+    if (!verbose) c.s += `, length ${olen}`;
+    c.s += ' [|q.933]';
+  };
+  while (length !== 0) {
+    if (nonLocking === 1) nonLocking = 2;
+    else if (nonLocking === 2) {
+      codeset = unshift;
+      nonLocking = 0;
+    }
+    if (!has(q)) return trunc();
+    const ie = b[q] ?? 0;
+    q++;
+    length--;
+    if (ie & 0x80) {
+      if ((ie & 0xf0) === 0x90) {
+        if ((ie & 8) === 0) nonLocking = 0;
+        else {
+          nonLocking = 1;
+          unshift = codeset;
+        }
+        codeset = ie & 7;
+      }
+      continue;
+    }
+    if (length === 0 || !has(q)) return trunc();
+    const iel = b[q] ?? 0;
+    q++;
+    length--;
+    const known = codeset === 0 || codeset === 5;
+    if (verbose) c.s += `\n\t${known ? Q933_IES[ie] ?? 'unknown' : 'unknown'} IE (0x${hex2(ie)}), length ${iel}: `;
+    if (ie === 0 || iel === 0) return;
+    if (length < iel || q + iel > capEnd) return trunc();
+    const printed = known && q933Ie(c, ie, iel, b, q);
+    if (printed) {
+      if (verbose > 1) c.s += hexDump(b, q, iel, '\n\t  ');
+    } else if (verbose >= 1) c.s += hexDump(b, q, iel, '\n\t');
+    length -= iel;
+    q += iel;
+  }
+  if (!verbose) c.s += `, length ${olen}`;
+}
