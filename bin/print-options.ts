@@ -73,5 +73,6 @@ export function printOptionsFrom(opts: Record<string, unknown>, nano: boolean): 
     number: opts.number === true,
     ...(opts.absoluteTcpSequenceNumbers === true ? { absoluteSeq: true } : {}),
     ...(opts.T !== undefined ? { forceType: forceTypeFrom(opts.T)! } : {}),
+    ...(opts.H === true ? { meshHeader: true } : {}),
   };
 }

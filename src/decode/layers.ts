@@ -64,6 +64,10 @@ export const LAYER_TABLE = [
   { key: 'Ike', name: 'ike', pool: 2, trunc: 'isakmp', ipProto: -1, net: false, ports: false },
   { key: 'L2tp', name: 'l2tp', pool: 2, trunc: 'l2tp', ipProto: -1, net: false, ports: false },
   { key: 'Pptp', name: 'pptp', pool: 1, trunc: 'pptp', ipProto: -1, net: false, ports: false },
+  // wireless LAN link types (issue 17)
+  { key: 'Wlan', name: 'wlan', pool: 1, trunc: '802.11', ipProto: -1, net: false, ports: false },
+  { key: 'Radiotap', name: 'radiotap', pool: 1, trunc: '802.11_radio', ipProto: -1, net: false, ports: false },
+  { key: 'Ppi', name: 'ppi', pool: 1, trunc: 'ppi', ipProto: -1, net: false, ports: false },
 ] as const;
 
 type Table = typeof LAYER_TABLE;

@@ -36,6 +36,8 @@ export interface PrintOptions {
   forceType?: ForceType;
   /** `-E`: decrypts ESP payloads so they print (src/sinks/esp.ts). */
   esp?: EspDecryptor | undefined;
+  /** `-H`: read 802.11s mesh control fields in 802.11 QoS data frames. */
+  meshHeader?: boolean;
   /** `-K`: do not verify IP, TCP and UDP checksums. */
   noChecksum?: boolean;
   /** Without `-n`: names for addresses, ports and protocols (see src/sinks/names.ts); numbers when absent. */

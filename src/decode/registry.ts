@@ -56,6 +56,9 @@ import { PtpView, printPtp, ptpRepr } from './ptp.js';
 import { VrrpView, printVrrp, vrrpRepr } from './vrrp.js';
 import { HsrpView, hsrpRepr, printHsrp } from './hsrp.js';
 import { RipView, printRip, ripRepr } from './rip.js';
+import { WlanArg, WlanView, printWlan, wlanRepr } from './wlan.js';
+import { RadiotapView, printRadiotap, radiotapRepr } from './radiotap.js';
+import { PpiView, ppiRepr, printPpi } from './ppi.js';
 
 /**
  * Where the JSON schema (shared/SCHEMA.md) places a layer: `frame` only outermost, `link` anywhere
@@ -137,6 +140,11 @@ const looksQuicLong = (b: Uint8Array, p: number): boolean => (b[p]! & 0x80) !== 
 function afterMac(w: Walk, t: number, p: number, end: number, declared: number): void {
   if (t < ETHERTYPE_MIN) w.next(Layer.Llc, p, Math.min(end, p + t), t, 0);
   else w.etherType(t, p, end, declared);
+}
+
+/** A wireless link header's length on the wire: the frame's when it is outermost (it strips an FCS by it). */
+function wireDeclared(w: Walk, p: number, declared: number): number {
+  return p === w.frameStart ? w.wireLen : declared;
 }
 
 /** Every protocol's home, by short name. */
@@ -409,6 +417,37 @@ export const HOMES = {
     },
   }),
   pptp: home({ View: PptpView, print: printPptp, repr: pptpRepr, reach: { tcp: [Port.PPTP] }, decode: leaf(Layer.Pptp, -1) }),
+  // wireless LAN link types (issue 17)
+  wlan: home({
+    View: WlanView, print: printWlan, repr: wlanRepr, json: { at: 'link', last: true },
+    reach: { link: [LinkType.IEEE802_11] },
+    decode(w, v, p, end, declared, arg) {
+      // a radiotap header passes its Flags (padding, FCS); -H makes QoS data carry a mesh control field
+      const st = v.reset(w.bytes, p, end - p, wireDeclared(w, p, declared), arg & WlanArg.FROM_RADIO ? arg : 0, w.wlanMesh);
+      if (!w.push(Layer.Wlan, st, Math.max(0, v.frameLen), v.headerLen) || !v.carriesLlc) return;
+      w.next(Layer.Llc, v.bodyOffset, v.end, v.bodyLen, 0);
+    },
+  }),
+  radiotap: home({
+    View: RadiotapView, print: printRadiotap, repr: radiotapRepr, json: { at: 'link' },
+    reach: { link: [LinkType.IEEE802_11_RADIOTAP] },
+    decode(w, v, p, end, declared) {
+      const d = wireDeclared(w, p, declared);
+      if (w.push(Layer.Radiotap, v.reset(w.bytes, p, end - p), d, v.headerLen)) w.next(Layer.Wlan, p + v.headerLen, end, d - v.headerLen, v.wlanArg);
+    },
+  }),
+  ppi: home({
+    View: PpiView, print: printPpi, repr: ppiRepr, json: { at: 'link' },
+    reach: { link: [LinkType.PPI] },
+    decode(w, v, p, end, declared) {
+      const d = wireDeclared(w, p, declared);
+      if (!w.push(Layer.Ppi, v.reset(w.bytes, p, end - p), d, v.headerLen)) return;
+      // the inner packet's DLT is looked up like the file's link type (the table is built by then)
+      const dlt = v.dlt;
+      const k = dlt < 65536 ? (REACH.link[dlt] ?? 0) : 0;
+      if (k !== 0) w.next(k, p + v.headerLen, end, d - v.headerLen, dlt);
+    },
+  }),
 } satisfies { readonly [K in LayerName]: Home<ByteView> };
 
 /** The view class of layer kind L. */
