@@ -31,6 +31,8 @@ const FIELD_PARTS: ReadonlyArray<readonly number[] | undefined> = (() => {
   return a;
 })();
 
+const SPEC_DB_TX_ATTENUATION: readonly number[] = [2];
+
 /** One field met by the walk: its bit number (namespace-relative plus 32 per word) and component offsets. */
 export interface RadiotapField {
   /** Bit number, or -1 for a vendor namespace header cut by it_len (a truncation marker in the text). */
@@ -58,8 +60,10 @@ export interface RadiotapWalk {
 /**
  * Walks the radiotap fields as tcpdump's cpack reader does (alignment from the header start, the
  * namespace rules, stop at a field it cannot size). `hdr` is the header start, `len` its it_len.
+ * tcpdump reads dB TX attenuation (bit 9) as one byte; with `spec` it is read as the two bytes
+ * radiotap defines (the Repr's reading).
  */
-export function walkRadiotap(b: Uint8Array, hdr: number, len: number): RadiotapWalk {
+export function walkRadiotap(b: Uint8Array, hdr: number, len: number, spec = false): RadiotapWalk {
   const w: RadiotapWalk = { flags: 0, fields: [], stop: '', stopBit: 0, words: [] };
   let last = hdr + 4;
   while (last + 4 <= hdr + len && ((b[last + 3] ?? 0) & 0x80) !== 0) last += 4;
@@ -81,7 +85,7 @@ export function walkRadiotap(b: Uint8Array, hdr: number, len: number): RadiotapW
       for (let bitno = 0; bitno < 29; bitno++) {
         if ((present & (1 << bitno)) === 0) continue;
         const bit = bit0 + bitno;
-        const parts = FIELD_PARTS[bit];
+        const parts = spec && bit === RadiotapBit.DB_TX_ATTENUATION ? SPEC_DB_TX_ATTENUATION : FIELD_PARTS[bit];
         if (parts === undefined) {
           w.stop = 'bit';
           w.stopBit = bit;
@@ -203,7 +207,7 @@ export function radiotapRepr(v: RadiotapView): RadiotapRepr {
   const b = v.bytes;
   const r: RadiotapRepr = { version: v.version, len: v.headerLen, present: [] };
   if (v.status !== DecodeStatus.Ok) return r;
-  const w = walkRadiotap(b, v.offset, v.headerLen);
+  const w = walkRadiotap(b, v.offset, v.headerLen, true);
   r.present = w.words;
   const s8 = (o: number): number => ((b[o] ?? 0) << 24) >> 24;
   for (const f of w.fields) {
@@ -220,7 +224,7 @@ export function radiotapRepr(v: RadiotapView): RadiotapRepr {
       case 6: r.dbmAntNoise ??= s8(a[0]!); break;
       case 7: r.lockQuality ??= h(0); break;
       case 8: r.txAttenuation ??= h(0); break;
-      case 9: r.dbTxAttenuation ??= u(0); break;
+      case 9: r.dbTxAttenuation ??= h(0); break;
       case 10: r.dbmTxPower ??= s8(a[0]!); break;
       case 11: r.antenna ??= u(0); break;
       case 12: r.dbAntSignal ??= u(0); break;

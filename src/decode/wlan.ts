@@ -164,9 +164,11 @@ export interface WlanElements {
 
 /**
  * Walks the elements in `[o, o + len)` (wire length) within the captured `end`, as tcpdump's
- * parse_elements does: the first SSID, non-empty rates, DS, CF, TIM and challenge are kept.
+ * parse_elements does: the first SSID, non-empty rates, DS, CF, TIM and challenge are kept, and an
+ * SSID over 32 bytes or rates over 16 stop the walk. With `all` those are kept and the walk goes on
+ * (the Repr shows what the frame carries); only a cut element stops it.
  */
-export function wlanElements(b: Uint8Array, o: number, len: number, end: number): WlanElements {
+export function wlanElements(b: Uint8Array, o: number, len: number, end: number, all = false): WlanElements {
   const r: WlanElements = { ok: true, ids: [] };
   while (len > 0) {
     if (o + 2 > end || len < 2) return { ...r, ok: false };
@@ -176,7 +178,7 @@ export function wlanElements(b: Uint8Array, o: number, len: number, end: number)
     const v = o + 2;
     switch (id) {
       case ElementId.SSID:
-        if (n > 32) return { ...r, ok: false };
+        if (n > 32 && !all) return { ...r, ok: false };
         r.ssid ??= b.subarray(v, v + n);
         break;
       case ElementId.CHALLENGE:
@@ -184,7 +186,7 @@ export function wlanElements(b: Uint8Array, o: number, len: number, end: number)
         r.challenge = true;
         break;
       case ElementId.RATES:
-        if (n > 16) return { ...r, ok: false };
+        if (n > 16 && !all) return { ...r, ok: false };
         if (r.rates === undefined && n !== 0) r.rates = b.subarray(v, v + n);
         break;
       case ElementId.DS:
@@ -242,6 +244,8 @@ export interface WlanRepr {
   dsChannel?: number;
   tim?: { count: number; period: number; bitmapControl: number };
   elements?: number[];
+  /** The body ends inside an element (the element fields hold those before it). */
+  elementsCut?: boolean;
   iv?: number;
   keyId?: number;
 }
@@ -289,32 +293,29 @@ export function wlanRepr(v: WlanView): WlanRepr {
   }
   if (t !== WlanType.MGMT) return r;
   const fixed = MGMT_FIXED[sub];
-  const u = (k: number): number => le16(b, p + k);
+  // each fixed field is shown when its bytes are there, also in a body cut short
+  const u = (k: number): number | undefined => (p + k + 2 <= v.end ? le16(b, p + k) : undefined);
+  const set = <K extends keyof WlanRepr>(k: K, x: WlanRepr[K] | undefined): void => {
+    if (x !== undefined) r[k] = x;
+  };
   if (sub === MgmtSubtype.BEACON || sub === MgmtSubtype.PROBE_RESP) {
-    if (p + 12 <= v.end) {
-      r.beaconInterval = u(8);
-      r.capability = u(10);
-    }
+    set('beaconInterval', u(8));
+    set('capability', u(10));
   } else if (sub === MgmtSubtype.ASSOC_REQ || sub === MgmtSubtype.REASSOC_REQ) {
-    if (p + 4 <= v.end) {
-      r.capability = u(0);
-      r.listenInterval = u(2);
-    }
+    set('capability', u(0));
+    set('listenInterval', u(2));
     if (sub === MgmtSubtype.REASSOC_REQ && p + 10 <= v.end) r.currentAp = macText(b, p + 4);
   } else if (sub === MgmtSubtype.ASSOC_RESP || sub === MgmtSubtype.REASSOC_RESP) {
-    if (p + 6 <= v.end) {
-      r.capability = u(0);
-      r.status = u(2);
-      r.aid = u(4) & 0x3fff;
-    }
+    set('capability', u(0));
+    set('status', u(2));
+    const aid = u(4);
+    if (aid !== undefined) r.aid = aid & 0x3fff;
   } else if (sub === MgmtSubtype.AUTH) {
-    if (p + 6 <= v.end) {
-      r.authAlg = u(0);
-      r.authSeq = u(2);
-      r.status = u(4);
-    }
+    set('authAlg', u(0));
+    set('authSeq', u(2));
+    set('status', u(4));
   } else if (sub === MgmtSubtype.DEAUTH || sub === MgmtSubtype.DISASSOC) {
-    if (p + 2 <= v.end) r.reason = u(0);
+    set('reason', u(0));
   } else if (sub === MgmtSubtype.ACTION) {
     if (p + 2 <= v.end) {
       r.category = b[p] ?? 0;
@@ -322,7 +323,8 @@ export function wlanRepr(v: WlanView): WlanRepr {
     }
   }
   if (fixed !== undefined && p + fixed <= v.end && len >= fixed) {
-    const e = wlanElements(b, p + fixed, len - fixed, v.end);
+    const e = wlanElements(b, p + fixed, len - fixed, v.end, true);
+    if (!e.ok) r.elementsCut = true;
     if (e.ssid) r.ssid = latin1Text(e.ssid);
     if (e.rates) r.rates = Array.from(e.rates);
     if (e.dsChannel !== undefined) r.dsChannel = e.dsChannel;
