@@ -18,7 +18,9 @@ import { LAYER_TABLE } from '../../src/decode/layers.js';
 import { rng } from '../helpers/mutants.js';
 
 const TOTAL = Number(process.env.TSCAP_FUZZ_N ?? 1_000_000);
-const LINKTYPES = [0, 1, 101, 108, 113, 228, 229, 276];
+const LINKTYPES = [0, 1, 101, 108, 113, 228, 229, 276, 105, 127, 192];
+/** Link types whose fixture packets are mutated under their own link type (the rest go in as Ethernet). */
+const OWN_LINKTYPE = new Set([105, 127, 192]);
 
 /** Every registered view class with its getters, for direct calls. */
 function allViews(): Array<{ view: { reset(b: Uint8Array, o: number, l: number, ...rest: never[]): number }; getters: string[] }> {
@@ -34,14 +36,20 @@ describe('no decoder, printer or JSON sink throws on any bytes', () => {
   it(`${TOTAL} seeded inputs, 0 exceptions`, () => {
     const next = rng(0x7c5ca9);
     const seeds: Uint8Array[] = [];
-    for (const f of fixtureFiles()) for (const p of readPcap(f).packets) seeds.push(p.buf.slice(p.offset, p.offset + p.capLen));
+    const seedLinkTypes: number[] = [];
+    for (const f of fixtureFiles()) {
+      for (const p of readPcap(f).packets) {
+        seeds.push(p.buf.slice(p.offset, p.offset + p.capLen));
+        seedLinkTypes.push(p.linkType);
+      }
+    }
     expect(seeds.length).toBeGreaterThan(1000);
     const views = allViews();
     const optionSets: PrintOptions[] = [
       DEFAULT_PRINT_OPTIONS,
       { ...DEFAULT_PRINT_OPTIONS, verbose: 2, linkHeader: true },
       { ...DEFAULT_PRINT_OPTIONS, verbose: 1, hexAscii: 2, timeFormat: 3 },
-      { ...DEFAULT_PRINT_OPTIONS, quiet: true, ascii: true, number: true, timeFormat: 4, nano: true },
+      { ...DEFAULT_PRINT_OPTIONS, quiet: true, ascii: true, number: true, timeFormat: 4, nano: true, meshHeader: true },
     ];
     const printers = optionSets.map((o) => new TextFormatter({ ...o, ifName: () => undefined }));
     const json = new JsonFormatter({ nano: false });
@@ -56,6 +64,7 @@ describe('no decoder, printer or JSON sink throws on any bytes', () => {
     while (n < TOTAL) {
       const r = next();
       let len: number;
+      let seedLt = 1;
       if ((r & 3) === 0) {
         // random bytes, biased toward plausible first bytes so deeper layers are reached
         len = next() % 200;
@@ -66,7 +75,9 @@ describe('no decoder, printer or JSON sink throws on any bytes', () => {
           buf[14] = 0x45;
         }
       } else {
-        const s = seeds[next() % seeds.length]!;
+        const si = next() % seeds.length;
+        const s = seeds[si]!;
+        seedLt = seedLinkTypes[si]!;
         // headers sit in the first bytes: most mutants keep 256 of them, 1 in 16 the whole frame
         len = Math.min(s.length, buf.length, (r & 0xf0) === 0 ? buf.length : 256);
         buf.set(s.subarray(0, len));
@@ -78,7 +89,7 @@ describe('no decoder, printer or JSON sink throws on any bytes', () => {
         }
         if (next() % 4 === 0) len = next() % (len + 1);
       }
-      const lt = (r >>> 8) % 8 === 0 ? LINKTYPES[(r >>> 12) % LINKTYPES.length]! : 1;
+      const lt = (r >>> 8) % 8 === 0 ? LINKTYPES[(r >>> 12) % LINKTYPES.length]! : OWN_LINKTYPE.has(seedLt) ? seedLt : 1;
       try {
         // every view directly, at a random offset
         const v = views[n % views.length]!;

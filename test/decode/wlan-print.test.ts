@@ -6,6 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareLines, tcpdumpLines, tscapLines } from './compare.js';
 import { ROOT } from './fixtures.js';
@@ -13,6 +15,10 @@ import { readPcap } from './pcap-read.js';
 import { LayerParser, Layer } from '../../src/decode/index.js';
 import { DecodeStatus } from '../../src/decode/status.js';
 import type { PrintOptions } from '../../src/sinks/text.js';
+import { compileFilter, FilterError } from '../../src/filter/compile.js';
+import { runFilter } from '../../src/filter/vm.js';
+import { pool, tcpdumpSelect, type FixtureGroup } from '../filter/oracle.js';
+import { readPcap as readLitePcap } from '../helpers/pcap-lite.js';
 
 process.env.TZ = 'UTC';
 const DIR = join(ROOT, 'fixtures', 'proto');
@@ -205,4 +211,105 @@ describe('802.11, radiotap, PPI: Repr fields equal tshark\'s', () => {
       });
     }
   }
+});
+
+/** Filter expressions for 802.11 captures (frame types, DS direction, the four addresses, payloads). */
+const WLAN_FILTERS = String.raw`
+type mgt
+type ctl
+type data
+subtype beacon
+subtype probe-req
+subtype probe-resp
+subtype assoc-resp
+subtype reassoc-req
+subtype auth
+subtype deauth
+subtype disassoc
+subtype action
+type mgt subtype atim
+type ctl subtype rts
+type ctl subtype cts
+type ctl subtype ack
+type ctl subtype ps-poll
+type ctl subtype cf-end
+type data subtype data
+type data subtype null
+type data subtype qos-data
+type data subtype qos
+type data subtype cf-ack
+dir nods
+dir tods
+dir fromds
+dir dstods
+wlan addr1 02:00:00:00:00:0a
+wlan addr2 02:00:00:00:00:0b
+wlan addr3 02:00:00:00:00:0c
+wlan addr4 02:00:00:00:00:0d
+wlan host 02:00:00:00:00:0c
+wlan ra 02:00:00:00:00:0a
+wlan ta 02:00:00:00:00:0b
+wlan src 02:00:00:00:00:0b
+wlan dst ff:ff:ff:ff:ff:ff
+ether host 02:00:00:00:00:0a
+ether broadcast
+ether multicast
+ip
+ip6
+arp
+udp port 9
+tcp port 80
+icmp
+icmp6
+llc
+wlan[0] = 0x80
+wlan[1] & 0x40 != 0
+link[0] & 0x0c = 8
+radio[0] = 0
+ppi[0] = 0
+type mgt or type data and ip
+`.split('\n').filter((l) => l.trim() !== '');
+
+describe('802.11 captures: filters select what tcpdump selects', () => {
+  const files = FILES.map(([f]) => f);
+  it(`${WLAN_FILTERS.length} expressions on ${files.length} captures`, async () => {
+    const failures: string[] = [];
+    let verdicts = 0;
+    let refused = 0;
+    for (const file of files) {
+      const path = join(DIR, file);
+      const lite = readLitePcap(path);
+      const group: FixtureGroup = {
+        linkType: lite.linkType, tag: file, path, base: lite.records[0]!.tsSec,
+        hash: createHash('sha256').update(readFileSync(path)).digest('hex'), records: lite.records,
+        origin: lite.records.map((_, index) => ({ file, index })),
+      };
+      // one record per second from the first: tcpdump's selection comes back as record numbers
+      lite.records.forEach((r, i) => expect(r.tsSec - group.base).toBe(i));
+      await pool(WLAN_FILTERS, 2, async (expr) => {
+        const want = await tcpdumpSelect(expr, group);
+        let prog;
+        try {
+          prog = compileFilter(expr, { linkType: group.linkType });
+        } catch (err) {
+          if (want.ok) failures.push(`${file} ${expr}: tscap refuses (${String(err)}), tcpdump accepts`);
+          else if (!(err instanceof FilterError) || err.message !== want.error) failures.push(`${file} ${expr}: tscap "${String(err)}", tcpdump "${want.error}"`);
+          else refused++;
+          return;
+        }
+        if (!want.ok) {
+          failures.push(`${file} ${expr}: tscap accepts, tcpdump says "${want.error}"`);
+          return;
+        }
+        const sel = new Set(want.indices);
+        lite.records.forEach((r, i) => {
+          verdicts++;
+          if ((runFilter(prog, r.data, r.wireLen) !== 0) !== sel.has(i)) failures.push(`${file} ${expr}: record ${i + 1} differs`);
+        });
+      });
+    }
+    console.log(`802.11 filters: ${verdicts} verdicts, ${refused} refusals alike, ${failures.length} differences`);
+    expect(failures.slice(0, 20)).toEqual([]);
+    expect(verdicts).toBeGreaterThan(1000);
+  }, 600_000);
 });
