@@ -19,6 +19,7 @@ import { compileFilter, FilterError } from '../../src/filter/compile.js';
 import { runFilter } from '../../src/filter/vm.js';
 import { pool, tcpdumpSelect, type FixtureGroup } from '../filter/oracle.js';
 import { readPcap as readLitePcap } from '../helpers/pcap-lite.js';
+import { requireBuiltCli, runCli } from '../helpers/cli.js';
 
 process.env.TZ = 'UTC';
 const DIR = join(ROOT, 'fixtures', 'proto');
@@ -312,4 +313,33 @@ describe('802.11 captures: filters select what tcpdump selects', () => {
     expect(failures.slice(0, 20)).toEqual([]);
     expect(verdicts).toBeGreaterThan(1000);
   }, 600_000);
+});
+
+describe('802.11 captures through the CLI', () => {
+  it('-H reaches the printer: tscap -n -H -e -v prints what tcpdump prints', async () => {
+    requireBuiltCli();
+    const path = join(DIR, 'wlan-mesh.pcap');
+    const r = await runCli(['-n', '-H', '-e', '-v', '-r', path], { env: { ...process.env, TZ: 'UTC' } });
+    expect(r.code).toBe(0);
+    const ours = r.stdoutBytes.toString('latin1').replace(/\n$/, '').split('\n');
+    const c = compareLines(ours, tcpdumpLines(path, ['-H', '-e', '-v']));
+    expect(c.diffs.slice(0, 3)).toEqual([]);
+    expect(ours.some((l) => l.includes('MeshData (AE 3'))).toBe(true);
+  });
+
+  it('--json shows radiotap/PPI and the 802.11 header of each frame', async () => {
+    requireBuiltCli();
+    for (const [file, first] of [['wlan-radiotap.pcap', 'radiotap'], ['wlan-ppi.pcap', 'ppi'], ['wlan-data.pcap', 'wlan']] as const) {
+      const r = await runCli(['--json', '-r', join(DIR, file)]);
+      expect(r.code).toBe(0);
+      const lines = r.stdout.toString().trim().split('\n').map((l) => JSON.parse(l) as { stack: string[]; layers: Record<string, Record<string, unknown>> });
+      expect(lines.length).toBe(readPcap(join(DIR, file)).packets.length);
+      const whole = lines.filter((l) => l.stack.includes('wlan'));
+      expect(whole.length).toBeGreaterThanOrEqual(lines.length / 2);
+      for (const l of whole) {
+        expect(l.stack[0]).toBe(first);
+        expect(typeof l.layers.wlan!.type).toBe('number');
+      }
+    }
+  });
 });
