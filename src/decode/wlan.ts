@@ -768,8 +768,19 @@ export function printWlan(c: Printer, v: WlanView, i: number): void {
       }
       const p = c.parser;
       if (p.kinds[i + 1] !== Layer.Llc) return;
-      if (p.status[i + 1] === DecodeStatus.Ok) c.layer(i + 1, v.bodyLen);
-      else {
+      if (p.status[i + 1] === DecodeStatus.Ok) {
+        // tcpdump takes the FCS off the frame's length before the payload is printed (IPv4's
+        // "truncated-ip" and the like measure what is left of the wire length): so does the packet
+        // here, for the payload only
+        const pkt = c.pkt;
+        const wire = pkt.wireLen;
+        pkt.wireLen = wire - v.fcsLen;
+        try {
+          c.layer(i + 1, v.bodyLen);
+        } finally {
+          pkt.wireLen = wire;
+        }
+      } else {
         // tcpdump's LLC printer dumps what it could not read, whatever the -x/-X flags
         c.s += ' [|llc]' + defaultPrint(v.bytes, v.bodyOffset, v.end - v.bodyOffset);
       }
