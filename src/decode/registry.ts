@@ -419,7 +419,8 @@ export const HOMES = {
   pptp: home({ View: PptpView, print: printPptp, repr: pptpRepr, reach: { tcp: [Port.PPTP] }, decode: leaf(Layer.Pptp, -1) }),
   // wireless LAN link types (issue 17)
   wlan: home({
-    View: WlanView, print: printWlan, repr: wlanRepr, json: { at: 'link', last: true },
+    View: WlanView, print: printWlan, repr: wlanRepr,
+    json: { at: 'link', last: true, malformedShown: (v) => v.headerLen > 0 },
     reach: { link: [LinkType.IEEE802_11] },
     decode(w, v, p, end, declared, arg) {
       // a radiotap header passes its Flags (padding, FCS); -H makes QoS data carry a mesh control field

@@ -56,7 +56,8 @@ export class WlanView extends ByteView {
 
   /**
    * Points at an 802.11 frame. Truncated when the captured bytes miss the MAC header; Malformed for
-   * a reserved frame type or control subtype (no header length known).
+   * a reserved frame type or control subtype (`headerLen` 0: no header length known), or a header
+   * that runs into the FCS radiotap announces (`headerLen` set).
    * @example wlan.reset(bytes, 0, bytes.length, bytes.length, 0, false);
    */
   reset(bytes: Uint8Array, offset: number, length: number, declared = length, flags = 0, mesh = false): DecodeStatus {
@@ -96,7 +97,8 @@ export class WlanView extends ByteView {
       h += this.meshLen;
     }
     this.headerLen = h;
-    this.status = cap < h ? DecodeStatus.Truncated : DecodeStatus.Ok;
+    // a header whose bytes are captured but run into the FCS is a malformed frame, not a cut one
+    this.status = cap >= h ? DecodeStatus.Ok : this.length >= h ? DecodeStatus.Malformed : DecodeStatus.Truncated;
     return this.status;
   }
   /** Frame type (WlanType). */
@@ -257,7 +259,8 @@ export function wlanRepr(v: WlanView): WlanRepr {
   const r: WlanRepr = { fc: v.fc, type: v.type, subtype: v.subtype, flags: v.fc >> 8, duration: 0 };
   if (v.status === DecodeStatus.Truncated && v.end - o < 4) return r;
   r.duration = v.duration;
-  const have = (n: number): boolean => o + n <= v.end;
+  // header fields as captured (a frame too short for its FCS still shows them, as tshark does)
+  const have = (n: number): boolean => n <= v.length;
   if (have(10)) r.addr1 = v.addr(1);
   const t = v.type;
   const sub = v.subtype;
@@ -732,7 +735,7 @@ function barFields(v: WlanView): string {
 
 /** tcpdump's 802.11 text: the -e header, then the management or control body, or the LLC payload. */
 export function printWlan(c: Printer, v: WlanView, i: number): void {
-  if (v.status === DecodeStatus.Malformed) {
+  if (v.status === DecodeStatus.Malformed && v.headerLen === 0) {
     c.s += v.type === WlanType.CTRL ? `unknown 802.11 ctrl frame subtype (${v.subtype})` : `unknown 802.11 frame type (${v.type})`;
     return;
   }

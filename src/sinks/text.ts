@@ -540,7 +540,7 @@ function wlanHeaderBytes(p: LayerParser, capLen: number, from = 0): number {
   if (rt) return st !== DecodeStatus.Ok ? capLen : Math.min(capLen, rt.headerLen + wlanHeaderBytes(p, capLen, i + 1));
   const wlan = p.at(i, Layer.Wlan);
   if (wlan) {
-    if (st === DecodeStatus.Malformed) return 0;
+    if (st === DecodeStatus.Malformed && wlan.headerLen === 0) return 0;
     if (st !== DecodeStatus.Ok) return capLen;
     const llc = p.at(i + 1, Layer.Llc);
     return wlan.headerLen + (llc ? llcHeaderLen(llc) : 0);

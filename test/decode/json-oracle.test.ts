@@ -14,6 +14,7 @@ const PROTO_MAP: Readonly<Record<string, string>> = {
   eth: 'eth', sll: 'sll', null: 'loopback', vlan: 'vlan', ieee8021ad: 'vlan', mpls: 'mpls', arp: 'arp', ip: 'ipv4', ipv6: 'ipv6',
   tcp: 'tcp', udp: 'udp', icmp: 'icmp', icmpv6: 'icmpv6', dns: 'dns',
   lldp: 'lldp', slow: 'slow', eapol: 'eapol', aarp: 'aarp', vrrp: 'vrrp',
+  radiotap: 'radiotap', ppi: 'ppi', wlan: 'wlan',
 };
 
 /** Expert-info severity tshark gives errors (a header it could not fully decode). */
@@ -64,7 +65,8 @@ function comparePacket(file: string, ours: Record<string, unknown>, t: OObject, 
   // not cover ends the list; tshark names one MPLS label stack once
   const protos: string[] = [];
   for (const name of (str(get(frame, 'frame.protocols')) ?? '').split(':')) {
-    if (name === 'ethertype' || name === 'raw' || name === 'nflog' || name.startsWith('ipv6.')) continue;
+    // wlan_radio is tshark's summary of the radio information, not a header
+    if (name === 'ethertype' || name === 'raw' || name === 'nflog' || name === 'wlan_radio' || name.startsWith('ipv6.')) continue;
     const m = PROTO_MAP[name];
     if (m === undefined) break;
     protos.push(m);
@@ -81,7 +83,7 @@ function comparePacket(file: string, ours: Record<string, unknown>, t: OObject, 
     if (p === 'dns' && expected[expected.length - 1] !== 'udp') break;
     if (ipCount === 1 && (p === 'vlan' || p === 'mpls' || p === 'arp' || p === 'eth')) break;
     expected.push(p);
-    if (p === 'icmp' || p === 'icmpv6' || p === 'dns' || p === 'vrrp' || p === 'lldp' || p === 'slow' || p === 'eapol' || p === 'aarp') break;
+    if (p === 'icmp' || p === 'icmpv6' || p === 'dns' || p === 'vrrp' || p === 'lldp' || p === 'slow' || p === 'eapol' || p === 'aarp' || p === 'wlan') break;
     if ((p === 'tcp' || p === 'udp') && expected[expected.length - 2] !== 'ipv4' && expected[expected.length - 2] !== 'ipv6') break;
   }
   checked++;
