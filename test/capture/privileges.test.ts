@@ -86,7 +86,7 @@ test('-Z with an unknown user: tcpdump\'s message, exit 1, nothing captured', as
 test('-Z when not root: a warning, and the capture goes on', async () => {
   // Not root, but with CAP_NET_RAW (ambient) so that capturing itself is allowed.
   const prefix = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--inh-caps=+net_raw', '--ambient-caps=+net_raw'];
-  const p = startCli(['-i', net.host, '-Z', 'nobody', '-c', '3'], { prefix });
+  const p = startCli(['-i', net.host, '-n', '-Z', 'nobody', '-c', '3'], { prefix });
   await p.waitStderr(/listening on/);
   await p.waitStderr(/warning: not running as root: -Z nobody ignored/);
   sendFrames(net.ns, net.peer, numbered(3, 0));

@@ -12,7 +12,7 @@ import { afterEach, expect, test } from 'vitest';
 import { interfaceInfo } from '../../src/capture/interfaces.js';
 import { startCli } from '../helpers/cli.js';
 import { ether, pad60, sendFrames, udp4 } from '../helpers/frames.js';
-import { createTestNet, run, type TestNet } from '../helpers/netns.js';
+import { createTestNet, run, waitLinkUp, type TestNet } from '../helpers/netns.js';
 import { packetSocketsOf, waitFor, waitForRecords } from '../helpers/wait.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tscap-reopen-'));
@@ -59,6 +59,8 @@ function recreate(net: TestNet): void {
   net.exec('sysctl', ['-q', '-w', `net.ipv6.conf.${net.peer}.disable_ipv6=1`]);
   run('ip', ['link', 'set', net.host, 'up']);
   net.exec('ip', ['link', 'set', net.peer, 'up']);
+  waitLinkUp(net.ns, net.peer); // frames sent before the link watcher runs would be dropped
+  waitLinkUp(undefined, net.host);
 }
 
 test('the interface deleted while the capture is stopped: every frame that reached the ring is written, then exit 1', async () => {
@@ -81,7 +83,7 @@ test('the interface deleted while the capture is stopped: every frame that reach
   expect(r.stderr).toMatch(/^3000 packets captured$/m);
   expect(r.stderr).toMatch(/^3000 packets received by filter$/m);
   expect(sequenceNumbers(file)).toEqual(Array.from({ length: 3000 }, (_, i) => i));
-}, 60_000);
+}, 180_000);
 
 test('--reopen: a veth deleted and made again; frames from both sides of the gap in one file', async () => {
   const net = createTestNet('tq');
@@ -105,7 +107,7 @@ test('--reopen: a veth deleted and made again; frames from both sides of the gap
   expect(r.stderr).toMatch(/^1 interface gap \(--reopen\)$/m);
   expect(r.stderr).toMatch(/^2000 packets captured$/m);
   expect(sequenceNumbers(file)).toEqual(Array.from({ length: 2000 }, (_, i) => i));
-}, 60_000);
+}, 180_000);
 
 test('--reopen: the interface back with another link type stops the capture with a clear message', async () => {
   const name = `tqt${process.pid % 100000}`;
@@ -121,7 +123,7 @@ test('--reopen: the interface back with another link type stops the capture with
   const r = await p.done;
   expect(r.code).toBe(1);
   expect(r.stderr).toContain(`tscap: ${name} came back with link type 101, not 1 as before: stopping`);
-}, 60_000);
+}, 180_000);
 
 test('--reopen with -i a -i b: one interface deleted and made again, the other captured throughout', async () => {
   const a = createTestNet('tq');
@@ -146,5 +148,5 @@ test('--reopen with -i a -i b: one interface deleted and made again, the other c
   expect(r.code).toBe(0);
   expect(r.stderr).toMatch(/^1 interface gap \(--reopen\)$/m);
   expect(sequenceNumbers(file).sort((x, y) => x - y)).toEqual(Array.from({ length: 400 }, (_, i) => i));
-}, 60_000);
+}, 180_000);
 
