@@ -65,19 +65,31 @@ export interface RadiotapWalk {
  */
 export function walkRadiotap(b: Uint8Array, hdr: number, len: number, spec = false): RadiotapWalk {
   const w: RadiotapWalk = { flags: 0, fields: [], stop: '', stopBit: 0, words: [] };
+  w.flags = walk(b, hdr, len, spec, w);
+  return w;
+}
+
+/** The Flags field tcpdump would read (0 when absent), without allocating: for the view's reset. */
+export function radiotapFlags(b: Uint8Array, hdr: number, len: number): number {
+  return walk(b, hdr, len, false, undefined);
+}
+
+/** The walk itself; records words and fields into `w` when given; returns the Flags value. */
+function walk(b: Uint8Array, hdr: number, len: number, spec: boolean, w: RadiotapWalk | undefined): number {
+  let flags = 0;
   let last = hdr + 4;
   while (last + 4 <= hdr + len && ((b[last + 3] ?? 0) & 0x80) !== 0) last += 4;
   let cur = last + 4 - hdr;
-  const fits = (n: number): boolean => cur + n <= len;
-  const align = (n: number): number => (cur + n - 1) & ~(n - 1);
   let bit0 = 0;
   let vendor = false;
   let skip = 0;
+  let word = -1;
   for (let wp = hdr + 4; wp <= last; wp += 4) {
     const present = le32(b, wp);
-    w.words.push(present);
+    word++;
+    w?.words.push(present);
     if (vendor) {
-      if (!fits(skip)) break;
+      if (cur + skip > len) break;
       cur += skip;
       skip = 0;
     } else {
@@ -87,27 +99,33 @@ export function walkRadiotap(b: Uint8Array, hdr: number, len: number, spec = fal
         const bit = bit0 + bitno;
         const parts = spec && bit === RadiotapBit.DB_TX_ATTENUATION ? SPEC_DB_TX_ATTENUATION : FIELD_PARTS[bit];
         if (parts === undefined) {
-          w.stop = 'bit';
-          w.stopBit = bit;
+          if (w) {
+            w.stop = 'bit';
+            w.stopBit = bit;
+          }
           fatal = true;
           break;
         }
-        const at: number[] = [];
-        for (const n of parts) {
-          const q = align(n);
+        const at: number[] | undefined = w ? [] : undefined;
+        let first = 0;
+        for (let k = 0; k < parts.length; k++) {
+          const n = parts[k]!;
+          // each component aligned to its own size from the header start
+          const q = (cur + n - 1) & ~(n - 1);
           if (q + n > len) {
             fatal = true;
             break;
           }
-          at.push(hdr + q);
+          if (k === 0) first = hdr + q;
+          at?.push(hdr + q);
           cur = q + n;
         }
         if (fatal) {
-          w.stop = 'trunc';
+          if (w) w.stop = 'trunc';
           break;
         }
-        if (bit === RadiotapBit.FLAGS) w.flags = b[at[0]!] ?? 0;
-        w.fields.push({ bit, word: w.words.length - 1, at });
+        if (bit === RadiotapBit.FLAGS) flags = b[first] ?? 0;
+        if (w && at) w.fields.push({ bit, word, at });
       }
       if (fatal) break;
     }
@@ -121,21 +139,16 @@ export function walkRadiotap(b: Uint8Array, hdr: number, len: number, spec = fal
       bit0 = 0;
       vendor = true;
       // the OUI and sub-namespace bytes are read where the cursor is; only the skip length aligns
-      if (align(2) + 2 > len || !fits(4)) {
-        w.fields.push({ bit: -1, word: w.words.length - 1, at: [] });
-        continue;
-      }
-      cur += 4;
-      const q = align(2);
-      if (q + 2 > len) {
-        w.fields.push({ bit: -1, word: w.words.length - 1, at: [] });
+      const q = (cur + 4 + 1) & ~1;
+      if (((cur + 1) & ~1) + 2 > len || cur + 4 > len || q + 2 > len) {
+        w?.fields.push({ bit: -1, word, at: [] });
         continue;
       }
       skip = le16(b, hdr + q);
       cur = q + 2;
     }
   }
-  return w;
+  return flags;
 }
 
 /** Zero-copy view of a radiotap header. */
@@ -162,7 +175,7 @@ export class RadiotapView extends ByteView {
     let last = offset + 4;
     while (last + 4 <= offset + len && ((bytes[last + 3] ?? 0) & 0x80) !== 0) last += 4;
     if (last + 4 > offset + len) return (this.status = DecodeStatus.Malformed);
-    this.flags = walkRadiotap(bytes, offset, len).flags;
+    this.flags = radiotapFlags(bytes, offset, len);
     return (this.status = DecodeStatus.Ok);
   }
   /** Header version. */
