@@ -420,7 +420,8 @@ export const HOMES = {
   // wireless LAN link types (issue 17)
   wlan: home({
     View: WlanView, print: printWlan, repr: wlanRepr,
-    json: { at: 'link', last: true, malformedShown: (v) => v.headerLen > 0 },
+    // a reserved type or subtype, or a header running into the FCS, is shown as carried
+    json: { at: 'link', last: true, malformedShown: () => true },
     reach: { link: [LinkType.IEEE802_11] },
     decode(w, v, p, end, declared, arg) {
       // a radiotap header passes its Flags (padding, FCS); -H makes QoS data carry a mesh control field

@@ -32,10 +32,21 @@ interface Mismatch {
   theirs: unknown;
 }
 
+/**
+ * Malformed wireless headers where tcpdump (whose reading tscap follows) and tshark part ways: the stack
+ * is not compared there. The text of each is checked against tcpdump by test/decode/wlan-print.test.ts.
+ */
+const WLAN_DISAGREEMENTS: ReadonlySet<string> = new Set([
+  'wlan-ppi.pcap#5', // radiotap inside PPI: tcpdump decodes it, tshark leaves it undissected
+  'wlan-ppi.pcap#8', // PPI length 4 (below 8): tcpdump prints the header invalid, tshark reads on
+  'wlan-radiotap.pcap#43', // radiotap it_len 4 (below 8): the same
+]);
+
 /** Compares one packet; pushes mismatches. */
 function comparePacket(file: string, ours: Record<string, unknown>, t: OObject, linkType: number, out: Mismatch[]): number {
   let checked = 0;
   const idx = ours.index as number;
+  if (WLAN_DISAGREEMENTS.has(`${file}#${idx}`)) return 0;
   // tshark stops filling a header it finds malformed (bad IHL, total length, data offset): fields it
   // left out are not checked there, fields it did fill still must match
   const partial = find(t, '_ws.malformed') !== undefined || find(t, '_ws.short') !== undefined || findAll(t, '_ws.expert.severity').includes(PI_ERROR);
