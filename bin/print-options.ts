@@ -75,5 +75,6 @@ export function printOptionsFrom(opts: Record<string, unknown>, nano: boolean): 
     ...(opts.T !== undefined ? { forceType: forceTypeFrom(opts.T)! } : {}),
     // -b is declared with tcpdump's other parity options (tcpdump-options.ts)
     ...(opts.b === true ? { asdot: true } : {}),
+    ...(opts.H === true ? { meshHeader: true } : {}),
   };
 }

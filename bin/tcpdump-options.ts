@@ -32,7 +32,7 @@ export function addTcpdumpOptions(cmd: Command): Command {
     .option('-K, --dont-verify-checksums', "don't verify IP, TCP and UDP checksums (with -v)")
     .option('-N', "don't print the domain part of host names")
     .option('-E <spec>', 'decrypt ESP: [spi@addr ]algo:secret[,...], algo aes128-cbc, aes256-cbc, 3des-cbc (+-hmac96/-hmac256), secret ASCII or 0xHEX')
-    .option('-H', 'detect 802.11s draft mesh headers (accepted; tscap decodes no 802.11)')
+    .option('-H', 'read 802.11s mesh control fields in 802.11 QoS data frames')
     .option('-b', 'print BGP AS numbers in asdot notation (RFC 5396)')
     .option('--count', 'print only the number of matching packets (on stdout), not the packets');
 }

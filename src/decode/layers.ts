@@ -88,6 +88,10 @@ export const LAYER_TABLE = [
   { key: 'Vtp', name: 'vtp', pool: 1, trunc: 'vtp', ipProto: -1, net: false, ports: false },
   // routing protocols (issue 17); over IPv6 the OSPF printer writes its own [|ospf3]
   { key: 'Ospf', name: 'ospf', pool: 1, trunc: 'ospf2', ipProto: 89, net: false, ports: false },
+  // wireless LAN link types (issue 17)
+  { key: 'Wlan', name: 'wlan', pool: 1, trunc: '802.11', ipProto: -1, net: false, ports: false },
+  { key: 'Radiotap', name: 'radiotap', pool: 1, trunc: '802.11_radio', ipProto: -1, net: false, ports: false },
+  { key: 'Ppi', name: 'ppi', pool: 1, trunc: 'ppi', ipProto: -1, net: false, ports: false },
 ] as const;
 
 type Table = typeof LAYER_TABLE;

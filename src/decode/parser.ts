@@ -56,6 +56,12 @@ export class LayerParser implements Walk {
   restLen = 0;
   /** A layer kind every UDP payload is decoded as, whatever its ports (tcpdump's -T); 0: by port. */
   udpForce = 0;
+  /** 802.11 QoS data frames are read with an 802.11s mesh control field (tcpdump's -H). */
+  wlanMesh = false;
+  /** Where the current frame starts in `bytes`. */
+  frameStart = 0;
+  /** The current frame's length on the wire (its captured length unless `decode` was told). */
+  wireLen = 0;
   /** Current packet's bytes (borrowed). */
   bytes: Uint8Array = new Uint8Array(0);
 
@@ -117,10 +123,11 @@ export class LayerParser implements Walk {
   }
 
   /**
-   * Decodes the frame `bytes[offset, offset + capLen)` of link type `linkType`; returns the layer count.
-   * Never throws: unknown link types and payloads end the walk.
+   * Decodes the frame `bytes[offset, offset + capLen)` of link type `linkType` (`wireLen` bytes on the
+   * wire, for the link headers that need it); returns the layer count. Never throws: unknown link
+   * types and payloads end the walk.
    */
-  decode(bytes: Uint8Array, offset: number, capLen: number, linkType: number): number {
+  decode(bytes: Uint8Array, offset: number, capLen: number, linkType: number, wireLen = capLen): number {
     this.count = 0;
     this.truncated = false;
     this.used.fill(0);
@@ -129,6 +136,8 @@ export class LayerParser implements Walk {
     const cap = Math.max(0, Math.min(capLen, bytes.length - offset));
     this.restLen = cap;
     const end = offset + cap;
+    this.frameStart = offset;
+    this.wireLen = Math.max(wireLen, cap);
     const k = REACH.link[linkType] ?? 0;
     if (k !== 0) this.next(k, offset, end, cap, linkType);
     else HEADERLESS_LINKS.get(linkType)?.(this, offset, end);

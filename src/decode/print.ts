@@ -38,6 +38,8 @@ export interface PrintOptions {
   esp?: EspDecryptor | undefined;
   /** `-b`: BGP AS numbers above 65535 in asdot notation (RFC 5396). */
   asdot?: boolean;
+  /** `-H`: read 802.11s mesh control fields in 802.11 QoS data frames. */
+  meshHeader?: boolean;
   /** `-K`: do not verify IP, TCP and UDP checksums. */
   noChecksum?: boolean;
   /** Without `-n`: names for addresses, ports and protocols (see src/sinks/names.ts); numbers when absent. */

@@ -73,6 +73,9 @@ import { UdldView, printUdld, udldRepr } from './udld.js';
 import { VtpView, printVtp, vtpRepr } from './vtp.js';
 import { ErspanProto, ErspanView, erspanRepr, printErspan } from './erspan.js';
 import { OspfView, ospfRepr, printOspf } from './ospf.js';
+import { WlanArg, WlanView, printWlan, wlanRepr } from './wlan.js';
+import { RadiotapView, printRadiotap, radiotapRepr } from './radiotap.js';
+import { PpiView, ppiRepr, printPpi } from './ppi.js';
 
 /**
  * Where the JSON schema (shared/SCHEMA.md) places a layer: `frame` only outermost, `link` anywhere
@@ -179,6 +182,10 @@ function afterMac(w: Walk, t: number, p: number, end: number, declared: number):
 const appAfterTransport = <V>(ok?: (v: V) => boolean): JsonPlace<V> => ({
   at: 'app', last: true, accept: (p, i, ipIdx) => ipIdx === i - 2 && (ok === undefined || ok(p.view(i) as V)),
 });
+/** A wireless link header's length on the wire: the frame's when it is outermost (it strips an FCS by it). */
+function wireDeclared(w: Walk, p: number, declared: number): number {
+  return p === w.frameStart ? w.wireLen : declared;
+}
 
 /** Every protocol's home, by short name. */
 export const HOMES = {
@@ -593,6 +600,39 @@ export const HOMES = {
   ospf: home({
     View: OspfView, print: printOspf, repr: ospfRepr, json: { at: 'transport', last: true },
     reach: { ip: [IpProto.OSPF] }, decode: leaf(Layer.Ospf, -1),
+  }),
+  // wireless LAN link types (issue 17)
+  wlan: home({
+    View: WlanView, print: printWlan, repr: wlanRepr,
+    // a reserved type or subtype, or a header running into the FCS, is shown as carried
+    json: { at: 'link', last: true, malformedShown: () => true },
+    reach: { link: [LinkType.IEEE802_11] },
+    decode(w, v, p, end, declared, arg) {
+      // a radiotap header passes its Flags (padding, FCS); -H makes QoS data carry a mesh control field
+      const st = v.reset(w.bytes, p, end - p, wireDeclared(w, p, declared), arg & WlanArg.FROM_RADIO ? arg : 0, w.wlanMesh);
+      if (!w.push(Layer.Wlan, st, Math.max(0, v.frameLen), v.headerLen) || !v.carriesLlc) return;
+      w.next(Layer.Llc, v.bodyOffset, v.end, v.bodyLen, 0);
+    },
+  }),
+  radiotap: home({
+    View: RadiotapView, print: printRadiotap, repr: radiotapRepr, json: { at: 'link' },
+    reach: { link: [LinkType.IEEE802_11_RADIOTAP] },
+    decode(w, v, p, end, declared) {
+      const d = wireDeclared(w, p, declared);
+      if (w.push(Layer.Radiotap, v.reset(w.bytes, p, end - p), d, v.headerLen)) w.next(Layer.Wlan, p + v.headerLen, end, d - v.headerLen, v.wlanArg);
+    },
+  }),
+  ppi: home({
+    View: PpiView, print: printPpi, repr: ppiRepr, json: { at: 'link' },
+    reach: { link: [LinkType.PPI] },
+    decode(w, v, p, end, declared) {
+      const d = wireDeclared(w, p, declared);
+      if (!w.push(Layer.Ppi, v.reset(w.bytes, p, end - p), d, v.headerLen)) return;
+      // the inner packet's DLT is looked up like the file's link type (the table is built by then)
+      const dlt = v.dlt;
+      const k = dlt < 65536 ? (REACH.link[dlt] ?? 0) : 0;
+      if (k !== 0) w.next(k, p + v.headerLen, end, d - v.headerLen, dlt);
+    },
   }),
 } satisfies { readonly [K in LayerName]: Home<ByteView> };
 

@@ -34,6 +34,11 @@ export function u32(b: Uint8Array, o: number): number {
   return (b[o] ?? 0) * 0x1000000 + (((b[o + 1] ?? 0) << 16) | ((b[o + 2] ?? 0) << 8) | (b[o + 3] ?? 0));
 }
 
+/** Little-endian unsigned 16-bit value at `o`. */
+export function u16le(b: Uint8Array, o: number): number {
+  return (b[o] ?? 0) | ((b[o + 1] ?? 0) << 8);
+}
+
 /** Little-endian unsigned 32-bit value at `o`. */
 export function u32le(b: Uint8Array, o: number): number {
   return (b[o + 3] ?? 0) * 0x1000000 + (((b[o + 2] ?? 0) << 16) | ((b[o + 1] ?? 0) << 8) | (b[o] ?? 0));

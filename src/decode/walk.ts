@@ -13,6 +13,12 @@ export interface Walk {
   readonly bytes: Uint8Array;
   /** Set when a layer was cut by the capture length. */
   truncated: boolean;
+  /** 802.11 QoS data frames carry an 802.11s mesh control field (tcpdump's -H). */
+  readonly wlanMesh: boolean;
+  /** Where the frame starts in `bytes`. */
+  readonly frameStart: number;
+  /** The frame's length on the wire (its captured length when the caller did not say). */
+  readonly wireLen: number;
   /** Start of the undecoded rest. */
   restOffset: number;
   /** Captured bytes from `restOffset`. */

@@ -57,7 +57,7 @@ export class JsonFormatter {
   /** Decodes the packet and chooses the layers the schema shows (into `plan`). */
   private decide(pkt: PacketView): void {
     const p = this.parser;
-    p.decode(pkt.buf, pkt.offset, pkt.capLen, pkt.linkType);
+    p.decode(pkt.buf, pkt.offset, pkt.capLen, pkt.linkType, pkt.wireLen);
     this.placed = 0;
     // each protocol's home says where the schema places it
     let ipSeen = false;

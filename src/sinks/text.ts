@@ -102,6 +102,7 @@ export class TextFormatter implements Printer {
     this.opts = opts;
     this.ifNameOf = opts.ifName ?? hostIfName;
     if (opts.forceType !== undefined) this.parser.udpForce = opts.forceType === 'vxlan' ? Layer.Vxlan : Layer.Dns;
+    if (opts.meshHeader === true) this.parser.wlanMesh = true;
   }
 
   /** The full text for one packet, newline included (and the dump lines for -x/-X/-A). */
@@ -112,7 +113,7 @@ export class TextFormatter implements Printer {
     if (this.opts.number) this.s += String(this.count).padStart(5, ' ') + '  ';
     this.timestamp(pkt.tsSec, pkt.tsNsec);
     const p = this.parser;
-    p.decode(pkt.buf, pkt.offset, pkt.capLen, pkt.linkType);
+    p.decode(pkt.buf, pkt.offset, pkt.capLen, pkt.linkType, pkt.wireLen);
     let hdrLen = 0;
     this.earlyEnd = false;
     try {
@@ -317,6 +318,15 @@ export class TextFormatter implements Printer {
         else if (!e) this.s += header;
         return pl < 0 ? pkt.capLen : pl - o;
       }
+      case DecodeLinkType.IEEE802_11:
+      case DecodeLinkType.IEEE802_11_RADIOTAP:
+      case DecodeLinkType.PPI:
+        if (p.count === 0) {
+          this.s += pkt.linkType === DecodeLinkType.PPI ? ' [|ppi]' : pkt.linkType === DecodeLinkType.IEEE802_11 ? ' [|802.11]' : ' [|802.11_radio]';
+          return pkt.capLen;
+        }
+        this.layer(0, pkt.wireLen);
+        return wlanHeaderBytes(p, pkt.capLen);
       default: {
         // link types whose header is a protocol home (PPP, Cisco HDLC, Frame Relay, SLIP, ARCNET,
         // MTP2): the home prints itself; the link header ends where the next layer starts
@@ -531,4 +541,33 @@ export function createTextSink(out: TextOutput, opts: PrintOptions): PacketSink 
       await out.flush();
     },
   };
+}
+
+/**
+ * Link header bytes of an 802.11 capture that the dumps skip, as tcpdump counts them: radiotap,
+ * MAC header and LLC/SNAP; none for a reserved frame type; all of a cut header. Behind a PPI header
+ * tcpdump counts the inner link header twice, and so does this.
+ */
+function wlanHeaderBytes(p: LayerParser, capLen: number, from = 0): number {
+  const i = from;
+  if (i >= p.count) return 0;
+  const st = p.status[i];
+  const ppi = p.at(i, Layer.Ppi);
+  if (ppi) {
+    if (st !== DecodeStatus.Ok) return capLen;
+    const inner = i + 1 < p.count ? wlanHeaderBytes(p, capLen, i + 1) : 0;
+    return Math.min(capLen, ppi.headerLen + 2 * inner);
+  }
+  const rt = p.at(i, Layer.Radiotap);
+  if (rt) return st !== DecodeStatus.Ok ? capLen : Math.min(capLen, rt.headerLen + wlanHeaderBytes(p, capLen, i + 1));
+  const wlan = p.at(i, Layer.Wlan);
+  if (wlan) {
+    if (st === DecodeStatus.Malformed && wlan.headerLen === 0) return 0;
+    if (st !== DecodeStatus.Ok) return capLen;
+    const llc = p.at(i + 1, Layer.Llc);
+    return wlan.headerLen + (llc ? llcHeaderLen(llc) : 0);
+  }
+  const eth = p.at(i, Layer.Ethernet);
+  if (eth) return st !== DecodeStatus.Ok ? eth.length : 14 + (p.at(i + 1, Layer.Llc) ? llcHeaderLen(p.at(i + 1, Layer.Llc)!) : 0);
+  return 0;
 }

@@ -20,7 +20,9 @@ import { LAYER_TABLE } from '../../src/decode/layers.js';
 import { rng } from '../helpers/mutants.js';
 
 const TOTAL = Number(process.env.TSCAP_FUZZ_N ?? 1_000_000);
-const LINKTYPES = [0, 1, 101, 108, 113, 228, 229, 276];
+const LINKTYPES = [0, 1, 101, 108, 113, 228, 229, 276, 105, 127, 192];
+/** Link types whose fixture packets are mutated under their own link type (the rest go in as Ethernet). */
+const OWN_LINKTYPE = new Set([105, 127, 192]);
 /** Serial and legacy link types (PPP, PPP_HDLC, C_HDLC, FRELAY, SLIP, ARCNET, MTP2) and their fixtures. */
 const SERIAL_LINKTYPES = [7, 8, 9, 50, 104, 107, 129, 139, 140];
 const SERIAL_FIXTURES = join(ROOT, 'fixtures', 'links');
@@ -39,7 +41,13 @@ describe('no decoder, printer or JSON sink throws on any bytes', () => {
   it(`${TOTAL} seeded inputs, 0 exceptions`, () => {
     const next = rng(0x7c5ca9);
     const seeds: Uint8Array[] = [];
-    for (const f of fixtureFiles()) for (const p of readPcap(f).packets) seeds.push(p.buf.slice(p.offset, p.offset + p.capLen));
+    const seedLinkTypes: number[] = [];
+    for (const f of fixtureFiles()) {
+      for (const p of readPcap(f).packets) {
+        seeds.push(p.buf.slice(p.offset, p.offset + p.capLen));
+        seedLinkTypes.push(p.linkType);
+      }
+    }
     const serialSeeds: Uint8Array[] = [];
     for (const f of readdirSync(SERIAL_FIXTURES).filter((n) => n.endsWith('.pcap'))) for (const p of readPcap(join(SERIAL_FIXTURES, f)).packets) serialSeeds.push(p.buf.slice(p.offset, p.offset + p.capLen));
     expect(serialSeeds.length).toBeGreaterThan(200);
@@ -49,7 +57,7 @@ describe('no decoder, printer or JSON sink throws on any bytes', () => {
       DEFAULT_PRINT_OPTIONS,
       { ...DEFAULT_PRINT_OPTIONS, verbose: 2, linkHeader: true },
       { ...DEFAULT_PRINT_OPTIONS, verbose: 1, hexAscii: 2, timeFormat: 3 },
-      { ...DEFAULT_PRINT_OPTIONS, quiet: true, ascii: true, number: true, timeFormat: 4, nano: true },
+      { ...DEFAULT_PRINT_OPTIONS, quiet: true, ascii: true, number: true, timeFormat: 4, nano: true, meshHeader: true },
     ];
     const printers = optionSets.map((o) => new TextFormatter({ ...o, ifName: () => undefined }));
     const json = new JsonFormatter({ nano: false });
@@ -64,6 +72,7 @@ describe('no decoder, printer or JSON sink throws on any bytes', () => {
     while (n < TOTAL) {
       const r = next();
       let len: number;
+      let seedLt = 1;
       if ((r & 3) === 0) {
         // random bytes, biased toward plausible first bytes so deeper layers are reached
         len = next() % 200;
@@ -76,7 +85,9 @@ describe('no decoder, printer or JSON sink throws on any bytes', () => {
       } else {
         // one mutant in 8 starts from a serial link type's frame and is read as one
         const serial = (r & 0x700) === 0x100;
-        const s = serial ? serialSeeds[next() % serialSeeds.length]! : seeds[next() % seeds.length]!;
+        const si = next() % (serial ? serialSeeds.length : seeds.length);
+        const s = serial ? serialSeeds[si]! : seeds[si]!;
+        if (!serial) seedLt = seedLinkTypes[si]!;
         // headers sit in the first bytes: most mutants keep 256 of them, 1 in 16 the whole frame
         len = Math.min(s.length, buf.length, (r & 0xf0) === 0 ? buf.length : 256);
         buf.set(s.subarray(0, len));
@@ -88,7 +99,7 @@ describe('no decoder, printer or JSON sink throws on any bytes', () => {
         }
         if (next() % 4 === 0) len = next() % (len + 1);
       }
-      const lt = (r & 0x700) === 0x100 ? SERIAL_LINKTYPES[(r >>> 12) % SERIAL_LINKTYPES.length]! : (r >>> 8) % 8 === 0 ? LINKTYPES[(r >>> 12) % LINKTYPES.length]! : 1;
+      const lt = (r & 0x700) === 0x100 ? SERIAL_LINKTYPES[(r >>> 12) % SERIAL_LINKTYPES.length]! : (r >>> 8) % 8 === 0 ? LINKTYPES[(r >>> 12) % LINKTYPES.length]! : OWN_LINKTYPE.has(seedLt) ? seedLt : 1;
       try {
         // every view directly, at a random offset
         const v = views[n % views.length]!;

@@ -20,11 +20,12 @@ const PROTO_MAP: Readonly<Record<string, string>> = {
   bgp: 'bgp', pim: 'pim', ldp: 'ldp', 'mpls-echo': 'lspping', ripng: 'ripng',
   dhcp: 'dhcp', ntp: 'ntp', dhcpv6: 'dhcp6', tftp: 'tftp', radius: 'radius', snmp: 'snmp', hsrp: 'hsrp', rip: 'rip',
   isakmp: 'ike', ptp: 'ptp', ospf: 'ospf',
+  radiotap: 'radiotap', ppi: 'ppi', wlan: 'wlan',
 };
 /** Schema layers after which the stack ends (the schema does not decode what they carry). */
 const LAST = new Set([
   'icmp', 'icmpv6', 'dns', 'vrrp', 'lldp', 'slow', 'eapol', 'aarp', 'dhcp', 'ntp', 'dhcp6', 'tftp', 'radius', 'snmp', 'hsrp', 'rip', 'ike', 'ptp',
-  'bgp', 'pim', 'ldp', 'lspping', 'ripng', 'ospf', 'pppctl', 'slarp', 'q933', 'mtp2',
+  'bgp', 'pim', 'ldp', 'lspping', 'ripng', 'ospf', 'pppctl', 'slarp', 'q933', 'mtp2', 'wlan',
 ]);
 
 /** Expert-info severity tshark gives errors (a header it could not fully decode). */
@@ -42,10 +43,21 @@ interface Mismatch {
   theirs: unknown;
 }
 
+/**
+ * Malformed wireless headers where tcpdump (whose reading tscap follows) and tshark part ways: the stack
+ * is not compared there. The text of each is checked against tcpdump by test/decode/wlan-print.test.ts.
+ */
+const WLAN_DISAGREEMENTS: ReadonlySet<string> = new Set([
+  'wlan-ppi.pcap#5', // radiotap inside PPI: tcpdump decodes it, tshark leaves it undissected
+  'wlan-ppi.pcap#8', // PPI length 4 (below 8): tcpdump prints the header invalid, tshark reads on
+  'wlan-radiotap.pcap#43', // radiotap it_len 4 (below 8): the same
+]);
+
 /** Compares one packet; pushes mismatches. */
 function comparePacket(file: string, ours: Record<string, unknown>, t: OObject, linkType: number, out: Mismatch[]): number {
   let checked = 0;
   const idx = ours.index as number;
+  if (WLAN_DISAGREEMENTS.has(`${file}#${idx}`)) return 0;
   // tshark stops filling a header it finds malformed (bad IHL, total length, data offset): fields it
   // left out are not checked there, fields it did fill still must match
   const partial = find(t, '_ws.malformed') !== undefined || find(t, '_ws.short') !== undefined || findAll(t, '_ws.expert.severity').includes(PI_ERROR);
@@ -75,7 +87,8 @@ function comparePacket(file: string, ours: Record<string, unknown>, t: OObject, 
   // not cover ends the list; tshark names one MPLS label stack once
   const protos: string[] = [];
   for (const name of (str(get(frame, 'frame.protocols')) ?? '').split(':')) {
-    if (name === 'ethertype' || name === 'raw' || name === 'nflog' || name.startsWith('ipv6.')) continue;
+    // wlan_radio is tshark's summary of the radio information, not a header
+    if (name === 'ethertype' || name === 'raw' || name === 'nflog' || name === 'wlan_radio' || name.startsWith('ipv6.')) continue;
     const m = PROTO_MAP[name];
     if (m === undefined) break;
     protos.push(m);
