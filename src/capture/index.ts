@@ -2,7 +2,7 @@
 export { Capture, CaptureClosedError, CaptureOptionError, InterfaceChangedError, MAX_SNAPLEN, dataLinkTypes, fanoutValue, openCapture, resolveRing } from './capture.js';
 export { TIMESTAMP_TYPE_DESCRIPTIONS, timestampTypes } from './timestamp.js';
 export type { TimestampType } from './timestamp.js';
-export type { CaptureOptions, CaptureStats, Direction, FanoutMode, FanoutOptions } from './capture.js';
+export type { CaptureGap, CaptureOptions, CaptureStats, Direction, FanoutMode, FanoutOptions } from './capture.js';
 export { DEFAULT_RING, ringGeometryError } from './ring.js';
 export { probeBpfExtensions } from './socket.js';
 export type { RingOptions, RingRecordSink } from './ring.js';

@@ -25,6 +25,12 @@ export interface Source {
   stats(): CaptureStats | undefined;
   /** Per interface or per worker. */
   detail(): SourceStats[];
+  /** Interface gaps so far (`--reopen`): each interface's once, however many sockets read it. */
+  gaps?(): number;  /**
+   * Runs one step of a privilege drop on the source's own threads that open sockets later (fanout
+   * workers with `reopen`), `before` and `after` the drop; see `threadCapabilityStep`.
+   */
+  capabilityStep?(phase: 'before' | 'after', keep: ('NET_RAW' | 'NET_ADMIN')[]): Promise<void>;
 }
 
 /** Statistics summed over several sockets. */
