@@ -137,15 +137,17 @@ test('-Z nobody --reopen: the main thread, which binds the interface again, keep
   }
 }, 90_000);
 
-for (const [name, out] of [
-  ['-w FILE (merged on the main thread)', 'reopen-workers.pcap'],
-  ['-w NAME%w (each worker its own file)', 'reopen-workers-%w.pcap'],
+for (const [name, out, mirror] of [
+  ['-w FILE --mirror IF --send-thread on (merged on the main thread, a send thread)', 'reopen-workers.pcap', true],
+  ['-w NAME%w (each worker its own file)', 'reopen-workers-%w.pcap', false],
 ] as const) {
   test(`-Z nobody --workers 2 --reopen ${name}: each worker keeps CAP_NET_RAW alone and binds the new veth as nobody; the main thread and the rest nothing`, async () => {
     const own = createTestNet('tz');
     try {
       const files = out.includes('%w') ? [0, 1].map((w) => join(dir, out.replace('%w', String(w)))) : [join(dir, out)];
-      const r = await runThroughGap(own, ['-Z', 'nobody', '--workers', '2', '--reopen', '-w', join(dir, out)], {
+      // the mirror's send thread opened its socket before the drop and needs nothing after it
+      const send = mirror ? ['--mirror', net.host, '--send-thread', 'on'] : [];
+      const r = await runThroughGap(own, ['-Z', 'nobody', '--workers', '2', '--reopen', '-w', join(dir, out), ...send], {
         files: () => files,
         sockets: 2,
         frames: 500,
