@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { CapabilityName } from '../syscalls/privileges.js';
 
 /**
  * Starts the worker module `name` (a file beside this one): the compiled `.js`, or, when running from
@@ -22,7 +23,7 @@ export function spawnModuleWorker(name: string, workerData: unknown): Worker {
 export interface CapabilityStepMessage {
   type: 'capabilities';
   phase: 'before' | 'after';
-  keep: ('NET_RAW' | 'NET_ADMIN')[];
+  keep: CapabilityName[];
 }
 
 /** A worker thread's answer to a `capabilities` message, after running the step on itself (capabilities are per thread). */

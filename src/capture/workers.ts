@@ -9,6 +9,7 @@ import type { CaptureGap, CaptureOptions, FanoutMode } from './capture.js';
 import { CaptureOptionError, MAX_WORKERS } from './errors.js';
 import type { CaptureStats } from './socket.js';
 import { capabilityStepOnEvery, spawnModuleWorker } from './spawn.js';
+import type { CapabilityName } from '../syscalls/privileges.js';
 
 export { MAX_WORKERS } from './errors.js';
 
@@ -76,7 +77,7 @@ export interface FanoutRun<R> {
    * Runs one step of a privilege drop on every worker thread, which opens its socket again after a
    * gap (`reopen`): `before` the drop, `after` it (see `threadCapabilityStep`). Rejects with PrivilegeError.
    */
-  capabilities(phase: 'before' | 'after', keep: ('NET_RAW' | 'NET_ADMIN')[]): Promise<void>;
+  capabilities(phase: 'before' | 'after', keep: CapabilityName[]): Promise<void>;
 }
 
 /**

@@ -5,7 +5,7 @@
  * `PipelineConfig`; the tscap command is a thin layer over it.
  */
 import { readFileSync } from 'node:fs';
-import type { DropResult } from '../syscalls/privileges.js';
+import type { CapabilityName, DropResult } from '../syscalls/privileges.js';
 import { CaptureOptionError } from '../capture/errors.js';
 import type { Capture, CaptureGap, CaptureOptions, CaptureStats, RingRecordSink } from '../capture/index.js';
 import type { Exporter } from '../capture/export.js';
@@ -545,7 +545,7 @@ export class Pipeline {
     const s = this.config.source;
     // `any` sees interfaces that come later without a new socket; netfilter sources never reopen.
     const reopen = s.kind === 'live' && s.capture?.reopen === true && this.inlineMod === undefined && s.interfaces.some((n) => n !== 'any');
-    const keep: ('NET_RAW' | 'NET_ADMIN')[] = ['NET_RAW'];
+    const keep: CapabilityName[] = ['NET_RAW'];
     const workers = reopen && this.src?.capabilityStep !== undefined && processIds().uid[1] === 0 ? this.src : undefined;
     await workers?.capabilityStep?.('before', keep);
     const r = dropPrivileges(user, reopen && workers === undefined ? { keep } : {});

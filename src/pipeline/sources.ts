@@ -21,6 +21,7 @@ import { SharedGaps } from './gaps.js';
 
 export { FileSource, sumStats, type Source, type SourceStats } from './source.js';
 import { sumStats, type Source, type SourceStats } from './source.js';
+import type { CapabilityName } from '../syscalls/privileges.js';
 
 const yieldToLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
 
@@ -281,7 +282,7 @@ export class WorkerSource implements Source {
     return this.shared.count;
   }
 
-  capabilityStep(phase: 'before' | 'after', keep: ('NET_RAW' | 'NET_ADMIN')[]): Promise<void> {
+  capabilityStep(phase: 'before' | 'after', keep: CapabilityName[]): Promise<void> {
     return this.run_?.capabilities(phase, keep) ?? Promise.resolve();
   }
 }

@@ -13,6 +13,7 @@ import { createOutputLock } from './fd-output.js';
 import { SharedGaps } from './gaps.js';
 import type { PipelineWorkerDone, PipelineWorkerInit } from './pipeline-worker.js';
 import { sumStats, type Source, type SourceStats } from './source.js';
+import type { CapabilityName } from '../syscalls/privileges.js';
 
 /** A worker that could not start or failed; a runtime failure (exit 1). */
 export class PipelineWorkerError extends Error {
@@ -174,7 +175,7 @@ export class PipelineWorkers implements Source {
     return this.shared.count;
   }
 
-  capabilityStep(phase: 'before' | 'after', keep: ('NET_RAW' | 'NET_ADMIN')[]): Promise<void> {
+  capabilityStep(phase: 'before' | 'after', keep: CapabilityName[]): Promise<void> {
     return capabilityStepOnEvery(this.threads, { type: 'capabilities', phase, keep });
   }
 }

@@ -163,7 +163,7 @@ function limitCapabilities(keep: readonly (keyof typeof CAPABILITY)[]): boolean 
  * `keep` left). Throws `PrivilegeError` when the step fails.
  * @example threadCapabilityStep('before', ['NET_RAW']); // then the main thread drops; then 'after'
  */
-export function threadCapabilityStep(phase: 'before' | 'after', keep: readonly (keyof typeof CAPABILITY)[]): void {
+export function threadCapabilityStep(phase: 'before' | 'after', keep: readonly CapabilityName[]): void {
   const ok = phase === 'before' ? keepCapabilitiesAcrossUidChange() : limitCapabilities(keep);
   if (ok) return;
   const e = new SyscallError(phase === 'before' ? 'prctl' : 'capset', koffi.errno());

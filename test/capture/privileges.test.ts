@@ -13,7 +13,7 @@ import { runCli, startCli } from '../helpers/cli.js';
 import { ether, pad60, sendFrames, udp4 } from '../helpers/frames.js';
 import { createTestNet, type TestNet } from '../helpers/netns.js';
 import { runThroughGap, sequenceNumbers } from '../helpers/gap.js';
-import { waitFor } from '../helpers/wait.js';
+import { waitFor, waitForRecords } from '../helpers/wait.js';
 
 let net: TestNet;
 const dir = mkdtempSync(join(tmpdir(), 'tscap-priv-'));
@@ -163,3 +163,33 @@ for (const [name, out, mirror] of [
     }
   }, 90_000);
 }
+
+test('-Z nobody -i any --reopen: no thread keeps a capability (`any` needs no new socket), and an interface made after the drop is captured', async () => {
+  const own = createTestNet('tz');
+  try {
+    const file = join(dir, 'any-late.pcap');
+    // inside the test's own namespace, so that `any` sees only interfaces made here
+    const p = startCli(['-i', 'any', '-Z', 'nobody', '--reopen', '-w', file, 'udp port 4444'], { prefix: ['ip', 'netns', 'exec', own.ns] });
+    await p.waitStderr(/listening on/);
+    const pid = p.child.pid as number; // `ip netns exec` execs the command: the same process
+    await expectDropped(pid, { main: false, others: 0 });
+    own.exec('ip', ['link', 'add', 'late0', 'type', 'veth', 'peer', 'name', 'late1']);
+    for (const name of ['late0', 'late1']) {
+      own.exec('sysctl', ['-q', '-w', `net.ipv6.conf.${name}.disable_ipv6=1`]);
+      own.exec('ip', ['link', 'set', name, 'up']);
+    }
+    expect(sendFrames(own.ns, 'late1', numbered(100, 0))).toBe(100);
+    // `any` sees each frame leave late1 and arrive on late0
+    await waitForRecords(file, 200);
+    p.child.kill('SIGINT');
+    const r = await p.done;
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toMatch(/EPERM|not permitted/);
+    const lines = execFileSync('tcpdump', ['-r', file, '-nn', 'udp port 4444'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim().split('\n');
+    // (tcpdump names the interface indexes after its own namespace: tell the copies by direction)
+    expect(lines.filter((l) => / Out +IP 203\.0\.113\.1\.4444 /.test(l))).toHaveLength(100);
+    expect(lines.filter((l) => / P +IP 203\.0\.113\.1\.4444 /.test(l))).toHaveLength(100);
+  } finally {
+    own.remove();
+  }
+}, 90_000);
