@@ -467,6 +467,14 @@ export class Capture implements AsyncIterable<PacketView> {
     return this.ringGeometry;
   }
 
+  /**
+   * Packets the kernel holds in the ring block it is still filling (ring engine; 0 otherwise): they
+   * reach `dispatch` when the block retires, at the latest after the block timeout.
+   */
+  get pendingInBlock(): number {
+    return this.reader instanceof RxRing && this.fd >= 0 && !this.isClosed ? this.reader.walker.filling() : 0;
+  }
+
   /** The socket's file descriptor (-1 once closed). */
   get socket(): number {
     return this.fd;

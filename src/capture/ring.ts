@@ -152,6 +152,19 @@ export class RingWalker {
   }
 
   /**
+   * Packets the kernel has put so far into the block it is filling (the one the walk opens next), 0
+   * when that block is already ours or empty. An open block's count is exact; a block handed back but
+   * not yet reopened (after the ring was full) still shows its old count, which only errs towards
+   * waiting for a retire that brings nothing.
+   */
+  filling(): number {
+    if (this.stopped) return 0;
+    const b = this.inBlock ? (this.block + 1) % this.geometry.blockCount : this.block;
+    if ((Atomics.load(this.i32, this.statusIndex(b)) & TP_STATUS.USER) !== 0) return 0;
+    return Atomics.load(this.i32, (b * this.geometry.blockSize + BLOCK_DESC.numPkts) >> 2);
+  }
+
+  /**
    * Points `p` at the next packet and returns true, or returns false when the kernel has nothing more
    * yet. A block is handed back to the kernel as soon as the walk moves past its last packet.
    */

@@ -66,9 +66,17 @@ export class LiveSource implements Source {
       });
     }
     if (this.draining && !this.cap.closed) {
-      // The kernel hands over the block it is filling within the block timeout: wait for it, so the
-      // packets it took before the signal are written too (tcpdump drops them).
-      await new Promise((r) => setTimeout(r, (this.cap.ring?.blockTimeoutMs ?? 0) + 5));
+      // The kernel hands over the block it is filling within the block timeout: wait for it (or for
+      // the socket to turn readable), so the packets it took before the signal are written too
+      // (tcpdump drops them). An empty block has nothing to wait for: stop at once.
+      if (this.cap.pendingInBlock > 0) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          new Promise((r) => (timer = setTimeout(r, (this.cap.ring?.blockTimeoutMs ?? 0) + 5))),
+          this.cap.wait().catch(() => undefined),
+        ]);
+        clearTimeout(timer);
+      }
       if (!this.cap.closed && this.take(visit) > 0) await flush();
     }
     this.cap.close();

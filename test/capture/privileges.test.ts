@@ -11,7 +11,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { lookupUser } from '../../src/syscalls/privileges.js';
 import { runCli, startCli } from '../helpers/cli.js';
 import { ether, pad60, sendFrames, udp4 } from '../helpers/frames.js';
-import { createTestNet, type TestNet } from '../helpers/netns.js';
+import { createTestNet, waitLinkUp, type TestNet } from '../helpers/netns.js';
 import { runThroughGap, sequenceNumbers } from '../helpers/gap.js';
 import { waitFor, waitForRecords } from '../helpers/wait.js';
 
@@ -110,7 +110,7 @@ test('-Z with an unknown user: tcpdump\'s message, exit 1, nothing captured', as
 test('-Z when not root: a warning, and the capture goes on', async () => {
   // Not root, but with CAP_NET_RAW (ambient) so that capturing itself is allowed.
   const prefix = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--inh-caps=+net_raw', '--ambient-caps=+net_raw'];
-  const p = startCli(['-i', net.host, '-Z', 'nobody', '-c', '3'], { prefix });
+  const p = startCli(['-i', net.host, '-n', '-Z', 'nobody', '-c', '3'], { prefix });
   await p.waitStderr(/listening on/);
   await p.waitStderr(/warning: not running as root: -Z nobody ignored/);
   sendFrames(net.ns, net.peer, numbered(3, 0));
@@ -135,7 +135,7 @@ test('-Z nobody --reopen: the main thread, which binds the interface again, keep
   } finally {
     own.remove();
   }
-}, 90_000);
+}, 180_000);
 
 for (const [name, out, mirror] of [
   ['-w FILE --mirror IF --send-thread on (merged on the main thread, a send thread)', 'reopen-workers.pcap', true],
@@ -161,7 +161,7 @@ for (const [name, out, mirror] of [
     } finally {
       own.remove();
     }
-  }, 90_000);
+  }, 180_000);
 }
 
 test('-Z nobody -i any --reopen: no thread keeps a capability (`any` needs no new socket), and an interface made after the drop is captured', async () => {
@@ -178,6 +178,7 @@ test('-Z nobody -i any --reopen: no thread keeps a capability (`any` needs no ne
       own.exec('sysctl', ['-q', '-w', `net.ipv6.conf.${name}.disable_ipv6=1`]);
       own.exec('ip', ['link', 'set', name, 'up']);
     }
+    for (const name of ['late0', 'late1']) waitLinkUp(own.ns, name);
     expect(sendFrames(own.ns, 'late1', numbered(100, 0))).toBe(100);
     // `any` sees each frame leave late1 and arrive on late0
     await waitForRecords(file, 200);
@@ -192,4 +193,4 @@ test('-Z nobody -i any --reopen: no thread keeps a capability (`any` needs no ne
   } finally {
     own.remove();
   }
-}, 90_000);
+}, 180_000);

@@ -50,7 +50,7 @@ test('the interface deleted while the capture is stopped: every frame that reach
   expect(r.stderr).toMatch(/^3000 packets captured$/m);
   expect(r.stderr).toMatch(/^3000 packets received by filter$/m);
   expect(sequenceNumbers(file)).toEqual(Array.from({ length: 3000 }, (_, i) => i));
-}, 60_000);
+}, 180_000);
 
 test('--reopen: a veth deleted and made again; frames from both sides of the gap in one file', async () => {
   const net = createTestNet('tq');
@@ -74,7 +74,7 @@ test('--reopen: a veth deleted and made again; frames from both sides of the gap
   expect(r.stderr).toMatch(/^1 interface gap \(--reopen\)$/m);
   expect(r.stderr).toMatch(/^2000 packets captured$/m);
   expect(sequenceNumbers(file)).toEqual(Array.from({ length: 2000 }, (_, i) => i));
-}, 60_000);
+}, 180_000);
 
 test('--reopen: the interface back with another link type stops the capture with a clear message', async () => {
   const name = `tqt${process.pid % 100000}`;
@@ -90,7 +90,7 @@ test('--reopen: the interface back with another link type stops the capture with
   const r = await p.done;
   expect(r.code).toBe(1);
   expect(r.stderr).toContain(`tscap: ${name} came back with link type 101, not 1 as before: stopping`);
-}, 60_000);
+}, 180_000);
 
 test('--reopen with -i a -i b: one interface deleted and made again, the other captured throughout', async () => {
   const a = createTestNet('tq');
@@ -115,8 +115,7 @@ test('--reopen with -i a -i b: one interface deleted and made again, the other c
   expect(r.code).toBe(0);
   expect(r.stderr).toMatch(/^1 interface gap \(--reopen\)$/m);
   expect(sequenceNumbers(file).sort((x, y) => x - y)).toEqual(Array.from({ length: 400 }, (_, i) => i));
-}, 60_000);
-
+}, 180_000);
 
 test('reopen in a fanout group: a member back before another has closed its old socket keeps trying, and both join the new group', async () => {
   const net = createTestNet('tq');
@@ -161,7 +160,7 @@ test('reopen in a fanout group: a member back before another has closed its old 
     slow.close();
     await Promise.all(readers);
   }
-}, 60_000);
+}, 180_000);
 
 test('--workers 2 --reopen -w FILE: every worker binds the new veth; frames from both sides of the gap in the file; one gap line, counted once', async () => {
   const net = createTestNet('tq');
@@ -182,7 +181,7 @@ test('--workers 2 --reopen -w FILE: every worker binds the new veth; frames from
   expect(r.stderr).toMatch(/^1 interface gap \(--reopen\)$/m);
   expect(r.stderr).toMatch(/^2000 packets captured$/m);
   expect(sequenceNumbers(file).sort((x, y) => x - y)).toEqual(Array.from({ length: 2000 }, (_, i) => i));
-}, 90_000);
+}, 180_000);
 
 test('--workers 2 --reopen -w NAME%w: each worker writes its own file on both sides of the gap; one gap line', async () => {
   const net = createTestNet('tq');
@@ -199,4 +198,4 @@ test('--workers 2 --reopen -w NAME%w: each worker writes its own file on both si
     expect(seq.some((i) => i >= 1000), `worker ${w} after the gap`).toBe(true);
   }
   expect(perWorker.flat().sort((x, y) => x - y)).toEqual(Array.from({ length: 2000 }, (_, i) => i));
-}, 90_000);
+}, 180_000);

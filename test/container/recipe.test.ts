@@ -17,7 +17,7 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { runCli, startCli } from '../helpers/cli.js';
 import { ether, pad60, sendFrames, udp4 } from '../helpers/frames.js';
-import { requireRootAndIp, run } from '../helpers/netns.js';
+import { requireRootAndIp, run, waitLinkUp } from '../helpers/netns.js';
 import { readPcap } from '../helpers/pcap-lite.js';
 
 const NOBODY = ['--reuid=65534', '--regid=65534', '--clear-groups'];
@@ -51,6 +51,7 @@ beforeAll(() => {
     run('ip', ['netns', 'exec', n, 'sysctl', '-qw', 'net.ipv6.conf.all.disable_ipv6=1']);
     run('ip', ['-n', n, 'link', 'set', dev, 'up']);
   }
+  for (const [n, dev] of [[ns.host, 'port0'], [ns.host, 'ids0'], [ns.client, 'eth0'], [ns.analyzer, 'ids1']] as const) waitLinkUp(n, dev);
 });
 
 afterAll(() => {

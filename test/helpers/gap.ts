@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { interfaceInfo } from '../../src/capture/interfaces.js';
 import { startCli, type CliResult } from './cli.js';
 import { ether, pad60, sendFrames, udp4 } from './frames.js';
-import { run, type TestNet } from './netns.js';
+import { run, waitLinkUp, type TestNet } from './netns.js';
 import { packetSocketsOf, waitFor, waitForRecords } from './wait.js';
 
 /** Frames numbered in their UDP payload (UDP port 4444); `flows` destination ports in turn, so that fanout spreads them. */
@@ -41,6 +41,8 @@ export function recreate(net: TestNet): void {
   net.exec('sysctl', ['-q', '-w', `net.ipv6.conf.${net.peer}.disable_ipv6=1`]);
   run('ip', ['link', 'set', net.host, 'up']);
   net.exec('ip', ['link', 'set', net.peer, 'up']);
+  waitLinkUp(net.ns, net.peer); // frames sent before the link watcher runs would be dropped
+  waitLinkUp(undefined, net.host);
 }
 
 /** Every gap line for `iface` the capture says when the interface is deleted (global: count them with `match`). */

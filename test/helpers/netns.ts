@@ -20,6 +20,24 @@ export function requireRootAndIp(): void {
   }
 }
 
+/**
+ * Waits (polling, with a deadline) until `dev` (inside `ns`, or here when `ns` is undefined) has carrier
+ * and its queueing discipline is active. Until the kernel's link watcher has run, a fresh veth transmits
+ * through the no-op qdisc, which drops: a frame sent right after `ip link set up` can vanish. The dump
+ * `ip link show` takes the same lock as the link watcher, so "state UP" there means it has finished.
+ */
+export function waitLinkUp(ns: string | undefined, dev: string, timeoutMs = 20_000): void {
+  const args = ns === undefined ? ['-o', 'link', 'show', 'dev', dev] : ['-n', ns, '-o', 'link', 'show', 'dev', dev];
+  const deadline = Date.now() + timeoutMs;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    const line = run('ip', args);
+    if (/ state UP /.test(line)) return;
+    if (Date.now() >= deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${dev}${ns === undefined ? '' : ` in ${ns}`} to come up: ${line.trim()}`);
+    Atomics.wait(pause, 0, 0, 10);
+  }
+}
+
 export interface TestNet {
   /** Namespace holding the peer end. */
   ns: string;
@@ -67,6 +85,8 @@ export function createTestNet(prefix: string, opts: { ipv6?: boolean; hostAddr?:
     run('ip', ['link', 'set', host, 'up']);
     run('ip', ['netns', 'exec', ns, 'ip', 'link', 'set', peer, 'up']);
     run('ip', ['netns', 'exec', ns, 'ip', 'link', 'set', 'lo', 'up']);
+    waitLinkUp(ns, peer);
+    waitLinkUp(undefined, host);
   } catch (err) {
     if (created) remove();
     throw err;

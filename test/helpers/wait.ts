@@ -161,3 +161,22 @@ export function waitEventLoopIdle(pid: number, opts: WaitOptions = {}): Promise<
   };
   return waitFor(idle, { what: `process ${pid} to idle in its event loop`, ...opts });
 }
+
+/**
+ * CPU time (user + system, in ms) this process spends running `fn`: what a computation costs, unlike
+ * wall time, which other processes on a loaded machine stretch at random.
+ */
+export function cpuMs(fn: () => void): number {
+  const before = process.cpuUsage();
+  fn();
+  const d = process.cpuUsage(before);
+  return (d.user + d.system) / 1000;
+}
+
+/** `cpuMs` for an asynchronous computation (the process's CPU between start and settle). */
+export async function cpuMsAsync(fn: () => Promise<unknown>): Promise<number> {
+  const before = process.cpuUsage();
+  await fn();
+  const d = process.cpuUsage(before);
+  return (d.user + d.system) / 1000;
+}

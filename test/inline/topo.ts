@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { execFileSync, spawn } from 'node:child_process';
-import { requireRootAndIp, run } from '../helpers/netns.js';
+import { requireRootAndIp, run, waitLinkUp } from '../helpers/netns.js';
 import { waitFor as waitUntil } from '../helpers/wait.js';
 
 export const CLIENT_ADDR = '192.0.2.2';
@@ -66,6 +66,7 @@ export function createRoutedNet(): RoutedNet {
       exec(ns, 'sysctl', ['-q', '-w', `net.ipv6.conf.${dev}.disable_ipv6=1`]);
       exec(ns, 'ip', ['link', 'set', dev, 'up']);
     }
+    for (const [ns, dev] of [[client, `tic${id}`], [router, `tirc${id}`], [router, `tirs${id}`], [server, `tis${id}`]] as const) waitLinkUp(ns, dev);
     exec(client, 'ip', ['addr', 'add', `${CLIENT_ADDR}/24`, 'dev', `tic${id}`]);
     exec(router, 'ip', ['addr', 'add', '192.0.2.1/24', 'dev', `tirc${id}`]);
     exec(router, 'ip', ['addr', 'add', '198.51.100.1/24', 'dev', `tirs${id}`]);

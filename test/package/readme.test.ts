@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { ether, udp4 } from '../helpers/frames.js';
 import { sendFrames } from '../helpers/frames.js';
-import { requireRootAndIp, run } from '../helpers/netns.js';
+import { requireRootAndIp, run, waitLinkUp } from '../helpers/netns.js';
+import { packetSocketsOf, waitFor } from '../helpers/wait.js';
 import { ROOT, TSC, createConsumerProject, linkModule, writeTsconfig, type ConsumerProject } from '../helpers/pack.js';
 import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
@@ -77,8 +78,11 @@ test('every TypeScript block compiles (strict) against the packed package', () =
   expect(out).toBe('');
 }, 120_000);
 
-/** Runs a compiled block with node in the project (optionally inside a namespace); resolves with its output. */
-function runBlock(file: string, ns?: string, whileRunning?: () => void): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/**
+ * Runs a compiled block with node in the project (optionally inside a namespace); resolves with its output.
+ * `feed` runs once, when the example holds `sockets` bound packet sockets (so what it sends is captured).
+ */
+function runBlock(file: string, ns?: string, feed?: { sockets: number; send: () => void }): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const js = file.replace(/\.ts$/, '.js');
   const cmd = ns === undefined ? process.execPath : 'ip';
   const args = ns === undefined ? [js] : ['netns', 'exec', ns, process.execPath, js];
@@ -94,14 +98,15 @@ function runBlock(file: string, ns?: string, whileRunning?: () => void): Promise
       exited = true;
       resolve({ code, stdout, stderr });
     });
-    if (whileRunning !== undefined) {
-      // Feed traffic until the example has seen enough and exits (it stops itself after 10 s at most).
-      const feed = (): void => {
-        if (exited) return;
-        whileRunning();
-        setTimeout(feed, 300);
-      };
-      setTimeout(feed, 300);
+    if (feed !== undefined) {
+      // `ip netns exec` execs node in place, so the child's pid is the example's.
+      const pid = child.pid as number;
+      waitFor(() => exited || packetSocketsOf(pid).filter((r) => r.running).length >= feed.sockets, {
+        timeoutMs: 60_000,
+        what: `the example to bind ${feed.sockets} packet socket(s)`,
+      }).then(() => {
+        if (!exited) feed.send();
+      }, reject);
     }
   });
 }
@@ -111,7 +116,7 @@ const DST = '198.51.100.1';
 const udpFrame = (i: number): Uint8Array => ether('02:00:00:00:00:01', '02:00:00:00:00:02', 0x0800, udp4(SRC, DST, 4000, 5000 + i, [1, 2, 3, 4, 5, 6, 7, 8]));
 
 /** What each runnable example must print, recognised by a piece of its code. */
-const expectations: { key: string; check: (out: string) => void }[] = [
+const expectations: { key: string; check: (out: string) => void; sockets?: number }[] = [
   { key: 'copyPacket(p)', check: (out) => expect(out).toBe('3 packets, closed: true, 3 captured\n') },
   {
     key: 'parser.layer(',
@@ -143,6 +148,7 @@ const expectations: { key: string; check: (out: string) => void }[] = [
   },
   {
     key: 'startFanout',
+    sockets: 2,
     check: (out) => {
       const m = /^per worker (\d+) \+ (\d+) = (\d+) captured\n$/.exec(out);
       expect(m, out).not.toBeNull();
@@ -169,6 +175,7 @@ beforeAll(() => {
     run('ip', ['-n', ns, 'link', 'set', dev, 'up']);
     run('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
   }
+  waitLinkUp(nsSend, 'p0');
 });
 
 afterAll(() => {
@@ -189,7 +196,8 @@ for (const [i, b] of blocks.entries()) {
     if (exp === undefined) throw new Error(`no expectation for README block ${i}: add one to this test`);
     const live = b.mode === 'run live';
     const frames = [0, 1, 2].map(udpFrame);
-    const r = await runBlock(b.file, live ? nsCap : undefined, live ? () => sendFrames(nsSend, 'p0', frames) : undefined);
+    const feed = { sockets: exp.sockets ?? 1, send: () => sendFrames(nsSend, 'p0', frames) };
+    const r = await runBlock(b.file, live ? nsCap : undefined, live ? feed : undefined);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     exp.check(r.stdout);

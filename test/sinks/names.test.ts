@@ -66,7 +66,8 @@ test('with the system resolver and no reachable DNS server, a lookup returns the
   const n = createNameLookup({ hostsFile });
   const t0 = performance.now();
   expect(n.host('192.0.2.3')).toBe('192.0.2.3');
-  expect(performance.now() - t0).toBeLessThan(50);
+  // The resolver's own timeout is 2 s: far below it means nothing waited on the network.
+  expect(performance.now() - t0).toBeLessThan(1000);
   n.close();
 });
 

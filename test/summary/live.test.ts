@@ -14,6 +14,7 @@ import { createStatsReporter } from '../../src/sinks/stats.js';
 import type { StatsReporter } from '../../src/sinks/stats.js';
 import { createSummarySink } from '../../src/sinks/summary.js';
 import type { SummarySink } from '../../src/sinks/summary.js';
+import { waitLinkUp } from '../helpers/netns.js';
 
 interface SentFlow {
   kind: string;
@@ -71,6 +72,8 @@ describe('live statistics and summary count exactly what the sender sent', () =>
       sh('ip', ['netns', 'exec', NS, 'sysctl', '-q', '-w', `net.ipv6.conf.${PEER}.disable_ipv6=1`]);
       sh('ip', ['link', 'set', HOST, 'up']);
       sh('ip', ['netns', 'exec', NS, 'ip', 'link', 'set', PEER, 'up']);
+      waitLinkUp(NS, PEER);
+      waitLinkUp(undefined, HOST);
       const c = openCapture({ iface: HOST, promisc: true, ring: { blockTimeoutMs: 10 } });
       cap = c;
       summary = createSummarySink([{ kind: 'conv' }], { json: true, out: () => undefined });

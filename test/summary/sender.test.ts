@@ -16,6 +16,7 @@ import { waitForRecords } from '../helpers/wait.js';
 import { createSummarySink } from '../../src/sinks/summary.js';
 import type { SummaryJson } from '../../src/sinks/summary.js';
 import { createStatsReporter } from '../../src/sinks/stats.js';
+import { waitLinkUp } from '../helpers/netns.js';
 
 interface SentFlow {
   kind: 'udp4' | 'tcp4' | 'udp6' | 'icmp4';
@@ -107,6 +108,8 @@ describe('summary and statistics count exactly what the sender sent', () => {
       sh('ip', ['netns', 'exec', NS, 'sysctl', '-q', '-w', `net.ipv6.conf.${PEER}.disable_ipv6=1`]);
       sh('ip', ['link', 'set', HOST, 'up']);
       sh('ip', ['netns', 'exec', NS, 'ip', 'link', 'set', PEER, 'up']);
+      waitLinkUp(NS, PEER);
+      waitLinkUp(undefined, HOST);
       sent = await captureWhileSending();
     } finally {
       try {
