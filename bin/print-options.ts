@@ -73,5 +73,7 @@ export function printOptionsFrom(opts: Record<string, unknown>, nano: boolean): 
     number: opts.number === true,
     ...(opts.absoluteTcpSequenceNumbers === true ? { absoluteSeq: true } : {}),
     ...(opts.T !== undefined ? { forceType: forceTypeFrom(opts.T)! } : {}),
+    // -b is declared with tcpdump's other parity options (tcpdump-options.ts)
+    ...(opts.b === true ? { asdot: true } : {}),
   };
 }

@@ -33,7 +33,7 @@ export function addTcpdumpOptions(cmd: Command): Command {
     .option('-N', "don't print the domain part of host names")
     .option('-E <spec>', 'decrypt ESP: [spi@addr ]algo:secret[,...], algo aes128-cbc, aes256-cbc, 3des-cbc (+-hmac96/-hmac256), secret ASCII or 0xHEX')
     .option('-H', 'detect 802.11s draft mesh headers (accepted; tscap decodes no 802.11)')
-    .option('-b', 'print BGP AS numbers in asdot notation (accepted; tscap has no BGP printer)')
+    .option('-b', 'print BGP AS numbers in asdot notation (RFC 5396)')
     .option('--count', 'print only the number of matching packets (on stdout), not the packets');
 }
 

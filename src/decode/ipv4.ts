@@ -194,7 +194,7 @@ export function printIpv4(c: Printer, v: Ipv4View, i: number): void {
     c.s += `(tos 0x${v.tos.toString(16)}`;
     const ecn = v.ecn;
     if (ecn) c.s += ecn === 3 ? ',CE' : ecn === 1 ? ',ECT(1)' : ',ECT(0)';
-    c.s += `, ttl ${v.ttl}, id ${v.id}, offset ${v.fragOffset}, flags [${ipv4FlagsText(v)}], proto ${IP_PROTO_NAMES[v.proto] || 'unknown'} (${v.proto}), length ${tl}`;
+    c.s += `${v.ttl >= 1 ? `, ttl ${v.ttl}` : ''}, id ${v.id}, offset ${v.fragOffset}, flags [${ipv4FlagsText(v)}], proto ${IP_PROTO_NAMES[v.proto] || 'unknown'} (${v.proto}), length ${tl}`;
     if (v.headerLen > 20) {
       c.s += ', options (';
       if (st === DecodeStatus.Ok) printIpOptions(c, v);

@@ -64,6 +64,12 @@ export const LAYER_TABLE = [
   { key: 'Ike', name: 'ike', pool: 2, trunc: 'isakmp', ipProto: -1, net: false, ports: false },
   { key: 'L2tp', name: 'l2tp', pool: 2, trunc: 'l2tp', ipProto: -1, net: false, ports: false },
   { key: 'Pptp', name: 'pptp', pool: 1, trunc: 'pptp', ipProto: -1, net: false, ports: false },
+  // routing and label distribution (issue 17)
+  { key: 'Bgp', name: 'bgp', pool: 1, trunc: 'bgp', ipProto: -1, net: false, ports: false },
+  { key: 'Pim', name: 'pim', pool: 2, trunc: 'pim', ipProto: 103, net: false, ports: false },
+  { key: 'Ripng', name: 'ripng', pool: 1, trunc: 'ripng', ipProto: -1, net: false, ports: false },
+  { key: 'Ldp', name: 'ldp', pool: 1, trunc: 'ldp', ipProto: -1, net: false, ports: false },
+  { key: 'LspPing', name: 'lspping', pool: 1, trunc: 'lspping', ipProto: -1, net: false, ports: false },
 ] as const;
 
 type Table = typeof LAYER_TABLE;
@@ -117,6 +123,7 @@ export const Port = {
   RADIUS: 1812, RADIUS_ACCT: 1813, RADIUS_OLD: 1645, RADIUS_OLD_ACCT: 1646, RADIUS_CISCO_COA: 1700, RADIUS_COA: 3799, SNMP: 161, SNMP_TRAP: 162, SSH: 22, HTTPS: 443, VXLAN_GPE: 4790, ISAKMP: 500, L2TP: 1701, PPTP: 1723,
   FTP: 21, SMTP: 25, RTSP: 554, SIP: 5060, HTTP: 80, HTTP_ALT: 8080, SQUID: 3128,
   HSRP: 1985, RIP: 520, PTP_EVENT: 319, PTP_GENERAL: 320,
+  BGP: 179, LDP: 646, LSP_PING: 3503, RIPNG: 521,
 } as const;
 
 /** Ports tcpdump prints as HTTP. */

@@ -36,6 +36,8 @@ export interface PrintOptions {
   forceType?: ForceType;
   /** `-E`: decrypts ESP payloads so they print (src/sinks/esp.ts). */
   esp?: EspDecryptor | undefined;
+  /** `-b`: BGP AS numbers above 65535 in asdot notation (RFC 5396). */
+  asdot?: boolean;
   /** `-K`: do not verify IP, TCP and UDP checksums. */
   noChecksum?: boolean;
   /** Without `-n`: names for addresses, ports and protocols (see src/sinks/names.ts); numbers when absent. */

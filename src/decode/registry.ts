@@ -56,6 +56,11 @@ import { PtpView, printPtp, ptpRepr } from './ptp.js';
 import { VrrpView, printVrrp, vrrpRepr } from './vrrp.js';
 import { HsrpView, hsrpRepr, printHsrp } from './hsrp.js';
 import { RipView, printRip, ripRepr } from './rip.js';
+import { BgpView, bgpRepr, printBgp } from './bgp.js';
+import { PimView, pimRepr, printPim } from './pim.js';
+import { RipngView, printRipng, ripngRepr } from './ripng.js';
+import { LdpView, ldpRepr, printLdp } from './ldp.js';
+import { LspPingView, lspPingRepr, printLspPing } from './lspping.js';
 
 /**
  * Where the JSON schema (shared/SCHEMA.md) places a layer: `frame` only outermost, `link` anywhere
@@ -138,6 +143,11 @@ function afterMac(w: Walk, t: number, p: number, end: number, declared: number):
   if (t < ETHERTYPE_MIN) w.next(Layer.Llc, p, Math.min(end, p + t), t, 0);
   else w.etherType(t, p, end, declared);
 }
+
+/** JSON place of an application layer carried directly by the outermost IP header's TCP or UDP (the stack ends there). */
+const appAfterTransport = <V>(ok?: (v: V) => boolean): JsonPlace<V> => ({
+  at: 'app', last: true, accept: (p, i, ipIdx) => ipIdx === i - 2 && (ok === undefined || ok(p.view(i) as V)),
+});
 
 /** Every protocol's home, by short name. */
 export const HOMES = {
@@ -409,6 +419,21 @@ export const HOMES = {
     },
   }),
   pptp: home({ View: PptpView, print: printPptp, repr: pptpRepr, reach: { tcp: [Port.PPTP] }, decode: leaf(Layer.Pptp, -1) }),
+  // routing and label distribution (issue 17)
+  bgp: home({ View: BgpView, print: printBgp, repr: (v, p, i) => bgpRepr(v, p.lens[i] ?? v.length), json: appAfterTransport<BgpView>((v) => v.length > 0), reach: { tcp: [Port.BGP] }, decode: leaf(Layer.Bgp, -1) }),
+  pim: home({
+    View: PimView, print: printPim, repr: pimRepr, json: { at: 'transport', last: true },
+    reach: { ip: [IpProto.PIM] },
+    decode(w, v, p, end, declared) {
+      const st = v.reset(w.bytes, p, end - p);
+      // a Register carries the multicast data packet (RFC 7761 4.9.3)
+      const inner = st === DecodeStatus.Ok && v.registersIp;
+      if (w.push(Layer.Pim, st, declared, inner ? 8 : end - p) && inner) w.ipByVersion(p + 8, end);
+    },
+  }),
+  ripng: home({ View: RipngView, print: printRipng, repr: ripngRepr, json: appAfterTransport<RipngView>(), reach: { udp: [Port.RIPNG] }, decode: leaf(Layer.Ripng, -1) }),
+  ldp: home({ View: LdpView, print: printLdp, repr: ldpRepr, json: appAfterTransport<LdpView>((v) => v.version === 1), reach: { udp: [Port.LDP], tcp: [Port.LDP] }, decode: leaf(Layer.Ldp, -1) }),
+  lspping: home({ View: LspPingView, print: printLspPing, repr: lspPingRepr, json: appAfterTransport<LspPingView>((v) => v.u16(0) === 1), reach: { udp: [Port.LSP_PING] }, decode: leaf(Layer.LspPing, -1) }),
 } satisfies { readonly [K in LayerName]: Home<ByteView> };
 
 /** The view class of layer kind L. */

@@ -14,7 +14,10 @@ const PROTO_MAP: Readonly<Record<string, string>> = {
   eth: 'eth', sll: 'sll', null: 'loopback', vlan: 'vlan', ieee8021ad: 'vlan', mpls: 'mpls', arp: 'arp', ip: 'ipv4', ipv6: 'ipv6',
   tcp: 'tcp', udp: 'udp', icmp: 'icmp', icmpv6: 'icmpv6', dns: 'dns',
   lldp: 'lldp', slow: 'slow', eapol: 'eapol', aarp: 'aarp', vrrp: 'vrrp',
+  bgp: 'bgp', pim: 'pim', ldp: 'ldp', 'mpls-echo': 'lspping', ripng: 'ripng',
 };
+/** Layers that end the schema's stack (what they carry is not shown). */
+const STACK_ENDS = new Set(['icmp', 'icmpv6', 'dns', 'vrrp', 'lldp', 'slow', 'eapol', 'aarp', 'bgp', 'pim', 'ldp', 'lspping', 'ripng']);
 
 /**
  * Bytes of pseudo-header that Wireshark takes out of a record before frame.len and frame.cap_len (its
@@ -87,7 +90,7 @@ function comparePacket(file: string, ours: Record<string, unknown>, t: OObject, 
     if (p === 'dns' && expected[expected.length - 1] !== 'udp') break;
     if (ipCount === 1 && (p === 'vlan' || p === 'mpls' || p === 'arp' || p === 'eth')) break;
     expected.push(p);
-    if (p === 'icmp' || p === 'icmpv6' || p === 'dns' || p === 'vrrp' || p === 'lldp' || p === 'slow' || p === 'eapol' || p === 'aarp') break;
+    if (STACK_ENDS.has(p)) break;
     if ((p === 'tcp' || p === 'udp') && expected[expected.length - 2] !== 'ipv4' && expected[expected.length - 2] !== 'ipv6') break;
   }
   checked++;

@@ -201,5 +201,5 @@ for (const [i, b] of blocks.entries()) {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     exp.check(r.stdout);
-  }, 90_000);
+  }, 180_000);
 }

@@ -5,7 +5,6 @@
  * own counts.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCapture } from '../../src/capture/index.js';
 import type { Capture } from '../../src/capture/index.js';
@@ -14,7 +13,7 @@ import { createStatsReporter } from '../../src/sinks/stats.js';
 import type { StatsReporter } from '../../src/sinks/stats.js';
 import { createSummarySink } from '../../src/sinks/summary.js';
 import type { SummarySink } from '../../src/sinks/summary.js';
-import { waitLinkUp } from '../helpers/netns.js';
+import { createTestNet, type TestNet } from '../helpers/netns.js';
 
 interface SentFlow {
   kind: string;
@@ -28,10 +27,7 @@ interface SentFlow {
 
 const SRC_MAC = '02:00:00:74:73:01';
 const MAC = [2, 0, 0, 0x74, 0x73, 1];
-const id = randomBytes(3).toString('hex');
-const NS = `ts${id}n`;
-const HOST = `ts${id}h`;
-const PEER = `ts${id}p`;
+let net: TestNet | undefined;
 
 function sh(cmd: string, args: string[]): string {
   return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -39,7 +35,7 @@ function sh(cmd: string, args: string[]): string {
 
 function sendFlows(): Promise<{ flows: SentFlow[] }> {
   return new Promise((resolve, reject) => {
-    const p = spawn('ip', ['netns', 'exec', NS, 'python3', 'test/summary/send_flows.py', PEER, SRC_MAC]);
+    const p = spawn('ip', ['netns', 'exec', net!.ns, 'python3', 'test/summary/send_flows.py', net!.peer, SRC_MAC]);
     let out = '';
     let err = '';
     p.stdout.on('data', (b: Buffer) => (out += b.toString()));
@@ -65,21 +61,14 @@ describe('live statistics and summary count exactly what the sender sent', () =>
     } catch {
       throw new Error('this test needs python3');
     }
-    sh('ip', ['netns', 'add', NS]);
+    net = createTestNet('ts');
     try {
-      sh('ip', ['link', 'add', HOST, 'type', 'veth', 'peer', 'name', PEER, 'netns', NS]);
-      sh('sysctl', ['-q', '-w', `net.ipv6.conf.${HOST}.disable_ipv6=1`]);
-      sh('ip', ['netns', 'exec', NS, 'sysctl', '-q', '-w', `net.ipv6.conf.${PEER}.disable_ipv6=1`]);
-      sh('ip', ['link', 'set', HOST, 'up']);
-      sh('ip', ['netns', 'exec', NS, 'ip', 'link', 'set', PEER, 'up']);
-      waitLinkUp(NS, PEER);
-      waitLinkUp(undefined, HOST);
-      const c = openCapture({ iface: HOST, promisc: true, ring: { blockTimeoutMs: 10 } });
+      const c = openCapture({ iface: net.host, promisc: true, ring: { blockTimeoutMs: 10 } });
       cap = c;
       summary = createSummarySink([{ kind: 'conv' }], { json: true, out: () => undefined });
       rep = createStatsReporter({
         intervalMs: 200,
-        sources: () => [{ name: HOST, ...c.stats() }],
+        sources: () => [{ name: net!.host, ...c.stats() }],
         tty: false,
         write: (s) => reports.push(s),
         accounting: summary.accounting,
@@ -110,12 +99,7 @@ describe('live statistics and summary count exactly what the sender sent', () =>
       await summary.close();
     } finally {
       cap?.close();
-      try {
-        sh('ip', ['link', 'del', HOST]);
-      } catch {
-        // gone with the namespace
-      }
-      sh('ip', ['netns', 'del', NS]);
+      net.remove();
     }
   }, 60_000);
 
@@ -124,7 +108,7 @@ describe('live statistics and summary count exactly what the sender sent', () =>
   it('source row: everything captured, nothing dropped', () => {
     const total = sent.reduce((a, f) => a + f.frames, 0);
     const row = rep.snapshot().sources[0]!;
-    expect(row.name).toBe(HOST);
+    expect(row.name).toBe(net!.host);
     expect(row.dropped).toBe(0);
     // the capture may count frames the kernel sent itself; the accounting holds only the sender's
     expect(row.captured).toBeGreaterThanOrEqual(total);
