@@ -30,15 +30,14 @@ export async function checkPrivilegeUser(opts: SensorOptionValues): Promise<void
 }
 
 /**
- * Gives up root for the `-Z` user, keeping CAP_NET_RAW when the capture must open sockets later
- * (`keepRaw`). Warns on stderr instead when not running as root. Throws `PrivilegeError` (exit 1)
- * when the change did not take.
+ * Gives up root for the `-Z` user through `drop` (the pipeline's, which knows which threads open
+ * sockets later and keep CAP_NET_RAW). Warns on stderr instead when not running as root. Throws
+ * `PrivilegeError` (exit 1) when the change did not take.
  */
-export async function relinquishPrivileges(opts: SensorOptionValues, keepRaw: boolean, warn: (msg: string) => void): Promise<DropResult | undefined> {
+export async function relinquishPrivileges(opts: SensorOptionValues, drop: (user: string) => Promise<DropResult>, warn: (msg: string) => void): Promise<DropResult | undefined> {
   const user = opts.relinquishPrivileges;
   if (user === undefined) return undefined;
-  const { dropPrivileges } = await import('../src/syscalls/privileges.js');
-  const r = dropPrivileges(user, keepRaw ? { keep: ['NET_RAW'] } : {});
+  const r = await drop(user);
   if (!r.dropped) warn(`warning: not running as root: -Z ${user} ignored`);
   return r;
 }

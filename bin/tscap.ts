@@ -341,10 +341,16 @@ async function main(argv: string[]): Promise<number> {
   process.on('SIGTERM', stop);
   let result;
   try {
-    pipeline = await Pipeline.open(config);
-    if (finishRequested) pipeline.finish();
+    const p = (pipeline = await Pipeline.open(config));
+    if (finishRequested) p.finish();
     // Every socket, ring, file and worker is open: give up root now (-Z).
-    await relinquishPrivileges(opts, opts.reopen === true, (m) => process.stderr.write(`tscap: ${m}\n`));
+    try {
+      await relinquishPrivileges(opts, (user) => p.dropPrivileges(user), (m) => process.stderr.write(`tscap: ${m}\n`));
+    } catch (err) {
+      // A drop that failed half way may leave threads with root's ids or capabilities, and running
+      // worker threads keep the process alive: nothing may go on, so end here (stderr is written synchronously).
+      process.exit(fail(err));
+    }
     result = await pipeline.run();
   } finally {
     process.off('SIGINT', stop);

@@ -103,6 +103,26 @@ const GONE = new Set<number>([ERRNO.ENETDOWN, ERRNO.ENODEV, ERRNO.ENXIO]);
 /** How often a capture waiting for its interface (`reopen`) looks for it again. */
 const REOPEN_POLL_MS = 100;
 
+/**
+ * How long a capture back from a gap keeps trying to join its fanout group again: the group of the
+ * vanished interface lives on until every member has closed its old socket, and until then the kernel
+ * refuses the new interface's socket (EINVAL). The other members close theirs within a block timeout
+ * or two once they see the gap; a group still refused after this is taken by someone else.
+ */
+const REJOIN_FANOUT_MS = 30_000;
+
+/** A gap (`reopen`) as a capture reports it: the interface, why the socket failed, and its gaps so far. */
+export interface CaptureGap {
+  /** Interface name. */
+  iface: string;
+  /** The error's text, e.g. `Network is down`. */
+  reason: string;
+  /** The errno name, e.g. `ENETDOWN`. */
+  code: string;
+  /** The capture's gap count including this one. */
+  gaps: number;
+}
+
 /** Fanout modes as tscap names them (PACKET_FANOUT_HASH, _LB, _CPU, _QM, _ROLLOVER, _RND). */
 export type FanoutMode = 'hash' | 'lb' | 'cpu' | 'qm' | 'rollover' | 'random';
 
@@ -210,7 +230,9 @@ export class Capture implements AsyncIterable<PacketView> {
   private readonly opts: CaptureOptions;
   /** Set while the interface is away (`reopen`): the socket is closed and a timer looks for it. */
   private gapTimer: NodeJS.Timeout | undefined;
-  private gapListeners: ((err: SyscallError) => void)[] = [];
+  /** When the current gap's first refused fanout join happened (see REJOIN_FANOUT_MS). */
+  private refusedSince: number | undefined;
+  private gapListeners: ((err: SyscallError, gap: CaptureGap) => void)[] = [];
   private resumeListeners: (() => void)[] = [];
   private releaseHook: (() => void) | null = null;
 
@@ -344,9 +366,9 @@ export class Capture implements AsyncIterable<PacketView> {
 
   /**
    * With `reopen`: `fn` is called when the interface goes down or away (after what the ring held was
-   * taken in), with the error that said so; the capture then waits for it.
+   * taken in), with the error that said so and the gap as plain data; the capture then waits for it.
    */
-  onGap(fn: (err: SyscallError) => void): void {
+  onGap(fn: (err: SyscallError, gap: CaptureGap) => void): void {
     this.gapListeners.push(fn);
   }
 
@@ -390,7 +412,8 @@ export class Capture implements AsyncIterable<PacketView> {
       closeQuietly(this.fd);
       this.fd = -1;
       this.gaps++;
-      for (const fn of this.gapListeners) fn(err);
+      const gap: CaptureGap = { iface: this.info.name, reason: err.reason, code: err.code, gaps: this.gaps };
+      for (const fn of this.gapListeners) fn(err, gap);
       this.gapTimer = setTimeout(() => this.lookForInterface(), REOPEN_POLL_MS);
     };
     this.gapTimer = setTimeout(finish, settle);
@@ -423,8 +446,11 @@ export class Capture implements AsyncIterable<PacketView> {
       this.info = info;
       if (this.reader instanceof RxRing) this.reader.walker.onRelease = this.releaseHook;
     } catch (err) {
-      // it went again between the look and the bind: keep looking
-      if (err instanceof SyscallError && GONE.has(err.errno)) {
+      // it went again between the look and the bind, or another member of the fanout group has not
+      // yet closed its socket on the vanished interface: keep looking
+      const now = Date.now();
+      const refused = err instanceof CaptureOptionError && err.option === 'fanout.group' && now - (this.refusedSince ??= now) < REJOIN_FANOUT_MS;
+      if (refused || (err instanceof SyscallError && GONE.has(err.errno))) {
         this.gapTimer = setTimeout(() => this.lookForInterface(), REOPEN_POLL_MS);
         return;
       }
@@ -432,6 +458,7 @@ export class Capture implements AsyncIterable<PacketView> {
       this.wakeWaiters();
       return;
     }
+    this.refusedSince = undefined;
     for (const fn of this.resumeListeners) fn();
     this.wakeWaiters();
   }

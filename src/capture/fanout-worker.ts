@@ -6,6 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import { openCapture, type CaptureOptions } from './capture.js';
 import type { CaptureStats } from './socket.js';
+import { capabilityAnswer, type CapabilityStepMessage } from './spawn.js';
 import type { WorkerHandler, WorkerHandlerFactory } from './workers.js';
 
 interface Init {
@@ -27,12 +28,14 @@ async function main(): Promise<void> {
   const post = (batch: ArrayBuffer): void => port?.postMessage({ type: 'batch', batch }, [batch]);
   const handler: WorkerHandler<unknown> = await mod.default({ worker: init.worker, workers: init.workers, data: init.data, post });
   const cap = openCapture(init.capture);
+  // Every worker's socket sees the interface go away: the main thread says it once.
+  cap.onGap((_err, gap) => port?.postMessage({ type: 'gap', gap }));
   let stopping = false;
   port?.on('message', (m: { type: string }) => {
     if (m.type === 'stop') {
       stopping = true;
       cap.close();
-    }
+    } else if (m.type === 'capabilities') void capabilityAnswer(m as CapabilityStepMessage).then((a) => port?.postMessage(a));
   });
   port?.postMessage({ type: 'ready' });
   const visit = handler.packet.bind(handler);

@@ -2,15 +2,15 @@
 export { Capture, CaptureClosedError, CaptureOptionError, InterfaceChangedError, MAX_SNAPLEN, dataLinkTypes, fanoutValue, openCapture, resolveRing } from './capture.js';
 export { TIMESTAMP_TYPE_DESCRIPTIONS, timestampTypes } from './timestamp.js';
 export type { TimestampType } from './timestamp.js';
-export type { CaptureOptions, CaptureStats, Direction, FanoutMode, FanoutOptions } from './capture.js';
+export type { CaptureGap, CaptureOptions, CaptureStats, Direction, FanoutMode, FanoutOptions } from './capture.js';
 export { DEFAULT_RING, ringGeometryError } from './ring.js';
 export { probeBpfExtensions } from './socket.js';
 export type { RingOptions, RingRecordSink } from './ring.js';
 export { describeFlags, interfaceInfo, interfaceName, listInterfaces } from './interfaces.js';
 export type { InterfaceInfo } from './interfaces.js';
 export { SyscallError } from '../syscalls/index.js';
-export { CAPABILITY, PrivilegeError, dropPrivileges, lookupUser, processIds } from '../syscalls/privileges.js';
-export type { DropOptions, DropResult, UserAccount } from '../syscalls/privileges.js';
+export { CAPABILITY, PrivilegeError, dropPrivileges, lookupUser, processIds, threadCapabilityStep } from '../syscalls/privileges.js';
+export type { CapabilityName, DropOptions, DropResult, UserAccount } from '../syscalls/privileges.js';
 export { MAX_WORKERS, startFanout } from './workers.js';
 export type { FanoutResult, FanoutRun, FanoutRunOptions, WorkerHandler, WorkerHandlerFactory } from './workers.js';
 export { createMirror } from './mirror.js';

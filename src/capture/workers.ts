@@ -5,10 +5,11 @@
  */
 import type { Worker } from 'node:worker_threads';
 import type { PacketView } from '../packet.js';
-import type { CaptureOptions, FanoutMode } from './capture.js';
+import type { CaptureGap, CaptureOptions, FanoutMode } from './capture.js';
 import { CaptureOptionError, MAX_WORKERS } from './errors.js';
 import type { CaptureStats } from './socket.js';
-import { spawnModuleWorker } from './spawn.js';
+import { capabilityStepOnEvery, spawnModuleWorker } from './spawn.js';
+import type { CapabilityName } from '../syscalls/privileges.js';
 
 export { MAX_WORKERS } from './errors.js';
 
@@ -50,6 +51,8 @@ export interface FanoutRunOptions extends Omit<CaptureOptions, 'fanout' | 'signa
   onBatch?: (worker: number, batch: ArrayBuffer) => void;
   /** Receives each worker's running statistics (about twice a second while packets flow). */
   onStats?: (worker: number, stats: CaptureStats) => void;
+  /** With `reopen`: told of each worker's gap (every worker's socket sees the interface go away). */
+  onGap?: (worker: number, gap: CaptureGap) => void;
 }
 
 /** What a fanout run gathers. */
@@ -70,6 +73,11 @@ export interface FanoutRun<R> {
   ready: Promise<void>;
   /** Stops every worker and gathers their results. */
   stop(): Promise<FanoutResult<R>>;
+  /**
+   * Runs one step of a privilege drop on every worker thread, which opens its socket again after a
+   * gap (`reopen`): `before` the drop, `after` it (see `threadCapabilityStep`). Rejects with PrivilegeError.
+   */
+  capabilities(phase: 'before' | 'after', keep: CapabilityName[]): Promise<void>;
 }
 
 /**
@@ -82,7 +90,7 @@ export function startFanout<R>(opts: FanoutRunOptions): FanoutRun<R> {
   if (!Number.isInteger(opts.workers) || opts.workers < 1 || opts.workers > MAX_WORKERS) {
     throw new CaptureOptionError(`workers ${opts.workers}: must be 1..${MAX_WORKERS}`, 'workers');
   }
-  const { workers: n, handler, mode, flags, group, data, onBatch, onStats, ...capture } = opts;
+  const { workers: n, handler, mode, flags, group, data, onBatch, onStats, onGap, ...capture } = opts;
   const fanout = { group: group ?? process.pid & 0xffff, mode: mode ?? 'hash', flags: flags ?? [] };
   const handlerRef = typeof handler === 'string' ? handler : handler.href;
   const results: (R | undefined)[] = Array(n).fill(undefined);
@@ -113,9 +121,10 @@ export function startFanout<R>(opts: FanoutRunOptions): FanoutRun<R> {
           failReady(new Error(`worker ${i}: ${error}`));
           resolve();
         };
-        w.on('message', (m: { type: string; result?: R; stats?: CaptureStats; message?: string; batch?: ArrayBuffer }) => {
+        w.on('message', (m: { type: string; result?: R; stats?: CaptureStats; message?: string; batch?: ArrayBuffer; gap?: CaptureGap }) => {
           if (m.type === 'batch') onBatch?.(i, m.batch as ArrayBuffer);
           else if (m.type === 'stats') onStats?.(i, m.stats as CaptureStats);
+          else if (m.type === 'gap') onGap?.(i, m.gap as CaptureGap);
           else if (m.type === 'ready') markReady();
           else if (m.type === 'done') {
             settled = true;
@@ -133,6 +142,7 @@ export function startFanout<R>(opts: FanoutRunOptions): FanoutRun<R> {
   ready.catch(() => undefined); // a failed worker is reported by stop(); ready rejects only for waiters
   return {
     ready,
+    capabilities: (phase, keep) => capabilityStepOnEvery(threads, { type: 'capabilities', phase, keep }),
     async stop(): Promise<FanoutResult<R>> {
       for (const w of threads) w.postMessage({ type: 'stop' });
       await Promise.all(dones);

@@ -4,7 +4,7 @@
  */
 import { ByteView, DecodeStatus, u16 } from './status.js';
 import { hex2 } from './addr.js';
-import { type Printer, flagList, safeText } from './print.js';
+import { type Printer, flagNames, safeText } from './print.js';
 
 /** Field offsets of the EAPOL header and the EAP packet after it (from the EAPOL start). */
 export const EapolOffsets = { version: 0, type: 1, bodyLength: 2, headerLen: 4, eapCode: 4, eapId: 5, eapLength: 6, eapType: 8, eapData: 9 } as const;
@@ -135,7 +135,7 @@ export function printEapol(c: Printer, v: EapolView, _i: number, _n: number): vo
       if (d >= end) break;
       const f = b[d] ?? 0;
       if (m !== 13) c.s += ` ${m === 21 ? 'TTLS' : 'FAST'}v${f & 0x07}`;
-      c.s += ` flags [${flagList(TLS_FLAGS.filter(([bit]) => f & bit).map(([, n]) => n))}] 0x${hex2(f)}`;
+      c.s += ` flags [${flagNames(TLS_FLAGS, f)}] 0x${hex2(f)}`;
       if (f & 0x80 && d + 5 <= end) c.s += `, len ${u16(b, d + 1) * 65536 + u16(b, d + 3)}`;
       break;
     }

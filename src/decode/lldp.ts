@@ -3,9 +3,9 @@
  * 9-bit length) after EtherType 0x88cc, with the organisationally specific TLVs of IEEE 802.1
  * (annex D) and IEEE 802.3 (clause 79).
  */
-import { ByteView, DecodeStatus, u16, u32 } from './status.js';
+import { DecodeStatus, FixedHeaderView, u16, u32 } from './status.js';
 import { ipv4Text, ipv6Text, macText } from './addr.js';
-import { type Printer, flagList, hex4, hexDump, safeText } from './print.js';
+import { type Printer, flagNames, hex4, hexDump, safeText } from './print.js';
 
 /** TLV header layout and the TLV types of the base standard. */
 export const LldpOffsets = { tlvHeader: 2, typeShift: 9, lengthMask: 0x1ff } as const;
@@ -16,22 +16,16 @@ export const LldpTlv = {
   ManagementAddress: 8, OrgSpecific: 127,
 } as const;
 
-/** Zero-copy view of an LLDPDU; TLVs are walked with `tlvAt`. */
-export class LldpView extends ByteView {
-  /**
-   * Points at an LLDPDU; Truncated when not even one TLV header was captured.
-   * @example lldp.reset(bytes, 14, bytes.length - 14);
-   */
-  reset(bytes: Uint8Array, offset: number, length: number): DecodeStatus {
-    return this.pointAtLeast(bytes, offset, length, LldpOffsets.tlvHeader);
-  }
+/** Zero-copy view of an LLDPDU; TLVs are walked with `find`. Truncated when not even one TLV header was captured. */
+export class LldpView extends FixedHeaderView {
+  protected readonly headerLen = LldpOffsets.tlvHeader;
   /** Type of the TLV at byte `o` of the PDU. */
   tlvType(o: number): number {
-    return u16(this.bytes, this.offset + o) >> LldpOffsets.typeShift;
+    return this.u16(o) >> LldpOffsets.typeShift;
   }
   /** Value length of the TLV at byte `o`. */
   tlvLength(o: number): number {
-    return u16(this.bytes, this.offset + o) & LldpOffsets.lengthMask;
+    return this.u16(o) & LldpOffsets.lengthMask;
   }
   /** Byte offset (in the PDU) of the first TLV of `type`, or -1. */
   find(type: number): number {
@@ -131,11 +125,6 @@ const MDI_POWER: ReadonlyArray<readonly [number, string]> = [[0x01, 'PSE'], [0x0
 const SUPPORTED_ENABLED: ReadonlyArray<readonly [number, string]> = [[0x01, 'supported'], [0x02, 'enabled']];
 const PPVID_FLAGS: ReadonlyArray<readonly [number, string]> = [[0x02, 'supported'], [0x04, 'enabled']];
 
-function bits(table: ReadonlyArray<readonly [number, string]>, f: number, none = 'none'): string {
-  const parts = table.filter(([bit]) => f & bit).map(([, name]) => name);
-  return parts.length ? flagList(parts) : none;
-}
-
 /** tcpdump's LLDP text: the system name on one line, each TLV at -v, hex dumps at -vv. */
 export function printLldp(c: Printer, v: LldpView, _i: number, _n: number): void {
   const len = c.pkt.wireLen - (v.offset - c.pkt.offset);
@@ -209,7 +198,7 @@ function printTlv(c: Printer, v: LldpView, t: number, q: number, l: number): boo
       if (l < 4) return false;
       const sys = u16(b, q);
       const en = u16(b, q + 2);
-      c.s += `\n\t  System  Capabilities [${bits(CAPS, sys)}] (0x${hex4(sys)})\n\t  Enabled Capabilities [${bits(CAPS, en)}] (0x${hex4(en)})`;
+      c.s += `\n\t  System  Capabilities [${flagNames(CAPS, sys)}] (0x${hex4(sys)})\n\t  Enabled Capabilities [${flagNames(CAPS, en)}] (0x${hex4(en)})`;
       return true;
     }
     case LldpTlv.ManagementAddress: {
@@ -256,7 +245,7 @@ function printOrg(c: Printer, v: LldpView, q: number, l: number): boolean {
         return true;
       case 2:
         if (n < 3) return false;
-        c.s += `\n\t    port and protocol vlan id (PPVID): ${u16(b, p + 1)}, flags [${bits(PPVID_FLAGS, b[p] ?? 0)}] (0x${(b[p] ?? 0).toString(16).padStart(2, '0')})`;
+        c.s += `\n\t    port and protocol vlan id (PPVID): ${u16(b, p + 1)}, flags [${flagNames(PPVID_FLAGS, b[p] ?? 0)}] (0x${(b[p] ?? 0).toString(16).padStart(2, '0')})`;
         return true;
       case 3: {
         if (n < 3) return false;
@@ -283,8 +272,8 @@ function printOrg(c: Printer, v: LldpView, q: number, l: number): boolean {
         const an = b[p] ?? 0;
         const pmd = u16(b, p + 1);
         const mau = u16(b, p + 3);
-        c.s += `\n\t    autonegotiation [${bits(SUPPORTED_ENABLED, an)}] (0x${an.toString(16).padStart(2, '0')})`;
-        c.s += `\n\t    PMD autoneg capability [${bits(PMD_CAPS, pmd, 'unknown')}] (0x${hex4(pmd)})`;
+        c.s += `\n\t    autonegotiation [${flagNames(SUPPORTED_ENABLED, an)}] (0x${an.toString(16).padStart(2, '0')})`;
+        c.s += `\n\t    PMD autoneg capability [${flagNames(PMD_CAPS, pmd, 'unknown')}] (0x${hex4(pmd)})`;
         c.s += `\n\t    MAU type ${MAU_TYPES[mau] ?? 'unknown'} (0x${hex4(mau)})`;
         return true;
       }
@@ -292,12 +281,12 @@ function printOrg(c: Printer, v: LldpView, q: number, l: number): boolean {
         if (n < 3) return false;
         const pair = b[p + 1] ?? 0;
         const cls = b[p + 2] ?? 0;
-        c.s += `\n\t    MDI power support [${bits(MDI_POWER, b[p] ?? 0)}], power pair ${pair === 1 ? 'signal' : pair === 2 ? 'spare' : 'unknown'}, power class ${cls >= 1 && cls <= 5 ? `class${cls - 1}` : 'unknown'}`;
+        c.s += `\n\t    MDI power support [${flagNames(MDI_POWER, b[p] ?? 0)}], power pair ${pair === 1 ? 'signal' : pair === 2 ? 'spare' : 'unknown'}, power class ${cls >= 1 && cls <= 5 ? `class${cls - 1}` : 'unknown'}`;
         return true;
       }
       case 3:
         if (n < 5) return false;
-        c.s += `\n\t    aggregation status [${bits(SUPPORTED_ENABLED, b[p] ?? 0)}], aggregation port ID ${u32(b, p + 1)}`;
+        c.s += `\n\t    aggregation status [${flagNames(SUPPORTED_ENABLED, b[p] ?? 0)}], aggregation port ID ${u32(b, p + 1)}`;
         return true;
       case 4:
         if (n < 2) return false;

@@ -230,6 +230,12 @@ export function flagList(parts: string[]): string {
   return parts.length ? parts.join(', ') : 'none';
 }
 
+/** The names in `table` of the bits set in `value`, joined by ', '; `none` when no named bit is set. */
+export function flagNames(table: ReadonlyArray<readonly [number, string]>, value: number, none = 'none'): string {
+  const parts = table.filter(([bit]) => value & bit).map(([, name]) => name);
+  return parts.length ? parts.join(', ') : none;
+}
+
 /** tcpdump's hex_print of `n` bytes: lines of 16 as `0x0000:  0402 0000 ...`, each after `prefix`. */
 export function hexDump(b: Uint8Array, o: number, n: number, prefix: string): string {
   let s = '';

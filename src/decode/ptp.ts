@@ -3,9 +3,9 @@
  * bodies of the event and general messages, over Ethernet (EtherType 0x88f7) or UDP (ports 319 and
  * 320, IEEE 1588 annex D).
  */
-import { ByteView, DecodeStatus, u16, u32 } from './status.js';
+import { DecodeStatus, FixedHeaderView } from './status.js';
 import { hex2 } from './addr.js';
-import { type Printer, flagList } from './print.js';
+import { type Printer, flagNames } from './print.js';
 
 /** Field offsets of the common header and of the message bodies (from the header start). */
 export const PtpOffsets = {
@@ -23,34 +23,16 @@ export const PtpType = {
   Signaling: 0xc, Management: 0xd,
 } as const;
 
-/** Zero-copy view of a PTPv2 message. */
-export class PtpView extends ByteView {
-  /**
-   * Points at a PTP message; Truncated below the 34-byte common header.
-   * @example ptp.reset(bytes, 14, bytes.length - 14);
-   */
-  reset(bytes: Uint8Array, offset: number, length: number): DecodeStatus {
-    return this.pointAtLeast(bytes, offset, length, PtpOffsets.headerLen);
-  }
+/** Zero-copy view of a PTPv2 message; Truncated below the 34-byte common header. */
+export class PtpView extends FixedHeaderView {
+  protected readonly headerLen = PtpOffsets.headerLen;
   /** Message type (low nibble of the first byte). */
   get messageType(): number {
-    return (this.bytes[this.offset] ?? 0) & 0x0f;
+    return this.u8(0) & 0x0f;
   }
   /** PTP version (low nibble of the second byte). */
   get version(): number {
-    return (this.bytes[this.offset + 1] ?? 0) & 0x0f;
-  }
-  /** Unsigned byte at field offset `f`. */
-  u8(f: number): number {
-    return this.bytes[this.offset + f] ?? 0;
-  }
-  /** Unsigned 16-bit field at field offset `f`. */
-  u16(f: number): number {
-    return u16(this.bytes, this.offset + f);
-  }
-  /** Unsigned 32-bit field at field offset `f`. */
-  u32(f: number): number {
-    return u32(this.bytes, this.offset + f);
+    return this.u8(1) & 0x0f;
   }
   /** An 8-byte clock identity at field offset `f` as a hex number without leading zeros (`0x200000000000001`). */
   clockIdText(f: number): string {
@@ -119,7 +101,7 @@ export function printPtp(c: Printer, v: PtpView, _i: number, _n: number): void {
   // the correction field is nanoseconds times 2^16: the upper 48 bits, then the sub-nanosecond 16
   const ns = corrHi * 65536 + Math.floor(corrLo / 65536);
   c.s += `PTPv2, v1 compat : no, msg type : ${TYPE_NAMES[t] ?? 'Reserved'}, length : ${v.u16(O.messageLength)}, domain : ${v.u8(O.domain)}, reserved1 : ${v.u8(O.reserved1)}`;
-  c.s += `, Flags [${flagList(FLAGS.filter(([bit]) => f & bit).map(([, n]) => n))}], NS correction : ${ns}, sub NS correction : ${corrLo & 0xffff}`;
+  c.s += `, Flags [${flagNames(FLAGS, f)}], NS correction : ${ns}, sub NS correction : ${corrLo & 0xffff}`;
   c.s += `, reserved2 : ${v.u32(O.reserved2)}, clock identity : ${v.clockIdText(O.clockIdentity)}, port id : ${v.u16(O.portNumber)}`;
   c.s += `, seq id : ${v.u16(O.sequenceId)}, control : ${ctl} (${CONTROL_NAMES[ctl] ?? 'Other'}), log message interval : ${v.u8(O.logInterval)}`;
   const need = t === PtpType.Announce ? O.announceLen : t === PtpType.Management ? 48 : t === PtpType.Signaling ? 44 : t <= 3 || (t >= 8 && t <= 10) ? 44 : 34;

@@ -5,7 +5,7 @@
  */
 import { ByteView, DecodeStatus, u16, u32 } from './status.js';
 import { macText } from './addr.js';
-import { type Printer, flagList, hex8, hexDump } from './print.js';
+import { type Printer, flagNames, hex8, hexDump } from './print.js';
 
 /** Field offsets of the PDU header, an actor/partner TLV and a marker TLV (from the TLV start). */
 export const SlowOffsets = {
@@ -125,7 +125,7 @@ export function printSlow(c: Printer, v: SlowView, _i: number, _n: number): void
     if (lacp && (type === 1 || type === 2) && tl >= 18) {
       const p = party(b, t);
       c.s += `\n\t  System ${p.system}, System Priority ${p.systemPriority}, Key ${p.key}, Port ${p.port}, Port Priority ${p.portPriority}`;
-      c.s += `\n\t  State Flags [${flagList(STATE_FLAGS.filter(([bit]) => p.state & bit).map(([, n]) => n))}]`;
+      c.s += `\n\t  State Flags [${flagNames(STATE_FLAGS, p.state)}]`;
     } else if (lacp && type === 3 && tl >= 4) {
       c.s += `\n\t  Max Delay ${u16(b, t + SlowOffsets.collectorMaxDelay)}`;
     } else if (!lacp && type === 1 && tl >= 14) {

@@ -71,3 +71,35 @@ export class ByteView {
     return this.status;
   }
 }
+
+/**
+ * A view of a header whose `reset` needs only its fixed size (`headerLen`; Truncated below it), with
+ * readers of its fields at offsets from the header start. Subclasses set `headerLen` and add getters.
+ */
+export abstract class FixedHeaderView extends ByteView {
+  /** Bytes the fixed part of the header takes. */
+  protected abstract readonly headerLen: number;
+
+  /**
+   * Points at the header; Truncated when fewer than `headerLen` bytes were captured.
+   * @example view.reset(bytes, 14, bytes.length - 14);
+   */
+  reset(bytes: Uint8Array, offset: number, length: number): DecodeStatus {
+    return this.pointAtLeast(bytes, offset, length, this.headerLen);
+  }
+
+  /** Unsigned byte at field offset `f`. */
+  u8(f: number): number {
+    return u8(this.bytes, this.offset + f);
+  }
+
+  /** Big-endian unsigned 16-bit field at field offset `f`. */
+  u16(f: number): number {
+    return u16(this.bytes, this.offset + f);
+  }
+
+  /** Big-endian unsigned 32-bit field at field offset `f`. */
+  u32(f: number): number {
+    return u32(this.bytes, this.offset + f);
+  }
+}

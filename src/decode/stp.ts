@@ -5,7 +5,7 @@
  */
 import { ByteView, DecodeStatus, u16, u32 } from './status.js';
 import { macText, hex2 } from './addr.js';
-import { type Printer, flagList, hex4, hexBytes, latin1 } from './print.js';
+import { type Printer, flagNames, hex4, hexBytes, latin1 } from './print.js';
 
 /** Field offsets of a BPDU (from the protocol identifier), its MST extension and one MSTI message. */
 export const StpOffsets = {
@@ -98,7 +98,7 @@ const FLAG_NAMES: ReadonlyArray<readonly [number, string]> = [
 const ROLES = ['Unknown', 'Alternate', 'Root', 'Designated'] as const;
 
 function flagText(f: number): string {
-  return flagList(FLAG_NAMES.filter(([bit]) => f & bit).map(([, name]) => name));
+  return flagNames(FLAG_NAMES, f);
 }
 
 function role(f: number): string {

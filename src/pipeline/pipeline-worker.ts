@@ -2,10 +2,12 @@
  * One worker thread of a pipeline with fanout workers: it opens its own socket in the fanout group
  * and runs the same pipeline (filter, printing, file, ...) on its own packets. Printed lines go
  * straight to the output descriptor in whole batches; nothing per packet goes to the main thread.
- * Messages: in `finish`, `stop`; out `ready`, `diagnostic`, `stats`, `done`, `error`.
+ * Messages: in `finish`, `stop`, `capabilities`; out `ready`, `diagnostic`, `stats`, `gap`, `capabilities-done`, `done`, `error`.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import type { CaptureGap } from '../capture/capture.js';
 import type { CaptureStats } from '../capture/socket.js';
+import { capabilityAnswer, type CapabilityStepMessage } from '../capture/spawn.js';
 import type { PipelineConfig } from './config.js';
 import { FdOutputStream } from './fd-output.js';
 import { Pipeline, isRuntimeError } from './pipeline.js';
@@ -35,9 +37,15 @@ if (!port) throw new Error('pipeline-worker must run in a worker thread');
 
 async function main(): Promise<void> {
   const diagnostic = (text: string): void => port?.postMessage({ type: 'diagnostic', text });
-  const p = await Pipeline.open(init.config, { stdout: new FdOutputStream(1, init.outputLock), diagnostic, quiet: true });
+  // Gaps go to the main thread as data: every worker sees the interface go, the main thread says it once.
+  const onGap = (gap: CaptureGap): void => port?.postMessage({ type: 'gap', gap });
+  const p = await Pipeline.open(init.config, { stdout: new FdOutputStream(1, init.outputLock), diagnostic, quiet: true, onGap });
   let asked = false;
   port?.on('message', (m: { type: string }) => {
+    if (m.type === 'capabilities') {
+      void capabilityAnswer(m as CapabilityStepMessage).then((a) => port?.postMessage(a));
+      return;
+    }
     asked = true;
     if (m.type === 'finish') p.finish();
     else if (m.type === 'stop') p.stop();

@@ -5,8 +5,9 @@
  * `PipelineConfig`; the tscap command is a thin layer over it.
  */
 import { readFileSync } from 'node:fs';
+import type { CapabilityName, DropResult } from '../syscalls/privileges.js';
 import { CaptureOptionError } from '../capture/errors.js';
-import type { Capture, CaptureOptions, CaptureStats, RingRecordSink } from '../capture/index.js';
+import type { Capture, CaptureGap, CaptureOptions, CaptureStats, RingRecordSink } from '../capture/index.js';
 import type { Exporter } from '../capture/export.js';
 import type { Mirror } from '../capture/mirror.js';
 import type { BpfProgram } from '../filter/bpf.js';
@@ -22,6 +23,7 @@ import { TextOutput } from '../sinks/output.js';
 import type { AbortSignalLike, ByteWritableStream } from '../streams.js';
 import { checkPipelineConfig, needsMerge, parseFanout, snaplenOf, type PipelineConfig } from './config.js';
 import { fileSinkOptionsOf } from './file.js';
+import { gapLine } from './gaps.js';
 import { parseInlineSpec } from './inline-spec.js';
 import { FileSource, type Source } from './source.js';
 
@@ -39,6 +41,8 @@ export interface PipelineIo {
   diagnostic?: (text: string) => void;
   /** Neither the `listening on` line nor the closing lines (a worker of a pipeline with workers). */
   quiet?: boolean;
+  /** Receives interface gaps (`--reopen`) instead of their diagnostic line (a worker: the main thread says each once). */
+  onGap?: (gap: CaptureGap) => void;
 }
 
 /** What a finished run reports. */
@@ -196,7 +200,6 @@ export class Pipeline {
   private summary: { render(): string } | undefined;
   private names: NameLookup | undefined;
   private watchAny: NodeJS.Timeout | undefined;
-  private reopened: Capture[] = [];
   private limitReached = false;
   /** The workers run the sinks themselves: none are built here. */
   private workersRunSinks = false;
@@ -351,7 +354,7 @@ export class Pipeline {
             createFileSink(fileSinkOptionsOf(file, { path: file.path.replaceAll('%w', String(i)), linkType: this.linkType, snaplen: this.snaplen, nano, ifName: ifaces[0] as string })),
           );
         }
-        const ws = new WorkerSource({ ...captureOpts, iface: ifaces[0] as string }, s.workers, fanout.mode, fanout.flags, this.linkType, perWorkerFiles);
+        const ws = new WorkerSource({ ...captureOpts, iface: ifaces[0] as string }, s.workers, fanout.mode, fanout.flags, this.linkType, this.diag, perWorkerFiles);
         this.src = ws;
         await ws.start();
       } else {
@@ -360,8 +363,8 @@ export class Pipeline {
         for (const cap of caps) for (const w of cap.warnings) this.diag(`tscap: WARNING: ${w}\n`);
         this.src = caps.length === 1 ? new LiveSource(caps[0] as Capture) : new MultiLiveSource(caps);
         // reopen: one line per gap; the summary counts them.
-        for (const cap of caps) cap.onGap((err) => this.diag(`tscap: warning: ${cap.info.name}: ${err.reason} (${err.code}); waiting for it to come back (--reopen)\n`));
-        this.reopened = caps;
+        const onGap = this.io.onGap ?? ((gap: CaptureGap): void => this.diag(gapLine(gap)));
+        for (const cap of caps) cap.onGap((_err, gap) => onGap(gap));
       }
       ifName = ifaces.join(',');
       // `any` keeps capturing when an interface goes away; say so, as the other interfaces carry on.
@@ -501,6 +504,8 @@ export class Pipeline {
         ],
         tty: config.stats.tty,
         write: this.diag,
+        // fanout workers read one interface: its gaps are counted once, not per worker row
+        ...(this.liveMod !== undefined && src instanceof this.liveMod.WorkerSource ? { gaps: () => src.gaps() } : {}),
         ...(summary ? { accounting: summary.accounting } : maxEntries !== undefined ? { maxEntries } : {}),
       });
       sinks.push(this.reporter.sink);
@@ -527,6 +532,25 @@ export class Pipeline {
     for (const f of this.forwards) await f.close();
     if (this.watchAny) clearInterval(this.watchAny);
     this.names?.close();
+  }
+
+  /**
+   * Gives up root for `user` (-Z) once everything is open: every thread becomes the user and loses its
+   * capabilities, except CAP_NET_RAW on the threads that open sockets again after a gap (`reopen`):
+   * this one for live interfaces, or each fanout worker for its own socket. Not root: nothing changes
+   * (`dropped: false`). Throws PrivilegeError for an unknown user or a change that did not take.
+   */
+  async dropPrivileges(user: string): Promise<DropResult> {
+    const { dropPrivileges, processIds } = await import('../syscalls/privileges.js');
+    const s = this.config.source;
+    // `any` sees interfaces that come later without a new socket; netfilter sources never reopen.
+    const reopen = s.kind === 'live' && s.capture?.reopen === true && this.inlineMod === undefined && s.interfaces.some((n) => n !== 'any');
+    const keep: CapabilityName[] = ['NET_RAW'];
+    const workers = reopen && this.src?.capabilityStep !== undefined && processIds().uid[1] === 0 ? this.src : undefined;
+    await workers?.capabilityStep?.('before', keep);
+    const r = dropPrivileges(user, reopen && workers === undefined ? { keep } : {});
+    if (r.dropped) await workers?.capabilityStep?.('after', keep);
+    return r;
   }
 
   /** Prints the live statistics now (or the summary as it stands); nothing without either. */
@@ -621,10 +645,7 @@ export class Pipeline {
       this.diag(`${plural(delivered, 'packet')} captured\n${plural(stats.received, 'packet')} received by filter\n${plural(stats.dropped, 'packet')} dropped by kernel\n`);
     }
     if (live && this.config.source.kind === 'live' && this.config.source.capture?.reopen === true) {
-      this.diag(`${plural(
-        this.reopened.reduce((a, c) => a + c.gaps, 0),
-        'interface gap',
-      )} (--reopen)\n`);
+      this.diag(`${plural(src.gaps?.() ?? 0, 'interface gap')} (--reopen)\n`);
     }
     const inline = this.inlineMod;
     if (live && inline !== undefined && (src instanceof inline.QueueSource || src instanceof inline.QueueWorkerSource || src instanceof inline.LogSource)) this.diag(src.summary());

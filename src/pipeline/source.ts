@@ -5,6 +5,7 @@
 import type { CaptureStats } from '../capture/socket.js';
 import type { PacketView } from '../packet.js';
 import type { PacketFileReader } from '../pcap/reader.js';
+import type { CapabilityName } from '../syscalls/privileges.js';
 
 /** Per-source statistics as the summary and `--stats` show them. */
 export interface SourceStats extends CaptureStats {
@@ -25,6 +26,12 @@ export interface Source {
   stats(): CaptureStats | undefined;
   /** Per interface or per worker. */
   detail(): SourceStats[];
+  /** Interface gaps so far (`--reopen`): each interface's once, however many sockets read it. */
+  gaps?(): number;  /**
+   * Runs one step of a privilege drop on the source's own threads that open sockets later (fanout
+   * workers with `reopen`), `before` and `after` the drop; see `threadCapabilityStep`.
+   */
+  capabilityStep?(phase: 'before' | 'after', keep: CapabilityName[]): Promise<void>;
 }
 
 /** Statistics summed over several sockets. */

@@ -17,9 +17,11 @@ import {
 } from '../capture/index.js';
 import { BatchMerge, TimeOrderedMerge, mergeWindowMs, readPacketBatch } from '../capture/merge.js';
 import { copyPacket, emptyPacket, type PacketSink, type PacketView } from '../packet.js';
+import { SharedGaps } from './gaps.js';
 
 export { FileSource, sumStats, type Source, type SourceStats } from './source.js';
 import { sumStats, type Source, type SourceStats } from './source.js';
+import type { CapabilityName } from '../syscalls/privileges.js';
 
 const yieldToLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
 
@@ -99,6 +101,10 @@ export class LiveSource implements Source {
   detail(): SourceStats[] {
     return [{ name: this.cap.info.name, ...this.cap.stats(), gaps: this.cap.gaps }];
   }
+
+  gaps(): number {
+    return this.cap.gaps;
+  }
 }
 
 /** Several live interfaces, merged in timestamp order within a window. */
@@ -166,6 +172,10 @@ export class MultiLiveSource implements Source {
   detail(): SourceStats[] {
     return this.caps.map((c) => ({ name: c.info.name, ...c.stats(), gaps: c.gaps }));
   }
+
+  gaps(): number {
+    return this.caps.reduce((a, c) => a + c.gaps, 0);
+  }
 }
 
 /**
@@ -184,6 +194,7 @@ export class WorkerSource implements Source {
   private readonly liveStats: CaptureStats = { captured: 0, received: 0, dropped: 0, freezes: 0 };
   private readonly flushes: Promise<void>[] = [];
   private readonly running: (CaptureStats | undefined)[] = [];
+  private readonly shared: SharedGaps;
 
   constructor(
     private readonly opts: Omit<CaptureOptions, 'signal' | 'fanout'>,
@@ -191,9 +202,12 @@ export class WorkerSource implements Source {
     private readonly mode: FanoutMode,
     private readonly flags: ('defrag' | 'rollover')[],
     readonly linkType: number,
+    /** Receives the line of each interface gap (`reopen`), once for all workers. */
+    diagnostic: (text: string) => void,
     /** One sink per worker (`-w` with `%w`): each worker's packets go there, unmerged. */
     private readonly perWorker?: PacketSink[],
   ) {
+    this.shared = new SharedGaps(diagnostic);
     this.merge = new BatchMerge(workers, mergeWindowMs(resolveRing(opts).blockTimeoutMs), this.scratch);
   }
 
@@ -208,6 +222,7 @@ export class WorkerSource implements Source {
       onStats: (w, st) => {
         this.running[w] = st;
       },
+      onGap: (_w, gap) => this.shared.report(gap),
       onBatch: (w, batch) => {
         const own = this.perWorker?.[w];
         if (own !== undefined) {
@@ -269,6 +284,14 @@ export class WorkerSource implements Source {
   /** The workers that failed, and why (their packets are missing from the totals). */
   failures(): { worker: number; error: string }[] {
     return this.result?.failed ?? [];
+  }
+
+  gaps(): number {
+    return this.shared.count;
+  }
+
+  capabilityStep(phase: 'before' | 'after', keep: CapabilityName[]): Promise<void> {
+    return this.run_?.capabilities(phase, keep) ?? Promise.resolve();
   }
 }
 

@@ -4,20 +4,30 @@
  * `Source` it delivers no packets here; `run` only waits for the workers to finish.
  */
 import type { Worker } from 'node:worker_threads';
+import type { CaptureGap } from '../capture/capture.js';
 import type { CaptureStats } from '../capture/socket.js';
-import { spawnModuleWorker } from '../capture/spawn.js';
+import { capabilityStepOnEvery, spawnModuleWorker } from '../capture/spawn.js';
 import type { PacketView } from '../packet.js';
 import type { PipelineConfig } from './config.js';
 import { createOutputLock } from './fd-output.js';
+import { SharedGaps } from './gaps.js';
 import type { PipelineWorkerDone, PipelineWorkerInit } from './pipeline-worker.js';
 import { sumStats, type Source, type SourceStats } from './source.js';
+import type { CapabilityName } from '../syscalls/privileges.js';
 
 /** A worker that could not start or failed; a runtime failure (exit 1). */
 export class PipelineWorkerError extends Error {
   override readonly name = 'PipelineWorkerError';
 }
 
-type Message = { type: 'ready' } | { type: 'diagnostic'; text: string } | { type: 'stats'; stats: CaptureStats } | PipelineWorkerDone | { type: 'error'; message: string };
+type Message =
+  | { type: 'ready' }
+  | { type: 'diagnostic'; text: string }
+  | { type: 'stats'; stats: CaptureStats }
+  | { type: 'gap'; gap: CaptureGap }
+  | { type: 'capabilities-done' }
+  | PipelineWorkerDone
+  | { type: 'error'; message: string };
 
 const ZERO: CaptureStats = { captured: 0, received: 0, dropped: 0, freezes: 0 };
 
@@ -31,13 +41,16 @@ export class PipelineWorkers implements Source {
   private asked = false;
   private wake: (() => void) | undefined;
   private endedByItself = false;
+  private readonly shared: SharedGaps;
 
   constructor(
     readonly linkType: number,
     private readonly count: number,
     private readonly configOf: (worker: number) => PipelineConfig,
     private readonly diagnostic: (text: string) => void,
-  ) {}
+  ) {
+    this.shared = new SharedGaps(diagnostic);
+  }
 
   /** Starts the workers; resolves once every one has its socket, ring and outputs open. */
   async start(): Promise<void> {
@@ -67,6 +80,8 @@ export class PipelineWorkers implements Source {
               // the same warning from every worker would say nothing more
               if (i === 0 || !m.text.startsWith('tscap: WARNING')) this.diagnostic(m.text);
             } else if (m.type === 'stats') this.running[i] = m.stats;
+            else if (m.type === 'gap') this.shared.report(m.gap);
+            else if (m.type === 'capabilities-done') return; // answered to capabilityStep
             else if (m.type === 'done') {
               settled = true;
               this.results[i] = m;
@@ -154,5 +169,13 @@ export class PipelineWorkers implements Source {
 
   detail(): SourceStats[] {
     return this.perWorker().map((s, i) => ({ name: `worker ${i}`, ...s }));
+  }
+
+  gaps(): number {
+    return this.shared.count;
+  }
+
+  capabilityStep(phase: 'before' | 'after', keep: CapabilityName[]): Promise<void> {
+    return capabilityStepOnEvery(this.threads, { type: 'capabilities', phase, keep });
   }
 }

@@ -51,6 +51,11 @@ export interface StatsReporterOptions {
    * together): every packet is then decoded and counted once, and `sink` does nothing.
    */
   accounting?: TrafficAccounting;
+  /**
+   * Interface gaps (`--reopen`) of the whole capture, when its sources share one interface (fanout
+   * workers: each worker's socket sees the same gap, so the rows carry none and the headline counts it once).
+   */
+  gaps?: () => number;
 }
 
 /** Rates of one source over the last interval. */
@@ -240,7 +245,7 @@ export function createStatsReporter(opts: StatsReporterOptions): StatsReporter {
 
   const render = (): string => {
     const s = snapshot();
-    let out = `tscap statistics: ${s.elapsed.toFixed(1)} s, ${s.packets} packets, ${bytesText(s.bytes)}, now ${Math.round(totalRate.pps)} pkt/s ${bitsText(totalRate.bps)}\n`;
+    let out = `tscap statistics: ${s.elapsed.toFixed(1)} s, ${s.packets} packets, ${bytesText(s.bytes)}, now ${Math.round(totalRate.pps)} pkt/s ${bitsText(totalRate.bps)}${gapsText(', ')}\n`;
     if (s.sources.length > 0) {
       const t: Cell[][] = [];
       for (const r of s.sources) {
@@ -284,9 +289,15 @@ export function createStatsReporter(opts: StatsReporterOptions): StatsReporter {
     return out;
   };
 
+  /** The whole capture's gaps after `sep`, when counted and any. */
+  const gapsText = (sep: string): string => {
+    const n = opts.gaps?.() ?? 0;
+    return n > 0 ? `${sep}gaps ${n}` : '';
+  };
+
   const line = (): string => {
     const s = snapshot();
-    const parts = [`stats ${s.elapsed.toFixed(1)}s: ${s.packets} pkts ${Math.round(totalRate.pps)} pkt/s ${bitsText(totalRate.bps)}`];
+    const parts = [`stats ${s.elapsed.toFixed(1)}s: ${s.packets} pkts ${Math.round(totalRate.pps)} pkt/s ${bitsText(totalRate.bps)}${gapsText(' ')}`];
     for (const r of s.sources) {
       const ring = (r.ringUsedPct === undefined ? '' : ` ring ${r.ringUsedPct.toFixed(0)}%`) + (r.gaps ? ` gaps ${r.gaps}` : '');
       const bits = r.bps === undefined ? '' : ` ${bitsText(r.bps)}`;

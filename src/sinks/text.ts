@@ -409,6 +409,8 @@ export class TextFormatter implements Printer {
     else if (t === 0x86dd) this.s += ' [|ip6]';
     else if (t === 0x0806 || t === 0x8035) this.s += ' [|arp]';
     else if (t === 0x8100 || t === 0x88a8 || t === 0x9100) this.s += ' [|vlan]';
+    // Not dead although LLDP has a home: reached when the frame's layer stack is already full
+    // (MAX_LAYERS, deep tunnels) and the LLDP layer could not be recorded; tcpdump's -v0 line still fits.
     else if (t === 0x88cc && !this.opts.linkHeader && this.opts.verbose === 0) this.s += `LLDP, length ${this.pkt.wireLen - (off - this.pkt.offset)}`;
     else {
       // tcpdump's default print: the link header (unless -e printed it) and a hex/ASCII dump

@@ -2,10 +2,12 @@
  * Giving up root after the sockets, rings, files and threads are open, as tcpdump's `-Z USER`:
  * supplementary groups (initgroups), then the group, then the user (setgid, setuid), checked with
  * getresuid/getresgid. glibc applies setgroups/setgid/setuid to every thread of the process (its
- * "setxid" broadcast), so worker threads and libuv's pool change too. A capture that must open new
- * sockets later can keep CAP_NET_RAW (and CAP_NET_ADMIN): PR_SET_KEEPCAPS across the uid change,
- * then capset to those alone. Follows setresuid(2), capabilities(7), PR_SET_KEEPCAPS(2const),
- * getpwnam_r(3), linux/capability.h.
+ * "setxid" broadcast), so worker threads and libuv's pool change too. Capabilities, though, are per
+ * thread (as is PR_SET_KEEPCAPS, and capset acts on the calling thread only): the uid change empties
+ * them on every thread, and a thread that must open new sockets later keeps CAP_NET_RAW (and
+ * CAP_NET_ADMIN) by setting PR_SET_KEEPCAPS itself before the change and capset to those alone after
+ * it (`threadCapabilityStep`, which worker threads run when told). Follows setresuid(2),
+ * capabilities(7), PR_SET_KEEPCAPS(2const), capset(2), getpwnam_r(3), linux/capability.h.
  */
 import koffi from 'koffi';
 import { SyscallError } from './libc.js';
@@ -118,29 +120,55 @@ export function dropPrivileges(user: string, opts: DropOptions = {}): DropResult
     const e = new SyscallError(what, koffi.errno());
     throw new PrivilegeError(`Couldn't change to '${user}' uid=${account.uid} gid=${account.gid}: ${what}: ${e.reason} (${e.code})`);
   };
-  if (keep.length > 0 && fn.prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) !== 0) fail('prctl(PR_SET_KEEPCAPS)');
+  if (keep.length > 0 && !keepCapabilitiesAcrossUidChange()) fail('prctl(PR_SET_KEEPCAPS)');
   if (fn.initgroups(account.name, account.gid) !== 0) fail('initgroups');
   if (fn.setgid(account.gid) !== 0) fail('setgid');
   if (fn.setuid(account.uid) !== 0) fail('setuid');
-  if (keep.length > 0) {
-    // After the uid change the permitted set survived (keepcaps) but the effective one is empty:
-    // keep only the wanted capabilities, in both.
-    let mask = 0;
-    for (const c of keep) mask |= 1 << CAPABILITY[c];
-    const hdr = new Uint8Array(8);
-    const hv = new DataView(hdr.buffer);
-    hv.setUint32(0, CAP_VERSION_3, true);
-    hv.setInt32(4, 0, true);
-    const data = new Uint8Array(24); // two { effective, permitted, inheritable } u32 triples
-    const dv = new DataView(data.buffer);
-    dv.setUint32(0, mask, true);
-    dv.setUint32(4, mask, true);
-    if (fn.capset(hdr, data) !== 0) fail('capset');
-    fn.prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
-  }
+  if (keep.length > 0 && !limitCapabilities(keep)) fail('capset');
   const ids = processIds();
   if (ids.uid.some((u) => u !== account.uid) || ids.gid.some((g) => g !== account.gid)) {
     throw new PrivilegeError(`Couldn't change to '${user}': ids are now uid ${ids.uid.join('/')} gid ${ids.gid.join('/')} (real/effective/saved)`);
   }
   return { dropped: true, user: account, kept: keep };
 }
+
+/** PR_SET_KEEPCAPS on the calling thread: its permitted capabilities survive the coming uid change. False on failure (errno set). */
+function keepCapabilitiesAcrossUidChange(): boolean {
+  return fn.prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) === 0;
+}
+
+/**
+ * After the uid change the calling thread's permitted set survived (keepcaps) but its effective one is
+ * empty: keep only `keep`, in both, and clear keepcaps. False on failure (errno set).
+ */
+function limitCapabilities(keep: readonly (keyof typeof CAPABILITY)[]): boolean {
+  let mask = 0;
+  for (const c of keep) mask |= 1 << CAPABILITY[c];
+  const hdr = new Uint8Array(8);
+  const hv = new DataView(hdr.buffer);
+  hv.setUint32(0, CAP_VERSION_3, true);
+  hv.setInt32(4, 0, true); // pid 0: the calling thread
+  const data = new Uint8Array(24); // two { effective, permitted, inheritable } u32 triples
+  const dv = new DataView(data.buffer);
+  dv.setUint32(0, mask, true);
+  dv.setUint32(4, mask, true);
+  if (fn.capset(hdr, data) !== 0) return false;
+  fn.prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
+  return true;
+}
+
+/**
+ * One step of `dropPrivileges` for another thread that must keep `keep` (a fanout worker that opens
+ * its socket again after a gap), run ON that thread: `before` the drop (keepcaps), `after` it (only
+ * `keep` left). Throws `PrivilegeError` when the step fails.
+ * @example threadCapabilityStep('before', ['NET_RAW']); // then the main thread drops; then 'after'
+ */
+export function threadCapabilityStep(phase: 'before' | 'after', keep: readonly CapabilityName[]): void {
+  const ok = phase === 'before' ? keepCapabilitiesAcrossUidChange() : limitCapabilities(keep);
+  if (ok) return;
+  const e = new SyscallError(phase === 'before' ? 'prctl' : 'capset', koffi.errno());
+  throw new PrivilegeError(`Couldn't keep ${keep.join(', ')} on a worker thread: ${phase === 'before' ? 'prctl(PR_SET_KEEPCAPS)' : 'capset'}: ${e.reason} (${e.code})`);
+}
+
+/** The names of `CAPABILITY`. */
+export type CapabilityName = keyof typeof CAPABILITY;

@@ -4,15 +4,16 @@
  * of the name and binds it again, so frames from both sides of the gap land in one file; back with
  * another link type, it stops with a clear message.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
+import { openCapture, type Capture } from '../../src/capture/index.js';
 import { interfaceInfo } from '../../src/capture/interfaces.js';
 import { startCli } from '../helpers/cli.js';
-import { ether, pad60, sendFrames, udp4 } from '../helpers/frames.js';
-import { createTestNet, run, waitLinkUp, type TestNet } from '../helpers/netns.js';
+import { sendFrames } from '../helpers/frames.js';
+import { gapLineOf, numbered, recreate, runThroughGap, sequenceNumbers } from '../helpers/gap.js';
+import { createTestNet, run, type TestNet } from '../helpers/netns.js';
 import { packetSocketsOf, waitFor, waitForRecords } from '../helpers/wait.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tscap-reopen-'));
@@ -28,40 +29,6 @@ afterEach(() => {
     }
   }
 });
-
-function numbered(from: number, n: number): Uint8Array[] {
-  return Array.from({ length: n }, (_, k) => {
-    const i = from + k;
-    return pad60(ether('02:00:00:00:00:02', '02:00:00:00:00:01', 0x0800, udp4('203.0.113.1', '203.0.113.2', 4444, 9, [i >>> 24, (i >>> 16) & 0xff, (i >>> 8) & 0xff, i & 0xff])));
-  });
-}
-
-/** Sequence numbers of the UDP port 4444 frames in a file, as tcpdump reads them. */
-function sequenceNumbers(file: string): number[] {
-  const text = execFileSync('tcpdump', ['-r', file, '-nn', '-x', 'udp port 4444'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
-  return text
-    .split(/\n(?=\d)/)
-    .filter((b) => b.trim() !== '')
-    .map((block) => {
-      const hex = block
-        .split('\n')
-        .slice(1)
-        .map((l) => l.replace(/^\s*0x[0-9a-f]+:\s*/, '').replace(/\s+/g, ''))
-        .join('');
-      return Number.parseInt(hex.slice(56, 64), 16);
-    });
-}
-
-/** Makes the deleted veth pair again with the same names (the peer back in the namespace). */
-function recreate(net: TestNet): void {
-  run('ip', ['link', 'add', net.host, 'type', 'veth', 'peer', 'name', net.peer, 'netns', net.ns]);
-  run('sysctl', ['-q', '-w', `net.ipv6.conf.${net.host}.disable_ipv6=1`]);
-  net.exec('sysctl', ['-q', '-w', `net.ipv6.conf.${net.peer}.disable_ipv6=1`]);
-  run('ip', ['link', 'set', net.host, 'up']);
-  net.exec('ip', ['link', 'set', net.peer, 'up']);
-  waitLinkUp(net.ns, net.peer); // frames sent before the link watcher runs would be dropped
-  waitLinkUp(undefined, net.host);
-}
 
 test('the interface deleted while the capture is stopped: every frame that reached the ring is written, then exit 1', async () => {
   const net = createTestNet('tq');
@@ -150,3 +117,85 @@ test('--reopen with -i a -i b: one interface deleted and made again, the other c
   expect(sequenceNumbers(file).sort((x, y) => x - y)).toEqual(Array.from({ length: 400 }, (_, i) => i));
 }, 180_000);
 
+test('reopen in a fanout group: a member back before another has closed its old socket keeps trying, and both join the new group', async () => {
+  const net = createTestNet('tq');
+  nets.push(net);
+  const group = 0x5000 + (process.pid % 0x1000);
+  // The kernel keeps the group of the vanished interface until its last member closes its old
+  // socket, and refuses the new interface's sockets until then. `slow` closes its old socket only
+  // after twice its block timeout; `quick` comes back long before that.
+  const open = (blockTimeoutMs: number): Capture => openCapture({ iface: net.host, reopen: true, fanout: { group, mode: 'hash' }, ring: { blockTimeoutMs } });
+  const quick = open(1);
+  const slow = open(2500);
+  const seen: number[] = [];
+  const failures: unknown[] = [];
+  const read = async (cap: Capture): Promise<void> => {
+    try {
+      while (!cap.closed) {
+        cap.dispatch((p) => seen.push(new DataView(p.buf.buffer, p.buf.byteOffset + p.offset + 42, 4).getUint32(0)));
+        await cap.wait();
+      }
+    } catch (err) {
+      failures.push(err);
+    }
+  };
+  let quickGaps = 0;
+  quick.onGap(() => quickGaps++);
+  const readers = [read(quick), read(slow)];
+  try {
+    expect(sendFrames(net.ns, net.peer, numbered(0, 100))).toBe(100);
+    await waitFor(() => seen.length === 100, { what: '100 frames before the gap', detail: () => `${seen.length}` });
+    run('ip', ['link', 'del', net.host]);
+    await waitFor(() => quickGaps === 1, { what: 'the quick member to see the gap' });
+    recreate(net);
+    const index = interfaceInfo(net.host).index;
+    await waitFor(() => packetSocketsOf(process.pid, index).length === 2 || failures.length > 0, { timeoutMs: 30_000, what: 'both members to bind the new interface' });
+    expect(failures.map(String)).toEqual([]);
+    expect([quick.gaps, slow.gaps]).toEqual([1, 1]);
+    expect(sendFrames(net.ns, net.peer, numbered(100, 100))).toBe(100);
+    await waitFor(() => seen.length === 200, { what: '200 frames', detail: () => `${seen.length}` });
+    expect(seen.sort((x, y) => x - y)).toEqual(Array.from({ length: 200 }, (_, i) => i));
+  } finally {
+    quick.close();
+    slow.close();
+    await Promise.all(readers);
+  }
+}, 180_000);
+
+test('--workers 2 --reopen -w FILE: every worker binds the new veth; frames from both sides of the gap in the file; one gap line, counted once', async () => {
+  const net = createTestNet('tq');
+  nets.push(net);
+  const file = join(dir, 'workers-gap.pcap');
+  const r = await runThroughGap(net, ['--workers', '2', '--reopen', '-w', file, '--stats', '1'], {
+    files: () => [file],
+    sockets: 2,
+    frames: 1000,
+    listening: (pid) => expect(packetSocketsOf(pid, interfaceInfo(net.host).index)).toHaveLength(2),
+    // a statistics line after the gap counts it once for the interface, not once per worker
+    written: (p) => p.waitStderr(/^stats .* gaps 1 \|/m),
+  });
+  expect(r.code).toBe(0);
+  expect(r.stderr.match(gapLineOf(net.host))).toHaveLength(1);
+  expect(r.stderr).not.toMatch(/gaps [^1]/);
+  expect(r.stderr).not.toMatch(/worker \d [^|\n]*gaps/);
+  expect(r.stderr).toMatch(/^1 interface gap \(--reopen\)$/m);
+  expect(r.stderr).toMatch(/^2000 packets captured$/m);
+  expect(sequenceNumbers(file).sort((x, y) => x - y)).toEqual(Array.from({ length: 2000 }, (_, i) => i));
+}, 180_000);
+
+test('--workers 2 --reopen -w NAME%w: each worker writes its own file on both sides of the gap; one gap line', async () => {
+  const net = createTestNet('tq');
+  nets.push(net);
+  const files = [0, 1].map((w) => join(dir, `per-worker-${w}.pcap`));
+  const r = await runThroughGap(net, ['--workers', '2', '--reopen', '-w', join(dir, 'per-worker-%w.pcap')], { files: () => files, sockets: 2, frames: 1000 });
+  expect(r.code).toBe(0);
+  expect(r.stderr.match(gapLineOf(net.host))).toHaveLength(1);
+  expect(r.stderr).toMatch(/^1 interface gap \(--reopen\)$/m);
+  expect(r.stderr).toMatch(/^2000 packets captured$/m);
+  const perWorker = files.map(sequenceNumbers);
+  for (const [w, seq] of perWorker.entries()) {
+    expect(seq.some((i) => i < 1000), `worker ${w} before the gap`).toBe(true);
+    expect(seq.some((i) => i >= 1000), `worker ${w} after the gap`).toBe(true);
+  }
+  expect(perWorker.flat().sort((x, y) => x - y)).toEqual(Array.from({ length: 2000 }, (_, i) => i));
+}, 180_000);

@@ -1,30 +1,28 @@
 /**
  * Property test: no decoder, the printer or the JSON sink throws (or hangs) on any bytes. Seeded
- * random frames and mutations of every fixture packet go through every registered view's reset and
+ * random frames and mutations of every fixture packet (test/helpers/mutants.ts) go through every registered view's reset and
  * getters, the layer parser under every link type, the text printer (rotating option sets; each
  * protocol's printer is reached through the registry), every decoded layer's Repr through the
  * registry, and the JSON formatter. The test fails unless every registered protocol was printed.
  * The default reaches 1,000,000 inputs; TSCAP_FUZZ_N scales it.
  */
 import { describe, expect, it } from 'vitest';
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { readPcap } from './pcap-read.js';
-import { ROOT, fixtureFiles } from './fixtures.js';
-import { emptyPacket } from '../../src/packet.js';
+import type { PacketView } from '../../src/packet.js';
 import * as D from '../../src/decode/index.js';
 import { TextFormatter, DEFAULT_PRINT_OPTIONS, type PrintOptions } from '../../src/sinks/text.js';
 import { JsonFormatter } from '../../src/sinks/json.js';
 import { HOMES, HOME_BY_KIND } from '../../src/decode/registry.js';
 import { LAYER_TABLE } from '../../src/decode/layers.js';
-import { rng } from '../helpers/mutants.js';
+import { eachMutant, fixturePackets, rng } from '../helpers/mutants.js';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { readPcap } from './pcap-read.js';
+import { ROOT } from './fixtures.js';
 
 const TOTAL = Number(process.env.TSCAP_FUZZ_N ?? 1_000_000);
-const LINKTYPES = [0, 1, 101, 108, 113, 228, 229, 276, 105, 127, 192];
-/** Link types whose fixture packets are mutated under their own link type (the rest go in as Ethernet). */
-const OWN_LINKTYPE = new Set([105, 127, 192]);
-/** Serial and legacy link types (PPP, PPP_HDLC, C_HDLC, FRELAY, SLIP, ARCNET, MTP2) and their fixtures. */
-const SERIAL_LINKTYPES = [7, 8, 9, 50, 104, 107, 129, 139, 140];
+/** Link types every frame may be read as: the common ones, 802.11, radiotap, PPI and the serial and legacy ones. */
+const LINKTYPES = [0, 1, 101, 108, 113, 228, 229, 276, 105, 127, 192, 7, 8, 9, 50, 104, 107, 129, 139, 140];
+/** The serial and legacy link types' fixtures (fixtures/links), mutated under their own link types too. */
 const SERIAL_FIXTURES = join(ROOT, 'fixtures', 'links');
 
 /** Every registered view class with its getters, for direct calls. */
@@ -39,19 +37,8 @@ function allViews(): Array<{ view: { reset(b: Uint8Array, o: number, l: number, 
 
 describe('no decoder, printer or JSON sink throws on any bytes', () => {
   it(`${TOTAL} seeded inputs, 0 exceptions`, () => {
-    const next = rng(0x7c5ca9);
-    const seeds: Uint8Array[] = [];
-    const seedLinkTypes: number[] = [];
-    for (const f of fixtureFiles()) {
-      for (const p of readPcap(f).packets) {
-        seeds.push(p.buf.slice(p.offset, p.offset + p.capLen));
-        seedLinkTypes.push(p.linkType);
-      }
-    }
-    const serialSeeds: Uint8Array[] = [];
-    for (const f of readdirSync(SERIAL_FIXTURES).filter((n) => n.endsWith('.pcap'))) for (const p of readPcap(join(SERIAL_FIXTURES, f)).packets) serialSeeds.push(p.buf.slice(p.offset, p.offset + p.capLen));
-    expect(serialSeeds.length).toBeGreaterThan(200);
-    expect(seeds.length).toBeGreaterThan(1000);
+    const pick = rng(0x7c5ca9);
+    expect(fixturePackets().reduce((a, f) => a + f.packets.length, 0)).toBeGreaterThan(1000);
     const views = allViews();
     const optionSets: PrintOptions[] = [
       DEFAULT_PRINT_OPTIONS,
@@ -61,59 +48,20 @@ describe('no decoder, printer or JSON sink throws on any bytes', () => {
     ];
     const printers = optionSets.map((o) => new TextFormatter({ ...o, ifName: () => undefined }));
     const json = new JsonFormatter({ nano: false });
-    const pkt = emptyPacket();
-    const buf = new Uint8Array(2048);
     const printed = new Array<number>(LAYER_TABLE.length).fill(0);
     let exceptions = 0;
     let first: unknown;
     let n = 0;
     let sink = 0;
     const t0 = performance.now();
-    while (n < TOTAL) {
-      const r = next();
-      let len: number;
-      let seedLt = 1;
-      if ((r & 3) === 0) {
-        // random bytes, biased toward plausible first bytes so deeper layers are reached
-        len = next() % 200;
-        for (let k = 0; k < len; k++) buf[k] = next() & 0xff;
-        if (len > 14 && r & 4) {
-          buf[12] = 0x08;
-          buf[13] = 0;
-          buf[14] = 0x45;
-        }
-      } else {
-        // one mutant in 8 starts from a serial link type's frame and is read as one
-        const serial = (r & 0x700) === 0x100;
-        const si = next() % (serial ? serialSeeds.length : seeds.length);
-        const s = serial ? serialSeeds[si]! : seeds[si]!;
-        if (!serial) seedLt = seedLinkTypes[si]!;
-        // headers sit in the first bytes: most mutants keep 256 of them, 1 in 16 the whole frame
-        len = Math.min(s.length, buf.length, (r & 0xf0) === 0 ? buf.length : 256);
-        buf.set(s.subarray(0, len));
-        const flips = 1 + (next() % 4);
-        for (let k = 0; k < flips && len > 0; k++) {
-          const at = next() % len;
-          const m = next() % 3;
-          buf[at] = m === 0 ? buf[at]! ^ (1 << (next() & 7)) : m === 1 ? next() & 0xff : (m === 2 ? 0xff : 0);
-        }
-        if (next() % 4 === 0) len = next() % (len + 1);
-      }
-      const lt = (r & 0x700) === 0x100 ? SERIAL_LINKTYPES[(r >>> 12) % SERIAL_LINKTYPES.length]! : (r >>> 8) % 8 === 0 ? LINKTYPES[(r >>> 12) % LINKTYPES.length]! : OWN_LINKTYPE.has(seedLt) ? seedLt : 1;
+    const visit = (pkt: PacketView): void => {
+      const len = pkt.capLen;
       try {
         // every view directly, at a random offset
         const v = views[n % views.length]!;
-        const off = len > 0 ? next() % len : 0;
-        v.view.reset(buf, off, len - off);
+        const off = len > 0 ? pick() % len : 0;
+        v.view.reset(pkt.buf, off, len - off);
         for (const g of v.getters) sink ^= Number((v.view as unknown as Record<string, unknown>)[g]) | 0;
-        pkt.buf = buf;
-        pkt.offset = 0;
-        pkt.capLen = len;
-        pkt.wireLen = len + (next() % 3 === 0 ? next() % 100 : 0);
-        pkt.linkType = lt;
-        pkt.tsSec = 1700000000 + (n >>> 10);
-        pkt.tsNsec = next() % 1_000_000_000;
-        pkt.index = n;
         // dumps (-XX) cost the most per input: one input in 16 takes that option set
         const pi = (n & 15) === 0 ? 2 : [0, 1, 3][n % 3]!;
         const pr = printers[pi]!;
@@ -128,10 +76,14 @@ describe('no decoder, printer or JSON sink throws on any bytes', () => {
         sink ^= json.line(pkt).length;
       } catch (e) {
         exceptions++;
-        first ??= { e, bytes: Buffer.from(buf.subarray(0, len)).toString('hex'), lt };
+        first ??= { e, bytes: Buffer.from(pkt.buf.subarray(0, len)).toString('hex'), lt: pkt.linkType };
       }
       n++;
-    }
+    };
+    // headers sit in the first bytes: most mutants keep 256 of them; one input in 8 under another link type
+    const serialSeeds = readdirSync(SERIAL_FIXTURES).filter((f) => f.endsWith('.pcap')).flatMap((f) => readPcap(join(SERIAL_FIXTURES, f)).packets);
+    expect(serialSeeds.length).toBeGreaterThan(200);
+    eachMutant(TOTAL, 0x7c5ca9, visit, { headBytes: 256, linkTypes: LINKTYPES, extraSeeds: serialSeeds });
     const internal = printers.reduce((a, p) => a + p.internalErrors, 0);
     const secs = (performance.now() - t0) / 1000;
     console.log(`fuzz: ${n} inputs in ${secs.toFixed(1)} s (${Math.round(n / secs)}/s), ${exceptions} exceptions, ${internal} printer-internal errors (sink ${sink & 1})`);

@@ -24,13 +24,23 @@ export function fixturePackets(): Array<{ file: string; packets: PacketView[] }>
   return fixtureFiles().map((file) => ({ file, packets: readPcap(file).packets }));
 }
 
+/** Options of `eachMutant`; without them the sequence for a seed is the same as ever. */
+export interface MutantOptions {
+  /** Most mutants of a fixture keep only their first `headBytes` bytes (headers sit there; cheaper to print), one in 16 the whole frame. */
+  headBytes?: number;
+  /** One input in 8 takes one of these link types instead of its own, so every link type's parser meets every frame. */
+  linkTypes?: readonly number[];
+  /** More packets to mutate beside the fixtures' (each under its own link type). */
+  extraSeeds?: readonly PacketView[];
+}
+
 /**
  * `count` mutants of fixture packets (one in eight a random frame with an Ethernet/IPv4 start), each
  * handed to `visit` in one reused PacketView (valid only during the call).
  */
-export function eachMutant(count: number, seed: number, visit: (p: PacketView) => void): void {
+export function eachMutant(count: number, seed: number, visit: (p: PacketView) => void, opts: MutantOptions = {}): void {
   const next = rng(seed);
-  const seeds: PacketView[] = fixturePackets().flatMap((f) => f.packets);
+  const seeds: PacketView[] = [...fixturePackets().flatMap((f) => f.packets), ...(opts.extraSeeds ?? [])];
   const buf = new Uint8Array(2048);
   const pkt = emptyPacket();
   for (let n = 0; n < count; n++) {
@@ -48,7 +58,7 @@ export function eachMutant(count: number, seed: number, visit: (p: PacketView) =
     } else {
       const s = seeds[next() % seeds.length]!;
       lt = s.linkType;
-      len = Math.min(s.capLen, buf.length);
+      len = Math.min(s.capLen, buf.length, opts.headBytes !== undefined && (r & 0xf00) !== 0 ? opts.headBytes : buf.length);
       buf.set(s.buf.subarray(s.offset, s.offset + len));
       const flips = 1 + (next() % 4);
       for (let k = 0; k < flips && len > 0; k++) {
@@ -63,7 +73,9 @@ export function eachMutant(count: number, seed: number, visit: (p: PacketView) =
     pkt.offset = 0;
     pkt.capLen = len;
     pkt.wireLen = len + (next() % 3 === 0 ? next() % 100 : 0);
-    pkt.linkType = lt;
+    // the options read bits of r nothing else reads: without them a seed gives the same inputs as ever
+    const lts = opts.linkTypes;
+    pkt.linkType = lts !== undefined && lts.length > 0 && ((r >>> 12) & 7) === 0 ? (lts[(r >>> 16) % lts.length] as number) : lt;
     pkt.tsSec = 1700000000 + (n >>> 10);
     pkt.tsNsec = next() % 1_000_000_000;
     pkt.index = n;
