@@ -1,7 +1,7 @@
 /** ICMPv6 (RFC 4443), neighbour discovery (RFC 4861) and MLD (RFC 2710, RFC 3810). */
 import { ByteView, DecodeStatus, u16, u32 } from './status.js';
 import { ipv6Text, macText } from './addr.js';
-import { type Printer, cksumShouldBe, hex4 } from './print.js';
+import { type Printer, cksumShouldBe, hex4, hexDumpText } from './print.js';
 import { Ipv6View } from './ipv6.js';
 import { ipFragmented, l4Sum } from './ip.js';
 import { printGroupRecords } from './igmp.js';
@@ -293,6 +293,9 @@ function printNdOptions(c: Printer, q: number, end: number): void {
     if (t === 1 || t === 2) c.s += macText(b, q + 2, l - 2);
     else if (t === 5) c.s += ` ${u32(b, q + 4)}`;
     else if (t === 3 && l >= 32) c.s += `${ipv6Text(b, q + 16)}/${b[q + 2] ?? 0}, Flags [${prefixFlags(b[q + 3] ?? 0)}], valid time ${lifetime(u32(b, q + 4))}, pref. time ${lifetime(u32(b, q + 8))}`;
+    // tcpdump dumps an option it does not name (at -v), and every option again at -vv
+    if (c.opts.verbose > 1) c.s += hexDumpText(b, q + 2, l - 2, '\n\t    ');
+    else if (ND_OPT_NAMES[t] === undefined) c.s += hexDumpText(b, q + 2, l - 2, '\n\t  ');
     q += l;
   }
 }

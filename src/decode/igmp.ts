@@ -123,7 +123,7 @@ export function printIgmp(c: Printer, v: IgmpView, _i: number, len: number): voi
 }
 
 
-/** IGMPv3 / MLDv2 group records at -v: ` [gaddr G mode, N source(s)]` each (`alen`: 4 or 16). */
+/** IGMPv3 / MLDv2 group records: ` [gaddr G mode, N source(s)]` each at -v, ` [gaddr G mode { S ... }]` at -vv (`alen`: 4 or 16). */
 export function printGroupRecords(c: Printer, q: number, end: number, n: number, alen: number): void {
   const b = c.parser.bytes;
   const MODES = ['', 'is_in', 'is_ex', 'to_in', 'to_ex', 'allow', 'block'];
@@ -136,7 +136,21 @@ export function printGroupRecords(c: Printer, q: number, end: number, n: number,
     const aux = (b[q + 1] ?? 0) * 4;
     const ns = u16(b, q + 2);
     const g = alen === 4 ? ipv4Text(b, q + 4) : ipv6Text(b, q + 4);
-    c.s += ` [gaddr ${g} ${MODES[type] ?? `unknown-${type}`}, ${ns} source(s)]`;
+    const mode = MODES[type] || ` [v${alen === 4 ? 3 : 2}-report-#${type}]`;
+    if (c.opts.verbose < 2) c.s += ` [gaddr ${g} ${mode}, ${ns} source(s)]`;
+    else {
+      // -vv lists the sources, as tcpdump does
+      c.s += ` [gaddr ${g} ${mode} {`;
+      for (let j = 0; j < ns; j++) {
+        const at = q + 4 + alen + j * alen;
+        if (at + alen > end) {
+          c.s += ' [|igmp]';
+          return;
+        }
+        c.s += ` ${alen === 4 ? ipv4Text(b, at) : ipv6Text(b, at)}`;
+      }
+      c.s += ' }]';
+    }
     q += 4 + alen + ns * alen + aux;
   }
 }
