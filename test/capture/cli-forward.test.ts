@@ -2,6 +2,7 @@
  * The CLI's scale-out and hand-off paths on real veths: --workers, repeated -i, -i any into a pcap that
  * tshark reads with each packet's interface, --mirror, and --export to a collector that is not there.
  */
+import { randomInt } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,12 @@ import { createTestNet, run, type TestNet } from '../helpers/netns.js';
 import { startTcpdump } from '../helpers/tcpdump.js';
 import { waitForRecords } from '../helpers/wait.js';
 
+/**
+ * Ports of this file's test traffic, drawn per run: `-i any` in the machine's own namespace sees every
+ * interface, so another run of the same tests (or another suite) must not send the same flows.
+ */
+const PORT_BASE = 20000 + randomInt(0, 2000) * 10;
+const [PORT_A, PORT_B, PORT_C, PORT_D, PORT_E] = [PORT_BASE, PORT_BASE + 1, PORT_BASE + 2, PORT_BASE + 3, PORT_BASE + 4];
 let a: TestNet;
 let b: TestNet;
 const dir = mkdtempSync(join(tmpdir(), 'tscap-fwd-'));
@@ -119,10 +126,10 @@ test.each(['pcapng', 'pcap'])('-i repeated into %s: every packet of both interfa
 
 test('-i any into pcap: LINUX_SLL2 records that tshark reads with each packet interface index', async () => {
   const out = join(dir, 'any.pcap');
-  const fa = flows(4, 1, 33000);
-  const fb = flows(3, 1, 34000);
+  const fa = flows(4, 1, PORT_A);
+  const fb = flows(3, 1, PORT_B);
   const r = await capture(
-    ['-i', 'any', '-w', out, 'udp and (port 33000 or port 34000)'],
+    ['-i', 'any', '-w', out, `udp and (port ${PORT_A} or port ${PORT_B})`],
     () => {
       sendFrames(a.ns, a.peer, fa);
       sendFrames(b.ns, b.peer, fb);
@@ -136,8 +143,8 @@ test('-i any into pcap: LINUX_SLL2 records that tshark reads with each packet in
     .map((l) => l.split('\t'));
   const ia = String(interfaceInfo(a.host).index);
   const ib = String(interfaceInfo(b.host).index);
-  expect(fields.filter(([, port]) => port === '33000').map(([i]) => i)).toEqual([ia, ia, ia, ia]);
-  expect(fields.filter(([, port]) => port === '34000').map(([i]) => i)).toEqual([ib, ib, ib]);
+  expect(fields.filter(([, port]) => port === `${PORT_A}`).map(([i]) => i)).toEqual([ia, ia, ia, ia]);
+  expect(fields.filter(([, port]) => port === `${PORT_B}`).map(([i]) => i)).toEqual([ib, ib, ib]);
 });
 
 test('--mirror: frames captured on one veth leave another, counted in the summary', async () => {
@@ -171,8 +178,8 @@ test('bad --workers and --export values are usage errors (exit 2)', async () => 
 });
 
 test('-i repeated and -i any: text (-e) and JSON name each packet interface', async () => {
-  const fa = flows(2, 1, 37000);
-  const fb = flows(3, 1, 38000);
+  const fa = flows(2, 1, PORT_C);
+  const fb = flows(3, 1, PORT_D);
   const send = (): void => {
     sendFrames(a.ns, a.peer, fa);
     sendFrames(b.ns, b.peer, fb);
@@ -183,11 +190,11 @@ test('-i repeated and -i any: text (-e) and JSON name each packet interface', as
     expect(r.code).toBe(0);
     return r.stdout.trim().split('\n');
   };
-  const portOf = (l: string): number => (l.includes('.37000 >') || l.includes('"srcPort":37000') ? 37000 : l.includes('.38000 >') || l.includes('"srcPort":38000') ? 38000 : 0);
+  const portOf = (l: string): number => (l.includes(`.${PORT_C} >`) || l.includes(`"srcPort":${PORT_C}`) ? PORT_C : l.includes(`.${PORT_D} >`) || l.includes(`"srcPort":${PORT_D}`) ? PORT_D : 0);
   const expectNames = (ls: string[], name: (l: string) => string | undefined): void => {
     const mine = ls.filter((l) => portOf(l) !== 0);
     expect(mine).toHaveLength(5);
-    for (const l of mine) expect(name(l)).toBe(portOf(l) === 37000 ? a.host : b.host);
+    for (const l of mine) expect(name(l)).toBe(portOf(l) === PORT_C ? a.host : b.host);
   };
   const textName = (l: string): string | undefined => /^\d\d:\d\d:\d\d\.\d+ (\S+) +(?:In|Out|B|M|P) /.exec(l)?.[1];
   expectNames(await lines(['-i', a.host, '-i', b.host, '-e', '-n']), textName);
@@ -202,12 +209,12 @@ test('-i any: an interface that disappears gives a warning and capture goes on f
   run('ip', ['link', 'add', extra, 'type', 'veth', 'peer', 'name', `${extra}p`]);
   try {
     run('ip', ['link', 'set', extra, 'up']);
-    const p = startCli(['-i', 'any', '-n', 'udp port 40999']);
+    const p = startCli(['-i', 'any', '-n', `udp port ${PORT_E}`]);
     await p.waitStderr(/listening on/);
     run('ip', ['link', 'del', extra]);
     await p.waitStderr(new RegExp(`warning: interface ${extra} went away`), 5000);
-    sendFrames(a.ns, a.peer, flows(3, 1, 40999));
-    await p.waitStdout((o) => o.split('\n').filter((l) => l.includes('.40999 > ')).length >= 3, 'three lines of port 40999');
+    sendFrames(a.ns, a.peer, flows(3, 1, PORT_E));
+    await p.waitStdout((o) => o.split('\n').filter((l) => l.includes(`.${PORT_E} > `)).length >= 3, `three lines of port ${PORT_E}`);
     p.child.kill('SIGINT');
     const r = await p.done;
     expect(r.code).toBe(0);

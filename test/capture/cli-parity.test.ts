@@ -3,6 +3,7 @@
  * -n, -K, --count, -L, -J, -j on a veth, -y on a live capture, the interface chosen without -i, and
  * outputs opened before "listening on".
  */
+import { randomInt } from 'node:crypto';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -142,7 +143,10 @@ async function tcpdumpStderr(args: string[]): Promise<{ code: number | null; std
   });
 }
 
-const udpFrame = (): Uint8Array => pad60(ether('02:00:00:00:00:02', '02:00:00:00:00:01', 0x0800, udp4('203.0.113.1', '203.0.113.2', 40000, 40001, [1])));
+/** Ports of the test frame, drawn per run: `-i any` in the machine's namespace must not meet another run's frames. */
+const SPORT = 20000 + randomInt(0, 20000) * 2;
+const DPORT = SPORT + 1;
+const udpFrame = (): Uint8Array => pad60(ether('02:00:00:00:00:02', '02:00:00:00:00:01', 0x0800, udp4('203.0.113.1', '203.0.113.2', SPORT, DPORT, [1])));
 
 test('-j adapter on a veth: tcpdump\'s warning, and the capture goes on', async () => {
   const td = await tcpdumpStderr(['-j', 'adapter']);
@@ -154,7 +158,7 @@ test('-j adapter on a veth: tcpdump\'s warning, and the capture goes on', async 
   const r = await cli.done;
   expect(r.code).toBe(0);
   expect(r.stderr).toContain(`tscap: ${warning as string}\n`);
-  expect(r.stdout).toContain('203.0.113.1.40000 > 203.0.113.2.40001: UDP, length 1');
+  expect(r.stdout).toContain(`203.0.113.1.${SPORT} > 203.0.113.2.${DPORT}: UDP, length 1`);
   // A type that does not exist is refused before anything opens.
   const bad = await runCli(['-i', net.host, '-j', 'atomic']);
   expect(bad.code).toBe(2);
@@ -163,7 +167,7 @@ test('-j adapter on a veth: tcpdump\'s warning, and the capture goes on', async 
 
 test('-y on a live capture: LINUX_SLL on any as tcpdump, and tcpdump\'s refusal on Ethernet', async () => {
   const file = join(dir, 'sll.pcap');
-  const cli = startCli(['-i', 'any', '-y', 'LINUX_SLL', '-c', '1', '-U', '-w', file, 'udp and src port 40000 and dst port 40001']);
+  const cli = startCli(['-i', 'any', '-y', 'LINUX_SLL', '-c', '1', '-U', '-w', file, `udp and src port ${SPORT} and dst port ${DPORT}`]);
   await cli.waitStderr(/listening on/);
   sendFrames(net.ns, net.peer, [udpFrame()]);
   const r = await cli.done;
@@ -171,7 +175,7 @@ test('-y on a live capture: LINUX_SLL on any as tcpdump, and tcpdump\'s refusal 
   expect(r.stderr).toContain('tscap: data link type LINUX_SLL\n');
   expect(r.stderr).toContain('listening on any, link-type LINUX_SLL (Linux cooked v1)');
   const read = execFileSync('tcpdump', ['-n', '-r', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  expect(read, read).toMatch(/ IP 203\.0\.113\.1\.40000 > 203\.0\.113\.2\.40001: UDP, length 1/);
+  expect(read, read).toContain(` IP 203.0.113.1.${SPORT} > 203.0.113.2.${DPORT}: UDP, length 1`);
   // On Ethernet only EN10MB: tcpdump's message (its exit status is 1; tscap's usage errors are 2).
   const td = spawnSync('tcpdump', ['-y', 'LINUX_SLL', '-i', net.host, '-c', '1'], { encoding: 'utf8' });
   const bad = await runCli(['-y', 'LINUX_SLL', '-i', net.host, '-c', '1']);
@@ -220,7 +224,7 @@ test('--help shows examples and the exit codes; the man page is in the package',
 });
 
 test('-i any names an interface created after the capture started', async () => {
-  const cli = startCli(['-i', 'any', '-n', '-e', '-c', '1', 'udp and src port 40000 and dst port 40001']);
+  const cli = startCli(['-i', 'any', '-n', '-e', '-c', '1', `udp and src port ${SPORT} and dst port ${DPORT}`]);
   await cli.waitStderr(/listening on/);
   // createTestNet returns once both ends carry frames: one frame is enough, no resending.
   const late = createTestNet('tz');
