@@ -46,11 +46,14 @@ export function preprocessArgv(argv: string[]): string[] {
   );
 }
 
-/** The -T value as a ForceType; throws a message naming the accepted types otherwise. */
+/** A bad value of a printing option (`-T`): a usage error. */
+export class PrintOptionError extends Error {}
+
+/** The `-T` type, or undefined without one; throws PrintOptionError for a type tscap does not decode. */
 export function forceTypeFrom(value: unknown): ForceType | undefined {
   if (value === undefined) return undefined;
   const t = FORCE_TYPES.find((f) => f === value);
-  if (t === undefined) throw new Error(`-T ${String(value)}: unknown or not decoded packet type (tscap decodes ${FORCE_TYPES.join(', ')})`);
+  if (t === undefined) throw new PrintOptionError(`-T ${String(value)}: unknown or not decoded packet type (tscap decodes ${FORCE_TYPES.join(', ')})`);
   return t;
 }
 

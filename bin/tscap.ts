@@ -19,7 +19,7 @@ import { VERSION } from '../src/version.js';
 import { addFileOptions, fileConfigFrom, type FileOptionValues } from './file-options.js';
 import { SendThreadOptionError, sendThreadOption } from './forward-options.js';
 import { FilterOptionsError, addFilterOptions, dumpProgram, filterExpression, linkTypeOption, type FilterCliOptions } from './filter-options.js';
-import { addPrintOptions, preprocessArgv, printOptionsFrom } from './print-options.js';
+import { PrintOptionError, addPrintOptions, preprocessArgv, printOptionsFrom } from './print-options.js';
 import { addSensorOptions, checkPrivilegeUser, relinquishPrivileges, type SensorOptionValues } from './sensor-options.js';
 import { addStatsOptions, statsIntervalFrom, summaryKindsFrom, type StatsOptionValues } from './stats-options.js';
 import { addTcpdumpOptions, rewriteLegacyCount, timestampTypeOption, type TcpdumpOptionValues } from './tcpdump-options.js';
@@ -399,7 +399,7 @@ function fail(err: unknown): number {
     process.stderr.write(`tscap: ${err.message}\n`);
     return 1;
   }
-  if (err instanceof UsageError || err instanceof FilterOptionsError || err instanceof InlineSpecError || err instanceof SendThreadOptionError) {
+  if (err instanceof UsageError || err instanceof FilterOptionsError || err instanceof InlineSpecError || err instanceof SendThreadOptionError || err instanceof PrintOptionError) {
     process.stderr.write(`tscap: ${err.message}\n`);
     return 2;
   }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Command } from 'commander';
+import { spawnSync } from 'node:child_process';
+import { CLI } from '../helpers/cli.js';
 import { addPrintOptions, forceTypeFrom, preprocessArgv, printOptionsFrom } from '../../bin/print-options.js';
 
 function parse(args: string[]): Record<string, unknown> {
@@ -30,6 +32,10 @@ describe('print options', () => {
     expect(printOptionsFrom(parse(['-T', 'vxlan']), false)).toMatchObject({ forceType: 'vxlan' });
     expect(printOptionsFrom(parse(['-T', 'domain']), false)).toMatchObject({ forceType: 'domain' });
     expect(() => forceTypeFrom('snmp')).toThrow(/-T snmp: unknown or not decoded packet type \(tscap decodes vxlan, domain\)/);
+  });
+  it('-T with a type tscap does not force: the message alone on stderr, exit 2 (a usage error, no stack trace)', () => {
+    const r = spawnSync(process.execPath, [CLI, '-T', 'bogus', '-r', 'fixtures/dns.pcap'], { encoding: 'utf8' });
+    expect([r.status, r.stdout, r.stderr]).toEqual([2, '', 'tscap: -T bogus: unknown or not decoded packet type (tscap decodes vxlan, domain)\n']);
   });
   it('rewrites --nano and --micro to --time-stamp-precision', () => {
     expect(preprocessArgv(['node', 'tscap', '--nano', '-r', 'f'])).toEqual(['node', 'tscap', '--time-stamp-precision', 'nano', '-r', 'f']);
