@@ -230,6 +230,9 @@ export class Capture implements AsyncIterable<PacketView> {
   private readonly opts: CaptureOptions;
   /** Set while the interface is away (`reopen`): the socket is closed and a timer looks for it. */
   private gapTimer: NodeJS.Timeout | undefined;
+  /** A socket error held back while the block the kernel was filling retires (see failAfterDrain). */
+  private deferredErr = 0;
+  private graceTimer: NodeJS.Timeout | undefined;
   /** When the current gap's first refused fanout join happened (see REJOIN_FANOUT_MS). */
   private refusedSince: number | undefined;
   private gapListeners: ((err: SyscallError, gap: CaptureGap) => void)[] = [];
@@ -536,6 +539,11 @@ export class Capture implements AsyncIterable<PacketView> {
   wait(): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     if (this.isClosed || (this.fd >= 0 && this.reader.ready())) return Promise.resolve();
+    // The socket failed and the last block has been taken: the failure is due now (poll no longer says so).
+    if (this.deferredErr !== 0 && this.graceTimer === undefined) {
+      this.failAfterDrain(this.deferredErr);
+      if (this.failure) return Promise.reject(this.failure);
+    }
     return new Promise<void>((resolve, reject) => {
       this.waiters.push(() => (this.failure ? reject(this.failure) : resolve()));
       if (this.fd < 0 || this.gapTimer !== undefined) return; // in a gap: the reopen wakes us
@@ -547,10 +555,29 @@ export class Capture implements AsyncIterable<PacketView> {
   private onReadable(): void {
     this.watcher?.stop();
     if (!this.isClosed && this.gapTimer === undefined && !this.reader.ready()) {
-      const err = pendingError(this.fd);
-      if (err !== 0) this.socketFailed(new SyscallError('poll', err, `${this.info.name}: capture stopped`));
+      const err = this.deferredErr || pendingError(this.fd);
+      if (err !== 0) this.failAfterDrain(err);
     }
     this.wakeWaiters();
+  }
+
+  /**
+   * A socket error (the interface went down or away) with nothing ready: the frames the kernel still
+   * holds in the block it was filling come out when that block retires, within the block timeout. Wait
+   * for them once (reading SO_ERROR cleared the error, so it is kept here), then fail.
+   */
+  private failAfterDrain(err: number): void {
+    if (this.graceTimer !== undefined) return;
+    if (this.deferredErr === 0 && this.pendingInBlock > 0) {
+      this.deferredErr = err;
+      this.graceTimer = setTimeout(() => {
+        this.graceTimer = undefined;
+        this.onReadable();
+      }, (this.ringGeometry?.blockTimeoutMs ?? 0) + 5);
+      return;
+    }
+    this.deferredErr = 0;
+    this.socketFailed(new SyscallError('poll', err, `${this.info.name}: capture stopped`));
   }
 
   private wakeWaiters(): void {
@@ -597,6 +624,8 @@ export class Capture implements AsyncIterable<PacketView> {
     if (this.isClosed) return;
     if (this.gapTimer !== undefined) clearTimeout(this.gapTimer);
     this.gapTimer = undefined;
+    if (this.graceTimer !== undefined) clearTimeout(this.graceTimer);
+    this.graceTimer = undefined;
     const inGap = this.fd < 0;
     if (!inGap) this.kstats.update(this.fd);
     this.isClosed = true;
