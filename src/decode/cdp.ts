@@ -6,7 +6,7 @@
  */
 import { ByteView, DecodeStatus, u16, u32 } from './status.js';
 import { ipv4Text, ipv6Text } from './addr.js';
-import { type Printer, hex8, hexDumpText, latin1, safeChar, safeText } from './print.js';
+import { type Printer, hex8, hexDumpText, latin1, safeChar, safeText, longjmpCut } from './print.js';
 
 /** Field offsets of the header and of a TLV header. */
 export const CdpOffsets = { version: 0, ttl: 1, checksum: 2, headerLen: 4, tlvType: 0, tlvLength: 2, tlvHeaderLen: 4 } as const;
@@ -362,11 +362,7 @@ export function printCdp(c: Printer, v: CdpView, _i: number, len: number): void 
   const b = v.bytes;
   const cap = v.offset + v.length;
   const vb = c.opts.verbose > 0;
-  // tcpdump's printer longjmps here: the dump then covers the whole packet
-  const trunc = (): void => {
-    c.s += ' [|cdp]';
-    c.earlyEnd = true;
-  };
+  const trunc = (): void => longjmpCut(c, 'cdp');
   // after a bad length tcpdump still checks the rest was captured
   const invalid = (p: number, n: number): void => {
     c.s += ' (invalid)';

@@ -5,7 +5,7 @@
  */
 import { ByteView, DecodeStatus, u16 } from './status.js';
 import { macText } from './addr.js';
-import { type Printer, latin1 } from './print.js';
+import { type Printer, latin1, longjmpCut } from './print.js';
 import { printJnp } from './cdp.js';
 
 /** TLV types. */
@@ -66,11 +66,7 @@ const TLV_NAMES: Readonly<Record<number, string>> = { 1: 'Domain', 2: 'Status', 
 export function printDtp(c: Printer, v: DtpView, _i: number, len: number): void {
   const b = v.bytes;
   const cap = v.offset + v.length;
-  // tcpdump's printer longjmps here: the dump then covers the whole packet
-  const trunc = (): void => {
-    c.s += ' [|dtp]';
-    c.earlyEnd = true;
-  };
+  const trunc = (): void => longjmpCut(c, 'dtp');
   const invalid = (p: number, n: number): void => {
     c.s += ' (invalid)';
     if (p + n > cap) trunc();

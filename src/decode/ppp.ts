@@ -470,6 +470,17 @@ function optionHead(c: Printer, q: number, total: number, trunc: string): [numbe
   return [opt, len];
 }
 
+/**
+ * tcpdump's option line `NAME Option (0xNN), length N`; with a length that cannot hold the option's
+ * own two bytes it adds `(length bogus, should be >= 2)` and returns false (the option list ends).
+ */
+function optionLine(c: Printer, name: string, opt: number, len: number): boolean {
+  c.s += `\n\t  ${name} Option (0x${hex2(opt)}), length ${len}`;
+  if (len >= 2) return true;
+  c.s += ' (length bogus, should be >= 2)';
+  return false;
+}
+
 /** Reads `n` bytes at `q` when captured; else ends the packet the way tcpdump's GET macros do. */
 function captured(c: Printer, q: number, n: number): boolean {
   if (q + n <= c.pkt.offset + c.pkt.capLen) return true;
@@ -483,15 +494,11 @@ function lcpOption(c: Printer, q: number, total: number): number {
   const [opt, len] = h;
   const b = c.parser.bytes;
   const name = LCP_OPTS[opt];
-  if (len < 2) {
-    c.s += name !== undefined ? `\n\t  ${name} Option (0x${hex2(opt)}), length ${len} (length bogus, should be >= 2)` : `\n\tunknown LCP option 0x${hex2(opt)}`;
-    return 0;
-  }
   if (name === undefined) {
     c.s += `\n\tunknown LCP option 0x${hex2(opt)}`;
-    return len;
+    return len < 2 ? 0 : len;
   }
-  c.s += `\n\t  ${name} Option (0x${hex2(opt)}), length ${len}`;
+  if (!optionLine(c, name, opt, len)) return 0;
   const bogus = (what: string, ret: number): number => {
     c.s += ` (length bogus, should be ${what})`;
     return ret;
@@ -578,11 +585,7 @@ function ipcpOption(c: Printer, q: number, total: number): number {
   const [opt, len] = h;
   const b = c.parser.bytes;
   const name = IPCP_OPTS[opt] ?? 'unknown';
-  if (len < 2) {
-    c.s += `\n\t  ${name} Option (0x${hex2(opt)}), length ${len} (length bogus, should be >= 2)`;
-    return 0;
-  }
-  c.s += `\n\t  ${name} Option (0x${hex2(opt)}), length ${len}`;
+  if (!optionLine(c, name, opt, len)) return 0;
   // tcpdump's -vv dump starts past the compression parameters when suboptions follow them
   let dumpAt = q + 2;
   switch (opt) {
@@ -652,11 +655,7 @@ function ip6cpOption(c: Printer, q: number, total: number): number {
   const [opt, len] = h;
   const b = c.parser.bytes;
   const name = opt === 1 ? 'Interface-ID' : 'unknown';
-  if (len < 2) {
-    c.s += `\n\t  ${name} Option (0x${hex2(opt)}), length ${len} (length bogus, should be >= 2)`;
-    return 0;
-  }
-  c.s += `\n\t  ${name} Option (0x${hex2(opt)}), length ${len}`;
+  if (!optionLine(c, name, opt, len)) return 0;
   if (opt === 1) {
     if (len !== 10) {
       c.s += ' (length bogus, should be = 10)';
@@ -678,11 +677,7 @@ function ccpOption(c: Printer, q: number, total: number): number {
   const [opt, len] = h;
   const b = c.parser.bytes;
   const name = CCP_OPTS[opt] ?? 'Unknown';
-  if (len < 2) {
-    c.s += `\n\t  ${name} Option (0x${hex2(opt)}), length ${len} (length bogus, should be >= 2)`;
-    return 0;
-  }
-  c.s += `\n\t  ${name} Option (0x${hex2(opt)}), length ${len}`;
+  if (!optionLine(c, name, opt, len)) return 0;
   switch (opt) {
     case 21:
       if (len < 3) {
@@ -723,11 +718,7 @@ function bacpOption(c: Printer, q: number, total: number): number {
   const [opt, len] = h;
   const b = c.parser.bytes;
   const name = opt === 1 ? 'Favored-Peer' : 'Unknown';
-  if (len < 2) {
-    c.s += `\n\t  ${name} Option (0x${hex2(opt)}), length ${len} (length bogus, should be >= 2)`;
-    return 0;
-  }
-  c.s += `\n\t  ${name} Option (0x${hex2(opt)}), length ${len}`;
+  if (!optionLine(c, name, opt, len)) return 0;
   if (opt === 1) {
     if (len !== 6) {
       c.s += ' (length bogus, should be = 6)';

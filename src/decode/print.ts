@@ -205,6 +205,15 @@ export function hexDumpText(b: Uint8Array, o: number, n: number, indent: string)
   return s;
 }
 
+/**
+ * Ends a packet's text where tcpdump's printer longjmps out on a read past the capture: ` [|proto]`,
+ * and the -x/-X/-A dump then covers the whole packet (`Printer.earlyEnd`).
+ */
+export function longjmpCut(c: Printer, proto: string): void {
+  c.s += ` [|${proto}]`;
+  c.earlyEnd = true;
+}
+
 /** `n` bytes as hex digits. */
 export function hexBytes(b: Uint8Array, o: number, n: number): string {
   let s = '';

@@ -4,7 +4,7 @@
  * device id, port id, echo, message and timeout intervals, device name, sequence number.
  */
 import { ByteView, DecodeStatus, u16, u32 } from './status.js';
-import { type Printer, latin1 } from './print.js';
+import { type Printer, latin1, longjmpCut } from './print.js';
 import { printJnp, printText } from './cdp.js';
 
 /** Field offsets of the header. */
@@ -92,11 +92,7 @@ const TLV_NAMES: Readonly<Record<number, string>> = {
 export function printUdld(c: Printer, v: UdldView, _i: number, len: number): void {
   const b = v.bytes;
   const cap = v.offset + v.length;
-  // tcpdump's printer longjmps here: the dump then covers the whole packet
-  const trunc = (): void => {
-    c.s += ' [|udld]';
-    c.earlyEnd = true;
-  };
+  const trunc = (): void => longjmpCut(c, 'udld');
   const invalid = (p: number, n: number): void => {
     c.s += ' (invalid)';
     if (p + n > cap) trunc();

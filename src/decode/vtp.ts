@@ -7,7 +7,7 @@
  */
 import { ByteView, DecodeStatus, u16, u32 } from './status.js';
 import { ipv4Text } from './addr.js';
-import { type Printer, hex8, hexDumpText, latin1 } from './print.js';
+import { type Printer, hex8, hexDumpText, latin1, longjmpCut } from './print.js';
 import { printJnp } from './cdp.js';
 
 /** Field offsets of the header and of the message bodies after it. */
@@ -124,11 +124,7 @@ export function printVtp(c: Printer, v: VtpView, _i: number, len: number): void 
   const b = v.bytes;
   const o = v.offset;
   const has = (n: number): boolean => n <= v.length;
-  // tcpdump's printer longjmps here: the dump then covers the whole packet
-  const trunc = (): void => {
-    c.s += ' [|vtp]';
-    c.earlyEnd = true;
-  };
+  const trunc = (): void => longjmpCut(c, 'vtp');
   // after a bad field tcpdump checks the whole message was captured
   const invalid = (): void => {
     c.s += ' (invalid)';

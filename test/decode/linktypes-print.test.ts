@@ -5,11 +5,11 @@
  * -v, -vv, -e and -e -vv, the Repr fields against tshark's, and the JSON records, all at test time.
  */
 import { describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { compareLines, tcpdumpLines, tscapLines } from './compare.js';
 import { ROOT } from './fixtures.js';
 import { readPcap } from './pcap-read.js';
+import { tsharkFields } from './proto-oracle.js';
 import { LayerParser, Layer } from '../../src/decode/index.js';
 import { JsonFormatter } from '../../src/sinks/json.js';
 import type { PrintOptions } from '../../src/sinks/text.js';
@@ -45,13 +45,6 @@ describe('serial and legacy link types: text equals tcpdump\'s', () => {
     });
   }
 });
-
-/** tshark's fields per packet, every occurrence joined by ','. */
-function tsharkFields(file: string, fields: string[]): string[][] {
-  const args = ['-n', '-r', file, '-T', 'fields', '-E', 'separator=|', '-E', 'occurrence=a', '-E', 'aggregator=,', ...fields.flatMap((f) => ['-e', f])];
-  const out = execFileSync('tshark', args, { stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 26 }).toString();
-  return out.split('\n').filter((l, k, a) => l !== '' || k < a.length - 1).map((l) => l.split('|'));
-}
 
 type Pick = (r: Record<string, unknown>) => unknown;
 const at = (key: string): Pick => (r) => r[key];
@@ -129,7 +122,7 @@ describe('serial and legacy link types: Repr fields equal tshark\'s', () => {
   for (const { file, kind, fields, when, min } of FIELDS) {
     it(`${file}: ${fields.map(([f]) => f).join(', ')}`, () => {
       const path = join(DIR, file);
-      const rows = tsharkFields(path, fields.map(([f]) => f));
+      const rows = tsharkFields(path, fields.map(([f]) => f), true);
       const pkts = readPcap(path).packets;
       expect(rows.length).toBe(pkts.length);
       const p = new LayerParser();

@@ -32,9 +32,10 @@ export type Pick = (r: Record<string, unknown>) => unknown;
 /** The Repr value at a dotted path. */
 export const at = (path: string): Pick => (r) => path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], r);
 
-/** tshark's first occurrence of each field, one row per packet. */
-export function tsharkFields(file: string, fields: string[]): string[][] {
-  const args = ['-n', '-r', file, '-T', 'fields', '-E', 'separator=|', '-E', 'occurrence=f', ...fields.flatMap((f) => ['-e', f])];
+/** tshark's first occurrence of each field (`all`: every occurrence, joined by ','), one row per packet. */
+export function tsharkFields(file: string, fields: string[], all = false): string[][] {
+  const occurrence = all ? ['-E', 'occurrence=a', '-E', 'aggregator=,'] : ['-E', 'occurrence=f'];
+  const args = ['-n', '-r', file, '-T', 'fields', '-E', 'separator=|', ...occurrence, ...fields.flatMap((f) => ['-e', f])];
   const out = execFileSync('tshark', args, { stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 26 }).toString();
   return out.split('\n').filter((l, k, a) => l !== '' || k < a.length - 1).map((l) => l.split('|'));
 }

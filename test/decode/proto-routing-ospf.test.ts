@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { compareLines, tcpdumpLines, tscapLines } from './compare.js';
 import { ROOT } from './fixtures.js';
 import { readPcap } from './pcap-read.js';
-import { expectTcpdumpLines, same, tsharkFields, type Level } from './proto-oracle.js';
+import { at, expectTcpdumpLines, same, tsharkFields, type Level, type Pick } from './proto-oracle.js';
 import { createNameLookup } from '../../src/sinks/names.js';
 import { LayerParser, Layer } from '../../src/decode/index.js';
 import { compileFilter } from '../../src/filter/compile.js';
@@ -64,8 +64,6 @@ describe('OSPF: text equals tcpdump\'s', () => {
 });
 
 /** A Repr field as tshark prints it: numbers compared by value, text as is, '' when absent. */
-type Pick = (r: Record<string, unknown>) => unknown;
-const at = (path: string): Pick => (r) => path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], r);
 type Lsa = { type: number; id: string; advRouter: string } & Record<string, unknown>;
 const firstLsa = (r: Record<string, unknown>): Lsa | undefined => (r.lsas as Lsa[] | undefined)?.[0];
 const firstReq = (r: Record<string, unknown>): Lsa | undefined => (r.requests as Lsa[] | undefined)?.[0];

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { compareLines, tcpdumpLines, tscapLines } from './compare.js';
 import { ROOT } from './fixtures.js';
 import { readPcap } from './pcap-read.js';
+import { at, same, tsharkFields, type Pick } from './proto-oracle.js';
 import { LayerParser, Layer } from '../../src/decode/index.js';
 import { compileFilter, runFilter } from '../../src/filter/index.js';
 import { JsonFormatter } from '../../src/sinks/json.js';
@@ -92,9 +93,6 @@ describe('routing protocols: text equals tcpdump\'s', () => {
   });
 });
 
-/** A Repr field as tshark prints it: numbers compared by value, text as is, '' when absent. */
-type Pick = (r: Record<string, unknown>) => unknown;
-const at = (path: string): Pick => (r) => path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], r);
 /** The first entry of a list field that has `field` (tshark's first occurrence in the packet). */
 const first = (list: string, field: string): Pick => (r) => (r[list] as Array<Record<string, unknown>> | undefined)?.find((e) => e[field] !== undefined)?.[field];
 /** The first element of a list inside any BGP message of the segment. */
@@ -152,18 +150,6 @@ const FIELDS: Array<{ file: string; kind: number; fields: Array<[string, Pick]>;
     ],
   },
 ];
-
-function tsharkFields(file: string, fields: string[]): string[][] {
-  const args = ['-n', '-r', file, '-T', 'fields', '-E', 'separator=|', '-E', 'occurrence=f', ...fields.flatMap((f) => ['-e', f])];
-  const out = execFileSync('tshark', args, { stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 26 }).toString();
-  return out.split('\n').filter((l, k, a) => l !== '' || k < a.length - 1).map((l) => l.split('|'));
-}
-
-function same(theirs: string, ours: unknown): boolean {
-  if (theirs === '') return ours === undefined;
-  if (typeof ours === 'number') return Number(theirs) === ours;
-  return String(ours).toLowerCase() === theirs.toLowerCase();
-}
 
 describe('routing protocols: Repr fields equal tshark\'s', () => {
   for (const { file, kind, fields, decoded } of FIELDS) {

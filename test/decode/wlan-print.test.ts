@@ -5,13 +5,13 @@
  * `radiotap.*` and `ppi.*`, both run at test time.
  */
 import { describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareLines, tcpdumpLines, tscapLines } from './compare.js';
 import { ROOT } from './fixtures.js';
 import { readPcap } from './pcap-read.js';
+import { at, same, tsharkFields, type Pick } from './proto-oracle.js';
 import { LayerParser, Layer } from '../../src/decode/index.js';
 import { DecodeStatus } from '../../src/decode/status.js';
 import type { PrintOptions } from '../../src/sinks/text.js';
@@ -72,11 +72,8 @@ describe('802.11, radiotap, PPI: text equals tcpdump\'s', () => {
 
 /** Marks a field not compared on this packet (tshark reads more of the frame than the Repr covers). */
 const SKIP = Symbol('skip');
-/** A Repr field as tshark prints it; `undefined` when the layer does not carry it. */
-type Pick = (r: Record<string, unknown>) => unknown;
 /** Element fields: compared where the Repr walked the elements completely (tshark shows a cut element's start, and parses action bodies). */
 const element = (p: Pick): Pick => (r) => (r.elements === undefined || r.elementsCut === true ? SKIP : p(r));
-const at = (path: string): Pick => (r) => path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], r);
 const hex = (w: number) => (p: Pick): Pick => (r) => {
   const v = p(r);
   return typeof v === 'number' ? `0x${v.toString(16).padStart(w, '0')}` : undefined;
@@ -167,18 +164,6 @@ const PPI: FieldSet = {
     ['ppi.80211-common.dbm.antsignal', at('common.dbmAntSignal')], ['ppi.80211-common.dbm.antnoise', at('common.dbmAntNoise')],
   ],
 };
-
-function tsharkFields(file: string, fields: string[]): string[][] {
-  const args = ['-n', '-r', file, '-T', 'fields', '-E', 'separator=|', '-E', 'occurrence=f', ...fields.flatMap((f) => ['-e', f])];
-  const out = execFileSync('tshark', args, { stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 26 }).toString();
-  return out.split('\n').filter((l, k, a) => l !== '' || k < a.length - 1).map((l) => l.split('|'));
-}
-
-function same(theirs: string, ours: unknown): boolean {
-  if (theirs === '') return ours === undefined;
-  if (typeof ours === 'number') return Number(theirs) === ours;
-  return String(ours).toLowerCase() === theirs.toLowerCase();
-}
 
 describe('802.11, radiotap, PPI: Repr fields equal tshark\'s', () => {
   for (const set of [WLAN, RADIOTAP, PPI]) {
