@@ -13,15 +13,16 @@ import { createExporter, parseExportUrl } from '../../src/capture/export.js';
 import { emptyPacket, type PacketView } from '../../src/packet.js';
 import { hex } from '../helpers/collect.js';
 import { ether, pad60, udp4 } from '../helpers/frames.js';
-import { createTestNet, run, type TestNet } from '../helpers/netns.js';
+import { createTestNet, rootSubnet, run, type TestNet } from '../helpers/netns.js';
 import { startTcpdump } from '../helpers/tcpdump.js';
 import { waitFor, waitForRecords } from '../helpers/wait.js';
 
 let net: TestNet;
 const dir = mkdtempSync(join(tmpdir(), 'tscap-export-'));
-const COLLECTOR = '10.89.0.2';
+const SUBNET = rootSubnet();
+const COLLECTOR = `${SUBNET}.2`;
 beforeAll(() => {
-  net = createTestNet('te', { hostAddr: '10.89.0.1/24', peerAddr: `${COLLECTOR}/24` });
+  net = createTestNet('te', { hostAddr: `${SUBNET}.1/24`, peerAddr: `${COLLECTOR}/24` });
   run('ping', ['-c', '1', '-W', '2', COLLECTOR]); // resolve ARP before bursts
 });
 afterAll(() => net?.remove());
@@ -81,7 +82,7 @@ test('VXLAN export: tcpdump on the receiving side decodes every datagram back to
     expect(got.map((p) => hex(p.data.subarray(14 + 20 + 8 + 8)))).toEqual(sent.map(hex));
     const text = execFileSync('tcpdump', ['-r', join(dir, 'vxlan.pcap'), '-nn'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     // tcpdump prints each datagram's outer line, then the decoded inner frame on the next.
-    const outer = text.trim().split('\n').filter((l) => / > 10\.89\.0\.2\.4789: /.test(l));
+    const outer = text.trim().split('\n').filter((l) => l.includes(` > ${COLLECTOR}.4789: `));
     expect(outer).toHaveLength(500);
     for (const l of outer) expect(l).toContain('VXLAN, flags [I] (0x08), vni 42');
   } finally {

@@ -13,26 +13,30 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startCli } from '../helpers/cli.js';
 import { hex } from '../helpers/collect.js';
 import { ether, pad60, sendFrames, udp4 } from '../helpers/frames.js';
-import { createTestNet, run, type TestNet } from '../helpers/netns.js';
+import { createTestNet, rootSubnet, run, type TestNet } from '../helpers/netns.js';
 import { startTcpdump } from '../helpers/tcpdump.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tscap-handoff-'));
 let src: TestNet; // traffic source: captured on src.host
 let mir: TestNet; // mirror target: mirrored out of mir.host, seen on mir.peer
-let col: TestNet; // collector: 198.51.100.202 in col.ns
-const COLLECTOR = '198.51.100.202';
+let col: TestNet; // collector: COLLECTOR in col.ns
+// Both links have addresses in the machine's own namespace, so their subnets are drawn per run.
+const SRC_NET = rootSubnet();
+const COL_NET = rootSubnet();
+const SERVER = `${SRC_NET}.2`; // the TCP server in src.ns
+const COLLECTOR = `${COL_NET}.2`;
 
 beforeAll(() => {
-  src = createTestNet('hs', { hostAddr: '203.0.113.201/30', peerAddr: '203.0.113.202/30' });
+  src = createTestNet('hs', { hostAddr: `${SRC_NET}.1/24`, peerAddr: `${SERVER}/24` });
   mir = createTestNet('hm');
-  col = createTestNet('hc', { hostAddr: '198.51.100.201/30', peerAddr: `${COLLECTOR}/30` });
+  col = createTestNet('hc', { hostAddr: `${COL_NET}.1/24`, peerAddr: `${COLLECTOR}/24` });
   // Merged packets up to 64 KiB must fit the mirror link and the collector's link unfragmented.
   for (const n of [mir, col]) {
     run('ip', ['link', 'set', n.host, 'mtu', '65535']);
     n.exec('ip', ['link', 'set', n.peer, 'mtu', '65535']);
   }
   run('ping', ['-c', '1', '-W', '2', COLLECTOR]);
-  run('ping', ['-c', '1', '-W', '2', '203.0.113.202']);
+  run('ping', ['-c', '1', '-W', '2', SERVER]);
 });
 afterAll(() => {
   src?.remove();
@@ -93,7 +97,7 @@ test.each(MODES)('--mirror and --export udp at once: every frame reaches both fa
     expect(r.stderr).toMatch(/^4000 packets captured$/m);
     expect(r.stderr).toMatch(/^0 packets dropped by kernel$/m);
     expect(r.stderr).toMatch(new RegExp(`^4000 packets mirrored to ${mir.host} \\(\\d+ bytes, 0 send errors, 0 dropped, 0 of them at the hand-off queue\\)$`, 'm'));
-    expect(r.stderr).toMatch(/^4000 packets exported to udp:\/\/198\.51\.100\.202:4789\?vni=7 \(\d+ bytes, 0 send errors, 0 dropped, 0 of them at the hand-off queue\)$/m);
+    expect(r.stderr).toMatch(new RegExp(`^4000 packets exported to udp://${COLLECTOR.replaceAll('.', '\\.')}:4789\\?vni=7 \\(\\d+ bytes, 0 send errors, 0 dropped, 0 of them at the hand-off queue\\)$`, 'm'));
     await mirrored.settled();
     await exported.settled();
     const atMirror = await mirrored.stop();
@@ -131,7 +135,7 @@ test.each(MODES)('--gro on a real TCP transfer: mirror and export far sides reas
     const p = startCli(['-i', src.host, '--send-thread', mode, '--gro', '--mirror', mir.host, '--export', `udp://${COLLECTOR}:4789`, '-w', ref, 'tcp port 5001']);
     await p.waitStderr(/listening on/);
     await p.waitStderr(new RegExp(`--gro: TCP segments for ${mir.host} merged into IP packets of at most 65535 bytes`));
-    execFileSync('python3', ['-c', `import socket,sys\nd=open(sys.argv[1],'rb').read()\ns=socket.create_connection(('203.0.113.202',5001))\ns.sendall(d)\ns.close()`, dataFile]);
+    execFileSync('python3', ['-c', `import socket,sys\nd=open(sys.argv[1],'rb').read()\ns=socket.create_connection(('${SERVER}',5001))\ns.sendall(d)\ns.close()`, dataFile]);
     await new Promise<void>((r) => server.child.once('exit', () => r()));
     expect(Number(server.out().trim().split('\n').pop())).toBe(payload.length);
     p.child.kill('SIGINT');
@@ -180,7 +184,7 @@ test.each(MODES)('a collector that stops reading: export drops are counted, the 
     await p.waitStderr(/listening on/);
     // 30,000 datagrams of 1,400 bytes (42 MB, far beyond the 16 MiB queue and the socket buffers),
     // paced to about 50,000 a second, a rate the capture alone takes without loss.
-    const blast = `import socket,time\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\nd=bytes(1400)\nfor i in range(30000):\n  s.sendto(d,('203.0.113.201',9))\n  if i%100==99: time.sleep(0.002)\nprint('sent',flush=True)`;
+    const blast = `import socket,time\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\nd=bytes(1400)\nfor i in range(30000):\n  s.sendto(d,('${SRC_NET}.1',9))\n  if i%100==99: time.sleep(0.002)\nprint('sent',flush=True)`;
     src.exec('python3', ['-c', blast]);
     const t0 = Date.now();
     p.child.kill('SIGINT');
@@ -239,7 +243,7 @@ test('--gro with a mirror whose MTU is smaller than 64 KiB says at start that it
 });
 
 test('--gro and --export-snaplen without a target, and a --send-thread other than auto, on, off, are usage errors', async () => {
-  for (const args of [['--send-thread', 'sometimes', '--mirror', mir.host], ['--gro'], ['--export-snaplen', '64'], ['--mirror', mir.host, '--export-snaplen', '64'], ['--export', 'udp://198.51.100.202:4789', '--export-snaplen', '5']]) {
+  for (const args of [['--send-thread', 'sometimes', '--mirror', mir.host], ['--gro'], ['--export-snaplen', '64'], ['--mirror', mir.host, '--export-snaplen', '64'], ['--export', `udp://${COLLECTOR}:4789`, '--export-snaplen', '5']]) {
     const r = await startCli(['-i', src.host, ...args]).done;
     expect(r.code).toBe(2);
   }

@@ -51,6 +51,16 @@ export interface TestNet {
 }
 
 /**
+ * A /24 of 198.18.0.0/15 (the benchmarking range) drawn per call, as its first three octets, for
+ * tests that give the machine's own namespace an address: two suites running on one machine would
+ * otherwise route the same subnet to two veths.
+ */
+export function rootSubnet(): string {
+  const n = randomBytes(2).readUInt16BE(0) % 512;
+  return `198.${18 + (n >> 8)}.${n & 0xff}`;
+}
+
+/**
  * Creates a namespace and a veth pair. IPv6 is off on both ends unless asked, so the kernel sends no
  * router solicitations or MLD reports of its own into exact-count tests.
  */
