@@ -182,6 +182,27 @@ function afterMac(w: Walk, t: number, p: number, end: number, declared: number):
 const appAfterTransport = <V>(ok?: (v: V) => boolean): JsonPlace<V> => ({
   at: 'app', last: true, accept: (p, i, ipIdx) => ipIdx === i - 2 && (ok === undefined || ok(p.view(i) as V)),
 });
+/** SNAP numbers (OUI * 65536 + type) of the LAN control protocols the JSON stack continues to after LLC. */
+const LAN_CONTROL_SNAP: readonly number[] = [CISCO_SNAP.PVST, CISCO_SNAP.VLAN_BRIDGE, CISCO_SNAP.CDP, CISCO_SNAP.DTP, CISCO_SNAP.UDLD, CISCO_SNAP.VTP];
+/** LLC ends the JSON stack unless it carries spanning tree (SAP 0x42) or a Cisco LAN control protocol under SNAP. */
+const llcEnds = (v: LlcView): boolean => (v.isSnap ? !LAN_CONTROL_SNAP.includes(v.oui * 65536 + v.snapType) : v.dsap !== 0x42);
+/**
+ * JSON place of LLC: before any IP header, except Novell's raw 802.3 (0xffff where DSAP and SSAP would
+ * be), which is an IPX header without LLC; the stack ends at the MAC header there.
+ */
+const LLC_PLACE: JsonPlace<LlcView> = {
+  at: 'app',
+  lastIf: llcEnds,
+  accept(p, i, ipIdx) {
+    const v = p.view(i) as LlcView;
+    return ipIdx < 0 && (v.dsap !== 0xff || v.ssap !== 0xff);
+  },
+};
+/** GRE ends the JSON stack unless it carries ERSPAN (a tunnel's inner packet is outside the schema). */
+const greEnds = (v: GreView): boolean => v.version !== 0 || (v.protocol !== ErspanProto.TYPE_II && v.protocol !== ErspanProto.TYPE_III);
+/** JSON place of ERSPAN: directly after a placed GRE header (the stack ends there). */
+const AFTER_GRE: JsonPlace<never> = { at: 'app', last: true, accept: (p, i, ipIdx) => ipIdx === i - 2 && p.kinds[i - 1] === Layer.Gre };
+
 /** A wireless link header's length on the wire: the frame's when it is outermost (it strips an FCS by it). */
 function wireDeclared(w: Walk, p: number, declared: number): number {
   return p === w.frameStart ? w.wireLen : declared;
@@ -247,7 +268,7 @@ export const HOMES = {
     },
   }),
   pppoe: home({
-    View: PppoeView, print: printPppoe, repr: pppoeRepr,
+    View: PppoeView, print: printPppoe, repr: pppoeRepr, json: { at: 'belowIp', last: true },
     reach: { ether: [EtherType.PPPOE_DISC, EtherType.PPPOE_SESS] },
     decode(w, v, p, end, declared, arg) {
       const sess = arg === EtherType.PPPOE_SESS;
@@ -257,7 +278,7 @@ export const HOMES = {
     },
   }),
   llc: home({
-    View: LlcView, print: printLlc, repr: llcRepr,
+    View: LlcView, print: printLlc, repr: llcRepr, json: LLC_PLACE,
     // reached by an 802.3 length (Ethernet, VLAN) or the cooked header's protocol 4
     decode(w, v, p, end, declared) {
       const snap = v.reset(w.bytes, p, end - p) === DecodeStatus.Ok && v.isSnap;
@@ -332,13 +353,14 @@ export const HOMES = {
     View: Icmpv6View, print: printIcmpv6, repr: icmpv6Repr, json: { at: 'transport', last: true, write: writeIcmpv6Json },
     reach: { ip: [IpProto.ICMPV6] }, decode: leaf(Layer.Icmpv6, 4),
   }),
-  igmp: home({ View: IgmpView, print: printIgmp, repr: igmpRepr, reach: { ip: [IpProto.IGMP] }, decode: leaf(Layer.Igmp, 8) }),
+  igmp: home({ View: IgmpView, print: printIgmp, repr: igmpRepr, json: { at: 'transport', last: true }, reach: { ip: [IpProto.IGMP] }, decode: leaf(Layer.Igmp, 8) }),
   sctp: home({
     View: SctpView, print: printSctp, repr: (v, p, i) => sctpRepr(v, Math.min(v.offset + v.length, v.offset + (p.lens[i] ?? 0))),
+    json: { at: 'transport', last: true },
     reach: { ip: [IpProto.SCTP] }, decode: leaf(Layer.Sctp, 12),
   }),
   gre: home({
-    View: GreView, print: printGre, repr: greRepr,
+    View: GreView, print: printGre, repr: greRepr, json: { at: 'transport', lastIf: greEnds },
     reach: { ip: [IpProto.GRE] },
     decode(w, v, p, end, declared) {
       const st = v.reset(w.bytes, p, end - p);
@@ -351,14 +373,14 @@ export const HOMES = {
     },
   }),
   vxlan: home({
-    View: VxlanView, print: printVxlan, repr: vxlanRepr,
+    View: VxlanView, print: printVxlan, repr: vxlanRepr, json: overUdp(),
     reach: { udp: [Port.VXLAN] },
     decode(w, v, p, end, declared) {
       if (w.push(Layer.Vxlan, v.reset(w.bytes, p, end - p), declared, 8)) w.next(Layer.Ethernet, p + 8, end, declared - 8, 0);
     },
   }),
   geneve: home({
-    View: GeneveView, print: printGeneve, repr: geneveRepr,
+    View: GeneveView, print: printGeneve, repr: geneveRepr, json: overUdp(),
     reach: { udp: [Port.GENEVE] },
     decode(w, v, p, end, declared) {
       const st = v.reset(w.bytes, p, end - p);
@@ -414,7 +436,10 @@ export const HOMES = {
   }),
   // LAN control
   // Cisco's per-VLAN spanning tree (PVST+) carries the same BPDU under SNAP
-  stp: home({ View: StpView, print: printStp, repr: stpRepr, reach: { sap: [0x42], snap: [CISCO_SNAP.PVST, CISCO_SNAP.VLAN_BRIDGE] }, decode: leaf(Layer.Stp, -1) }),
+  stp: home({ View: StpView, print: printStp, repr: stpRepr,
+    // a BPDU shorter than its type needs lacks fields the schema shows for that type (tshark shows its bytes as data)
+    json: { at: 'app', last: true, accept: (p, i, ipIdx) => ipIdx < 0 && (p.view(i) as StpView).length >= (p.view(i) as StpView).needed },
+ reach: { sap: [0x42], snap: [CISCO_SNAP.PVST, CISCO_SNAP.VLAN_BRIDGE] }, decode: leaf(Layer.Stp, -1) }),
   lldp: home({ View: LldpView, print: printLldp, repr: lldpRepr, json: { at: 'belowIp', last: true }, reach: { ether: [EtherType.LLDP] }, decode: leaf(Layer.Lldp, -1) }),
   slow: home({ View: SlowView, print: printSlow, repr: slowRepr, json: { at: 'belowIp', last: true }, reach: { ether: [EtherType.SLOW] }, decode: leaf(Layer.Slow, -1) }),
   eapol: home({ View: EapolView, print: printEapol, repr: eapolRepr, json: { at: 'belowIp', last: true }, reach: { ether: [EtherType.EAPOL] }, decode: leaf(Layer.Eapol, -1) }),
@@ -435,7 +460,10 @@ export const HOMES = {
   rip: home({ View: RipView, print: printRip, repr: ripRepr, json: overUdp(), reach: { udp: [Port.RIP] }, decode: leaf(Layer.Rip, -1) }),
   // services over UDP (issue 17)
   dhcp6: home({ View: Dhcp6View, print: printDhcp6, repr: dhcp6Repr, json: overUdp(), reach: { udp: [Port.DHCP6_CLIENT, Port.DHCP6_SERVER] }, decode: leaf(Layer.Dhcp6, -1) }),
-  syslog: home({ View: SyslogView, print: printSyslog, repr: syslogRepr, reach: { udp: [Port.SYSLOG] }, decode: leaf(Layer.Syslog, -1) }),
+  syslog: home({ View: SyslogView, print: printSyslog, repr: syslogRepr,
+    // a message without its <PRI> prefix is still syslog (tshark's reading): its text is shown, without facility and severity
+    json: { ...overUdp(), malformedShown: () => true, json: (v: SyslogView) => (v.pri < 0 ? { msg: syslogRepr(v).msg } : syslogRepr(v)) },
+    reach: { udp: [Port.SYSLOG] }, decode: leaf(Layer.Syslog, -1) }),
   tftp: home({ View: TftpView, print: printTftp, repr: tftpRepr, json: overUdp(), reach: { udp: [Port.TFTP] }, decode: leaf(Layer.Tftp, -1) }),
   radius: home({
     View: RadiusView, print: printRadius, repr: radiusRepr, json: overUdp(),
@@ -443,12 +471,12 @@ export const HOMES = {
     decode: leaf(Layer.Radius, -1),
   }),
   snmp: home({ View: SnmpView, print: printSnmp, repr: snmpRepr, json: overUdp(), reach: { udp: [Port.SNMP, Port.SNMP_TRAP] }, decode: leaf(Layer.Snmp, -1) }),
-  ssh: home({ View: SshView, print: printSsh, repr: sshRepr, reach: { tcp: [Port.SSH] }, decode: leafIf(Layer.Ssh, looksSsh) }),
-  tls: home({ View: TlsView, print: printTls, repr: tlsRepr, reach: { tcp: [Port.HTTPS] }, decode: leafIf(Layer.Tls, looksTls) }),
-  quic: home({ View: QuicView, print: printQuic, repr: quicRepr, reach: { udp: [Port.HTTPS] }, decode: leafIf(Layer.Quic, looksQuicLong) }),
+  ssh: home({ View: SshView, print: printSsh, repr: sshRepr, json: appAfterTransport<SshView>(), reach: { tcp: [Port.SSH] }, decode: leafIf(Layer.Ssh, looksSsh) }),
+  tls: home({ View: TlsView, print: printTls, repr: tlsRepr, json: appAfterTransport<TlsView>(), reach: { tcp: [Port.HTTPS] }, decode: leafIf(Layer.Tls, looksTls) }),
+  quic: home({ View: QuicView, print: printQuic, repr: quicRepr, json: overUdp(), reach: { udp: [Port.HTTPS] }, decode: leafIf(Layer.Quic, looksQuicLong) }),
   // tunnels (issue 17)
   vxlangpe: home({
-    View: VxlanGpeView, print: printVxlanGpe, repr: vxlanGpeRepr,
+    View: VxlanGpeView, print: printVxlanGpe, repr: vxlanGpeRepr, json: overUdp(),
     reach: { udp: [Port.VXLAN_GPE] },
     decode(w, v, p, end, declared) {
       if (!w.push(Layer.VxlanGpe, v.reset(w.bytes, p, end - p), declared, 8)) return;
@@ -459,7 +487,7 @@ export const HOMES = {
   }),
   ike: home({ View: IkeView, print: printIke, repr: ikeRepr, json: overUdp([Port.ISAKMP]), reach: { udp: [Port.ISAKMP] }, decode: leaf(Layer.Ike, -1) }),
   l2tp: home({
-    View: L2tpView, print: printL2tp, repr: l2tpRepr,
+    View: L2tpView, print: printL2tp, repr: l2tpRepr, json: overUdp(),
     reach: { udp: [Port.L2TP] },
     decode(w, v, p, end, declared) {
       if (!w.push(Layer.L2tp, v.reset(w.bytes, p, end - p), declared, v.headerLen)) return;
@@ -473,7 +501,7 @@ export const HOMES = {
       if (at <= end) w.ppp(proto, at, end, declared - (at - p));
     },
   }),
-  pptp: home({ View: PptpView, print: printPptp, repr: pptpRepr, reach: { tcp: [Port.PPTP] }, decode: leaf(Layer.Pptp, -1) }),
+  pptp: home({ View: PptpView, print: printPptp, repr: pptpRepr, json: appAfterTransport<PptpView>(), reach: { tcp: [Port.PPTP] }, decode: leaf(Layer.Pptp, -1) }),
   // serial and legacy link types (issue 17)
   ppp: home({
     View: PppView, print: printPpp, repr: pppRepr,
@@ -582,12 +610,12 @@ export const HOMES = {
   ldp: home({ View: LdpView, print: printLdp, repr: ldpRepr, json: appAfterTransport<LdpView>((v) => v.version === 1), reach: { udp: [Port.LDP], tcp: [Port.LDP] }, decode: leaf(Layer.Ldp, -1) }),
   lspping: home({ View: LspPingView, print: printLspPing, repr: lspPingRepr, json: appAfterTransport<LspPingView>((v) => v.u16(0) === 1), reach: { udp: [Port.LSP_PING] }, decode: leaf(Layer.LspPing, -1) }),
   // Cisco (issue 17)
-  cdp: home({ View: CdpView, print: printCdp, repr: cdpRepr, reach: { snap: [CISCO_SNAP.CDP] }, decode: leaf(Layer.Cdp, -1) }),
-  dtp: home({ View: DtpView, print: printDtp, repr: dtpRepr, reach: { snap: [CISCO_SNAP.DTP] }, decode: leaf(Layer.Dtp, -1) }),
-  udld: home({ View: UdldView, print: printUdld, repr: udldRepr, reach: { snap: [CISCO_SNAP.UDLD] }, decode: leaf(Layer.Udld, -1) }),
-  vtp: home({ View: VtpView, print: printVtp, repr: vtpRepr, reach: { snap: [CISCO_SNAP.VTP] }, decode: leaf(Layer.Vtp, -1) }),
+  cdp: home({ View: CdpView, print: printCdp, repr: cdpRepr, json: { at: 'belowIp', last: true }, reach: { snap: [CISCO_SNAP.CDP] }, decode: leaf(Layer.Cdp, -1) }),
+  dtp: home({ View: DtpView, print: printDtp, repr: dtpRepr, json: { at: 'belowIp', last: true }, reach: { snap: [CISCO_SNAP.DTP] }, decode: leaf(Layer.Dtp, -1) }),
+  udld: home({ View: UdldView, print: printUdld, repr: udldRepr, json: { at: 'belowIp', last: true }, reach: { snap: [CISCO_SNAP.UDLD] }, decode: leaf(Layer.Udld, -1) }),
+  vtp: home({ View: VtpView, print: printVtp, repr: vtpRepr, json: { at: 'belowIp', last: true }, reach: { snap: [CISCO_SNAP.VTP] }, decode: leaf(Layer.Vtp, -1) }),
   erspan: home({
-    View: ErspanView, print: printErspan, repr: erspanRepr,
+    View: ErspanView, print: printErspan, repr: erspanRepr, json: AFTER_GRE,
     // reached by GRE (arg 1: type I, no header); type III frame types other than 0 are not Ethernet
     decode(w, v, p, end, declared, arg) {
       if (!w.push(Layer.Erspan, v.reset(w.bytes, p, end - p, arg === 1), declared, v.headerLen)) return;
