@@ -349,6 +349,43 @@ function comparePacket(file: string, ours: Record<string, unknown>, t: OObject, 
     if (v.authType !== undefined) eq('ospf.authType', v.authType, num(find(o, 'ospf.auth.type')));
     if (v.instanceId !== undefined) eq('ospf.instanceId', v.instanceId, num(find(o, 'ospf.instance_id')));
   }
+  // key fields of the tunnel, LAN and transport layers placed beyond the base schema (the LAN control
+  // protocols after LLC, ERSPAN, VXLAN-GPE, L2TP, PPTP, SSH, TLS and QUIC are compared field by field
+  // in the test/decode/proto-*.test.ts their SCHEMA.md sections name)
+  // the numeric fields [schema name, tshark name] of a placed layer, where the layer has them
+  const nums = (name: string, o: Record<string, unknown>, tl: OJson | undefined, pairs: ReadonlyArray<readonly [string, string]>): void => {
+    for (const [f, tf] of pairs) if (o[f] !== undefined) eq(`${name}.${f}`, o[f], num(find(tl, tf)));
+  };
+  if (L.llc && !truncated) {
+    const l = get(t, 'llc');
+    nums('llc', L.llc, l, [['dsap', 'llc.dsap'], ['ssap', 'llc.ssap'], ['oui', 'llc.oui']]);
+    // tshark shows an I or S frame's two control bytes as one field; a U frame's one byte is the same
+    if (((L.llc.control as number) & 3) === 3) eq('llc.control', L.llc.control, num(get(l as OObject, 'llc.control')));
+  }
+  if (L.pppoe) nums('pppoe', L.pppoe, get(t, 'pppoed') ?? get(t, 'pppoes'), [['code', 'pppoe.code'], ['sessionId', 'pppoe.session_id'], ['length', 'pppoe.payload_length']]);
+  if (L.igmp) nums('igmp', L.igmp, get(t, 'igmp'), [['type', 'igmp.type'], ['checksum', 'igmp.checksum']]);
+  if (L.sctp) {
+    const c = get(t, 'sctp');
+    nums('sctp', L.sctp, c, [['srcPort', 'sctp.srcport'], ['dstPort', 'sctp.dstport'], ['vtag', 'sctp.verification_tag'], ['checksum', 'sctp.checksum']]);
+    if (!truncated) eq('sctp.chunks', L.sctp.chunks, findAll(c, 'sctp.chunk_type').map((x) => num(x)));
+  }
+  if (L.gre) {
+    const g = get(t, 'gre');
+    nums('gre', L.gre, g, [['version', 'gre.flags.version'], ['protocol', 'gre.proto'], ['key', 'gre.key'], ['seq', 'gre.sequence_number']]);
+    eq('gre.flags', L.gre.flags, num(find(g, 'gre.flags_and_version'))! & 0xfff8);
+  }
+  if (L.vxlan) {
+    const x = get(t, 'vxlan');
+    nums('vxlan', L.vxlan, x, [['vni', 'vxlan.vni']]);
+    // tshark's flags field is 16 bits; the schema's is the first byte
+    eq('vxlan.flags', L.vxlan.flags, num(find(x, 'vxlan.flags'))! >> 8);
+  }
+  if (L.geneve) nums('geneve', L.geneve, get(t, 'geneve'), [['vni', 'geneve.vni'], ['flags', 'geneve.flags'], ['protocol', 'geneve.proto_type']]);
+  if (L.syslog) {
+    const x = get(t, 'syslog');
+    nums('syslog', L.syslog, x, [['facility', 'syslog.facility'], ['severity', 'syslog.level']]);
+    eq('syslog.msg', L.syslog.msg, str(find(x, 'syslog.msg')));
+  }
   return checked;
 }
 
