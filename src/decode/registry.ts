@@ -31,7 +31,7 @@ import { IgmpView, igmpRepr, printIgmp } from './igmp.js';
 import { SctpView, printSctp, sctpRepr } from './sctp.js';
 import { GreFlag, GreView, greRepr, printGre } from './gre.js';
 import { GeneveView, VxlanView, geneveRepr, printGeneve, printVxlan, vxlanRepr } from './vxlan.js';
-import { DnsView, dnsRepr, printDns } from './dns.js';
+import { DnsView, dnsRepr, printDns, writeDnsJson } from './dns.js';
 import { DhcpView, dhcpRepr, printDhcp } from './dhcp.js';
 import { NtpView, ntpRepr, printNtp } from './ntp.js';
 import { AhView, EspView, ipsecRepr, printAh, printEsp } from './ipsec.js';
@@ -378,6 +378,7 @@ export const HOMES = {
     json: {
       at: 'app',
       last: true,
+      write: writeDnsJson,
       // the schema covers DNS over UDP port 53 only
       accept(p: LayerParser, i: number, ipIdx: number): boolean {
         const u: UdpView | undefined = ipIdx === i - 2 ? p.at(i - 1, Layer.Udp) : undefined;
