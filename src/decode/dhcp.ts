@@ -3,7 +3,7 @@
  * static routes RFC 3442, user class RFC 3004, client FQDN RFC 4702), printed as tcpdump 4.99 prints it.
  */
 import { ByteView, DecodeStatus, u16, u32 } from './status.js';
-import { type Printer, hex4, hexDumpText, longjmpCut, safeText } from './print.js';
+import { type Printer, hex4, hex8, hexDumpText, longjmpCut, safeText } from './print.js';
 import { hex2, ipv4Text, macText } from './addr.js';
 
 /** Field offsets of the fixed BOOTP part; options start after the magic cookie. */
@@ -221,11 +221,11 @@ const OPTION_TABLE: ReadonlyArray<readonly [number, string]> = [
 ];
 /** Option names by code ('Unknown' where tcpdump has none). */
 const OPTION_NAME: string[] = new Array<string>(256).fill('Unknown');
-/** Option formats by code, as character codes of the letters above. */
-const OPTION_FMT = new Uint8Array(256).fill(0x3f);
+/** Option formats by code: the letters above. */
+const OPTION_FMT: string[] = new Array<string>(256).fill('?');
 for (const [code, entry] of OPTION_TABLE) {
   OPTION_NAME[code] = entry.slice(1);
-  OPTION_FMT[code] = entry.charCodeAt(0);
+  OPTION_FMT[code] = entry[0]!;
 }
 
 /** Message type names (RFC 2131; 10-13 RFC 4388 lease query); '' where tcpdump prints `Unknown (n)`. */
@@ -349,11 +349,11 @@ function specialOption(c: Printer, b: Uint8Array, tag: number, p: number, n: num
 function optionValue(c: Printer, b: Uint8Array, tag: number, p: number, n: number): number {
   let f = OPTION_FMT[tag]!;
   // unnamed options: a format by the length
-  if (f === 0x3f) f = n & 1 ? 0x62 : n & 2 ? 0x73 : 0x6c;
+  if (f === '?') f = n & 1 ? 'b' : n & 2 ? 's' : 'l';
   let q = p;
   let left = n;
   const sep = (): string => (q === p ? '' : ',');
-  switch (String.fromCharCode(f)) {
+  switch (f) {
     case 'a':
       c.s += `"${safeText(b, p, p + n)}"`;
       return 0;
@@ -362,7 +362,7 @@ function optionValue(c: Printer, b: Uint8Array, tag: number, p: number, n: numbe
     case 'L':
       for (; left >= 4; q += 4, left -= 4) {
         const w = u32(b, q);
-        c.s += sep() + (f === 0x69 ? ipv4Text(b, q) : f === 0x4c ? String(w | 0) : String(w));
+        c.s += sep() + (f === 'i' ? ipv4Text(b, q) : f === 'L' ? String(w | 0) : String(w));
       }
       return left;
     case 'p':
@@ -390,7 +390,7 @@ function optionValue(c: Printer, b: Uint8Array, tag: number, p: number, n: numbe
  */
 function printOptions(c: Printer, b: Uint8Array, p: number, end: number): void {
   const vvv = c.opts.verbose >= 3;
-  c.s += `\n\t  Vendor-rfc1048 Extensions\n\t    Magic Cookie 0x${u32(b, p - 4).toString(16).padStart(8, '0')}`;
+  c.s += `\n\t  Vendor-rfc1048 Extensions\n\t    Magic Cookie 0x${hex8(u32(b, p - 4))}`;
   while (p < end) {
     const tag = b[p++] ?? 0;
     if (!vvv && tag === DhcpOpt.PAD) continue;
