@@ -185,14 +185,15 @@ export function dhcpRepr(v: DhcpView): DhcpRepr {
   const mt = v.messageType;
   if (mt) r.messageType = mt;
   if (!v.hasMagic) return r;
+  // placed before the option values so that the list reads first in JSON
   const options: DhcpOptionRepr[] = [];
+  r.options = options;
   for (let q = v.nextOption(o + DhcpOffsets.options); q >= 0; q = v.nextOption(q + (b[q - 1] ?? 0))) {
     const code = b[q - 2] ?? 0;
     const n = b[q - 1] ?? 0;
     options.push({ code, len: n });
     reprOption(r, b, code, q, n);
   }
-  r.options = options;
   return r;
 }
 
