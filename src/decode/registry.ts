@@ -260,8 +260,11 @@ export const HOMES = {
     View: LlcView, print: printLlc, repr: llcRepr,
     // reached by an 802.3 length (Ethernet, VLAN) or the cooked header's protocol 4
     decode(w, v, p, end, declared) {
-      const snap = v.reset(w.bytes, p, end - p) === DecodeStatus.Ok && v.isSnap;
-      if (!w.push(Layer.Llc, v.status, declared, snap ? 8 : 3)) return;
+      const ok = v.reset(w.bytes, p, end - p) === DecodeStatus.Ok;
+      const snap = ok && v.isSnap;
+      if (!w.push(Layer.Llc, v.status, declared, snap ? 8 : ok ? v.headerLen : end - p)) return;
+      // only a UI frame between equal SAPs carries a protocol (I, S and other U frames are LLC's own)
+      if (!v.carries) return;
       if (!snap) w.sap(v.dsap, p + 3, end, declared - 3);
       else if (v.oui === 0) w.etherType(v.snapType, p + 8, end, declared - 8);
       else w.snap(v.oui * 65536 + v.snapType, p + 8, end, declared - 8);

@@ -6,6 +6,8 @@ import { expect } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { compareLines, tcpdumpLines, tscapLines } from './compare.js';
 import type { PrintOptions } from '../../src/sinks/text.js';
+import { readPcap } from './pcap-read.js';
+import { LayerParser } from '../../src/decode/index.js';
 
 /** tcpdump flags and the matching print options. */
 export type Level = [string[], Partial<PrintOptions>];
@@ -45,4 +47,37 @@ export function same(theirs: string, ours: unknown): boolean {
   if (theirs === '') return ours === undefined;
   if (typeof ours === 'number') return Number(theirs) === ours;
   return String(ours).toLowerCase() === theirs.toLowerCase();
+}
+
+/** One protocol's Repr fields against tshark's on a file: `decoded` skips packets tshark leaves undecoded. */
+export interface FieldCheck {
+  file: string;
+  kind: number;
+  fields: Array<[string, Pick]>;
+  decoded?: (row: string[]) => boolean;
+}
+
+/**
+ * Asserts every packet of `path` has layer `kind` and its Repr agrees with tshark's fields; returns the
+ * number of non-empty tshark values compared.
+ */
+export function expectReprFields(path: string, kind: number, fields: Array<[string, Pick]>, decoded?: (row: string[]) => boolean): number {
+  const rows = tsharkFields(path, fields.map(([f]) => f));
+  const pkts = readPcap(path).packets;
+  expect(rows.length).toBe(pkts.length);
+  const p = new LayerParser();
+  let checked = 0;
+  pkts.forEach((q, n) => {
+    p.decode(q.buf, q.offset, q.capLen, q.linkType);
+    const i = p.find(kind);
+    expect(i, `packet ${n + 1} has the layer`).toBeGreaterThanOrEqual(0);
+    if (decoded && !decoded(rows[n]!)) return;
+    const r = p.repr(i) as Record<string, unknown>;
+    fields.forEach(([f, pick], k) => {
+      const theirs = rows[n]![k] ?? '';
+      expect(same(theirs, pick(r)), `packet ${n + 1} ${f}: tshark ${theirs}, ours ${String(pick(r))}`).toBe(true);
+      if (theirs !== '') checked++;
+    });
+  });
+  return checked;
 }

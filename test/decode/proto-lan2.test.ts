@@ -1,0 +1,97 @@
+/**
+ * LAN protocols beyond the common ones (LLC I/S/U frames and NetBEUI, ...), on the crafted captures
+ * fixtures/proto/lan2-*.pcap (gen_lan2.py): every printed line against tcpdump 4.99 at -n, -v, -vv and
+ * -e, the Repr fields against tshark's, and the filter compiler's selection against libpcap's
+ * (`tcpdump -r F -w - EXPR`), all run at test time.
+ */
+import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT } from './fixtures.js';
+import { readPcap } from './pcap-read.js';
+import { parsePcap } from '../helpers/pcap-lite.js';
+import { type FieldCheck, type Level, type Pick, at, expectReprFields, expectTcpdumpLines } from './proto-oracle.js';
+import { Layer } from '../../src/decode/index.js';
+import { compileFilter, runFilter } from '../../src/filter/index.js';
+
+process.env.TZ = 'UTC';
+const DIR = join(ROOT, 'fixtures', 'proto');
+
+const FILES: Array<[string, string]> = [
+  ['lan2-llc.pcap', 'LLC I, S and U frames, XID, NetBEUI'],
+];
+const LEVELS: Level[] = [
+  [[], {}], [['-v'], { verbose: 1 }], [['-vv'], { verbose: 2 }], [['-e'], { linkHeader: true }],
+];
+
+describe('LAN protocols (2): text equals tcpdump\'s', () => {
+  for (const [file, name] of FILES) {
+    it(`${name} (${file}): every line at -n, -v, -vv, -e`, () => {
+      console.log(`${name}: ${expectTcpdumpLines(join(DIR, file), LEVELS)}`);
+    });
+  }
+});
+
+/** tshark shows the bit as poll in commands and in every I frame, as final in S and U responses. */
+const pf = (bit: 'p' | 'f'): Pick => (r) => {
+  const final = r.format !== 'I' && ((r.ssap as number) & 1) === 1;
+  return r.pollFinal && final === (bit === 'f') ? 1 : undefined;
+};
+
+/** `decoded`: packets whose first field tshark decodes (it leaves a header cut by the capture empty). */
+const FIELDS: FieldCheck[] = [
+  {
+    file: 'lan2-llc.pcap', kind: Layer.Llc, decoded: (row) => row[2] !== '',
+    fields: [
+      ['llc.dsap', at('dsap')], ['llc.ssap', at('ssap')], ['llc.control', at('control')], ['llc.control.n_s', at('ns')],
+      ['llc.control.n_r', at('nr')], ['llc.control.s_ftype', at('supervisory')],
+      // tshark's U-frame modifier is the command without the poll/final and format bits, shifted down
+      ['llc.control.u_modifier_cmd', (r) => (r.format === 'U' && !((r.ssap as number) & 1) ? ((r.command as number) & 0xec) >> 2 : undefined)],
+      ['llc.control.u_modifier_resp', (r) => (r.format === 'U' && (r.ssap as number) & 1 ? ((r.command as number) & 0xec) >> 2 : undefined)],
+      ['llc.control.p', pf('p')], ['llc.control.f', pf('f')],
+    ],
+  },
+];
+
+describe('LAN protocols (2): Repr fields equal tshark\'s', () => {
+  for (const { file, kind, fields, decoded } of FIELDS) {
+    it(`${file}: ${fields.length} fields per packet`, () => {
+      const path = join(DIR, file);
+      expect(expectReprFields(path, kind, fields, decoded)).toBeGreaterThan(readPcap(path).packets.length);
+    });
+  }
+});
+
+/** Filter primitives whose selection on the fixtures must equal libpcap's. */
+const EXPRESSIONS = [
+  'llc', 'llc i', 'llc s', 'llc u', 'llc rr', 'llc rnr', 'llc rej', 'llc ui', 'llc ua', 'llc disc', 'llc dm', 'llc sabme', 'llc test',
+  'llc xid', 'llc frmr', 'stp', 'netbeui', 'ipx', 'iso', 'atalk', 'aarp', 'decnet', 'ether proto 0x9000', 'not llc u and llc',
+];
+
+describe('LAN protocols (2): the filter selects what libpcap selects', () => {
+  for (const [file] of FILES) {
+    it(`${file}: ${EXPRESSIONS.length} expressions`, () => {
+      const path = join(DIR, file);
+      const pkts = readPcap(path).packets;
+      const tmp = mkdtempSync(join(tmpdir(), 'tscap-lan2-'));
+      try {
+        let matched = 0;
+        for (const expr of EXPRESSIONS) {
+          const out = execFileSync('tcpdump', ['-r', path, '-w', '-', expr], { stdio: ['ignore', 'pipe', 'ignore'] });
+          writeFileSync(join(tmp, 'sel.pcap'), out);
+          // the generator gives every record its own second, so the timestamp names the record
+          const theirs = parsePcap(new Uint8Array(out)).records.map((r) => r.tsSec - pkts[0]!.tsSec);
+          const prog = compileFilter(expr, { linkType: 1 });
+          const ours = pkts.flatMap((q, n) => (runFilter(prog, q.buf.subarray(q.offset, q.offset + q.capLen), q.wireLen) !== 0 ? [n] : []));
+          expect(ours, expr).toEqual(theirs);
+          matched += theirs.length;
+        }
+        expect(matched).toBeGreaterThan(0);
+      } finally {
+        rmSync(tmp, { recursive: true, force: true });
+      }
+    });
+  }
+});
