@@ -94,6 +94,7 @@ export const LAYER_TABLE = [
   { key: 'Ppi', name: 'ppi', pool: 1, trunc: 'ppi', ipProto: -1, net: false, ports: false },
   // legacy LAN protocols (issue 17)
   { key: 'Ipx', name: 'ipx', pool: 1, trunc: 'ipx', ipProto: -1, net: true, ports: false },
+  { key: 'Cfm', name: 'cfm', pool: 1, trunc: 'cfm', ipProto: -1, net: true, ports: false },
 ] as const;
 
 type Table = typeof LAYER_TABLE;

@@ -136,6 +136,10 @@ const OUI_NAMES: Readonly<Record<number, string>> = {
   0xa42305: 'Open Networking Lab', 0x00049f: 'Freescale', 0x0015ad: 'Netronome', 0x001018: 'Broadcom', 0x00e004: 'PMC-Sierra',
   0xd0f0db: 'Ericsson',
 };
+/** tcpdump's name of an organisation code, `Unknown` when it has none. */
+export function ouiName(oui: number): string {
+  return OUI_NAMES[oui] ?? 'Unknown';
+}
 const CISCO_PIDS: Readonly<Record<number, string>> = { 0x2000: 'CDP', 0x2004: 'DTP', 0x2003: 'VTP', 0x010b: 'PVST', 0x010c: 'VLAN Bridge', 0x0111: 'UDLD' };
 const LLC_SAPS: Readonly<Record<number, string>> = {
   0x00: 'Null', 0xff: 'Global', 0x02: '802.1B I', 0x03: '802.1B G', 0x06: 'IP', 0x04: 'SNA', 0x0e: 'ProWay NM', 0x42: 'STP', 0x4e: 'RS511',

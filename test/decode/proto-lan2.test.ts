@@ -23,6 +23,7 @@ const DIR = join(ROOT, 'fixtures', 'proto');
 const FILES: Array<[string, string]> = [
   ['lan2-llc.pcap', 'LLC I, S and U frames, XID, NetBEUI'],
   ['lan2-ipx.pcap', 'IPX with SAP, RIP, NetBIOS in its four framings'],
+  ['lan2-cfm.pcap', 'CFM: CCM, loopback, linktrace and their TLVs'],
 ];
 const LEVELS: Level[] = [
   [[], {}], [['-v'], { verbose: 1 }], [['-vv'], { verbose: 2 }], [['-e'], { linkHeader: true }],
@@ -70,6 +71,17 @@ const FIELDS: FieldCheck[] = [
       ['ipxrip.hops', (r) => ripRoute(r)?.hops], ['ipxrip.ticks', (r) => ripRoute(r)?.ticks],
     ],
   },
+  {
+    // tshark leaves the flags empty for an unknown opcode and a PDU cut inside the common header
+    file: 'lan2-cfm.pcap', kind: Layer.Cfm, decoded: (row) => row[3] !== '',
+    fields: [
+      ['cfm.md.level', at('level')], ['cfm.version', at('version')], ['cfm.opcode', at('opcode')], ['cfm.flags', at('flags')],
+      ['cfm.first.tlv.offset', at('firstTlvOffset')], ['cfm.ccm.seq.num', at('sequence')], ['cfm.ccm.ma.ep.id', at('mepId')],
+      ['cfm.lb.transaction.id', (r) => (r.opcode === 2 || r.opcode === 3 ? r.transactionId : undefined)],
+      ['cfm.lt.transaction.id', (r) => (r.opcode === 4 || r.opcode === 5 ? r.transactionId : undefined)],
+      ['cfm.lt.ttl', at('ttl')], ['cfm.ltm.orig.addr', at('originalMac')], ['cfm.ltm.targ.addr', at('targetMac')], ['cfm.ltr.relay.action', at('relayAction')],
+    ],
+  },
 ];
 
 /** The first server of a SAP response. */
@@ -88,7 +100,7 @@ describe('LAN protocols (2): Repr fields equal tshark\'s', () => {
 /** Filter primitives whose selection on the fixtures must equal libpcap's. */
 const EXPRESSIONS = [
   'llc', 'llc i', 'llc s', 'llc u', 'llc rr', 'llc rnr', 'llc rej', 'llc ui', 'llc ua', 'llc disc', 'llc dm', 'llc sabme', 'llc test',
-  'llc xid', 'llc frmr', 'stp', 'netbeui', 'ipx', 'iso', 'atalk', 'aarp', 'decnet', 'ether proto 0x9000', 'not llc u and llc',
+  'llc xid', 'llc frmr', 'stp', 'netbeui', 'ipx', 'iso', 'atalk', 'aarp', 'decnet', 'ether proto 0x9000', 'ether proto 0x8902', 'not llc u and llc',
 ];
 
 describe('LAN protocols (2): the filter selects what libpcap selects', () => {
