@@ -5,9 +5,9 @@
 import { expect } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { compareLines, tcpdumpLines, tscapLines } from './compare.js';
-import type { PrintOptions } from '../../src/sinks/text.js';
 import { readPcap } from './pcap-read.js';
 import { LayerParser } from '../../src/decode/index.js';
+import type { PrintOptions } from '../../src/sinks/text.js';
 
 /** tcpdump flags and the matching print options. */
 export type Level = [string[], Partial<PrintOptions>];
@@ -49,38 +49,52 @@ export function same(theirs: string, ours: unknown): boolean {
   return String(ours).toLowerCase() === theirs.toLowerCase();
 }
 
-/** One protocol's Repr fields against tshark's on a file: `decoded` skips packets (row, 0-based index) tshark leaves undecoded. */
-export interface FieldCheck {
-  file: string;
-  kind: number;
-  fields: Array<[string, Pick]>;
-  decoded?: (row: string[], n: number) => boolean;
+/** What a `Field`'s pick returns for a value tshark shows but the Repr has no counterpart of in this packet. */
+export const SKIP = Symbol('skip');
+
+/** A tshark field, how to pick the Repr's value, and (with every occurrence joined) which of tshark's to take. */
+export type Field = readonly [string, Pick, ((all: string) => string)?];
+
+/** One packet of a file, decoded, beside tshark's row of fields for it. */
+export interface TsharkPacket {
+  /** 1-based packet number. */
+  n: number;
+  parser: LayerParser;
+  row: string[];
+  capLen: number;
+  wireLen: number;
 }
 
 /**
- * Asserts every packet of `path` has layer `kind` and its Repr agrees with tshark's fields; returns the
- * number of non-empty tshark values compared.
+ * Every packet of `path` decoded (one parser, reused), with tshark's fields for it; checks tshark
+ * read as many packets. `all`: every occurrence of a field, joined by ','.
  */
-export function expectReprFields(path: string, kind: number, fields: Array<[string, Pick]>, decoded?: (row: string[], n: number) => boolean): number {
-  const rows = tsharkFields(path, fields.map(([f]) => f));
+export function* withTshark(path: string, fields: readonly Field[], all = false): Generator<TsharkPacket> {
+  const rows = tsharkFields(path, fields.map(([f]) => f), all);
   const pkts = readPcap(path).packets;
   expect(rows.length).toBe(pkts.length);
-  const p = new LayerParser();
-  let checked = 0;
-  pkts.forEach((q, n) => {
-    p.decode(q.buf, q.offset, q.capLen, q.linkType);
-    const i = p.find(kind);
-    const theirsToo = !decoded || decoded(rows[n]!, n);
-    // a packet tshark does not decode either (cut inside the header) may lack the layer
-    if (i < 0 && !theirsToo) return;
-    expect(i, `packet ${n + 1} has the layer`).toBeGreaterThanOrEqual(0);
-    if (!theirsToo) return;
-    const r = p.repr(i) as Record<string, unknown>;
-    fields.forEach(([f, pick], k) => {
-      const theirs = rows[n]![k] ?? '';
-      expect(same(theirs, pick(r)), `packet ${n + 1} ${f}: tshark ${theirs}, ours ${String(pick(r))}`).toBe(true);
-      if (theirs !== '') checked++;
-    });
+  const parser = new LayerParser();
+  for (const [k, q] of pkts.entries()) {
+    parser.decode(q.buf, q.offset, q.capLen, q.linkType, q.wireLen);
+    yield { n: k + 1, parser, row: rows[k] as string[], capLen: q.capLen, wireLen: q.wireLen };
+  }
+}
+
+/**
+ * Compares a Repr with tshark's row field by field; returns the differences and how many fields
+ * tshark showed. `onlyShown`: fields tshark leaves empty are not compared (the Repr may have more).
+ */
+export function fieldDiffs(pkt: { n: number; row: string[] }, r: Record<string, unknown>, fields: readonly Field[], onlyShown = false): { shown: number; diffs: string[] } {
+  let shown = 0;
+  const diffs: string[] = [];
+  fields.forEach(([f, pick, which], k) => {
+    const raw = pkt.row[k] ?? '';
+    const theirs = which !== undefined && raw !== '' ? which(raw) : raw;
+    if (theirs === '' && onlyShown) return;
+    const ours = pick(r);
+    if (ours === SKIP) return;
+    if (theirs !== '') shown++;
+    if (!same(theirs, ours)) diffs.push(`packet ${pkt.n} ${f}: tshark ${JSON.stringify(theirs)}, ours ${JSON.stringify(ours)}`);
   });
-  return checked;
+  return { shown, diffs };
 }
