@@ -95,6 +95,7 @@ export const LAYER_TABLE = [
   // legacy LAN protocols (issue 17)
   { key: 'Ipx', name: 'ipx', pool: 1, trunc: 'ipx', ipProto: -1, net: true, ports: false },
   { key: 'Cfm', name: 'cfm', pool: 1, trunc: 'cfm', ipProto: -1, net: true, ports: false },
+  { key: 'Ctp', name: 'ctp', pool: 1, trunc: 'loopback', ipProto: -1, net: true, ports: false },
 ] as const;
 
 type Table = typeof LAYER_TABLE;

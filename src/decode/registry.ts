@@ -78,6 +78,7 @@ import { RadiotapView, printRadiotap, radiotapRepr } from './radiotap.js';
 import { PpiView, ppiRepr, printPpi } from './ppi.js';
 import { IpxView, ipxRepr, printIpx } from './ipx.js';
 import { CfmView, cfmRepr, printCfm } from './cfm.js';
+import { CtpView, ctpRepr, printCtp } from './ctp.js';
 
 /**
  * Where the JSON schema (shared/SCHEMA.md) places a layer: `frame` only outermost, `link` anywhere
@@ -643,6 +644,7 @@ export const HOMES = {
   }),
   ipx: home({ View: IpxView, print: printIpx, repr: ipxRepr, reach: { ether: [EtherType.IPX], sap: [0xe0] }, decode: leaf(Layer.Ipx, -1) }),
   cfm: home({ View: CfmView, print: printCfm, repr: cfmRepr, reach: { ether: [0x8902] }, decode: leaf(Layer.Cfm, -1) }),
+  ctp: home({ View: CtpView, print: printCtp, repr: ctpRepr, reach: { ether: [EtherType.LOOPBACK] }, decode: leaf(Layer.Ctp, -1) }),
 } satisfies { readonly [K in LayerName]: Home<ByteView> };
 
 /** What follows a PPP protocol field: IP, IPv6, MPLS, or a control protocol's packet. */

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { ROOT } from './fixtures.js';
 import { readPcap } from './pcap-read.js';
 import { parsePcap } from '../helpers/pcap-lite.js';
-import { type Field, type Level, type Pick, at, expectTcpdumpLines, fieldDiffs, withTshark } from './proto-oracle.js';
+import { type Field, type Level, type Pick, SKIP, at, expectTcpdumpLines, fieldDiffs, withTshark } from './proto-oracle.js';
 import { Layer } from '../../src/decode/index.js';
 import type { IpxRepr, IpxRipEntry, IpxSapEntry } from '../../src/decode/ipx.js';
 import { compileFilter, runFilter } from '../../src/filter/index.js';
@@ -24,6 +24,7 @@ const FILES: Array<[string, string]> = [
   ['lan2-llc.pcap', 'LLC I, S and U frames, XID, NetBEUI'],
   ['lan2-ipx.pcap', 'IPX with SAP, RIP, NetBIOS in its four framings'],
   ['lan2-cfm.pcap', 'CFM: CCM, loopback, linktrace and their TLVs'],
+  ['lan2-ctp.pcap', 'Ethernet loopback (CTP)'],
 ];
 const LEVELS: Level[] = [
   [[], {}], [['-v'], { verbose: 1 }], [['-vv'], { verbose: 2 }], [['-e'], { linkHeader: true }],
@@ -83,7 +84,21 @@ const FIELDS: Array<{ file: string; kind: number; fields: Field[]; decoded: (row
       ['cfm.lt.ttl', at('ttl')], ['cfm.ltm.orig.addr', at('originalMac')], ['cfm.ltm.targ.addr', at('targetMac')], ['cfm.ltr.relay.action', at('relayAction')],
     ],
   },
+  {
+    // tshark reads the messages from the first one on, whatever the skip count: the message fields are compared when it is 0
+    file: 'lan2-ctp.pcap', kind: Layer.Ctp, decoded: (row) => row[0] !== '',
+    fields: [
+      // and it goes on to the messages after the current one: a receipt number or address is compared when the current message has it
+      ['loop.skipcount', at('skipCount')], ['loop.function', firstMessage('function')], ['loop.receipt_number', firstMessage('receiptNumber', 1)],
+      ['loop.forwarding_address', firstMessage('forwardingAddress', 2)],
+    ],
+  },
 ];
+
+/** Field `k` of the current message when it is the first (skip count 0) and, given `fn`, has that function. */
+function firstMessage(k: string, fn?: number): Pick {
+  return (r) => (r.skipCount === 0 && (fn === undefined || r.function === fn) ? r[k] : SKIP);
+}
 
 /** The first server of a SAP response. */
 const sapEntry = (r: Record<string, unknown>): IpxSapEntry | undefined => (r.sap as IpxRepr['sap'])?.entries?.[0];
