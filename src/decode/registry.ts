@@ -76,6 +76,9 @@ import { OspfView, ospfRepr, printOspf } from './ospf.js';
 import { WlanArg, WlanView, printWlan, wlanRepr } from './wlan.js';
 import { RadiotapView, printRadiotap, radiotapRepr } from './radiotap.js';
 import { PpiView, ppiRepr, printPpi } from './ppi.js';
+import { IpxView, ipxRepr, printIpx } from './ipx.js';
+import { CfmView, cfmRepr, printCfm } from './cfm.js';
+import { CtpView, ctpRepr, printCtp } from './ctp.js';
 
 /**
  * Where the JSON schema (shared/SCHEMA.md) places a layer: `frame` only outermost, `link` anywhere
@@ -260,8 +263,13 @@ export const HOMES = {
     View: LlcView, print: printLlc, repr: llcRepr,
     // reached by an 802.3 length (Ethernet, VLAN) or the cooked header's protocol 4
     decode(w, v, p, end, declared) {
-      const snap = v.reset(w.bytes, p, end - p) === DecodeStatus.Ok && v.isSnap;
-      if (!w.push(Layer.Llc, v.status, declared, snap ? 8 : 3)) return;
+      const ok = v.reset(w.bytes, p, end - p) === DecodeStatus.Ok;
+      // Novell's raw 802.3: IPX (its checksum 0xffff) right after the length, no LLC header
+      if (ok && v.dsap === 0xff && v.ssap === 0xff) return w.next(Layer.Ipx, p, end, declared, 0xffff);
+      const snap = ok && v.isSnap;
+      if (!w.push(Layer.Llc, v.status, declared, snap ? 8 : ok ? v.headerLen : end - p)) return;
+      // only a UI frame between equal SAPs carries a protocol (I, S and other U frames are LLC's own)
+      if (!v.carries) return;
       if (!snap) w.sap(v.dsap, p + 3, end, declared - 3);
       else if (v.oui === 0) w.etherType(v.snapType, p + 8, end, declared - 8);
       else w.snap(v.oui * 65536 + v.snapType, p + 8, end, declared - 8);
@@ -635,6 +643,9 @@ export const HOMES = {
       if (k !== 0) w.next(k, p + v.headerLen, end, d - v.headerLen, dlt);
     },
   }),
+  ipx: home({ View: IpxView, print: printIpx, repr: ipxRepr, reach: { ether: [EtherType.IPX], sap: [0xe0] }, decode: leaf(Layer.Ipx, -1) }),
+  cfm: home({ View: CfmView, print: printCfm, repr: cfmRepr, reach: { ether: [0x8902] }, decode: leaf(Layer.Cfm, -1) }),
+  ctp: home({ View: CtpView, print: printCtp, repr: ctpRepr, reach: { ether: [EtherType.LOOPBACK] }, decode: leaf(Layer.Ctp, -1) }),
 } satisfies { readonly [K in LayerName]: Home<ByteView> };
 
 /** What follows a PPP protocol field: IP, IPv6, MPLS, or a control protocol's packet. */
