@@ -16,6 +16,8 @@ export type StreamListener = (...args: any[]) => void;
 /** A writable byte stream: the members of Node's Writable that tscap calls. */
 export interface ByteWritableStream {
   write(chunk: Uint8Array | string): boolean;
+  /** Bytes written but not yet handed to the system (0: the stream holds no chunk it was given). */
+  readonly writableLength?: number;
   end(cb?: () => void): unknown;
   on(event: 'error' | 'drain' | 'close', listener: StreamListener): unknown;
   once(event: 'error' | 'drain' | 'close', listener: StreamListener): unknown;

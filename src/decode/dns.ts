@@ -8,6 +8,7 @@ import { ByteView, DecodeStatus, u16, u32 } from './status.js';
 import { ipv4Text, ipv6Text } from './addr.js';
 import { type Printer, hexBytes, latin1, relTime } from './print.js';
 import { Layer, Port } from './layers.js';
+import type { JsonWriter } from './json-writer.js';
 
 /** Field offsets of the 12-byte header. */
 export const DnsOffsets = { id: 0, flags: 2, qdcount: 4, ancount: 6, nscount: 8, arcount: 10, headerLen: 12 } as const;
@@ -241,6 +242,82 @@ export function dnsRepr(v: DnsView): DnsRepr {
     p = rd + rdlen;
   }
   return r;
+}
+
+const DNS_JSON_FLAG_KEYS = [',"aa":', ',"tc":', ',"rd":', ',"ra":', ',"ad":', ',"cd":'] as const;
+const DNS_JSON_FLAG_BITS = [0x400, 0x200, 0x100, 0x80, 0x20, 0x10] as const;
+
+/**
+ * Writes the layer's JSON (the text of `JSON.stringify(dnsRepr(v))`) without building the Repr:
+ * header fields from the bytes, then questions and answers until the first bad one.
+ */
+export function writeDnsJson(w: JsonWriter, v: DnsView): void {
+  const flags = v.flags;
+  w.field('{"id":', v.id);
+  w.raw(',"qr":');
+  w.bool((flags & 0x8000) !== 0);
+  w.field(',"opcode":', v.opcode);
+  // aa, tc, rd, ra, ad, cd in the Repr's order
+  for (let k = 0; k < DNS_JSON_FLAG_KEYS.length; k++) {
+    w.raw(DNS_JSON_FLAG_KEYS[k]!);
+    w.bool((flags & DNS_JSON_FLAG_BITS[k]!) !== 0);
+  }
+  w.field(',"rcode":', v.rcode);
+  w.field(',"qdcount":', v.qdcount);
+  w.field(',"ancount":', v.ancount);
+  w.field(',"nscount":', v.nscount);
+  w.field(',"arcount":', v.arcount);
+  w.raw(',"questions":[');
+  const b = v.bytes;
+  const end = v.end;
+  let p = v.questionsOffset;
+  // as dnsRepr: a bad question ends the questions and leaves the answers empty
+  let ok = true;
+  for (let i = 0; i < v.qdcount; i++) {
+    const name = dnsNameText(b, v.offset, p, end);
+    const q = dnsSkipName(b, p, end);
+    if (name === null || q < 0 || q + 4 > end) {
+      ok = false;
+      break;
+    }
+    w.raw(i === 0 ? '{"name":' : ',{"name":');
+    w.str(name);
+    w.field(',"type":', u16(b, q));
+    w.field(',"class":', u16(b, q + 2));
+    w.raw('}');
+    p = q + 4;
+  }
+  w.raw('],"answers":[');
+  for (let i = 0; ok && i < v.ancount; i++) {
+    const name = dnsNameText(b, v.offset, p, end);
+    const q = dnsSkipName(b, p, end);
+    if (name === null || q < 0 || q + 10 > end) break;
+    const type = u16(b, q);
+    const rdlen = u16(b, q + 8);
+    const rd = q + 10;
+    if (rd + rdlen > end) break;
+    w.raw(i === 0 ? '{"name":' : ',{"name":');
+    w.str(name);
+    w.field(',"type":', type);
+    w.field(',"class":', u16(b, q + 2));
+    w.field(',"ttl":', u32(b, q + 4));
+    if (type === DnsType.A && rdlen === 4) {
+      w.raw(',"data":');
+      w.ipv4(b, rd);
+    } else if (type === DnsType.AAAA && rdlen === 16) {
+      w.raw(',"data":');
+      w.ipv6(b, rd);
+    } else if (type !== DnsType.A && type !== DnsType.AAAA) {
+      const data = dnsRdataText(b, v.offset, type, rd, rdlen, end);
+      if (data !== null) {
+        w.raw(',"data":');
+        w.str(data);
+      }
+    }
+    w.raw('}');
+    p = rd + rdlen;
+  }
+  w.raw(']}');
 }
 
 /** Text of A, AAAA, CNAME, NS and PTR data; null for other types or bad data. */

@@ -68,7 +68,7 @@ export function printEthernet(c: Printer, v: EthernetView, i: number, n: number)
     else c.s += `ethertype ${etherTypeText(t)}, length ${n}: `;
   }
   if (t < ETHERTYPE_MIN) {
-    if (i + 1 < p.count && p.kinds[i + 1] === Layer.Llc) c.layer(i + 1, t);
+    if (i + 1 < p.count && (p.kinds[i + 1] === Layer.Llc || p.kinds[i + 1] === Layer.Ipx)) c.layer(i + 1, t);
     else c.s += ' [|llc]';
     return;
   }

@@ -111,6 +111,23 @@ export class JsonWriter {
     } else b[--at] = 48 + t;
   }
 
+  /**
+   * `v` (a whole number below 10^width) as exactly `width` digits, zero-padded, as `padStart` pads a
+   * timestamp's fraction.
+   */
+  fixed(v: number, width: number): void {
+    this.ensure(width);
+    const b = this.buf;
+    let at = this.len + width;
+    this.len = at;
+    let t = v;
+    for (let i = 0; i < width; i++) {
+      const q = Math.floor(t / 10);
+      b[--at] = 48 + t - q * 10;
+      t = q;
+    }
+  }
+
   /** `true` or `false`. */
   bool(v: boolean): void {
     this.raw(v ? 'true' : 'false');

@@ -92,6 +92,10 @@ export const LAYER_TABLE = [
   { key: 'Wlan', name: 'wlan', pool: 1, trunc: '802.11', ipProto: -1, net: false, ports: false },
   { key: 'Radiotap', name: 'radiotap', pool: 1, trunc: '802.11_radio', ipProto: -1, net: false, ports: false },
   { key: 'Ppi', name: 'ppi', pool: 1, trunc: 'ppi', ipProto: -1, net: false, ports: false },
+  // legacy LAN protocols (issue 17)
+  { key: 'Ipx', name: 'ipx', pool: 1, trunc: 'ipx', ipProto: -1, net: true, ports: false },
+  { key: 'Cfm', name: 'cfm', pool: 1, trunc: 'cfm', ipProto: -1, net: true, ports: false },
+  { key: 'Ctp', name: 'ctp', pool: 1, trunc: 'loopback', ipProto: -1, net: true, ports: false },
 ] as const;
 
 type Table = typeof LAYER_TABLE;

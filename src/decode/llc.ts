@@ -1,22 +1,31 @@
-/** IEEE 802.2 LLC header and the SNAP extension (enough to name the payload). */
+/**
+ * IEEE 802.2 LLC (ISO/IEC 8802-2): the SAP pair and the control field of the three frame formats —
+ * information (I, two control bytes: N(S), N(R), poll/final), supervisory (S, two bytes: RR, RNR, REJ
+ * and N(R)) and unnumbered (U, one byte: UI, SABME, DISC, UA, DM, FRMR, XID, TEST) — and the SNAP
+ * extension of UI frames between SAPs 0xaa. Only a UI frame between equal SAPs hands its payload on
+ * (spanning tree, IPX, SNAP), as tcpdump's printer does.
+ */
 import { ByteView, DecodeStatus, u16 } from './status.js';
 import { Layer } from './layers.js';
 import { type Printer, hex4, macName } from './print.js';
 import { hex2, macText } from './addr.js';
 import { etherTypeText } from './ethertype.js';
 
-/** Field offsets of LLC (3 bytes) and SNAP (5 more). */
-export const LlcOffsets = { dsap: 0, ssap: 1, control: 2, headerLen: 3, oui: 3, snapType: 6, snapLen: 8 } as const;
+/** Field offsets of LLC (3 bytes, 4 with a two-byte I or S control field) and SNAP (5 more). */
+export const LlcOffsets = { dsap: 0, ssap: 1, control: 2, headerLen: 3, longHeaderLen: 4, oui: 3, snapType: 6, snapLen: 8 } as const;
+
+/** Control field values: the U-frame format bits, UI, XID (poll/final bit clear) and the bits that mark the formats. */
+export const LlcControl = { U: 0x03, S: 0x01, UI: 0x03, XID: 0xaf, UPoll: 0x10, IsPoll: 0x0100, XidFormat: 0x81 } as const;
 
 /** Zero-copy view of an LLC header. */
 export class LlcView extends ByteView {
   /**
-   * Points at an LLC header.
+   * Points at an LLC header; Truncated below 3 bytes, or 4 for an I or S frame.
    * @example llc.reset(bytes, 14, bytes.length - 14);
    */
   reset(bytes: Uint8Array, offset: number, length: number): DecodeStatus {
     this.point(bytes, offset, length);
-    this.status = this.length < LlcOffsets.headerLen ? DecodeStatus.Truncated : DecodeStatus.Ok;
+    this.status = this.length < LlcOffsets.headerLen || this.length < this.headerLen ? DecodeStatus.Truncated : DecodeStatus.Ok;
     return this.status;
   }
   /** Destination SAP. */
@@ -31,9 +40,25 @@ export class LlcView extends ByteView {
   get control(): number {
     return this.bytes[this.offset + 2] ?? 0;
   }
-  /** True for SNAP (AA/AA/03 with the 5 SNAP bytes captured). */
+  /** True for an unnumbered (U) frame: one control byte. */
+  get isU(): boolean {
+    return (this.control & LlcControl.U) === LlcControl.U;
+  }
+  /** The whole control field: one byte for U frames, else two read little-endian (N(R) in the high byte). */
+  get control16(): number {
+    return this.isU ? this.control : this.control | ((this.bytes[this.offset + 3] ?? 0) << 8);
+  }
+  /** Header length: 3, or 4 for I and S frames. */
+  get headerLen(): number {
+    return this.isU ? LlcOffsets.headerLen : LlcOffsets.longHeaderLen;
+  }
+  /** True for a UI frame between equal SAPs (the individual/group and command/response bits aside): the payload is a protocol's. */
+  get carries(): boolean {
+    return this.control === LlcControl.UI && (this.dsap & 0xfe) === (this.ssap & 0xfe);
+  }
+  /** True for SNAP (a UI frame between SAPs 0xaa with the 5 SNAP bytes captured). */
   get isSnap(): boolean {
-    return this.dsap === 0xaa && this.ssap === 0xaa && this.length >= LlcOffsets.snapLen;
+    return this.carries && (this.dsap & 0xfe) === 0xaa && this.length >= LlcOffsets.snapLen;
   }
   /** SNAP organisation code. */
   get oui(): number {
@@ -62,7 +87,20 @@ export class LlcView extends ByteView {
 export interface LlcRepr {
   dsap: number;
   ssap: number;
+  /** The control field: one byte (U frames) or two (I and S frames, read little-endian). */
   control: number;
+  /** Frame format: `I` information, `S` supervisory, `U` unnumbered. */
+  format: 'I' | 'S' | 'U';
+  /** I frames: send sequence number N(S). */
+  ns?: number;
+  /** I and S frames: receive sequence number N(R). */
+  nr?: number;
+  /** S frames: 0 RR, 1 RNR, 2 REJ. */
+  supervisory?: number;
+  /** U frames: the command with the poll/final bit cleared (0x03 UI, 0xaf XID, ...). */
+  command?: number;
+  /** The poll (in a command) or final (in a response) bit. */
+  pollFinal: boolean;
   name: string;
   oui?: number;
   pid?: number;
@@ -70,7 +108,15 @@ export interface LlcRepr {
 
 /** Builds the sink representation. */
 export function llcRepr(v: LlcView): LlcRepr {
-  const r: LlcRepr = { dsap: v.dsap, ssap: v.ssap, control: v.control, name: v.name };
+  const c = v.control16;
+  const u = v.isU;
+  const r: LlcRepr = { dsap: v.dsap, ssap: v.ssap, control: c, format: u ? 'U' : c & LlcControl.S ? 'S' : 'I', pollFinal: (c & (u ? LlcControl.UPoll : LlcControl.IsPoll)) !== 0, name: v.name };
+  if (u) r.command = c & ~LlcControl.UPoll;
+  else {
+    if (r.format === 'I') r.ns = (c >> 1) & 0x7f;
+    else r.supervisory = (c >> 2) & 3;
+    r.nr = (c >> 9) & 0x7f;
+  }
   if (v.isSnap) {
     r.oui = v.oui;
     r.pid = v.snapType;
@@ -90,8 +136,18 @@ const OUI_NAMES: Readonly<Record<number, string>> = {
   0xa42305: 'Open Networking Lab', 0x00049f: 'Freescale', 0x0015ad: 'Netronome', 0x001018: 'Broadcom', 0x00e004: 'PMC-Sierra',
   0xd0f0db: 'Ericsson',
 };
+/** tcpdump's name of an organisation code, `Unknown` when it has none. */
+export function ouiName(oui: number): string {
+  return OUI_NAMES[oui] ?? 'Unknown';
+}
 const CISCO_PIDS: Readonly<Record<number, string>> = { 0x2000: 'CDP', 0x2004: 'DTP', 0x2003: 'VTP', 0x010b: 'PVST', 0x010c: 'VLAN Bridge', 0x0111: 'UDLD' };
-const LLC_SAPS: Readonly<Record<number, string>> = { 0x00: 'Null', 0x42: 'STP', 0xaa: 'SNAP', 0xe0: 'IPX', 0xf0: 'NetBeui', 0xfe: 'OSI', 0x06: 'IP', 0x04: 'SNA', 0x98: 'ARP', 0xbc: 'Banyan', 0xff: 'Global' };
+const LLC_SAPS: Readonly<Record<number, string>> = {
+  0x00: 'Null', 0xff: 'Global', 0x02: '802.1B I', 0x03: '802.1B G', 0x06: 'IP', 0x04: 'SNA', 0x0e: 'ProWay NM', 0x42: 'STP', 0x4e: 'RS511',
+  0x7e: 'ISO8208', 0x8e: 'ProWay', 0xaa: 'SNAP', 0xe0: 'IPX', 0xf0: 'NetBeui', 0xfe: 'OSI',
+};
+/** U-frame commands (poll/final bit clear) by tcpdump's names. */
+const U_COMMANDS: Readonly<Record<number, string>> = { 0x03: 'ui', 0xe3: 'test', 0xaf: 'xid', 0x63: 'ua', 0x43: 'disc', 0x0f: 'dm', 0x6f: 'sabme', 0x87: 'frmr' };
+const S_FUNCTIONS = ['Receiver Ready', 'Receiver not Ready', 'Reject'];
 
 /** `oui NAME (0x......), pid NAME (0x....)` of a SNAP header with a vendor's OUI. */
 function snapText(v: LlcView): string {
@@ -105,17 +161,20 @@ export function llcHeaderLen(v: LlcView): number {
   return v.status !== DecodeStatus.Ok ? v.length : v.isSnap ? 8 : 3;
 }
 
-/** tcpdump's LLC/SNAP text (`n`: the 802.3 length); what the SAP or SNAP code announces prints itself. */
+/** tcpdump's LLC/SNAP text (`n`: the 802.3 length); what a UI frame's SAP or SNAP code announces prints itself. */
 export function printLlc(c: Printer, v: LlcView, i: number, n: number): void {
   const p = c.parser;
+  const end = v.offset + v.length;
   if (p.status[i] !== DecodeStatus.Ok) {
     c.s += ' [|llc]';
+    c.defaultDump(v.offset, end);
     return;
   }
   const inVlan = i > 0 && p.kinds[i - 1] === Layer.Vlan;
   const name = (sap: number): string => `${LLC_SAPS[sap & 0xfe] ?? 'Unknown'} (0x${hex2(sap & 0xfe)})`;
+  const ctl = v.control16;
   if (c.opts.linkHeader) {
-    c.s += `${inVlan ? '' : 'LLC, '}dsap ${name(v.dsap)} ${v.dsap & 1 ? 'Group' : 'Individual'}, ssap ${name(v.ssap)} ${v.ssap & 1 ? 'Response' : 'Command'}, ctrl 0x${hex2(v.control)}: `;
+    c.s += `${inVlan ? '' : 'LLC, '}dsap ${name(v.dsap)} ${v.dsap & 1 ? 'Group' : 'Individual'}, ssap ${name(v.ssap)} ${v.ssap & 1 ? 'Response' : 'Command'}, ctrl 0x${v.isU ? hex2(ctl) : hex4(ctl)}: `;
   }
   if (v.isSnap) {
     if (c.opts.linkHeader) {
@@ -130,17 +189,56 @@ export function printLlc(c: Printer, v: LlcView, i: number, n: number): void {
     } else if (v.oui !== 0) {
       // nothing decodes it: the addresses and the SNAP header (unless -e printed them), then the frame from the LLC header
       if (!c.opts.linkHeader) {
-        let k = i - 1;
-        while (k >= 0 && p.kinds[k] !== Layer.Ethernet) k--;
-        const e = k >= 0 ? p.at(k, Layer.Ethernet) : undefined;
-        if (e) c.s += `${macName(c.opts, macText(e.bytes, e.offset + 6))} > ${macName(c.opts, macText(e.bytes, e.offset))} `;
-        c.s += `SNAP, ${snapText(v)}, length ${n - 8}: `;
+        const m = macs(c, i);
+        c.s += `${m ? `${m[0]} > ${m[1]} ` : ''}SNAP, ${snapText(v)}, length ${n - 8}: `;
       }
       c.defaultDump(v.offset);
     }
     return;
   }
-  // what the SAP announces (spanning tree, ...) prints itself
-  if (i + 1 < p.count) c.layer(i + 1, n - 3);
-  else c.s += `LLC, dsap ${name(v.dsap)}, ssap ${name(v.ssap)}, length ${n}`;
+  // what a UI frame's SAP announces (spanning tree, ...) prints itself
+  if (i + 1 < p.count) {
+    c.layer(i + 1, n - 3);
+    return;
+  }
+  if (!c.opts.linkHeader) {
+    // the addresses with the SAP names: `SRC > DST SAP` for equal SAPs, else `SRC SSAP > DST DSAP`
+    const m = macs(c, i);
+    const d = v.dsap & 0xfe;
+    const s = v.ssap & 0xfe;
+    const dn = LLC_SAPS[d] ?? `Unknown DSAP 0x${hex2(d)}`;
+    const sn = d === s ? '' : LLC_SAPS[s] ?? `Unknown SSAP 0x${hex2(s)}`;
+    if (m) c.s += `${m[0]}${sn ? ` ${sn}` : ''} > ${m[1]} ${dn} `;
+    else c.s += `${sn ? `${sn} > ` : ''}${dn} `;
+  }
+  const flag = (poll: number): string => (ctl & poll ? (v.ssap & 1 ? 'Final' : 'Poll') : v.ssap & 1 ? 'Response' : 'Command');
+  if (v.isU) {
+    const cmd = ctl & ~LlcControl.UPoll;
+    c.s += `Unnumbered, ${U_COMMANDS[cmd] ?? hex2(cmd)}, Flags [${flag(LlcControl.UPoll)}], length ${n}`;
+    const body = v.offset + LlcOffsets.headerLen;
+    if (cmd === LlcControl.XID && n > LlcOffsets.headerLen && body < end && v.bytes[body] === LlcControl.XidFormat) {
+      // the 802.2 XID information field: format identifier, class of service, receive window
+      if (end - body < 3 || n < LlcOffsets.headerLen + 3) {
+        c.s += ' [|llc]';
+        c.defaultDump(body, end);
+      } else c.s += `: ${hex2(v.bytes[body + 1] ?? 0)} ${hex2(v.bytes[body + 2] ?? 0)}`;
+      return;
+    }
+    if (cmd === LlcControl.XID && n <= LlcOffsets.headerLen) return;
+  } else if (ctl & LlcControl.S) {
+    c.s += `Supervisory, ${S_FUNCTIONS[(ctl >> 2) & 3] ?? '?'}, rcv seq ${(ctl >> 9) & 0x7f}, Flags [${flag(LlcControl.IsPoll)}], length ${n}`;
+    return;
+  } else {
+    c.s += `Information, send seq ${(ctl >> 1) & 0x7f}, rcv seq ${(ctl >> 9) & 0x7f}, Flags [${flag(LlcControl.IsPoll)}], length ${n}`;
+  }
+  c.defaultDump(v.offset, end);
+}
+
+/** Source and destination address text of the Ethernet header before layer i, if there is one. */
+function macs(c: Printer, i: number): [string, string] | undefined {
+  const p = c.parser;
+  let k = i - 1;
+  while (k >= 0 && p.kinds[k] !== Layer.Ethernet) k--;
+  const e = k >= 0 ? p.at(k, Layer.Ethernet) : undefined;
+  return e ? [macName(c.opts, macText(e.bytes, e.offset + 6)), macName(c.opts, macText(e.bytes, e.offset))] : undefined;
 }

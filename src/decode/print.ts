@@ -150,8 +150,11 @@ export interface Printer {
    * `frame` (of `frameLen` bytes; default: the packet's own) and a hex dump.
    */
   unknownEtherType(t: number, off: number, frame?: number, frameLen?: number): void;
-  /** tcpdump's default print of what no printer decodes, from `off`: a hex and ASCII dump, unless a -x/-X/-A dump follows anyway. */
-  defaultDump(off: number): void;
+  /**
+   * tcpdump's default print of what no printer decodes, from `off` to `end` (default: the capture's
+   * end): a hex and ASCII dump, unless a -x/-X/-A dump follows anyway.
+   */
+  defaultDump(off: number, end?: number): void;
 }
 
 /** A protocol's text printer: appends layer i (view `v`) to `c.s`; `n` is its length from the enclosing header. */

@@ -31,7 +31,7 @@ import { IgmpView, igmpRepr, printIgmp } from './igmp.js';
 import { SctpView, printSctp, sctpRepr } from './sctp.js';
 import { GreFlag, GreView, greRepr, printGre } from './gre.js';
 import { GeneveView, VxlanView, geneveRepr, printGeneve, printVxlan, vxlanRepr } from './vxlan.js';
-import { DnsView, dnsRepr, printDns } from './dns.js';
+import { DnsView, dnsRepr, printDns, writeDnsJson } from './dns.js';
 import { DhcpView, dhcpRepr, printDhcp } from './dhcp.js';
 import { NtpView, ntpRepr, printNtp } from './ntp.js';
 import { AhView, EspView, ipsecRepr, printAh, printEsp } from './ipsec.js';
@@ -76,6 +76,9 @@ import { OspfView, ospfRepr, printOspf } from './ospf.js';
 import { WlanArg, WlanView, printWlan, wlanRepr } from './wlan.js';
 import { RadiotapView, printRadiotap, radiotapRepr } from './radiotap.js';
 import { PpiView, ppiRepr, printPpi } from './ppi.js';
+import { IpxView, ipxRepr, printIpx } from './ipx.js';
+import { CfmView, cfmRepr, printCfm } from './cfm.js';
+import { CtpView, ctpRepr, printCtp } from './ctp.js';
 
 /**
  * Where the JSON schema (shared/SCHEMA.md) places a layer: `frame` only outermost, `link` anywhere
@@ -186,18 +189,6 @@ const appAfterTransport = <V>(ok?: (v: V) => boolean): JsonPlace<V> => ({
 const LAN_CONTROL_SNAP: readonly number[] = [CISCO_SNAP.PVST, CISCO_SNAP.VLAN_BRIDGE, CISCO_SNAP.CDP, CISCO_SNAP.DTP, CISCO_SNAP.UDLD, CISCO_SNAP.VTP];
 /** LLC ends the JSON stack unless it carries spanning tree (SAP 0x42) or a Cisco LAN control protocol under SNAP. */
 const llcEnds = (v: LlcView): boolean => (v.isSnap ? !LAN_CONTROL_SNAP.includes(v.oui * 65536 + v.snapType) : v.dsap !== 0x42);
-/**
- * JSON place of LLC: before any IP header, except Novell's raw 802.3 (0xffff where DSAP and SSAP would
- * be), which is an IPX header without LLC; the stack ends at the MAC header there.
- */
-const LLC_PLACE: JsonPlace<LlcView> = {
-  at: 'app',
-  lastIf: llcEnds,
-  accept(p, i, ipIdx) {
-    const v = p.view(i) as LlcView;
-    return ipIdx < 0 && (v.dsap !== 0xff || v.ssap !== 0xff);
-  },
-};
 /** GRE ends the JSON stack unless it carries ERSPAN (a tunnel's inner packet is outside the schema). */
 const greEnds = (v: GreView): boolean => v.version !== 0 || (v.protocol !== ErspanProto.TYPE_II && v.protocol !== ErspanProto.TYPE_III);
 /** JSON place of ERSPAN: directly after a placed GRE header (the stack ends there). */
@@ -278,11 +269,16 @@ export const HOMES = {
     },
   }),
   llc: home({
-    View: LlcView, print: printLlc, repr: llcRepr, json: LLC_PLACE,
+    View: LlcView, print: printLlc, repr: llcRepr, json: { at: 'belowIp', lastIf: llcEnds },
     // reached by an 802.3 length (Ethernet, VLAN) or the cooked header's protocol 4
     decode(w, v, p, end, declared) {
-      const snap = v.reset(w.bytes, p, end - p) === DecodeStatus.Ok && v.isSnap;
-      if (!w.push(Layer.Llc, v.status, declared, snap ? 8 : 3)) return;
+      const ok = v.reset(w.bytes, p, end - p) === DecodeStatus.Ok;
+      // Novell's raw 802.3: IPX (its checksum 0xffff) right after the length, no LLC header
+      if (ok && v.dsap === 0xff && v.ssap === 0xff) return w.next(Layer.Ipx, p, end, declared, 0xffff);
+      const snap = ok && v.isSnap;
+      if (!w.push(Layer.Llc, v.status, declared, snap ? 8 : ok ? v.headerLen : end - p)) return;
+      // only a UI frame between equal SAPs carries a protocol (I, S and other U frames are LLC's own)
+      if (!v.carries) return;
       if (!snap) w.sap(v.dsap, p + 3, end, declared - 3);
       else if (v.oui === 0) w.etherType(v.snapType, p + 8, end, declared - 8);
       else w.snap(v.oui * 65536 + v.snapType, p + 8, end, declared - 8);
@@ -400,6 +396,7 @@ export const HOMES = {
     json: {
       at: 'app',
       last: true,
+      write: writeDnsJson,
       // the schema covers DNS over UDP port 53 only
       accept(p: LayerParser, i: number, ipIdx: number): boolean {
         const u: UdpView | undefined = ipIdx === i - 2 ? p.at(i - 1, Layer.Udp) : undefined;
@@ -662,6 +659,9 @@ export const HOMES = {
       if (k !== 0) w.next(k, p + v.headerLen, end, d - v.headerLen, dlt);
     },
   }),
+  ipx: home({ View: IpxView, print: printIpx, repr: ipxRepr, reach: { ether: [EtherType.IPX], sap: [0xe0] }, decode: leaf(Layer.Ipx, -1) }),
+  cfm: home({ View: CfmView, print: printCfm, repr: cfmRepr, reach: { ether: [0x8902] }, decode: leaf(Layer.Cfm, -1) }),
+  ctp: home({ View: CtpView, print: printCtp, repr: ctpRepr, reach: { ether: [EtherType.LOOPBACK] }, decode: leaf(Layer.Ctp, -1) }),
 } satisfies { readonly [K in LayerName]: Home<ByteView> };
 
 /** What follows a PPP protocol field: IP, IPv6, MPLS, or a control protocol's packet. */

@@ -76,7 +76,7 @@ export function printVlan(c: Printer, v: VlanView, i: number): void {
     c.s += nt < 0x600 ? `802.3LLC, ` : `ethertype ${etherTypeText(nt)}, `;
   }
   if (i + 1 < p.count) {
-    if (nt < 0x600 && p.kinds[i + 1] === Layer.Llc) c.layer(i + 1, nt);
+    if (nt < 0x600 && (p.kinds[i + 1] === Layer.Llc || p.kinds[i + 1] === Layer.Ipx)) c.layer(i + 1, nt);
     else c.network(i + 1, nt);
   } else c.unknownEtherType(nt, v.offset + 4);
 }

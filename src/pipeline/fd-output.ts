@@ -26,6 +26,9 @@ export class FdOutputStream implements ByteWritableStream {
     this.lock = new Int32Array(lock);
   }
 
+  /** Always 0: `write` returns only once the bytes are out. */
+  readonly writableLength = 0;
+
   write(chunk: Uint8Array | string): boolean {
     if (this.closed) return true;
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;

@@ -51,6 +51,10 @@ export class JsonFormatter {
   /** Kinds already written into the current `layers` object. */
   private readonly written = new Uint8Array(LAYER_NAMES.length);
   private readonly own = new JsonWriter();
+  /** The last interface's `,"ifindex":N,"interface":"name"` as bytes: a capture sees few interfaces. */
+  private ifSuffix: Uint8Array | undefined;
+  private ifSuffixIndex = 0;
+  private readonly scratch = new JsonWriter();
 
   constructor(private readonly opts: JsonOptions) {}
 
@@ -140,8 +144,8 @@ export class JsonFormatter {
     w.field('{"index":', pkt.index);
     w.field(',"ts":"', pkt.tsSec);
     w.raw('.');
-    if (this.opts.nano) digits(w, pkt.tsNsec, 9);
-    else digits(w, Math.floor(pkt.tsNsec / 1000), 6);
+    if (this.opts.nano) w.fixed(pkt.tsNsec, 9);
+    else w.fixed(Math.floor(pkt.tsNsec / 1000), 6);
     w.field('","len":', pkt.wireLen);
     w.field(',"caplen":', pkt.capLen);
     w.field(',"linktype":', pkt.linkType);
@@ -180,14 +184,25 @@ export class JsonFormatter {
     }
     w.raw('}');
     if (this.opts.ifName !== undefined && pkt.ifindex > 0) {
-      w.field(',"ifindex":', pkt.ifindex);
-      const name = this.opts.ifName(pkt.ifindex);
-      if (name !== undefined) {
-        w.raw(',"interface":');
-        w.str(name);
-      }
+      if (pkt.ifindex !== this.ifSuffixIndex || this.ifSuffix === undefined) this.interfaceFields(pkt.ifindex);
+      w.copy(this.ifSuffix!);
     }
     w.raw('}\n');
+  }
+
+  /** Encodes the `ifindex` and `interface` fields of one interface (kept only once it has a name). */
+  private interfaceFields(ifindex: number): void {
+    const w = this.scratch;
+    w.len = 0;
+    w.field(',"ifindex":', ifindex);
+    const name = this.opts.ifName!(ifindex);
+    if (name !== undefined) {
+      w.raw(',"interface":');
+      w.str(name);
+    }
+    this.ifSuffix = w.bytes().slice();
+    // an index without a name yet is asked again on its next packet
+    this.ifSuffixIndex = name === undefined ? 0 : ifindex;
   }
 
   /** Layer `i` through its home's writer, or its Repr stringified when the home has none. */
@@ -207,14 +222,6 @@ export class JsonFormatter {
     this.write(pkt, w);
     return utf8.decode(w.bytes());
   }
-}
-
-/** `v` as exactly `width` digits, zero-padded (as `padStart` pads the object path's fraction). */
-function digits(w: JsonWriter, v: number, width: number): void {
-  let d = 1;
-  for (let t = v; t >= 10; t = Math.floor(t / 10)) d++;
-  for (; d < width; d++) w.raw('0');
-  w.num(v);
 }
 
 /** Bytes of NDJSON kept before they are handed to the output (unless it is line-buffered). */

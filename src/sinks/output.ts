@@ -4,6 +4,9 @@
  */
 import type { ByteWritableStream } from '../streams.js';
 
+/** Size of the reusable byte chunk (a JSON sink's batch and its last line fit). */
+const SPARE_BYTES = 1 << 17;
+
 /** Batches text for a stream; `write` appends, `flush` writes the batch and waits for drain. */
 export class TextOutput {
   private pending = '';
@@ -11,6 +14,8 @@ export class TextOutput {
   /** A byte write was not taken whole and the stream has not drained since (flush waits for it). */
   private full = false;
   private readonly highWater: number;
+  /** A chunk the stream let go of at once, reused by the next `writeBytes`. */
+  private spare: Uint8Array | undefined;
 
   /**
    * @param stream where the text goes (process.stdout by default)
@@ -50,8 +55,17 @@ export class TextOutput {
     if (this.broken || bytes.length === 0) return;
     this.writeOut();
     if (this.broken) return;
-    // a copy: the stream may hold the chunk after write returns
-    if (!this.stream.write(bytes.slice()) && !this.full) {
+    // a copy, as the stream may hold the chunk after write returns; but a file, /dev/null or a pipe
+    // that takes it whole writes it at once (nothing left pending), and then the same chunk serves
+    // the next batch: a fresh 64 KiB per batch cost more CPU than building the NDJSON lines in it
+    const n = bytes.length;
+    let chunk = this.spare;
+    this.spare = undefined;
+    if (chunk === undefined || chunk.length < n) chunk = new Uint8Array(Math.max(n, SPARE_BYTES));
+    chunk.set(bytes);
+    const taken = this.stream.write(chunk.subarray(0, n));
+    if (this.stream.writableLength === 0) this.spare = chunk;
+    if (!taken && !this.full) {
       this.full = true;
       this.stream.once('drain', this.drained);
     }

@@ -424,10 +424,10 @@ export class TextFormatter implements Printer {
     }
   }
 
-  /** tcpdump's default print from `off`: a hex and ASCII dump unless -x/-X/-A dump the packet anyway. */
-  defaultDump(off: number): void {
+  /** tcpdump's default print from `off` to `end`: a hex and ASCII dump unless -x/-X/-A dump the packet anyway. */
+  defaultDump(off: number, end = Infinity): void {
     const pkt = this.pkt;
-    if (!this.anyDump()) this.hexLines(off, Math.min(pkt.offset + pkt.capLen, this.parser.bytes.length) - off, true);
+    if (!this.anyDump()) this.hexLines(off, Math.min(pkt.offset + pkt.capLen, this.parser.bytes.length, end) - off, true);
   }
 
   private anyDump(): boolean {

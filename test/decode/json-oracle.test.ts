@@ -358,9 +358,7 @@ function comparePacket(file: string, ours: Record<string, unknown>, t: OObject, 
   };
   if (L.llc && !truncated) {
     const l = get(t, 'llc');
-    nums('llc', L.llc, l, [['dsap', 'llc.dsap'], ['ssap', 'llc.ssap'], ['oui', 'llc.oui']]);
-    // tshark shows an I or S frame's two control bytes as one field; a U frame's one byte is the same
-    if (((L.llc.control as number) & 3) === 3) eq('llc.control', L.llc.control, num(get(l as OObject, 'llc.control')));
+    nums('llc', L.llc, l, [['dsap', 'llc.dsap'], ['ssap', 'llc.ssap'], ['control', 'llc.control'], ['oui', 'llc.oui']]);
   }
   if (L.pppoe) nums('pppoe', L.pppoe, get(t, 'pppoed') ?? get(t, 'pppoes'), [['code', 'pppoe.code'], ['sessionId', 'pppoe.session_id'], ['length', 'pppoe.payload_length']]);
   if (L.igmp) nums('igmp', L.igmp, get(t, 'igmp'), [['type', 'igmp.type'], ['checksum', 'igmp.checksum']]);
