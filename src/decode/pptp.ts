@@ -2,6 +2,9 @@
 import { ByteView, DecodeStatus, u16, u32 } from './status.js';
 import { type Printer, hexBytes, safeChar } from './print.js';
 
+/** The magic cookie every PPTP control message carries (RFC 2637 section 1.4). */
+export const PPTP_MAGIC_COOKIE = 0x1a2b3c4d;
+
 /** Field offsets of the 12-byte header every control message starts with. */
 export const PptpOffsets = { length: 0, messageType: 2, magicCookie: 4, controlType: 8, reserved0: 10, headerLen: 12 } as const;
 

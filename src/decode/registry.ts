@@ -44,7 +44,7 @@ import { SshView, printSsh, sshRepr } from './ssh.js';
 import { TlsView, printTls, tlsRepr } from './tls.js';
 import { QuicView, printQuic, quicRepr } from './quic.js';
 import { IkeView, ikeRepr, printIke } from './ike.js';
-import { PptpView, pptpRepr, printPptp } from './pptp.js';
+import { PPTP_MAGIC_COOKIE, PptpView, pptpRepr, printPptp } from './pptp.js';
 import { L2tpView, l2tpPppOffset, l2tpRepr, printL2tp } from './l2tp.js';
 import { VXLAN_GPE_ETHERTYPE, VxlanGpeNext, VxlanGpeView, printVxlanGpe, vxlanGpeRepr } from './vxlangpe.js';
 import { StpView, printStp, stpRepr } from './stp.js';
@@ -498,7 +498,9 @@ export const HOMES = {
       if (at <= end) w.ppp(proto, at, end, declared - (at - p));
     },
   }),
-  pptp: home({ View: PptpView, print: printPptp, repr: pptpRepr, json: appAfterTransport<PptpView>(), reach: { tcp: [Port.PPTP] }, decode: leaf(Layer.Pptp, -1) }),
+  pptp: home({ View: PptpView, print: printPptp, repr: pptpRepr,
+    // a segment that does not begin with a control message (no magic cookie) is the rest of one, not a header
+    json: appAfterTransport<PptpView>((v) => v.magicCookie === PPTP_MAGIC_COOKIE), reach: { tcp: [Port.PPTP] }, decode: leaf(Layer.Pptp, -1) }),
   // serial and legacy link types (issue 17)
   ppp: home({
     View: PppView, print: printPpp, repr: pppRepr,
