@@ -92,6 +92,10 @@ export const LAYER_TABLE = [
   { key: 'Wlan', name: 'wlan', pool: 1, trunc: '802.11', ipProto: -1, net: false, ports: false },
   { key: 'Radiotap', name: 'radiotap', pool: 1, trunc: '802.11_radio', ipProto: -1, net: false, ports: false },
   { key: 'Ppi', name: 'ppi', pool: 1, trunc: 'ppi', ipProto: -1, net: false, ports: false },
+  // the OSI network layer: IS-IS, ES-IS, CLNP (issue 17)
+  { key: 'Isis', name: 'isis', pool: 1, trunc: 'isis', ipProto: -1, net: true, ports: false },
+  { key: 'Esis', name: 'esis', pool: 1, trunc: 'esis', ipProto: -1, net: true, ports: false },
+  { key: 'Clnp', name: 'clnp', pool: 1, trunc: 'clnp', ipProto: -1, net: true, ports: false },
 ] as const;
 
 type Table = typeof LAYER_TABLE;
