@@ -140,6 +140,7 @@ export interface IsisRepr {
   priority?: number;
   lanId?: string;
   circuitId?: number;
+  sourceCircuit?: number;
   lspId?: string;
   sequence?: number;
   lifetime?: number;
@@ -175,7 +176,8 @@ export function isisRepr(v: IsisView): IsisRepr {
     r.checksum = v.u16(IsisOffsets.checksum);
   } else {
     r.pduLength = pduLen = v.u16(IsisOffsets.snpPduLen);
-    r.sourceId = isisId(b, o + IsisOffsets.snpSourceId, 7);
+    r.sourceId = isisId(b, o + IsisOffsets.snpSourceId, 6);
+    r.sourceCircuit = v.u8(IsisOffsets.snpSourceId + 6);
     if (t === IsisPdu.L1_CSNP || t === IsisPdu.L2_CSNP) {
       r.startLspId = isisId(b, o + IsisOffsets.startLspId, 8);
       r.endLspId = isisId(b, o + IsisOffsets.endLspId, 8);
