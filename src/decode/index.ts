@@ -32,7 +32,7 @@ export {
   DnsView, DnsOffsets, DnsType, DNS_MAX_POINTER_HOPS, DNS_MAX_NAME_OCTETS, dnsNameText, dnsSkipName, dnsRdataText, dnsRepr,
   type DnsRepr, type DnsQuestion, type DnsAnswer,
 } from './dns.js';
-export { DhcpView, DhcpOffsets, DHCP_MAGIC, dhcpRepr, type DhcpRepr } from './dhcp.js';
+export { DhcpView, DhcpOffsets, DhcpOpt, DHCP_MAGIC, dhcpRepr, type DhcpRepr, type DhcpOptionRepr } from './dhcp.js';
 export { NtpView, NtpOffsets, NtpControlOffsets, NtpPrivateOffsets, NtpMode, NTP_MODE_NAMES, ntpRepr, type NtpRepr } from './ntp.js';
 export { Dhcp6View, Dhcp6Offsets, Dhcp6Msg, Dhcp6Opt, dhcp6Repr, type Dhcp6Repr, type Dhcp6OptionRepr } from './dhcp6.js';
 export { SyslogView, SyslogOffsets, syslogRepr, type SyslogRepr } from './syslog.js';

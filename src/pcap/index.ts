@@ -2,8 +2,8 @@
 export { PcapFormatError, PcapIoError, strerrorText } from './errors.js';
 export { PacketFileReader, pktTypeFromFlags, readPackets } from './reader.js';
 export type { PacketMeta, PcapFileInfo, PcapInterfaceInfo, PcapInterfaceStats, PcapNameRecord } from './reader.js';
-export { flagsFromPktType, PcapngWriter, PcapWriter } from './writer.js';
-export type { PcapngInterfaceOptions, PcapngWriterOptions, PcapWriterOptions, WriteTarget } from './writer.js';
+export { flagsFromPktType, openSharedPcap, PcapngWriter, PcapWriter } from './writer.js';
+export type { PcapngInterfaceOptions, PcapngWriterOptions, PcapWriterOptions, SharedFileTarget, WriteTarget } from './writer.js';
 export { createFileSink, RotatingFileSink, ringDigits, strftime, wantsPcapng } from './rotate.js';
 export type { FileSink, FileSinkOptions } from './rotate.js';
 export type { GatherResult, NativeSource, RecordBatch } from './writer.js';

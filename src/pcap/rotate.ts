@@ -8,8 +8,7 @@
 import type { PacketSink, PacketView } from '../packet.js';
 import type { PcapIoError } from './errors.js';
 import { PcapngWriter, PcapWriter } from './writer.js';
-import type { WriteTarget } from './writer.js';
-import type { NativeSource } from './writer.js';
+import type { NativeSource, SharedFileTarget, WriteTarget } from './writer.js';
 
 /** Options of `createFileSink` (the CLI's -w, --pcapng, -U, -C, -G, -W). */
 export interface FileSinkOptions {
@@ -41,6 +40,8 @@ export interface FileSinkOptions {
   os?: string;
   /** Called once when -W ends the capture (-G without -C); later packets are ignored. */
   onFileLimit?: () => void;
+  /** Append to this classic pcap file that other threads write too (`openSharedPcap`); no rotation, no pcapng. */
+  shared?: SharedFileTarget;
   /** Wall clock in seconds (tcpdump rotates -G on time(NULL), not on packet time); for tests. */
   now?: () => number;
 }
@@ -326,6 +327,7 @@ export class RotatingFileSink implements PacketSink {
  * sink.write(p); await sink.flush(); await sink.close();
  */
 export function createFileSink(opts: FileSinkOptions): FileSink {
+  if (opts.shared !== undefined) return new PcapWriter(opts.shared, { linkType: opts.linkType, snaplen: opts.snaplen, nano: opts.nano, flushEachPacket: opts.flushEachPacket === true });
   if ((opts.fileSizeMB ?? 0) > 0 || (opts.rotateSeconds ?? 0) > 0) return new RotatingFileSink(opts);
   return openWriter(opts.path, opts);
 }

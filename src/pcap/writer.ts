@@ -121,8 +121,57 @@ export function flagsFromPktType(pktType: number): number {
   }
 }
 
-/** Where a writer's bytes go: a path (opened and truncated), `-` for stdout, or a writable stream. */
-export type WriteTarget = string | ByteWritableStream;
+/**
+ * One classic pcap file that several threads append to (fanout workers writing one `-w FILE`): its
+ * descriptor, opened and given its header by `openSharedPcap`, and `lock`, shared memory holding a
+ * lock word (Int32 0: 0 free, 1 held) and the file's end offset (BigInt64 at byte 8). A writer
+ * holds the lock for each batch it writes, so batches of different threads never interleave.
+ */
+export interface SharedFileTarget {
+  fd: number;
+  path: string;
+  lock: SharedArrayBuffer;
+}
+
+/** Where a writer's bytes go: a path (opened and truncated), `-` for stdout, a writable stream, or a shared file. */
+export type WriteTarget = string | ByteWritableStream | SharedFileTarget;
+
+function isSharedTarget(t: WriteTarget): t is SharedFileTarget {
+  return typeof t === 'object' && 'lock' in t && t.lock instanceof SharedArrayBuffer;
+}
+
+/** Writes a classic pcap file header at `o` of `dv`; returns its length. */
+function putPcapHeader(dv: DataView, o: number, opts: PcapWriterOptions): number {
+  dv.setUint32(o + PcapFileHeader.magic, opts.nano === true ? PcapMagic.NANO : PcapMagic.MICRO, LE);
+  dv.setUint16(o + PcapFileHeader.versionMajor, 2, LE);
+  dv.setUint16(o + PcapFileHeader.versionMinor, 4, LE);
+  dv.setUint32(o + PcapFileHeader.thiszone, 0, LE);
+  dv.setUint32(o + PcapFileHeader.sigfigs, 0, LE);
+  dv.setUint32(o + PcapFileHeader.snaplen, opts.snaplen, LE);
+  dv.setUint32(o + PcapFileHeader.linkType, opts.linkType, LE);
+  return PcapFileHeader.LENGTH;
+}
+
+/**
+ * Creates (truncates) a classic pcap file, writes its header and returns it as a target several
+ * `PcapWriter`s in several threads can append to. The caller closes `fd` once every writer is closed.
+ * Throws PcapIoError when the file cannot be created or written.
+ */
+export function openSharedPcap(path: string, opts: PcapWriterOptions): SharedFileTarget {
+  const header = new Uint8Array(PcapFileHeader.LENGTH);
+  const n = putPcapHeader(new DataView(header.buffer), 0, opts);
+  let fd = -1;
+  try {
+    fd = openSync(path, 'w', 0o644);
+    writeSync(fd, header, 0, n);
+  } catch (err) {
+    if (fd >= 0) closeSync(fd);
+    throw ioError(path, err);
+  }
+  const lock = new SharedArrayBuffer(16);
+  new BigInt64Array(lock, 8, 1)[0] = BigInt(n);
+  return { fd, path, lock };
+}
 
 /** Batching, whole-record file output shared by both formats. */
 abstract class BatchWriter implements PacketSink {
@@ -139,6 +188,8 @@ abstract class BatchWriter implements PacketSink {
   protected readonly flushEach: boolean;
   private readonly fd: number = -1;
   private readonly stream: ByteWritableStream | null = null;
+  /** A file other threads append to as well: its lock word and end offset. */
+  protected readonly share: { lock: Int32Array; end: BigInt64Array } | null = null;
   private err: PcapIoError | null = null;
   private errReported = false;
   private needDrain = false;
@@ -148,7 +199,11 @@ abstract class BatchWriter implements PacketSink {
 
   constructor(target: WriteTarget, flushEach: boolean) {
     this.flushEach = flushEach;
-    if (typeof target === 'string' && target !== '-') {
+    if (isSharedTarget(target)) {
+      this.path = target.path;
+      this.fd = target.fd;
+      this.share = { lock: new Int32Array(target.lock, 0, 1), end: new BigInt64Array(target.lock, 8, 1) };
+    } else if (typeof target === 'string' && target !== '-') {
       this.path = target;
       try {
         this.fd = openSync(target, 'w', 0o644);
@@ -190,7 +245,26 @@ abstract class BatchWriter implements PacketSink {
 
   /** Writes the gathered records now (before the memory they point into is reused). */
   flushGathered(): void {
-    if (this.gather !== null && this.gather.count > 0) this.writeGathered(this.gather);
+    const g = this.gather;
+    if (g !== null && g.count > 0) this.atEnd(() => this.writeGathered(g));
+  }
+
+  /**
+   * Runs `write` with `fileBytes` at the file's end: for a shared file, under its lock, taking the end
+   * other threads left and leaving the new one; otherwise it is always so.
+   */
+  private atEnd(write: () => void): void {
+    const sh = this.share;
+    if (sh === null) return write();
+    while (Atomics.compareExchange(sh.lock, 0, 0, 1) !== 0) Atomics.wait(sh.lock, 0, 1, 50);
+    try {
+      this.fileBytes = Number(sh.end[0]);
+      write();
+      sh.end[0] = BigInt(this.fileBytes);
+    } finally {
+      Atomics.store(sh.lock, 0, 0);
+      Atomics.notify(sh.lock, 0, 1);
+    }
   }
 
   private writeGathered(g: RecordBatch): void {
@@ -265,6 +339,11 @@ abstract class BatchWriter implements PacketSink {
 
   /** Writes the batch to the target; never throws (the error is kept for flush/close). */
   protected writeOut(): void {
+    if (this.share !== null && (this.len > 0 || (this.gather?.count ?? 0) > 0)) this.atEnd(() => this.writeBatch());
+    else this.writeBatch();
+  }
+
+  private writeBatch(): void {
     if (this.gather !== null && this.gather.count > 0) this.writeGathered(this.gather);
     const len = this.len;
     if (len === 0 || this.err !== null) {
@@ -336,7 +415,8 @@ abstract class BatchWriter implements PacketSink {
     this.gather?.free();
     this.gather = null;
     this.giveBackBatch();
-    if (this.fd >= 0) {
+    // a shared file's descriptor belongs to whoever opened it, who closes it after every writer
+    if (this.fd >= 0 && this.share === null) {
       try {
         closeSync(this.fd);
       } catch (err) {
@@ -416,15 +496,9 @@ export class PcapWriter extends BatchWriter {
     super(target, opts.flushEachPacket === true);
     this.snaplen = opts.snaplen;
     this.nano = opts.nano ?? false;
-    const dv = this.dv;
-    dv.setUint32(PcapFileHeader.magic, opts.nano ? PcapMagic.NANO : PcapMagic.MICRO, LE);
-    dv.setUint16(PcapFileHeader.versionMajor, 2, LE);
-    dv.setUint16(PcapFileHeader.versionMinor, 4, LE);
-    dv.setUint32(PcapFileHeader.thiszone, 0, LE);
-    dv.setUint32(PcapFileHeader.sigfigs, 0, LE);
-    dv.setUint32(PcapFileHeader.snaplen, opts.snaplen, LE);
-    dv.setUint32(PcapFileHeader.linkType, opts.linkType, LE);
-    this.len = PcapFileHeader.LENGTH;
+    // a shared file got its header from openSharedPcap
+    if (this.share !== null) return;
+    this.len = putPcapHeader(this.dv, 0, opts);
     if (this.flushEach) this.writeOut();
   }
 

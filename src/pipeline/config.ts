@@ -132,17 +132,26 @@ export interface PipelineConfig {
 }
 
 /**
+ * Whether fanout workers can append to one file together (each whole batch under a lock): a classic
+ * pcap file by name, without rotation. pcapng (one section and interface block, statistics at the
+ * end), rotation and `-w -` need the merged stream.
+ */
+export function sharedFileWritable(f: FileConfig): boolean {
+  return f.path !== '-' && !f.path.includes('%w') && f.pcapng !== true && !/\.pcapng$/i.test(f.path) && !((f.fileSizeMB ?? 0) > 0) && !((f.rotateSeconds ?? 0) > 0);
+}
+
+/**
  * Whether a pipeline with workers must bring every packet to the main thread (one merged stream in
- * timestamp order): asked for, or needed by one output file, a packet count, statistics, summaries,
- * forwarding or a total count. Otherwise each worker runs the sinks on its own packets.
+ * timestamp order): asked for, or needed by an output file the workers cannot share (pcapng,
+ * rotation, stdout), statistics, summaries, forwarding or a total count. Otherwise each worker runs
+ * the sinks on its own packets; a packet count (`-c`) is then one counter they share.
  */
 export function needsMerge(config: PipelineConfig): boolean {
   const s = config.source;
   if (s.kind !== 'live' || s.workers === undefined) return false;
   return (
     s.merge === true ||
-    (config.file !== undefined && !config.file.path.includes('%w')) ||
-    config.count !== undefined ||
+    (config.file !== undefined && !config.file.path.includes('%w') && !sharedFileWritable(config.file)) ||
     config.stats !== undefined ||
     (config.summary?.kinds.length ?? 0) > 0 ||
     (config.forward?.mirror?.length ?? 0) + (config.forward?.export?.length ?? 0) > 0 ||

@@ -8,6 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { CaptureGap } from '../capture/capture.js';
 import type { CaptureStats } from '../capture/socket.js';
 import { capabilityAnswer, type CapabilityStepMessage } from '../capture/spawn.js';
+import type { SharedFileTarget } from '../pcap/writer.js';
 import type { PipelineConfig } from './config.js';
 import { FdOutputStream } from './fd-output.js';
 import { Pipeline, isRuntimeError } from './pipeline.js';
@@ -18,6 +19,10 @@ export interface PipelineWorkerInit {
   config: PipelineConfig;
   /** Lock shared by every thread writing stdout. */
   outputLock: SharedArrayBuffer;
+  /** The pcap file every worker appends to, for `-w FILE`. */
+  sharedFile?: SharedFileTarget;
+  /** The packet count every worker takes from, for `-c`. */
+  sharedCount?: SharedArrayBuffer;
 }
 
 /** What a worker reports at the end. */
@@ -39,7 +44,8 @@ async function main(): Promise<void> {
   const diagnostic = (text: string): void => port?.postMessage({ type: 'diagnostic', text });
   // Gaps go to the main thread as data: every worker sees the interface go, the main thread says it once.
   const onGap = (gap: CaptureGap): void => port?.postMessage({ type: 'gap', gap });
-  const p = await Pipeline.open(init.config, { stdout: new FdOutputStream(1, init.outputLock), diagnostic, quiet: true, onGap });
+  const shared = { ...(init.sharedFile !== undefined ? { sharedFile: init.sharedFile } : {}), ...(init.sharedCount !== undefined ? { sharedCount: init.sharedCount } : {}) };
+  const p = await Pipeline.open(init.config, { stdout: new FdOutputStream(1, init.outputLock), diagnostic, quiet: true, onGap, ...shared });
   let asked = false;
   port?.on('message', (m: { type: string }) => {
     if (m.type === 'capabilities') {

@@ -4,7 +4,7 @@
  * mirrors and exporters), until a count, a signal, the end of a file or a failure. Built from a plain
  * `PipelineConfig`; the tscap command is a thin layer over it.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, readFileSync } from 'node:fs';
 import type { CapabilityName, DropResult } from '../syscalls/privileges.js';
 import { CaptureOptionError } from '../capture/errors.js';
 import type { Capture, CaptureGap, CaptureOptions, CaptureStats, RingRecordSink } from '../capture/index.js';
@@ -18,10 +18,11 @@ import { PcapFormatError } from '../pcap/errors.js';
 import { LINK_TYPE_DESCRIPTIONS, LINK_TYPE_NAMES, LinkType } from '../pcap/linktype.js';
 import { PacketFileReader } from '../pcap/reader.js';
 import type { FileSink } from '../pcap/rotate.js';
+import type { SharedFileTarget } from '../pcap/writer.js';
 import type { NameLookup } from '../sinks/names.js';
 import { TextOutput } from '../sinks/output.js';
 import type { AbortSignalLike, ByteWritableStream } from '../streams.js';
-import { checkPipelineConfig, needsMerge, parseFanout, snaplenOf, type PipelineConfig } from './config.js';
+import { checkPipelineConfig, needsMerge, parseFanout, sharedFileWritable, snaplenOf, type PipelineConfig } from './config.js';
 import { fileSinkOptionsOf } from './file.js';
 import { gapLine } from './gaps.js';
 import { parseInlineSpec } from './inline-spec.js';
@@ -43,6 +44,10 @@ export interface PipelineIo {
   quiet?: boolean;
   /** Receives interface gaps (`--reopen`) instead of their diagnostic line (a worker: the main thread says each once). */
   onGap?: (gap: CaptureGap) => void;
+  /** A worker of a pipeline with workers: the one pcap file every worker appends to (`-w FILE`). */
+  sharedFile?: SharedFileTarget;
+  /** A worker of a pipeline with workers: an Int32 counting the packets every worker delivered, for `-c`. */
+  sharedCount?: SharedArrayBuffer;
 }
 
 /** What a finished run reports. */
@@ -203,6 +208,8 @@ export class Pipeline {
   private limitReached = false;
   /** The workers run the sinks themselves: none are built here. */
   private workersRunSinks = false;
+  /** The one pcap file fanout workers append to (opened here, closed once they are done). */
+  private sharedFile: SharedFileTarget | undefined;
   private liveMod: LiveModule | undefined;
   private inlineMod: InlineModule | undefined;
   private workersMod: WorkersModule | undefined;
@@ -339,8 +346,11 @@ export class Pipeline {
           source: { kind: 'live', interfaces: [ifaces[0] as string], capture: { ...c, fanout } },
           ...(file !== undefined ? { file: { ...file, path: file.path.replaceAll('%w', String(i)) } } : {}),
         });
+        // One pcap file for all: created here with its header, each worker appends whole batches to it.
+        if (file !== undefined && sharedFileWritable(file)) this.sharedFile = (await import('../pcap/writer.js')).openSharedPcap(file.path, { linkType: this.linkType, snaplen: this.snaplen, nano });
         const { PipelineWorkers } = (this.workersMod = await import('./workers.js'));
-        const pw = new PipelineWorkers(this.linkType, s.workers, configOf, this.diag);
+        const shared = { ...(this.sharedFile !== undefined ? { file: this.sharedFile } : {}), ...(config.count !== undefined ? { count: new SharedArrayBuffer(4) } : {}) };
+        const pw = new PipelineWorkers(this.linkType, s.workers, configOf, this.diag, shared);
         this.src = pw;
         await pw.start();
         this.workersRunSinks = true;
@@ -415,6 +425,7 @@ export class Pipeline {
       const { createFileSink } = await import('../pcap/rotate.js');
       writerClass = (await import('../pcap/writer.js')).PcapWriter;
       const fileOpts = fileSinkOptionsOf(file, { linkType: fileLinkType, snaplen: this.snaplen, nano, ...(ifName !== undefined ? { ifName } : {}), ...(expr !== '' ? { filter: expr } : {}) });
+      if (this.io.sharedFile !== undefined) fileOpts.shared = this.io.sharedFile;
       fileOpts.onFileLimit = () => {
         this.limitReached = true;
       };
@@ -590,16 +601,37 @@ export class Pipeline {
     };
     let remaining = this.config.count ?? Number.POSITIVE_INFINITY;
     let delivered = 0;
-    const visit = (p: PacketView): void => {
-      if (remaining <= 0) return;
-      if (match !== undefined && match(p.buf, p.offset, p.capLen, p.wireLen) === 0) return;
-      sink.write(p);
-      delivered++;
-      if (--remaining === 0) src.stop();
-    };
+    // -c over fanout workers: each packet takes a number from the count they share, and the worker
+    // that takes the last one ends its run (and so everyone's).
+    const shared = this.config.count !== undefined && this.io.sharedCount !== undefined ? new Int32Array(this.io.sharedCount) : undefined;
+    const visit =
+      shared === undefined
+        ? (p: PacketView): void => {
+            if (remaining <= 0) return;
+            if (match !== undefined && match(p.buf, p.offset, p.capLen, p.wireLen) === 0) return;
+            sink.write(p);
+            delivered++;
+            if (--remaining === 0) src.stop();
+          }
+        : (p: PacketView): void => {
+            if (remaining <= 0) return;
+            if (match !== undefined && match(p.buf, p.offset, p.capLen, p.wireLen) === 0) return;
+            const taken = Atomics.add(shared, 0, 1);
+            if (taken >= (this.config.count as number)) {
+              remaining = 0;
+              src.stop();
+              return;
+            }
+            sink.write(p);
+            delivered++;
+            if (taken + 1 === this.config.count) {
+              remaining = 0;
+              src.stop();
+            }
+          };
     const { LiveSource, MultiLiveSource, WorkerSource } = this.liveMod ?? {};
     const PipelineWorkers = this.workersMod?.PipelineWorkers;
-    if (this.records !== undefined && LiveSource !== undefined && src instanceof LiveSource && src.cap.recordsDispatchable) {
+    if (this.records !== undefined && shared === undefined && LiveSource !== undefined && src instanceof LiveSource && src.cap.recordsDispatchable) {
       src.useRecords(
         this.records,
         () => remaining,
@@ -621,6 +653,7 @@ export class Pipeline {
     }
     if (PipelineWorkers !== undefined && src instanceof PipelineWorkers) {
       delivered = src.delivered();
+      if (this.sharedFile !== undefined) closeSync(this.sharedFile.fd); // every worker has closed its writer
       for (const e of src.errors()) errors.push(new Error(e));
       if (src.fileLimitReached()) this.limitReached = true;
     }

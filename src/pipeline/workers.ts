@@ -8,6 +8,7 @@ import type { CaptureGap } from '../capture/capture.js';
 import type { CaptureStats } from '../capture/socket.js';
 import { capabilityStepOnEvery, spawnModuleWorker } from '../capture/spawn.js';
 import type { PacketView } from '../packet.js';
+import type { SharedFileTarget } from '../pcap/writer.js';
 import type { PipelineConfig } from './config.js';
 import { createOutputLock } from './fd-output.js';
 import { SharedGaps } from './gaps.js';
@@ -48,6 +49,7 @@ export class PipelineWorkers implements Source {
     private readonly count: number,
     private readonly configOf: (worker: number) => PipelineConfig,
     private readonly diagnostic: (text: string) => void,
+    private readonly sharing: { file?: SharedFileTarget; count?: SharedArrayBuffer } = {},
   ) {
     this.shared = new SharedGaps(diagnostic);
   }
@@ -57,7 +59,8 @@ export class PipelineWorkers implements Source {
     const outputLock = createOutputLock();
     const readies: Promise<void>[] = [];
     for (let i = 0; i < this.count; i++) {
-      const init: PipelineWorkerInit = { worker: i, config: this.configOf(i), outputLock };
+      const { file, count } = this.sharing;
+      const init: PipelineWorkerInit = { worker: i, config: this.configOf(i), outputLock, ...(file !== undefined ? { sharedFile: file } : {}), ...(count !== undefined ? { sharedCount: count } : {}) };
       const w = spawnModuleWorker('../pipeline/pipeline-worker', init);
       this.threads.push(w);
       let ready: () => void = () => undefined;

@@ -62,10 +62,10 @@ async function capture(args: string[], send: () => void, arrived: (p: CliProcess
   return { stdout: r.stdout, stderr: r.stderr, code: r.code };
 }
 
-test('--workers 2: one merged file holds every frame once, in timestamp order', async () => {
+test('--workers 2 --merge: one merged file holds every frame once, in timestamp order', async () => {
   const out = join(dir, 'workers.pcap');
   const sent = flows(1280, 64);
-  const r = await capture(['-i', a.host, '--workers', '2', '-w', out], () => sendFrames(a.ns, a.peer, sent), () => waitForRecords(out, 1280));
+  const r = await capture(['-i', a.host, '--workers', '2', '--merge', '-w', out], () => sendFrames(a.ns, a.peer, sent), () => waitForRecords(out, 1280));
   expect(r.code).toBe(0);
   expect(summary(r.stderr)).toBe(1280);
   const got: string[] = [];

@@ -1,12 +1,16 @@
 /**
  * Fanout workers that each run the pipeline on their own packets, on a real veth: `--workers 4 -w
- * NAME%w` over 200,000 frames loses and duplicates nothing and never splits a flow across files, and
- * `--workers 4 -n` prints every frame's line whole (the workers' batches never interleave mid-line).
+ * NAME%w` over 200,000 frames loses and duplicates nothing and never splits a flow across files,
+ * `--workers 4 -n` prints every frame's line whole (the workers' batches never interleave mid-line),
+ * `--workers 2 -w FILE` appends both workers' batches to one file that tcpdump reads whole, and `-c N`
+ * over workers stops at exactly N packets.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { needsMerge } from '../../src/pipeline/config.js';
 import { startCli } from '../helpers/cli.js';
 import { ether, pad60, sendFrames, udp4 } from '../helpers/frames.js';
 import { createTestNet, type TestNet } from '../helpers/netns.js';
@@ -110,4 +114,60 @@ test('--workers 4 -n: every frame printed once, every line whole', async () => {
   }
   for (let f = 0; f < FLOWS; f++) expect(perPort.get(20000 + f), `port ${20000 + f}`).toBe(Math.floor(TOTAL / FLOWS) + (f < TOTAL % FLOWS ? 1 : 0));
   expect(r.stderr).toMatch(/^20000 packets captured$/m);
+}, 300_000);
+
+/** Ids of the records of `file`, checked to be each below `total` and each flow's in increasing order. */
+function idsInFlowOrder(file: string, total: number): number[] {
+  const ids: number[] = [];
+  const lastOfFlow = new Map<string, number>();
+  for (const rec of readPcap(file).records) {
+    const id = idOf(rec.data);
+    expect(id).toBeLessThan(total);
+    const flow = flowOf(rec.data);
+    const last = lastOfFlow.get(flow) ?? -1;
+    if (id <= last) throw new Error(`flow ${flow}: id ${id} after ${last}`);
+    lastOfFlow.set(flow, id);
+    ids.push(id);
+  }
+  return ids;
+}
+
+test('--workers 2 -w FILE: both workers append whole batches to one file, every frame once, each flow in order, tcpdump reads it all', async () => {
+  // One classic pcap file needs no merged stream: nothing per packet reaches the main thread.
+  const source = { kind: 'live' as const, interfaces: [net.host], workers: 2 };
+  expect(needsMerge({ source, file: { path: join(dir, 'one.pcap') } })).toBe(false);
+  expect(needsMerge({ source, file: { path: join(dir, 'one.pcapng') } })).toBe(true);
+  expect(needsMerge({ source, file: { path: join(dir, 'one.pcap'), fileSizeMB: 1 } })).toBe(true);
+  const TOTAL = 40_000;
+  const file = join(dir, 'one.pcap');
+  const p = startCli(['-i', net.host, '--workers', '2', '-w', file]);
+  try {
+    await p.waitStderr(/listening on/);
+    expect(sendFrames(net.ns, net.peer, Array.from({ length: TOTAL }, (_, i) => frame(i)), 2)).toBe(TOTAL);
+    await waitForRecords(file, TOTAL, { timeoutMs: 60_000 });
+  } finally {
+    p.child.kill('SIGINT');
+  }
+  const r = await p.done;
+  expect(r.code, r.stderr).toBe(0);
+  expect(r.stderr).toMatch(/^40000 packets captured$/m);
+  const ids = idsInFlowOrder(file, TOTAL);
+  expect(ids).toHaveLength(TOTAL);
+  expect(new Set(ids).size).toBe(TOTAL);
+  const lines = execFileSync('tcpdump', ['-r', file, '-n', '-q'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 }).trim().split('\n');
+  expect(lines).toHaveLength(TOTAL);
+}, 300_000);
+
+test('--workers 2 -c 5000 -w FILE: the workers share one count and stop at exactly 5000 packets', async () => {
+  const file = join(dir, 'count.pcap');
+  const p = startCli(['-i', net.host, '--workers', '2', '-c', '5000', '-w', file]);
+  await p.waitStderr(/listening on/);
+  // more than enough for both workers to reach the count; the capture ends by itself
+  expect(sendFrames(net.ns, net.peer, Array.from({ length: 12_000 }, (_, i) => frame(i)), 2)).toBe(12_000);
+  const r = await p.done;
+  expect(r.code, r.stderr).toBe(0);
+  expect(r.stderr).toMatch(/^5000 packets captured$/m);
+  const ids = idsInFlowOrder(file, 12_000);
+  expect(ids).toHaveLength(5000);
+  expect(new Set(ids).size).toBe(5000);
 }, 300_000);

@@ -5,6 +5,8 @@
 import { expect } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { compareLines, tcpdumpLines, tscapLines } from './compare.js';
+import { readPcap } from './pcap-read.js';
+import { LayerParser } from '../../src/decode/index.js';
 import type { PrintOptions } from '../../src/sinks/text.js';
 
 /** tcpdump flags and the matching print options. */
@@ -45,4 +47,54 @@ export function same(theirs: string, ours: unknown): boolean {
   if (theirs === '') return ours === undefined;
   if (typeof ours === 'number') return Number(theirs) === ours;
   return String(ours).toLowerCase() === theirs.toLowerCase();
+}
+
+/** What a `Field`'s pick returns for a value tshark shows but the Repr has no counterpart of in this packet. */
+export const SKIP = Symbol('skip');
+
+/** A tshark field, how to pick the Repr's value, and (with every occurrence joined) which of tshark's to take. */
+export type Field = readonly [string, Pick, ((all: string) => string)?];
+
+/** One packet of a file, decoded, beside tshark's row of fields for it. */
+export interface TsharkPacket {
+  /** 1-based packet number. */
+  n: number;
+  parser: LayerParser;
+  row: string[];
+  capLen: number;
+  wireLen: number;
+}
+
+/**
+ * Every packet of `path` decoded (one parser, reused), with tshark's fields for it; checks tshark
+ * read as many packets. `all`: every occurrence of a field, joined by ','.
+ */
+export function* withTshark(path: string, fields: readonly Field[], all = false): Generator<TsharkPacket> {
+  const rows = tsharkFields(path, fields.map(([f]) => f), all);
+  const pkts = readPcap(path).packets;
+  expect(rows.length).toBe(pkts.length);
+  const parser = new LayerParser();
+  for (const [k, q] of pkts.entries()) {
+    parser.decode(q.buf, q.offset, q.capLen, q.linkType, q.wireLen);
+    yield { n: k + 1, parser, row: rows[k] as string[], capLen: q.capLen, wireLen: q.wireLen };
+  }
+}
+
+/**
+ * Compares a Repr with tshark's row field by field; returns the differences and how many fields
+ * tshark showed. `onlyShown`: fields tshark leaves empty are not compared (the Repr may have more).
+ */
+export function fieldDiffs(pkt: { n: number; row: string[] }, r: Record<string, unknown>, fields: readonly Field[], onlyShown = false): { shown: number; diffs: string[] } {
+  let shown = 0;
+  const diffs: string[] = [];
+  fields.forEach(([f, pick, which], k) => {
+    const raw = pkt.row[k] ?? '';
+    const theirs = which !== undefined && raw !== '' ? which(raw) : raw;
+    if (theirs === '' && onlyShown) return;
+    const ours = pick(r);
+    if (ours === SKIP) return;
+    if (theirs !== '') shown++;
+    if (!same(theirs, ours)) diffs.push(`packet ${pkt.n} ${f}: tshark ${JSON.stringify(theirs)}, ours ${JSON.stringify(ours)}`);
+  });
+  return { shown, diffs };
 }
