@@ -21,11 +21,12 @@ const PROTO_MAP: Readonly<Record<string, string>> = {
   dhcp: 'dhcp', ntp: 'ntp', dhcpv6: 'dhcp6', tftp: 'tftp', radius: 'radius', snmp: 'snmp', hsrp: 'hsrp', rip: 'rip',
   isakmp: 'ike', ptp: 'ptp', ospf: 'ospf',
   radiotap: 'radiotap', ppi: 'ppi', wlan: 'wlan',
+  isis: 'isis', esis: 'esis', clnp: 'clnp',
 };
 /** Schema layers after which the stack ends (the schema does not decode what they carry). */
 const LAST = new Set([
   'icmp', 'icmpv6', 'dns', 'vrrp', 'lldp', 'slow', 'eapol', 'aarp', 'dhcp', 'ntp', 'dhcp6', 'tftp', 'radius', 'snmp', 'hsrp', 'rip', 'ike', 'ptp',
-  'bgp', 'pim', 'ldp', 'lspping', 'ripng', 'ospf', 'pppctl', 'slarp', 'q933', 'mtp2', 'wlan',
+  'bgp', 'pim', 'ldp', 'lspping', 'ripng', 'ospf', 'pppctl', 'slarp', 'q933', 'mtp2', 'wlan', 'isis', 'esis', 'clnp',
 ]);
 
 /**
@@ -94,9 +95,13 @@ function comparePacket(file: string, ours: Record<string, unknown>, t: OObject, 
   const protos: string[] = [];
   for (const name of (str(get(frame, 'frame.protocols')) ?? '').split(':')) {
     // wlan_radio is tshark's summary of the radio information, not a header
-    if (name === 'ethertype' || name === 'raw' || name === 'nflog' || name === 'wlan_radio' || name.startsWith('ipv6.')) continue;
+    // osi is tshark's name for the NLPID dispatch before IS-IS, ES-IS and CLNP
+    if (name === 'ethertype' || name === 'raw' || name === 'nflog' || name === 'wlan_radio' || name === 'osi' || name.startsWith('ipv6.')) continue;
     const m = PROTO_MAP[name];
     if (m === undefined) break;
+    // after a BSD loopback header (AF_ISO) the schema shows no OSI layer: tcpdump's null printer prints
+    // that PDU itself (tshark files the inactive-network-layer NLPID 0 under clnp)
+    if (m === 'clnp' && protos[protos.length - 1] === 'loopback') break;
     protos.push(m);
   }
   // an IPv4 fragment carries part of its upper layer, which tshark shows partially
