@@ -18,6 +18,9 @@ export const ChdlcAddress = { UNICAST: 0x0f, BCAST: 0x8f } as const;
 /** The protocol value of SLARP frames. */
 export const CHDLC_SLARP = 0x8035;
 
+/** The protocol value of OSI frames (a pad byte, then the NLPID). */
+export const CHDLC_OSI = 0xfefe;
+
 /** Zero-copy view of a Cisco HDLC header. */
 export class ChdlcView extends ByteView {
   /**
@@ -87,6 +90,9 @@ export function printChdlc(c: Printer, v: ChdlcView, i: number): void {
       return;
     case CHDLC_SLARP:
       c.s += `SLARP (length: ${wire - 4}),  [|chdlc_slarp]`;
+      return;
+    case CHDLC_OSI:
+      c.s += ' [|chdlc]';
       return;
     default:
       if (!c.opts.linkHeader) c.s += `unknown CHDLC protocol (0x${hex4(proto)})`;

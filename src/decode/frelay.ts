@@ -197,6 +197,10 @@ export function printFrelay(c: Printer, v: FrelayView, i: number): void {
       if (i + 1 < p.count) c.network(i + 1, 0);
       else c.s += v.nlpid === Nlpid.IP ? ' [|ip]' : v.nlpid === Nlpid.IP6 ? ' [|ip6]' : ' [|fr]';
       return;
+    case Nlpid.CLNP: case Nlpid.ESIS: case Nlpid.ISIS:
+      if (i + 1 < p.count) c.network(i + 1, 0);
+      else c.s += ' [|isoclns]';
+      return;
     case Nlpid.SNAP: {
       if (q + 5 > capEnd || rest < 5) {
         c.s += ' [|snap]';

@@ -96,6 +96,10 @@ export const LAYER_TABLE = [
   { key: 'Ipx', name: 'ipx', pool: 1, trunc: 'ipx', ipProto: -1, net: true, ports: false },
   { key: 'Cfm', name: 'cfm', pool: 1, trunc: 'cfm', ipProto: -1, net: true, ports: false },
   { key: 'Ctp', name: 'ctp', pool: 1, trunc: 'loopback', ipProto: -1, net: true, ports: false },
+  // the OSI network layer: IS-IS, ES-IS, CLNP (issue 17)
+  { key: 'Isis', name: 'isis', pool: 1, trunc: 'isis', ipProto: -1, net: true, ports: false },
+  { key: 'Esis', name: 'esis', pool: 1, trunc: 'esis', ipProto: -1, net: true, ports: false },
+  { key: 'Clnp', name: 'clnp', pool: 1, trunc: 'clnp', ipProto: -1, net: true, ports: false },
 ] as const;
 
 type Table = typeof LAYER_TABLE;

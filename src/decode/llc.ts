@@ -127,8 +127,8 @@ export function llcRepr(v: LlcView): LlcRepr {
 /** SNAP codes (`oui * 65536 + protocol id`) of Cisco's protocols under OUI 00000c. */
 export const CISCO_SNAP = { CDP: 0x0c * 65536 + 0x2000, VTP: 0x0c * 65536 + 0x2003, DTP: 0x0c * 65536 + 0x2004, UDLD: 0x0c * 65536 + 0x0111, PVST: 0x0c * 65536 + 0x010b, VLAN_BRIDGE: 0x0c * 65536 + 0x010c } as const;
 
-/** tcpdump 4.99's OUI names (0x0080c2 is listed twice there; the first name wins). */
-const OUI_NAMES: Readonly<Record<number, string>> = {
+/** tcpdump 4.99's OUI names by organisation code (0x0080c2 is listed twice there; the first name wins). */
+export const OUI_NAMES: Readonly<Record<number, string>> = {
   0x000000: 'Ethernet', 0x00000c: 'Cisco', 0x00005e: 'IANA', 0x000081: 'Nortel Networks SONMP', 0x0000f8: 'Cisco bridged',
   0x0080c2: 'Ethernet bridged', 0x00a03e: 'ATM Forum', 0x00e02f: 'DOCSIS Spanning Tree', 0x080007: 'Appletalk', 0x009069: 'Juniper',
   0x080009: 'Hewlett-Packard', 0x00120f: 'IEEE 802.3 Private', 0x0012bb: 'ANSI/TIA', 0x001b21: 'DCBX', 0x002320: 'Nicira Networks',

@@ -57,7 +57,7 @@ import { VrrpView, printVrrp, vrrpRepr } from './vrrp.js';
 import { HsrpView, hsrpRepr, printHsrp } from './hsrp.js';
 import { RipView, printRip, ripRepr } from './rip.js';
 import { PPP_CONTROL_PROTOS, PppCtlView, PppProto, PppView, PppFraming, pppCtlRepr, pppNextEtherType, pppRepr, printPpp, printPppCtl } from './ppp.js';
-import { CHDLC_SLARP, ChdlcAddress, ChdlcView, SlarpView, chdlcRepr, printChdlc, printSlarp, slarpRepr } from './chdlc.js';
+import { CHDLC_OSI, CHDLC_SLARP, ChdlcAddress, ChdlcView, SlarpView, chdlcRepr, printChdlc, printSlarp, slarpRepr } from './chdlc.js';
 import { FrEncap, FrelayView, Nlpid, Q933View, frelayRepr, printFrelay, printQ933, q933Repr } from './frelay.js';
 import { SlipView, printSlip, slipRepr } from './slip.js';
 import { ArcType, ArcnetView, arcnetRepr, printArcnet } from './arcnet.js';
@@ -79,6 +79,7 @@ import { PpiView, ppiRepr, printPpi } from './ppi.js';
 import { IpxView, ipxRepr, printIpx } from './ipx.js';
 import { CfmView, cfmRepr, printCfm } from './cfm.js';
 import { CtpView, ctpRepr, printCtp } from './ctp.js';
+import { ClnpView, EsisView, IsisView, OsiNlpid, clnpRepr, esisRepr, isisRepr, printClnp, printEsis, printIsis } from './osi.js';
 
 /**
  * Where the JSON schema (shared/SCHEMA.md) places a layer: `frame` only outermost, `link` anywhere
@@ -187,8 +188,8 @@ const appAfterTransport = <V>(ok?: (v: V) => boolean): JsonPlace<V> => ({
 });
 /** SNAP numbers (OUI * 65536 + type) of the LAN control protocols the JSON stack continues to after LLC. */
 const LAN_CONTROL_SNAP: readonly number[] = [CISCO_SNAP.PVST, CISCO_SNAP.VLAN_BRIDGE, CISCO_SNAP.CDP, CISCO_SNAP.DTP, CISCO_SNAP.UDLD, CISCO_SNAP.VTP];
-/** LLC ends the JSON stack unless it carries spanning tree (SAP 0x42) or a Cisco LAN control protocol under SNAP. */
-const llcEnds = (v: LlcView): boolean => (v.isSnap ? !LAN_CONTROL_SNAP.includes(v.oui * 65536 + v.snapType) : v.dsap !== 0x42);
+/** LLC ends the JSON stack unless it carries spanning tree (SAP 0x42), OSI (SAP 0xfe: IS-IS, ES-IS, CLNP) or a Cisco LAN control protocol under SNAP. */
+const llcEnds = (v: LlcView): boolean => (v.isSnap ? !LAN_CONTROL_SNAP.includes(v.oui * 65536 + v.snapType) : v.dsap !== 0x42 && v.dsap !== 0xfe);
 /** GRE ends the JSON stack unless it carries ERSPAN (a tunnel's inner packet is outside the schema). */
 const greEnds = (v: GreView): boolean => v.version !== 0 || (v.protocol !== ErspanProto.TYPE_II && v.protocol !== ErspanProto.TYPE_III);
 /** JSON place of ERSPAN: directly after a placed GRE header (the stack ends there). */
@@ -535,6 +536,12 @@ export const HOMES = {
       // 0x8035 is SLARP here, not RARP
       if (t === CHDLC_SLARP) w.next(Layer.Slarp, p + 4, end, declared - 4, t);
       else if (t === 0x0800 || t === 0x86dd || t === 0x8847 || t === 0x8848) w.etherType(t, p + 4, end, declared - 4);
+      else if (t === CHDLC_OSI && end - p >= 6) {
+        // a pad byte usually precedes the NLPID; tcpdump looks for an OSI NLPID after it
+        const n = w.bytes[p + 5];
+        const pad = n === OsiNlpid.CLNP || n === OsiNlpid.ESIS || n === OsiNlpid.ISIS ? 1 : 0;
+        w.next(Layer.Isis, p + 4 + pad, end, declared - 4 - pad, 0);
+      }
     },
   }),
   slarp: home({ View: SlarpView, print: printSlarp, repr: slarpRepr, json: { at: 'belowIp', last: true }, decode: leaf(Layer.Slarp, -1) }),
@@ -555,6 +562,8 @@ export const HOMES = {
         case Nlpid.IP6: w.next(Layer.Ipv6, q, end, rest, 0); break;
         case Nlpid.PPP: w.next(Layer.Ppp, q, end, rest, LinkType.PPP); break;
         case Nlpid.Q933: w.next(Layer.Q933, q, end, rest, 0); break;
+        // the OSI PDU starts at the NLPID byte itself
+        case Nlpid.CLNP: case Nlpid.ESIS: case Nlpid.ISIS: w.next(Layer.Isis, q - 1, end, rest + 1, 0); break;
         case Nlpid.SNAP:
           // RFC 2427 SNAP: OUI 0 carries an EtherType
           if (end - q >= 5 && w.bytes[q] === 0 && w.bytes[q + 1] === 0 && w.bytes[q + 2] === 0) w.etherType(((w.bytes[q + 3] ?? 0) << 8) | (w.bytes[q + 4] ?? 0), q + 5, end, rest - 5);
@@ -664,13 +673,29 @@ export const HOMES = {
   ipx: home({ View: IpxView, print: printIpx, repr: ipxRepr, reach: { ether: [EtherType.IPX], sap: [0xe0] }, decode: leaf(Layer.Ipx, -1) }),
   cfm: home({ View: CfmView, print: printCfm, repr: cfmRepr, reach: { ether: [0x8902] }, decode: leaf(Layer.Cfm, -1) }),
   ctp: home({ View: CtpView, print: printCtp, repr: ctpRepr, reach: { ether: [EtherType.LOOPBACK] }, decode: leaf(Layer.Ctp, -1) }),
+  // the OSI network layer (issue 17): reached by LLC, PPP, Cisco HDLC and Frame Relay at the NLPID byte
+  isis: home({
+    View: IsisView, print: printIsis, repr: isisRepr, json: { at: 'belowIp', last: true },
+    reach: { sap: [0xfe], ppp: [PppProto.OSI] },
+    decode(w, v, p, end, declared, arg) {
+      // on LLC tcpdump takes OSI only from a UI frame with both SAPs 0xfe
+      if (arg === 0xfe && (w.bytes[p - 2] !== 0xfe || w.bytes[p - 1] !== 0x03)) return;
+      const id = p < end ? w.bytes[p] : -1;
+      if (id === OsiNlpid.ISIS) w.push(Layer.Isis, v.reset(w.bytes, p, end - p), declared, end - p);
+      else if (id === OsiNlpid.ESIS) w.next(Layer.Esis, p, end, declared, arg);
+      else if (id === OsiNlpid.CLNP) w.next(Layer.Clnp, p, end, declared, arg);
+    },
+  }),
+  esis: home({ View: EsisView, print: printEsis, repr: esisRepr, json: { at: 'belowIp', last: true }, decode: leaf(Layer.Esis, -1) }),
+  clnp: home({ View: ClnpView, print: printClnp, repr: clnpRepr, json: { at: 'belowIp', last: true }, decode: leaf(Layer.Clnp, -1) }),
 } satisfies { readonly [K in LayerName]: Home<ByteView> };
 
-/** What follows a PPP protocol field: IP, IPv6, MPLS, or a control protocol's packet. */
+/** What follows a PPP protocol field: IP, IPv6, MPLS, a control protocol's packet, or what a home's `reach.ppp` names. */
 function pppNext(w: Walk, proto: number, p: number, end: number, declared: number): void {
   const t = pppNextEtherType(proto);
   if (t !== 0) w.etherType(t, p, end, declared);
   else if (PPP_CONTROL_PROTOS.includes(proto)) w.next(Layer.PppCtl, p, end, declared, proto);
+  else w.ppp(proto, p, end, declared);
 }
 
 /** The view class of layer kind L. */

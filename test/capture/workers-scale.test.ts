@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { needsMerge } from '../../src/pipeline/config.js';
 import { startCli } from '../helpers/cli.js';
-import { ether, pad60, sendFrames, udp4 } from '../helpers/frames.js';
+import { ether, pad60, sendFrames, sendInChunks, udp4 } from '../helpers/frames.js';
 import { createTestNet, type TestNet } from '../helpers/netns.js';
 import { readPcap } from '../helpers/pcap-lite.js';
 import { waitForRecords } from '../helpers/wait.js';
@@ -95,8 +95,8 @@ test('--workers 4 -n: every frame printed once, every line whole', async () => {
   };
   try {
     await p.waitStderr(/listening on/);
-    expect(sendFrames(net.ns, net.peer, Array.from({ length: TOTAL }, (_, i) => frame(i)), 2)).toBe(TOTAL);
-    await p.waitStdout((o) => newlines(o) >= TOTAL, `${TOTAL} lines`, 60_000);
+    const sent = await sendInChunks(net.ns, net.peer, Array.from({ length: TOTAL }, (_, i) => frame(i)), (n) => p.waitStdout((o) => newlines(o) >= n, `${n} lines`, 60_000));
+    expect(sent).toBe(TOTAL);
   } finally {
     p.child.kill('SIGINT');
   }
@@ -143,8 +143,8 @@ test('--workers 2 -w FILE: both workers append whole batches to one file, every 
   const p = startCli(['-i', net.host, '--workers', '2', '-w', file]);
   try {
     await p.waitStderr(/listening on/);
-    expect(sendFrames(net.ns, net.peer, Array.from({ length: TOTAL }, (_, i) => frame(i)), 2)).toBe(TOTAL);
-    await waitForRecords(file, TOTAL, { timeoutMs: 60_000 });
+    const sent = await sendInChunks(net.ns, net.peer, Array.from({ length: TOTAL }, (_, i) => frame(i)), (n) => waitForRecords(file, n, { timeoutMs: 60_000 }));
+    expect(sent).toBe(TOTAL);
   } finally {
     p.child.kill('SIGINT');
   }
@@ -162,8 +162,13 @@ test('--workers 2 -c 5000 -w FILE: the workers share one count and stop at exact
   const file = join(dir, 'count.pcap');
   const p = startCli(['-i', net.host, '--workers', '2', '-c', '5000', '-w', file]);
   await p.waitStderr(/listening on/);
-  // more than enough for both workers to reach the count; the capture ends by itself
-  expect(sendFrames(net.ns, net.peer, Array.from({ length: 12_000 }, (_, i) => frame(i)), 2)).toBe(12_000);
+  let exited = false;
+  void p.done.then(() => (exited = true));
+  // chunks until the capture has ended by itself at the count: the first 5,000 each seen in the file
+  const sent = await sendInChunks(net.ns, net.peer, Array.from({ length: 12_000 }, (_, i) => frame(i)), (n) =>
+    exited || n > 5000 ? Promise.resolve() : waitForRecords(file, n, { timeoutMs: 60_000 }),
+  );
+  expect(sent).toBe(12_000);
   const r = await p.done;
   expect(r.code, r.stderr).toBe(0);
   expect(r.stderr).toMatch(/^5000 packets captured$/m);

@@ -24,15 +24,16 @@ const PROTO_MAP: Readonly<Record<string, string>> = {
   // LAN control protocols after LLC, tunnels (their header only), TCP/UDP services (SCHEMA.md, "Service layers")
   llc: 'llc', stp: 'stp', cdp: 'cdp', dtp: 'dtp', udld: 'udld', vtp: 'vtp', pppoed: 'pppoe', pppoes: 'pppoe', igmp: 'igmp', sctp: 'sctp',
   gre: 'gre', erspan: 'erspan', vxlan: 'vxlan', geneve: 'geneve', l2tp: 'l2tp', pptp: 'pptp', ssh: 'ssh', tls: 'tls', quic: 'quic', syslog: 'syslog',
+  isis: 'isis', esis: 'esis', clnp: 'clnp',
 };
 /** Schema layers after which the stack ends (the schema does not decode what they carry). */
 const LAST = new Set([
   'icmp', 'icmpv6', 'dns', 'vrrp', 'lldp', 'slow', 'eapol', 'aarp', 'dhcp', 'ntp', 'dhcp6', 'tftp', 'radius', 'snmp', 'hsrp', 'rip', 'ike', 'ptp',
-  'bgp', 'pim', 'ldp', 'lspping', 'ripng', 'ospf', 'pppctl', 'slarp', 'q933', 'mtp2', 'wlan',
+  'bgp', 'pim', 'ldp', 'lspping', 'ripng', 'ospf', 'pppctl', 'slarp', 'q933', 'mtp2', 'wlan', 'isis', 'esis', 'clnp',
   'stp', 'cdp', 'dtp', 'udld', 'vtp', 'pppoe', 'igmp', 'sctp', 'erspan', 'vxlan', 'geneve', 'vxlangpe', 'l2tp', 'pptp', 'ssh', 'tls', 'quic', 'syslog',
 ]);
-/** What the stack continues to after LLC; anything else (IP over SNAP, IPX, ...) ends it at LLC. */
-const AFTER_LLC = new Set(['stp', 'cdp', 'dtp', 'udld', 'vtp']);
+/** What the stack continues to after LLC (LAN control and OSI routing); anything else (IP over SNAP, IPX, ...) ends it at LLC. */
+const AFTER_LLC = new Set(['stp', 'cdp', 'dtp', 'udld', 'vtp', 'isis', 'esis', 'clnp']);
 
 /**
  * Bytes of pseudo-header that Wireshark takes out of a record before frame.len and frame.cap_len (its
@@ -103,9 +104,13 @@ function comparePacket(file: string, ours: Record<string, unknown>, t: OObject, 
   const gpe = get(t, 'vxlan') !== undefined && !protoNames.includes('vxlan');
   for (const name of protoNames) {
     // wlan_radio is tshark's summary of the radio information, not a header
-    if (name === 'ethertype' || name === 'raw' || name === 'nflog' || name === 'wlan_radio' || name.startsWith('ipv6.')) continue;
+    // osi is tshark's name for the NLPID dispatch before IS-IS, ES-IS and CLNP
+    if (name === 'ethertype' || name === 'raw' || name === 'nflog' || name === 'wlan_radio' || name === 'osi' || name.startsWith('ipv6.')) continue;
     const m = PROTO_MAP[name];
     if (m === undefined) break;
+    // after a BSD loopback header (AF_ISO) the schema shows no OSI layer: tcpdump's null printer prints
+    // that PDU itself (tshark files the inactive-network-layer NLPID 0 under clnp)
+    if (m === 'clnp' && protos[protos.length - 1] === 'loopback') break;
     protos.push(m);
     if (m === 'udp' && gpe) protos.push('vxlangpe');
   }

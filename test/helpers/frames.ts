@@ -2,6 +2,8 @@
  * Frame builders for tests: Ethernet, 802.1Q/802.1ad tags, IPv4/IPv6 with UDP/TCP/ICMP, ARP, with
  * checksums computed per RFC 791/768/793/4443 so the frames are real traffic to every tool.
  */
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { run } from './netns.js';
 
 /** MAC text to bytes. */
@@ -148,6 +150,32 @@ export function sendFrames(ns: string, peer: string, frames: Uint8Array[], gapUs
     hexLines(frames),
   );
   return Number(out.trim());
+}
+
+/**
+ * Sends `frames` out of `peer` in namespace `ns` in chunks of `chunk`, awaiting `seen(sentSoFar)` (the
+ * receiver has them all) after each; returns the count sent. A veth's receive backlog
+ * (net.core.netdev_max_backlog, 1000 frames) drops whatever a CPU-starved softirq has not taken yet,
+ * so on a loaded machine a larger burst is not certain to arrive whole.
+ */
+export async function sendInChunks(ns: string, peer: string, frames: Uint8Array[], seen: (sent: number) => Promise<void>, chunk = 500, gapUs = 2): Promise<number> {
+  const child = spawn('ip', ['netns', 'exec', ns, 'env', `SEND_GAP_US=${gapUs}`, process.execPath, '--import', 'tsx', 'test/helpers/send-frames.ts', peer, '--chunks'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  let sent = 0;
+  try {
+    for (let at = 0; at < frames.length; at += chunk) {
+      child.stdin.write(hexLines(frames.slice(at, at + chunk)) + '.\n');
+      const r = await lines.next();
+      if (r.done === true) throw new Error(`send-frames ended early: ${err}`);
+      sent = Number(r.value);
+      await seen(sent);
+    }
+  } finally {
+    child.stdin.end();
+  }
+  return sent;
 }
 
 /** A TCP segment with every field chosen: for GRO tests (checksum per RFC 793 over the pseudo-header). */
