@@ -161,6 +161,8 @@ export function printIcmpv6(c: Printer, v: Icmpv6View, _i: number, len: number):
       else if (code === 1) c.s += `unreachable prohibited ${dst}`;
       else if (code === 2) c.s += `beyond scope of source address ${ipv6Text(b, q.srcOffset)}`;
       else c.s += `unknown unreach code (${code})`;
+      // at -v tcpdump leaves the length out of the error messages
+      if (o.verbose > 0) return;
       break;
     }
     case 2:
@@ -169,6 +171,7 @@ export function printIcmpv6(c: Printer, v: Icmpv6View, _i: number, len: number):
         return;
       }
       c.s += `packet too big, mtu ${u32(b, v.offset + 4)}`;
+      if (o.verbose > 0) return;
       break;
     case 3: {
       const q = quoteIp6;
@@ -178,6 +181,7 @@ export function printIcmpv6(c: Printer, v: Icmpv6View, _i: number, len: number):
       }
       const dst = ipv6Text(b, q.dstOffset);
       c.s += code === 0 ? `time exceeded in-transit for ${dst}` : code === 1 ? `time exceeded in-transit for ${dst}` : `time exceeded unknown code (${code})`;
+      if (o.verbose > 0) return;
       break;
     }
     case 4: {
