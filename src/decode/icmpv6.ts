@@ -161,6 +161,8 @@ export function printIcmpv6(c: Printer, v: Icmpv6View, _i: number, len: number):
       else if (code === 1) c.s += `unreachable prohibited ${dst}`;
       else if (code === 2) c.s += `beyond scope of source address ${ipv6Text(b, q.srcOffset)}`;
       else c.s += `unknown unreach code (${code})`;
+      // at -v tcpdump leaves the length out of the error messages
+      if (o.verbose > 0) return;
       break;
     }
     case 2:
@@ -169,6 +171,7 @@ export function printIcmpv6(c: Printer, v: Icmpv6View, _i: number, len: number):
         return;
       }
       c.s += `packet too big, mtu ${u32(b, v.offset + 4)}`;
+      if (o.verbose > 0) return;
       break;
     case 3: {
       const q = quoteIp6;
@@ -178,6 +181,7 @@ export function printIcmpv6(c: Printer, v: Icmpv6View, _i: number, len: number):
       }
       const dst = ipv6Text(b, q.dstOffset);
       c.s += code === 0 ? `time exceeded in-transit for ${dst}` : code === 1 ? `time exceeded in-transit for ${dst}` : `time exceeded unknown code (${code})`;
+      if (o.verbose > 0) return;
       break;
     }
     case 4: {
@@ -221,6 +225,11 @@ export function printIcmpv6(c: Printer, v: Icmpv6View, _i: number, len: number):
         c.s += 'redirect [|icmp6]';
         return;
       }
+      if (o.verbose > 0) {
+        c.s += `redirect, length ${len}, ${ipv6Text(b, v.offset + 24)} to ${ipv6Text(b, v.offset + 8)}`;
+        printNdOptions(c, v.offset + 40, Math.min(end, v.offset + len));
+        return;
+      }
       c.s += `redirect, ${ipv6Text(b, v.offset + 24)} to ${ipv6Text(b, v.offset + 8)}`;
       break;
     case 130:
@@ -231,10 +240,25 @@ export function printIcmpv6(c: Printer, v: Icmpv6View, _i: number, len: number):
           c.s += `multicast listener query v2 [|icmp6]`;
           return;
         }
-        c.s += `multicast listener query v2 [gaddr ${ipv6Text(b, v.offset + 8)}`;
+        c.s += 'multicast listener query v2';
+        if (o.verbose > 0) {
+          // RFC 3810 5.1.3: a Maximum Response Code of 32768 or more is a mantissa and exponent
+          const mrc = u16(b, v.offset + 4);
+          c.s += ` [max resp delay=${mrc < 32768 ? mrc : ((mrc & 0xfff) | 0x1000) * 2 ** (((mrc >> 12) & 7) + 3)}]`;
+        }
+        c.s += ` [gaddr ${ipv6Text(b, v.offset + 8)}`;
+        if (o.verbose > 0) {
+          const sqrv = b[v.offset + 24] ?? 0;
+          const qqic = b[v.offset + 25] ?? 0;
+          if (sqrv & 8) c.s += ' sflag';
+          if (sqrv & 7) c.s += ` robustness=${sqrv & 7}`;
+          // 5.1.9: the same floating-point form for the querier's query interval
+          c.s += ` qqi=${qqic < 128 ? qqic : ((qqic & 0xf) | 0x10) * 2 ** (((qqic >> 4) & 7) + 3)}`;
+        }
         const ns = u16(b, v.offset + 26);
         if (ns) c.s += ` ${ns} source(s)`;
         c.s += ']';
+        if (o.verbose > 0) return;
         break;
       }
       if (v.length < 24) {
@@ -242,6 +266,7 @@ export function printIcmpv6(c: Printer, v: Icmpv6View, _i: number, len: number):
         return;
       }
       c.s += `${name}max resp delay: ${u16(b, v.offset + 4)} addr: ${ipv6Text(b, v.offset + 8)}`;
+      if (o.verbose > 0) return;
       break;
     case 143:
       if (v.length < 8) {

@@ -72,7 +72,7 @@ describe('option formats are tcpdump\'s', () => {
 });
 
 describe('printer details match tcpdump line for line on the crafted print fixtures', () => {
-  const dir = fixtureFiles().filter((f) => /crafted-(print|force|delta-nano)\.pcap$/.test(f));
+  const dir = fixtureFiles().filter((f) => /(crafted-(print|force|delta-nano)|fixtures\/sll|decode\/icmp6)\.pcap$/.test(f));
   const file = (name: string): string => dir.find((f) => f.endsWith(name))!;
   const cases: Array<[string, string[], Partial<PrintOptions>]> = [
     ['crafted-print.pcap', [], {}],
@@ -89,8 +89,13 @@ describe('printer details match tcpdump line for line on the crafted print fixtu
     ['crafted-delta-nano.pcap', ['-ttt'], { timeFormat: 3 }],
     ['crafted-delta-nano.pcap', ['-ttttt'], { timeFormat: 5 }],
     ['crafted-delta-nano.pcap', ['--nano', '-ttt'], { timeFormat: 3, nano: true }],
+    // live ICMP and ICMPv6 errors: at -v tcpdump ends an ICMPv6 error message without its length
+    ['sll.pcap', ['-v'], { verbose: 1 }],
+    ['sll.pcap', ['-vv'], { verbose: 2 }],
+    // redirect, MLDv1 and the MLDv2 query at -vv (their -v forms)
+    ['decode/icmp6.pcap', ['-vv'], { verbose: 2 }],
   ];
-  it('has the fixtures', () => expect(dir.length).toBe(3));
+  it('has the fixtures', () => expect(dir.length).toBe(5));
   for (const [name, flags, opts] of cases) {
     it(`${name} ${flags.join(' ') || '(no flags)'}`, () => {
       const theirs = tcpdumpLines(file(name), flags);
