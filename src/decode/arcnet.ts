@@ -4,9 +4,8 @@
  * and LINKTYPE_ARCNET_LINUX (129, Linux's header with a 2-byte offset field after the addresses).
  */
 import { ByteView, DecodeStatus, u16 } from './status.js';
-import type { Printer } from './print.js';
+import { hexAsciiDump, type Printer } from './print.js';
 import { hex2 } from './addr.js';
-import { hexAsciiDump } from './mtp2.js';
 
 /** ARCNET protocol types (RFC 1201 and the older RFC 1051 ones). */
 export const ArcType = {

@@ -5,9 +5,8 @@
  * link management messages (NLPID 0x08) tcpdump prints.
  */
 import { ByteView, DecodeStatus, u16 } from './status.js';
-import { type Printer, hex4, hexDump } from './print.js';
+import { type Printer, hex4, hexAsciiDump, hexDump } from './print.js';
 import { hex2 } from './addr.js';
-import { hexAsciiDump } from './mtp2.js';
 import { ETHERTYPE_NAMES } from './ethertype.js';
 
 /** NLPID values (ISO/IEC TR 9577) the Frame Relay decoder follows or names. */

@@ -8,8 +8,7 @@
  * MTP2 printer: it prints `UNSUPPORTED` and the bytes, and so does this one; the Repr has the fields.
  */
 import { ByteView, type DecodeStatus, u32le } from './status.js';
-import { type Printer, hex4 } from './print.js';
-import { hex2 } from './addr.js';
+import { type Printer, hexAsciiDump } from './print.js';
 
 /** Field offsets of the MTP2 header (after any pseudo-header). */
 export const Mtp2Offsets = { bsn: 0, fsn: 1, li: 2, sio: 3, label: 4, headerLen: 3, phdrLen: 4 } as const;
@@ -98,23 +97,6 @@ export function mtp2Repr(v: Mtp2View): Mtp2Repr {
     r.sls = Math.floor(l / 0x10000000) & 0xf;
   }
   return r;
-}
-
-/** tcpdump's hex_and_ascii_print with a `\n\t` indent: lines of 16 bytes, hex then ASCII. */
-export function hexAsciiDump(b: Uint8Array, o: number, n: number): string {
-  let out = '';
-  for (let line = 0; line < n; line += 16) {
-    let hex = '';
-    let asc = '';
-    const lim = Math.min(16, n - line);
-    for (let k = 0; k < lim; k++) {
-      const ch = b[o + line + k] ?? 0;
-      hex += (k % 2 === 0 ? ' ' : '') + hex2(ch);
-      asc += ch > 0x20 && ch < 0x7f ? String.fromCharCode(ch) : '.';
-    }
-    out += `\n\t0x${hex4(line)}: ${hex.padEnd(40, ' ')}  ${asc}`;
-  }
-  return out;
 }
 
 /** tcpdump's text for a link type it has no printer for: `UNSUPPORTED` and the captured bytes. */

@@ -248,6 +248,23 @@ export function flagNames(table: ReadonlyArray<readonly [number, string]>, value
   return parts.length ? parts.join(', ') : none;
 }
 
+/** tcpdump's hex_and_ascii_print with a `\n\t` indent: lines of 16 bytes, hex then ASCII. */
+export function hexAsciiDump(b: Uint8Array, o: number, n: number): string {
+  let out = '';
+  for (let line = 0; line < n; line += 16) {
+    let hex = '';
+    let asc = '';
+    const lim = Math.min(16, n - line);
+    for (let k = 0; k < lim; k++) {
+      const ch = b[o + line + k] ?? 0;
+      hex += (k % 2 === 0 ? ' ' : '') + hex2(ch);
+      asc += ch > 0x20 && ch < 0x7f ? String.fromCharCode(ch) : '.';
+    }
+    out += `\n\t0x${hex4(line)}: ${hex.padEnd(40, ' ')}  ${asc}`;
+  }
+  return out;
+}
+
 /** tcpdump's hex_print of `n` bytes: lines of 16 as `0x0000:  0402 0000 ...`, each after `prefix`. */
 export function hexDump(b: Uint8Array, o: number, n: number, prefix: string): string {
   let s = '';

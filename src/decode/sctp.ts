@@ -1,6 +1,6 @@
 /** SCTP common header and chunk walk (RFC 9260). */
 import { ByteView, DecodeStatus, u16, u32 } from './status.js';
-import type { Printer } from './print.js';
+import { hexAsciiDump, type Printer } from './print.js';
 import { hex2 } from './addr.js';
 
 /** Field offsets of the 12-byte common header and of a chunk header. */
@@ -85,7 +85,8 @@ export function printSctp(c: Printer, v: SctpView, i: number): void {
     const t = b[q] ?? 0;
     const fl = b[q + 1] ?? 0;
     const cl = u16(b, q + 2);
-    c.s += `${n > 1 ? ',' : ''} (${n}) `;
+    // -vv puts each chunk on its own line
+    c.s += c.opts.verbose > 1 ? `\n\t${n}) ` : `${n > 1 ? ',' : ''} (${n}) `;
     const name = SCTP_CHUNK_NAMES[t];
     if (name === undefined) c.s += `[Unknown chunk type: 0x${hex2(t)}] `;
     else c.s += `[${name}] `;
@@ -97,6 +98,8 @@ export function printSctp(c: Printer, v: SctpView, i: number): void {
     if (t === 0 && cl >= 16 && body + 12 <= end) {
       c.s += `${fl & 4 ? '(U)' : ''}${fl & 2 ? '(B)' : ''}${fl & 1 ? '(E)' : ''}${fl & 7 ? ' ' : ''}`;
       c.s += `[TSN: ${u32(b, body)}] [SID: ${u16(b, body + 4)}] [SSEQ ${u16(b, body + 6)}] [PPID 0x${u32(b, body + 8).toString(16)}] `;
+      // and dumps the user data
+      if (c.opts.verbose > 1) c.s += `[Payload:${hexAsciiDump(b, body + 12, Math.max(0, Math.min(cl - 16, end - body - 12)))}]`;
     } else if ((t === 1 || t === 2) && cl >= 20 && body + 16 <= end) {
       c.s += `[init tag: ${u32(b, body)}] [rwnd: ${u32(b, body + 4)}] [OS: ${u16(b, body + 8)}] [MIS: ${u16(b, body + 10)}] [init TSN: ${u32(b, body + 12)}] `;
     } else if (t === 3 && cl >= 16 && body + 12 <= end) {

@@ -72,7 +72,7 @@ describe('option formats are tcpdump\'s', () => {
 });
 
 describe('printer details match tcpdump line for line on the crafted print fixtures', () => {
-  const dir = fixtureFiles().filter((f) => /(crafted-(print|force|delta-nano)|fixtures\/sll|decode\/icmp6)\.pcap$/.test(f));
+  const dir = fixtureFiles().filter((f) => /(crafted-(print|force|delta-nano)|fixtures\/sll|decode\/(icmp6|sctp))\.pcap$/.test(f));
   const file = (name: string): string => dir.find((f) => f.endsWith(name))!;
   const cases: Array<[string, string[], Partial<PrintOptions>]> = [
     ['crafted-print.pcap', [], {}],
@@ -94,8 +94,10 @@ describe('printer details match tcpdump line for line on the crafted print fixtu
     ['sll.pcap', ['-vv'], { verbose: 2 }],
     // redirect, MLDv1 and the MLDv2 query at -vv (their -v forms)
     ['decode/icmp6.pcap', ['-vv'], { verbose: 2 }],
+    // SCTP at -vv: a line per chunk, DATA's payload dumped
+    ['decode/sctp.pcap', ['-vv'], { verbose: 2 }],
   ];
-  it('has the fixtures', () => expect(dir.length).toBe(5));
+  it('has the fixtures', () => expect(dir.length).toBe(6));
   for (const [name, flags, opts] of cases) {
     it(`${name} ${flags.join(' ') || '(no flags)'}`, () => {
       const theirs = tcpdumpLines(file(name), flags);
