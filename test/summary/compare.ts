@@ -41,7 +41,10 @@ function tsharkPhsMap(text: string): Map<string, [number, number]> {
     for (const raw of r.path) {
       if (TRANSPARENT.has(raw)) continue;
       const name = RENAME[raw] ?? raw;
-      if (!OURS.has(name) || path.at(-1) === 'icmp' || path.at(-1) === 'icmpv6') {
+      // OSI after a BSD loopback header (AF_ISO) is no layer of tscap's: tcpdump's null printer prints
+      // that PDU itself, and tscap follows it (the JSON oracle makes the same exception)
+      const osiAfterLoopback = name === 'clnp' && path.at(-1) === 'loopback';
+      if (!OURS.has(name) || osiAfterLoopback || path.at(-1) === 'icmp' || path.at(-1) === 'icmpv6') {
         ok = false;
         break;
       }
