@@ -514,19 +514,8 @@ function isis(c: Printer, p: number, length: number): boolean {
       T.emit(f);
       break;
     }
-    case IsisPdu.L1_CSNP:
-    case IsisPdu.L2_CSNP:
-      if (vb === 0) {
-        T.emit(`, src-id ${T.id(h + 2, 7)}, length ${length}`);
-        return true;
-      }
-      pduLen = T.g2(h);
-      if (packetLen > pduLen) packetLen = length = pduLen;
-      T.emit(`\n\t  source-id:    ${T.id(h + 2, 7)}, PDU length: ${pduLen}`);
-      T.emit(`\n\t  start lsp-id: ${T.id(h + 9, 8)}`);
-      T.emit(`\n\t  end lsp-id:   ${T.id(h + 17, 8)}`);
-      break;
     default:
+      // CSNP and PSNP: the source id, and for a CSNP the range of LSP ids it describes
       if (vb === 0) {
         T.emit(`, src-id ${T.id(h + 2, 7)}, length ${length}`);
         return true;
@@ -534,6 +523,10 @@ function isis(c: Printer, p: number, length: number): boolean {
       pduLen = T.g2(h);
       if (packetLen > pduLen) packetLen = length = pduLen;
       T.emit(`\n\t  source-id:    ${T.id(h + 2, 7)}, PDU length: ${pduLen}`);
+      if (type === IsisPdu.L1_CSNP || type === IsisPdu.L2_CSNP) {
+        T.emit(`\n\t  start lsp-id: ${T.id(h + 9, 8)}`);
+        T.emit(`\n\t  end lsp-id:   ${T.id(h + 17, 8)}`);
+      }
   }
   if (vb > 1) T.unknown(h, '\n\t  ', want - 8);
   if (packetLen < want) {
