@@ -8,7 +8,8 @@ import { CaptureClosedError, openCapture } from '../../src/capture/index.js';
 import { openInjector } from '../../src/capture/inject.js';
 import { parseDecimalProgram } from '../../src/filter/bpf.js';
 import { collect, hex } from '../helpers/collect.js';
-import { arpRequest, ether, icmp4Echo, pad60, sendFrames, tcp4, udp4 } from '../helpers/frames.js';
+import { waitFor } from '../helpers/wait.js';
+import { arpRequest, ether, icmp4Echo, pad60, sendFrames, sendInChunks, tcp4, udp4 } from '../helpers/frames.js';
 import { createTestNet, run, type TestNet } from '../helpers/netns.js';
 import { startCli } from '../helpers/cli.js';
 
@@ -138,8 +139,9 @@ test('a kernel filter from `tcpdump -ddd udp` lets exactly the UDP frames throug
 test('captured + dropped equals the kernel total when a tiny ring overflows', async () => {
   const cap = openCapture({ iface: net.host, ring: { blockSize: 4096, blockCount: 2, blockTimeoutMs: 1000 } });
   try {
-    // Nothing reads while 3,000 frames arrive: a two-block ring must drop most of them.
-    sendFrames(net.ns, net.peer, udpFrames(3000));
+    // Nothing reads while 3,000 frames arrive: a two-block ring must drop most of them. In chunks, each
+    // counted by the kernel before the next, so none is lost before the socket.
+    await sendInChunks(net.ns, net.peer, udpFrames(3000), (n) => waitFor(() => cap.stats().received >= n, { what: `the kernel to count ${n} frames` }));
     // Done when every frame is accounted for: handed over or counted as dropped.
     const got = await collect(cap, 3000, {
       done: (g) => {

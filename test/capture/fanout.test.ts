@@ -1,7 +1,7 @@
 /** PACKET_FANOUT across worker threads against the real kernel. */
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { CaptureOptionError, openCapture, startFanout } from '../../src/capture/index.js';
-import { ether, pad60, sendFrames, udp4 } from '../helpers/frames.js';
+import { ether, pad60, sendFrames, sendInChunks, udp4 } from '../helpers/frames.js';
 import { createTestNet, type TestNet } from '../helpers/netns.js';
 import { interfaceInfo } from '../../src/capture/interfaces.js';
 import { packetSocketsOf, waitFor } from '../helpers/wait.js';
@@ -26,9 +26,9 @@ test('2 workers in hash mode: 64 UDP flows, every frame exactly once, no flow se
       frames.push(pad60(ether('02:00:00:00:00:02', '02:00:00:00:00:01', 0x0800, udp4(`203.0.113.${flow + 1}`, '198.51.100.1', 10000 + flow, 53, [rep]))));
     }
   }
-  expect(sendFrames(net.ns, net.peer, frames)).toBe(1280);
-  // stop() closes the sockets at once: wait until the workers have taken in every frame.
-  await waitFor(() => taken() >= 1280, { what: 'the workers to take in 1280 frames', detail: () => `${taken()} so far` });
+  // In chunks, each taken in before the next. stop() closes the sockets at once: the last wait is for every frame.
+  const sent = await sendInChunks(net.ns, net.peer, frames, (n) => waitFor(() => taken() >= n, { what: `the workers to take in ${n} frames`, detail: () => `${taken()} so far` }));
+  expect(sent).toBe(1280);
   const res = await run.stop();
   expect(res.failed).toEqual([]);
   expect(res.total.captured).toBe(1280);
