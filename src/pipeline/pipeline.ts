@@ -604,31 +604,23 @@ export class Pipeline {
     // -c over fanout workers: each packet takes a number from the count they share, and the worker
     // that takes the last one ends its run (and so everyone's).
     const shared = this.config.count !== undefined && this.io.sharedCount !== undefined ? new Int32Array(this.io.sharedCount) : undefined;
-    const visit =
-      shared === undefined
-        ? (p: PacketView): void => {
-            if (remaining <= 0) return;
-            if (match !== undefined && match(p.buf, p.offset, p.capLen, p.wireLen) === 0) return;
-            sink.write(p);
-            delivered++;
-            if (--remaining === 0) src.stop();
-          }
-        : (p: PacketView): void => {
-            if (remaining <= 0) return;
-            if (match !== undefined && match(p.buf, p.offset, p.capLen, p.wireLen) === 0) return;
-            const taken = Atomics.add(shared, 0, 1);
-            if (taken >= (this.config.count as number)) {
-              remaining = 0;
-              src.stop();
-              return;
-            }
-            sink.write(p);
-            delivered++;
-            if (taken + 1 === this.config.count) {
-              remaining = 0;
-              src.stop();
-            }
-          };
+    const limit = this.config.count ?? 0;
+    const visit = (p: PacketView): void => {
+      if (remaining <= 0) return;
+      if (match !== undefined && match(p.buf, p.offset, p.capLen, p.wireLen) === 0) return;
+      if (shared !== undefined) {
+        const taken = Atomics.add(shared, 0, 1);
+        if (taken >= limit) {
+          remaining = 0;
+          src.stop();
+          return;
+        }
+        if (taken + 1 === limit) remaining = 1;
+      }
+      sink.write(p);
+      delivered++;
+      if (--remaining === 0) src.stop();
+    };
     const { LiveSource, MultiLiveSource, WorkerSource } = this.liveMod ?? {};
     const PipelineWorkers = this.workersMod?.PipelineWorkers;
     if (this.records !== undefined && shared === undefined && LiveSource !== undefined && src instanceof LiveSource && src.cap.recordsDispatchable) {
