@@ -1,6 +1,7 @@
 /**
  * ISAKMP/IKEv1 and IKEv2 payload trees on the crafted captures fixtures/proto/ike-v1.pcap and
- * ike-v2.pcap (gen_ike.py), and the older tun-ike.pcap: every printed line against tcpdump 4.99's
+ * ike-v2.pcap (gen_ike.py), real traffic (ike-live.pcap, make-ike.sh) and the older tun-ike.pcap:
+ * every printed line against tcpdump 4.99's
  * at -n, -v, -vv, -vvv and -vvvv (notify data is printed whole only there) and -v -x, and the Repr (header,
  * payload types and lengths, notify and id types) against tshark's isakmp fields, all run at test time.
  */
@@ -13,7 +14,8 @@ import type { IkeRepr } from '../../src/decode/ike.js';
 
 process.env.TZ = 'UTC';
 const DIR = join(ROOT, 'fixtures', 'proto');
-const FILES = ['ike-v1.pcap', 'ike-v2.pcap', 'tun-ike.pcap'];
+/** ike-live.pcap is real traffic (make-ike.sh): ike-scan probing strongSwan, and two strongSwan peers. */
+const FILES = ['ike-v1.pcap', 'ike-v2.pcap', 'ike-live.pcap', 'tun-ike.pcap'];
 /** -x: a read past the capture ends tcpdump's text by longjmp, and the hex dump then starts at the link header. */
 const LEVELS: Level[] = [[[], {}], [['-v'], { verbose: 1 }], [['-vv'], { verbose: 2 }], [['-vvv'], { verbose: 3 }], [['-vvvv'], { verbose: 4 }], [['-v', '-x'], { verbose: 1, hex: 1 }]];
 
@@ -41,7 +43,7 @@ function inOrder(sub: Array<[number, number]>, all: Array<[number, number]>): nu
 }
 
 describe('ISAKMP/IKE Repr agrees with tshark', () => {
-  for (const file of ['ike-v1.pcap', 'ike-v2.pcap']) {
+  for (const file of ['ike-v1.pcap', 'ike-v2.pcap', 'ike-live.pcap']) {
     it(`${file}: header fields, payload types and lengths, notify and id types`, () => {
       let header = 0;
       let payloads = 0;
