@@ -1,16 +1,20 @@
 /**
  * ISAKMP/IKEv1 and IKEv2 payload trees on the crafted captures fixtures/proto/ike-v1.pcap and
  * ike-v2.pcap (gen_ike.py), real traffic (ike-live.pcap, make-ike.sh) and the older tun-ike.pcap:
- * every printed line against tcpdump 4.99's
- * at -n, -v, -vv, -vvv and -vvvv (notify data is printed whole only there) and -v -x, and the Repr (header,
- * payload types and lengths, notify and id types) against tshark's isakmp fields, all run at test time.
+ * every printed line against tcpdump 4.99's at -n, -v, -vv, -vvv and -vvvv (notify data is printed
+ * whole only there), -v -x and without -n, and the Repr (header, payload types and lengths, notify
+ * and id types) against tshark's isakmp fields, all run at test time.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { compareLines, tscapLines } from './compare.js';
 import { ROOT } from './fixtures.js';
-import { expectTcpdumpLines, withTshark, type Level } from './proto-oracle.js';
+import { expectTcpdumpLines, tcpdumpNamedLines, withTshark, type Level } from './proto-oracle.js';
 import { Layer } from '../../src/decode/index.js';
 import type { IkeRepr } from '../../src/decode/ike.js';
+import { createNameLookup } from '../../src/sinks/names.js';
 
 process.env.TZ = 'UTC';
 const DIR = join(ROOT, 'fixtures', 'proto');
@@ -25,6 +29,26 @@ describe('ISAKMP/IKE: text equals tcpdump\'s', () => {
       console.log(`${file}: ${expectTcpdumpLines(join(DIR, file), LEVELS)}`);
     });
   }
+});
+
+describe('ISAKMP/IKE: names without -n, as tcpdump resolves them', () => {
+  // tcpdump without -n looks up every address (the IKEv1 ids' too) and the id's protocol: a hosts
+  // file names some of them, for tcpdump and tscap alike
+  const dir = mkdtempSync(join(tmpdir(), 'tscap-ike-names-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const hosts = join(dir, 'hosts');
+  writeFileSync(hosts, '192.0.2.1 gw1.example.test\n192.0.2.10 peer.example.test\n255.255.255.0 mask24\n2001:db8::10 v6peer.example.test\n198.51.100.0 net.example.test\n');
+  it('ike-v1.pcap at -vvv', () => {
+    const path = join(DIR, 'ike-v1.pcap');
+    const theirs = tcpdumpNamedLines(hosts, path, ['-vvv']);
+    const names = createNameLookup({ hostsFile: hosts, dns: false });
+    const c = compareLines(tscapLines(path, { numeric: false, names, verbose: 3 }), theirs);
+    expect(theirs.join('\n')).toContain('len=4 peer.example.test');
+    expect(theirs.join('\n')).toContain('protoid=udp');
+    expect(c.diffs.slice(0, 3)).toEqual([]);
+    expect(c.same).toBe(c.total);
+    console.log(`ike-v1.pcap without -n at -vvv: ${c.same}/${c.total}`);
+  });
 });
 
 /** tshark's fields, every occurrence joined by ','. */

@@ -98,3 +98,14 @@ export function fieldDiffs(pkt: { n: number; row: string[] }, r: Record<string, 
   });
   return { shown, diffs };
 }
+
+/**
+ * tcpdump's lines without -n, its address lookups answered by `hosts` alone: it runs in a private
+ * mount and network namespace (DNS then fails at once) with `hosts` bound over /etc/hosts.
+ */
+export function tcpdumpNamedLines(hosts: string, path: string, flags: string[]): string[] {
+  const out = execFileSync('unshare', ['-m', '-n', 'sh', '-c', 'mount --bind "$0" /etc/hosts && shift && exec tcpdump "$@"', hosts, 'x', ...flags, '-r', path], {
+    env: { ...process.env, TZ: 'UTC' }, stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 26,
+  }).toString('latin1');
+  return out.replace(/\n$/, '').split('\n');
+}
