@@ -281,6 +281,7 @@ class Tree {
     if (this.cut < 0) this.cut = this.s.length;
     return 0;
   }
+  /** One byte; 0 and the cut marked when it was not captured (as each of u2, u4). */
   u1(p: number): number {
     return p >= 0 && p < this.ep ? this.b[p] ?? 0 : this.miss();
   }
@@ -290,6 +291,7 @@ class Tree {
   u4(p: number): number {
     return p >= 0 && p + 4 <= this.ep ? u32(this.b, p) : this.miss();
   }
+  /** tcpdump's ND_TTEST: n bytes from p were captured. */
   has(p: number, n: number): boolean {
     return n >= 0 && p >= 0 && p + n <= this.ep;
   }
@@ -326,19 +328,21 @@ class Tree {
     this.s += ')';
     return true;
   }
+  /** A payload printer's own truncation mark, ` [|name]`; the walk stops. */
   trunc(np: number): null {
     this.s += ` [|${payloadName(np)}]`;
     return null;
   }
   /** A chain of payloads from `ext`, first of type np; returns where the last one ended, null when the walk stops. */
-  sub(v2: boolean, np: number, ext: number, doi: number, proto: number, depth: number): number | null {
+  sub(v2: boolean, np: number, ext: number, proto: number, depth: number): number | null {
     let cp: number | null = ext;
     while (np !== 0) {
+      // a bound tcpdump lacks: only hostile chains of thousands of payloads reach it
       if (++this.steps > 4096) return null;
       if (!this.has(ext, 4)) return this.trunc(np);
       if (!this.has(ext, this.u2(ext + 2))) return this.trunc(np);
       this.s += '\n' + '    '.repeat(depth + 1) + '(';
-      cp = this.sub0(v2, np, ext, doi, proto, depth + 1);
+      cp = this.sub0(v2, np, ext, proto, depth + 1);
       this.s += ')';
       if (cp === null) return null;
       np = this.u1(ext);
@@ -346,13 +350,17 @@ class Tree {
     }
     return cp;
   }
-  private sub0(v2: boolean, np: number, ext: number, doi: number, proto: number, depth: number): number | null {
+  /**
+   * One payload by type, as tcpdump's single table does: IKEv1 printers in IKEv2 messages and the
+   * reverse, the encrypted payload only in IKEv2; a length of 4 or less prints nothing (the `()` line).
+   */
+  private sub0(v2: boolean, np: number, ext: number, proto: number, depth: number): number | null {
     const n = this.u2(ext + 2);
     if (n <= 4) return null;
     if (np === PAY.V2E && v2) return this.v2e(np, ext, n);
     switch (np) {
       case 1: return this.v1sa(ext, proto, depth);
-      case 2: return this.v1p(ext, doi, depth);
+      case 2: return this.v1p(ext, depth);
       case 3: return this.v1t(ext, n, proto);
       case 4: return this.v1data(np, ext, n, ' key len=');
       case 5: return this.v1id(ext, n);
@@ -436,9 +444,9 @@ class Tree {
       np += 4;
     }
     if (!this.has(np, 4)) return this.trunc(PAY.SA);
-    return this.sub(false, PAY.P, np, doi, proto, depth);
+    return this.sub(false, PAY.P, np, proto, depth);
   }
-  private v1p(ext: number, doi: number, depth: number): number | null {
+  private v1p(ext: number, depth: number): number | null {
     this.s += 'p:';
     if (!this.has(ext, 8)) return this.trunc(PAY.P);
     const proto = this.u1(ext + 5);
@@ -448,7 +456,7 @@ class Tree {
     if (spi && !this.spi(ext + 8, spi)) return this.trunc(PAY.P);
     const next = ext + 8 + spi;
     if (!this.has(next, 4)) return this.trunc(PAY.P);
-    return this.sub(false, PAY.T, next, doi, proto, depth);
+    return this.sub(false, PAY.T, next, proto, depth);
   }
   private v1t(ext: number, n: number, proto: number): number | null {
     this.s += 't:';
@@ -786,7 +794,7 @@ class Tree {
  */
 function printTree(c: Printer, v: IkeView): boolean {
   const t = new Tree(v.bytes, v.offset + v.length, c.opts.verbose, c);
-  t.sub(v.majorVersion === 2, v.nextPayload, v.offset + IkeOffsets.headerLen, 0, 0, 0);
+  t.sub(v.majorVersion === 2, v.nextPayload, v.offset + IkeOffsets.headerLen, 0, 0);
   if (t.cut < 0) {
     c.s += t.s;
     return true;
