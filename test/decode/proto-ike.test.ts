@@ -15,6 +15,9 @@ import { expectTcpdumpLines, tcpdumpNamedLines, withTshark, type Level } from '.
 import { Layer } from '../../src/decode/index.js';
 import type { IkeRepr } from '../../src/decode/ike.js';
 import { createNameLookup } from '../../src/sinks/names.js';
+import { TextFormatter, DEFAULT_PRINT_OPTIONS } from '../../src/sinks/text.js';
+import { readPcap } from './pcap-read.js';
+import { rng } from '../helpers/mutants.js';
 
 process.env.TZ = 'UTC';
 const DIR = join(ROOT, 'fixtures', 'proto');
@@ -110,4 +113,75 @@ describe('ISAKMP/IKE Repr agrees with tshark', () => {
       expect(typed).toBeGreaterThan(15);
     });
   }
+});
+
+describe('ISAKMP/IKE payload trees on hostile bytes', () => {
+  it('mutated fixture messages print at -v to -vvvv without an error, in bounded text', () => {
+    // the general fuzz test prints at -v and -vv only: here every level, mutating the ISAKMP bytes
+    const seeds = ['ike-v1.pcap', 'ike-v2.pcap', 'ike-live.pcap'].flatMap((f) => readPcap(join(DIR, f)).packets);
+    const printers = [1, 2, 3, 4].map((verbose) => new TextFormatter({ ...DEFAULT_PRINT_OPTIONS, verbose, ifName: () => undefined }));
+    const next = rng(0x1ce);
+    const buf = new Uint8Array(2048);
+    let longest = 0;
+    let trees = 0;
+    for (let n = 0; n < 20_000; n++) {
+      const q = seeds[next() % seeds.length]!;
+      const len = Math.min(q.capLen, buf.length);
+      buf.set(q.buf.subarray(q.offset, q.offset + len));
+      // the payloads start 70 bytes in (Ethernet, IPv4, UDP, ISAKMP header); flip or set a few of their bytes, or cut
+      for (let k = next() % 4; k >= 0; k--) {
+        const at = 60 + (next() % Math.max(1, len - 60));
+        buf[at] = next() & 1 ? buf[at]! ^ (1 << (next() % 8)) : [0, 1, 4, 5, 0x80, 0xff][next() % 6]!;
+      }
+      const cap = next() % 4 === 0 ? 42 + (next() % Math.max(1, len - 42)) : len;
+      const pkt = { ...q, buf, offset: 0, capLen: cap };
+      const text = printers[n % 4]!.format(pkt);
+      longest = Math.max(longest, text.length);
+      if (text.includes('\n    (')) trees++;
+    }
+    expect(printers.map((p) => p.internalErrors)).toEqual([0, 0, 0, 0]);
+    expect(trees).toBeGreaterThan(5_000);
+    expect(longest).toBeLessThan(1 << 20);
+    console.log(`20000 mutated messages: ${trees} printed a tree, longest text ${longest} characters`);
+  });
+
+  it('a delete with 65535 empty SPIs and a chain of 2000 vendor ids: in bounded CPU time, as tcpdump prints them', () => {
+    const head = (np: number, len: number): number[] => [...Array<number>(16).fill(7), np, 0x10, 5, 0, 0, 0, 0, 0, 0, 0, len >> 8, len & 0xff];
+    const del = [...head(12, 40), 0, 0, 0, 12, 0, 0, 0, 1, 3, 0, 0xff, 0xff];
+    const vids: number[] = [];
+    for (let k = 0; k < 2000; k++) vids.push(k < 1999 ? 13 : 0, 0, 0, 5, k & 0xff);
+    const chain = [...head(13, 28 + vids.length), ...vids];
+    const printer = new TextFormatter({ ...DEFAULT_PRINT_OPTIONS, verbose: 3, ifName: () => undefined });
+    const frames = [del, chain].map((body) => {
+      const udp = [0x01, 0xf4, 0x01, 0xf4, (body.length + 8) >> 8, (body.length + 8) & 0xff, 0, 0];
+      const total = 20 + udp.length + body.length;
+      const ip = [0x45, 0, total >> 8, total & 0xff, 0, 0, 0, 0, 64, 17, 0, 0, 192, 0, 2, 1, 192, 0, 2, 2];
+      return new Uint8Array([...Array<number>(12).fill(2), 8, 0, ...ip, ...udp, ...body]);
+    });
+    for (const frame of frames) {
+      const pkt = { ...readPcap(join(DIR, 'ike-v1.pcap')).packets[0]!, buf: frame, offset: 0, capLen: frame.length, wireLen: frame.length };
+      // CPU time, not wall time: the machine may be shared
+      const t0 = process.cpuUsage();
+      printer.format(pkt);
+      const used = process.cpuUsage(t0);
+      expect(used.user + used.system).toBeLessThan(2_000_000);
+    }
+    expect(printer.internalErrors).toBe(0);
+    // the same frames in a classic pcap file, for tcpdump
+    const dir = mkdtempSync(join(tmpdir(), 'tscap-ike-hostile-'));
+    try {
+      const parts: Buffer[] = [Buffer.from('d4c3b2a1020004000000000000000000ffff000001000000', 'hex')];
+      for (const f of frames) {
+        const rec = Buffer.alloc(16);
+        rec.writeUInt32LE(f.length, 8);
+        rec.writeUInt32LE(f.length, 12);
+        parts.push(rec, Buffer.from(f));
+      }
+      const path = join(dir, 'hostile.pcap');
+      writeFileSync(path, Buffer.concat(parts));
+      console.log(`hostile.pcap: ${expectTcpdumpLines(path, [[['-vvv'], { verbose: 3 }]])}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
