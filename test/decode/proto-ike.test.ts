@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compareLines, tscapLines } from './compare.js';
 import { ROOT } from './fixtures.js';
-import { expectTcpdumpLines, tcpdumpNamedLines, withTshark, type Level } from './proto-oracle.js';
+import { expectTcpdumpLines, levels, tcpdumpNamedLines, withTshark, type Level } from './proto-oracle.js';
 import { Layer } from '../../src/decode/index.js';
 import type { IkeRepr } from '../../src/decode/ike.js';
 import { createNameLookup } from '../../src/sinks/names.js';
@@ -24,7 +24,7 @@ const DIR = join(ROOT, 'fixtures', 'proto');
 /** ike-live.pcap is real traffic (make-ike.sh): ike-scan probing strongSwan, and two strongSwan peers. */
 const FILES = ['ike-v1.pcap', 'ike-v2.pcap', 'ike-live.pcap', 'tun-ike.pcap'];
 /** -x: a read past the capture ends tcpdump's text by longjmp, and the hex dump then starts at the link header. */
-const LEVELS: Level[] = [[[], {}], [['-v'], { verbose: 1 }], [['-vv'], { verbose: 2 }], [['-vvv'], { verbose: 3 }], [['-vvvv'], { verbose: 4 }], [['-v', '-x'], { verbose: 1, hex: 1 }]];
+const LEVELS: Level[] = levels([], ['-v'], ['-vv'], ['-vvv'], ['-vvvv'], ['-v', '-x']);
 
 describe('ISAKMP/IKE: text equals tcpdump\'s', () => {
   for (const file of FILES) {
@@ -179,7 +179,7 @@ describe('ISAKMP/IKE payload trees on hostile bytes', () => {
       }
       const path = join(dir, 'hostile.pcap');
       writeFileSync(path, Buffer.concat(parts));
-      console.log(`hostile.pcap: ${expectTcpdumpLines(path, [[['-vvv'], { verbose: 3 }]])}`);
+      console.log(`hostile.pcap: ${expectTcpdumpLines(path, levels(['-vvv']))}`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
