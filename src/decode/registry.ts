@@ -80,6 +80,7 @@ import { IpxView, ipxRepr, printIpx } from './ipx.js';
 import { CfmView, cfmRepr, printCfm } from './cfm.js';
 import { CtpView, ctpRepr, printCtp } from './ctp.js';
 import { DecnetView, decnetRepr, printDecnet } from './decnet.js';
+import { DdpView, ddpRepr, printDdp } from './ddp.js';
 import { ClnpView, EsisView, IsisView, OsiNlpid, clnpRepr, esisRepr, isisRepr, printClnp, printEsis, printIsis } from './osi.js';
 
 /**
@@ -592,6 +593,7 @@ export const HOMES = {
         case ArcType.IP: case ArcType.IP_OLD: w.next(Layer.Ipv4, q, end, rest, 0); break;
         case ArcType.INET6: w.next(Layer.Ipv6, q, end, rest, 0); break;
         case ArcType.ARP: case ArcType.ARP_OLD: case ArcType.REVARP: w.next(Layer.Arp, q, end, rest, 0); break;
+        case ArcType.ATALK: w.next(Layer.Ddp, q, end, rest, 0); break;
         default:
       }
     },
@@ -691,6 +693,7 @@ export const HOMES = {
   clnp: home({ View: ClnpView, print: printClnp, repr: clnpRepr, json: { at: 'belowIp', last: true }, decode: leaf(Layer.Clnp, -1) }),
   // DECnet, AppleTalk, AoE, MACsec (issue 17)
   decnet: home({ View: DecnetView, print: printDecnet, repr: decnetRepr, reach: { ether: [0x6003] }, decode: leaf(Layer.Decnet, -1) }),
+  ddp: home({ View: DdpView, print: printDdp, repr: ddpRepr, reach: { ether: [0x809b], snap: [0x080007 * 65536 + 0x809b] }, decode: leaf(Layer.Ddp, -1) }),
 } satisfies { readonly [K in LayerName]: Home<ByteView> };
 
 /** What follows a PPP protocol field: IP, IPv6, MPLS, a control protocol's packet, or what a home's `reach.ppp` names. */
