@@ -103,6 +103,7 @@ export const LAYER_TABLE = [
   // DECnet, AppleTalk, AoE, MACsec (issue 17)
   { key: 'Decnet', name: 'decnet', pool: 1, trunc: 'decnet', ipProto: -1, net: true, ports: false },
   { key: 'Ddp', name: 'ddp', pool: 1, trunc: 'atalk', ipProto: -1, net: true, ports: false },
+  { key: 'Aoe', name: 'aoe', pool: 1, trunc: 'aoe', ipProto: -1, net: true, ports: false },
 ] as const;
 
 type Table = typeof LAYER_TABLE;

@@ -81,6 +81,7 @@ import { CfmView, cfmRepr, printCfm } from './cfm.js';
 import { CtpView, ctpRepr, printCtp } from './ctp.js';
 import { DecnetView, decnetRepr, printDecnet } from './decnet.js';
 import { DdpView, ddpRepr, printDdp } from './ddp.js';
+import { AoeView, aoeRepr, printAoe } from './aoe.js';
 import { ClnpView, EsisView, IsisView, OsiNlpid, clnpRepr, esisRepr, isisRepr, printClnp, printEsis, printIsis } from './osi.js';
 
 /**
@@ -694,6 +695,7 @@ export const HOMES = {
   // DECnet, AppleTalk, AoE, MACsec (issue 17)
   decnet: home({ View: DecnetView, print: printDecnet, repr: decnetRepr, reach: { ether: [0x6003] }, decode: leaf(Layer.Decnet, -1) }),
   ddp: home({ View: DdpView, print: printDdp, repr: ddpRepr, reach: { ether: [0x809b], snap: [0x080007 * 65536 + 0x809b] }, decode: leaf(Layer.Ddp, -1) }),
+  aoe: home({ View: AoeView, print: printAoe, repr: aoeRepr, reach: { ether: [0x88a2] }, decode: leaf(Layer.Aoe, -1) }),
 } satisfies { readonly [K in LayerName]: Home<ByteView> };
 
 /** What follows a PPP protocol field: IP, IPv6, MPLS, a control protocol's packet, or what a home's `reach.ppp` names. */

@@ -11,6 +11,7 @@ import { type Field, type Level, SKIP, expectFilterLikeLibpcap, expectTcpdumpLin
 import { Layer, dnAddr } from '../../src/decode/index.js';
 import type { DecnetRepr } from '../../src/decode/decnet.js';
 import type { DdpRepr } from '../../src/decode/ddp.js';
+import type { AoeRepr } from '../../src/decode/aoe.js';
 
 process.env.TZ = 'UTC';
 const DIR = join(ROOT, 'fixtures', 'proto');
@@ -19,6 +20,7 @@ const FILES: Array<[string, string]> = [
   ['lan3-decnet.pcap', 'DECnet routing and NSP messages'],
   ['lan3-ddp.pcap', 'AppleTalk DDP with NBP and ATP, on Ethernet and in SNAP'],
   ['lan3-ddp-arcnet.pcap', 'AppleTalk DDP on ARCNET'],
+  ['lan3-aoe.pcap', 'ATA over Ethernet: ATA, query config, MAC mask and reserve/release commands'],
 ];
 const LEVELS: Level[] = [
   [[], {}], [['-v'], { verbose: 1 }], [['-vv'], { verbose: 2 }], [['-e'], { linkHeader: true }], [['-x'], { hex: 1 }],
@@ -63,6 +65,9 @@ const nodes = (route: 'dst' | 'src', link: 'dstLink' | 'srcLink') => (r: R): unk
 const tsharkNodes = (isShort: boolean) => (all: string): string => all.split(',').map((h, k) => (k === 0 && isShort ? node(h) : String(Number(h)))).join(',');
 
 const ddpOf = (r: R): DdpRepr => r as unknown as DdpRepr;
+const aoeOf = (r: R): AoeRepr => r as unknown as AoeRepr;
+/** A value of the ATA arguments, when decoded. */
+const ata = (r: R, f: (a: NonNullable<AoeRepr['ata']>) => unknown): unknown => (aoeOf(r).ata ? f(aoeOf(r).ata!) : undefined);
 /** One field of every NBP tuple, joined as tshark joins every occurrence. */
 const tuples = (k: 'net' | 'node' | 'socket' | 'enumerator' | 'object' | 'type' | 'zone') => (r: R): unknown => {
   const ts = ddpOf(r).nbp?.tuples.map((t) => t[k]).filter((x) => x !== undefined);
@@ -122,6 +127,21 @@ const FIELDS: Array<{ file: string; kind: number; fields: Field[]; minPackets: n
       ['atp.user_bytes', (r) => (ddpOf(r).atp?.function === 3 ? ddpOf(r).atp?.userData : SKIP)],
     ] as Field[],
   })),
+  {
+    // tshark shows part of a header cut short, and only the version of a version other than 1
+    file: 'lan3-aoe.pcap', kind: Layer.Aoe, minPackets: 25,
+    decoded: (r: R, { row, capLen, wireLen }: { row: string[]; capLen: number; wireLen: number }) => capLen === wireLen && r.version === 1 && row[7] !== '',
+    fields: [
+      ['aoe.version', (r) => aoeOf(r).version], ['aoe.response', (r) => (aoeOf(r).flags >> 3) & 1], ['aoe.flags_error', (r) => (aoeOf(r).flags >> 2) & 1],
+      ['aoe.error', (r) => (aoeOf(r).flags & 4 ? aoeOf(r).error : undefined)], ['aoe.major', (r) => aoeOf(r).major], ['aoe.minor', (r) => aoeOf(r).minor],
+      ['aoe.cmd', (r) => aoeOf(r).command], ['aoe.tag', (r) => aoeOf(r).tag],
+      ['aoe.aflags.e', (r) => ata(r, (a) => (a.aflags >> 6) & 1)], ['aoe.aflags.w', (r) => ata(r, (a) => a.aflags & 1)],
+      ['aoe.err_feature', (r) => ata(r, (a) => a.feature)], ['aoe.sector_count', (r) => ata(r, (a) => a.sectorCount)],
+      // the ATA command of a request (tshark shows a response's from its request), the status of a response
+      ['aoe.ata.cmd', (r) => ata(r, (a) => (aoeOf(r).flags & 8 ? SKIP : a.cmdStatus))],
+      ['aoe.ata.status', (r) => ata(r, (a) => (aoeOf(r).flags & 8 ? a.cmdStatus : undefined))], ['aoe.lba', (r) => ata(r, (a) => a.lba)],
+    ] as Field[],
+  },
 ];
 
 describe('LAN protocols (3): Repr fields equal tshark\'s', () => {
@@ -149,7 +169,7 @@ describe('LAN protocols (3): Repr fields equal tshark\'s', () => {
 });
 
 /** Filter primitives whose selection on the fixtures must equal libpcap's. */
-const EXPRESSIONS = ['decnet', 'decnet src 1.2', 'decnet dst 1.2', 'decnet host 3.4', 'decnet src 0.1', 'atalk', 'aarp', 'ether proto 0x6003', 'not decnet'];
+const EXPRESSIONS = ['decnet', 'decnet src 1.2', 'decnet dst 1.2', 'decnet host 3.4', 'decnet src 0.1', 'atalk', 'aarp', 'ether proto 0x6003', 'not decnet', 'ether proto 0x88a2'];
 
 describe('LAN protocols (3): the filter selects what libpcap selects', () => {
   // the Ethernet captures (the comparison compiles for link type 1)
