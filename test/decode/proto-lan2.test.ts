@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { ROOT } from './fixtures.js';
-import { type Field, type Level, type Pick, SKIP, at, expectFilterLikeLibpcap, expectTcpdumpLines, fieldDiffs, withTshark } from './proto-oracle.js';
+import { type Field, levels, type Pick, SKIP, at, expectFilterLikeLibpcap, expectTcpdumpLines, fieldDiffs, withTshark } from './proto-oracle.js';
 import { Layer } from '../../src/decode/index.js';
 import type { IpxRepr, IpxRipEntry, IpxSapEntry } from '../../src/decode/ipx.js';
 
@@ -20,9 +20,7 @@ const FILES: Array<[string, string]> = [
   ['lan2-cfm.pcap', 'CFM: CCM, loopback, linktrace and their TLVs'],
   ['lan2-ctp.pcap', 'Ethernet loopback (CTP)'],
 ];
-const LEVELS: Level[] = [
-  [[], {}], [['-v'], { verbose: 1 }], [['-vv'], { verbose: 2 }], [['-e'], { linkHeader: true }],
-];
+const LEVELS = levels([], ['-v'], ['-vv'], ['-e']);
 
 describe('LAN protocols (2): text equals tcpdump\'s', () => {
   for (const [file, name] of FILES) {

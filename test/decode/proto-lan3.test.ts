@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { ROOT } from './fixtures.js';
-import { type Field, type Level, SKIP, expectFilterLikeLibpcap, expectTcpdumpLines, fieldDiffs, withTshark } from './proto-oracle.js';
+import { type Field, levels, SKIP, expectFilterLikeLibpcap, expectTcpdumpLines, fieldDiffs, withTshark } from './proto-oracle.js';
 import { Layer, dnAddr } from '../../src/decode/index.js';
 import type { DecnetRepr } from '../../src/decode/decnet.js';
 import type { DdpRepr } from '../../src/decode/ddp.js';
@@ -22,9 +22,7 @@ const FILES: Array<[string, string]> = [
   ['lan3-ddp-arcnet.pcap', 'AppleTalk DDP on ARCNET'],
   ['lan3-aoe.pcap', 'ATA over Ethernet: ATA, query config, MAC mask and reserve/release commands'],
 ];
-const LEVELS: Level[] = [
-  [[], {}], [['-v'], { verbose: 1 }], [['-vv'], { verbose: 2 }], [['-e'], { linkHeader: true }], [['-x'], { hex: 1 }],
-];
+const LEVELS = levels([], ['-v'], ['-vv'], ['-e'], ['-x']);
 
 describe('LAN protocols (3): text equals tcpdump\'s', () => {
   for (const [file, name] of FILES) {
