@@ -3,6 +3,7 @@
  * hardware type 1, protocol type 0x809b and 4-byte AppleTalk addresses (a zero byte, the 16-bit
  * network number, the node id).
  */
+import { atAddr } from './ddp.js';
 import { ByteView, DecodeStatus, u16 } from './status.js';
 import { macText } from './addr.js';
 import { type Printer, macName } from './print.js';
@@ -31,7 +32,7 @@ export class AarpView extends ByteView {
   }
   /** `net.node` text of the AppleTalk address at field offset `f`. */
   atalkText(f: number): string {
-    return `${u16(this.bytes, this.offset + f + 1)}.${this.bytes[this.offset + f + 3] ?? 0}`;
+    return atAddr(u16(this.bytes, this.offset + f + 1), this.bytes[this.offset + f + 3] ?? 0);
   }
 }
 

@@ -9,7 +9,7 @@ import { ByteView, DecodeStatus, u16 } from './status.js';
 import { Layer } from './layers.js';
 import { type Printer, hex4, macName } from './print.js';
 import { hex2, macText } from './addr.js';
-import { etherTypeText } from './ethertype.js';
+import { ETHERTYPE_NAMES, etherTypeText } from './ethertype.js';
 
 /** Field offsets of LLC (3 bytes, 4 with a two-byte I or S control field) and SNAP (5 more). */
 export const LlcOffsets = { dsap: 0, ssap: 1, control: 2, headerLen: 3, longHeaderLen: 4, oui: 3, snapType: 6, snapLen: 8 } as const;
@@ -152,7 +152,8 @@ const S_FUNCTIONS = ['Receiver Ready', 'Receiver not Ready', 'Reject'];
 /** `oui NAME (0x......), pid NAME (0x....)` of a SNAP header with a vendor's OUI. */
 function snapText(v: LlcView): string {
   const oui = v.oui;
-  const pid = (oui === 0x00000c ? CISCO_PIDS[v.snapType] : undefined) ?? 'Unknown';
+  // AppleTalk's protocol ids are EtherTypes, named from their table
+  const pid = (oui === 0x00000c ? CISCO_PIDS[v.snapType] : oui === 0x080007 ? ETHERTYPE_NAMES[v.snapType] || undefined : undefined) ?? 'Unknown';
   return `oui ${OUI_NAMES[oui] ?? 'Unknown'} (0x${oui.toString(16).padStart(6, '0')}), pid ${pid} (0x${hex4(v.snapType)})`;
 }
 

@@ -79,6 +79,9 @@ import { PpiView, ppiRepr, printPpi } from './ppi.js';
 import { IpxView, ipxRepr, printIpx } from './ipx.js';
 import { CfmView, cfmRepr, printCfm } from './cfm.js';
 import { CtpView, ctpRepr, printCtp } from './ctp.js';
+import { DecnetView, decnetRepr, printDecnet } from './decnet.js';
+import { DdpView, ddpRepr, printDdp } from './ddp.js';
+import { AoeView, aoeRepr, printAoe } from './aoe.js';
 import { ClnpView, EsisView, IsisView, OsiNlpid, clnpRepr, esisRepr, isisRepr, printClnp, printEsis, printIsis } from './osi.js';
 
 /**
@@ -591,6 +594,7 @@ export const HOMES = {
         case ArcType.IP: case ArcType.IP_OLD: w.next(Layer.Ipv4, q, end, rest, 0); break;
         case ArcType.INET6: w.next(Layer.Ipv6, q, end, rest, 0); break;
         case ArcType.ARP: case ArcType.ARP_OLD: case ArcType.REVARP: w.next(Layer.Arp, q, end, rest, 0); break;
+        case ArcType.ATALK: w.next(Layer.Ddp, q, end, rest, 0); break;
         default:
       }
     },
@@ -688,6 +692,10 @@ export const HOMES = {
   }),
   esis: home({ View: EsisView, print: printEsis, repr: esisRepr, json: { at: 'belowIp', last: true }, decode: leaf(Layer.Esis, -1) }),
   clnp: home({ View: ClnpView, print: printClnp, repr: clnpRepr, json: { at: 'belowIp', last: true }, decode: leaf(Layer.Clnp, -1) }),
+  // DECnet, AppleTalk, AoE, MACsec (issue 17)
+  decnet: home({ View: DecnetView, print: printDecnet, repr: decnetRepr, reach: { ether: [0x6003] }, decode: leaf(Layer.Decnet, -1) }),
+  ddp: home({ View: DdpView, print: printDdp, repr: ddpRepr, reach: { ether: [0x809b], snap: [0x080007 * 65536 + 0x809b] }, decode: leaf(Layer.Ddp, -1) }),
+  aoe: home({ View: AoeView, print: printAoe, repr: aoeRepr, reach: { ether: [0x88a2] }, decode: leaf(Layer.Aoe, -1) }),
 } satisfies { readonly [K in LayerName]: Home<ByteView> };
 
 /** What follows a PPP protocol field: IP, IPv6, MPLS, a control protocol's packet, or what a home's `reach.ppp` names. */

@@ -7,6 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { compareLines, tcpdumpLines, tscapLines, type Level } from './compare.js';
 import { readPcap } from './pcap-read.js';
 import { LayerParser } from '../../src/decode/index.js';
+import { compileFilter, runFilter } from '../../src/filter/index.js';
+import { parsePcap } from '../helpers/pcap-lite.js';
 import type { PrintOptions } from '../../src/sinks/text.js';
 
 export { levels, type Level } from './compare.js';
@@ -107,4 +109,23 @@ export function tcpdumpNamedLines(hosts: string, path: string, flags: string[]):
     env: { ...process.env, TZ: 'UTC' }, stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 26,
   }).toString('latin1');
   return out.replace(/\n$/, '').split('\n');
+}
+
+/**
+ * Asserts the filter compiler selects, for each expression, the packets of the Ethernet capture `path`
+ * libpcap selects (`tcpdump -r F -w - EXPR`); its records must each have their own second (the
+ * timestamp names the record). Returns how many packets were selected in all.
+ */
+export function expectFilterLikeLibpcap(path: string, expressions: readonly string[]): number {
+  const pkts = readPcap(path).packets;
+  let matched = 0;
+  for (const expr of expressions) {
+    const out = execFileSync('tcpdump', ['-r', path, '-w', '-', expr], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const theirs = parsePcap(new Uint8Array(out)).records.map((r) => r.tsSec - pkts[0]!.tsSec);
+    const prog = compileFilter(expr, { linkType: 1 });
+    const ours = pkts.flatMap((q, n) => (runFilter(prog, q.buf.subarray(q.offset, q.offset + q.capLen), q.wireLen) !== 0 ? [n] : []));
+    expect(ours, expr).toEqual(theirs);
+    matched += theirs.length;
+  }
+  return matched;
 }
