@@ -17,6 +17,7 @@ const LEVELS: Level[] = [[[], {}], [['-v'], { verbose: 1 }], [['-vv'], { verbose
 
 const FILES: Array<[string, string]> = [
   ['svc2-radius.pcap', 'RADIUS attribute values'],
+  ['svc2-snmp3.pcap', 'SNMPv3 messages'],
 ];
 
 describe('service protocols in detail: text equals tcpdump\'s', () => {
@@ -58,5 +59,31 @@ describe('service protocol Reprs in detail agree with tshark', () => {
       ];
     });
     expect(n).toBeGreaterThanOrEqual(50);
+  });
+
+  it('SNMPv3: msgGlobalData, USM parameters, scoped PDU (the well-formed messages)', () => {
+    const hexOrEmpty = (x: unknown): string => (x === undefined ? '' : String(x));
+    const fields = ['snmp.msgID', 'snmp.msgMaxSize', 'snmp.msgFlags', 'snmp.msgSecurityModel', 'snmp.msgAuthoritativeEngineID', 'snmp.msgAuthoritativeEngineBoots',
+      'snmp.msgAuthoritativeEngineTime', 'snmp.msgUserName', 'snmp.contextEngineID', 'snmp.contextName', 'snmp.request_id', 'snmp.name'];
+    let k = 0;
+    const n = againstTshark('svc2-snmp3.pcap', Layer.Snmp, fields, (r, row) => {
+      k++;
+      // messages 11 to 25 are the malformed ones and the v1/v2c ones
+      if (k > 10 && k < 26) return [];
+      const out: Array<[string, unknown, unknown]> = [
+        ['msgId', r.msgId, Number(row[0])], ['msgMaxSize', r.msgMaxSize, Number(row[1])], ['msgFlags', r.msgFlags, parseInt(row[2]!, 16)],
+        ['securityModel', r.securityModel, Number(row[3])], ['engineBoots', r.engineBoots, Number(row[5])], ['engineTime', r.engineTime, Number(row[6])],
+        ['userName', r.userName, row[7]],
+      ];
+      // tshark writes <MISSING> for an empty engine id
+      if (row[4] !== '<MISSING>') out.push(['engineId', r.engineId, row[4]]);
+      if (row[8] !== '' && row[8] !== '<MISSING>') out.push(['contextEngineId', r.contextEngineId, row[8]], ['contextName', hexOrEmpty(r.contextName), row[9]]);
+      if (row[10] !== '') {
+        out.push(['requestId', r.requestId, Number(row[10])]);
+        out.push(['oids', (r.varbinds as Array<{ oid: string }>).map((x) => x.oid), row[11] ? row[11].split(',') : []]);
+      } else out.push(['encrypted: no PDU', r.pduType, undefined]);
+      return out;
+    });
+    expect(n).toBeGreaterThanOrEqual(100);
   });
 });
