@@ -18,6 +18,7 @@ const LEVELS: Level[] = [[[], {}], [['-v'], { verbose: 1 }], [['-vv'], { verbose
 const FILES: Array<[string, string]> = [
   ['svc2-radius.pcap', 'RADIUS attribute values'],
   ['svc2-snmp3.pcap', 'SNMPv3 messages'],
+  ['svc2-dhcp6.pcap', 'DHCPv6 options'],
 ];
 
 describe('service protocols in detail: text equals tcpdump\'s', () => {
@@ -85,5 +86,20 @@ describe('service protocol Reprs in detail agree with tshark', () => {
       return out;
     });
     expect(n).toBeGreaterThanOrEqual(100);
+  });
+
+  it('DHCPv6: message type, transaction id, relay addresses, top-level option codes among tshark\'s', () => {
+    const n = againstTshark('svc2-dhcp6.pcap', Layer.Dhcp6, ['dhcpv6.msgtype', 'dhcpv6.xid', 'dhcpv6.linkaddr', 'dhcpv6.peeraddr', 'dhcpv6.option.type'], (r, row) => {
+      const out: Array<[string, unknown, unknown]> = [['msgType', r.msgType, Number(row[0]!.split(',')[0])]];
+      if (r.xid !== undefined) out.push(['xid', r.xid, Number(row[1]!.split(',')[0])]);
+      else out.push(['linkAddr', r.linkAddr, row[2]!.split(',')[0]], ['peerAddr', r.peerAddr, row[3]!.split(',')[0]]);
+      // tshark lists the nested options too: the top-level ones are among them, in order
+      const all = nums(row[4]);
+      let at = 0;
+      const inOrder = (r.options as Array<{ code: number }>).every((o) => (at = all.indexOf(o.code, at)) >= 0 && ++at > 0);
+      out.push(['options in tshark\'s order', inOrder, true]);
+      return out;
+    });
+    expect(n).toBeGreaterThanOrEqual(35);
   });
 });
