@@ -100,6 +100,8 @@ export const LAYER_TABLE = [
   { key: 'Isis', name: 'isis', pool: 1, trunc: 'isis', ipProto: -1, net: true, ports: false },
   { key: 'Esis', name: 'esis', pool: 1, trunc: 'esis', ipProto: -1, net: true, ports: false },
   { key: 'Clnp', name: 'clnp', pool: 1, trunc: 'clnp', ipProto: -1, net: true, ports: false },
+  // the Network Service Header after Ethernet or VXLAN-GPE (issue 17)
+  { key: 'Nsh', name: 'nsh', pool: 2, trunc: 'nsh', ipProto: -1, net: true, ports: false },
 ] as const;
 
 type Table = typeof LAYER_TABLE;
