@@ -498,7 +498,7 @@ export const HOMES = {
       const wide = ((b[q] ?? 0) & 1) === 0;
       const proto = wide ? ((b[q] ?? 0) << 8) | (b[q + 1] ?? 0) : (b[q] ?? 0);
       const at = q + (wide ? 2 : 1);
-      if (at <= end) w.ppp(proto, at, end, declared - (at - p));
+      if (at <= end) pppNext(w, proto, at, end, declared - (at - p));
     },
   }),
   pptp: home({ View: PptpView, print: printPptp, repr: pptpRepr,

@@ -20,6 +20,7 @@ const FILES: Array<[string, string]> = [
   ['svc2-snmp3.pcap', 'SNMPv3 messages'],
   ['svc2-dhcp6.pcap', 'DHCPv6 options'],
   ['svc2-nsh.pcap', 'NSH over Ethernet and VXLAN-GPE'],
+  ['svc2-l2tp-ppp.pcap', 'PPP control protocols and IP inside L2TP'],
 ];
 
 describe('service protocols in detail: text equals tcpdump\'s', () => {
@@ -124,5 +125,38 @@ describe('service protocol Reprs in detail agree with tshark', () => {
       return out;
     });
     expect(n).toBeGreaterThanOrEqual(120);
+  });
+
+  it('PPP inside L2TP: protocol, code, identifier and length of LCP, PAP, CHAP, IPCP, IPV6CP, CCP; the IP carried', () => {
+    const fields = ['ppp.protocol', 'ppp.code', 'ppp.identifier', 'ppp.length', 'chap.code', 'chap.identifier', 'pap.code', 'pap.identifier', 'ip.src', 'ipv6.src'];
+    let ctl = 0;
+    let ip = 0;
+    for (const pkt of withTshark(join(DIR, 'svc2-l2tp-ppp.pcap'), fields.map((f) => [f, () => undefined] as const), true)) {
+      // a Protocol-Reject carries the rejected packet: tshark lists its fields after the outer ones
+      const row = pkt.row.map((x) => x.split(',')[0]!);
+      const i = pkt.parser.find(Layer.PppCtl);
+      if (i >= 0) {
+        ctl++;
+        const r = pkt.parser.repr(i) as Record<string, unknown>;
+        expect(r.protocol, `packet ${pkt.n} protocol`).toBe(Number(row[0]));
+        expect(r.code, `packet ${pkt.n} code`).toBe(Number(row[1] || row[4] || row[6]));
+        expect(r.id, `packet ${pkt.n} identifier`).toBe(Number(row[2] || row[5] || row[7]));
+        if (row[3]) expect(r.length, `packet ${pkt.n} length`).toBe(Number(row[3]));
+      }
+      // the outer header is IPv4 too: the inner one is the last tshark lists
+      const j = pkt.parser.find(Layer.Ipv6);
+      const inner4 = pkt.row[8]!.split(',');
+      if (inner4.length > 1) {
+        ip++;
+        const k = pkt.parser.count - 1 - [...pkt.parser.kinds.slice(0, pkt.parser.count)].reverse().indexOf(Layer.Ipv4);
+        expect((pkt.parser.repr(k) as Record<string, unknown>).src, `packet ${pkt.n} inner IPv4`).toBe(inner4[1]);
+      } else if (row[9]) {
+        ip++;
+        expect(j, `packet ${pkt.n} inner IPv6`).toBeGreaterThan(0);
+        expect((pkt.parser.repr(j) as Record<string, unknown>).src).toBe(row[9]);
+      }
+    }
+    expect(ctl).toBe(27);
+    expect(ip).toBe(5);
   });
 });
