@@ -240,11 +240,14 @@ function hexUpper(b: Uint8Array, p: number, n: number): string {
   return hexBytes(b, p, n).toUpperCase();
 }
 
+/** Scratch for a prefix's address (made once). */
+const PREFIX = new Uint8Array(16);
+
 /** An IPv6 prefix of `n` octets (at most 16) at `p`, the rest zero. */
 function prefix6(b: Uint8Array, p: number, n: number): string {
-  const a = new Uint8Array(16);
-  a.set(b.subarray(p, p + Math.min(n, 16)));
-  return ipv6Text(a, 0);
+  PREFIX.fill(0);
+  PREFIX.set(b.subarray(p, p + Math.min(n, 16)));
+  return ipv6Text(PREFIX, 0);
 }
 
 const ntpAt = (b: Uint8Array, p: number): string => ntpTimeText(u32(b, p), u32(b, p + 4));
