@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { LAYER_NAMES, LayerParser } from '../src/decode/index.js';
 import { DEFAULT_PRINT_OPTIONS, TextFormatter, type PrintOptions } from '../src/sinks/text.js';
 import { readPcap } from '../test/decode/pcap-read.js';
+import { cliPrintOptions } from '../test/decode/compare.js';
 
 const ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..');
 process.env.TZ = 'UTC';
@@ -56,10 +57,7 @@ const tally = (m: Map<string, Tally>, key: string, same: number, total: number):
   m.set(key, t);
 };
 
-const LEVELS: Array<[string, string[], Partial<PrintOptions>]> = [
-  ['-n', [], {}],
-  ['-n -v', ['-v'], { verbose: 1 }],
-];
+const LEVELS: Array<[string, string[], PrintOptions]> = [[], ['-v']].map((f) => [['-n', ...f].join(' '), f, cliPrintOptions(f)]);
 const files = process.argv.length > 2 ? process.argv.slice(2) : pcaps(join(ROOT, 'fixtures'));
 const byProto = LEVELS.map(() => new Map<string, Tally>());
 const byGroup = LEVELS.map(() => new Map<string, Tally>());

@@ -16,28 +16,12 @@
 set -euo pipefail
 out=${1:?usage: real-isis.sh OUT.pcap [seconds]}
 secs=${2:-60}
-FRR=/usr/lib/frr
-id=$$
-A=isA$id
-B=isB$id
-C=isC$id
-work=$(mktemp -d)
-cleanup() {
-  for ns in "$A" "$B" "$C"; do
-    for p in "$work/$ns"/*.pid; do [ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null || true; done
-    ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true
-    ip netns del "$ns" 2>/dev/null || true
-    rm -rf "/var/run/frr/$ns" "/etc/frr/$ns"
-  done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-for ns in "$A" "$B" "$C"; do
-  ip netns add "$ns"
-  ip -n "$ns" link set lo up
-  ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
-done
+A=isA$$
+B=isB$$
+C=isC$$
+source "$(dirname "$0")/lib-netns.sh"
+netns "$A" "$B" "$C"
+for ns in "$A" "$B" "$C"; do ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1; done
 ip link add a0 netns "$A" type veth peer name b0 netns "$B"
 ip link add a1 netns "$A" type veth peer name c0 netns "$C"
 addr() { # ns dev v4 v6
@@ -61,9 +45,7 @@ loop "$C" 3
 
 conf() { # ns sysid is-type metric-style extra-router-lines
   local d=$work/$1
-  mkdir -p "$d" "/var/run/frr/$1" "/etc/frr/$1"
-  touch "/etc/frr/$1/vtysh.conf"
-  chown frr:frr "/var/run/frr/$1"
+  frr_dir "$1"
   cat >"$d/isisd.conf" <<EOF
 hostname $1
 router isis T
@@ -115,27 +97,13 @@ interface a0
  exit-link-params
 EOF
 
-start() { # ns daemon
-  ip netns exec "$1" "$FRR/$2" -d -N "$1" -u frr -g frr -f "$work/$1/$2.conf" -i "$work/$1/$2.pid" -A 127.0.0.1 >/dev/null 2>&1
-}
-chown -R frr:frr "$work"
 rm -f "$out"
-ip netns exec "$A" tcpdump -i a0 -s 0 -U -w "$work/lan.pcap" 2>/dev/null &
-t0=$!
-ip netns exec "$A" tcpdump -i a1 -s 0 -U -w "$work/p2p.pcap" 2>/dev/null &
-t1=$!
-# Wait for both tcpdumps to be capturing: their sockets are in the namespace's packet table.
-for _ in $(seq 200); do [ "$(ip netns exec "$A" wc -l </proc/net/packet)" -gt 2 ] && break; sleep 0.05; done
-for ns in "$A" "$B" "$C"; do start "$ns" zebra; done
-for _ in $(seq 200); do [ -S "/var/run/frr/$A/zserv.api" ] && [ -S "/var/run/frr/$B/zserv.api" ] && [ -S "/var/run/frr/$C/zserv.api" ] && break; sleep 0.05; done
-for ns in "$A" "$B" "$C"; do start "$ns" isisd || echo "warning: isisd did not start in $ns" >&2; done
+capture "$A" a0 "$work/lan.pcap"
+t0=$captured
+capture "$A" a1 "$work/p2p.pcap"
+t1=$captured
+for ns in "$A" "$B" "$C"; do frr_start "$ns" isisd; done
 
-vty() { # ns command... (each argument one vtysh line)
-  local ns=$1 args=()
-  shift
-  for c in "$@"; do args+=(-c "$c"); done
-  ip netns exec "$ns" vtysh -N "$ns" "${args[@]}" >&2 || echo "warning: vtysh in $ns failed: $*" >&2
-}
 sleep $((secs / 2))
 vty "$A" "show isis neighbor"
 # The LAN flaps from B's side (A's end loses its carrier, the capture goes on)
@@ -144,8 +112,7 @@ sleep 4
 ip -n "$B" link set b0 up
 sleep $((secs / 2))
 vty "$A" "show isis neighbor"
-kill "$t0" "$t1"
-wait "$t0" "$t1" 2>/dev/null || true
+stop_capture "$t0" "$t1"
 mergecap -F pcap -w "$out" "$work/lan.pcap" "$work/p2p.pcap"
 tcpdump -r "$out" -n 2>/dev/null | sed 's/.*\(IS-IS\|OSI\)/\1/' | cut -c1-40 | sort | uniq -c | sort -rn | head -20 >&2
 ls -l "$out" >&2

@@ -8,34 +8,19 @@
 set -euo pipefail
 out=${1:?usage: real-lan.sh OUT.pcap [seconds]}
 secs=${2:-12}
-id=$$
-A=lnA$id
-B=lnB$id
-work=$(mktemp -d)
-cleanup() {
-  for ns in "$A" "$B"; do
-    ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true
-    ip netns del "$ns" 2>/dev/null || true
-    rm -f "/run/lldpd.$ns.socket"
-  done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-ip netns add "$A"
-ip netns add "$B"
+A=lnA$$
+B=lnB$$
+source "$(dirname "$0")/lib-netns.sh"
+netns "$A" "$B"
 ip link add e0 netns "$A" type veth peer name e1 netns "$B"
-n=0
 for pair in "$A e0 192.0.2.1 fd99::1" "$B e1 192.0.2.2 fd99::2"; do
   set -- $pair
-  ip -n "$1" link set lo up
   ip -n "$1" link set "$2" up
   ip -n "$1" addr add "$3/24" dev "$2"
   ip -n "$1" addr add "$4/64" dev "$2" nodad
 done
-ip netns exec "$A" tcpdump -i e0 -s 0 -U -w "$out" 2>/dev/null &
-tcpd=$!
-for _ in $(seq 200); do [ "$(ip netns exec "$A" wc -l </proc/net/packet)" -gt 1 ] && break; sleep 0.05; done
+capture "$A" e0 "$out"
+tcpd=$captured
 for ns in "$A" "$B"; do
   # Repeated flags send without a peer: -ccc CDPv1 and v2, -ff FDP, -ee EDP, -ss SONMP; -M 4: a
   # network connectivity device. Then a transmit interval of one second.
@@ -47,6 +32,5 @@ for ns in "$A" "$B"; do
   ip netns exec "$ns" lldpcli -u "/run/lldpd.$ns.socket" configure system hostname "sw-$ns" >/dev/null
 done
 sleep "$secs"
-kill "$tcpd"
-wait "$tcpd" 2>/dev/null || true
+stop_capture "$tcpd"
 tcpdump -r "$out" -n 2>/dev/null | cut -d' ' -f2-4 | sort | uniq -c | sort -rn | head >&2

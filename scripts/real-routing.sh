@@ -12,27 +12,12 @@
 set -euo pipefail
 out=${1:?usage: real-routing.sh OUT.pcap [seconds]}
 secs=${2:-50}
-FRR=/usr/lib/frr
-id=$$
-A=rtA$id
-B=rtB$id
-work=$(mktemp -d)
-cleanup() {
-  for ns in "$A" "$B"; do
-    for p in "$work/$ns"/*.pid; do [ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null || true; done
-    ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true
-    ip netns del "$ns" 2>/dev/null || true
-    rm -rf "/var/run/frr/$ns" "/etc/frr/$ns"
-  done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-ip netns add "$A"
-ip netns add "$B"
+A=rtA$$
+B=rtB$$
+source "$(dirname "$0")/lib-netns.sh"
+netns "$A" "$B"
 ip link add a0 netns "$A" type veth peer name b0 netns "$B"
 setup() { # ns dev v4 v6 lo4 lo6
-  ip -n "$1" link set lo up
   ip -n "$1" link set "$2" up
   ip -n "$1" addr add "$3/24" dev "$2"
   ip -n "$1" addr add "$4/64" dev "$2" nodad
@@ -47,9 +32,7 @@ setup "$B" b0 192.0.2.2 fd99::2 198.51.100.2 fd98::2
 
 conf() { # ns dev rid asn peerasn peer4 peer6 lo4 lo6 net4 net6
   local d=$work/$1
-  mkdir -p "$d" "/var/run/frr/$1" "/etc/frr/$1"
-  touch "/etc/frr/$1/vtysh.conf"
-  chown frr:frr "/var/run/frr/$1"
+  frr_dir "$1"
   cat >"$d/zebra.conf" <<EOF
 hostname $1
 EOF
@@ -136,27 +119,11 @@ EOF
 conf "$A" a0 192.0.2.1 4200000001 65002 192.0.2.2 fd99::2 198.51.100.1 fd98::1 203.0.113.0/25 fd97:1::/48
 conf "$B" b0 192.0.2.2 65002 4200000001 192.0.2.1 fd99::1 198.51.100.2 fd98::2 203.0.113.128/25 fd97:2::/48
 
-start() { # ns daemon
-  ip netns exec "$1" "$FRR/$2" -d -N "$1" -u frr -g frr -f "$work/$1/$2.conf" -i "$work/$1/$2.pid" -A 127.0.0.1 >/dev/null 2>&1
-}
-chown -R frr:frr "$work"
 rm -f "$out"
-ip netns exec "$A" tcpdump -i a0 -s 0 -U -w "$out" 2>/dev/null &
-tcpd=$!
-# Wait for tcpdump to be capturing: its socket is in the namespace's packet table.
-for _ in $(seq 200); do [ "$(ip netns exec "$A" wc -l </proc/net/packet)" -gt 1 ] && break; sleep 0.05; done
-for ns in "$A" "$B"; do start "$ns" zebra; done
-for _ in $(seq 200); do [ -S "/var/run/frr/$A/zserv.api" ] && [ -S "/var/run/frr/$B/zserv.api" ] && break; sleep 0.05; done
-for ns in "$A" "$B"; do
-  for d in staticd ospfd ospf6d bgpd ripd ripngd pimd ldpd; do start "$ns" "$d" || echo "warning: $d did not start in $ns" >&2; done
-done
+capture "$A" a0 "$out"
+tcpd=$captured
+for ns in "$A" "$B"; do frr_start "$ns" staticd ospfd ospf6d bgpd ripd ripngd pimd ldpd; done
 
-vty() { # ns command... (each argument one vtysh line)
-  local ns=$1 args=()
-  shift
-  for c in "$@"; do args+=(-c "$c"); done
-  ip netns exec "$ns" vtysh -N "$ns" "${args[@]}" >&2 || echo "warning: vtysh in $ns failed: $*" >&2
-}
 sleep $((secs / 2))
 # Withdraw a route (UPDATE with withdrawn routes), ask for a refresh, then reset (NOTIFICATION).
 vty "$A" "configure terminal" "router bgp 4200000001" "address-family ipv4 unicast" "no network 203.0.113.0/25"
@@ -165,6 +132,5 @@ vty "$A" "clear bgp ipv4 unicast * soft in"
 sleep 2
 vty "$B" "clear bgp *"
 sleep $((secs / 2))
-kill "$tcpd"
-wait "$tcpd" 2>/dev/null || true
+stop_capture "$tcpd"
 tcpdump -r "$out" -n 2>/dev/null | awk '{print $2, $3}' | sort | uniq -c | sort -rn | head -20 >&2

@@ -1,7 +1,10 @@
 /** Shared by the oracle tests and the bench: run tcpdump and tscap's formatter on one file, compare lines. */
 import { execFileSync } from 'node:child_process';
+import { Command } from 'commander';
 import { readPcap } from './pcap-read.js';
 import { TextFormatter, DEFAULT_PRINT_OPTIONS, type PrintOptions } from '../../src/sinks/text.js';
+import { addPrintOptions, preprocessArgv, printOptionsFrom } from '../../bin/print-options.js';
+import { addTcpdumpOptions } from '../../bin/tcpdump-options.js';
 
 /** Result of comparing tscap's text with tcpdump's on one file. */
 export interface LineComparison {
@@ -15,6 +18,30 @@ export function tcpdumpLines(file: string, args: string[]): string[] {
   const out = execFileSync('tcpdump', ['-n', ...args, '-r', file], { env: { ...process.env, TZ: 'UTC' }, maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] });
   const text = out.toString('latin1');
   return text.endsWith('\n') ? text.slice(0, -1).split('\n') : text.split('\n');
+}
+
+/** tcpdump flags and the print options tscap gives the same flags. */
+export type Level = [string[], Partial<PrintOptions>];
+
+/**
+ * The print options tscap's command line makes of tcpdump flags (`['-vv', '-e']`), parsed by the CLI's
+ * own option definitions: a test then runs both tools with the same flags, and a flag tscap's command
+ * line lacks fails the test instead of being mistranslated by hand.
+ */
+export function cliPrintOptions(flags: string[]): PrintOptions {
+  const argv = preprocessArgv(flags);
+  // the precision is the capture's option (tscap.ts), handed to the printer as `nano`
+  const k = argv.indexOf('--time-stamp-precision');
+  const nano = k >= 0 && argv[k + 1] === 'nano';
+  if (k >= 0) argv.splice(k, 2);
+  const cmd = addTcpdumpOptions(addPrintOptions(new Command('tscap'))).exitOverride();
+  cmd.parse(argv, { from: 'user' });
+  return printOptionsFrom(cmd.opts(), nano);
+}
+
+/** One Level per tcpdump flag set: `levels([], ['-v'], ['-e', '-vv'])`. */
+export function levels(...flagSets: string[][]): Level[] {
+  return flagSets.map((flags) => [flags, cliPrintOptions(flags)]);
 }
 
 /** tscap's output lines for a file with the given options. */

@@ -6,13 +6,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { compareLines, tcpdumpLines, tscapLines } from './compare.js';
+import { compareLines, levels, tcpdumpLines, tscapLines } from './compare.js';
 import { ROOT } from './fixtures.js';
 import { readPcap } from './pcap-read.js';
 import { fieldDiffs, withTshark } from './proto-oracle.js';
 import { Layer } from '../../src/decode/index.js';
 import { JsonFormatter } from '../../src/sinks/json.js';
-import type { PrintOptions } from '../../src/sinks/text.js';
 
 process.env.TZ = 'UTC';
 const DIR = join(ROOT, 'fixtures', 'links');
@@ -22,9 +21,9 @@ const FILES: Array<[string, string, number]> = [
   ['frelay.pcap', 'Frame Relay and Q.933', 107], ['slip.pcap', 'SLIP', 8], ['arcnet.pcap', 'ARCNET (BSD)', 7],
   ['arcnet-linux.pcap', 'ARCNET (Linux)', 129], ['mtp2.pcap', 'MTP2', 140], ['mtp2-phdr.pcap', 'MTP2 with pseudo-header', 139],
 ];
-const LEVELS: Array<[string[], Partial<PrintOptions>]> = [
-  [[], {}], [['-v'], { verbose: 1 }], [['-vv'], { verbose: 2 }], [['-e'], { linkHeader: true }], [['-e', '-vv'], { linkHeader: true, verbose: 2 }],
-];
+const LEVELS = levels(
+  [], ['-v'], ['-vv'], ['-e'], ['-e', '-vv'],
+);
 
 describe('serial and legacy link types: text equals tcpdump\'s', () => {
   for (const [file, name, linkType] of FILES) {

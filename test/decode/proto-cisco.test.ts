@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { ROOT } from './fixtures.js';
 import { compareLines, tcpdumpLines, tscapLines } from './compare.js';
-import { type Level, type Pick, at, expectTcpdumpLines, withTshark, fieldDiffs } from './proto-oracle.js';
+import { levels, type Pick, at, expectTcpdumpLines, withTshark, fieldDiffs } from './proto-oracle.js';
 import { Layer } from '../../src/decode/index.js';
 import { LAYER_NAMES } from '../../src/decode/layers.js';
 
@@ -17,10 +17,10 @@ const DIR = join(ROOT, 'fixtures', 'proto');
 const FILES: Array<[string, string]> = [
   ['cdp.pcap', 'CDP'], ['cisco-l2.pcap', 'PVST+, DTP, UDLD, VTP'], ['erspan.pcap', 'ERSPAN II/III in GRE'], ['ntp-control.pcap', 'NTP control and private'],
 ];
-const LEVELS: Level[] = [
-  [[], {}], [['-v'], { verbose: 1 }], [['-vv'], { verbose: 2 }], [['-vvv'], { verbose: 3 }], [['-e'], { linkHeader: true }],
-  [['-e', '-v'], { linkHeader: true, verbose: 1 }], [['-x'], { hex: 1 }], [['-vv', '-X'], { verbose: 2, hexAscii: 1 }],
-];
+const LEVELS = levels(
+  [], ['-v'], ['-vv'], ['-vvv'], ['-e'],
+  ['-e', '-v'], ['-x'], ['-vv', '-X'],
+);
 
 describe('Cisco protocols: text equals tcpdump\'s', () => {
   for (const [file, name] of FILES) {
@@ -45,7 +45,7 @@ describe('real CDP from lldpd (fixtures/real/lan.pcap)', () => {
   it('the CDP and vendor SNAP packets print as tcpdump prints them at -n, -v, -vv, -vvv, -e, -x', () => {
     const path = join(ROOT, 'fixtures', 'real', 'lan.pcap');
     const re = /CDPv|SNAP|oui /;
-    for (const [flags, opts] of [...LEVELS.slice(0, 5), [['-x'], { hex: 1 }]] as Level[]) {
+    for (const [flags, opts] of [...LEVELS.slice(0, 5), ...levels(['-x'])]) {
       const c = compareLines(packetsMatching(tscapLines(path, opts), re), packetsMatching(tcpdumpLines(path, flags), re));
       expect(c.total, flags.join(' ')).toBeGreaterThan(10);
       expect(c.diffs.slice(0, 3), flags.join(' ')).toEqual([]);

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { ROOT } from './fixtures.js';
-import { type Field, type Level, type Pick, at, expectTcpdumpLines, fieldDiffs, withTshark } from './proto-oracle.js';
+import { type Field, levels, type Pick, at, expectTcpdumpLines, fieldDiffs, withTshark } from './proto-oracle.js';
 import { Layer } from '../../src/decode/index.js';
 
 process.env.TZ = 'UTC';
@@ -16,10 +16,10 @@ const LIVE = join(ROOT, 'fixtures', 'proto', 'dhcp-live.pcap');
 const CRAFTED = join(ROOT, 'fixtures', 'proto', 'dhcp-crafted.pcap');
 const OLD = join(ROOT, 'fixtures', 'decode', 'dhcp.pcap');
 
-const LEVELS: Level[] = [
-  [[], {}], [['-v'], { verbose: 1 }], [['-vv'], { verbose: 2 }], [['-vvv'], { verbose: 3 }],
-  [['-x'], { hex: 1 }], [['-v', '-x'], { verbose: 1, hex: 1 }], [['-vvv', '-X'], { verbose: 3, hexAscii: 1 }],
-];
+const LEVELS = levels(
+  [], ['-v'], ['-vv'], ['-vvv'],
+  ['-x'], ['-v', '-x'], ['-vvv', '-X'],
+);
 
 describe('DHCPv4: text equals tcpdump\'s', () => {
   for (const [file, name] of [[LIVE, 'dnsmasq exchange with a relay'], [CRAFTED, 'every option, malformed and cut'], [OLD, 'decode fixture']] as const) {

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { ROOT } from './fixtures.js';
-import { type Level, type Pick, at, expectTcpdumpLines, withTshark, fieldDiffs } from './proto-oracle.js';
+import { levels, type Pick, at, expectTcpdumpLines, withTshark, fieldDiffs } from './proto-oracle.js';
 import { Layer } from '../../src/decode/index.js';
 
 process.env.TZ = 'UTC';
@@ -17,9 +17,7 @@ const FILES: Array<[string, string]> = [
   ['aarp.pcap', 'AARP'], ['vrrp.pcap', 'VRRP v2/v3'], ['hsrp.pcap', 'HSRP'],
   ['rip.pcap', 'RIP v1/v2'], ['ptp.pcap', 'PTPv2 over Ethernet and UDP'],
 ];
-const LEVELS: Level[] = [
-  [[], {}], [['-v'], { verbose: 1 }], [['-vv'], { verbose: 2 }], [['-e'], { linkHeader: true }],
-];
+const LEVELS = levels([], ['-v'], ['-vv'], ['-e']);
 
 describe('LAN protocols: text equals tcpdump\'s', () => {
   for (const [file, name] of FILES) {

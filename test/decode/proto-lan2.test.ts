@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { ROOT } from './fixtures.js';
 import { readPcap } from './pcap-read.js';
 import { parsePcap } from '../helpers/pcap-lite.js';
-import { type Field, type Level, type Pick, SKIP, at, expectTcpdumpLines, fieldDiffs, withTshark } from './proto-oracle.js';
+import { type Field, levels, type Pick, SKIP, at, expectTcpdumpLines, fieldDiffs, withTshark } from './proto-oracle.js';
 import { Layer } from '../../src/decode/index.js';
 import type { IpxRepr, IpxRipEntry, IpxSapEntry } from '../../src/decode/ipx.js';
 import { compileFilter, runFilter } from '../../src/filter/index.js';
@@ -26,9 +26,7 @@ const FILES: Array<[string, string]> = [
   ['lan2-cfm.pcap', 'CFM: CCM, loopback, linktrace and their TLVs'],
   ['lan2-ctp.pcap', 'Ethernet loopback (CTP)'],
 ];
-const LEVELS: Level[] = [
-  [[], {}], [['-v'], { verbose: 1 }], [['-vv'], { verbose: 2 }], [['-e'], { linkHeader: true }],
-];
+const LEVELS = levels([], ['-v'], ['-vv'], ['-e']);
 
 describe('LAN protocols (2): text equals tcpdump\'s', () => {
   for (const [file, name] of FILES) {

@@ -4,13 +4,12 @@
  */
 import { expect } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { compareLines, tcpdumpLines, tscapLines } from './compare.js';
+import { compareLines, tcpdumpLines, tscapLines, type Level } from './compare.js';
 import { readPcap } from './pcap-read.js';
 import { LayerParser } from '../../src/decode/index.js';
 import type { PrintOptions } from '../../src/sinks/text.js';
 
-/** tcpdump flags and the matching print options. */
-export type Level = [string[], Partial<PrintOptions>];
+export { levels, type Level } from './compare.js';
 
 /**
  * Asserts every line of `path` equals tcpdump's at each level (the first three differences shown on

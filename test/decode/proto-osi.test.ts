@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './fixtures.js';
 import { readPcap } from './pcap-read.js';
-import { at, expectTcpdumpLines, same, tsharkFields, type Level, type Pick } from './proto-oracle.js';
+import { at, expectTcpdumpLines, same, tsharkFields, levels, type Pick } from './proto-oracle.js';
 import { LayerParser, Layer } from '../../src/decode/index.js';
 import { compileFilter, runFilter } from '../../src/filter/index.js';
 
@@ -20,10 +20,10 @@ process.env.TZ = 'UTC';
 const PROTO = join(ROOT, 'fixtures', 'proto');
 const REAL = join(ROOT, 'fixtures', 'real', 'isis.pcap');
 const CRAFTED = ['osi-isis.pcap', 'osi-esis-clnp.pcap', 'osi-ppp.pcap', 'osi-chdlc.pcap', 'osi-frelay.pcap'].map((f) => join(PROTO, f));
-const LEVELS: Level[] = [
-  [[], {}], [['-v'], { verbose: 1 }], [['-vv'], { verbose: 2 }], [['-vvv'], { verbose: 3 }],
-  [['-e'], { linkHeader: true }], [['-e', '-v'], { linkHeader: true, verbose: 1 }], [['-e', '-vv'], { linkHeader: true, verbose: 2 }],
-];
+const LEVELS = levels(
+  [], ['-v'], ['-vv'], ['-vvv'],
+  ['-e'], ['-e', '-v'], ['-e', '-vv'],
+);
 
 describe('OSI: text equals tcpdump\'s', () => {
   for (const path of [...CRAFTED, REAL]) {

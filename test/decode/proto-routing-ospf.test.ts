@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { compareLines, tcpdumpLines, tscapLines } from './compare.js';
 import { ROOT } from './fixtures.js';
 import { readPcap } from './pcap-read.js';
-import { at, expectTcpdumpLines, same, withTshark, fieldDiffs, type Level, type Pick } from './proto-oracle.js';
+import { at, expectTcpdumpLines, same, withTshark, fieldDiffs, levels, type Pick } from './proto-oracle.js';
 import { createNameLookup } from '../../src/sinks/names.js';
 import { Layer } from '../../src/decode/index.js';
 import { compileFilter } from '../../src/filter/compile.js';
@@ -30,11 +30,11 @@ const FILES: Array<[string, string]> = [
   ['ospf-sweeps/ospf3-mut.pcap', 'OSPFv3 with seeded byte edits'],
   ['ospf-frr.pcap', 'real OSPFv2 (MD5, router information) and OSPFv3 adjacencies between two FRR routers'],
 ];
-const LEVELS: Level[] = [
-  [[], {}], [['-v'], { verbose: 1 }], [['-vv'], { verbose: 2 }], [['-vvv'], { verbose: 3 }], [['-e', '-v'], { linkHeader: true, verbose: 1 }],
+const LEVELS = levels(
+  [], ['-v'], ['-vv'], ['-vvv'], ['-e', '-v'],
   // a printer that quits where tcpdump's longjmps makes it dump the whole packet, link header included
-  [['-x'], { hex: 1 }], [['-X', '-vv'], { hexAscii: 1, verbose: 2 }], [['-A', '-q'], { ascii: true, quiet: true }],
-];
+  ['-x'], ['-X', '-vv'], ['-A', '-q'],
+);
 
 describe('OSPF: text equals tcpdump\'s', () => {
   for (const [file, name] of FILES) {

@@ -9,14 +9,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compareLines, tcpdumpLines, tscapLines } from './compare.js';
+import { compareLines, levels, tcpdumpLines, tscapLines } from './compare.js';
 import { ROOT } from './fixtures.js';
 import { readPcap } from './pcap-read.js';
-import { at, same, withTshark, fieldDiffs, type Pick } from './proto-oracle.js';
+import { at, expectTcpdumpLines, same, withTshark, fieldDiffs, type Pick } from './proto-oracle.js';
 import { LayerParser, Layer } from '../../src/decode/index.js';
 import { compileFilter, runFilter } from '../../src/filter/index.js';
 import { JsonFormatter } from '../../src/sinks/json.js';
-import type { PrintOptions } from '../../src/sinks/text.js';
 import { CLI, requireBuiltCli, startCli } from '../helpers/cli.js';
 
 process.env.TZ = 'UTC';
@@ -28,24 +27,13 @@ const FILES: Array<[string, string, number]> = [
 ];
 /** Real traffic: two FRR bgpd instances in namespaces (make-bgp.sh). */
 const LIVE: Array<[string, string, number]> = [['bgp-live.pcap', 'BGP between two FRR bgpd', Layer.Bgp]];
-const LEVELS: Array<[string[], Partial<PrintOptions>]> = [
-  [[], {}], [['-v'], { verbose: 1 }], [['-vv'], { verbose: 2 }], [['-vvv'], { verbose: 3 }],
-];
+const LEVELS = levels([], ['-v'], ['-vv'], ['-vvv']);
 
 describe('routing protocols: text equals tcpdump\'s', () => {
   for (const [file, name] of [...FILES, ...LIVE]) {
     it(`${name} (${file}): every line at -n, -v, -vv, -vvv`, () => {
       const path = join(DIR, file);
-      const levels = file.startsWith('bgp') ? [...LEVELS, [['-b', '-v'], { verbose: 1, asdot: true }] as [string[], Partial<PrintOptions>]] : LEVELS;
-      const report: string[] = [];
-      for (const [flags, opts] of levels) {
-        const c = compareLines(tscapLines(path, opts), tcpdumpLines(path, flags));
-        report.push(`-n ${flags.join(' ')}: ${c.same}/${c.total}`);
-        expect(c.total).toBeGreaterThan(0);
-        expect(c.diffs.slice(0, 3), `${file} ${flags.join(' ')}`).toEqual([]);
-        expect(c.same).toBe(c.total);
-      }
-      console.log(`${name}: ${report.join(', ')}`);
+      console.log(`${name}: ${expectTcpdumpLines(path, file.startsWith('bgp') ? [...LEVELS, ...levels(['-b', '-v'])] : LEVELS)}`);
     });
   }
 
@@ -57,14 +45,7 @@ describe('routing protocols: text equals tcpdump\'s', () => {
       execFileSync('tcpdump', ['-r', join(ROOT, 'fixtures', 'real', 'routing.pcap'), '-w', part, 'tcp port 179 or port 646 or pim or udp port 521'], { stdio: 'ignore' });
       const counts = ['tcp port 179', 'port 646', 'pim', 'udp port 521'].map((e) => tcpdumpLines(part, [e]).length);
       expect(counts.every((n) => n > 10), counts.join(' ')).toBe(true);
-      const report: string[] = [];
-      for (const [flags, opts] of [...LEVELS.slice(0, 3), [['-b', '-v'], { verbose: 1, asdot: true }] as [string[], Partial<PrintOptions>]]) {
-        const c = compareLines(tscapLines(part, opts), tcpdumpLines(part, flags));
-        report.push(`-n ${flags.join(' ')}: ${c.same}/${c.total}`);
-        expect(c.diffs.slice(0, 3), flags.join(' ')).toEqual([]);
-        expect(c.same).toBe(c.total);
-      }
-      console.log(`real routing traffic: ${report.join(', ')}`);
+      console.log(`real routing traffic: ${expectTcpdumpLines(part, [...LEVELS.slice(0, 3), ...levels(['-b', '-v'])])}`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

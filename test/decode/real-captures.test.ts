@@ -7,20 +7,14 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compareLines, tcpdumpLines, tscapLines } from './compare.js';
+import { compareLines, levels, tcpdumpLines, tscapLines } from './compare.js';
 import { ROOT } from './fixtures.js';
-import type { PrintOptions } from '../../src/sinks/text.js';
 
 process.env.TZ = 'UTC';
 const DIR = join(ROOT, 'fixtures', 'real');
 const FILES = readdirSync(DIR).filter((f) => f.endsWith('.pcap')).sort();
 
-const LEVELS: Array<[string[], Partial<PrintOptions>]> = [
-  [[], {}],
-  [['-v'], { verbose: 1 }],
-  [['-vv'], { verbose: 2 }],
-  [['-e'], { linkHeader: true }],
-];
+const LEVELS = levels([], ['-v'], ['-vv'], ['-e']);
 
 describe('real captures: text equals tcpdump\'s', () => {
   it('has real captures to compare', () => {

@@ -8,13 +8,12 @@ import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { compareLines, tcpdumpLines, tscapLines } from './compare.js';
+import { compareLines, levels, tcpdumpLines, tscapLines } from './compare.js';
 import { ROOT } from './fixtures.js';
 import { readPcap } from './pcap-read.js';
 import { at, same, withTshark, fieldDiffs, SKIP, type Pick } from './proto-oracle.js';
 import { Layer } from '../../src/decode/index.js';
 import { DecodeStatus } from '../../src/decode/status.js';
-import type { PrintOptions } from '../../src/sinks/text.js';
 import { compileFilter, FilterError } from '../../src/filter/compile.js';
 import { runFilter } from '../../src/filter/vm.js';
 import { pool, tcpdumpSelect, type FixtureGroup } from '../filter/oracle.js';
@@ -33,11 +32,11 @@ const FILES: Array<[string, string, boolean]> = [
   ['wlan-radiotap.pcap', 'radiotap fields, alignment, extended bitmaps', false],
   ['wlan-ppi.pcap', 'PPI header, inner 802.11, radiotap and Ethernet', false],
 ];
-const LEVELS: Array<[string[], Partial<PrintOptions>]> = [
-  [[], {}], [['-v'], { verbose: 1 }], [['-vv'], { verbose: 2 }], [['-e'], { linkHeader: true }],
-  [['-e', '-v'], { linkHeader: true, verbose: 1 }], [['-q'], { quiet: true }], [['-x'], { hex: 1 }],
-  [['-XX'], { hexAscii: 2 }], [['-A'], { ascii: true }],
-];
+const LEVELS = levels(
+  [], ['-v'], ['-vv'], ['-e'],
+  ['-e', '-v'], ['-q'], ['-x'],
+  ['-XX'], ['-A'],
+);
 
 describe('802.11, radiotap, PPI: text equals tcpdump\'s', () => {
   for (const [file, name, mesh] of FILES) {
