@@ -8,12 +8,12 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { ROOT } from './fixtures.js';
-import { expectTcpdumpLines, withTshark, type Level } from './proto-oracle.js';
+import { expectTcpdumpLines, levels, withTshark } from './proto-oracle.js';
 import { Layer } from '../../src/decode/index.js';
 
 process.env.TZ = 'UTC';
 const DIR = join(ROOT, 'fixtures', 'proto');
-const LEVELS: Level[] = [[[], {}], [['-v'], { verbose: 1 }], [['-vv'], { verbose: 2 }], [['-vvv'], { verbose: 3 }]];
+const LEVELS = levels([], ['-v'], ['-vv'], ['-vvv']);
 
 const FILES: Array<[string, string]> = [
   ['svc2-radius.pcap', 'RADIUS attribute values'],
