@@ -57,6 +57,7 @@ export const EtherType = {
   SLOW: 0x8809,
   EAPOL: 0x888e,
   PTP: 0x88f7,
+  NSH: 0x894f,
 } as const;
 
 /** IP protocol numbers (IANA) that tscap decodes or filters on. */

@@ -1,7 +1,7 @@
 /** DHCPv6 messages and options (RFC 8415; DNS options RFC 3646, prefix delegation RFC 3633, relay fields). */
 import { ByteView, DecodeStatus, u16, u32 } from './status.js';
 import { ipv6Text } from './addr.js';
-import { type Printer, hexBytes } from './print.js';
+import { type Printer, hexBytes, safeText } from './print.js';
 import { dnsNameText, dnsSkipName } from './dns.js';
 
 /** Field offsets of the client/server header and of the relay header. */
@@ -16,6 +16,8 @@ export const Dhcp6Opt = {
   STATUS_CODE: 13, RAPID_COMMIT: 14, INTERFACE_ID: 18, RECONF_MSG: 19, RECONF_ACCEPT: 20, SIP_SERVER_D: 21, SIP_SERVER_A: 22,
   DNS_SERVERS: 23, DOMAIN_LIST: 24, IA_PD: 25, IAPREFIX: 26, NIS_SERVERS: 27, NISP_SERVERS: 28, SNTP_SERVERS: 31,
   INFORMATION_REFRESH_TIME: 32, BCMCS_SERVER_A: 34, REMOTE_ID: 37, SUBSCRIBER_ID: 38, PANA_AGENT: 40, ERO: 43,
+  AUTH: 11, NEW_POSIX_TIMEZONE: 41, NEW_TZDB_TIMEZONE: 42, LQ_QUERY: 44, CLIENT_DATA: 45, CLT_TIME: 46, LQ_RELAY_DATA: 47,
+  LQ_CLIENT_LINK: 48, NTP_SERVER: 56, AFTR_NAME: 64, MUDURL: 112,
 } as const;
 
 /** Message type names as tcpdump prints them. */
@@ -40,7 +42,10 @@ const OPT_NAMES: Readonly<Record<number, string>> = {
 const STATUS_NAMES = ['Success', 'UnspecFail', 'NoAddrsAvail', 'NoBinding', 'NotOnLink', 'UseMulticast', 'NoPrefixAvail', 'UnknownQueryType', 'MalformedQuery', 'NotConfigured', 'NotAllowed'] as const;
 
 /** Options whose data is a list of IPv6 addresses. */
-const ADDR_LIST_OPTS: ReadonlySet<number> = new Set([Dhcp6Opt.SIP_SERVER_A, Dhcp6Opt.DNS_SERVERS, Dhcp6Opt.NIS_SERVERS, Dhcp6Opt.NISP_SERVERS, Dhcp6Opt.SNTP_SERVERS, Dhcp6Opt.BCMCS_SERVER_A, Dhcp6Opt.PANA_AGENT]);
+const ADDR_LIST_OPTS: ReadonlySet<number> = new Set([
+  Dhcp6Opt.SIP_SERVER_A, Dhcp6Opt.DNS_SERVERS, Dhcp6Opt.NIS_SERVERS, Dhcp6Opt.NISP_SERVERS, Dhcp6Opt.SNTP_SERVERS, Dhcp6Opt.BCMCS_SERVER_A,
+  Dhcp6Opt.PANA_AGENT, Dhcp6Opt.LQ_CLIENT_LINK,
+]);
 
 /** Zero-copy view of a DHCPv6 message (client/server or relay). */
 export class Dhcp6View extends ByteView {
@@ -115,7 +120,8 @@ export function dhcp6Repr(v: Dhcp6View): Dhcp6Repr {
 
 /** tcpdump's DHCPv6 text: the message type, and at -v the transaction id (or relay addresses) and options. */
 export function printDhcp6(c: Printer, v: Dhcp6View, _i: number, len: number): void {
-  printMessage(c, v.bytes, v.offset, Math.min(v.offset + v.length, v.offset + len), 0);
+  readEnd = v.offset + v.length;
+  printMessage(c, v.bytes, v.offset, Math.min(readEnd, v.offset + len), 0);
 }
 
 function printMessage(c: Printer, b: Uint8Array, p: number, ep: number, depth: number): void {
@@ -161,12 +167,14 @@ function printOptions(c: Printer, b: Uint8Array, p: number, ep: number, depth: n
       return;
     }
     c.s += ` (${OPT_NAMES[code] ?? `opt_${code}`}`;
-    printOption(c, b, code, d, n, depth);
+    // a name or NTP suboption cut inside its option ends tcpdump's whole list
+    if (printOption(c, b, code, d, n, depth) === false) return;
     p = d + n;
   }
 }
 
-function printOption(c: Printer, b: Uint8Array, code: number, d: number, n: number, depth: number): void {
+/** One option's text after its name; false when the rest of the list is not printed. */
+function printOption(c: Printer, b: Uint8Array, code: number, d: number, n: number, depth: number): boolean | void {
   const bad = (): void => {
     c.s += ' ?)';
   };
@@ -210,19 +218,57 @@ function printOption(c: Printer, b: Uint8Array, code: number, d: number, n: numb
       if (n !== 2) return bad();
       c.s += ` ${u16(b, d)})`;
       return;
-    case Dhcp6Opt.RELAY_MSG:
+    case Dhcp6Opt.RELAY_MSG: {
       c.s += ' (';
+      const saved = readEnd;
+      readEnd = Math.min(d + n, readEnd);
       printMessage(c, b, d, d + n, depth + 1);
+      readEnd = saved;
       c.s += ')';
       return;
-    case Dhcp6Opt.UNICAST:
-      if (n !== 16) return bad();
-      c.s += ` ${ipv6Text(b, d)})`;
-      return;
+    }
     case Dhcp6Opt.STATUS_CODE: {
       if (n < 2) return bad();
       const s = u16(b, d);
-      c.s += ` ${STATUS_NAMES[s] ?? `code${s}`})`;
+      c.s += ` ${s > 255 ? 'INVALID code' : STATUS_NAMES[s] ?? `code${s}`})`;
+      return;
+    }
+    case Dhcp6Opt.AUTH:
+      if (n < 11) return bad();
+      printAuth(c, b, d, n);
+      return;
+    case Dhcp6Opt.LQ_QUERY: {
+      if (n < 17) return bad();
+      const t = b[d] ?? 0;
+      c.s += ` ${t === 1 ? 'by-address' : t === 2 ? 'by-clientID' : `type_${t}`} ${ipv6Text(b, d + 1)}`;
+      if (n > 17) printOptions(c, b, d + 17, d + n, depth + 1);
+      c.s += ')';
+      return;
+    }
+    case Dhcp6Opt.CLIENT_DATA:
+      if (n > 0) printOptions(c, b, d, d + n, depth + 1);
+      c.s += ')';
+      return;
+    case Dhcp6Opt.LQ_RELAY_DATA:
+      if (n < 16) return bad();
+      c.s += ` ${ipv6Text(b, d)} ${hexBytes(b, d + 16, Math.min(n - 16, 10))}...)`;
+      return;
+    case Dhcp6Opt.NTP_SERVER:
+      if (n < 4) return bad();
+      if (!printNtpServer(c, b, d, d + n)) return false;
+      c.s += ')';
+      return;
+    case Dhcp6Opt.AFTR_NAME:
+      if (n < 3) return bad();
+      printAftr(c, b, d, n);
+      return;
+    case Dhcp6Opt.NEW_POSIX_TIMEZONE:
+    case Dhcp6Opt.NEW_TZDB_TIMEZONE:
+    case Dhcp6Opt.MUDURL: {
+      if (n < 5) return bad();
+      let e = d;
+      while (e < d + n && b[e] !== 0) e++;
+      c.s += ` ${safeText(b, d, e)})`;
       return;
     }
     case Dhcp6Opt.RAPID_COMMIT:
@@ -230,7 +276,7 @@ function printOption(c: Printer, b: Uint8Array, code: number, d: number, n: numb
       c.s += ')';
       return;
     case Dhcp6Opt.INTERFACE_ID:
-      if (n === 0) return bad();
+    case Dhcp6Opt.SUBSCRIBER_ID:
       // tcpdump shows at most 10 bytes and always marks the rest as elided
       c.s += ` ${hexBytes(b, d, Math.min(n, 10))}...)`;
       return;
@@ -245,6 +291,7 @@ function printOption(c: Printer, b: Uint8Array, code: number, d: number, n: numb
       return;
     }
     case Dhcp6Opt.INFORMATION_REFRESH_TIME:
+    case Dhcp6Opt.CLT_TIME:
       if (n !== 4) return bad();
       c.s += ` ${u32(b, d)})`;
       return;
@@ -252,15 +299,8 @@ function printOption(c: Printer, b: Uint8Array, code: number, d: number, n: numb
     case Dhcp6Opt.DOMAIN_LIST: {
       for (let q = d; q < d + n; ) {
         c.s += ' ';
-        // uncompressed names (RFC 8415 section 10): a pointer fails as relative to the name itself
-        const next = dnsSkipName(b, q, d + n);
-        const name = next < 0 ? null : dnsNameText(b, q, q, d + n);
-        if (name === null) {
-          c.s += ' [|dhcp6]';
-          return;
-        }
-        c.s += name + '.';
-        q = next;
+        q = printName(c, b, q);
+        if (q < 0) return false;
       }
       c.s += ')';
       return;
@@ -291,4 +331,101 @@ function printOption(c: Printer, b: Uint8Array, code: number, d: number, n: numb
       }
       c.s += ')';
   }
+}
+
+/**
+ * Where tcpdump's reads stop: the capture's end, or a relayed message's option end (it narrows its
+ * snapshot end there). Names are read up to it, not to their option's end, as tcpdump's fqdn_print does.
+ */
+let readEnd = 0;
+
+/** One uncompressed name (RFC 8415 section 10) at `q`, with its final dot; the position after it, or -1 (marked cut) when it runs past what may be read. */
+function printName(c: Printer, b: Uint8Array, q: number): number {
+  // a compression pointer fails as relative to the name itself
+  const next = dnsSkipName(b, q, readEnd);
+  const name = next < 0 ? null : dnsNameText(b, q, q, readEnd);
+  if (name !== null) {
+    c.s += name + '.';
+    return next;
+  }
+  // tcpdump prints the labels it could read, then the cut one's bytes up to the end
+  for (let k = q; k < readEnd && (b[k] ?? 0) !== 0 && (b[k] ?? 0) < 0x40; ) {
+    const e = k + 1 + (b[k] ?? 0);
+    c.s += safeText(b, k + 1, Math.min(e, readEnd)) + (e < readEnd ? '.' : '');
+    k = e;
+  }
+  c.s += ' [|dhcp6]';
+  return -1;
+}
+
+/** The authentication option (RFC 8415 section 21.11): protocol, algorithm, replay detection, and the delayed or reconfigure key information. */
+function printAuth(c: Printer, b: Uint8Array, d: number, n: number): void {
+  const proto = b[d] ?? 0;
+  const alg = b[d + 1] ?? 0;
+  const rdm = b[d + 2] ?? 0;
+  c.s += ` proto: ${proto === 2 ? 'delayed' : proto === 3 ? 'reconfigure' : proto}, alg: ${alg === 1 ? 'HMAC-MD5' : alg}, RDM: ${rdm === 0 ? 'mono' : rdm}, RD:`;
+  for (let k = 0; k < 8; k += 2) c.s += ` ${hexBytes(b, d + 3 + k, 2)}`;
+  const words = (p: number): void => {
+    for (let k = 0; k < 16; k += 4) c.s += ` ${hexBytes(b, p + k, 4)}`;
+  };
+  const info = n - 11;
+  let p = d + 11;
+  if (proto === 2) {
+    if (info !== 0 && info < 20) c.s += ' ??';
+    else if (info !== 0) {
+      const realm = info - 20;
+      if (realm > 0) c.s += `, realm: ${hexBytes(b, p, realm)}`;
+      p += realm;
+      c.s += `, key ID: ${hexBytes(b, p, 4)}, HMAC-MD5:`;
+      words(p + 4);
+    }
+  } else if (proto === 3 && info === 17) {
+    const t = b[p] ?? 0;
+    c.s += `${t === 1 ? ' reconfig-key' : t === 2 ? ' type: HMAC-MD5' : ' type: ??'} value:`;
+    words(p + 1);
+  } else c.s += ' ??';
+  c.s += ')';
+}
+
+/** The NTP server option's suboptions (RFC 5908 section 4); false where one runs past the option (marked cut, the option left open as tcpdump leaves it). */
+function printNtpServer(c: Printer, b: Uint8Array, p: number, end: number): boolean {
+  // tcpdump stops when fewer than 4 bytes are left, so a last suboption header alone is not read
+  while (p < end - 4) {
+    const code = u16(b, p);
+    const len = u16(b, p + 2);
+    p += 4;
+    if (p + len > end) {
+      c.s += ' [|dhcp6]';
+      return false;
+    }
+    c.s += ` subopt:${code}`;
+    if ((code === 1 || code === 2) && len === 16) c.s += ` ${ipv6Text(b, p)}`;
+    else if (code === 3) {
+      c.s += ' ';
+      if (printName(c, b, p) < 0) return false;
+    } else c.s += ' ?';
+    p += len;
+  }
+  return true;
+}
+
+/** The AFTR name (RFC 6334 section 3): labels joined by dots, without the final one; ` ?` where a label runs past the option. */
+function printAftr(c: Printer, b: Uint8Array, p: number, n: number): void {
+  let left = n;
+  c.s += ' ';
+  while (left > 0 && b[p]) {
+    const len = b[p] ?? 0;
+    p++;
+    if (len >= left - 1) {
+      c.s += ' ?';
+      break;
+    }
+    let e = p;
+    while (e < p + len && b[e] !== 0) e++;
+    c.s += safeText(b, p, e);
+    p += len;
+    left -= len + 1;
+    if (b[p]) c.s += '.';
+  }
+  c.s += ')';
 }

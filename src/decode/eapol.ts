@@ -2,7 +2,7 @@
  * IEEE 802.1X EAP over LAN (EtherType 0x888e, IEEE 802.1X-2020 clause 11) and the EAP packet it
  * carries (RFC 3748), with the flags of the TLS-based methods (RFC 5216, RFC 5281, RFC 4851).
  */
-import { ByteView, DecodeStatus, u16 } from './status.js';
+import { ByteView, DecodeStatus, u16, u32 } from './status.js';
 import { hex2 } from './addr.js';
 import { type Printer, flagNames, safeText } from './print.js';
 
@@ -82,44 +82,70 @@ const EAPOL_TYPES = ['EAP packet', 'EAPOL start', 'EAPOL logoff', 'EAPOL key', '
 const EAP_CODES = ['', 'Request', 'Response', 'Success', 'Failure'];
 const EAP_TYPES: Readonly<Record<number, string>> = {
   0: 'No proposed', 1: 'Identity', 2: 'Notification', 3: 'Nak', 4: 'MD5-challenge', 5: 'OTP', 6: 'GTC', 13: 'TLS', 18: 'SIM', 21: 'TTLS', 23: 'AKA', 43: 'FAST',
+  254: 'Expanded types', 255: 'Experimental',
 };
 const SIM_AKA_SUBTYPES: Readonly<Record<number, string>> = {
-  1: 'Challenge', 2: 'Authentication-Reject', 4: 'Synchronization-Failure', 5: 'Identity', 10: 'Start', 11: 'Challenge',
-  12: 'Notification', 13: 'Re-authentication', 14: 'Client-Error',
+  1: 'Challenge', 2: 'Auth reject', 4: 'Sync failure', 5: 'Identity', 10: 'Start', 11: 'Challenge', 12: 'Notification', 13: 'Reauth', 14: 'Client error',
 };
 const TLS_FLAGS: ReadonlyArray<readonly [number, string]> = [[0x80, 'L bit'], [0x40, 'More fragments bit'], [0x20, 'Start bit']];
 
 const typeName = (t: number): string => `${EAP_TYPES[t] ?? 'unknown'} (${t})`;
 
-/** tcpdump's EAPOL text; the EAP header and method at -v. */
+/** tcpdump's EAPOL text; the EAP packet at -v. */
 export function printEapol(c: Printer, v: EapolView, _i: number, _n: number): void {
   if (v.status !== DecodeStatus.Ok) {
     c.s += ' [|eap]';
     return;
   }
   const t = v.type;
-  c.s += `${EAPOL_TYPES[t] ?? 'unknown'} (${t}) v${v.version}, len ${v.bodyLength}`;
+  const len = v.bodyLength;
+  c.s += `${EAPOL_TYPES[t] ?? 'unknown'} (${t}) v${v.version}, len ${len}`;
   if (c.opts.verbose === 0 || t !== EapolType.Eap) return;
-  if (!v.hasEap) {
+  if (len === 0) {
     c.s += ' [|eap]';
     return;
   }
-  const code = v.eapCode;
-  const len = v.eapLength;
-  c.s += `, ${EAP_CODES[code] || 'unknown'} (${code}), id ${v.eapId}, len ${len}`;
-  if (code !== 1 && code !== 2) return;
-  if (v.length <= EapolOffsets.eapType) {
-    c.s += ' [|eap]';
-    return;
+  c.s += ', ';
+  if (!printEap(c, v.bytes, v.offset + EapolOffsets.headerLen, len, v.offset + v.length)) c.s += ' [|eap]';
+}
+
+/**
+ * tcpdump's eap_print: the EAP packet (RFC 3748) of `length` bytes at `p` (the enclosing field's
+ * length; another EAP length is a fragment), bytes captured up to `cap`. False where the packet is
+ * cut, for the caller to mark with its own ` [|proto]`.
+ */
+export function printEap(c: Printer, b: Uint8Array, p: number, length: number, cap: number): boolean {
+  if (p + 4 > cap) return false;
+  const code = b[p] ?? 0;
+  const len = u16(b, p + 2);
+  if (len !== length) {
+    c.s += 'EAP fragment?';
+    return true;
   }
-  const b = v.bytes;
-  const m = v.eapType;
-  const d = v.offset + EapolOffsets.eapData;
-  const end = Math.min(v.offset + v.length, v.offset + EapolOffsets.eapCode + len);
+  c.s += `${EAP_CODES[code] || 'unknown'} (${code}), id ${b[p + 1] ?? 0}, len ${len}`;
+  if (len < 4) {
+    c.s += ' (too short for EAP header)';
+    return true;
+  }
+  if (p + len > cap) return false;
+  if (code !== 1 && code !== 2) return true;
+  if (len < 5) {
+    c.s += ' (too short for EAP request/response)';
+    return true;
+  }
+  const m = b[p + 4] ?? 0;
+  const d = p + 5;
+  const end = p + len;
+  const short = (what: string): boolean => {
+    if (len >= 6) return false;
+    c.s += ` (too short for EAP ${what} request/response)`;
+    return true;
+  };
   c.s += `\n\t\t Type ${typeName(m)}`;
   switch (m) {
     case 1:
     case 2: {
+      if (m === 2 && short('Notification')) break;
       if (len <= 5) break;
       let e = d;
       while (e < end && b[e] !== 0) e++;
@@ -127,23 +153,27 @@ export function printEapol(c: Printer, v: EapolView, _i: number, _n: number): vo
       break;
     }
     case 3:
+      if (short('Legacy NAK')) break;
       for (let k = d; k < end; k++) c.s += `${k === d ? ' ' : ', '}${typeName(b[k] ?? 0)}`;
       break;
     case 13:
     case 21:
     case 43: {
-      if (d >= end) break;
+      const what = m === 43 ? 'FAST' : 'TLS/TTLS';
+      if (short(what)) break;
       const f = b[d] ?? 0;
       if (m !== 13) c.s += ` ${m === 21 ? 'TTLS' : 'FAST'}v${f & 0x07}`;
       c.s += ` flags [${flagNames(TLS_FLAGS, f)}] 0x${hex2(f)}`;
-      if (f & 0x80 && d + 5 <= end) c.s += `, len ${u16(b, d + 1) * 65536 + u16(b, d + 3)}`;
+      if (f & 0x80) c.s += len < 10 ? ` (too short for EAP ${what} request/response with length)` : `, len ${u32(b, d + 1)}`;
       break;
     }
     case 18:
     case 23:
-      if (d < end) c.s += ` subtype [${SIM_AKA_SUBTYPES[b[d] ?? 0] ?? 'unknown'}] 0x${hex2(b[d] ?? 0)}`;
+      if (short('SIM/AKA')) break;
+      c.s += ` subtype [${SIM_AKA_SUBTYPES[b[d] ?? 0] ?? 'unknown'}] 0x${hex2(b[d] ?? 0)}`;
       break;
     default:
       break;
   }
+  return true;
 }

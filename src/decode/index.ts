@@ -42,6 +42,7 @@ export { SshView, SshOffsets, sshRepr, type SshRepr } from './ssh.js';
 export { TlsView, TlsOffsets, TlsContentType, TlsExtension, tlsRepr, type TlsRepr } from './tls.js';
 export { QuicView, QuicOffsets, QuicVersion, quicRepr, type QuicRepr } from './quic.js';
 export { VxlanGpeView, VxlanGpeOffsets, VxlanGpeNext, vxlanGpeRepr, type VxlanGpeRepr } from './vxlangpe.js';
+export { NshView, NshOffsets, NshNext, nshRepr, type NshRepr, type NshTlvRepr } from './nsh.js';
 export { IkeView, IkeOffsets, ikeRepr, type IkeRepr } from './ike.js';
 export { L2tpView, L2tpOffsets, L2tpFlag, l2tpRepr, type L2tpRepr } from './l2tp.js';
 export { PptpView, PptpOffsets, pptpRepr, type PptpRepr } from './pptp.js';

@@ -1,8 +1,7 @@
 /** L2TPv2 (RFC 2661): the header and, for control messages, the attribute-value pairs. */
 import { ByteView, DecodeStatus, u16, u32 } from './status.js';
 import { type Printer, hexBytes, safeChar } from './print.js';
-import { Layer } from './layers.js';
-import { EtherType } from '../numbers.js';
+import { PPP_FRAME_HEADERS, printPppFrame } from './ppp.js';
 
 /** Field offsets of the flags word; the optional fields follow as the flags say. */
 export const L2tpOffsets = { flags: 0, minHeaderLen: 6 } as const;
@@ -79,12 +78,12 @@ export class L2tpView extends ByteView {
   }
 }
 
-/** Where the PPP protocol field of a data message starts (after the optional FF 03 address and control), or -1. */
+/** Where the PPP protocol field of a data message starts (after the optional address and control octets), or -1. */
 export function l2tpPppOffset(v: L2tpView): number {
   if (v.status !== DecodeStatus.Ok || v.isControl) return -1;
   const p = v.offset + v.headerLen;
   const end = v.offset + v.length;
-  if (p + 2 <= end && v.bytes[p] === 0xff && v.bytes[p + 1] === 0x03) return p + 2;
+  if (p + 2 <= end && PPP_FRAME_HEADERS.includes(u16(v.bytes, p))) return p + 2;
   return p < end ? p : -1;
 }
 
@@ -175,13 +174,9 @@ export function printL2tp(c: Printer, v: L2tpView, i: number, length: number): v
     return;
   }
   if (!(f & L2tpFlag.TYPE)) {
-    // a data message: the PPP frame (only IPv4 and IPv6 in it are decoded here)
+    // a data message: the PPP frame
     c.s += ' {';
-    const p = c.parser;
-    if (i + 1 < p.count) {
-      const k = p.kinds[i + 1];
-      c.network(i + 1, k === Layer.Ipv4 ? EtherType.IPv4 : k === Layer.Ipv6 ? EtherType.IPv6 : 0);
-    }
+    printPppFrame(c, i, v.offset + v.headerLen, length - v.headerLen);
     c.s += '}';
     return;
   }

@@ -100,10 +100,12 @@ export const LAYER_TABLE = [
   { key: 'Isis', name: 'isis', pool: 1, trunc: 'isis', ipProto: -1, net: true, ports: false },
   { key: 'Esis', name: 'esis', pool: 1, trunc: 'esis', ipProto: -1, net: true, ports: false },
   { key: 'Clnp', name: 'clnp', pool: 1, trunc: 'clnp', ipProto: -1, net: true, ports: false },
-  // DECnet, AppleTalk, AoE, MACsec (issue 17)
+  // DECnet, AppleTalk DDP, AoE (issue 17)
   { key: 'Decnet', name: 'decnet', pool: 1, trunc: 'decnet', ipProto: -1, net: true, ports: false },
   { key: 'Ddp', name: 'ddp', pool: 1, trunc: 'atalk', ipProto: -1, net: true, ports: false },
   { key: 'Aoe', name: 'aoe', pool: 1, trunc: 'aoe', ipProto: -1, net: true, ports: false },
+  // the Network Service Header after Ethernet or VXLAN-GPE (issue 17)
+  { key: 'Nsh', name: 'nsh', pool: 2, trunc: 'nsh', ipProto: -1, net: true, ports: false },
 ] as const;
 
 type Table = typeof LAYER_TABLE;

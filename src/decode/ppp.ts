@@ -137,6 +137,45 @@ export function printPpp(c: Printer, v: PppView, i: number): void {
   pppPayload(c, v.protocol, i, o + v.headerLen, wire - v.headerLen);
 }
 
+/** The address and control octets tcpdump's ppp_print skips: FF 03, and pppd's In (00 03) and Out (01 03). */
+export const PPP_FRAME_HEADERS: readonly number[] = [0xff03, 0x0003, 0x0103];
+
+/**
+ * tcpdump's ppp_print: a PPP frame of `length` bytes at `off` inside another protocol (L2TP data),
+ * optional address and control, a 1- or 2-byte protocol field, then what it carries (layer i + 1).
+ */
+export function printPppFrame(c: Printer, i: number, off: number, length: number): void {
+  const b = c.parser.bytes;
+  const cap = c.pkt.offset + c.pkt.capLen;
+  const e = c.opts.linkHeader;
+  const olen = length;
+  if (length < 2 || off + 2 > cap) {
+    c.s += ' [|ppp]';
+    return;
+  }
+  const h = u16(b, off);
+  if (PPP_FRAME_HEADERS.includes(h)) {
+    if (e && h !== 0xff03) c.s += h === 0x0003 ? 'In  ' : 'Out ';
+    off += 2;
+    length -= 2;
+  }
+  if (length < 2 || off + 2 > cap) {
+    c.s += ' [|ppp]';
+    return;
+  }
+  const wide = ((b[off] ?? 0) & 1) === 0;
+  const proto = wide ? u16(b, off) : (b[off] ?? 0);
+  off += wide ? 2 : 1;
+  length -= wide ? 2 : 1;
+  if (e) {
+    const name = PPP_PROTO_NAMES[proto];
+    c.s += `${name ?? 'unknown'} (0x${hex4(proto)}), length ${olen}`;
+    if (name === undefined) return;
+    c.s += ': ';
+  }
+  pppPayload(c, proto, i, off, length);
+}
+
 /** tcpdump's handle_ppp: what follows a PPP protocol field at `off` (`len` wire bytes). */
 export function pppPayload(c: Printer, proto: number, i: number, off: number, len: number): void {
   const p = c.parser;

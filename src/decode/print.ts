@@ -248,8 +248,8 @@ export function flagNames(table: ReadonlyArray<readonly [number, string]>, value
   return parts.length ? parts.join(', ') : none;
 }
 
-/** tcpdump's hex_and_ascii_print with a `\n\t` indent: lines of 16 bytes, hex then ASCII. */
-export function hexAsciiDump(b: Uint8Array, o: number, n: number): string {
+/** tcpdump's hex_and_ascii_print (with a `\n\t` indent unless told): lines of 16 bytes, hex then ASCII. */
+export function hexAsciiDump(b: Uint8Array, o: number, n: number, indent = '\n\t'): string {
   let out = '';
   for (let line = 0; line < n; line += 16) {
     let hex = '';
@@ -260,7 +260,7 @@ export function hexAsciiDump(b: Uint8Array, o: number, n: number): string {
       hex += (k % 2 === 0 ? ' ' : '') + hex2(ch);
       asc += ch > 0x20 && ch < 0x7f ? String.fromCharCode(ch) : '.';
     }
-    out += `\n\t0x${hex4(line)}: ${hex.padEnd(40, ' ')}  ${asc}`;
+    out += `${indent}0x${hex4(line)}: ${hex.padEnd(40, ' ')}  ${asc}`;
   }
   return out;
 }

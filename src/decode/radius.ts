@@ -1,7 +1,9 @@
 /** RADIUS (RFC 2865 authentication, RFC 2866 accounting, RFC 5176 dynamic authorization). */
 import { ByteView, DecodeStatus, u16, u32 } from './status.js';
 import { hex2, ipv4Text, ipv6Text } from './addr.js';
-import { type Printer, hexBytes, hexDumpText, pad2 } from './print.js';
+import { printEap } from './eapol.js';
+import { SMI_NAMES, ntpTimeText } from './lspping.js';
+import { type Printer, flagNames, hexAsciiDump, hexBytes, hexDumpText, pad2, safeText } from './print.js';
 
 /** Field offsets of the 20-byte header; attributes follow. */
 export const RadiusOffsets = { code: 0, id: 1, length: 2, authenticator: 4, authLen: 16, headerLen: 20 } as const;
@@ -42,11 +44,15 @@ const ATTR_NAMES: readonly string[] = [
 ];
 
 /**
- * How tcpdump shows each attribute's value, per type (index 1 to 129): s string, S tagged string,
- * n nothing, i integer, a IPv4 address, 6 IPv6 address, t duration, d date, e named integer, g tagged
- * named integer, x not decoded here (shown empty).
+ * How tcpdump shows each attribute's value, per type (index 1 to 129): s string (up to a NUL), n
+ * nothing, i integer, a IPv4 address, A IPv4 address with its two special values, 6 IPv6 address, t
+ * duration, d date, e named integer, g tagged named integer, S tagged string, T tagged integer, P
+ * tunnel password, V vendor-specific, E EAP message, N/L egress VLAN id/name, X IPX network, k/K
+ * AppleTalk link/network, m IPv6 prefix, v MIP6 feature vector, h MIP6 home link prefix, o operator
+ * name, l/D location information/data, B location policy rules, w/f/c ARAP password/features/
+ * challenge response, C error cause.
  */
-const ATTR_KINDS = ' snnaieeaaesieaeinsssnsissxttesssssssiisetiisetiiesiiindxxxnseisggSSsxxxessiessxsSSxxtisssSSsnn6nx6ssxnssssssssssssssssssssxxxxxxx';
+const ATTR_KINDS = ' snnaieeAaesieAeinsssnsXssVttessssssskKsetiisetiiesiiindNeLnseisggSSsPwfessiessEsSSTctisssSSsnn6nm6ssCnssssssssssssssssssssmvholDB';
 
 /** Names of the values of the enumerated attributes (RFC 2865 section 5, RFC 2866 section 5, RFC 2868). */
 const ENUMS: Readonly<Record<number, readonly string[]>> = {
@@ -73,6 +79,7 @@ const ENUMS: Readonly<Record<number, readonly string[]>> = {
   64: ['', 'PPTP', 'L2F', 'L2TP', 'ATMP', 'VTP', 'AH', 'IP-IP', 'MIN-IP-IP', 'ESP', 'GRE', 'DVS', 'IP-in-IP Tunneling', 'VLAN'],
   65: ['', 'IPv4', 'IPv6', 'NSAP', 'HDLC', 'BBN 1822', '802', 'E.163', 'E.164', 'F.69', 'X.121', 'IPX', 'Appletalk', 'Decnet IV',
     'Banyan Vines', 'E.164 with NSAP subaddress'],
+  57: ['', 'Enabled', 'Disabled'],
   72: ['', 'Only access to dfl zone', 'Use zone filter inc.', 'Not used', 'Use zone filter exc.'],
   76: ['No Echo', 'Echo'],
 };
@@ -106,6 +113,8 @@ export class RadiusView extends ByteView {
 export interface RadiusAttrRepr {
   type: number;
   len: number;
+  /** Vendor-Specific (26): the vendor's SMI enterprise number. */
+  vendor?: number;
 }
 
 /** Parsed RADIUS packet. */
@@ -127,7 +136,9 @@ export function radiusRepr(v: RadiusView): RadiusRepr {
   for (let p = v.offset + RadiusOffsets.headerLen; p + 2 <= end; ) {
     const len = b[p + 1] ?? 0;
     if (len < 2 || p + len > end) break;
-    r.attributes.push({ type: b[p] ?? 0, len });
+    const a: RadiusAttrRepr = { type: b[p] ?? 0, len };
+    if (a.type === 26 && len >= 6) a.vendor = u32(b, p + 2);
+    r.attributes.push(a);
     p += len;
   }
   return r;
@@ -172,7 +183,7 @@ export function printRadius(c: Printer, v: RadiusView, _i: number, length: numbe
       return;
     }
     c.s += ', Value: ';
-    if (n > 2) printValue(c, b, type, p + 2, n - 2);
+    if (n > 2) printValue(c, b, type, p + 2, n - 2, cap);
     if (c.opts.verbose > 1) c.s += hexDumpText(b, p + 2, n - 2, '\n\t    ');
     p += n;
     left -= n;
@@ -191,16 +202,66 @@ function printString(c: Printer, b: Uint8Array, p: number, n: number): void {
   }
 }
 
-/** A tag (RFC 2868 section 3.1) in the first octet, when it is one. */
+/** A tag (RFC 2868 section 3.1) in the first octet. */
 function printTag(c: Printer, t: number): void {
   c.s += t === 0 ? 'Tag[Unused] ' : `Tag[${t}] `;
 }
 
-function printValue(c: Printer, b: Uint8Array, type: number, p: number, n: number): void {
+/** The VLAN tag indication of RFC 4675 (Egress-VLANID, Egress-VLAN-Name). */
+function printVlanTag(c: Printer, t: number): void {
+  c.s += `${t === 0x31 ? 'Tagged' : t === 0x32 ? 'Untagged' : 'Unknown tag'} (0x${hex2(t)}) `;
+}
+
+/** Error-Cause values (RFC 5176 section 3.6). */
+const ERROR_CAUSES: Readonly<Record<number, string>> = {
+  201: 'Residual Session Context Removed', 202: 'Invalid EAP Packet (Ignored)', 401: 'Unsupported Attribute', 402: 'Missing Attribute',
+  403: 'NAS Identification Mismatch', 404: 'Invalid Request', 405: 'Unsupported Service', 406: 'Unsupported Extension',
+  407: 'Invalid Attribute Value', 501: 'Administratively Prohibited', 502: 'Request Not Routable (Proxy)', 503: 'Session Context Not Found',
+  504: 'Session Context Not Removable', 505: 'Other Proxy Processing Error', 506: 'Resources Unavailable', 507: 'Request Initiated',
+  508: 'Multiple Session Selection Unsupported', 509: 'Location Info Required',
+};
+
+/** MIP6-Feature-Vector bits (RFC 5447, 5779, 6920...): [high word bits, low word bits, name]. */
+const MIP6_FEATURES: ReadonlyArray<readonly [number, number, string]> = [
+  [0, 1, 'MIP6_INTEGRATED'], [0, 2, 'LOCAL_HOME_AGENT_ASSIGNMENT'], [0x100, 0, 'PMIP6_SUPPORTED'], [0x200, 0, 'IP4_HOA_SUPPORTED'],
+  [0x400, 0, 'LOCAL_MAG_ROUTING_SUPPORTED'], [0x800, 0, 'ASSIGN_LOCAL_IP'], [0x1000, 0, 'MIP4_SUPPORTED'], [0x2000, 0, 'OPTIMIZED_IDLE_MODE_MOBILITY'],
+  [0x4000, 0, 'GTPv2_SUPPORTED'], [0x8000, 0, 'IP4_TRANSPORT_SUPPORTED'], [0x10000, 0, 'IP4_HOA_ONLY_SUPPORTED'], [0x20000, 0, 'INTER_MAG_ROUTING_SUPPORTED'],
+];
+
+/** Basic-Location-Policy-Rules flags (RFC 5580 section 4.3): bit 15 first, as tcpdump lists them. */
+const BLPR_FLAGS: ReadonlyArray<readonly [number, string]> = [
+  ...Array.from({ length: 15 }, (_, k) => [1 << k, `MBZ-${15 - k}`] as const), [0x8000, 'Retransmission Allowed'],
+];
+
+const OPERATOR_NAMESPACES: Readonly<Record<number, string>> = { 0x30: 'TADIG', 0x31: 'REALM', 0x32: 'E212', 0x33: 'ICC' };
+
+/** Bytes as upper-case hex digits (tcpdump's ARAP values). */
+function hexUpper(b: Uint8Array, p: number, n: number): string {
+  return hexBytes(b, p, n).toUpperCase();
+}
+
+/** Scratch for a prefix's address (made once). */
+const PREFIX = new Uint8Array(16);
+
+/** An IPv6 prefix of `n` octets (at most 16) at `p`, the rest zero. */
+function prefix6(b: Uint8Array, p: number, n: number): string {
+  PREFIX.fill(0);
+  PREFIX.set(b.subarray(p, p + Math.min(n, 16)));
+  return ipv6Text(PREFIX, 0);
+}
+
+const ntpAt = (b: Uint8Array, p: number): string => ntpTimeText(u32(b, p), u32(b, p + 4));
+
+function printValue(c: Printer, b: Uint8Array, type: number, p: number, n: number, cap: number): void {
   const kind = type < ATTR_KINDS.length ? ATTR_KINDS[type] : 'n';
-  const need = (want: number): boolean => {
+  const need = (want: number, word = 'ERROR'): boolean => {
     if (n === want) return true;
-    c.s += `ERROR: length ${n} != ${want}`;
+    c.s += `${word}: length ${n} != ${want}`;
+    return false;
+  };
+  const least = (want: number): boolean => {
+    if (n >= want) return true;
+    c.s += `ERROR: length ${n} < ${want}`;
     return false;
   };
   switch (kind) {
@@ -215,15 +276,82 @@ function printValue(c: Printer, b: Uint8Array, type: number, p: number, n: numbe
       } else printString(c, b, p, n);
       return;
     }
+    case 'P': {
+      if (n < 3) {
+        c.s += ' [|radius]';
+        return;
+      }
+      const t = b[p] ?? 0;
+      printTag(c, t <= 0x1f ? t : 0);
+      c.s += `Salt ${u16(b, p + 1)} `;
+      printString(c, b, p + 3, n - 3);
+      return;
+    }
+    case 'L':
+      printVlanTag(c, b[p] ?? 0);
+      printString(c, b, p + 1, n - 1);
+      return;
+    case 'E':
+      if (!printEap(c, b, p, n, cap)) c.s += ' [|radius]';
+      return;
+    case 'V':
+      printVendor(c, b, p, n);
+      return;
     case 'i':
       if (need(4)) c.s += String(u32(b, p));
+      return;
+    case 'X':
+      if (need(4)) c.s += u32(b, p) === 0xfffffffe ? 'NAS Select' : String(u32(b, p));
+      return;
+    case 'k':
+    case 'K':
+      if (need(4)) c.s += u32(b, p) !== 0 ? String(u32(b, p)) : kind === 'k' ? 'Unnumbered' : 'NAS assigned';
+      return;
+    case 'T':
+    case 'N':
+      if (!need(4)) return;
+      if (kind === 'T') printTag(c, b[p] ?? 0);
+      else printVlanTag(c, b[p] ?? 0);
+      c.s += String(u32(b, p) & 0xffffff);
       return;
     case 'a':
       if (need(4)) c.s += ipv4Text(b, p);
       return;
+    case 'A': {
+      if (!need(4)) return;
+      const x = u32(b, p);
+      c.s += x === 0xffffffff ? 'User Selected' : x === 0xfffffffe ? 'NAS Select' : ipv4Text(b, p);
+      return;
+    }
     case '6':
       if (need(16)) c.s += ipv6Text(b, p);
       return;
+    case 'm': {
+      if (n < 2 || n > 18) {
+        c.s += `ERROR: length ${n} not in range (2..18)`;
+        return;
+      }
+      const plen = b[p + 1] ?? 0;
+      if (plen > 128) {
+        c.s += `ERROR: netmask ${plen} not in range (0..128)`;
+        return;
+      }
+      c.s += `${prefix6(b, p + 2, n - 2)}/${plen}${plen > 8 * (n - 2) ? ' (inconsistent prefix length)' : ''}`;
+      return;
+    }
+    case 'h': {
+      if (!need(17)) return;
+      const plen = b[p] ?? 0;
+      c.s += plen > 128 ? `ERROR: netmask ${plen} not in range (0..128)` : `${ipv6Text(b, p + 1)}/${plen}`;
+      return;
+    }
+    case 'v': {
+      if (!need(8)) return;
+      const hi = u32(b, p);
+      const lo = u32(b, p + 4);
+      c.s += `[${MIP6_FEATURES.filter(([h, l]) => hi & h || lo & l).map(([, , name]) => name).join(', ')}]`;
+      return;
+    }
     case 't':
       if (need(4)) c.s += duration(u32(b, p));
       return;
@@ -243,7 +371,73 @@ function printValue(c: Printer, b: Uint8Array, type: number, p: number, n: numbe
       c.s += ENUMS[type]?.[x] || `#${x}`;
       return;
     }
+    case 'o':
+      if (!least(2)) return;
+      c.s += `[${OPERATOR_NAMESPACES[b[p] ?? 0] ?? `unknown namespace ${b[p] ?? 0}`}] ${safeText(b, p + 1, p + n)}`;
+      return;
+    case 'l': {
+      if (!least(21)) return;
+      const code = b[p + 2] ?? 0;
+      const entity = b[p + 3] ?? 0;
+      c.s += `index ${u16(b, p)}, code ${['Civic', 'Geospatial'][code] ?? `Unknown (${code})`}, entity ${['User', 'RADIUS'][entity] ?? `Unknown (${entity})`}, `;
+      c.s += `sighting time ${ntpAt(b, p + 4)}, time to live ${ntpAt(b, p + 12)}, method "${safeText(b, p + 20, p + n)}"`;
+      return;
+    }
+    case 'D':
+      if (!least(3)) return;
+      c.s += `index ${u16(b, p)}, location${hexAsciiDump(b, p + 2, n - 2, '\n\t    ')}`;
+      return;
+    case 'B':
+      if (!least(10)) return;
+      c.s += `flags [${flagNames(BLPR_FLAGS, u16(b, p))}], retention expires ${ntpAt(b, p + 2)}`;
+      if (n > 10) c.s += `, note well "${safeText(b, p + 10, p + n)}"`;
+      return;
+    case 'w':
+      if (need(16)) c.s += `User_challenge (${hexUpper(b, p, 8)}) User_resp(${hexUpper(b, p + 8, 8)})`;
+      return;
+    case 'f':
+      if (!need(14)) return;
+      c.s += `User ${b[p] ? 'can' : 'cannot'} change password, Min password length: ${b[p + 1] ?? 0}, created at: ${hexUpper(b, p + 2, 4)}`;
+      c.s += `, expires in: ${hexUpper(b, p + 6, 4)}, Current Time: ${hexUpper(b, p + 10, 4)}`;
+      return;
+    case 'c':
+      if (n < 8) c.s += `ERROR: length ${n} != 8`;
+      else c.s += hexUpper(b, p, 8);
+      return;
+    case 'C': {
+      if (!need(4, 'Error')) return;
+      const x = u32(b, p);
+      c.s += `Error cause ${x}: ${ERROR_CAUSES[x] ?? `Error-Cause ${x} not known`}`;
+      return;
+    }
     default:
+  }
+}
+
+/** A Vendor-Specific attribute (RFC 2865 section 5.26): the vendor, then its sub-attributes as text. */
+function printVendor(c: Printer, b: Uint8Array, p: number, n: number): void {
+  if (n < 4) {
+    c.s += ' [|radius]';
+    return;
+  }
+  const id = u32(b, p);
+  c.s += `Vendor: ${SMI_NAMES[id] ?? 'Unknown'} (${id})`;
+  let q = p + 4;
+  let left = n - 4;
+  while (left >= 2) {
+    const t = b[q] ?? 0;
+    const len = b[q + 1] ?? 0;
+    if (len < 2 || len > left) {
+      c.s += `\n\t    Vendor Attribute: ${t}, Length: ${len} (bogus, ${len < 2 ? 'must be >= 2' : 'goes past end of vendor-specific attribute'})`;
+      return;
+    }
+    c.s += `\n\t    Vendor Attribute: ${t}, Length: ${len - 2}, Value: `;
+    for (let k = q + 2; k < q + len; k++) {
+      const ch = b[k] ?? 0;
+      c.s += ch >= 0x20 && ch < 0x7f ? String.fromCharCode(ch) : '.';
+    }
+    q += len;
+    left -= len;
   }
 }
 

@@ -47,6 +47,7 @@ import { IkeView, ikeRepr, printIke } from './ike.js';
 import { PPTP_MAGIC_COOKIE, PptpView, pptpRepr, printPptp } from './pptp.js';
 import { L2tpView, l2tpPppOffset, l2tpRepr, printL2tp } from './l2tp.js';
 import { VXLAN_GPE_ETHERTYPE, VxlanGpeNext, VxlanGpeView, printVxlanGpe, vxlanGpeRepr } from './vxlangpe.js';
+import { NshNext, NshView, nshRepr, printNsh } from './nsh.js';
 import { StpView, printStp, stpRepr } from './stp.js';
 import { LldpView, lldpRepr, printLldp } from './lldp.js';
 import { SlowView, printSlow, slowRepr } from './slow.js';
@@ -483,6 +484,7 @@ export const HOMES = {
       if (!w.push(Layer.VxlanGpe, v.reset(w.bytes, p, end - p), declared, 8)) return;
       const next = v.nextProtocol;
       if (next === VxlanGpeNext.ETHERNET) w.next(Layer.Ethernet, p + 8, end, declared - 8, 0);
+      else if (next === VxlanGpeNext.NSH) w.next(Layer.Nsh, p + 8, end, declared - 8, 0);
       else if (VXLAN_GPE_ETHERTYPE[next] !== undefined) w.etherType(VXLAN_GPE_ETHERTYPE[next]!, p + 8, end, declared - 8);
     },
   }),
@@ -499,7 +501,7 @@ export const HOMES = {
       const wide = ((b[q] ?? 0) & 1) === 0;
       const proto = wide ? ((b[q] ?? 0) << 8) | (b[q + 1] ?? 0) : (b[q] ?? 0);
       const at = q + (wide ? 2 : 1);
-      if (at <= end) w.ppp(proto, at, end, declared - (at - p));
+      if (at <= end) pppNext(w, proto, at, end, declared - (at - p));
     },
   }),
   pptp: home({ View: PptpView, print: printPptp, repr: pptpRepr,
@@ -677,6 +679,17 @@ export const HOMES = {
   ipx: home({ View: IpxView, print: printIpx, repr: ipxRepr, reach: { ether: [EtherType.IPX], sap: [0xe0] }, decode: leaf(Layer.Ipx, -1) }),
   cfm: home({ View: CfmView, print: printCfm, repr: cfmRepr, reach: { ether: [0x8902] }, decode: leaf(Layer.Cfm, -1) }),
   ctp: home({ View: CtpView, print: printCtp, repr: ctpRepr, reach: { ether: [EtherType.LOOPBACK] }, decode: leaf(Layer.Ctp, -1) }),
+  // the Network Service Header (RFC 8300), also reached from VXLAN-GPE's next protocol 4
+  nsh: home({
+    View: NshView, print: printNsh, repr: nshRepr, reach: { ether: [EtherType.NSH] },
+    decode(w, v, p, end, declared) {
+      const hl = v.reset(w.bytes, p, end - p) === DecodeStatus.Ok ? v.headerLen : 0;
+      if (!w.push(Layer.Nsh, v.status, declared, hl)) return;
+      const next = v.nextProtocol;
+      if (next === NshNext.ETHERNET) w.next(Layer.Ethernet, p + hl, end, declared - hl, 0);
+      else if (next === NshNext.IPV4 || next === NshNext.IPV6) w.etherType(next === NshNext.IPV4 ? EtherType.IPv4 : EtherType.IPv6, p + hl, end, declared - hl);
+    },
+  }),
   // the OSI network layer (issue 17): reached by LLC, PPP, Cisco HDLC and Frame Relay at the NLPID byte
   isis: home({
     View: IsisView, print: printIsis, repr: isisRepr, json: { at: 'belowIp', last: true },

@@ -1,9 +1,10 @@
 /**
  * SNMP v1 and v2c messages (RFC 1157, RFC 3416) in BER (X.690): the community, the PDU and its
- * variable bindings. SNMPv3's security wrapper (RFC 3412) is recognised but not decoded.
+ * variable bindings; SNMPv3 messages (RFC 3412) with the User-based Security Model's parameters
+ * (RFC 3414) and the scoped PDU (encrypted ones shown as their octets).
  */
 import { ByteView, DecodeStatus } from './status.js';
-import type { Printer } from './print.js';
+import { type Printer, hexBytes, latin1 } from './print.js';
 import { hex2 } from './addr.js';
 
 /** Offsets inside a message: BER gives no fixed layout, only the first tag (the message SEQUENCE). */
@@ -35,9 +36,13 @@ const elTag = (): number => el.tag;
 /** Why the last `ber` call failed: 0 ok, 1 truncated, 2 malformed. */
 let berError = 0;
 
+/** What tcpdump's asn1_parse says of the last failed `ber` call (inside a message captured whole). */
+let berWhy = '';
+
 /** Reads the element header at p (before `end`) into `el`; false when it does not fit. */
 function ber(b: Uint8Array, p: number, end: number): boolean {
   berError = 1;
+  berWhy = p >= end ? '[nothing to parse]' : '[no asnlen]';
   if (p + 2 > end) return false;
   const tag = b[p] ?? 0;
   let q = p + 1;
@@ -53,11 +58,17 @@ function ber(b: Uint8Array, p: number, end: number): boolean {
       berError = 2;
       return false;
     }
-    if (q + n > end) return false;
+    if (q + n > end) {
+      berWhy = `[asnlen? ${end - q}<${n}]`;
+      return false;
+    }
     len = 0;
     for (let k = 0; k < n; k++) len = len * 256 + (b[q++] ?? 0);
   }
-  if (q + len > end) return false;
+  if (q + len > end) {
+    berWhy = `[len${end - q}<asnlen${len}]`;
+    return false;
+  }
   el.tag = tag;
   el.start = p;
   el.data = q;
@@ -174,37 +185,97 @@ export interface SnmpRepr {
   pduType?: number;
   requestId?: number;
   varbinds: SnmpVarbindRepr[];
+  /** SNMPv3 msgGlobalData (RFC 3412 section 6). */
+  msgId?: number;
+  msgMaxSize?: number;
+  msgFlags?: number;
+  securityModel?: number;
+  /** SNMPv3 USM security parameters (RFC 3414 section 2.4): the engine id in hex. */
+  engineId?: string;
+  engineBoots?: number;
+  engineTime?: number;
+  userName?: string;
+  /** SNMPv3 scoped PDU, when not encrypted: the context engine id in hex, the context name. */
+  contextEngineId?: string;
+  contextName?: string;
 }
 
-/** Builds the sink representation (v1/v2c: community, PDU type, request id and the variable bindings captured whole). */
+/** Builds the sink representation: v1/v2c community, v3 header and USM parameters, and the PDU's type, request id and variable bindings captured whole. */
 export function snmpRepr(v: SnmpView): SnmpRepr {
   const r: SnmpRepr = { version: v.version, varbinds: [] };
-  if (v.pduType < 0) return r;
   const b = v.bytes;
-  let com = '';
-  for (let k = 0; k < v.communityLen; k++) com += String.fromCharCode(b[v.communityOffset + k] ?? 0);
-  r.community = com;
-  r.pduType = v.pduType;
   const cap = v.offset + v.length;
-  if (!ber(b, v.pduOffset, cap)) return r;
-  let p = el.data;
+  if (v.version === 3) {
+    v3Repr(r, b, v.offset, cap);
+    return r;
+  }
+  if (v.pduType < 0) return r;
+  r.community = latin1(b, v.communityOffset, v.communityOffset + v.communityLen);
+  r.pduType = v.pduType;
+  pduRepr(r, b, v.pduOffset, cap);
+  return r;
+}
+
+/** The v3 fields of a message at `p` whose version is 3: each read while it is where RFC 3412 puts it. */
+function v3Repr(r: SnmpRepr, b: Uint8Array, p: number, cap: number): void {
+  if (!ber(b, p, cap)) return;
+  const end = el.end;
+  if (!ber(b, el.data, end) || !ber(b, el.end, end) || elTag() !== SnmpTag.SEQUENCE) return;
+  const g = el.end;
+  const int = (): boolean => ber(b, el.end, g) && elTag() === SnmpTag.INTEGER;
+  el.end = el.data;
+  if (!int()) return;
+  r.msgId = berInt(b, el.data, el.len);
+  if (!int()) return;
+  r.msgMaxSize = berInt(b, el.data, el.len);
+  if (!ber(b, el.end, g) || elTag() !== SnmpTag.OCTET_STRING || el.len !== 1) return;
+  r.msgFlags = b[el.data] ?? 0;
+  if (!int()) return;
+  r.securityModel = berInt(b, el.data, el.len);
+  if (!ber(b, g, end) || elTag() !== SnmpTag.OCTET_STRING) return;
+  const scoped = el.end;
+  if (r.securityModel === 3 && ber(b, el.data, el.end) && elTag() === SnmpTag.SEQUENCE) {
+    const u = el.end;
+    if (ber(b, el.data, u) && elTag() === SnmpTag.OCTET_STRING) {
+      r.engineId = hexBytes(b, el.data, el.len);
+      if (ber(b, el.end, u) && elTag() === SnmpTag.INTEGER) r.engineBoots = berInt(b, el.data, el.len);
+      if (r.engineBoots !== undefined && ber(b, el.end, u) && elTag() === SnmpTag.INTEGER) r.engineTime = berInt(b, el.data, el.len);
+      if (r.engineTime !== undefined && ber(b, el.end, u) && elTag() === SnmpTag.OCTET_STRING) r.userName = latin1(b, el.data, el.end);
+    }
+  }
+  if (!ber(b, scoped, end) || elTag() !== SnmpTag.SEQUENCE) return;
+  const e = el.end;
+  if (!ber(b, el.data, e) || elTag() !== SnmpTag.OCTET_STRING) return;
+  r.contextEngineId = hexBytes(b, el.data, el.len);
+  if (!ber(b, el.end, e) || elTag() !== SnmpTag.OCTET_STRING) return;
+  r.contextName = latin1(b, el.data, el.end);
+  if (el.end < e && ((b[el.end] ?? 0) & 0xe0) === 0xa0) {
+    r.pduType = (b[el.end] ?? 0) & 0x1f;
+    pduRepr(r, b, el.end, e);
+  }
+}
+
+/** The PDU at `p`: its request id and variable bindings (a v1 trap: its bindings). */
+function pduRepr(r: SnmpRepr, b: Uint8Array, p: number, cap: number): void {
+  if (!ber(b, p, cap)) return;
+  p = el.data;
   const pend = el.end;
-  if (v.pduType === SnmpPdu.TRAP) {
+  if (r.pduType === SnmpPdu.TRAP) {
     // enterprise, agent-addr, generic-trap, specific-trap, time-stamp
     for (let k = 0; k < 5; k++) {
-      if (!ber(b, p, pend)) return r;
+      if (!ber(b, p, pend)) return;
       p = el.end;
     }
   } else {
-    if (!ber(b, p, pend) || elTag() !== SnmpTag.INTEGER) return r;
+    if (!ber(b, p, pend) || elTag() !== SnmpTag.INTEGER) return;
     r.requestId = berInt(b, el.data, el.len);
     p = el.end;
     for (let k = 0; k < 2; k++) {
-      if (!ber(b, p, pend)) return r;
+      if (!ber(b, p, pend)) return;
       p = el.end;
     }
   }
-  if (!ber(b, p, pend) || elTag() !== SnmpTag.SEQUENCE) return r;
+  if (!ber(b, p, pend) || elTag() !== SnmpTag.SEQUENCE) return;
   const lend = el.end;
   for (let q = el.data; q < lend; ) {
     if (!ber(b, q, lend) || elTag() !== SnmpTag.SEQUENCE) break;
@@ -216,7 +287,6 @@ export function snmpRepr(v: SnmpView): SnmpRepr {
     r.varbinds.push({ oid, valueTag: elTag() });
     q = next;
   }
-  return r;
 }
 
 /** tcpdump's SNMP text: community (when not `public`), PDU, request fields and variable bindings; -v adds braces, version and request id. */
@@ -244,8 +314,12 @@ export function printSnmp(c: Printer, v: SnmpView, _i: number, len: number): voi
   }
   if (vb) c.s += `{ ${VERSIONS[v.version]} `;
   if (v.version === 3) {
-    // the SNMPv3 security wrapper (RFC 3412) is not decoded
-    c.s += '[|snmp]';
+    // the message SEQUENCE, then the version: the v3 header follows it
+    ber(b, v.offset, cap);
+    const end = el.end;
+    ber(b, el.data, end);
+    printV3(c, b, el.end, end);
+    if (vb) c.s += '} ';
     return;
   }
   if (v.pduType < 0) {
@@ -258,16 +332,116 @@ export function printSnmp(c: Printer, v: SnmpView, _i: number, len: number): voi
     printValue(c, b);
     c.s += ' ';
   }
-  if (!ber(b, v.pduOffset, cap)) {
-    c.s += '[|snmp]';
+  printPduElement(c, b, v.pduOffset, cap, v.version);
+  if (vb) c.s += '} ';
+}
+
+/** tcpdump's pdu_print: the PDU element at `p` (the last of its message, which ends at `end`). */
+function printPduElement(c: Printer, b: Uint8Array, p: number, end: number, version: number): void {
+  if (!ber(b, p, end)) {
+    c.s += berWhy;
     return;
   }
-  const t = v.pduType;
-  if (vb) c.s += '{ ';
+  if ((elTag() & 0xe0) !== 0xa0) {
+    c.s += '[no PDU]';
+    return;
+  }
+  const t = elTag() & 0x1f;
+  if (el.end < end) c.s += `[${end - el.end} extra after PDU]`;
+  if (c.opts.verbose > 0) c.s += '{ ';
   c.s += `${PDU_NAMES[t] ?? `[BE_PDU ${t}]`}(${el.len}) `;
-  const ok = t === SnmpPdu.TRAP ? printTrap(c, b, el.data, el.end) : printPdu(c, b, t, el.data, el.end);
-  if (!ok) return;
-  if (vb) c.s += ' } } ';
+  if (version === 0 && t >= SnmpPdu.GETBULK) {
+    c.s += '[v2 PDU in v1 message]';
+    return;
+  }
+  if (version === 1 && t === SnmpPdu.TRAP) {
+    c.s += '[v1 PDU in v2 message]';
+    return;
+  }
+  // tcpdump closes the brace whether or not the PDU's fields were all as expected
+  if (t === SnmpPdu.TRAP) printTrap(c, b, el.data, el.end);
+  else printPdu(c, b, t, el.data, el.end);
+  if (c.opts.verbose > 0) c.s += ' } ';
+}
+
+/** tcpdump's v3msg_print: msgGlobalData, the USM parameters and the scoped PDU, from `p` (after the version) to `end`. */
+function printV3(c: Printer, b: Uint8Array, p: number, end: number): void {
+  const vb = c.opts.verbose > 0;
+  if (!expect(c, b, p, end, SnmpTag.SEQUENCE, '!message')) return;
+  const g = el.end;
+  if (vb) c.s += '{ ';
+  if (!expect(c, b, el.data, g, SnmpTag.INTEGER, 'msgID!=INT') || !expect(c, b, el.end, g, SnmpTag.INTEGER, 'msgMaxSize!=INT')) return;
+  if (!expect(c, b, el.end, g, SnmpTag.OCTET_STRING, 'msgFlags!=STR')) return;
+  if (el.len !== 1) {
+    c.s += `[msgFlags size ${el.len}]`;
+    return;
+  }
+  const flags = b[el.data] ?? 0;
+  // RFC 3412 7.2 step 5: privacy without authentication is invalid
+  if (flags > 7 || (flags & 3) === 2) {
+    c.s += `[msgFlags=0x${hex2(flags).toUpperCase()}]`;
+    return;
+  }
+  c.s += `F=${flags & 1 ? 'a' : ''}${flags & 2 ? 'p' : ''}${flags & 4 ? 'r' : ''} `;
+  if (!expect(c, b, el.end, g, SnmpTag.INTEGER, 'msgSecurityModel!=INT')) return;
+  const model = berInt(b, el.data, el.len);
+  extraAfter(c, g, 'message SEQ');
+  if (vb) c.s += '} ';
+  if (model !== 3) {
+    c.s += `[security model ${model}]`;
+    return;
+  }
+  if (vb) c.s += '{ USM ';
+  // tcpdump reads on from the security model's end, so anything left in msgGlobalData comes next
+  if (!expect(c, b, el.end, end, SnmpTag.OCTET_STRING, 'msgSecurityParameters!=STR')) return;
+  const scoped = el.end;
+  printUsm(c, b, el.data, el.end);
+  if (vb) c.s += '} { ScopedPDU ';
+  printScoped(c, b, scoped, end);
+  if (vb) c.s += '} ';
+}
+
+/**
+ * tcpdump's `[N extra after ...]`: its N is what is left after the element just read, less that
+ * element's size, and it is printed only when positive.
+ */
+function extraAfter(c: Printer, end: number, what: string): void {
+  const left = end - el.end;
+  const size = el.end - el.start;
+  if (size < left) c.s += `[${left - size} extra after ${what}]`;
+}
+
+/** tcpdump's usm_print: the USM security parameters (RFC 3414 section 2.4) inside [p, end). */
+function printUsm(c: Printer, b: Uint8Array, p: number, end: number): void {
+  if (!expect(c, b, p, end, SnmpTag.SEQUENCE, '!usm')) return;
+  const u = el.end;
+  if (!expect(c, b, el.data, u, SnmpTag.OCTET_STRING, 'msgAuthoritativeEngineID!=STR')) return;
+  if (!expect(c, b, el.end, u, SnmpTag.INTEGER, 'msgAuthoritativeEngineBoots!=INT')) return;
+  if (c.opts.verbose > 0) c.s += `B=${berInt(b, el.data, el.len)} `;
+  if (!expect(c, b, el.end, u, SnmpTag.INTEGER, 'msgAuthoritativeEngineTime!=INT')) return;
+  if (c.opts.verbose > 0) c.s += `T=${berInt(b, el.data, el.len)} `;
+  if (!expect(c, b, el.end, u, SnmpTag.OCTET_STRING, 'msgUserName!=STR')) return;
+  c.s += 'U=';
+  printValue(c, b);
+  c.s += ' ';
+  if (!expect(c, b, el.end, u, SnmpTag.OCTET_STRING, 'msgAuthenticationParameters!=STR')) return;
+  if (!expect(c, b, el.end, u, SnmpTag.OCTET_STRING, 'msgPrivacyParameters!=STR')) return;
+  extraAfter(c, u, 'usm SEQ');
+}
+
+/** tcpdump's scopedpdu_print: context engine id and name, then the PDU (an encrypted one is not a SEQUENCE). */
+function printScoped(c: Printer, b: Uint8Array, p: number, end: number): void {
+  if (!expect(c, b, p, end, SnmpTag.SEQUENCE, '!scoped PDU')) return;
+  const e = el.end;
+  if (!expect(c, b, el.data, e, SnmpTag.OCTET_STRING, 'contextEngineID!=STR')) return;
+  c.s += 'E=';
+  for (let k = el.data; k < el.end; k++) c.s += `_${hex2(b[k] ?? 0)}`;
+  c.s += ' ';
+  if (!expect(c, b, el.end, e, SnmpTag.OCTET_STRING, 'contextName!=STR')) return;
+  c.s += 'C=';
+  printValue(c, b);
+  c.s += ' ';
+  printPduElement(c, b, el.end, e, 3);
 }
 
 function isPublic(b: Uint8Array, p: number): boolean {
@@ -277,7 +451,7 @@ function isPublic(b: Uint8Array, p: number): boolean {
 /** Reads the next element into `el`, printing tcpdump's marker and returning false when it is missing or not `tag`. */
 function expect(c: Printer, b: Uint8Array, p: number, end: number, tag: number, what: string): boolean {
   if (!ber(b, p, end)) {
-    c.s += '[|snmp]';
+    c.s += berWhy;
     return false;
   }
   if (elTag() !== tag) {
@@ -342,7 +516,7 @@ function printVarbinds(c: Printer, b: Uint8Array, t: number, p: number, end: num
     c.s += oidText(b, el.data, el.len);
     if (!req) c.s += '=';
     if (!ber(b, el.end, next)) {
-      c.s += '[|snmp]';
+      c.s += berWhy;
       return false;
     }
     if (elTag() !== SnmpTag.NULL) {

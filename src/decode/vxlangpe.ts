@@ -68,8 +68,10 @@ export function printVxlanGpe(c: Printer, v: VxlanGpeView, i: number, n: number)
   }
   c.s += `flags [${flagText(v.flags)}], vni ${v.vni}${c.opts.verbose ? '\n    ' : ': '}`;
   const next = v.nextProtocol;
-  // NSH (RFC 8300) payloads are not decoded here
-  if (next === VxlanGpeNext.NSH) return;
+  if (next === VxlanGpeNext.NSH) {
+    if (p.kinds[i + 1] === Layer.Nsh) c.layer(i + 1, n - VxlanGpeOffsets.headerLen);
+    return;
+  }
   if (VXLAN_GPE_ETHERTYPE[next] === undefined && next !== VxlanGpeNext.ETHERNET) {
     c.s += 'ERROR: unknown-next-protocol (invalid)';
     return;
