@@ -58,6 +58,7 @@ export const EtherType = {
   EAPOL: 0x888e,
   PTP: 0x88f7,
   NSH: 0x894f,
+  MACSEC: 0x88e5,
 } as const;
 
 /** IP protocol numbers (IANA) that tscap decodes or filters on. */

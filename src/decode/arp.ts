@@ -1,7 +1,7 @@
 /** ARP and RARP (RFC 826, RFC 903). */
 import { ByteView, DecodeStatus, u16 } from './status.js';
 import { ipv4Text, macText } from './addr.js';
-import { type Printer, hex4, macName } from './print.js';
+import { type Printer, hex4, linkAvail, macName } from './print.js';
 import type { JsonWriter } from './json-writer.js';
 
 /** Field offsets of the fixed part; addresses follow at `addrs`. */
@@ -98,7 +98,7 @@ export function printArp(c: Printer, v: ArpView, i: number): void {
   const pkt = c.pkt;
   const e = c.opts.linkHeader;
   if (!e) c.s += 'ARP, ';
-  const len = pkt.wireLen - (v.offset - pkt.offset);
+  const len = linkAvail(c, i, v.offset);
   if (v.length < 8) {
     if (!e) c.s = c.s.slice(0, -'ARP, '.length);
     c.s += ' [|arp]';

@@ -1,6 +1,6 @@
 /** ICMP for IPv4 (RFC 792, RFC 1256 router discovery). */
 import { ByteView, DecodeStatus, u16, u32 } from './status.js';
-import { type Printer, cksumShouldBe, hex4, hex8, pad2 } from './print.js';
+import { type Printer, cksumShouldBe, hex4, hex8, longjmpCut, pad2 } from './print.js';
 import { ipv4Text } from './addr.js';
 import { Ipv4View, onesSum } from './ipv4.js';
 import { ipFragmented } from './ip.js';
@@ -107,17 +107,14 @@ function tsText(ms: number): string {
 export function printIcmp(c: Printer, v: IcmpView, _i: number, len: number): void {
   const ipIdx = c.ipIdx;
   const b = v.bytes;
-  if (v.length < 1) {
-    c.s += ' [|icmp]';
+  // tcpdump's reads of the type, code and the first fields end the packet there (its -x dump then covers the whole frame)
+  if (v.length < 8) {
+    longjmpCut(c, 'icmp');
     return;
   }
   const t = v.type;
   const code = v.code;
   let text: string;
-  if (v.length < 8) {
-    c.s += ' [|icmp]';
-    return;
-  }
   const quote = (): string | null => {
     // the quoted datagram: destination and the protocol/port where tcpdump shows them
     const q = quoteIp4;

@@ -1,7 +1,7 @@
 /** IPv4 header with options and fragmentation fields (RFC 791). */
 import { ByteView, DecodeStatus, u16 } from './status.js';
 import { ipv4Text } from './addr.js';
-import { type Printer, cksumShouldBe, hostName, protoName } from './print.js';
+import { type Printer, cksumShouldBe, hostName, linkAvail, protoName } from './print.js';
 import { IP_PROTO_NAMES } from './ethertype.js';
 import type { JsonWriter } from './json-writer.js';
 
@@ -188,7 +188,7 @@ export function printIpv4(c: Printer, v: Ipv4View, i: number): void {
     c.s += `bad-len ${tl}`;
     return;
   }
-  const wireAvail = pkt.wireLen - (v.offset - pkt.offset);
+  const wireAvail = linkAvail(c, i, v.offset);
   if (tl > wireAvail) c.s += `truncated-ip - ${tl - wireAvail} bytes missing! `;
   if (o.verbose > 0) {
     c.s += `(tos 0x${v.tos.toString(16)}`;

@@ -6,7 +6,7 @@
 import { ByteView, DecodeStatus, u16, u32 } from './status.js';
 import { hex2, ipv6Text } from './addr.js';
 import { onesSum } from './ipv4.js';
-import { type Printer, hex4, hex8, hostName } from './print.js';
+import { type Printer, hex4, hex8, hostName, linkAvail } from './print.js';
 import { IP_PROTO_NAMES } from './ethertype.js';
 import type { JsonWriter } from './json-writer.js';
 
@@ -226,7 +226,7 @@ export function printIpv6(c: Printer, v: Ipv6View, i: number): void {
     return;
   }
   const plen = v.effectivePayloadLen;
-  const wireAvail = pkt.wireLen - (v.offset - pkt.offset);
+  const wireAvail = linkAvail(c, i, v.offset);
   if (plen + 40 > wireAvail) c.s += `truncated-ip6 - ${plen + 40 - wireAvail} bytes missing!`;
   if (o.verbose > 0) {
     c.s += '(';

@@ -106,6 +106,8 @@ export const LAYER_TABLE = [
   { key: 'Aoe', name: 'aoe', pool: 1, trunc: 'aoe', ipProto: -1, net: true, ports: false },
   // the Network Service Header after Ethernet or VXLAN-GPE (issue 17)
   { key: 'Nsh', name: 'nsh', pool: 2, trunc: 'nsh', ipProto: -1, net: true, ports: false },
+  // MACsec's SecTAG, right after the MAC addresses (issue 17)
+  { key: 'Macsec', name: 'macsec', pool: 1, trunc: 'macsec', ipProto: -1, net: true, ports: false },
 ] as const;
 
 type Table = typeof LAYER_TABLE;

@@ -70,6 +70,10 @@ export class LlcView extends ByteView {
   get snapType(): number {
     return u16(this.bytes, this.offset + LlcOffsets.snapType);
   }
+  /** True for a UI frame between SAPs 0xaa whose 5 SNAP bytes are not all there (tcpdump's ` [|snap]`). */
+  get snapCut(): boolean {
+    return this.carries && (this.dsap & 0xfe) === 0xaa && this.length < LlcOffsets.snapLen;
+  }
   /** Short name: `stp`, `snap`, `ipx`, `netbios`, `isis` or `llc`. */
   get name(): string {
     if (this.isSnap) return 'snap';
@@ -159,7 +163,7 @@ function snapText(v: LlcView): string {
 
 /** Header bytes of an LLC layer for the dumps (what tcpdump skips with -x): SNAP 8, plain 3, cut: all. */
 export function llcHeaderLen(v: LlcView): number {
-  return v.status !== DecodeStatus.Ok ? v.length : v.isSnap ? 8 : 3;
+  return v.status !== DecodeStatus.Ok ? v.length : v.isSnap || v.snapCut ? 8 : 3;
 }
 
 /** tcpdump's LLC/SNAP text (`n`: the 802.3 length); what a UI frame's SAP or SNAP code announces prints itself. */
@@ -176,6 +180,10 @@ export function printLlc(c: Printer, v: LlcView, i: number, n: number): void {
   const ctl = v.control16;
   if (c.opts.linkHeader) {
     c.s += `${inVlan ? '' : 'LLC, '}dsap ${name(v.dsap)} ${v.dsap & 1 ? 'Group' : 'Individual'}, ssap ${name(v.ssap)} ${v.ssap & 1 ? 'Response' : 'Command'}, ctrl 0x${v.isU ? hex2(ctl) : hex4(ctl)}: `;
+  }
+  if (v.snapCut) {
+    c.s += ' [|snap]';
+    return;
   }
   if (v.isSnap) {
     if (c.opts.linkHeader) {

@@ -7,6 +7,7 @@
 import type { PacketView } from '../packet.js';
 import type { LayerParser } from './parser.js';
 import { hex2 } from './addr.js';
+import { Layer } from './layers.js';
 
 /** Printing options, named after tcpdump's flags. */
 export interface PrintOptions {
@@ -147,9 +148,10 @@ export interface Printer {
   ifName(ifindex: number): string | undefined;
   /**
    * Prints the EtherType fallback: a marker for types tcpdump names, else the Ethernet header at
-   * `frame` (of `frameLen` bytes; default: the packet's own) and a hex dump.
+   * `frame` (of `frameLen` bytes; default: the packet's own) and a hex dump up to `end` (default: the
+   * capture's end).
    */
-  unknownEtherType(t: number, off: number, frame?: number, frameLen?: number): void;
+  unknownEtherType(t: number, off: number, frame?: number, frameLen?: number, end?: number): void;
   /**
    * tcpdump's default print of what no printer decodes, from `off` to `end` (default: the capture's
    * end): a hex and ASCII dump, unless a -x/-X/-A dump follows anyway.
@@ -215,6 +217,19 @@ export function hexDumpText(b: Uint8Array, o: number, n: number, indent: string)
 export function longjmpCut(c: Printer, proto: string): void {
   c.s += ` [|${proto}]`;
   c.earlyEnd = true;
+}
+
+/**
+ * The length tcpdump's link-level printer hands the network layer i starting at `offset`: the rest of
+ * the frame on the wire, or behind a SecTAG (and VLAN tags after it) the rest of the secure data, which
+ * ends before the ICV or at the short length.
+ */
+export function linkAvail(c: Printer, i: number, offset: number): number {
+  const p = c.parser;
+  let k = i - 1;
+  while (k > 0 && p.kinds[k] === Layer.Vlan) k--;
+  const ms = k >= 0 ? p.at(k, Layer.Macsec) : undefined;
+  return ms ? ms.offset + ms.headerLen + ms.dataDeclared - offset : c.pkt.wireLen - (offset - c.pkt.offset);
 }
 
 /** `n` bytes as hex digits. */

@@ -5,7 +5,7 @@
  * accessors (`LayerParser.at`, `LayerParser.get`) take their view types from here.
  */
 import type { LayerParser } from './parser.js';
-import { DecodeStatus, u32, type ByteView } from './status.js';
+import { DecodeStatus, u16, u32, type ByteView } from './status.js';
 import type { Printer } from './print.js';
 import type { JsonWriter } from './json-writer.js';
 import type { PlainReset, Reach, Walk } from './walk.js';
@@ -83,6 +83,7 @@ import { CtpView, ctpRepr, printCtp } from './ctp.js';
 import { DecnetView, decnetRepr, printDecnet } from './decnet.js';
 import { DdpView, ddpRepr, printDdp } from './ddp.js';
 import { AoeView, aoeRepr, printAoe } from './aoe.js';
+import { MacsecOffsets, MacsecView, macsecRepr, printMacsec } from './macsec.js';
 import { ClnpView, EsisView, IsisView, OsiNlpid, clnpRepr, esisRepr, isisRepr, printClnp, printEsis, printIsis } from './osi.js';
 
 /**
@@ -210,7 +211,11 @@ export const HOMES = {
     View: EthernetView, print: printEthernet, repr: ethernetRepr, json: { at: 'frame', write: writeEthernetJson },
     reach: { link: [LinkType.EN10MB], ether: [EtherType.TEB] },
     decode(w, v, p, end, declared) {
-      if (w.push(Layer.Ethernet, v.reset(w.bytes, p, end - p), declared, 14)) afterMac(w, v.etherType, p + 14, end, declared - 14);
+      if (!w.push(Layer.Ethernet, v.reset(w.bytes, p, end - p), declared, 14)) return;
+      // a SecTAG is read only here, right after the MAC addresses, as tcpdump reads it; its ICV and
+      // short length are checked against the frame's length on the wire
+      if (v.etherType === EtherType.MACSEC) w.next(Layer.Macsec, p + 14, end, wireDeclared(w, p, declared) - 14, 0);
+      else afterMac(w, v.etherType, p + 14, end, declared - 14);
     },
   }),
   sll: home({
@@ -709,6 +714,19 @@ export const HOMES = {
   decnet: home({ View: DecnetView, print: printDecnet, repr: decnetRepr, reach: { ether: [0x6003] }, decode: leaf(Layer.Decnet, -1) }),
   ddp: home({ View: DdpView, print: printDdp, repr: ddpRepr, reach: { ether: [0x809b], snap: [0x080007 * 65536 + 0x809b] }, decode: leaf(Layer.Ddp, -1) }),
   aoe: home({ View: AoeView, print: printAoe, repr: aoeRepr, reach: { ether: [0x88a2] }, decode: leaf(Layer.Aoe, -1) }),
+  // reached from the Ethernet header only (see eth)
+  macsec: home({
+    View: MacsecView, print: printMacsec, repr: macsecRepr,
+    decode(w, v, p, end, declared) {
+      if (!w.push(Layer.Macsec, v.reset(w.bytes, p, end - p, declared), declared, v.headerLen) || v.confidential) return;
+      const cap = v.dataCap;
+      const q = p + v.headerLen;
+      // the protected frame ends before the ICV (in the capture too) and at the short length
+      const stop = end - MacsecOffsets.icvLen;
+      if (cap < 2 || stop - q < 2) return;
+      afterMac(w, u16(w.bytes, q), q + 2, stop, v.dataDeclared - 2);
+    },
+  }),
 } satisfies { readonly [K in LayerName]: Home<ByteView> };
 
 /** What follows a PPP protocol field: IP, IPv6, MPLS, a control protocol's packet, or what a home's `reach.ppp` names. */

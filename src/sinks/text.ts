@@ -17,6 +17,7 @@ import { etherTypeText } from '../decode/ethertype.js';
 import { IP_PROTO_TRUNC, IP_REACHED, NETWORK_LAYER, PRINTS_ADDRESSES } from '../decode/layers.js';
 import { HOME_BY_KIND, REACH } from '../decode/registry.js';
 import { llcHeaderLen } from '../decode/llc.js';
+import { macsecLinkBytes } from '../decode/macsec.js';
 import { SLL2_DIR } from '../decode/sll.js';
 import { hex4, macName, pad2, protoName, type PrintOptions, type Printer } from '../decode/print.js';
 import { NFLOG_HDR, nflogPayloadOffset } from '../decode/nflog.js';
@@ -268,6 +269,13 @@ export class TextFormatter implements Printer {
         if (!eth) return 0;
         this.layer(0, pkt.wireLen);
         if (p.status[0] !== DecodeStatus.Ok) return eth.length;
+        const ms = p.at(1, Layer.Macsec);
+        if (ms) {
+          // the SecTAG and protected EtherType count as link header; nothing is dumped when tcpdump stops at the SecTAG
+          const sec = macsecLinkBytes(ms);
+          const inLlc = p.at(2, Layer.Llc);
+          return sec < 0 ? pkt.capLen : 14 + sec + this.vlanBytes(2) + (inLlc ? llcHeaderLen(inLlc) : 0);
+        }
         const llc = eth.etherType < 0x600 ? p.at(1, Layer.Llc) : undefined;
         return 14 + this.vlanBytes(1) + (llc ? llcHeaderLen(llc) : 0);
       }
@@ -403,7 +411,7 @@ export class TextFormatter implements Printer {
    * The EtherType fallback: a marker for types tcpdump names, else the Ethernet header at `frame`
    * (`frameLen` bytes; default: the packet's) and a hex dump.
    */
-  unknownEtherType(t: number, off: number, frame = -1, frameLen = 0): void {
+  unknownEtherType(t: number, off: number, frame = -1, frameLen = 0, end = Infinity): void {
     const e = this.opts.linkHeader;
     if (t === 0x0800) this.s += ' [|ip]';
     else if (t === 0x86dd) this.s += ' [|ip6]';
@@ -420,7 +428,7 @@ export class TextFormatter implements Printer {
         const eo = frame >= 0 ? frame : pkt.offset;
         this.s += `${macName(this.opts, macText(b, eo + 6))} > ${macName(this.opts, macText(b, eo))}, ethertype ${etherTypeText(t)}, length ${frame >= 0 ? frameLen : pkt.wireLen}: `;
       }
-      this.defaultDump(off);
+      this.defaultDump(off, end);
     }
   }
 

@@ -1,0 +1,92 @@
+/**
+ * MACsec on the crafted capture fixtures/proto/lan4-macsec.pcap (gen_lan4.py): every printed line
+ * against tcpdump 4.99 at -n, -v, -vv, -e, -x and -e -x, the SecTAG Repr against tshark's fields, and
+ * the filter compiler's selection against libpcap's (`tcpdump -r F -w - EXPR`), all run at test time.
+ */
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { ROOT } from './fixtures.js';
+import { type Field, levels, SKIP, expectFilterLikeLibpcap, expectTcpdumpLines, fieldDiffs, withTshark } from './proto-oracle.js';
+import { DecodeStatus, Layer, MacsecOffsets } from '../../src/decode/index.js';
+import type { MacsecRepr } from '../../src/decode/macsec.js';
+
+process.env.TZ = 'UTC';
+const DIR = join(ROOT, 'fixtures', 'proto');
+
+const FILES: Array<[string, string]> = [
+  ['lan4-macsec.pcap', 'MACsec: encrypted and integrity-only frames, short lengths, malformed and cut SecTAGs'],
+];
+const LEVELS = levels([], ['-v'], ['-vv'], ['-e'], ['-x'], ['-e', '-x']);
+
+describe('LAN protocols (4): text equals tcpdump\'s', () => {
+  for (const [file, name] of FILES) {
+    it(`${name} (${file}): every line at -n, -v, -vv, -e, -x, -e -x`, () => {
+      console.log(`${name}: ${expectTcpdumpLines(join(DIR, file), LEVELS)}`);
+    });
+  }
+});
+
+type R = Record<string, unknown>;
+const ms = (r: R): MacsecRepr => r as unknown as MacsecRepr;
+/** The SCI's first 6 bytes as tshark's system identifier (a MAC address). */
+const sciMac = (r: R): unknown => ms(r).sci?.slice(0, 12).replace(/(..)(?!$)/g, '$1:');
+/** The SCI's last 2 bytes, tshark's port identifier. */
+const sciPort = (r: R): unknown => (ms(r).sci === undefined ? undefined : parseInt(ms(r).sci!.slice(12), 16));
+
+const MACSEC_FIELDS: Field[] = [
+  // tshark's TCI is the byte shifted right by 2, as ours
+  ['macsec.TCI', (r) => ms(r).tci],
+  ['macsec.AN', (r) => ms(r).an],
+  ['macsec.SL', (r) => ms(r).sl],
+  ['macsec.PN', (r) => ms(r).pn],
+  ['macsec.SCI.system_identifier', sciMac],
+  ['macsec.SCI.port_identifier', sciPort],
+  // tshark reads a type even where the ICV or the short length leaves no room for it (tcpdump does not)
+  ['macsec.etype', (r) => (ms(r).type === undefined ? SKIP : ms(r).type)],
+];
+
+describe('LAN protocols (4): Repr fields equal tshark\'s', () => {
+  it(`lan4-macsec.pcap: ${MACSEC_FIELDS.length} fields per packet`, () => {
+    let packets = 0;
+    let checked = 0;
+    let typed = 0;
+    for (const pkt of withTshark(join(DIR, 'lan4-macsec.pcap'), MACSEC_FIELDS)) {
+      // a SecTAG is decoded right after the MAC addresses only (tshark also reads one behind a VLAN tag)
+      const i = pkt.parser.find(Layer.Macsec);
+      if (i < 0) {
+        expect(pkt.parser.kinds[1], `packet ${pkt.n}`).not.toBe(Layer.Ethernet);
+        continue;
+      }
+      expect(i, `packet ${pkt.n}`).toBe(1);
+      // a SecTAG cut short has no fields in tshark; one with the version bit set is not MACsec to
+      // tshark, and its short length keeps the reserved bits there: neither is compared
+      if (pkt.parser.status[i] !== DecodeStatus.Ok) continue;
+      // tshark reads a SecTAG only when some secure data comes before the ICV
+      const v = pkt.parser.at(i, Layer.Macsec)!;
+      if (v.length <= v.headerLen + MacsecOffsets.icvLen) continue;
+      const r = pkt.parser.repr(i) as R;
+      packets++;
+      if (ms(r).type !== undefined) typed++;
+      const { shown, diffs } = fieldDiffs(pkt, r, MACSEC_FIELDS);
+      expect(diffs).toEqual([]);
+      checked += shown;
+    }
+    expect(packets).toBeGreaterThan(25);
+    expect(typed).toBeGreaterThan(15);
+    expect(checked).toBeGreaterThan(packets * 4);
+  });
+});
+
+/** Filter primitives whose selection on the fixtures must equal libpcap's. */
+const EXPRESSIONS = [
+  'ether proto 0x88e5', 'not ether proto 0x88e5', 'ip', 'arp', 'vlan', 'vlan and ether proto 0x88e5',
+  'ether proto 0x88e5 and ether src 02:00:00:00:00:01', 'ether proto 0x88e5 and ether[14] & 0x0c != 0', 'ether[14] & 0x20 = 0x20',
+];
+
+describe('LAN protocols (4): the filter selects what libpcap selects', () => {
+  for (const [file] of FILES) {
+    it(`${file}: ${EXPRESSIONS.length} expressions`, () => {
+      expect(expectFilterLikeLibpcap(join(DIR, file), EXPRESSIONS)).toBeGreaterThan(0);
+    });
+  }
+});
