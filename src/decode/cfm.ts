@@ -6,11 +6,13 @@
  * status, data, reply ingress/egress, organization specific). The printer walks the message the way
  * tcpdump 4.99 does, quirks included: the loopback and unknown messages dump their bytes up to the
  * first TLV offset counted from the end of the common header, and a sender ID TLV too short for its
- * chassis ID resumes one byte early.
+ * chassis ID resumes one byte early. The ITU-T Y.1731 (G.8013) OAM PDUs on the same header (AIS,
+ * LCK, TST, loss and delay measurement, synthetic loss, client signal fail, ...) are printed as tcpdump
+ * 4.99 prints them, as unknown opcodes, and their fixed fields are decoded into the Repr.
  */
 import { DecodeStatus, FixedHeaderView, u16, u32 } from './status.js';
 import { ipv4Text, ipv6Text, macText } from './addr.js';
-import { type Printer, flagNames, hexDump, longjmpCut, safeText } from './print.js';
+import { type Printer, flagNames, hexBytes, hexDump, longjmpCut, safeText } from './print.js';
 import { ouiName } from './llc.js';
 
 /** Field offsets of the common header and of the message bodies (from the end of the common header). */
@@ -18,10 +20,17 @@ export const CfmOffsets = {
   levelVersion: 0, opcode: 1, flags: 2, firstTlvOffset: 3, headerLen: 4,
   ccmSequence: 0, ccmMepId: 4, ccmNames: 6, ccmNamesLen: 48, ccmLen: 70,
   transactionId: 0, ttl: 4, ltmOriginal: 5, ltmTarget: 11, ltmLen: 17, ltrRelayAction: 5, ltrLen: 6,
+  tstSequence: 0, tstLen: 4, lmTxFCf: 0, lmRxFCf: 4, lmTxFCb: 8, lmLen: 12,
+  dmTxf: 0, dmRxf: 8, dmTxb: 16, dmRxb: 24, dm1Len: 16, dmLen: 32,
+  slSrcMep: 0, slRspMep: 2, slTestId: 4, slTxFCf: 8, slTxFCb: 12, slLen: 16,
 } as const;
 
-/** CFM opcodes. */
-export const CfmOpcode = { CCM: 1, LBR: 2, LBM: 3, LTR: 4, LTM: 5 } as const;
+/** CFM opcodes: IEEE 802.1ag's, then ITU-T Y.1731's. */
+export const CfmOpcode = {
+  CCM: 1, LBR: 2, LBM: 3, LTR: 4, LTM: 5,
+  AIS: 33, LCK: 35, TST: 37, APS: 39, RAPS: 40, MCC: 41, LMR: 42, LMM: 43, DM1: 45, DMR: 46, DMM: 47,
+  EXR: 48, EXM: 49, VSR: 50, VSM: 51, CSF: 52, SL1: 53, SLR: 54, SLM: 55,
+} as const;
 
 /** Zero-copy view of a CFM PDU. */
 export class CfmView extends FixedHeaderView {
@@ -62,6 +71,23 @@ export interface CfmRepr {
   originalMac?: string;
   targetMac?: string;
   relayAction?: number;
+  /** Y.1731 AIS, LCK, CSF: the transmission period (flags & 7). */
+  period?: number;
+  /** Y.1731 CSF: the client signal fail type ((flags >> 3) & 7). */
+  csfType?: number;
+  /** Y.1731 LMM, LMR (all three), SLM, SLR, 1SL (TxFCf; SLM and SLR also TxFCb): frame counters. */
+  txFCf?: number;
+  rxFCf?: number;
+  txFCb?: number;
+  /** Y.1731 1DM (forward), DMM and DMR (all four): 8-byte PTP timestamps in hex. */
+  txTimestampf?: string;
+  rxTimestampf?: string;
+  txTimestampb?: string;
+  rxTimestampb?: string;
+  /** Y.1731 SLM, SLR, 1SL: source MEP id (SLM, SLR: also the responder's), test id. */
+  srcMepId?: number;
+  rspMepId?: number;
+  testId?: number;
 }
 
 /** Builds the sink representation. */
@@ -84,8 +110,54 @@ export function cfmRepr(v: CfmView): CfmRepr {
       r.ttl = b[m + O.ttl]!;
       r.relayAction = b[m + O.ltrRelayAction]!;
     }
-  }
+  } else y1731Repr(r, v, m, has);
   return r;
+}
+
+/** The fixed fields of the Y.1731 PDUs (G.8013 clause 9) whose bytes were captured, into `r`. */
+function y1731Repr(r: CfmRepr, v: CfmView, m: number, has: (n: number) => boolean): void {
+  const b = v.bytes;
+  const O = CfmOffsets;
+  const op = v.opcode;
+  const ts = (o: number): string => hexBytes(b, m + o, 8);
+  switch (op) {
+    case CfmOpcode.AIS:
+    case CfmOpcode.LCK:
+    case CfmOpcode.CSF:
+      r.period = v.flags & 7;
+      if (op === CfmOpcode.CSF) r.csfType = (v.flags >> 3) & 7;
+      break;
+    case CfmOpcode.TST:
+      if (has(O.tstLen)) r.sequence = u32(b, m + O.tstSequence);
+      break;
+    case CfmOpcode.LMM:
+    case CfmOpcode.LMR:
+      if (!has(O.lmLen)) break;
+      r.txFCf = u32(b, m + O.lmTxFCf);
+      r.rxFCf = u32(b, m + O.lmRxFCf);
+      r.txFCb = u32(b, m + O.lmTxFCb);
+      break;
+    case CfmOpcode.DM1:
+    case CfmOpcode.DMM:
+    case CfmOpcode.DMR:
+      if (!has(op === CfmOpcode.DM1 ? O.dm1Len : O.dmLen)) break;
+      r.txTimestampf = ts(O.dmTxf);
+      r.rxTimestampf = ts(O.dmRxf);
+      if (op === CfmOpcode.DM1) break;
+      r.txTimestampb = ts(O.dmTxb);
+      r.rxTimestampb = ts(O.dmRxb);
+      break;
+    case CfmOpcode.SLM:
+    case CfmOpcode.SLR:
+    case CfmOpcode.SL1:
+      if (!has(O.slLen)) break;
+      r.srcMepId = u16(b, m + O.slSrcMep);
+      if (op !== CfmOpcode.SL1) r.rspMepId = u16(b, m + O.slRspMep);
+      r.testId = u32(b, m + O.slTestId);
+      r.txFCf = u32(b, m + O.slTxFCf);
+      if (op !== CfmOpcode.SL1) r.txFCb = u32(b, m + O.slTxFCb);
+      break;
+  }
 }
 
 const OPCODES: Readonly<Record<number, string>> = { 1: 'Continuity Check Message', 2: 'Loopback Reply', 3: 'Loopback Message', 4: 'Linktrace Reply', 5: 'Linktrace Message' };
@@ -220,10 +292,9 @@ function printCfmBody(c: Printer, v: CfmView, len: number): void {
       c.s += `\n\t  Replay-Action ${RELAY_ACTIONS[a] ?? 'Unknown'} (${a})`;
     }
   } else {
-    // no message decoder: tcpdump dumps from the message start, as many bytes as follow the first TLV offset
-    const n = tlen - fto;
-    need(p, n);
-    c.s += hexDump(b, p, n, '\n\t  ');
+    // no message decoder: tcpdump dumps from the message start, as many bytes as follow the first TLV
+    // offset, or as were captured
+    c.s += hexDump(b, p, Math.max(0, Math.min(tlen - fto, cap - p)), '\n\t  ');
   }
   p += fto;
   tlen -= fto;

@@ -73,7 +73,9 @@ export function printVlan(c: Printer, v: VlanView, i: number): void {
   const nt = v.etherType;
   if (c.opts.linkHeader) {
     c.s += `vlan ${v.id}, p ${v.pcp}${v.dei ? ', DEI' : ''}, `;
-    c.s += nt < 0x600 ? `802.3LLC, ` : `ethertype ${etherTypeText(nt)}, `;
+    // the LLC printer names itself only when its header is all there
+    const llcOk = i + 1 < p.count && p.status[i + 1] === DecodeStatus.Ok;
+    c.s += nt < 0x600 ? (llcOk ? '802.3LLC, ' : '802.3') : `ethertype ${etherTypeText(nt)}, `;
   }
   if (i + 1 < p.count) {
     if (nt < 0x600 && (p.kinds[i + 1] === Layer.Llc || p.kinds[i + 1] === Layer.Ipx)) c.layer(i + 1, nt);

@@ -1,7 +1,8 @@
 /**
- * MACsec on the crafted capture fixtures/proto/lan4-macsec.pcap (gen_lan4.py): every printed line
- * against tcpdump 4.99 at -n, -v, -vv, -e, -x and -e -x, the SecTAG Repr against tshark's fields, and
- * the filter compiler's selection against libpcap's (`tcpdump -r F -w - EXPR`), all run at test time.
+ * MACsec and the ITU-T Y.1731 OAM PDUs on the crafted captures fixtures/proto/lan4-*.pcap
+ * (gen_lan4.py): every printed line against tcpdump 4.99 at -n, -v, -vv, -e, -x and -e -x, the SecTAG
+ * and CFM Reprs against tshark's fields, and the filter compiler's selection against libpcap's
+ * (`tcpdump -r F -w - EXPR`), all run at test time.
  */
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
@@ -9,12 +10,14 @@ import { ROOT } from './fixtures.js';
 import { type Field, levels, SKIP, expectFilterLikeLibpcap, expectTcpdumpLines, fieldDiffs, withTshark } from './proto-oracle.js';
 import { DecodeStatus, Layer, MacsecOffsets } from '../../src/decode/index.js';
 import type { MacsecRepr } from '../../src/decode/macsec.js';
+import type { CfmRepr } from '../../src/decode/cfm.js';
 
 process.env.TZ = 'UTC';
 const DIR = join(ROOT, 'fixtures', 'proto');
 
 const FILES: Array<[string, string]> = [
   ['lan4-macsec.pcap', 'MACsec: encrypted and integrity-only frames, short lengths, malformed and cut SecTAGs'],
+  ['lan4-y1731.pcap', 'Y.1731: AIS, LCK, CSF, TST, LMM/LMR, 1DM/DMM/DMR, SLM/SLR/1SL, APS, R-APS, MCC, EXM/EXR, VSM/VSR'],
 ];
 const LEVELS = levels([], ['-v'], ['-vv'], ['-e'], ['-x'], ['-e', '-x']);
 
@@ -77,10 +80,53 @@ describe('LAN protocols (4): Repr fields equal tshark\'s', () => {
   });
 });
 
+const cfm = (r: R): CfmRepr => r as unknown as CfmRepr;
+/** tshark's counters and test ids are shown as hex bytes. */
+const hexNum = (x: string): string => String(parseInt(x, 16));
+/** A Y.1731 field of the PDUs with opcodes `ops` (tshark shows the field under those only). */
+const only = (ops: number[], pick: (r: CfmRepr) => unknown) => (r: R): unknown => (ops.includes(cfm(r).opcode) ? pick(cfm(r)) : undefined);
+
+const Y1731_FIELDS: Field[] = [
+  ['cfm.md.level', (r) => cfm(r).level], ['cfm.version', (r) => cfm(r).version], ['cfm.opcode', (r) => cfm(r).opcode],
+  ['cfm.flags', (r) => cfm(r).flags], ['cfm.first.tlv.offset', (r) => cfm(r).firstTlvOffset],
+  ['cfm.flags.ais_lck_Period', only([33, 35], (c) => c.period)],
+  ['cfm.csf.flags.Type', only([52], (c) => c.csfType)], ['cfm.csf.flags.Period', only([52], (c) => c.period)],
+  ['cfm.tst.sequence.num', only([37], (c) => c.sequence)],
+  ['cfm.lmm.lmr.txfcf', only([42, 43], (c) => c.txFCf), hexNum], ['cfm.lmm.lmr.rxfcf', only([42, 43], (c) => c.rxFCf), hexNum],
+  ['cfm.lmm.lmr.txfcb', only([42, 43], (c) => c.txFCb), hexNum],
+  ['cfm.odm.dmm.dmr.txtimestampf', (r) => cfm(r).txTimestampf], ['cfm.odm.dmm.dmr.rxtimestampf', (r) => cfm(r).rxTimestampf],
+  ['cfm.dmm.dmr.txtimestampb', (r) => cfm(r).txTimestampb], ['cfm.dmm.dmr.rxtimestampb', (r) => cfm(r).rxTimestampb],
+  ['cfm.slm.src_mep_id', only([54, 55], (c) => c.srcMepId)], ['cfm.slr.rsp_mep_id', only([54, 55], (c) => c.rspMepId)],
+  ['cfm.slm.test_id', only([54, 55], (c) => c.testId), hexNum], ['cfm.slm.txfcf', only([54, 55], (c) => c.txFCf)],
+  ['cfm.slr.txfcb', only([54, 55], (c) => c.txFCb)],
+  ['cfm.osl.src_mep_id', only([53], (c) => c.srcMepId)], ['cfm.osl.test_id', only([53], (c) => c.testId), hexNum],
+  ['cfm.osl.txfcf', only([53], (c) => c.txFCf)],
+];
+
+describe('LAN protocols (4): Y.1731 Repr fields equal tshark\'s', () => {
+  it(`lan4-y1731.pcap: ${Y1731_FIELDS.length} fields per packet`, () => {
+    let packets = 0;
+    let checked = 0;
+    for (const pkt of withTshark(join(DIR, 'lan4-y1731.pcap'), Y1731_FIELDS)) {
+      const i = pkt.parser.find(Layer.Cfm);
+      // the LLC frame behind a VLAN tag is no CFM; tshark shows part of a PDU the capture cuts
+      if (i < 0 || pkt.capLen < pkt.wireLen) continue;
+      const r = pkt.parser.repr(i) as R;
+      packets++;
+      const { shown, diffs } = fieldDiffs(pkt, r, Y1731_FIELDS);
+      expect(diffs).toEqual([]);
+      checked += shown;
+    }
+    expect(packets).toBeGreaterThan(28);
+    expect(checked).toBeGreaterThan(packets * 6);
+  });
+});
+
 /** Filter primitives whose selection on the fixtures must equal libpcap's. */
 const EXPRESSIONS = [
   'ether proto 0x88e5', 'not ether proto 0x88e5', 'ip', 'arp', 'vlan', 'vlan and ether proto 0x88e5',
   'ether proto 0x88e5 and ether src 02:00:00:00:00:01', 'ether proto 0x88e5 and ether[14] & 0x0c != 0', 'ether[14] & 0x20 = 0x20',
+  'ether proto 0x8902', 'vlan and ether proto 0x8902', 'ether proto 0x8902 and ether[15] = 43', 'ether dst 01:80:c2:00:00:35', 'ether multicast',
 ];
 
 describe('LAN protocols (4): the filter selects what libpcap selects', () => {
