@@ -62,13 +62,15 @@ export function printEthernet(c: Printer, v: EthernetView, i: number, n: number)
     return;
   }
   const t = v.etherType;
+  // an 802.3 length counts at most what the frame holds
+  const len = Math.min(t, n - EthernetOffsets.headerLen);
   if (c.opts.linkHeader) {
     c.s += `${macName(c.opts, macText(v.bytes, v.offset + 6))} > ${macName(c.opts, macText(v.bytes, v.offset))}, `;
-    if (t < ETHERTYPE_MIN) c.s += `802.3, length ${t}: `;
+    if (t < ETHERTYPE_MIN) c.s += `802.3, length ${len}: `;
     else c.s += `ethertype ${etherTypeText(t)}, length ${n}: `;
   }
   if (t < ETHERTYPE_MIN) {
-    if (i + 1 < p.count && (p.kinds[i + 1] === Layer.Llc || p.kinds[i + 1] === Layer.Ipx)) c.layer(i + 1, t);
+    if (i + 1 < p.count && (p.kinds[i + 1] === Layer.Llc || p.kinds[i + 1] === Layer.Ipx)) c.layer(i + 1, len);
     else c.s += ' [|llc]';
     return;
   }

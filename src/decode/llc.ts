@@ -195,11 +195,12 @@ export function printLlc(c: Printer, v: LlcView, i: number, n: number): void {
     if (i + 1 < p.count) {
       if (v.oui === 0) c.network(i + 1, v.snapType);
       else c.layer(i + 1, n - 8);
-    } else if (v.oui !== 0) {
+    } else {
       // nothing decodes it: the addresses and the SNAP header (unless -e printed them), then the frame from the LLC header
       if (!c.opts.linkHeader) {
         const m = macs(c, i);
-        c.s += `${m ? `${m[0]} > ${m[1]} ` : ''}SNAP, ${snapText(v)}, length ${n - 8}: `;
+        const what = v.oui === 0 ? `ethertype ${etherTypeText(v.snapType)}` : snapText(v);
+        c.s += `${m ? `${m[0]} > ${m[1]} ` : ''}SNAP, ${what}, length ${n - 8}: `;
       }
       c.defaultDump(v.offset);
     }

@@ -182,7 +182,7 @@ export function printMacsec(c: Printer, v: MacsecView, i: number): void {
   const next = i + 1 < p.count ? p.kinds[i + 1] : Layer.None;
   if (t < 0x600) {
     if (e) c.s += '802.3';
-    if (next === Layer.Llc || next === Layer.Ipx) c.layer(i + 1, t);
+    if (next === Layer.Llc || next === Layer.Ipx) c.layer(i + 1, Math.min(t, v.dataDeclared - 2));
     else c.s += ' [|llc]';
     return;
   }

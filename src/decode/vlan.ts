@@ -1,7 +1,7 @@
 /** IEEE 802.1Q / 802.1ad VLAN tag (4 bytes after the TPID). */
 import { ByteView, DecodeStatus, u16 } from './status.js';
 import { Layer } from './layers.js';
-import type { Printer } from './print.js';
+import { type Printer, linkAvail } from './print.js';
 import { etherTypeText, ETHERTYPE_NAMES } from './ethertype.js';
 import type { JsonWriter } from './json-writer.js';
 
@@ -78,7 +78,7 @@ export function printVlan(c: Printer, v: VlanView, i: number): void {
     c.s += nt < 0x600 ? (llcOk ? '802.3LLC, ' : '802.3') : `ethertype ${etherTypeText(nt)}, `;
   }
   if (i + 1 < p.count) {
-    if (nt < 0x600 && (p.kinds[i + 1] === Layer.Llc || p.kinds[i + 1] === Layer.Ipx)) c.layer(i + 1, nt);
+    if (nt < 0x600 && (p.kinds[i + 1] === Layer.Llc || p.kinds[i + 1] === Layer.Ipx)) c.layer(i + 1, Math.min(nt, linkAvail(c, i + 1, v.offset + 4)));
     else c.network(i + 1, nt);
   } else c.unknownEtherType(nt, v.offset + 4);
 }

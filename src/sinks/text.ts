@@ -276,8 +276,10 @@ export class TextFormatter implements Printer {
           const inLlc = p.at(2, Layer.Llc);
           return sec < 0 ? pkt.capLen : 14 + sec + this.vlanBytes(2) + (inLlc ? llcHeaderLen(inLlc) : 0);
         }
-        const llc = eth.etherType < 0x600 ? p.at(1, Layer.Llc) : undefined;
-        return 14 + this.vlanBytes(1) + (llc ? llcHeaderLen(llc) : 0);
+        // an LLC header after the MAC header or its VLAN tags counts too
+        const tags = this.vlanBytes(1);
+        const llc = p.at(1 + tags / 4, Layer.Llc);
+        return 14 + tags + (llc ? llcHeaderLen(llc) : 0);
       }
       case DecodeLinkType.LINUX_SLL:
       case DecodeLinkType.LINUX_SLL2: {
