@@ -1,7 +1,7 @@
 /** ARP and RARP (RFC 826, RFC 903). */
 import { ByteView, DecodeStatus, u16 } from './status.js';
 import { ipv4Text, macText } from './addr.js';
-import { type Printer, hex4, linkAvail, macName } from './print.js';
+import { type Printer, hex4, hostName, linkAvail, macName } from './print.js';
 import type { JsonWriter } from './json-writer.js';
 
 /** Field offsets of the fixed part; addresses follow at `addrs`. */
@@ -121,7 +121,8 @@ export function printArp(c: Printer, v: ArpView, i: number): void {
     return;
   }
   const b = v.bytes;
-  const pa = (o: number): string => (v.plen === 4 ? ipv4Text(b, o) : `<wrong len>`);
+  // protocol addresses are looked up as tcpdump looks them up without -n
+  const pa = (o: number): string => (v.plen === 4 ? hostName(c.opts, ipv4Text(b, o)) : `<wrong len>`);
   const ha = (o: number): string => (v.hlen === 6 ? macName(c.opts, macText(b, o)) : macText(b, o, v.hlen));
   switch (op) {
     case 1: {

@@ -2,12 +2,16 @@
  * MACsec, the ITU-T Y.1731 OAM PDUs and DEC MOP/LAT frames on the crafted captures fixtures/proto/lan4-*.pcap
  * (gen_lan4.py): every printed line against tcpdump 4.99 at -n, -v, -vv, -e, -x and -e -x, the SecTAG
  * and CFM Reprs against tshark's fields, and the filter compiler's selection against libpcap's
- * (`tcpdump -r F -w - EXPR`), all run at test time.
+ * (`tcpdump -r F -w - EXPR`), all run at test time; the lines also without -n, names from a hosts file.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './fixtures.js';
-import { type Field, levels, SKIP, expectFilterLikeLibpcap, expectTcpdumpLines, fieldDiffs, withTshark } from './proto-oracle.js';
+import { compareLines, tscapLines } from './compare.js';
+import { type Field, levels, SKIP, expectFilterLikeLibpcap, expectTcpdumpLines, fieldDiffs, tcpdumpNamedLines, withTshark } from './proto-oracle.js';
+import { createNameLookup } from '../../src/sinks/names.js';
 import { DecodeStatus, Layer, MacsecOffsets } from '../../src/decode/index.js';
 import type { MacsecRepr } from '../../src/decode/macsec.js';
 import type { CfmRepr } from '../../src/decode/cfm.js';
@@ -28,6 +32,26 @@ describe('LAN protocols (4): text equals tcpdump\'s', () => {
     it(`${name} (${file}): every line at -n, -v, -vv, -e, -x, -e -x`, () => {
       console.log(`${name}: ${expectTcpdumpLines(join(DIR, file), LEVELS)}`);
     });
+  }
+});
+
+describe('LAN protocols (4): names without -n, as tcpdump resolves them', () => {
+  // tcpdump without -n adds each MAC address's OUI name and looks up the IP addresses: a hosts file names one
+  const dir = mkdtempSync(join(tmpdir(), 'tscap-lan4-names-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const hosts = join(dir, 'hosts');
+  writeFileSync(hosts, '192.0.2.1 alpha.example.test\n');
+  const names = createNameLookup({ hostsFile: hosts, dns: false });
+  for (const [file] of FILES) {
+    for (const level of levels([], ['-e'], ['-v'])) {
+      it(`${file} without -n ${level[0].join(' ')}`, () => {
+        const path = join(DIR, file);
+        const theirs = tcpdumpNamedLines(hosts, path, level[0]);
+        const c = compareLines(tscapLines(path, { ...level[1], numeric: false, names }), theirs);
+        expect(c.diffs.slice(0, 3)).toEqual([]);
+        expect(c.same).toBe(c.total);
+      });
+    }
   }
 });
 
