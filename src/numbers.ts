@@ -59,6 +59,8 @@ export const EtherType = {
   PTP: 0x88f7,
   NSH: 0x894f,
   MACSEC: 0x88e5,
+  /** Alteon jumbo frames (draft-ietf-isis-ext-eth): an LLC header follows the type. */
+  JUMBO: 0x8870,
 } as const;
 
 /** IP protocol numbers (IANA) that tscap decodes or filters on. */

@@ -11,6 +11,7 @@ export const EthernetOffsets = { dst: 0, src: 6, etherType: 12, headerLen: 14 } 
 
 /** EtherType values (defined once in src/numbers.ts). */
 export { EtherType } from '../numbers.js';
+import { EtherType } from '../numbers.js';
 
 /** Values below this are an 802.3 length, not an EtherType. */
 export const ETHERTYPE_MIN = 0x600;
@@ -64,10 +65,16 @@ export function printEthernet(c: Printer, v: EthernetView, i: number, n: number)
   const t = v.etherType;
   // an 802.3 length counts at most what the frame holds
   const len = Math.min(t, n - EthernetOffsets.headerLen);
+  // tcpdump names no type before the LLC header of a jumbo frame
+  const jumbo = t === EtherType.JUMBO && i + 1 < p.count && p.kinds[i + 1] === Layer.Llc;
   if (c.opts.linkHeader) {
     c.s += `${macName(c.opts, macText(v.bytes, v.offset + 6))} > ${macName(c.opts, macText(v.bytes, v.offset))}, `;
     if (t < ETHERTYPE_MIN) c.s += `802.3, length ${len}: `;
-    else c.s += `ethertype ${etherTypeText(t)}, length ${n}: `;
+    else if (!jumbo) c.s += `ethertype ${etherTypeText(t)}, length ${n}: `;
+  }
+  if (jumbo) {
+    c.layer(i + 1, n - EthernetOffsets.headerLen);
+    return;
   }
   if (t < ETHERTYPE_MIN) {
     if (i + 1 < p.count && (p.kinds[i + 1] === Layer.Llc || p.kinds[i + 1] === Layer.Ipx)) c.layer(i + 1, len);

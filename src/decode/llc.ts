@@ -175,11 +175,10 @@ export function printLlc(c: Printer, v: LlcView, i: number, n: number): void {
     c.defaultDump(v.offset, end);
     return;
   }
-  const inVlan = i > 0 && p.kinds[i - 1] === Layer.Vlan;
   const name = (sap: number): string => `${LLC_SAPS[sap & 0xfe] ?? 'Unknown'} (0x${hex2(sap & 0xfe)})`;
   const ctl = v.control16;
   if (c.opts.linkHeader) {
-    c.s += `${inVlan ? '' : 'LLC, '}dsap ${name(v.dsap)} ${v.dsap & 1 ? 'Group' : 'Individual'}, ssap ${name(v.ssap)} ${v.ssap & 1 ? 'Response' : 'Command'}, ctrl 0x${v.isU ? hex2(ctl) : hex4(ctl)}: `;
+    c.s += `LLC, dsap ${name(v.dsap)} ${v.dsap & 1 ? 'Group' : 'Individual'}, ssap ${name(v.ssap)} ${v.ssap & 1 ? 'Response' : 'Command'}, ctrl 0x${v.isU ? hex2(ctl) : hex4(ctl)}: `;
   }
   if (v.snapCut) {
     c.s += ' [|snap]';

@@ -11,6 +11,7 @@ import { macText } from './addr.js';
 import { Layer } from './layers.js';
 import { type Printer, hexBytes, macName } from './print.js';
 import { etherTypeText } from './ethertype.js';
+import { EtherType } from '../numbers.js';
 
 /** Field offsets of the SecTAG after its EtherType, its lengths and the ICV's. */
 export const MacsecOffsets = { tciAn: 0, sl: 1, pn: 2, sci: 6, headerLen: 6, sciHeaderLen: 14, icvLen: 16 } as const;
@@ -184,6 +185,10 @@ export function printMacsec(c: Printer, v: MacsecView, i: number): void {
     if (e) c.s += '802.3';
     if (next === Layer.Llc || next === Layer.Ipx) c.layer(i + 1, Math.min(t, v.dataDeclared - 2));
     else c.s += ' [|llc]';
+    return;
+  }
+  if (t === EtherType.JUMBO && next === Layer.Llc) {
+    c.layer(i + 1, v.dataDeclared - 2);
     return;
   }
   if (e) c.s += `ethertype ${etherTypeText(t)}, `;

@@ -184,6 +184,7 @@ const looksQuicLong = (b: Uint8Array, p: number): boolean => (b[p]! & 0x80) !== 
 /** What follows a MAC header, a VLAN tag or a cooked header: LLC for an 802.3 length, else an EtherType. */
 function afterMac(w: Walk, t: number, p: number, end: number, declared: number): void {
   if (t < ETHERTYPE_MIN) w.next(Layer.Llc, p, Math.min(end, p + t), t, 0);
+  else if (t === EtherType.JUMBO) w.next(Layer.Llc, p, end, declared, 0);
   else w.etherType(t, p, end, declared);
 }
 

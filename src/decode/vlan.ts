@@ -3,6 +3,7 @@ import { ByteView, DecodeStatus, u16 } from './status.js';
 import { Layer } from './layers.js';
 import { type Printer, linkAvail } from './print.js';
 import { etherTypeText, ETHERTYPE_NAMES } from './ethertype.js';
+import { EtherType } from '../numbers.js';
 import type { JsonWriter } from './json-writer.js';
 
 /** Field offsets within one tag (the TPID is the EtherType before it). */
@@ -73,12 +74,13 @@ export function printVlan(c: Printer, v: VlanView, i: number): void {
   const nt = v.etherType;
   if (c.opts.linkHeader) {
     c.s += `vlan ${v.id}, p ${v.pcp}${v.dei ? ', DEI' : ''}, `;
-    // the LLC printer names itself only when its header is all there
-    const llcOk = i + 1 < p.count && p.status[i + 1] === DecodeStatus.Ok;
-    c.s += nt < 0x600 ? (llcOk ? '802.3LLC, ' : '802.3') : `ethertype ${etherTypeText(nt)}, `;
+    // the LLC printer goes on with `LLC, ...` (tcpdump names no type before a jumbo frame's LLC header)
+    if (nt < 0x600) c.s += '802.3';
+    else if (nt !== EtherType.JUMBO || p.kinds[i + 1] !== Layer.Llc) c.s += `ethertype ${etherTypeText(nt)}, `;
   }
   if (i + 1 < p.count) {
     if (nt < 0x600 && (p.kinds[i + 1] === Layer.Llc || p.kinds[i + 1] === Layer.Ipx)) c.layer(i + 1, Math.min(nt, linkAvail(c, i + 1, v.offset + 4)));
+    else if (nt === EtherType.JUMBO && p.kinds[i + 1] === Layer.Llc) c.layer(i + 1, linkAvail(c, i + 1, v.offset + 4));
     else c.network(i + 1, nt);
   } else c.unknownEtherType(nt, v.offset + 4);
 }

@@ -23,7 +23,7 @@ const FILES: Array<[string, string]> = [
   ['lan4-macsec.pcap', 'MACsec: encrypted and integrity-only frames, short lengths, malformed and cut SecTAGs'],
   ['lan4-y1731.pcap', 'Y.1731: AIS, LCK, CSF, TST, LMM/LMR, 1DM/DMM/DMR, SLM/SLR/1SL, APS, R-APS, MCC, EXM/EXR, VSM/VSR'],
   // tcpdump 4.99 has no printer for these: its generic line and dump, also in SNAP and behind VLAN tags
-  ['lan4-dec.pcap', 'DEC MOP dump/load and remote console, LAT, SCA; 802.3 lengths past the frame'],
+  ['lan4-dec.pcap', 'DEC MOP dump/load and remote console, LAT, SCA; 802.3 lengths past the frame; LLC after the jumbo type 0x8870'],
 ];
 const LEVELS = levels([], ['-v'], ['-vv'], ['-e'], ['-x'], ['-e', '-x']);
 
@@ -154,7 +154,7 @@ const EXPRESSIONS = [
   'ether proto 0x88e5', 'not ether proto 0x88e5', 'ip', 'arp', 'vlan', 'vlan and ether proto 0x88e5',
   'ether proto 0x88e5 and ether src 02:00:00:00:00:01', 'ether proto 0x88e5 and ether[14] & 0x0c != 0', 'ether[14] & 0x20 = 0x20',
   'ether proto 0x8902', 'vlan and ether proto 0x8902', 'ether proto 0x8902 and ether[15] = 43', 'ether dst 01:80:c2:00:00:35', 'ether multicast',
-  'mopdl', 'moprc', 'lat', 'sca', 'vlan and lat', 'decnet', 'ether proto 0x6004', 'llc', 'not llc',
+  'mopdl', 'moprc', 'lat', 'sca', 'vlan and lat', 'decnet', 'ether proto 0x6004', 'llc', 'not llc', 'stp', 'ether proto 0x8870', 'ip',
 ];
 
 describe('LAN protocols (4): the filter selects what libpcap selects', () => {
