@@ -121,6 +121,34 @@ export type EndpointKind = 'ipv4' | 'ipv6';
 export { DEFAULT_MAX_FLOWS } from './summary-kind.js';
 import { DEFAULT_MAX_FLOWS } from './summary-kind.js';
 
+/**
+ * A `TrafficAccounting`'s counters as plain data (numbers and typed arrays, copies), to send to another
+ * thread and `merge` into an accounting there: fanout workers count their own packets, the main
+ * thread adds up their summaries at the end.
+ */
+export interface AccountingState {
+  packets: number;
+  bytes: number;
+  untracked: number;
+  /** The first packet's timestamp; every relative time below counts from it. */
+  firstSec: number;
+  firstNs: number;
+  lastRelNs: number;
+  /** The registers of `untrackedKeys`. */
+  untrackedRegisters: Uint8Array;
+  ifPackets: Float64Array;
+  ifBytes: Float64Array;
+  /** Protocol trie: a node's parent has a smaller id. */
+  nodeParent: Int32Array;
+  nodeKind: Uint8Array;
+  nodeFrames: Float64Array;
+  nodeBytes: Float64Array;
+  kindFrames: Float64Array;
+  kindBytes: Float64Array;
+  /** Conversations (IPv4, IPv6, TCP, UDP) then endpoints (IPv4, IPv6): `size` entries of keys and counters. */
+  tables: { size: number; keys: Uint32Array; vals: Float64Array }[];
+}
+
 /** Options of `TrafficAccounting`. */
 export interface AccountingOptions {
   /** io intervals in seconds, one series each (none by default). */
@@ -549,6 +577,155 @@ export class TrafficAccounting {
     if (first < v[o + Conv.firstNs]!) v[o + Conv.firstNs] = first;
     if (last > v[o + Conv.lastNs]!) v[o + Conv.lastNs] = last;
     this.countDirection(v, o, (code & 1) === 1, len, frames);
+  }
+
+  private tables(): KeyTable[] {
+    return [this.convIp4, this.convIp6, this.convTcp, this.convUdp, this.epIp4, this.epIp6];
+  }
+
+  /**
+   * The counters as plain data (copies) for `merge` elsewhere. The io series are not in it: their
+   * intervals start at each accounting's own first packet and cannot be added up.
+   * @example port.postMessage(acc.state())
+   */
+  state(): AccountingState {
+    this.settle();
+    const n = this.nodes;
+    return {
+      packets: this.packets,
+      bytes: this.bytes,
+      untracked: this.untracked,
+      firstSec: this.firstSec,
+      firstNs: this.firstNs,
+      lastRelNs: this.lastRelNs,
+      untrackedRegisters: this.untrackedKeys.registers.slice(),
+      ifPackets: this.ifPackets.slice(),
+      ifBytes: this.ifBytes.slice(),
+      nodeParent: this.nodeParent.slice(0, n),
+      nodeKind: this.nodeKind.slice(0, n),
+      nodeFrames: this.nodeFrames.slice(0, n),
+      nodeBytes: this.nodeBytes.slice(0, n),
+      kindFrames: this.kindFrames.slice(),
+      kindBytes: this.kindBytes.slice(),
+      tables: this.tables().map((t) => ({ size: t.size, keys: t.keys.slice(0, t.size * t.stride), vals: t.vals.slice(0, t.size * t.width) })),
+    };
+  }
+
+  /**
+   * Adds another accounting's counters (`state()`, e.g. from a fanout worker): totals, interfaces,
+   * protocols, conversations and endpoints come out as if one accounting had counted both packet
+   * streams. A conversation seen by both keeps the side that sent its earliest packet as A. Not for
+   * accountings with io series (throws): their intervals cannot be added up.
+   * @example for (const s of workerStates) total.merge(s);
+   */
+  merge(s: AccountingState): void {
+    if (this.ioSeries.length > 0) throw new Error('TrafficAccounting.merge: io series cannot be merged');
+    this.settle();
+    let shift = 0; // added to the other's relative times
+    if (s.packets > 0) {
+      if (this.packets === 0) {
+        this.firstSec = s.firstSec;
+        this.firstNs = s.firstNs;
+      } else {
+        const d = (s.firstSec - this.firstSec) * 1e9 + (s.firstNs - this.firstNs);
+        if (d < 0) {
+          // the other saw the earlier first packet: our times now count from it
+          for (const t of [this.convIp4, this.convIp6, this.convTcp, this.convUdp]) {
+            for (let e = 0; e < t.size; e++) {
+              t.vals[e * Conv.WIDTH + Conv.firstNs]! -= d;
+              t.vals[e * Conv.WIDTH + Conv.lastNs]! -= d;
+            }
+          }
+          this.lastRelNs -= d;
+          this.firstSec = s.firstSec;
+          this.firstNs = s.firstNs;
+        } else shift = d;
+      }
+      this.lastRelNs = Math.max(this.lastRelNs, s.lastRelNs + shift);
+    }
+    this.packets += s.packets;
+    this.bytes += s.bytes;
+    this.untracked += s.untracked;
+    this.untrackedKeys.merge(s.untrackedRegisters);
+    for (let i = 0; i < s.ifPackets.length; i++) if (s.ifPackets[i]! > 0) this.countInterface(i, s.ifBytes[i]!, s.ifPackets[i]!);
+    const map = new Int32Array(s.nodeKind.length);
+    for (let id = 0; id < s.nodeKind.length; id++) {
+      const node = id === 0 ? 0 : this.child(map[s.nodeParent[id]!]!, s.nodeKind[id]!);
+      map[id] = node;
+      this.nodeFrames[node]! += s.nodeFrames[id]!;
+      this.nodeBytes[node]! += s.nodeBytes[id]!;
+    }
+    for (let k = 0; k < NKIND; k++) {
+      this.kindFrames[k]! += s.kindFrames[k] ?? 0;
+      this.kindBytes[k]! += s.kindBytes[k] ?? 0;
+    }
+    this.tables().forEach((t, i) => {
+      const from = s.tables[i];
+      if (from !== undefined) (i < 4 ? this.mergeConversations(t, from, shift) : this.mergeEndpoints(t, from));
+    });
+  }
+
+  /** Adds conversations (in the order of their first packets, as one accounting would have met them). */
+  private mergeConversations(t: KeyTable, from: AccountingState['tables'][number], shift: number): void {
+    const W = Conv.WIDTH;
+    const fv = from.vals;
+    const order = Array.from({ length: from.size }, (_, e) => e).sort((x, y) => fv[x * W + Conv.firstNs]! - fv[y * W + Conv.firstNs]! || x - y);
+    for (const e of order) {
+      const o = e * W;
+      const frames = fv[o + Conv.framesAB]! + fv[o + Conv.framesBA]!;
+      for (let k = 0; k < t.stride; k++) t.key[k] = from.keys[e * t.stride + k]!;
+      const entry = t.insert();
+      if (entry < 0) {
+        this.refused(t);
+        this.untracked += frames - 1;
+        continue;
+      }
+      const v = t.vals;
+      const m = entry * W;
+      const first = fv[o + Conv.firstNs]! + shift;
+      const last = fv[o + Conv.lastNs]! + shift;
+      // both sides' counts with the key's first address as the sender
+      const theirsKeyFirst = fv[o + Conv.aIsKeyFirst] === 1;
+      let kfF = theirsKeyFirst ? fv[o + Conv.framesAB]! : fv[o + Conv.framesBA]!;
+      let kfB = theirsKeyFirst ? fv[o + Conv.bytesAB]! : fv[o + Conv.bytesBA]!;
+      let skF = theirsKeyFirst ? fv[o + Conv.framesBA]! : fv[o + Conv.framesAB]!;
+      let skB = theirsKeyFirst ? fv[o + Conv.bytesBA]! : fv[o + Conv.bytesAB]!;
+      let keyFirst = theirsKeyFirst;
+      if (v[m + Conv.framesAB]! + v[m + Conv.framesBA]! === 0) {
+        v[m + Conv.firstNs] = first;
+        v[m + Conv.lastNs] = last;
+      } else {
+        const oursKeyFirst = v[m + Conv.aIsKeyFirst] === 1;
+        kfF += oursKeyFirst ? v[m + Conv.framesAB]! : v[m + Conv.framesBA]!;
+        kfB += oursKeyFirst ? v[m + Conv.bytesAB]! : v[m + Conv.bytesBA]!;
+        skF += oursKeyFirst ? v[m + Conv.framesBA]! : v[m + Conv.framesAB]!;
+        skB += oursKeyFirst ? v[m + Conv.bytesBA]! : v[m + Conv.bytesAB]!;
+        // A is the sender of the earliest packet of both
+        if (first < v[m + Conv.firstNs]!) v[m + Conv.firstNs] = first;
+        else keyFirst = oursKeyFirst;
+        if (last > v[m + Conv.lastNs]!) v[m + Conv.lastNs] = last;
+      }
+      v[m + Conv.aIsKeyFirst] = keyFirst ? 1 : 0;
+      v[m + Conv.framesAB] = keyFirst ? kfF : skF;
+      v[m + Conv.bytesAB] = keyFirst ? kfB : skB;
+      v[m + Conv.framesBA] = keyFirst ? skF : kfF;
+      v[m + Conv.bytesBA] = keyFirst ? skB : kfB;
+    }
+  }
+
+  /** Adds endpoints, column by column. */
+  private mergeEndpoints(t: KeyTable, from: AccountingState['tables'][number]): void {
+    for (let e = 0; e < from.size; e++) {
+      for (let k = 0; k < t.stride; k++) t.key[k] = from.keys[e * t.stride + k]!;
+      const o = e * Ep.WIDTH;
+      const entry = t.insert();
+      if (entry < 0) {
+        this.refused(t);
+        this.untracked += from.vals[o + Ep.txFrames]! + from.vals[o + Ep.rxFrames]! - 1;
+        continue;
+      }
+      for (let c = 0; c < Ep.WIDTH; c++) t.vals[entry * Ep.WIDTH + c]! += from.vals[o + c]!;
+    }
   }
 
   /** Seconds from the first to the last packet. */

@@ -54,7 +54,8 @@ function traffic(): Uint8Array[] {
 test('-w FILE --summary: the live summary equals tshark on the file, every frame written', async () => {
   const file = join(dir, 'live.pcap');
   const frames = traffic();
-  const p = startCli(['-i', net!.host, '-w', file, '--json', '--summary', 'conv', '--summary', 'endpoints', '--summary', 'protocols', '--summary', 'io,1']);
+  // nanosecond stamps in the file, so that conversation starts compare to the microsecond
+  const p = startCli(['-i', net!.host, '--nano', '-w', file, '--json', '--summary', 'conv', '--summary', 'endpoints', '--summary', 'protocols', '--summary', 'io,1']);
   try {
     await p.waitStderr(/listening on/);
     await sendInChunks(net!.ns, net!.peer, frames, (sent) => waitForRecords(file, sent, { timeoutMs: 30_000 }));
