@@ -9,6 +9,7 @@ import type { CaptureStats } from '../capture/socket.js';
 import { capabilityStepOnEvery, spawnModuleWorker } from '../capture/spawn.js';
 import type { PacketView } from '../packet.js';
 import type { SharedFileTarget } from '../pcap/writer.js';
+import type { AccountingState } from '../sinks/flows.js';
 import type { PipelineConfig } from './config.js';
 import { createOutputLock } from './fd-output.js';
 import { SharedGaps } from './gaps.js';
@@ -111,6 +112,11 @@ export class PipelineWorkers implements Source {
   private ended(): void {
     this.endedByItself = true;
     this.wake?.();
+  }
+
+  /** The summary counters of every worker that finished (`--summary`). */
+  summaries(): AccountingState[] {
+    return this.results.flatMap((r) => (r?.summary !== undefined ? [r.summary] : []));
   }
 
   async run(_visit: (p: PacketView) => void, _flush: () => Promise<void>): Promise<void> {

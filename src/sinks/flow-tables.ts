@@ -154,6 +154,17 @@ export interface FlowBudget {
 export class DistinctEstimate {
   private readonly reg = new Uint8Array(4096);
 
+  /** The registers, for `merge` in another thread. */
+  get registers(): Uint8Array {
+    return this.reg;
+  }
+
+  /** Adds the distinct hashes another estimate was given (register by register, the larger rank). */
+  merge(registers: Uint8Array): void {
+    const n = Math.min(registers.length, this.reg.length);
+    for (let i = 0; i < n; i++) if (registers[i]! > this.reg[i]!) this.reg[i] = registers[i]!;
+  }
+
   /** Adds a well-mixed 32-bit hash. */
   add(h: number): void {
     const i = h >>> 20;
