@@ -59,6 +59,7 @@ export const EtherType = {
   PTP: 0x88f7,
   NSH: 0x894f,
   MACSEC: 0x88e5,
+  PPP: 0x880b,
   /** Alteon jumbo frames (draft-ietf-isis-ext-eth): an LLC header follows the type. */
   JUMBO: 0x8870,
 } as const;

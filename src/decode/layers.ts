@@ -65,7 +65,7 @@ export const LAYER_TABLE = [
   { key: 'L2tp', name: 'l2tp', pool: 2, trunc: 'l2tp', ipProto: -1, net: false, ports: false },
   { key: 'Pptp', name: 'pptp', pool: 1, trunc: 'pptp', ipProto: -1, net: false, ports: false },
   // serial and legacy link types (issue 17)
-  { key: 'Ppp', name: 'ppp', pool: 2, trunc: 'ppp', ipProto: -1, net: false, ports: false },
+  { key: 'Ppp', name: 'ppp', pool: 2, trunc: 'ppp', ipProto: -1, net: true, ports: false },
   { key: 'PppCtl', name: 'pppctl', pool: 1, trunc: 'ppp', ipProto: -1, net: true, ports: false },
   { key: 'Chdlc', name: 'chdlc', pool: 1, trunc: 'chdlc', ipProto: -1, net: false, ports: false },
   { key: 'Slarp', name: 'slarp', pool: 1, trunc: 'chdlc_slarp', ipProto: -1, net: true, ports: false },

@@ -5,8 +5,9 @@
  * options at -v), PAP (RFC 1334), CHAP (RFC 1994) and multilink fragments (RFC 1990).
  */
 import { ByteView, DecodeStatus, u16, u32 } from './status.js';
-import { type Printer, hex4, hex8, hexDump, safeText } from './print.js';
+import { type Printer, hex4, hex8, hexDump, hostName, longjmpCut, safeText } from './print.js';
 import { hex2, ipv4Text, macText } from './addr.js';
+import { Layer } from './layers.js';
 
 /** PPP protocol numbers (RFC 1661 and the IANA PPP DLL protocol registry) tcpdump names. */
 export const PppProto = {
@@ -112,8 +113,14 @@ export function printPpp(c: Printer, v: PppView, i: number): void {
   const o = v.offset;
   const e = c.opts.linkHeader;
   const trunc = v.hdlc ? ' [|ppp_hdlc]' : ' [|ppp]';
+  // after an Ethernet type (0x880b) tcpdump's Ethernet printer puts ': ' before the PPP frame, whose
+  // reads past the capture then end the packet
+  const k = i > 0 ? c.parser.kinds[i - 1] : Layer.None;
+  const onEther = k === Layer.Ethernet || k === Layer.Vlan || k === Layer.Macsec;
+  if (onEther) c.s += ': ';
   if (v.status !== DecodeStatus.Ok) {
-    c.s += trunc;
+    if (onEther) longjmpCut(c, 'ppp');
+    else c.s += trunc;
     return;
   }
   const wire = c.pkt.wireLen - (o - c.pkt.offset);
@@ -601,7 +608,7 @@ function lcpOption(c: Printer, q: number, total: number): number {
       else if (cls === 2) {
         if (len !== 7) return bogus('= 7', 0);
         if (!captured(c, q + 3, 4)) return 0;
-        c.s += `: IPv4 ${ipv4Text(b, q + 3)}`;
+        c.s += `: IPv4 ${hostName(c.opts, ipv4Text(b, q + 3))}`;
       } else if (cls === 3) {
         if (len !== 9) return bogus('= 9', 0);
         if (!captured(c, q + 3, 6)) return 0;
@@ -634,7 +641,7 @@ function ipcpOption(c: Printer, q: number, total: number): number {
         return len;
       }
       if (!captured(c, q + 2, 8)) return 0;
-      c.s += `: src ${ipv4Text(b, q + 2)}, dst ${ipv4Text(b, q + 6)}`;
+      c.s += `: src ${hostName(c.opts, ipv4Text(b, q + 2))}, dst ${hostName(c.opts, ipv4Text(b, q + 6))}`;
       break;
     case 2: {
       if (len < 4) {
@@ -679,7 +686,7 @@ function ipcpOption(c: Printer, q: number, total: number): number {
         return 0;
       }
       if (!captured(c, q + 2, 4)) return 0;
-      c.s += `: ${ipv4Text(b, q + 2)}`;
+      c.s += `: ${hostName(c.opts, ipv4Text(b, q + 2))}`;
       break;
     default:
       if (c.opts.verbose < 2) unknownData(c, q + 2, len - 2, '\n\t    ');

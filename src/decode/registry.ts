@@ -181,11 +181,14 @@ const looksSsh = (b: Uint8Array, p: number, end: number): boolean => {
 /** A QUIC long header (first bit set); short headers carry nothing recognisable without the connection. */
 const looksQuicLong = (b: Uint8Array, p: number): boolean => (b[p]! & 0x80) !== 0;
 
-/** What follows a MAC header, a VLAN tag or a cooked header: LLC for an 802.3 length, else an EtherType. */
+/** What follows a MAC header, a VLAN tag or a SecTAG, as tcpdump's Ethernet printer reads it: LLC for an 802.3 length or the jumbo type, PPP, else an EtherType. */
 function afterMac(w: Walk, t: number, p: number, end: number, declared: number): void {
   if (t < ETHERTYPE_MIN) w.next(Layer.Llc, p, Math.min(end, p + t), t, 0);
   else if (t === EtherType.JUMBO) w.next(Layer.Llc, p, end, declared, 0);
-  else w.etherType(t, p, end, declared);
+  // PPP straight after a MAC header or tag (tcpdump's Ethernet printer; a GRE or Geneve type 0x880b is not read so)
+  else if (t === EtherType.PPP) w.next(Layer.Ppp, p, end, declared, t);
+  // transparent Ethernet bridging is a tunnel's payload type (GRE): after a MAC header tcpdump decodes no frame there
+  else if (t !== EtherType.TEB) w.etherType(t, p, end, declared);
 }
 
 /** JSON place of an application layer carried directly by the outermost IP header's TCP or UDP (the stack ends there). */
@@ -518,7 +521,9 @@ export const HOMES = {
     View: PppView, print: printPpp, repr: pppRepr,
     // a Van Jacobson uncompressed TCP/IP header carries a connection id in its protocol field: tcpdump
     // prints it as IP, but it is no IPv4 header the schema (or tshark) shows
-    json: { at: 'link', lastIf: (v) => v.protocol === PppProto.VJNC },
+    // placed as the frame's link header only: after an Ethernet type 0x880b (see afterMac) tshark
+    // decodes no PPP, and the stack ends at eth
+    json: { at: 'frame', lastIf: (v) => v.protocol === PppProto.VJNC },
     reach: { link: [LinkType.PPP, LinkType.PPP_HDLC] },
     decode(w, v, p, end, declared, arg) {
       const hdlc = arg === LinkType.PPP_HDLC;

@@ -1,5 +1,5 @@
 /**
- * MACsec, the ITU-T Y.1731 OAM PDUs and DEC MOP/LAT frames on the crafted captures fixtures/proto/lan4-*.pcap
+ * MACsec, the ITU-T Y.1731 OAM PDUs, DEC MOP/LAT frames and PPP on Ethernet on the crafted captures fixtures/proto/lan4-*.pcap
  * (gen_lan4.py): every printed line against tcpdump 4.99 at -n, -v, -vv, -e, -x and -e -x, the SecTAG
  * and CFM Reprs against tshark's fields, and the filter compiler's selection against libpcap's
  * (`tcpdump -r F -w - EXPR`), all run at test time; the lines also without -n, names from a hosts file.
@@ -24,6 +24,7 @@ const FILES: Array<[string, string]> = [
   ['lan4-y1731.pcap', 'Y.1731: AIS, LCK, CSF, TST, LMM/LMR, 1DM/DMM/DMR, SLM/SLR/1SL, APS, R-APS, MCC, EXM/EXR, VSM/VSR'],
   // tcpdump 4.99 has no printer for these: its generic line and dump, also in SNAP and behind VLAN tags
   ['lan4-dec.pcap', 'DEC MOP dump/load and remote console, LAT, SCA; 802.3 lengths past the frame; LLC after the jumbo type 0x8870'],
+  ['lan4-ether.pcap', 'PPP frames on Ethernet (0x880b), a transparent-bridging type after a MAC header'],
 ];
 const LEVELS = levels([], ['-v'], ['-vv'], ['-e'], ['-x'], ['-e', '-x']);
 
@@ -155,6 +156,7 @@ const EXPRESSIONS = [
   'ether proto 0x88e5 and ether src 02:00:00:00:00:01', 'ether proto 0x88e5 and ether[14] & 0x0c != 0', 'ether[14] & 0x20 = 0x20',
   'ether proto 0x8902', 'vlan and ether proto 0x8902', 'ether proto 0x8902 and ether[15] = 43', 'ether dst 01:80:c2:00:00:35', 'ether multicast',
   'mopdl', 'moprc', 'lat', 'sca', 'vlan and lat', 'decnet', 'ether proto 0x6004', 'llc', 'not llc', 'stp', 'ether proto 0x8870', 'ip',
+  'ether proto 0x880b', 'vlan and ether proto 0x880b', 'ether proto 0x6558', 'udp',
 ];
 
 describe('LAN protocols (4): the filter selects what libpcap selects', () => {
