@@ -60,6 +60,7 @@ export const EtherType = {
   NSH: 0x894f,
   MACSEC: 0x88e5,
   PPP: 0x880b,
+  TIPC: 0x88ca,
   /** Alteon jumbo frames (draft-ietf-isis-ext-eth): an LLC header follows the type. */
   JUMBO: 0x8870,
 } as const;

@@ -69,6 +69,7 @@ export { ErspanView, ErspanOffsets, ErspanProto, erspanRepr, type ErspanRepr } f
 export { OspfView, OspfOffsets, OspfType, ospfRepr, type OspfRepr, type OspfLsaHeaderRepr } from './ospf.js';
 export { AoeView, AoeOffsets, AoeCommand, aoeRepr, type AoeRepr } from './aoe.js';
 export { MacsecView, MacsecOffsets, MacsecTci, macsecRepr, type MacsecRepr } from './macsec.js';
+export { TipcView, TipcOffsets, TipcUser, tipcAddr, tipcRepr, type TipcRepr } from './tipc.js';
 export { DdpView, DdpOffsets, DdpType, atAddr, ddpRepr, type DdpRepr, type NbpTupleRepr } from './ddp.js';
 export { DecnetView, DecnetOffsets, NspOffsets, DecnetFlags, DecnetControl, dnAddr, decnetRepr, type DecnetRepr, type NspRepr } from './decnet.js';
 export { LayerParser, Layer, LAYER_NAMES, MAX_LAYERS, DecodeLinkType, type LayerViews } from './parser.js';

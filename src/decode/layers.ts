@@ -108,6 +108,7 @@ export const LAYER_TABLE = [
   { key: 'Nsh', name: 'nsh', pool: 2, trunc: 'nsh', ipProto: -1, net: true, ports: false },
   // MACsec's SecTAG, right after the MAC addresses (issue 17)
   { key: 'Macsec', name: 'macsec', pool: 1, trunc: 'macsec', ipProto: -1, net: true, ports: false },
+  { key: 'Tipc', name: 'tipc', pool: 1, trunc: 'tipc', ipProto: -1, net: true, ports: false },
 ] as const;
 
 type Table = typeof LAYER_TABLE;

@@ -84,6 +84,7 @@ import { DecnetView, decnetRepr, printDecnet } from './decnet.js';
 import { DdpView, ddpRepr, printDdp } from './ddp.js';
 import { AoeView, aoeRepr, printAoe } from './aoe.js';
 import { MacsecOffsets, MacsecView, macsecRepr, printMacsec } from './macsec.js';
+import { TipcView, printTipc, tipcRepr } from './tipc.js';
 import { ClnpView, EsisView, IsisView, OsiNlpid, clnpRepr, esisRepr, isisRepr, printClnp, printEsis, printIsis } from './osi.js';
 
 /**
@@ -720,6 +721,7 @@ export const HOMES = {
   decnet: home({ View: DecnetView, print: printDecnet, repr: decnetRepr, reach: { ether: [0x6003] }, decode: leaf(Layer.Decnet, -1) }),
   ddp: home({ View: DdpView, print: printDdp, repr: ddpRepr, reach: { ether: [0x809b], snap: [0x080007 * 65536 + 0x809b] }, decode: leaf(Layer.Ddp, -1) }),
   aoe: home({ View: AoeView, print: printAoe, repr: aoeRepr, reach: { ether: [0x88a2] }, decode: leaf(Layer.Aoe, -1) }),
+  tipc: home({ View: TipcView, print: printTipc, repr: tipcRepr, reach: { ether: [EtherType.TIPC] }, decode: leaf(Layer.Tipc, -1) }),
   // reached from the Ethernet header only (see eth)
   macsec: home({
     View: MacsecView, print: printMacsec, repr: macsecRepr,

@@ -15,6 +15,7 @@ import { createNameLookup } from '../../src/sinks/names.js';
 import { DecodeStatus, Layer, MacsecOffsets } from '../../src/decode/index.js';
 import type { MacsecRepr } from '../../src/decode/macsec.js';
 import type { CfmRepr } from '../../src/decode/cfm.js';
+import type { TipcRepr } from '../../src/decode/tipc.js';
 
 process.env.TZ = 'UTC';
 const DIR = join(ROOT, 'fixtures', 'proto');
@@ -24,7 +25,7 @@ const FILES: Array<[string, string]> = [
   ['lan4-y1731.pcap', 'Y.1731: AIS, LCK, CSF, TST, LMM/LMR, 1DM/DMM/DMR, SLM/SLR/1SL, APS, R-APS, MCC, EXM/EXR, VSM/VSR'],
   // tcpdump 4.99 has no printer for these: its generic line and dump, also in SNAP and behind VLAN tags
   ['lan4-dec.pcap', 'DEC MOP dump/load and remote console, LAT, SCA; 802.3 lengths past the frame; LLC after the jumbo type 0x8870'],
-  ['lan4-ether.pcap', 'PPP frames on Ethernet (0x880b), a transparent-bridging type after a MAC header'],
+  ['lan4-ether.pcap', 'PPP frames on Ethernet (0x880b), a transparent-bridging type after a MAC header, TIPC (0x88ca)'],
 ];
 const LEVELS = levels([], ['-v'], ['-vv'], ['-e'], ['-x'], ['-e', '-x']);
 
@@ -131,23 +132,44 @@ const Y1731_FIELDS: Field[] = [
   ['cfm.osl.txfcf', only([53], (c) => c.txFCf)],
 ];
 
+/**
+ * Compares layer `kind`'s Repr with tshark's fields on every packet of `file` that has it, is wholly
+ * captured and is not left out by `skip`; at least `minPackets` packets and `perPacket` fields each.
+ */
+function expectReprLikeTshark(file: string, kind: Layer, fields: Field[], minPackets: number, perPacket: number, skip: (row: string[]) => boolean = () => false): void {
+  let packets = 0;
+  let checked = 0;
+  for (const pkt of withTshark(join(DIR, file), fields)) {
+    const i = pkt.parser.find(kind);
+    // tshark shows part of a header the capture cuts
+    if (i < 0 || pkt.capLen < pkt.wireLen || skip(pkt.row)) continue;
+    packets++;
+    const { shown, diffs } = fieldDiffs(pkt, pkt.parser.repr(i) as R, fields);
+    expect(diffs).toEqual([]);
+    checked += shown;
+  }
+  expect(packets).toBeGreaterThan(minPackets);
+  expect(checked).toBeGreaterThan(packets * perPacket);
+}
+
 describe('LAN protocols (4): Y.1731 Repr fields equal tshark\'s', () => {
-  it(`lan4-y1731.pcap: ${Y1731_FIELDS.length} fields per packet`, () => {
-    let packets = 0;
-    let checked = 0;
-    for (const pkt of withTshark(join(DIR, 'lan4-y1731.pcap'), Y1731_FIELDS)) {
-      const i = pkt.parser.find(Layer.Cfm);
-      // the LLC frame behind a VLAN tag is no CFM; tshark shows part of a PDU the capture cuts
-      if (i < 0 || pkt.capLen < pkt.wireLen) continue;
-      const r = pkt.parser.repr(i) as R;
-      packets++;
-      const { shown, diffs } = fieldDiffs(pkt, r, Y1731_FIELDS);
-      expect(diffs).toEqual([]);
-      checked += shown;
-    }
-    expect(packets).toBeGreaterThan(28);
-    expect(checked).toBeGreaterThan(packets * 6);
-  });
+  // the LLC frame behind a VLAN tag has no CFM layer
+  it(`lan4-y1731.pcap: ${Y1731_FIELDS.length} fields per packet`, () => expectReprLikeTshark('lan4-y1731.pcap', Layer.Cfm, Y1731_FIELDS, 28, 6));
+});
+
+const tipc = (r: R): TipcRepr => r as unknown as TipcRepr;
+/** A field of a data message (users 0-3), which tshark decodes as one. */
+const data = (pick: (t: TipcRepr) => unknown) => (r: R): unknown => (tipc(r).user <= 3 ? pick(tipc(r)) : SKIP);
+const TIPC_FIELDS: Field[] = [
+  ['tipc.ver', (r) => tipc(r).version], ['tipc.usr', (r) => tipc(r).user], ['tipc.hdr_size', (r) => tipc(r).headerSize],
+  ['tipc.msg_size', (r) => tipc(r).messageSize], ['tipc.org_port', data((t) => t.origPort)], ['tipc.dst_port', data((t) => t.destPort)],
+  // tshark shows the message type of version 2 data messages only
+  ['tipc.data_type', data((t) => (t.version === 2 ? t.messageType : SKIP))],
+];
+
+describe('LAN protocols (4): TIPC Repr fields equal tshark\'s', () => {
+  // tshark leaves the name distributor's, connection manager's and unknown users' headers out
+  it(`lan4-ether.pcap: ${TIPC_FIELDS.length} fields per packet`, () => expectReprLikeTshark('lan4-ether.pcap', Layer.Tipc, TIPC_FIELDS, 10, 4, (row) => row[0] === ''));
 });
 
 /** Filter primitives whose selection on the fixtures must equal libpcap's. */
@@ -156,7 +178,7 @@ const EXPRESSIONS = [
   'ether proto 0x88e5 and ether src 02:00:00:00:00:01', 'ether proto 0x88e5 and ether[14] & 0x0c != 0', 'ether[14] & 0x20 = 0x20',
   'ether proto 0x8902', 'vlan and ether proto 0x8902', 'ether proto 0x8902 and ether[15] = 43', 'ether dst 01:80:c2:00:00:35', 'ether multicast',
   'mopdl', 'moprc', 'lat', 'sca', 'vlan and lat', 'decnet', 'ether proto 0x6004', 'llc', 'not llc', 'stp', 'ether proto 0x8870', 'ip',
-  'ether proto 0x880b', 'vlan and ether proto 0x880b', 'ether proto 0x6558', 'udp',
+  'ether proto 0x880b', 'vlan and ether proto 0x880b', 'ether proto 0x6558', 'udp', 'ether proto 0x88ca', 'vlan and ether proto 0x88ca',
 ];
 
 describe('LAN protocols (4): the filter selects what libpcap selects', () => {
