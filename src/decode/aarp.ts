@@ -6,7 +6,8 @@
 import { atAddr } from './ddp.js';
 import { ByteView, DecodeStatus, u16 } from './status.js';
 import { macText } from './addr.js';
-import { type Printer, macName } from './print.js';
+import { type Printer, linkAvail, macName } from './print.js';
+import { Layer } from './layers.js';
 
 /** Field offsets of an AARP packet. */
 export const AarpOffsets = { htype: 0, ptype: 2, hlen: 4, plen: 5, op: 6, sha: 8, spa: 14, tha: 18, tpa: 24, len: 28 } as const;
@@ -55,14 +56,21 @@ export function aarpRepr(v: AarpView): AarpRepr {
 }
 
 /** tcpdump's AARP line. */
-export function printAarp(c: Printer, v: AarpView, _i: number, n: number): void {
+export function printAarp(c: Printer, v: AarpView, i: number): void {
   if (v.status !== DecodeStatus.Ok) {
     c.s += ' [|aarp]';
     return;
   }
   const O = AarpOffsets;
+  // after SNAP: the 802.3 length less the LLC and SNAP header; after a MAC header or tag: the rest of the frame
+  const p = c.parser;
+  const len = i > 0 && p.kinds[i - 1] === Layer.Llc ? (p.lens[i - 1] ?? 0) - 8 : linkAvail(c, i, v.offset);
+  // any other hardware or protocol: tcpdump prints the header's numbers (its %#x shows a zero type as 0)
   if (!v.isEthernetAtalk) {
-    c.s += `aarp malformed`;
+    const b = v.bytes;
+    const o = v.offset;
+    const ptype = u16(b, o + O.ptype);
+    c.s += `aarp len ${len} op ${v.op} htype ${u16(b, o + O.htype)} ptype ${ptype ? `0x${ptype.toString(16)}` : '0'} halen ${b[o + O.hlen]} palen ${b[o + O.plen]}`;
     return;
   }
   switch (v.op) {
@@ -76,6 +84,6 @@ export function printAarp(c: Printer, v: AarpView, _i: number, n: number): void 
       c.s += `aarp probe ${v.atalkText(O.tpa)} tell ${v.atalkText(O.spa)}`;
       return;
     default:
-      c.s += `aarp len ${n} op ${v.op} htype 1 ptype 0x809b halen 6 palen 4`;
+      c.s += `aarp len ${len} op ${v.op} htype 1 ptype 0x809b halen 6 palen 4`;
   }
 }
