@@ -179,6 +179,11 @@ function printSap(c: Printer, v: IpxView, n: number): void {
   const cap = v.offset + v.length;
   let o = v.offset + IpxOffsets.headerLen;
   if (o + 2 > cap) return longjmpCut(c, 'ipx');
+  // tcpdump reads the operation, then checks the length has room for it
+  if (n < 2) {
+    c.s += ` [length ${n} < 2] (invalid)`;
+    return;
+  }
   const op = u16(b, o);
   o += 2;
   n = (n - 2) >>> 0;
