@@ -1,6 +1,6 @@
 /** PPP over Ethernet (RFC 2516): discovery and session stages; the PPP protocol field of sessions. */
 import { ByteView, DecodeStatus, u16 } from './status.js';
-import { type Printer, hex4 } from './print.js';
+import { type Printer, hex4, linkAvail } from './print.js';
 import { hex2 } from './addr.js';
 
 /** Field offsets of the 6-byte PPPoE header (+2 bytes PPP protocol in sessions). */
@@ -72,7 +72,7 @@ const PPPOE_TAGS: Readonly<Record<number, string>> = {
   0x0202: 'AC-System-Error', 0x0203: 'Generic-Error',
 };
 const LCP_CODES = ['Vend-Ext', 'Conf-Request', 'Conf-Ack', 'Conf-Nack', 'Conf-Reject', 'Term-Request', 'Term-Ack', 'Code-Reject', 'Prot-Reject', 'Echo-Request', 'Echo-Reply', 'Disc-Req', 'Ident', 'Time-Rem', 'Reset-Req', 'Reset-Ack'];
-const PPP_PROTOS: Readonly<Record<number, string>> = { 0x0021: 'IP', 0x0057: 'IPV6', 0xc021: 'LCP', 0x8021: 'IPCP', 0x8057: 'IP6CP', 0xc023: 'PAP', 0xc223: 'CHAP' };
+const PPP_PROTOS: Readonly<Record<number, string>> = { 0x0021: 'IP', 0x0057: 'IP6', 0xc021: 'LCP', 0x8021: 'IPCP', 0x8057: 'IP6CP', 0xc023: 'PAP', 0xc223: 'CHAP' };
 
 /** tcpdump's PPPoE text: discovery tags, or the session and its PPP payload. */
 export function printPppoe(c: Printer, v: PppoeView, i: number): void {
@@ -87,16 +87,21 @@ export function printPppoe(c: Printer, v: PppoeView, i: number): void {
   }
   const code = v.code;
   c.s += `PPPoE ${PPPOE_CODES[code] ?? `unknown (0x${hex2(code)})`}`;
+  // a length past what the frame holds is flagged and cut to it
+  const avail = linkAvail(c, i, v.offset) - 6;
+  const plen = Math.min(v.payloadLength, avail);
+  if (v.payloadLength > avail) c.s += ` [len ${v.payloadLength} > ${avail}!]`;
   if (code === 0) {
     c.s += ` [ses 0x${v.sessionId.toString(16)}] `;
     const proto = v.pppProtocol;
     const name = PPP_PROTOS[proto] ?? `unknown`;
-    if (c.opts.linkHeader) c.s += `${name} (0x${hex4(proto)}), length ${v.payloadLength}: `;
+    if (c.opts.linkHeader) c.s += `${name} (0x${hex4(proto)}), length ${plen}: `;
     if (i + 1 < p.count) c.network(i + 1, 0);
     else if (proto === 0xc021 && v.length >= 12) {
       const lb = v.bytes;
       const lc = lb[v.offset + 8] ?? 0;
-      c.s += `LCP, ${LCP_CODES[lc] ?? 'unknown'} (0x${hex2(lc)}), id ${lb[v.offset + 9] ?? 0}, length ${u16(lb, v.offset + 10)}`;
+      // tcpdump prints the length the session header gives, not the LCP header's
+      c.s += `LCP, ${LCP_CODES[lc] ?? 'unknown'} (0x${hex2(lc)}), id ${lb[v.offset + 9] ?? 0}, length ${plen}`;
     } else if (!c.opts.linkHeader) c.s += `${name}`;
     return;
   }
