@@ -375,8 +375,9 @@ function unknownData(c: Printer, o: number, n: number, indent: string): void {
 }
 
 /** tcpdump's text of a PPP control packet, PAP, CHAP or multilink header (`n` unused: lengths come from the frame). */
-export function printPppCtl(c: Printer, v: PppCtlView, _i: number): void {
-  const len = Math.max(0, c.pkt.wireLen - (v.offset - c.pkt.offset));
+export function printPppCtl(c: Printer, v: PppCtlView, i: number, n: number): void {
+  // in a PPPoE session the session header's length counts, else the rest of the frame
+  const len = i > 0 && c.parser.kinds[i - 1] === Layer.Pppoe ? Math.max(0, n) : Math.max(0, c.pkt.wireLen - (v.offset - c.pkt.offset));
   if (v.protocol === PppProto.PAP) return printPap(c, v, len);
   if (v.protocol === PppProto.CHAP) return printChap(c, v, len);
   if (v.protocol === PppProto.ML) return printMlppp(c, v, len);

@@ -2,6 +2,7 @@
 import { ByteView, DecodeStatus, u16 } from './status.js';
 import { type Printer, hex4, linkAvail } from './print.js';
 import { hex2 } from './addr.js';
+import { Layer } from './layers.js';
 
 /** Field offsets of the 6-byte PPPoE header (+2 bytes PPP protocol in sessions). */
 export const PppoeOffsets = { verType: 0, code: 1, sessionId: 2, length: 4, headerLen: 6, pppProtocol: 6 } as const;
@@ -71,7 +72,6 @@ const PPPOE_TAGS: Readonly<Record<number, string>> = {
   0x0105: 'Vendor-Specific', 0x0110: 'Relay-Session-ID', 0x0120: 'PPP-Max-Payload', 0x0201: 'Service-Name-Error',
   0x0202: 'AC-System-Error', 0x0203: 'Generic-Error',
 };
-const LCP_CODES = ['Vend-Ext', 'Conf-Request', 'Conf-Ack', 'Conf-Nack', 'Conf-Reject', 'Term-Request', 'Term-Ack', 'Code-Reject', 'Prot-Reject', 'Echo-Request', 'Echo-Reply', 'Disc-Req', 'Ident', 'Time-Rem', 'Reset-Req', 'Reset-Ack'];
 const PPP_PROTOS: Readonly<Record<number, string>> = { 0x0021: 'IP', 0x0057: 'IP6', 0xc021: 'LCP', 0x8021: 'IPCP', 0x8057: 'IP6CP', 0xc023: 'PAP', 0xc223: 'CHAP' };
 
 /** tcpdump's PPPoE text: discovery tags, or the session and its PPP payload. */
@@ -96,13 +96,9 @@ export function printPppoe(c: Printer, v: PppoeView, i: number): void {
     const proto = v.pppProtocol;
     const name = PPP_PROTOS[proto] ?? `unknown`;
     if (c.opts.linkHeader) c.s += `${name} (0x${hex4(proto)}), length ${plen}: `;
-    if (i + 1 < p.count) c.network(i + 1, 0);
-    else if (proto === 0xc021 && v.length >= 12) {
-      const lb = v.bytes;
-      const lc = lb[v.offset + 8] ?? 0;
-      // tcpdump prints the length the session header gives, not the LCP header's
-      c.s += `LCP, ${LCP_CODES[lc] ?? 'unknown'} (0x${hex2(lc)}), id ${lb[v.offset + 9] ?? 0}, length ${plen}`;
-    } else if (!c.opts.linkHeader) c.s += `${name}`;
+    if (i + 1 < p.count && p.kinds[i + 1] === Layer.PppCtl) c.layer(i + 1, plen - 2);
+    else if (i + 1 < p.count) c.network(i + 1, 0);
+    else if (!c.opts.linkHeader) c.s += `${name}`;
     return;
   }
   if (v.sessionId) c.s += ` [ses 0x${v.sessionId.toString(16)}]`;

@@ -280,7 +280,8 @@ export const HOMES = {
       const sess = arg === EtherType.PPPOE_SESS;
       if (!w.push(Layer.Pppoe, v.reset(w.bytes, p, end - p, sess), declared, sess ? 8 : 6) || !sess) return;
       const lim = Math.min(end, p + 6 + v.payloadLength);
-      w.ppp(v.pppProtocol, p + 8, lim, lim - p - 8);
+      // the PPP frame's length is the session's, cut to what the frame holds (less the protocol field)
+      pppNext(w, v.pppProtocol, p + 8, lim, Math.min(v.payloadLength, declared - 6) - 2);
     },
   }),
   llc: home({
