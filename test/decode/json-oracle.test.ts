@@ -110,11 +110,15 @@ function comparePacket(file: string, ours: Record<string, unknown>, t: OObject, 
     // osi is tshark's name for the NLPID dispatch before IS-IS, ES-IS and CLNP
     if (name === 'ethertype' || name === 'raw' || name === 'nflog' || name === 'wlan_radio' || name === 'osi' || name.startsWith('ipv6.')) continue;
     // tshark 4.0 reads EtherType 0x809b as LLAP (a LocalTalk header); tcpdump, and the schema after
-    // it, read the EtherTalk frame's payload as a DDP datagram: there only, llap stands for ddp when the
-    // frame holds the 13-byte DDP header (a shorter one is none: tcpdump prints [|ddp]). Its fields are
-    // compared where tshark decodes DDP, under SNAP (proto-lan3.test.ts does the same)
-    const etherTalk = name === 'llap' && protos[protos.length - 1] === 'eth' && num(find(get(t, 'eth'), 'eth.type')) === 0x809b;
-    if (etherTalk && num(get(frame, 'frame.cap_len'))! < 14 + 13) break;
+    // it, read the EtherTalk frame's payload as a DDP datagram: there only (after the Ethernet header or
+    // a VLAN tag with that type), llap stands for ddp when the frame holds the 13-byte DDP header (a
+    // shorter one is none: tcpdump prints [|ddp]). Its fields are compared where tshark decodes DDP,
+    // under SNAP (proto-lan3.test.ts does the same)
+    const before = protos[protos.length - 1];
+    const tags = protos.filter((x) => x === 'vlan').length;
+    const carrierType = before === 'eth' ? num(find(get(t, 'eth'), 'eth.type')) : before === 'vlan' ? num(findAll(t, 'vlan.etype').at(-1)) : undefined;
+    const etherTalk = name === 'llap' && carrierType === 0x809b;
+    if (etherTalk && num(get(frame, 'frame.cap_len'))! < 14 + 4 * tags + 13) break;
     const m = etherTalk ? 'ddp' : PROTO_MAP[name];
     if (m === undefined) break;
     // after a BSD loopback header (AF_ISO) the schema shows no OSI layer: tcpdump's null printer prints
