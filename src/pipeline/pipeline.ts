@@ -521,10 +521,15 @@ export class Pipeline {
       });
       sinks.push(this.reporter.sink);
     }
-    // The file is the only sink and gathers from the ring: the walk hands it ring coordinates directly.
+    // The file gathers from the ring: the walk hands it ring coordinates directly. Sinks beside it that
+    // only count frames (--stats, --summary) get one reused view filled from the same coordinates.
     const f = this.fileSink;
-    if (sinks.length === 1 && sinks[0] === f && writerClass !== undefined && f instanceof writerClass && (f as unknown as { gathering: boolean }).gathering && this.match === undefined) {
-      this.records = f as unknown as RingRecordSink;
+    if (sinks[0] === f && writerClass !== undefined && f instanceof writerClass && (f as unknown as { gathering: boolean }).gathering && this.match === undefined) {
+      const rest = sinks.slice(1);
+      if (rest.length === 0) this.records = f as unknown as RingRecordSink;
+      else if (rest.every((x) => x.framesOnly === true) && LiveSource !== undefined && src instanceof LiveSource && src.cap.linkType === LinkType.EN10MB) {
+        this.records = (await import('./ring-readers.js')).countingRecords(src.cap, f as unknown as RingRecordSink, rest);
+      }
     }
   }
 

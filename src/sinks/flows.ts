@@ -229,6 +229,11 @@ export class TrafficAccounting {
   private readonly kindFrames = new Float64Array(NKIND);
   private readonly kindBytes = new Float64Array(NKIND);
   private readonly seenKinds = new Uint8Array(NKIND);
+  // frames of the memo's flow not yet added to its entries (`settle`), their bytes and time span
+  private heldFrames = 0;
+  private heldBytes = 0;
+  private heldFirstNs = Number.POSITIVE_INFINITY;
+  private heldLastNs = Number.NEGATIVE_INFINITY;
 
   constructor(opts: AccountingOptions = {}) {
     const max = opts.maxEntries ?? DEFAULT_MAX_FLOWS;
@@ -265,26 +270,32 @@ export class TrafficAccounting {
     this.bytes += len;
     const relNs = (p.tsSec - this.firstSec) * 1e9 + (p.tsNsec - this.firstNs);
     if (relNs > this.lastRelNs) this.lastRelNs = relNs;
-    this.countInterface(p.ifindex, len);
     for (let i = 0; i < this.ioSeries.length; i++) this.ioSeries[i]!.add(relNs, len);
 
     // the common stacks are read straight from the bytes; anything else goes through the decoder
     const w = this.walk;
     const n = this.fullDecode ? 0 : w.run(p.buf, p.offset, p.capLen, p.linkType);
     if (n > 0) {
-      // bursts of one flow (the usual case on a busy link) reuse the previous packet's entries
-      if (this.memo.matches(w, p.buf, n)) {
-        this.countMemo(n, len, relNs);
+      // bursts of one flow (the usual case on a busy link) are only tallied here, and added to the
+      // previous packet's entries when the flow changes or a reader asks (`settle`)
+      if (this.memo.matches(w, p.buf, n, p.ifindex)) {
+        this.heldFrames++;
+        this.heldBytes += len;
+        if (relNs < this.heldFirstNs) this.heldFirstNs = relNs;
+        if (relNs > this.heldLastNs) this.heldLastNs = relNs;
         return;
       }
+      this.settle();
+      this.countInterface(p.ifindex, len);
       this.countPath(w.kinds, n, len);
       this.lastIpConv = this.lastEpSrc = this.lastEpDst = this.lastL4Conv = -1;
       const words = w.ipKind === Layer.Ipv4 ? 1 : 4;
       this.countIp(p.buf, w.src, w.dst, words, len, relNs);
       if (w.l4Kind !== 0) this.countPorts(p.buf, w.src, w.dst, words, w.l4Kind, w.srcPort, w.dstPort, len, relNs);
-      this.memo.keep(w, p.buf, n, this.pathNodes, this.lastIpConv, this.lastEpSrc, this.lastEpDst, this.lastL4Conv);
+      this.memo.keep(w, p.buf, n, p.ifindex, this.pathNodes, this.lastIpConv, this.lastEpSrc, this.lastEpDst, this.lastL4Conv);
       return;
     }
+    this.countInterface(p.ifindex, len);
     const ps = this.parser;
     const count = ps.decode(p.buf, p.offset, p.capLen, p.linkType);
     const kinds = ps.kinds;
@@ -344,7 +355,7 @@ export class TrafficAccounting {
     for (let i = 0; i < n; i++) this.seenKinds[kinds[i]!] = 0;
   }
 
-  private countInterface(ifindex: number, len: number): void {
+  private countInterface(ifindex: number, len: number, frames = 1): void {
     const i = ifindex >= 0 && ifindex < MAX_IF ? ifindex : 0;
     if (i >= this.ifPackets.length) {
       let cap = this.ifPackets.length;
@@ -356,7 +367,7 @@ export class TrafficAccounting {
       this.ifPackets = pk;
       this.ifBytes = by;
     }
-    this.ifPackets[i]! += 1;
+    this.ifPackets[i]! += frames;
     this.ifBytes[i]! += len;
   }
 
@@ -482,51 +493,62 @@ export class TrafficAccounting {
     return forward ? 2 * e + 1 : 2 * e;
   }
 
-  private countDirection(v: Float64Array, o: number, forward: boolean, len: number): void {
+  private countDirection(v: Float64Array, o: number, forward: boolean, len: number, frames = 1): void {
     if (forward) {
-      v[o + Conv.framesAB]! += 1;
+      v[o + Conv.framesAB]! += frames;
       v[o + Conv.bytesAB]! += len;
     } else {
-      v[o + Conv.framesBA]! += 1;
+      v[o + Conv.framesBA]! += frames;
       v[o + Conv.bytesBA]! += len;
     }
   }
 
-  /** A packet of the same flow and layers as the memo's: the same entries, counters only. */
-  private countMemo(n: number, len: number, relNs: number): void {
-    const w = this.walk;
+  /**
+   * Adds the frames held for the memo's flow (`add`) to its entries, as `countPath`, `countIp` and
+   * `countPorts` would have one by one: before the memo changes and before any reader.
+   */
+  private settle(): void {
+    const frames = this.heldFrames;
+    if (frames === 0) return;
+    const len = this.heldBytes;
+    const first = this.heldFirstNs;
+    const last = this.heldLastNs;
+    this.heldFrames = this.heldBytes = 0;
+    this.heldFirstNs = Number.POSITIVE_INFINITY;
+    this.heldLastNs = Number.NEGATIVE_INFINITY;
     const m = this.memo;
-    this.nodeFrames[0]! += 1;
+    this.countInterface(m.ifindex, len, frames);
+    this.nodeFrames[0]! += frames;
     this.nodeBytes[0]! += len;
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < m.n; i++) {
       const node = m.nodes[i]!;
-      this.nodeFrames[node]! += 1;
+      this.nodeFrames[node]! += frames;
       this.nodeBytes[node]! += len;
-      const k = w.kinds[i]!;
+      const k = m.kinds[i]!;
       if (this.seenKinds[k] === 0) {
         this.seenKinds[k] = 1;
-        this.kindFrames[k]! += 1;
+        this.kindFrames[k]! += frames;
         this.kindBytes[k]! += len;
       }
     }
-    for (let i = 0; i < n; i++) this.seenKinds[w.kinds[i]!] = 0;
-    const v4 = w.ipKind === Layer.Ipv4;
-    this.bumpConv(v4 ? this.convIp4 : this.convIp6, m.ipConv, len, relNs);
+    for (let i = 0; i < m.n; i++) this.seenKinds[m.kinds[i]!] = 0;
+    const v4 = m.words === 1;
+    this.bumpConv(v4 ? this.convIp4 : this.convIp6, m.ipConv, frames, len, first, last);
     const ep = (v4 ? this.epIp4 : this.epIp6).vals;
-    ep[m.epSrc * Ep.WIDTH + Ep.txFrames]! += 1;
+    ep[m.epSrc * Ep.WIDTH + Ep.txFrames]! += frames;
     ep[m.epSrc * Ep.WIDTH + Ep.txBytes]! += len;
-    ep[m.epDst * Ep.WIDTH + Ep.rxFrames]! += 1;
+    ep[m.epDst * Ep.WIDTH + Ep.rxFrames]! += frames;
     ep[m.epDst * Ep.WIDTH + Ep.rxBytes]! += len;
-    if (w.l4Kind !== 0) this.bumpConv(w.l4Kind === Layer.Tcp ? this.convTcp : this.convUdp, m.l4Conv, len, relNs);
+    if (m.l4 !== 0) this.bumpConv(m.l4 === Layer.Tcp ? this.convTcp : this.convUdp, m.l4Conv, frames, len, first, last);
   }
 
-  /** Counts a packet on a conversation entry already known (`code` as `countConv` returns it). */
-  private bumpConv(t: KeyTable, code: number, len: number, relNs: number): void {
+  /** Counts frames seen between `first` and `last` on a conversation entry already known (`code` as `countConv` returns it). */
+  private bumpConv(t: KeyTable, code: number, frames: number, len: number, first: number, last: number): void {
     const v = t.vals;
     const o = (code >>> 1) * Conv.WIDTH;
-    if (relNs < v[o + Conv.firstNs]!) v[o + Conv.firstNs] = relNs;
-    if (relNs > v[o + Conv.lastNs]!) v[o + Conv.lastNs] = relNs;
-    this.countDirection(v, o, (code & 1) === 1, len);
+    if (first < v[o + Conv.firstNs]!) v[o + Conv.firstNs] = first;
+    if (last > v[o + Conv.lastNs]!) v[o + Conv.lastNs] = last;
+    this.countDirection(v, o, (code & 1) === 1, len, frames);
   }
 
   /** Seconds from the first to the last packet. */
@@ -565,6 +587,7 @@ export class TrafficAccounting {
 
   /** Calls `visit` for each conversation of one kind, most bytes first, making one object at a time. */
   eachConversation(kind: ConversationKind, visit: (c: Conversation) => void, limit = Infinity): void {
+    this.settle();
     const t = this.convTable(kind);
     for (const e of topEntries(t, Conv.bytesAB, Conv.bytesBA, limit)) {
       const v = t.vals;
@@ -613,6 +636,7 @@ export class TrafficAccounting {
 
   /** Calls `visit` for each endpoint of one family, most bytes first, making one object at a time. */
   eachEndpoint(kind: EndpointKind, visit: (e: Endpoint) => void, limit = Infinity): void {
+    this.settle();
     const t = kind === 'ipv4' ? this.epIp4 : this.epIp6;
     for (const e of topEntries(t, Ep.txBytes, Ep.rxBytes, limit)) {
       const v = t.vals;
@@ -638,6 +662,7 @@ export class TrafficAccounting {
    * @example acc.protocolTree().children[0]?.protocol // 'eth'
    */
   protocolTree(): ProtocolNode {
+    this.settle();
     const made: ProtocolNode[] = [];
     for (let id = 0; id < this.nodes; id++) {
       made.push({
@@ -657,6 +682,7 @@ export class TrafficAccounting {
    * @example acc.protocolShares()[0] // { protocol: 'eth', frames: 10, bytes: 1200 }
    */
   protocolShares(): ProtocolShare[] {
+    this.settle();
     const out: ProtocolShare[] = [];
     for (let k = 1; k < NKIND; k++) {
       if (this.kindFrames[k]! > 0) out.push({ protocol: LAYER_NAMES[k]!, frames: this.kindFrames[k]!, bytes: this.kindBytes[k]! });
@@ -679,6 +705,7 @@ export class TrafficAccounting {
    * @example acc.interfaces((i) => names.get(i))
    */
   interfaces(name?: (ifindex: number) => string | undefined): InterfaceCount[] {
+    this.settle();
     const out: InterfaceCount[] = [];
     for (let i = 0; i < this.ifPackets.length; i++) {
       if (this.ifPackets[i] === 0) continue;
@@ -692,6 +719,7 @@ export class TrafficAccounting {
 
   /** Bytes counted on one interface so far. */
   interfaceBytes(ifindex: number): number {
+    this.settle();
     return this.ifBytes[ifindex] ?? 0;
   }
 

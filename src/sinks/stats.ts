@@ -186,6 +186,7 @@ export function createStatsReporter(opts: StatsReporterOptions): StatsReporter {
   let drawn = 0;
 
   const sink: PacketSink = {
+    framesOnly: true,
     write(p: PacketView): void {
       if (!shared) acc.add(p);
     },
