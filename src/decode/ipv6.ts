@@ -276,20 +276,40 @@ export function printIpv6(c: Printer, v: Ipv6View, i: number): void {
         }
         const type = b[q + 2] ?? 0;
         const segleft = b[q + 3] ?? 0;
-        c.s += `RT6 (len=${b[q + 1] ?? 0}, type=${type}${type === 0 ? ' [Deprecated]' : ''}, segleft=${segleft}`;
-        if (q + len > capEnd) {
+        const hlen = b[q + 1] ?? 0;
+        c.s += `RT6 (len=${hlen}, type=${type}${type === 0 ? ' [Deprecated]' : ''}, segleft=${segleft}`;
+        // field by field, as tcpdump reads them: a field cut by the snapshot length ends the line
+        const cut = (end: number): boolean => {
+          if (end <= capEnd) return false;
           c.s += ' [|rt6]';
-          return;
-        }
-        c.s += ', ';
+          return true;
+        };
         if (type === 0 || type === 2) {
-          if (o.verbose > 0) c.s += `rsv=0x${u32(b, q + 4).toString(16)}, `;
-          const n = (b[q + 1] ?? 0) >> 1;
-          for (let k = 0; k < n; k++) c.s += `${k ? ', ' : ''}[${k}]${ipv6Text(b, q + 8 + 16 * k)}`;
+          if (o.verbose > 0) {
+            if (cut(q + 8)) return;
+            c.s += `, rsv=0x${u32(b, q + 4).toString(16)}`;
+          }
+          if (hlen % 2 === 1) {
+            c.s += ' [|rt6]';
+            return;
+          }
+          for (let k = 0; k < hlen >> 1; k++) {
+            if (cut(q + 24 + 16 * k)) return;
+            c.s += `, [${k}]${ipv6Text(b, q + 8 + 16 * k)}`;
+          }
         } else if (type === 4) {
-          c.s += `last-entry=${b[q + 4] ?? 0}, tag=${u16(b, q + 6).toString(16)}, `;
-          const n = (b[q + 1] ?? 0) >> 1;
-          for (let k = 0; k < n; k++) c.s += `${k ? ', ' : ''}[${k}]${ipv6Text(b, q + 8 + 16 * k)}`;
+          // segment routing (RFC 8754): the segment list runs to its last entry
+          if (cut(q + 8)) return;
+          const last = b[q + 4] ?? 0;
+          const flags = b[q + 5] ?? 0;
+          c.s += `, last-entry=${last}${flags !== 0 || o.verbose > 0 ? `, flags=0x${flags.toString(16)}` : ''}, tag=${u16(b, q + 6).toString(16)}`;
+          for (let k = 0; k <= last; k++) {
+            if (cut(q + 24 + 16 * k)) return;
+            c.s += `, [${k}]${ipv6Text(b, q + 8 + 16 * k)}`;
+          }
+        } else {
+          if (cut(q + len)) return;
+          c.s += ', ';
         }
         c.s += ') ';
       } else {

@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   // Gaps go to the main thread as data: every worker sees the interface go, the main thread says it once.
   const onGap = (gap: CaptureGap): void => port?.postMessage({ type: 'gap', gap });
   const shared = { ...(init.sharedFile !== undefined ? { sharedFile: init.sharedFile } : {}), ...(init.sharedCount !== undefined ? { sharedCount: init.sharedCount } : {}) };
-  const p = await Pipeline.open(init.config, { stdout: new FdOutputStream(1, init.outputLock), diagnostic, quiet: true, onGap, summaryState: true, ...shared });
+  const p = await Pipeline.open(init.config, { stdout: new FdOutputStream(1, init.outputLock), diagnostic, quiet: true, onGap, countsBack: true, ...shared });
   let asked = false;
   port?.on('message', (m: { type: string }) => {
     if (m.type === 'capabilities') {
@@ -66,10 +66,11 @@ async function main(): Promise<void> {
     if (m.type === 'finish') p.finish();
     else if (m.type === 'stop') p.stop();
   });
-  // Running statistics for the main thread's rows, twice a second.
+  // Running statistics for the main thread's rows (and, with --stats, the largest flows), twice a second.
   const timer = setInterval(() => {
     const s = p.source?.stats();
-    if (s) port?.postMessage({ type: 'stats', stats: s });
+    const flows = p.flowState();
+    if (s) port?.postMessage({ type: 'stats', stats: s, ...(flows !== undefined ? { flows } : {}) });
   }, 500);
   port?.postMessage({ type: 'ready' });
   const r = await p.run();

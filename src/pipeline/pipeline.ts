@@ -50,8 +50,11 @@ export interface PipelineIo {
   sharedFile?: SharedFileTarget;
   /** A worker of a pipeline with workers: an Int32 counting the packets every worker delivered, for `-c`. */
   sharedCount?: SharedArrayBuffer;
-  /** A worker of a pipeline with workers: the summary is not printed but handed back (`PipelineResult.summary`) for the main thread to add up. */
-  summaryState?: boolean;
+  /**
+   * A worker of a pipeline with workers: the summary and the `--stats` counters are not printed but
+   * handed to the main thread to add up (`PipelineResult.summary` at the end, `flowState()` while running).
+   */
+  countsBack?: boolean;
 }
 
 /** What a finished run reports. */
@@ -64,7 +67,7 @@ export interface PipelineResult {
   errors: Error[];
   /** -W ended the capture (rotation by time reached its file count). */
   fileLimitReached: boolean;
-  /** With `PipelineIo.summaryState`: the summary's counters. */
+  /** With `PipelineIo.countsBack`: the summary's counters. */
   summary?: AccountingState;
 }
 
@@ -207,7 +210,7 @@ export class Pipeline {
   private match: CompiledFilter | undefined;
   private forwards: (Mirror | Exporter)[] = [];
   private out: TextOutput | undefined;
-  private reporter: { stop(): void; printNow(): void; sink: PacketSink } | undefined;
+  private reporter: import('../sinks/stats.js').StatsReporter | undefined;
   private summary: SummarySink | undefined;
   private names: NameLookup | undefined;
   private watchAny: NodeJS.Timeout | undefined;
@@ -392,12 +395,31 @@ export class Pipeline {
     const src = this.src;
     if (this.workersRunSinks) {
       this.out = new TextOutput(this.io.stdout ?? process.stdout, false, () => src.stop());
-      // Each worker counts its own packets; their summaries are added up here at the end (`run`).
+      // Each worker counts its own packets; their summaries are added up here at the end (`run`), and
+      // the live statistics from the largest flows each worker reports twice a second.
       if ((config.summary?.kinds.length ?? 0) > 0) {
         const { listInterfaces } = await import('../capture/interfaces.js');
         const summary = await this.summarySink((i) => listInterfaces().find((x) => x.index === i)?.name);
         this.summary = summary;
         this.sinks.push(summary);
+      }
+      const workers = src as InstanceType<WorkersModule['PipelineWorkers']>;
+      if (config.stats !== undefined) {
+        const { createStatsReporter } = await import('../sinks/stats.js');
+        const { TrafficAccounting } = await import('../sinks/flows.js');
+        const all = new TrafficAccounting();
+        this.reporter = createStatsReporter({
+          intervalMs: config.stats.intervalMs,
+          sources: () => workers.detail(),
+          tty: config.stats.tty,
+          write: this.diag,
+          gaps: () => workers.gaps(),
+          accounting: all,
+          refresh: () => {
+            all.clear();
+            for (const st of workers.flowStates()) all.merge(st);
+          },
+        });
       }
       this.announce(listening);
       return;
@@ -506,7 +528,20 @@ export class Pipeline {
       this.summary = summary;
       sinks.push(summary);
     }
-    if (config.stats !== undefined) {
+    if (config.stats !== undefined && this.io.countsBack === true) {
+      // a worker only counts: the main thread draws every worker's counters (`flowState`)
+      const { createStatsReporter } = await import('../sinks/stats.js');
+      const maxEntries = sum?.maxEntries ?? config.maxFlows;
+      this.reporter = createStatsReporter({
+        intervalMs: config.stats.intervalMs,
+        sources: () => [],
+        tty: false,
+        write: () => undefined,
+        autoStart: false,
+        ...(summary ? { accounting: summary.accounting } : maxEntries !== undefined ? { maxEntries } : {}),
+      });
+      sinks.push(this.reporter.sink);
+    } else if (config.stats !== undefined) {
       const { createStatsReporter } = await import('../sinks/stats.js');
       const maxEntries = sum?.maxEntries ?? config.maxFlows;
       this.reporter = createStatsReporter({
@@ -545,7 +580,7 @@ export class Pipeline {
     const { createSummarySink } = await import('../sinks/summary.js');
     return createSummarySink(sum.kinds, {
       json: sum.json,
-      out: this.io.summaryState === true ? () => undefined : this.diag,
+      out: this.io.countsBack === true ? () => undefined : this.diag,
       interfaceName,
       ...(sum.maxRows !== undefined ? { maxRows: sum.maxRows } : {}),
       ...(sum.maxEntries !== undefined ? { maxEntries: sum.maxEntries } : {}),
@@ -586,6 +621,11 @@ export class Pipeline {
     const r = dropPrivileges(user, reopen && workers === undefined ? { keep } : {});
     if (r.dropped) await workers?.capabilityStep?.('after', keep);
     return r;
+  }
+
+  /** A worker's counters for the live statistics of all workers (`PipelineIo.countsBack` with `--stats`): its largest flows and talkers. */
+  flowState(): AccountingState | undefined {
+    return this.io.countsBack === true && this.reporter !== undefined ? this.reporter.accounting.topState(this.reporter.top) : undefined;
   }
 
   /** Prints the live statistics now (or the summary as it stands); nothing without either. */
@@ -704,7 +744,7 @@ export class Pipeline {
     this.reporter?.stop();
     this.names?.close();
     if (this.watchAny) clearInterval(this.watchAny);
-    const summaryState = this.io.summaryState === true && this.summary !== undefined ? { summary: this.summary.accounting.state() } : {};
+    const summaryState = this.io.countsBack === true && this.summary !== undefined ? { summary: this.summary.accounting.state() } : {};
     return { stats: stats === undefined ? undefined : { ...stats, captured: delivered }, delivered, errors, fileLimitReached: this.limitReached, ...summaryState };
   }
 

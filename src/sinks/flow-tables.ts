@@ -165,6 +165,11 @@ export class DistinctEstimate {
     for (let i = 0; i < n; i++) if (registers[i]! > this.reg[i]!) this.reg[i] = registers[i]!;
   }
 
+  /** Forgets every hash. */
+  clear(): void {
+    this.reg.fill(0);
+  }
+
   /** Adds a well-mixed 32-bit hash. */
   add(h: number): void {
     const i = h >>> 20;
@@ -219,6 +224,13 @@ export class IoSeries {
   /** @param interval seconds per interval (> 0) */
   constructor(readonly interval: number) {
     this.stepNs = Math.max(1, Math.round(interval * 1e9));
+  }
+
+  /** Forgets every interval. */
+  clear(): void {
+    this.frames.fill(0);
+    this.bytes.fill(0);
+    this.count = 0;
   }
 
   /** Counts `len` bytes at `relNs` nanoseconds after the first packet. */

@@ -152,6 +152,11 @@ export class FlowMemo {
   private readonly addr = new Int32Array(8);
   private ports = 0;
 
+  /** Forgets the remembered packet (its entries are gone). */
+  forget(): void {
+    this.valid = false;
+  }
+
   /** Whether the packet the walk just read has the memo's interface, layers, addresses and ports. */
   matches(w: HeaderWalk, b: Uint8Array, n: number, ifindex: number): boolean {
     if (!this.valid || n !== this.n || w.l4Kind !== this.l4 || ifindex !== this.ifindex) return false;

@@ -589,6 +589,21 @@ export class TrafficAccounting {
    * @example port.postMessage(acc.state())
    */
   state(): AccountingState {
+    return this.stateOf(() => Infinity);
+  }
+
+  /**
+   * `state()` with each table cut to its largest entries by bytes: `top` conversations of each kind
+   * and up to `endpoints` endpoints of each family. What a fanout worker sends for the live
+   * statistics of all workers several times a second: with hash fanout a flow stays on one worker, so
+   * the top flows of all are among the workers' top flows; an address talks through several
+   * workers, so the talkers are exact while each worker has at most `endpoints` of them.
+   */
+  topState(top: number, endpoints = 4096): AccountingState {
+    return this.stateOf((table) => (table < 4 ? top : Math.max(top, endpoints)));
+  }
+
+  private stateOf(limit: (table: number) => number): AccountingState {
     this.settle();
     const n = this.nodes;
     return {
@@ -607,8 +622,40 @@ export class TrafficAccounting {
       nodeBytes: this.nodeBytes.slice(0, n),
       kindFrames: this.kindFrames.slice(),
       kindBytes: this.kindBytes.slice(),
-      tables: this.tables().map((t) => ({ size: t.size, keys: t.keys.slice(0, t.size * t.stride), vals: t.vals.slice(0, t.size * t.width) })),
+      tables: this.tables().map((t, i) => {
+        const k = limit(i);
+        if (k >= t.size) return { size: t.size, keys: t.keys.slice(0, t.size * t.stride), vals: t.vals.slice(0, t.size * t.width) };
+        const pick = i < 4 ? topEntries(t, Conv.bytesAB, Conv.bytesBA, k) : topEntries(t, Ep.txBytes, Ep.rxBytes, k);
+        const keys = new Uint32Array(pick.length * t.stride);
+        const vals = new Float64Array(pick.length * t.width);
+        pick.forEach((e, j) => {
+          keys.set(t.keys.subarray(e * t.stride, (e + 1) * t.stride), j * t.stride);
+          vals.set(t.vals.subarray(e * t.width, (e + 1) * t.width), j * t.width);
+        });
+        return { size: pick.length, keys, vals };
+      }),
     };
+  }
+
+  /** Forgets every packet counted (storage is kept): as new, with the same options. */
+  clear(): void {
+    this.packets = this.bytes = this.untracked = 0;
+    this.untrackedKeys.clear();
+    this.firstSec = this.firstNs = this.lastRelNs = 0;
+    this.heldFrames = this.heldBytes = 0;
+    this.heldFirstNs = Number.POSITIVE_INFINITY;
+    this.heldLastNs = Number.NEGATIVE_INFINITY;
+    this.memo.forget();
+    for (const t of this.tables()) t.clear();
+    this.ifPackets.fill(0);
+    this.ifBytes.fill(0);
+    this.childOf.fill(0);
+    this.nodeFrames.fill(0);
+    this.nodeBytes.fill(0);
+    this.nodes = 1;
+    this.kindFrames.fill(0);
+    this.kindBytes.fill(0);
+    for (const s of this.ioSeries) s.clear();
   }
 
   /**

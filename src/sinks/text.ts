@@ -276,7 +276,7 @@ export class TextFormatter implements Printer {
           const inLlc = p.at(2, Layer.Llc);
           return sec < 0 ? pkt.capLen : 14 + sec + this.vlanBytes(2) + (inLlc ? llcHeaderLen(inLlc) : 0);
         }
-        // an LLC header after the MAC header or its VLAN tags counts too
+        // tcpdump counts an LLC header as link header after the MACs and after VLAN tags alike
         const tags = this.vlanBytes(1);
         const llc = p.at(1 + tags / 4, Layer.Llc);
         return 14 + tags + (llc ? llcHeaderLen(llc) : 0);
@@ -394,6 +394,10 @@ export class TextFormatter implements Printer {
     const kind = i < p.count ? p.kinds[i]! : Layer.None;
     if (!IP_REACHED[kind]) {
       if (!addrDone) this.s += `${src} > ${dst}: `;
+      if (proto === 59) {
+        this.s += 'no next header'; // IPv4 too, as tcpdump's IP demultiplexer says
+        return;
+      }
       const n = IP_PROTO_TRUNC[proto];
       if (n) this.s += ` [|${n}]`;
       else if (p.kinds[ipIdx] === Layer.Ipv6) this.s += `${protoName(this.opts, proto)} ${len}`;

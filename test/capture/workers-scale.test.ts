@@ -213,3 +213,26 @@ test('--workers 2 -w FILE --summary: each worker counts its own packets, the add
   execFileSync('reordercap', [file, sorted], { stdio: 'ignore' });
   expect(await compareWithTshark(sorted, { io: false }, summary)).toEqual([]);
 }, 300_000);
+
+test('--workers 2 --stats: no merged stream; the top flow and top talker are added up from both workers', async () => {
+  const source = { kind: 'live' as const, interfaces: [net.host], workers: 2 };
+  expect(needsMerge({ source, stats: { intervalMs: 300, tty: false } })).toBe(false);
+  // flow k (k = 0..7) sends 100 * (k + 1) frames of 60 bytes to one address: the largest flow is
+  // flow 7 (800 frames, 48,000 bytes); the one talker in every flow got all 3,600 (216,000 bytes)
+  const frames: Uint8Array[] = [];
+  for (let k = 0; k < 8; k++) {
+    for (let i = 0; i < 100 * (k + 1); i++) frames.push(pad60(ether('02:00:00:00:00:02', '02:00:00:00:00:01', 0x0800, udp4(`203.0.113.${k + 1}`, '198.51.100.9', 20000 + k, 9, [i & 0xff]))));
+  }
+  const p = startCli(['-i', net.host, '--workers', '2', '--stats', '0.3', '-w', '/dev/null']);
+  try {
+    await p.waitStderr(/listening on/);
+    await sendInChunks(net.ns, net.peer, frames, (n) => p.waitStderr(new RegExp(`^stats [^\\n]*: ${n} pkts`, 'm'), 60_000));
+    // the workers report their flows twice a second: wait for a line that has them all
+    await p.waitStderr(/^stats [^\n]*: 3600 pkts[^\n]*top flow udp 203\.0\.113\.8:20007 <-> 198\.51\.100\.9:9 48\.00 kB \| top talker 198\.51\.100\.9 216\.00 kB/m, 60_000);
+  } finally {
+    p.child.kill('SIGINT');
+  }
+  const r = await p.done;
+  expect(r.code, r.stderr).toBe(0);
+  expect(r.stderr).toMatch(/^3600 packets captured$/m);
+}, 300_000);

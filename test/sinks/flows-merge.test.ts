@@ -38,8 +38,13 @@ function tables(a: TrafficAccounting): unknown {
 /** A split of the packets into two parts. */
 const SPLITS: Record<string, (p: OwnedPacket, i: number) => number> = {
   'every other packet': (_p, i) => i % 2,
-  // the same bytes in the same part: a stand-in for flows kept whole (a frame's addresses and ports)
-  'by the bytes 26..37': (p) => p.data.subarray(26, 38).reduce((h, x) => (h * 31 + x) >>> 0, 7) % 2,
+  // both directions of a flow in one part, as the hash fanout keeps them: the sum of the address and
+  // port bytes of untagged IPv4 (26..37) and IPv6 (22..57), the same whichever way the packet goes
+  'by flow': (p) => {
+    const type = ((p.data[12] ?? 0) << 8) | (p.data[13] ?? 0);
+    const [from, to] = p.linkType !== 1 ? [0, 0] : type === 0x0800 ? [26, 38] : type === 0x86dd ? [22, 58] : [0, 0];
+    return p.data.subarray(from, to).reduce((h, x) => h + x, 0) % 2;
+  },
   'all in the second part': () => 1,
 };
 
@@ -67,6 +72,44 @@ describe('merging accountings gives the tables of one', () => {
       });
     }
   }
+
+  it('clear() forgets everything: counting again gives the tables of a new accounting', async () => {
+    const pkts = await packetsOf('fixtures/mixed.pcap');
+    const a = new TrafficAccounting();
+    for (const p of pkts) a.add(p);
+    a.clear();
+    expect(a.packets).toBe(0);
+    expect(a.conversationCount('udp')).toBe(0);
+    for (const p of pkts.slice(10)) a.add(p);
+    const b = new TrafficAccounting();
+    for (const p of pkts.slice(10)) b.add(p);
+    expect(tables(a)).toEqual(tables(b));
+  });
+
+  it('topState(n) of parts that keep flows whole: the merged top n flows and the talkers are those of one accounting', async () => {
+    const pkts = await packetsOf('fixtures/mixed.pcap');
+    const one = new TrafficAccounting();
+    const parts = [new TrafficAccounting(), new TrafficAccounting()];
+    for (const p of pkts) {
+      one.add(p);
+      parts[SPLITS['by flow']!(p, 0)]!.add(p);
+    }
+    for (const n of [1, 3]) {
+      const merged = new TrafficAccounting();
+      for (const part of parts) merged.merge(part.topState(n));
+      for (const kind of ['tcp', 'udp'] as const) {
+        // equal byte counts may tie in either order: compare the bytes, then each row by its key
+        const want = one.conversations(kind, n);
+        const got = merged.conversations(kind, n);
+        expect(got.map((c) => c.bytes)).toEqual(want.map((c) => c.bytes));
+        const all = new Map(one.conversations(kind).map((c) => [`${c.a}|${c.aPort}|${c.b}|${c.bPort}`, c]));
+        for (const c of got) expect(c).toEqual(all.get(`${c.a}|${c.aPort}|${c.b}|${c.bPort}`));
+      }
+      expect(merged.endpoints('ipv4')).toEqual(expect.arrayContaining(one.endpoints('ipv4')));
+      expect(merged.packets).toBe(one.packets);
+      expect(merged.protocolShares()).toEqual(one.protocolShares());
+    }
+  });
 
   it('refuses accountings with io series (their intervals start at different packets)', () => {
     expect(() => new TrafficAccounting({ ioIntervals: [1] }).merge(new TrafficAccounting().state())).toThrow(/io series/);
