@@ -732,7 +732,7 @@ export const HOMES = {
   decnet: home({ View: DecnetView, print: printDecnet, repr: decnetRepr, json: BELOW_IP_LAST, reach: { ether: [0x6003] }, decode: leaf(Layer.Decnet, -1) }),
   ddp: home({ View: DdpView, print: printDdp, repr: ddpRepr, json: BELOW_IP_LAST, reach: { ether: [0x809b], snap: [APPLETALK_SNAP] }, decode: leaf(Layer.Ddp, -1) }),
   aoe: home({ View: AoeView, print: printAoe, repr: aoeRepr, json: BELOW_IP_LAST, reach: { ether: [0x88a2] }, decode: leaf(Layer.Aoe, -1) }),
-  tipc: home({ View: TipcView, print: printTipc, repr: tipcRepr, reach: { ether: [EtherType.TIPC] }, decode: leaf(Layer.Tipc, -1) }),
+  tipc: home({ View: TipcView, print: printTipc, repr: tipcRepr, json: BELOW_IP_LAST, reach: { ether: [EtherType.TIPC] }, decode: leaf(Layer.Tipc, -1) }),
   // reached from the Ethernet header only (see eth)
   macsec: home({
     View: MacsecView, print: printMacsec, repr: macsecRepr,

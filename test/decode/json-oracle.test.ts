@@ -26,14 +26,14 @@ const PROTO_MAP: Readonly<Record<string, string>> = {
   gre: 'gre', erspan: 'erspan', vxlan: 'vxlan', geneve: 'geneve', l2tp: 'l2tp', pptp: 'pptp', ssh: 'ssh', tls: 'tls', quic: 'quic', syslog: 'syslog',
   isis: 'isis', esis: 'esis', clnp: 'clnp',
   // LAN protocols after the link header, a VLAN tag or LLC/SNAP, and the Network Service Header (SCHEMA.md, "LAN protocols in --json")
-  ipx: 'ipx', cfm: 'cfm', loop: 'ctp', dec_dna: 'decnet', ddp: 'ddp', aoe: 'aoe', nsh: 'nsh',
+  ipx: 'ipx', cfm: 'cfm', loop: 'ctp', dec_dna: 'decnet', ddp: 'ddp', aoe: 'aoe', nsh: 'nsh', tipc: 'tipc',
 };
 /** Schema layers after which the stack ends (the schema does not decode what they carry). */
 const LAST = new Set([
   'icmp', 'icmpv6', 'dns', 'vrrp', 'lldp', 'slow', 'eapol', 'aarp', 'dhcp', 'ntp', 'dhcp6', 'tftp', 'radius', 'snmp', 'hsrp', 'rip', 'ike', 'ptp',
   'bgp', 'pim', 'ldp', 'lspping', 'ripng', 'ospf', 'pppctl', 'slarp', 'q933', 'mtp2', 'wlan', 'isis', 'esis', 'clnp',
   'stp', 'cdp', 'dtp', 'udld', 'vtp', 'pppoe', 'igmp', 'sctp', 'erspan', 'vxlan', 'geneve', 'vxlangpe', 'pptp', 'ssh', 'tls', 'quic', 'syslog',
-  'ipx', 'cfm', 'ctp', 'decnet', 'ddp', 'aoe', 'nsh',
+  'ipx', 'cfm', 'ctp', 'decnet', 'ddp', 'aoe', 'nsh', 'tipc',
 ]);
 /** What the stack continues to after LLC (LAN control and OSI routing); anything else (IP over SNAP, IPX, ...) ends it at LLC. */
 const AFTER_LLC = new Set(['stp', 'cdp', 'dtp', 'udld', 'vtp', 'isis', 'esis', 'clnp', 'ipx', 'ddp']);
@@ -427,6 +427,8 @@ function comparePacket(file: string, ours: Record<string, unknown>, t: OObject, 
     if (L.ddp && get(t, 'ddp') !== undefined) nums('ddp', L.ddp, get(t, 'ddp'), [['hops', 'ddp.hopcount'], ['length', 'ddp.len'], ['checksum', 'ddp.checksum'], ['type', 'ddp.type'], ['dstSocket', 'ddp.dst_socket'], ['srcSocket', 'ddp.src_socket']]);
     // tshark shows only the version of a version other than 1
     if (L.aoe) nums('aoe', L.aoe, get(t, 'aoe'), L.aoe.version === 1 ? [['version', 'aoe.version'], ['major', 'aoe.major'], ['minor', 'aoe.minor'], ['command', 'aoe.cmd'], ['tag', 'aoe.tag']] : [['version', 'aoe.version']]);
+    // tshark fills no TIPC fields for the name distributor, the connection manager and unknown users
+    if (L.tipc && find(get(t, 'tipc'), 'tipc.ver') !== undefined) nums('tipc', L.tipc, get(t, 'tipc'), [['version', 'tipc.ver'], ['user', 'tipc.usr'], ['headerSize', 'tipc.hdr_size'], ['messageSize', 'tipc.msg_size']]);
     if (L.nsh) nums('nsh', L.nsh, get(t, 'nsh'), [['version', 'nsh.version'], ['ttl', 'nsh.ttl'], ['length', 'nsh.length'], ['mdType', 'nsh.mdtype'], ['nextProtocol', 'nsh.nextproto'], ['spi', 'nsh.spi'], ['si', 'nsh.si']]);
     // PPP's control frame in an L2TP data message: the protocol field the l2tp layer read
     if (L.pppctl && L.l2tp) nums('pppctl', L.pppctl, get(t, 'ppp'), [['protocol', 'ppp.protocol']]);
