@@ -1,8 +1,9 @@
 /**
- * MACsec, the ITU-T Y.1731 OAM PDUs, DEC MOP/LAT frames and PPP on Ethernet on the crafted captures fixtures/proto/lan4-*.pcap
- * (gen_lan4.py): every printed line against tcpdump 4.99 at -n, -v, -vv, -e, -x and -e -x, the SecTAG
- * and CFM Reprs against tshark's fields, and the filter compiler's selection against libpcap's
- * (`tcpdump -r F -w - EXPR`), all run at test time; the lines also without -n, names from a hosts file.
+ * MACsec, the ITU-T Y.1731 OAM PDUs, DEC MOP/LAT, PPP on Ethernet, PPPoE control packets and TIPC on
+ * the crafted captures fixtures/proto/lan4-*.pcap (gen_lan4.py): every printed line against tcpdump 4.99
+ * at -n, -v, -vv, -e, -x and -e -x (and without -n, names from a hosts file), the SecTAG, CFM and TIPC
+ * Reprs against tshark's fields, and the filter compiler's selection against libpcap's
+ * (`tcpdump -r F -w - EXPR`), all run at test time.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,7 +26,7 @@ const FILES: Array<[string, string]> = [
   ['lan4-y1731.pcap', 'Y.1731: AIS, LCK, CSF, TST, LMM/LMR, 1DM/DMM/DMR, SLM/SLR/1SL, APS, R-APS, MCC, EXM/EXR, VSM/VSR'],
   // tcpdump 4.99 has no printer for these: its generic line and dump, also in SNAP and behind VLAN tags
   ['lan4-dec.pcap', 'DEC MOP dump/load and remote console, LAT, SCA; 802.3 lengths past the frame; LLC after the jumbo type 0x8870'],
-  ['lan4-ether.pcap', 'PPP frames on Ethernet (0x880b), a transparent-bridging type after a MAC header, TIPC (0x88ca)'],
+  ['lan4-ether.pcap', 'PPP frames on Ethernet (0x880b), a transparent-bridging type after a MAC header, TIPC (0x88ca), PPPoE'],
 ];
 const LEVELS = levels([], ['-v'], ['-vv'], ['-e'], ['-x'], ['-e', '-x']);
 
