@@ -9,7 +9,7 @@
 import { ByteView, DecodeStatus, u16, u32 } from './status.js';
 import { macText } from './addr.js';
 import { Layer } from './layers.js';
-import { type Printer, hexBytes, macName } from './print.js';
+import { type Printer, hexBytes, longjmpCut, macName } from './print.js';
 import { etherTypeText } from './ethertype.js';
 import { EtherType } from '../numbers.js';
 
@@ -170,11 +170,7 @@ export function printMacsec(c: Printer, v: MacsecView, i: number): void {
     return;
   }
   // tcpdump moves its end of capture before the ICV and reads the type there
-  if (v.offset + v.length - MacsecOffsets.icvLen - q < 2) {
-    c.s += ' [|ether]';
-    c.earlyEnd = true;
-    return;
-  }
+  if (v.offset + v.length - MacsecOffsets.icvLen - q < 2) return longjmpCut(c, 'ether');
   if (cap < 2) {
     c.s += ` [caplen ${cap} < 2]`;
     return;
