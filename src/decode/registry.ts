@@ -83,7 +83,7 @@ import { CtpView, ctpRepr, printCtp } from './ctp.js';
 import { DecnetView, decnetRepr, printDecnet } from './decnet.js';
 import { DdpView, ddpRepr, printDdp } from './ddp.js';
 import { AoeView, aoeRepr, printAoe } from './aoe.js';
-import { MacsecOffsets, MacsecView, macsecRepr, printMacsec } from './macsec.js';
+import { MacsecOffsets, MacsecTci, MacsecView, macsecRepr, printMacsec } from './macsec.js';
 import { TipcView, printTipc, tipcRepr } from './tipc.js';
 import { ClnpView, EsisView, IsisView, OsiNlpid, clnpRepr, esisRepr, isisRepr, printClnp, printEsis, printIsis } from './osi.js';
 
@@ -735,7 +735,9 @@ export const HOMES = {
   tipc: home({ View: TipcView, print: printTipc, repr: tipcRepr, json: BELOW_IP_LAST, reach: { ether: [EtherType.TIPC] }, decode: leaf(Layer.Tipc, -1) }),
   // reached from the Ethernet header only (see eth)
   macsec: home({
-    View: MacsecView, print: printMacsec, repr: macsecRepr,
+    // the protected frame is not shown, as a tunnel's inner packet is not; a reserved short-length bit
+    // leaves the SecTAG shown (tshark reads it), the version bit does not (tshark reads no MACsec then)
+    View: MacsecView, print: printMacsec, repr: macsecRepr, json: { ...BELOW_IP_LAST, malformedShown: (v) => (v.tciAn & MacsecTci.V) === 0 },
     decode(w, v, p, end, declared) {
       if (!w.push(Layer.Macsec, v.reset(w.bytes, p, end - p, declared), declared, v.headerLen) || v.confidential) return;
       const cap = v.dataCap;

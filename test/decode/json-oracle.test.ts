@@ -26,14 +26,14 @@ const PROTO_MAP: Readonly<Record<string, string>> = {
   gre: 'gre', erspan: 'erspan', vxlan: 'vxlan', geneve: 'geneve', l2tp: 'l2tp', pptp: 'pptp', ssh: 'ssh', tls: 'tls', quic: 'quic', syslog: 'syslog',
   isis: 'isis', esis: 'esis', clnp: 'clnp',
   // LAN protocols after the link header, a VLAN tag or LLC/SNAP, and the Network Service Header (SCHEMA.md, "LAN protocols in --json")
-  ipx: 'ipx', cfm: 'cfm', loop: 'ctp', dec_dna: 'decnet', ddp: 'ddp', aoe: 'aoe', nsh: 'nsh', tipc: 'tipc',
+  ipx: 'ipx', cfm: 'cfm', loop: 'ctp', dec_dna: 'decnet', ddp: 'ddp', aoe: 'aoe', nsh: 'nsh', tipc: 'tipc', macsec: 'macsec',
 };
 /** Schema layers after which the stack ends (the schema does not decode what they carry). */
 const LAST = new Set([
   'icmp', 'icmpv6', 'dns', 'vrrp', 'lldp', 'slow', 'eapol', 'aarp', 'dhcp', 'ntp', 'dhcp6', 'tftp', 'radius', 'snmp', 'hsrp', 'rip', 'ike', 'ptp',
   'bgp', 'pim', 'ldp', 'lspping', 'ripng', 'ospf', 'pppctl', 'slarp', 'q933', 'mtp2', 'wlan', 'isis', 'esis', 'clnp',
   'stp', 'cdp', 'dtp', 'udld', 'vtp', 'pppoe', 'igmp', 'sctp', 'erspan', 'vxlan', 'geneve', 'vxlangpe', 'pptp', 'ssh', 'tls', 'quic', 'syslog',
-  'ipx', 'cfm', 'ctp', 'decnet', 'ddp', 'aoe', 'nsh', 'tipc',
+  'ipx', 'cfm', 'ctp', 'decnet', 'ddp', 'aoe', 'nsh', 'tipc', 'macsec',
 ]);
 /** What the stack continues to after LLC (LAN control and OSI routing); anything else (IP over SNAP, IPX, ...) ends it at LLC. */
 const AFTER_LLC = new Set(['stp', 'cdp', 'dtp', 'udld', 'vtp', 'isis', 'esis', 'clnp', 'ipx', 'ddp']);
@@ -147,6 +147,8 @@ function comparePacket(file: string, ours: Record<string, unknown>, t: OObject, 
     // RFC 8300 defines NSH version 0 only: tscap, as tcpdump, reads no further than another version's
     // number, so the schema leaves that header out as malformed; tshark decodes it as if it were 0
     if (p === 'nsh' && num(find(get(t, 'nsh'), 'nsh.version')) !== 0) break;
+    // tcpdump reads a SecTAG right after the MAC addresses only (tshark behind a VLAN tag too)
+    if (p === 'macsec' && expected[expected.length - 1] !== 'eth') break;
     // L2TP continues only to a PPP control frame (the tunnel's inner packet is out of scope); tshark's
     // ppp there is the frame's address, control and protocol fields, which the l2tp layer reads itself
     if (expected[expected.length - 1] === 'l2tp') {
@@ -160,7 +162,11 @@ function comparePacket(file: string, ours: Record<string, unknown>, t: OObject, 
   }
   checked++;
   const dedup = (a: string[]): string[] => a.filter((x, k) => !(x === 'mpls' && a[k - 1] === 'mpls'));
-  const stack = dedup(ours.stack as string[]);
+  // tshark reads a SecTAG only when secure data comes before a 16-byte ICV in the capture; tcpdump, and
+  // the schema after it, read any whole SecTAG: there the schema's macsec has no tshark counterpart
+  const sectag = (ours.layers as Record<string, Record<string, unknown>>).macsec;
+  const shortSectag = sectag !== undefined && !protos.includes('macsec') && (ours.caplen as number) <= 14 + (sectag.sci === undefined ? 6 : 14) + 16;
+  const stack = dedup(ours.stack as string[]).filter((x) => !(shortSectag && x === 'macsec'));
   // tshark names tls, ssh and quic by the conversation (a segment that begins a reassembly, an encrypted
   // SSH packet after the banner, a QUIC short header) where a per-packet decoder sees no header: there
   // only, a stack that ends at the transport header is compared without tshark's last layer
@@ -429,6 +435,7 @@ function comparePacket(file: string, ours: Record<string, unknown>, t: OObject, 
     if (L.aoe) nums('aoe', L.aoe, get(t, 'aoe'), L.aoe.version === 1 ? [['version', 'aoe.version'], ['major', 'aoe.major'], ['minor', 'aoe.minor'], ['command', 'aoe.cmd'], ['tag', 'aoe.tag']] : [['version', 'aoe.version']]);
     // tshark fills no TIPC fields for the name distributor, the connection manager and unknown users
     if (L.tipc && find(get(t, 'tipc'), 'tipc.ver') !== undefined) nums('tipc', L.tipc, get(t, 'tipc'), [['version', 'tipc.ver'], ['user', 'tipc.usr'], ['headerSize', 'tipc.hdr_size'], ['messageSize', 'tipc.msg_size']]);
+    if (L.macsec && !shortSectag) nums('macsec', L.macsec, get(t, 'macsec'), [['an', 'macsec.AN'], ['pn', 'macsec.PN'], ['tci', 'macsec.TCI']]);
     if (L.nsh) nums('nsh', L.nsh, get(t, 'nsh'), [['version', 'nsh.version'], ['ttl', 'nsh.ttl'], ['length', 'nsh.length'], ['mdType', 'nsh.mdtype'], ['nextProtocol', 'nsh.nextproto'], ['spi', 'nsh.spi'], ['si', 'nsh.si']]);
     // PPP's control frame in an L2TP data message: the protocol field the l2tp layer read
     if (L.pppctl && L.l2tp) nums('pppctl', L.pppctl, get(t, 'ppp'), [['protocol', 'ppp.protocol']]);
