@@ -178,8 +178,8 @@ function printSap(c: Printer, v: IpxView, n: number): void {
   const b = v.bytes;
   const cap = v.offset + v.length;
   let o = v.offset + IpxOffsets.headerLen;
+  // tcpdump reads the operation, then checks the length (an 802.3 length bounds the capture first)
   if (o + 2 > cap) return longjmpCut(c, 'ipx');
-  // tcpdump reads the operation, then checks the length has room for it
   if (n < 2) {
     c.s += ` [length ${n} < 2] (invalid)`;
     return;

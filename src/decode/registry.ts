@@ -85,6 +85,7 @@ import { DdpView, ddpRepr, printDdp } from './ddp.js';
 import { AoeView, aoeRepr, printAoe } from './aoe.js';
 import { MacsecOffsets, MacsecTci, MacsecView, macsecRepr, printMacsec } from './macsec.js';
 import { TipcView, printTipc, tipcRepr } from './tipc.js';
+import { MobilityView, mobilityRepr, printMobility } from './mobility.js';
 import { ClnpView, EsisView, IsisView, OsiNlpid, clnpRepr, esisRepr, isisRepr, printClnp, printEsis, printIsis } from './osi.js';
 
 /**
@@ -340,7 +341,9 @@ export const HOMES = {
       if (v.fragOffset !== 0) return;
       const lim = Math.min(end, p + 40 + v.effectivePayloadLen);
       w.restLen = Math.max(0, lim - v.upperOffset);
-      w.ipProto(v.upperProto, v.upperOffset, lim, v.upperLen);
+      // the Mobility Header (135, or 62 before RFC 6275) is IPv6's alone
+      if (v.upperProto === IpProto.MOBILITY || v.upperProto === IpProto.MOBILITY_OLD) w.next(Layer.Mobility, v.upperOffset, lim, v.upperLen, v.upperProto);
+      else w.ipProto(v.upperProto, v.upperOffset, lim, v.upperLen);
     },
   }),
   tcp: home({
@@ -731,6 +734,7 @@ export const HOMES = {
   // DECnet, AppleTalk, AoE, MACsec (issue 17)
   decnet: home({ View: DecnetView, print: printDecnet, repr: decnetRepr, json: BELOW_IP_LAST, reach: { ether: [0x6003] }, decode: leaf(Layer.Decnet, -1) }),
   ddp: home({ View: DdpView, print: printDdp, repr: ddpRepr, json: BELOW_IP_LAST, reach: { ether: [0x809b], snap: [APPLETALK_SNAP] }, decode: leaf(Layer.Ddp, -1) }),
+  mobility: home({ View: MobilityView, print: printMobility, repr: mobilityRepr, decode: leaf(Layer.Mobility, -1) }),
   aoe: home({ View: AoeView, print: printAoe, repr: aoeRepr, json: BELOW_IP_LAST, reach: { ether: [0x88a2] }, decode: leaf(Layer.Aoe, -1) }),
   tipc: home({ View: TipcView, print: printTipc, repr: tipcRepr, json: BELOW_IP_LAST, reach: { ether: [EtherType.TIPC] }, decode: leaf(Layer.Tipc, -1) }),
   // reached from the Ethernet header only (see eth)
