@@ -2,6 +2,8 @@
 import { ByteView, DecodeStatus, u16, u32 } from './status.js';
 import { relTime, type Printer } from './print.js';
 import { ipv4Text, ipv6Text } from './addr.js';
+import { onesSum } from './ipv4.js';
+import { pimv1Repr, printPimv1, type Pimv1Repr } from './pim.js';
 
 /** Field offsets of the 8-byte message (v3 queries and reports continue after it). */
 export const IgmpOffsets = { type: 0, maxResp: 1, checksum: 2, group: 4, v3Flags: 8, v3Qqic: 9, v3NumSrc: 10, v3ReportRecords: 6, headerLen: 8 } as const;
@@ -17,7 +19,7 @@ export class IgmpView extends ByteView {
     this.status = this.length < IgmpOffsets.headerLen ? DecodeStatus.Truncated : DecodeStatus.Ok;
     return this.status;
   }
-  /** Type (0x11 query, 0x12 v1 report, 0x16 v2 report, 0x17 leave, 0x22 v3 report). */
+  /** Type (0x11 query, 0x12 v1 report, 0x14 PIMv1, 0x16 v2 report, 0x17 leave, 0x22 v3 report). */
   get type(): number {
     return this.bytes[this.offset] ?? 0;
   }
@@ -44,27 +46,43 @@ export interface IgmpRepr {
   type: number;
   maxResp: number;
   checksum: number;
+  /** The PIMv1 message of type 0x14 (its code is `maxResp`'s byte). */
+  pimv1?: Pimv1Repr;
 }
 
 /** Builds the sink representation. */
 export function igmpRepr(v: IgmpView): IgmpRepr {
-  return { type: v.type, maxResp: v.maxResp, checksum: v.checksum };
+  const r: IgmpRepr = { type: v.type, maxResp: v.maxResp, checksum: v.checksum };
+  if (v.type === IGMP_PIMV1 && v.status === DecodeStatus.Ok) r.pimv1 = pimv1Repr(v.bytes, v.offset, v.length);
+  return r;
 }
 
-/** tcpdump's IGMP text (v1-v3; v3 group records at -v). */
+/** The IGMP type carrying PIM version 1. */
+const IGMP_PIMV1 = 0x14;
+
+/** tcpdump's IGMP text (v1-v3 and PIMv1; v3 group records at -v, a wrong checksum noted at -v). */
 export function printIgmp(c: Printer, v: IgmpView, _i: number, len: number): void {
+  if (!igmpText(c, v, len)) return;
+  // tcpdump checks the message's checksum at -v when all of it was captured
+  if (c.opts.verbose > 0 && !c.opts.quiet && len >= 4 && v.length >= len && onesSum(v.bytes, v.offset, len, 0) !== 0xffff) {
+    c.s += ` bad igmp cksum ${v.checksum.toString(16)}!`;
+  }
+}
+
+/** The message's text; false when it ended early (a header cut short, -q, a read past the capture). */
+function igmpText(c: Printer, v: IgmpView, len: number): boolean {
   const b = v.bytes;
   if (v.length < 1) {
     c.s += ' [|igmp]';
-    return;
+    return false;
   }
   if (v.length < 8) {
     c.s += 'igmp [|igmp]';
-    return;
+    return false;
   }
   if (c.opts.quiet) {
     c.s += 'igmp';
-    return;
+    return false;
   }
   const g = ipv4Text(b, v.groupOffset);
   switch (v.type) {
@@ -83,7 +101,7 @@ export function printIgmp(c: Printer, v: IgmpView, _i: number, len: number): voi
             for (let k = 0, a = v.offset + 12; k < ns; k++, a += 4) {
               if (a + 4 > v.offset + v.length) {
                 c.s += ' [|igmp]';
-                return;
+                return false;
               }
               c.s += ` ${ipv4Text(b, a)}`;
             }
@@ -91,7 +109,7 @@ export function printIgmp(c: Printer, v: IgmpView, _i: number, len: number): voi
           } else if (ns) c.s += `, ${ns} source(s)`;
           c.s += ']';
         } else if (ns && c.opts.verbose > 0) c.s += ` ${ns} source(s)`;
-        return;
+        return true;
       }
       if (v.maxResp === 0) c.s += 'igmp query v1';
       else {
@@ -100,26 +118,30 @@ export function printIgmp(c: Printer, v: IgmpView, _i: number, len: number): voi
       }
       if (u32(b, v.groupOffset) !== 0) c.s += ` [gaddr ${g}]`;
       if (len !== 8) c.s += ` [len ${len}]`;
-      return;
+      return true;
     }
     case 0x12:
       c.s += `igmp v1 report ${g}`;
-      break;
+      if (len !== 8) c.s += ` [len ${len}]`;
+      return true;
     case 0x16:
       c.s += `igmp v2 report ${g}`;
-      break;
+      return true;
     case 0x17:
       c.s += `igmp leave ${g}`;
-      break;
+      return true;
+    case IGMP_PIMV1:
+      c.s += 'igmp pimv1';
+      // the message as far as the IP datagram and the capture go
+      return printPimv1(c, b, v.offset, len, v.offset + v.length);
     case 0x22:
       c.s += `igmp v3 report, ${v.v3Records} group record(s)`;
       if (c.opts.verbose > 0) printGroupRecords(c, v.offset + 8, v.offset + Math.min(v.length, len), v.v3Records, 4);
-      return;
+      return true;
     default:
       c.s += `igmp-${v.type}`;
-      return;
+      return true;
   }
-  if (len !== 8) c.s += ` [len ${len}]`;
 }
 
 

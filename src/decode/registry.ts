@@ -64,7 +64,7 @@ import { SlipView, printSlip, slipRepr } from './slip.js';
 import { ArcType, ArcnetView, arcnetRepr, printArcnet } from './arcnet.js';
 import { Mtp2View, mtp2Repr, printMtp2 } from './mtp2.js';
 import { BgpView, bgpRepr, printBgp } from './bgp.js';
-import { PimView, pimRepr, printPim } from './pim.js';
+import { AutoRpView, PimView, autoRpRepr, pimRepr, printAutoRp, printPim } from './pim.js';
 import { RipngView, printRipng, ripngRepr } from './ripng.js';
 import { LdpView, ldpRepr, printLdp } from './ldp.js';
 import { LspPingView, lspPingRepr, printLspPing } from './lspping.js';
@@ -620,6 +620,8 @@ export const HOMES = {
       if (w.push(Layer.Pim, st, declared, inner ? 8 : end - p) && inner) w.ipByVersion(p + 8, end);
     },
   }),
+  // Cisco auto-RP (outside --json: its Repr is for the library)
+  autorp: home({ View: AutoRpView, print: printAutoRp, repr: autoRpRepr, reach: { udp: [Port.AUTORP] }, decode: leaf(Layer.AutoRp, -1) }),
   ripng: home({ View: RipngView, print: printRipng, repr: ripngRepr, json: appAfterTransport<RipngView>(), reach: { udp: [Port.RIPNG] }, decode: leaf(Layer.Ripng, -1) }),
   ldp: home({ View: LdpView, print: printLdp, repr: ldpRepr, json: appAfterTransport<LdpView>((v) => v.version === 1), reach: { udp: [Port.LDP], tcp: [Port.LDP] }, decode: leaf(Layer.Ldp, -1) }),
   lspping: home({ View: LspPingView, print: printLspPing, repr: lspPingRepr, json: appAfterTransport<LspPingView>((v) => v.u16(0) === 1), reach: { udp: [Port.LSP_PING] }, decode: leaf(Layer.LspPing, -1) }),

@@ -366,7 +366,9 @@ function comparePacket(file: string, ours: Record<string, unknown>, t: OObject, 
     nums('llc', L.llc, l, [['dsap', 'llc.dsap'], ['ssap', 'llc.ssap'], ['control', 'llc.control'], ['oui', 'llc.oui']]);
   }
   if (L.pppoe) nums('pppoe', L.pppoe, get(t, 'pppoed') ?? get(t, 'pppoes'), [['code', 'pppoe.code'], ['sessionId', 'pppoe.session_id'], ['length', 'pppoe.payload_length']]);
-  if (L.igmp) nums('igmp', L.igmp, get(t, 'igmp'), [['type', 'igmp.type'], ['checksum', 'igmp.checksum']]);
+  // tshark shows a PIMv1 message (IGMP type 0x14) under `pim`, its code and checksum as pim.code and pim.cksum
+  if (L.igmp && L.igmp.type === 0x14) nums('igmp', L.igmp, get(t, 'pim'), [['maxResp', 'pim.code'], ['checksum', 'pim.cksum']]);
+  else if (L.igmp) nums('igmp', L.igmp, get(t, 'igmp'), [['type', 'igmp.type'], ['checksum', 'igmp.checksum']]);
   if (L.sctp) {
     const c = get(t, 'sctp');
     nums('sctp', L.sctp, c, [['srcPort', 'sctp.srcport'], ['dstPort', 'sctp.dstport'], ['vtag', 'sctp.verification_tag'], ['checksum', 'sctp.checksum']]);

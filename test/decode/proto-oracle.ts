@@ -129,3 +129,29 @@ export function expectFilterLikeLibpcap(path: string, expressions: readonly stri
   }
   return matched;
 }
+
+/**
+ * For every packet of `path` with layer `kind` whose Repr `decoded` accepts, asserts the Repr equals
+ * tshark's fields (every occurrence joined by ','); then that more than `minPackets` packets were
+ * compared, with more than two fields shown each on average. `fieldsFor` adapts the fields to one packet.
+ */
+export function expectReprLikeTshark(
+  path: string, kind: number, fields: readonly Field[], minPackets: number,
+  decoded: (r: Record<string, unknown>, pkt: TsharkPacket) => boolean,
+  fieldsFor: (r: Record<string, unknown>) => readonly Field[] = () => fields,
+): void {
+  let checked = 0;
+  let packets = 0;
+  for (const pkt of withTshark(path, fields, true)) {
+    const i = pkt.parser.find(kind);
+    if (i < 0) continue;
+    const r = pkt.parser.repr(i) as Record<string, unknown>;
+    if (!decoded(r, pkt)) continue;
+    packets++;
+    const { shown, diffs } = fieldDiffs(pkt, r, fieldsFor(r));
+    expect(diffs).toEqual([]);
+    checked += shown;
+  }
+  expect(packets).toBeGreaterThan(minPackets);
+  expect(checked).toBeGreaterThan(packets * 2);
+}
