@@ -68,7 +68,7 @@ export { VtpView, VtpOffsets, VtpCode, vtpRepr, type VtpRepr, type VtpVlanRepr }
 export { ErspanView, ErspanOffsets, ErspanProto, erspanRepr, type ErspanRepr } from './erspan.js';
 export { OspfView, OspfOffsets, OspfType, ospfRepr, type OspfRepr, type OspfLsaHeaderRepr } from './ospf.js';
 export { AoeView, AoeOffsets, AoeCommand, aoeRepr, type AoeRepr } from './aoe.js';
-export { DdpView, DdpOffsets, DdpType, atAddr, ddpRepr, type DdpRepr, type NbpTupleRepr } from './ddp.js';
+export { DdpView, DdpOffsets, DdpType, atAddr, ddpRepr, type DdpRepr, type NbpTupleRepr, LlapView, LlapOffsets, LlapType, llapRepr, type LlapRepr } from './ddp.js';
 export { DecnetView, DecnetOffsets, NspOffsets, DecnetFlags, DecnetControl, dnAddr, decnetRepr, type DecnetRepr, type NspRepr } from './decnet.js';
 export { LayerParser, Layer, LAYER_NAMES, MAX_LAYERS, DecodeLinkType, type LayerViews } from './parser.js';
 export { LAYER_TABLE, Port, HTTP_PORTS, TEXT_PORTS, type LayerName } from './layers.js';

@@ -106,6 +106,8 @@ export const LAYER_TABLE = [
   { key: 'Aoe', name: 'aoe', pool: 1, trunc: 'aoe', ipProto: -1, net: true, ports: false },
   // the Network Service Header after Ethernet or VXLAN-GPE (issue 17)
   { key: 'Nsh', name: 'nsh', pool: 2, trunc: 'nsh', ipProto: -1, net: true, ports: false },
+  // LocalTalk (issue 17)
+  { key: 'Llap', name: 'llap', pool: 1, trunc: 'llap', ipProto: -1, net: false, ports: false },
   // Cisco auto-RP over UDP (issue 17)
   { key: 'AutoRp', name: 'autorp', pool: 1, trunc: 'cisco_autorp', ipProto: -1, net: false, ports: false },
 ] as const;

@@ -102,10 +102,13 @@ function comparePacket(file: string, ours: Record<string, unknown>, t: OObject, 
   const protoNames = (str(get(frame, 'frame.protocols')) ?? '').split(':');
   // tshark 4.0 dissects VXLAN-GPE (its tree is the 'vxlan' layer) but leaves it out of frame.protocols
   const gpe = get(t, 'vxlan') !== undefined && !protoNames.includes('vxlan');
-  for (const name of protoNames) {
+  for (const [k, name] of protoNames.entries()) {
     // wlan_radio is tshark's summary of the radio information, not a header
     // osi is tshark's name for the NLPID dispatch before IS-IS, ES-IS and CLNP
     if (name === 'ethertype' || name === 'raw' || name === 'nflog' || name === 'wlan_radio' || name === 'osi' || name.startsWith('ipv6.')) continue;
+    // a PPP-in-HDLC-framing record addressed 0x0f/0x8f is Cisco HDLC, whose header the schema shows as the link
+    // layer (`chdlc`); tshark files it under its PPP framing dissector first
+    if (name === 'ppp' && protoNames[k + 1] === 'chdlc' && linkType === 50) continue;
     const m = PROTO_MAP[name];
     if (m === undefined) break;
     // after a BSD loopback header (AF_ISO) the schema shows no OSI layer: tcpdump's null printer prints

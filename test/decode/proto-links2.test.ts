@@ -11,6 +11,9 @@ import { type Field, levels, SKIP, expectFilterLikeLibpcap, expectReprLikeTshark
 import { Layer, type LayerParser } from '../../src/decode/index.js';
 import type { IgmpRepr } from '../../src/decode/igmp.js';
 import type { AutoRpRepr, Pimv1Repr } from '../../src/decode/pim.js';
+import type { IpxRepr } from '../../src/decode/ipx.js';
+import type { DdpRepr, LlapRepr } from '../../src/decode/ddp.js';
+import type { DecnetRepr } from '../../src/decode/decnet.js';
 
 process.env.TZ = 'UTC';
 const DIR = join(ROOT, 'fixtures', 'proto');
@@ -18,6 +21,11 @@ const DIR = join(ROOT, 'fixtures', 'proto');
 const FILES: Array<[string, string]> = [
   ['links2-pimv1.pcap', 'PIMv1 in IGMP: query, register, register-stop, join/prune, RP reachability, assert, graft, graft-ack'],
   ['links2-autorp.pcap', 'Cisco auto-RP announcements and mappings'],
+  ['links2-ppp.pcap', 'IPX on PPP (DECnet and AppleTalk in hex, as tcpdump shows them)'],
+  ['links2-ppp-hdlc.pcap', 'IPX on PPP in HDLC framing; Cisco HDLC frames in it'],
+  ['links2-chdlc.pcap', 'IPX, DECnet, AppleTalk and AARP EtherTypes on Cisco HDLC (named, not decoded, as by tcpdump)'],
+  ['links2-frelay.pcap', 'IPX, DECnet, AppleTalk and AARP on Frame Relay: Cisco EtherType encapsulation and RFC 2427 SNAP'],
+  ['links2-ltalk.pcap', 'LocalTalk: LLAP with extended and short DDP (NBP, ATP), control frames'],
 ];
 const LEVELS = levels([], ['-v'], ['-vv'], ['-e']);
 
@@ -52,6 +60,11 @@ const ipPayload = (p: LayerParser): number => {
   const r = ip >= 0 ? (p.repr(ip) as { len: number; hdrLen: number }) : undefined;
   return r ? r.len - r.hdrLen : -1;
 };
+
+const ipx = (r: R): IpxRepr => r as unknown as IpxRepr;
+const dn = (r: R): DecnetRepr => r as unknown as DecnetRepr;
+const ddp = (r: R): DdpRepr => r as unknown as DdpRepr;
+const llap = (r: R): LlapRepr => r as unknown as LlapRepr;
 
 const ar = (r: R): AutoRpRepr => r as unknown as AutoRpRepr;
 const rps = (f: (rp: AutoRpRepr['rps'][number]) => unknown) => (r: R): unknown => ar(r).rps.map(f).join(',') || undefined;
@@ -88,6 +101,46 @@ const FIELDS: Array<{ file: string; kind: number; fields: Field[]; minPackets: n
       ['auto_rp.mask_len', rpGroups((g) => g.maskLen)], ['auto_rp.group_prefix', rpGroups((g) => g.prefix)],
     ],
   },
+  // IPX on PPP and Frame Relay: the header (SAP, RIP and the rest are compared on Ethernet in proto-lan2)
+  ...(['links2-ppp.pcap', 'links2-ppp-hdlc.pcap', 'links2-chdlc.pcap', 'links2-frelay.pcap'] as const).map((file) => ({
+    file, kind: Layer.Ipx, minPackets: { 'links2-ppp-hdlc.pcap': 2, 'links2-chdlc.pcap': 1 }[file as string] ?? 10,
+    // tshark shows no IPX header whose length is below 30
+    decoded: (r: R, { capLen, wireLen }: Pkt) => capLen === wireLen && ipx(r).length >= 30,
+    fields: [
+      ['ipx.len', (r) => ipx(r).length], ['ipx.hops', (r) => ipx(r).hops], ['ipx.packet_type', (r) => ipx(r).packetType],
+      ['ipx.dst.socket', (r) => ipx(r).dstSocket], ['ipx.src.socket', (r) => ipx(r).srcSocket],
+      ['ipx.dst.net', (r) => `0x${ipx(r).dst.slice(0, 8)}`], ['ipx.src.node', (r) => ipx(r).src.slice(9)],
+    ] as Field[],
+  })),
+  {
+    // DECnet after Frame Relay's EtherType: the routing header and the NSP message type (the rest in proto-lan3)
+    file: 'links2-frelay.pcap', kind: Layer.Decnet, minPackets: 8,
+    decoded: (r: R, { capLen, wireLen }: Pkt) => capLen === wireLen,
+    fields: [['dec_dna.flags', (r) => dn(r).flags], ['dec_dna.nsp.msg_type', (r) => dn(r).nsp?.msgFlags], ['dec_dna.nsp.segnum', (r) => dn(r).nsp?.segnum]] as Field[],
+  },
+  // AppleTalk DDP after Cisco HDLC, Frame Relay (EtherType and SNAP) and LocalTalk's type 2
+  ...(['links2-chdlc.pcap', 'links2-frelay.pcap', 'links2-ltalk.pcap'] as const).map((file) => ({
+    file, kind: Layer.Ddp, minPackets: file === 'links2-chdlc.pcap' ? 0 : 10,
+    // tshark reads AppleTalk's SNAP (08-00-07/809b) as LLAP, and shows nothing of a header shorter than 13
+    // bytes; an NBP header cut short is shown in part
+    decoded: (r: R, { capLen, wireLen, row }: Pkt) => capLen === wireLen && row[1] !== '' && !(ddp(r).type === 2 && ddp(r).nbp === undefined),
+    fields: [
+      ['ddp.len', (r) => ddp(r).length], ['ddp.type', (r) => ddp(r).type], ['ddp.dst.net', (r) => ddp(r).dstNet], ['ddp.src.net', (r) => ddp(r).srcNet],
+      ['ddp.dst_socket', (r) => ddp(r).dstSocket], ['ddp.src_socket', (r) => ddp(r).srcSocket],
+      ['nbp.op', (r) => ddp(r).nbp?.function], ['nbp.tid', (r) => ddp(r).nbp?.id], ['atp.function', (r) => ddp(r).atp?.function], ['atp.tid', (r) => ddp(r).atp?.tid],
+    ] as Field[],
+  })),
+  {
+    // LLAP, and a short DDP header (an extended one is compared as ddp above)
+    file: 'links2-ltalk.pcap', kind: Layer.Llap, minPackets: 20,
+    // (a short DDP header cut short is shown in part by tshark)
+    decoded: (r: R, { capLen, wireLen }: Pkt) => capLen === wireLen && capLen >= 3 && !(llap(r).type === 1 && llap(r).shortDdp === undefined),
+    fields: [
+      ['llap.dst', (r) => llap(r).dst], ['llap.src', (r) => llap(r).src], ['llap.type', (r) => llap(r).type],
+      ['ddp.len', (r) => (llap(r).type === 2 ? SKIP : llap(r).shortDdp?.length)], ['ddp.type', (r) => (llap(r).type === 2 ? SKIP : llap(r).shortDdp?.type)],
+      ['ddp.dst_socket', (r) => (llap(r).type === 2 ? SKIP : llap(r).shortDdp?.dstSocket)], ['ddp.src_socket', (r) => (llap(r).type === 2 ? SKIP : llap(r).shortDdp?.srcSocket)],
+    ] as Field[],
+  },
 ];
 
 describe('links (2): Repr fields equal tshark\'s', () => {
@@ -98,13 +151,21 @@ describe('links (2): Repr fields equal tshark\'s', () => {
   }
 });
 
-/** Filter primitives whose selection on the Ethernet captures must equal libpcap's. */
-const ETHER_EXPRESSIONS = ['igmp', 'pim', 'ip proto 2', 'udp port 496', 'ip multicast', 'ip[20] = 0x14'];
+/** Filter primitives whose selection must equal libpcap's, per capture (those libpcap compiles for its link type). */
+const EXPRESSIONS: Array<[string, string[]]> = [
+  ['links2-pimv1.pcap', ['igmp', 'pim', 'ip proto 2', 'udp port 496', 'ip multicast', 'ip[20] = 0x14']],
+  ['links2-autorp.pcap', ['igmp', 'pim', 'udp port 496', 'udp src port 40000', 'ip multicast']],
+  ['links2-ppp.pcap', ['ipx', 'decnet', 'atalk', 'ether proto 0x8137', 'ppp proto 0x2b', 'not ip']],
+  ['links2-ppp-hdlc.pcap', ['ipx', 'decnet', 'atalk', 'ether proto 0x8137', 'ppp proto 0x2b']],
+  ['links2-chdlc.pcap', ['ipx', 'decnet', 'atalk', 'aarp', 'ether proto 0x8137', 'ether proto 0x6003']],
+  ['links2-frelay.pcap', ['ip', 'ip6', 'iso', 'not ip']],
+  ['links2-ltalk.pcap', ['atalk', 'atalk or ip', 'link[2] = 1', 'link[2] = 2', 'len > 20']],
+];
 
 describe('links (2): the filter selects what libpcap selects', () => {
-  for (const file of ['links2-pimv1.pcap', 'links2-autorp.pcap']) {
-    it(`${file}: ${ETHER_EXPRESSIONS.length} expressions`, () => {
-      expect(expectFilterLikeLibpcap(join(DIR, file), ETHER_EXPRESSIONS)).toBeGreaterThan(0);
+  for (const [file, exprs] of EXPRESSIONS) {
+    it(`${file}: ${exprs.join(', ')}`, () => {
+      expect(expectFilterLikeLibpcap(join(DIR, file), exprs)).toBeGreaterThan(0);
     });
   }
 });

@@ -112,17 +112,18 @@ export function tcpdumpNamedLines(hosts: string, path: string, flags: string[]):
 }
 
 /**
- * Asserts the filter compiler selects, for each expression, the packets of the Ethernet capture `path`
- * libpcap selects (`tcpdump -r F -w - EXPR`); its records must each have their own second (the
- * timestamp names the record). Returns how many packets were selected in all.
+ * Asserts the filter compiler selects, for each expression, the packets of the capture `path` libpcap
+ * selects (`tcpdump -r F -w - EXPR`), both compiling for the capture's link type; its records must each
+ * have their own second (the timestamp names the record). Returns how many packets were selected in all.
  */
 export function expectFilterLikeLibpcap(path: string, expressions: readonly string[]): number {
-  const pkts = readPcap(path).packets;
+  const file = readPcap(path);
+  const pkts = file.packets;
   let matched = 0;
   for (const expr of expressions) {
     const out = execFileSync('tcpdump', ['-r', path, '-w', '-', expr], { stdio: ['ignore', 'pipe', 'ignore'] });
     const theirs = parsePcap(new Uint8Array(out)).records.map((r) => r.tsSec - pkts[0]!.tsSec);
-    const prog = compileFilter(expr, { linkType: 1 });
+    const prog = compileFilter(expr, { linkType: file.linkType });
     const ours = pkts.flatMap((q, n) => (runFilter(prog, q.buf.subarray(q.offset, q.offset + q.capLen), q.wireLen) !== 0 ? [n] : []));
     expect(ours, expr).toEqual(theirs);
     matched += theirs.length;
