@@ -360,6 +360,22 @@ export function llapRepr(v: LlapView): LlapRepr {
 }
 
 /**
+ * The bytes tcpdump's -x dump skips as LocalTalk's link header (llap_print's return): the LLAP header
+ * and the DDP header after it; what it returns for a frame too short for either; the whole capture
+ * when one was cut by it.
+ */
+export function llapHeaderBytes(v: LlapView, wireLen: number, capLen: number): number {
+  const O = LlapOffsets;
+  if (wireLen < O.headerLen) return Math.min(wireLen, capLen);
+  if (v.status !== DecodeStatus.Ok) return capLen;
+  const rest = wireLen - O.headerLen;
+  const ddp = v.type === LlapType.SHORT_DDP ? O.sddpHeaderLen : v.type === LlapType.DDP ? DdpOffsets.headerLen : 0;
+  if (rest < ddp) return Math.min(rest, capLen);
+  if (O.headerLen + ddp > capLen) return capLen;
+  return O.headerLen + ddp;
+}
+
+/**
  * tcpdump's llap_print: a datagram's addresses (a short one's are the LLAP nodes on network 0) and
  * what it carries, as on EtherTalk but without the `AT ` prefix; other types as `src > dst at-lap#T N`.
  * The extended DDP header is layer i + 1.

@@ -221,7 +221,8 @@ export function printFrelay(c: Printer, v: FrelayView, i: number): void {
       }
       // snap_print names the SNAP header it could not decode, then the Q.922 header and the frame follow
       if (!e) c.s += `SNAP, ${oui === 0 ? `ethertype ${ETHERTYPE_NAMES[t] || 'Unknown'} (0x${hex4(t)})` : snapHeaderText(oui, t)}, length ${rest - 5}: ${header(c, v, length, v.headerLen)}`;
-      c.s += hexAsciiDump(b, v.offset, Math.max(0, Math.min(length, capEnd - v.offset)));
+      // tcpdump's default print, which -x and -X (not -A) suppress
+      if (!c.opts.hex && !c.opts.hexAscii) c.s += hexAsciiDump(b, v.offset, Math.max(0, Math.min(length, capEnd - v.offset)));
       return;
     }
     default:

@@ -96,11 +96,17 @@ export class Ipv6View extends ByteView {
     this.upperOffset = p;
   }
 
-  /** RFC 8200 8.1: with a routing header the pseudo-header names the last address of its list. */
+  /**
+   * RFC 8200 8.1: with a routing header the pseudo-header names the final destination, the last address
+   * of a type 0 or 2 list, the first segment of a segment routing header (RFC 8754, listed in reverse);
+   * only the first routing header counts, as in tcpdump's ip6_finddst.
+   */
   private findFinalDst(p: number): void {
+    if (this.finalDstOffset >= 0) return;
     const type = this.bytes[p + 2] ?? 0;
     const hlen = this.bytes[p + 1] ?? 0;
     if ((type === 0 || type === 2) && hlen >= 2 && hlen % 2 === 0) this.finalDstOffset = p + 8 + 16 * ((hlen >> 1) - 1);
+    else if (type === 4 && hlen >= 2 && hlen % 2 === 0) this.finalDstOffset = p + 8;
   }
 
   /** Ones' complement sum of the pseudo-header addresses: the source and the final destination. */
@@ -281,16 +287,25 @@ export function printIpv6(c: Printer, v: Ipv6View, i: number): void {
           c.s += ' [|rt6]';
           return;
         }
-        c.s += ', ';
+        // rt6_print: the reserved word (type 0, 2) or the SRH fields (type 4) when set or at -v, then the list
+        const hl = b[q + 1] ?? 0;
         if (type === 0 || type === 2) {
-          if (o.verbose > 0) c.s += `rsv=0x${u32(b, q + 4).toString(16)}, `;
-          const n = (b[q + 1] ?? 0) >> 1;
-          for (let k = 0; k < n; k++) c.s += `${k ? ', ' : ''}[${k}]${ipv6Text(b, q + 8 + 16 * k)}`;
+          const rsv = u32(b, q + 4);
+          if (rsv !== 0 || o.verbose > 0) c.s += `, rsv=0x${rsv.toString(16)}`;
         } else if (type === 4) {
-          c.s += `last-entry=${b[q + 4] ?? 0}, tag=${u16(b, q + 6).toString(16)}, `;
-          const n = (b[q + 1] ?? 0) >> 1;
-          for (let k = 0; k < n; k++) c.s += `${k ? ', ' : ''}[${k}]${ipv6Text(b, q + 8 + 16 * k)}`;
+          c.s += `, last-entry=${b[q + 4] ?? 0}`;
+          const fl = b[q + 5] ?? 0;
+          if (fl !== 0 || o.verbose > 0) c.s += `, flags=0x${fl.toString(16)}`;
+          c.s += `, tag=${u16(b, q + 6).toString(16)}`;
+        } else {
+          c.s += ' (unknown type) (invalid)';
+          return;
         }
+        if (hl % 2 === 1) {
+          c.s += ` (invalid length ${hl}) (invalid)`;
+          return;
+        }
+        for (let k = 0; k < hl >> 1; k++) c.s += `, [${k}]${ipv6Text(b, q + 8 + 16 * k)}`;
         c.s += ') ';
       } else {
         if (q + len > capEnd) {

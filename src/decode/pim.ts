@@ -523,6 +523,8 @@ export function printPimv1(c: Printer, b: Uint8Array, o: number, len: number, ca
     if (ver !== 1) T.emit(` [v${ver}]`);
   }
   c.s += T.out + (T.aborted ? ' [|pimv1]' : '');
+  // tcpdump longjmps out on a read past the capture: its -x dump then starts at the link header
+  if (T.aborted) c.earlyEnd = true;
   return !T.aborted;
 }
 
@@ -703,6 +705,7 @@ export function printAutoRp(c: Printer, v: AutoRpView, _i: number, len: number):
   T.begin(v.bytes, v.offset + v.length, c.opts.verbose);
   autoRpBody(v.offset, len);
   c.s += T.out + (T.aborted ? ' [|cisco_autorp]' : '');
+  if (T.aborted) c.earlyEnd = true;
 }
 
 /** cisco_autorp_print from the header on; a length too short for what follows ends with ` [|cisco_autorp]`. */

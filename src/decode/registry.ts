@@ -686,7 +686,7 @@ export const HOMES = {
       if (k !== 0) w.next(k, p + v.headerLen, end, d - v.headerLen, dlt);
     },
   }),
-  ipx: home({ View: IpxView, print: printIpx, repr: ipxRepr, reach: { ether: [EtherType.IPX], sap: [0xe0], ppp: [PppProto.IPX, EtherType.IPX] }, decode: leaf(Layer.Ipx, -1) }),
+  ipx: home({ View: IpxView, print: printIpx, repr: ipxRepr, reach: { ether: [EtherType.IPX], sap: [0xe0], ppp: [PppProto.IPX] }, decode: leaf(Layer.Ipx, -1) }),
   cfm: home({ View: CfmView, print: printCfm, repr: cfmRepr, reach: { ether: [0x8902] }, decode: leaf(Layer.Cfm, -1) }),
   ctp: home({ View: CtpView, print: printCtp, repr: ctpRepr, reach: { ether: [EtherType.LOOPBACK] }, decode: leaf(Layer.Ctp, -1) }),
   // the Network Service Header (RFC 8300), also reached from VXLAN-GPE's next protocol 4

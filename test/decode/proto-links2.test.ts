@@ -1,7 +1,7 @@
 /**
- * PIMv1 inside IGMP, Cisco auto-RP, and IPX, DECnet and AppleTalk carried by PPP, Cisco HDLC and Frame
- * Relay, on the crafted captures fixtures/proto/links2-*.pcap (gen_links2.py): every printed line
- * against tcpdump 4.99 at -n, -v, -vv and -e, the Repr fields against tshark's, and the filter
+ * PIMv1 inside IGMP, Cisco auto-RP, IPX, DECnet and AppleTalk carried by PPP, Cisco HDLC and Frame Relay,
+ * LocalTalk, and IPv6 routing headers, on the crafted captures fixtures/proto/links2-*.pcap (gen_links2.py): every printed line
+ * against tcpdump 4.99 at -n, -v, -vv, -e and -x, the Repr fields against tshark's, and the filter
  * compiler's selection against libpcap's (`tcpdump -r F -w - EXPR`), all run at test time.
  */
 import { describe, expect, it } from 'vitest';
@@ -26,12 +26,13 @@ const FILES: Array<[string, string]> = [
   ['links2-chdlc.pcap', 'IPX, DECnet, AppleTalk and AARP EtherTypes on Cisco HDLC (named, not decoded, as by tcpdump)'],
   ['links2-frelay.pcap', 'IPX, DECnet, AppleTalk and AARP on Frame Relay: Cisco EtherType encapsulation and RFC 2427 SNAP'],
   ['links2-ltalk.pcap', 'LocalTalk: LLAP with extended and short DDP (NBP, ATP), control frames'],
+  ['links2-ip6rt.pcap', 'IPv6 routing headers (types 0, 2, 4): their text, and upper-layer checksums over the final destination'],
 ];
-const LEVELS = levels([], ['-v'], ['-vv'], ['-e']);
+const LEVELS = levels([], ['-v'], ['-vv'], ['-e'], ['-x']);
 
 describe('links (2): text equals tcpdump\'s', () => {
   for (const [file, name] of FILES) {
-    it(`${name} (${file}): every line at -n, -v, -vv, -e`, () => {
+    it(`${name} (${file}): every line at -n, -v, -vv, -e, -x`, () => {
       console.log(`${name}: ${expectTcpdumpLines(join(DIR, file), LEVELS)}`);
     });
   }
@@ -160,6 +161,7 @@ const EXPRESSIONS: Array<[string, string[]]> = [
   ['links2-chdlc.pcap', ['ipx', 'decnet', 'atalk', 'aarp', 'ether proto 0x8137', 'ether proto 0x6003']],
   ['links2-frelay.pcap', ['ip', 'ip6', 'iso', 'not ip']],
   ['links2-ltalk.pcap', ['atalk', 'atalk or ip', 'link[2] = 1', 'link[2] = 2', 'len > 20']],
+  ['links2-ip6rt.pcap', ['ip6', 'icmp6', 'ip6 protochain 58', 'ip6 protochain 17', 'ip6 protochain 6', 'ip6 dst 2001:db8::2']],
 ];
 
 describe('links (2): the filter selects what libpcap selects', () => {
