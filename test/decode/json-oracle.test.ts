@@ -371,6 +371,8 @@ function comparePacket(file: string, ours: Record<string, unknown>, t: OObject, 
   if (L.pppoe) nums('pppoe', L.pppoe, get(t, 'pppoed') ?? get(t, 'pppoes'), [['code', 'pppoe.code'], ['sessionId', 'pppoe.session_id'], ['length', 'pppoe.payload_length']]);
   // tshark shows a PIMv1 message (IGMP type 0x14) under `pim`, its code and checksum as pim.code and pim.cksum
   if (L.igmp && L.igmp.type === 0x14) nums('igmp', L.igmp, get(t, 'pim'), [['maxResp', 'pim.code'], ['checksum', 'pim.cksum']]);
+  // and DVMRP (type 0x13) under `dvmrp`
+  else if (L.igmp && L.igmp.type === 0x13) nums('igmp', L.igmp, get(t, 'dvmrp'), [['type', 'dvmrp.type'], ['checksum', 'dvmrp.checksum']]);
   else if (L.igmp) nums('igmp', L.igmp, get(t, 'igmp'), [['type', 'igmp.type'], ['checksum', 'igmp.checksum']]);
   if (L.sctp) {
     const c = get(t, 'sctp');
