@@ -28,6 +28,7 @@ const FILES: Array<[string, string]> = [
   ['links2-ltalk.pcap', 'LocalTalk: LLAP with extended and short DDP (NBP, ATP), control frames'],
   ['links2-ip6rt.pcap', 'IPv6 routing headers (types 0, 2, 4): their text, and upper-layer checksums over the final destination'],
   ['links2-dvmrp.pcap', 'DVMRP in IGMP (probe, report, mrinfo\'s neighbour queries and replies, prune, graft) and multicast traceroute'],
+  ['links2-icmp6.pcap', 'ICMPv6 types tcpdump prints in hex (mtrace, unnamed), a short parameter problem'],
 ];
 const LEVELS = levels([], ['-v'], ['-vv'], ['-e'], ['-x']);
 
@@ -180,6 +181,7 @@ const EXPRESSIONS: Array<[string, string[]]> = [
   ['links2-ltalk.pcap', ['atalk', 'atalk or ip', 'link[2] = 1', 'link[2] = 2', 'len > 20']],
   ['links2-ip6rt.pcap', ['ip6', 'icmp6', 'ip6 protochain 58', 'ip6 protochain 17', 'ip6 protochain 6', 'ip6 dst 2001:db8::2']],
   ['links2-dvmrp.pcap', ['igmp', 'ip[20] = 0x13', 'ip[20] = 0x1f', 'dst 224.0.0.4', 'ip multicast']],
+  ['links2-icmp6.pcap', ['icmp6', 'ip6[40] = 201', 'ip6[40] > 150', 'icmp6[0] = 4']],
 ];
 
 describe('links (2): the filter selects what libpcap selects', () => {
