@@ -4,7 +4,8 @@
  * packet's lines are counted under the protocol it ends in (tscap's innermost decoded layer). Prints a
  * table per protocol and the totals; never fails. Real captures (fixtures/real/, made by daemons in
  * namespaces) are also totalled on their own.
- * Run: `npx tsx bench/lines.ts [file.pcap ...]`.
+ * Run: `npx tsx bench/lines.ts [--show PROTO,...] [file.pcap ...]`; `--show` also prints, for packets
+ * ending in those protocols, each line that differs (tscap's, then tcpdump's).
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -58,7 +59,10 @@ const tally = (m: Map<string, Tally>, key: string, same: number, total: number):
 };
 
 const LEVELS: Array<[string, string[], PrintOptions]> = [[], ['-v']].map((f) => [['-n', ...f].join(' '), f, cliPrintOptions(f)]);
-const files = process.argv.length > 2 ? process.argv.slice(2) : pcaps(join(ROOT, 'fixtures'));
+const args = process.argv.slice(2);
+const showAt = args.indexOf('--show');
+const show = new Set(showAt >= 0 ? (args.splice(showAt, 2)[1] ?? '').split(',') : []);
+const files = args.length > 0 ? args : pcaps(join(ROOT, 'fixtures'));
 const byProto = LEVELS.map(() => new Map<string, Tally>());
 const byGroup = LEVELS.map(() => new Map<string, Tally>());
 const parser = new LayerParser();
@@ -81,6 +85,11 @@ for (const file of files) {
       for (let k = 0; k < n; k++) if (ours[k] !== undefined && ours[k] === th[k]) same++;
       parser.decode(p.buf, p.offset, p.capLen, p.linkType);
       const proto = parser.count > 0 ? (LAYER_NAMES[parser.kinds[parser.count - 1]!] ?? '?') : `linktype ${p.linkType}`;
+      if (show.has(proto) && same < n) {
+        for (let k = 0; k < n; k++) {
+          if (ours[k] !== th[k]) console.log(`${relative(ROOT, file)} #${i + 1} ${LEVELS[li]![0]}\n  tscap:   ${ours[k] ?? '(none)'}\n  tcpdump: ${th[k] ?? '(none)'}`);
+        }
+      }
       tally(byProto[li]!, proto, same, n);
       tally(byGroup[li]!, group, same, n);
       tally(byGroup[li]!, 'all', same, n);

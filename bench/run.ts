@@ -58,6 +58,8 @@ interface Plan {
   tsharkRuns: number;
   forwardSeconds: number;
   forwardRuns: number;
+  /** Live and sweep configurations to run (`--tools`); all when undefined. */
+  tools?: Set<string>;
 }
 
 const USAGE = `usage: npm run bench -- [--quick] [--only live,sweep,offline,forward] [--runs N] [--seconds S] [--no-build]
@@ -65,6 +67,7 @@ const USAGE = `usage: npm run bench -- [--quick] [--only live,sweep,offline,forw
   --only       run only these sections (comma separated)
   --runs N     runs per live configuration (default 3, --quick 1)
   --seconds S  seconds of traffic per live run (default 3, --quick 1)
+  --tools IDS  live section: only these configurations (comma separated ids, e.g. tscap-w-null,tscap-stats-w-null)
   --no-build   measure dist/ as it is (default: npm run build first)
 Needs root. Tools: ${[...new Set(Object.values(TOOL_PACKAGES))].join(' ')} (apt-get install -y ...).`;
 
@@ -105,6 +108,11 @@ function parseArgs(argv: string[]): Plan {
       plan.sections = new Set(list as Section[]);
     } else if (a === '--runs') plan.runs = Math.max(1, Number(next()));
     else if (a === '--seconds') plan.seconds = Math.max(0.5, Number(next()));
+    else if (a === '--tools') {
+      const ids = next().split(',');
+      for (const id of ids) if (!LIVE_TOOLS.some((t) => t.id === id)) throw new Error(`--tools: unknown configuration ${id} (${LIVE_TOOLS.map((t) => t.id).join(', ')})`);
+      plan.tools = new Set(ids);
+    }
     else throw new Error(`unknown option ${a}\n${USAGE}`);
   }
   return plan;
@@ -529,7 +537,8 @@ async function main(): Promise<number> {
       const retired = t.retiredBy !== undefined && flags.has(t.retiredBy) ? 'skipped (a stopgap until -w existed)' : null;
       status.set(t.id, retired ?? unavailable(t.family, t.requires, flags, have));
     }
-    const liveTools = LIVE_TOOLS.filter((t) => !status.get(t.id));
+    const chosen = LIVE_TOOLS.filter((t) => plan.tools === undefined || plan.tools.has(t.id));
+    const liveTools = chosen.filter((t) => !status.get(t.id));
     const needNet = plan.sections.has('live') || plan.sections.has('sweep') || plan.sections.has('forward');
     if (needNet) {
       net = createBenchNet();
@@ -552,7 +561,7 @@ async function main(): Promise<number> {
             }
           }
         }
-        const sums = summarizeLive(LIVE_TOOLS, maxRuns, plan.frameSizes, status);
+        const sums = summarizeLive(chosen, maxRuns, plan.frameSizes, status);
         json['live'] = { summary: sums, runs: maxRuns };
         for (const size of plan.frameSizes) {
           parts.push(
@@ -562,13 +571,13 @@ async function main(): Promise<number> {
             ),
           );
         }
-        for (const t of LIVE_TOOLS) if (t.note && !status.get(t.id)) notes.add(t.note);
+        for (const t of chosen) if (t.note && !status.get(t.id)) notes.add(t.note);
         for (const s of sums) for (const e of s.errors) notes.add(`${s.label} (${s.frameBytes} B): ${e}`);
       }
     }
 
     if (plan.sections.has('sweep') && ctx) {
-      const { results, senderPps } = await sweep(ctx, [...LIVE_TOOLS], plan, maxRuns, status);
+      const { results, senderPps } = await sweep(ctx, chosen, plan, maxRuns, status);
       json['sweep'] = { senderPps, steps: plan.sweepPps, results };
       parts.push(
         sweepTable(
@@ -619,7 +628,7 @@ async function main(): Promise<number> {
   json['elapsedSec'] = elapsed;
   json['table'] = text;
   // A run of some sections only must not replace the table of a whole run.
-  const base = plan.sections.size === SECTIONS.length ? 'latest' : 'partial';
+  const base = plan.sections.size === SECTIONS.length && plan.tools === undefined ? 'latest' : 'partial';
   writeFileSync(resolve(outDir, `${base}.json`), `${JSON.stringify(json, null, 2)}\n`);
   writeFileSync(
     resolve(outDir, `${base}.md`),

@@ -58,7 +58,7 @@ function buildProgram(): Command {
       'read with N worker threads in a PACKET_FANOUT group; each filters, prints and writes its own packets (lines of different workers are not in time order; -w NAME%w: one file per worker)',
       intArg('--workers', 0, 1000),
     )
-    .option('--merge', 'with --workers: bring every packet to one thread, in timestamp order (implied by a pcapng, rotated or stdout -w without %w, --stats, --summary, --count, --mirror, --export)')
+    .option('--merge', 'with --workers: bring every packet to one thread, in timestamp order (implied by a pcapng, rotated or stdout -w without %w, --summary io,N, --count, --mirror, --export)')
     .option('--fanout <mode>', 'fanout mode: hash (default), lb, cpu, qm, rollover, random; add +defrag or +rollover', 'hash')
     .option('--vlan-metadata', 'keep frames as the kernel gives them (tag stripped) and report the tag as metadata')
     .option('--bpf <file>', 'attach a classic BPF program in `tcpdump -ddd` format')

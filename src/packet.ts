@@ -98,6 +98,12 @@ export function copyPacket(p: PacketView): OwnedPacket {
  */
 export interface PacketSink {
   write(pkt: PacketView): void;
+  /**
+   * True when `write` reads only `buf`, `offset`, `capLen`, `wireLen`, `tsSec`, `tsNsec`, `linkType` and
+   * `ifindex` (the traffic accounting of `--stats` and `--summary`): a live ring walk may then hand it a
+   * view it fills with those alone, beside a file gathering from the ring.
+   */
+  readonly framesOnly?: boolean;
   flush(): void | Promise<void>;
   close(): Promise<void>;
 }

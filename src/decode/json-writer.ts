@@ -62,7 +62,18 @@ export class JsonWriter {
 
   /** A key (with its quotes, colon and any leading comma) and a number: `,"ttl":64`. */
   field(key: string, v: number): void {
-    this.raw(key);
+    // one room check for the key and a whole number (10 digits at most); the hot path of every writer
+    const n = key.length;
+    this.ensure(n + 10);
+    const b = this.buf;
+    let at = this.len;
+    for (let i = 0; i < n; i++) b[at++] = key.charCodeAt(i);
+    if (v >= 0 && v < 10 && v === (v | 0)) {
+      b[at++] = 48 + v;
+      this.len = at;
+      return;
+    }
+    this.len = at;
     this.num(v);
   }
 

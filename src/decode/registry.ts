@@ -186,17 +186,18 @@ function afterMac(w: Walk, t: number, p: number, end: number, declared: number):
   else w.etherType(t, p, end, declared);
 }
 
-/** The SNAP code of AppleTalk datagrams: Apple's OUI 08-00-07 and EtherType 0x809b. */
-const APPLETALK_SNAP = 0x080007 * 65536 + 0x809b;
-
 /** JSON place of an application layer carried directly by the outermost IP header's TCP or UDP (the stack ends there). */
 const appAfterTransport = <V>(ok?: (v: V) => boolean): JsonPlace<V> => ({
   at: 'app', last: true, accept: (p, i, ipIdx) => ipIdx === i - 2 && (ok === undefined || ok(p.view(i) as V)),
 });
-/** SNAP numbers (OUI * 65536 + type) of the LAN control protocols the JSON stack continues to after LLC. */
-const LAN_CONTROL_SNAP: readonly number[] = [CISCO_SNAP.PVST, CISCO_SNAP.VLAN_BRIDGE, CISCO_SNAP.CDP, CISCO_SNAP.DTP, CISCO_SNAP.UDLD, CISCO_SNAP.VTP];
-/** LLC ends the JSON stack unless it carries spanning tree (SAP 0x42), OSI (SAP 0xfe: IS-IS, ES-IS, CLNP) or a Cisco LAN control protocol under SNAP. */
-const llcEnds = (v: LlcView): boolean => (v.isSnap ? !LAN_CONTROL_SNAP.includes(v.oui * 65536 + v.snapType) : v.dsap !== 0x42 && v.dsap !== 0xfe);
+/** AppleTalk DDP under SNAP: Apple's OUI 08-00-07 and EtherType 0x809b. */
+const APPLETALK_SNAP = 0x080007 * 65536 + 0x809b;
+/** SNAP numbers (OUI * 65536 + type) of the LAN protocols the JSON stack continues to after LLC: Cisco's LAN control protocols, IPX and AppleTalk DDP. */
+const LAN_SNAP: readonly number[] = [CISCO_SNAP.PVST, CISCO_SNAP.VLAN_BRIDGE, CISCO_SNAP.CDP, CISCO_SNAP.DTP, CISCO_SNAP.UDLD, CISCO_SNAP.VTP, EtherType.IPX, APPLETALK_SNAP];
+/** LLC ends the JSON stack unless it carries spanning tree (SAP 0x42), OSI (SAP 0xfe: IS-IS, ES-IS, CLNP), IPX (SAP 0xe0) or a LAN protocol under SNAP. */
+const llcEnds = (v: LlcView): boolean => (v.isSnap ? !LAN_SNAP.includes(v.oui * 65536 + v.snapType) : v.dsap !== 0x42 && v.dsap !== 0xfe && v.dsap !== 0xe0);
+/** JSON place of a layer before any IP header (after the link header, a VLAN tag or LLC/SNAP) that ends the stack: what it carries is not decoded to JSON. */
+const BELOW_IP_LAST: JsonPlace<never> = { at: 'belowIp', last: true };
 /** GRE ends the JSON stack unless it carries ERSPAN (a tunnel's inner packet is outside the schema). */
 const greEnds = (v: GreView): boolean => v.version !== 0 || (v.protocol !== ErspanProto.TYPE_II && v.protocol !== ErspanProto.TYPE_III);
 /** JSON place of ERSPAN: directly after a placed GRE header (the stack ends there). */
@@ -493,7 +494,10 @@ export const HOMES = {
   }),
   ike: home({ View: IkeView, print: printIke, repr: ikeRepr, json: overUdp([Port.ISAKMP]), reach: { udp: [Port.ISAKMP] }, decode: leaf(Layer.Ike, -1) }),
   l2tp: home({
-    View: L2tpView, print: printL2tp, repr: l2tpRepr, json: overUdp(),
+    View: L2tpView, print: printL2tp, repr: l2tpRepr,
+    // the tunnel rule: a control message ends the stack; a data message's PPP control frame (the
+    // session's own LCP, authentication, NCP negotiation) is placed after it, its IP packet is not
+    json: { ...overUdp(), last: false, lastIf: (v: L2tpView) => v.isControl },
     reach: { udp: [Port.L2TP] },
     decode(w, v, p, end, declared) {
       if (!w.push(Layer.L2tp, v.reset(w.bytes, p, end - p), declared, v.headerLen)) return;
@@ -530,7 +534,9 @@ export const HOMES = {
     },
   }),
   pppctl: home({
-    View: PppCtlView, print: printPppCtl, repr: pppCtlRepr, json: { at: 'belowIp', last: true },
+    View: PppCtlView, print: printPppCtl, repr: pppCtlRepr,
+    // before any IP header, or in an L2TP data message (placed L2TP is the only carrier after IP)
+    json: { at: 'app', last: true, accept: (p, i, ipIdx) => ipIdx < 0 || p.kinds[i - 1] === Layer.L2tp },
     decode(w, v, p, end, declared, arg) {
       w.push(Layer.PppCtl, v.reset(w.bytes, p, end - p, arg), declared, end - p);
     },
@@ -686,12 +692,13 @@ export const HOMES = {
       if (k !== 0) w.next(k, p + v.headerLen, end, d - v.headerLen, dlt);
     },
   }),
-  ipx: home({ View: IpxView, print: printIpx, repr: ipxRepr, reach: { ether: [EtherType.IPX], sap: [0xe0], ppp: [PppProto.IPX] }, decode: leaf(Layer.Ipx, -1) }),
-  cfm: home({ View: CfmView, print: printCfm, repr: cfmRepr, reach: { ether: [0x8902] }, decode: leaf(Layer.Cfm, -1) }),
-  ctp: home({ View: CtpView, print: printCtp, repr: ctpRepr, reach: { ether: [EtherType.LOOPBACK] }, decode: leaf(Layer.Ctp, -1) }),
+  ipx: home({ View: IpxView, print: printIpx, repr: ipxRepr, json: BELOW_IP_LAST, reach: { ether: [EtherType.IPX], sap: [0xe0], ppp: [PppProto.IPX] }, decode: leaf(Layer.Ipx, -1) }),
+  cfm: home({ View: CfmView, print: printCfm, repr: cfmRepr, json: BELOW_IP_LAST, reach: { ether: [0x8902] }, decode: leaf(Layer.Cfm, -1) }),
+  ctp: home({ View: CtpView, print: printCtp, repr: ctpRepr, json: BELOW_IP_LAST, reach: { ether: [EtherType.LOOPBACK] }, decode: leaf(Layer.Ctp, -1) }),
   // the Network Service Header (RFC 8300), also reached from VXLAN-GPE's next protocol 4
   nsh: home({
-    View: NshView, print: printNsh, repr: nshRepr, reach: { ether: [EtherType.NSH] },
+    // a header before an inner frame, like a tunnel's: the JSON stack ends at it (after VXLAN-GPE it is not placed)
+    View: NshView, print: printNsh, repr: nshRepr, json: BELOW_IP_LAST, reach: { ether: [EtherType.NSH] },
     decode(w, v, p, end, declared) {
       const hl = v.reset(w.bytes, p, end - p) === DecodeStatus.Ok ? v.headerLen : 0;
       if (!w.push(Layer.Nsh, v.status, declared, hl)) return;
@@ -716,8 +723,8 @@ export const HOMES = {
   esis: home({ View: EsisView, print: printEsis, repr: esisRepr, json: { at: 'belowIp', last: true }, decode: leaf(Layer.Esis, -1) }),
   clnp: home({ View: ClnpView, print: printClnp, repr: clnpRepr, json: { at: 'belowIp', last: true }, decode: leaf(Layer.Clnp, -1) }),
   // DECnet, AppleTalk, AoE, MACsec (issue 17)
-  decnet: home({ View: DecnetView, print: printDecnet, repr: decnetRepr, reach: { ether: [0x6003] }, decode: leaf(Layer.Decnet, -1) }),
-  ddp: home({ View: DdpView, print: printDdp, repr: ddpRepr, reach: { ether: [0x809b], snap: [APPLETALK_SNAP] }, decode: leaf(Layer.Ddp, -1) }),
+  decnet: home({ View: DecnetView, print: printDecnet, repr: decnetRepr, json: BELOW_IP_LAST, reach: { ether: [0x6003] }, decode: leaf(Layer.Decnet, -1) }),
+  ddp: home({ View: DdpView, print: printDdp, repr: ddpRepr, json: BELOW_IP_LAST, reach: { ether: [0x809b], snap: [APPLETALK_SNAP] }, decode: leaf(Layer.Ddp, -1) }),
   // LocalTalk: an extended DDP header follows type 2; the LLAP printer prints it (and a short one) itself
   llap: home({
     View: LlapView, print: printLlap, repr: llapRepr,
@@ -728,7 +735,7 @@ export const HOMES = {
       if (w.push(Layer.Llap, st, declared, ext ? LlapOffsets.headerLen : end - p) && ext) w.next(Layer.Ddp, p + LlapOffsets.headerLen, end, declared - LlapOffsets.headerLen, 0);
     },
   }),
-  aoe: home({ View: AoeView, print: printAoe, repr: aoeRepr, reach: { ether: [0x88a2] }, decode: leaf(Layer.Aoe, -1) }),
+  aoe: home({ View: AoeView, print: printAoe, repr: aoeRepr, json: BELOW_IP_LAST, reach: { ether: [0x88a2] }, decode: leaf(Layer.Aoe, -1) }),
 } satisfies { readonly [K in LayerName]: Home<ByteView> };
 
 /** What follows a PPP protocol field: IP, IPv6, MPLS, a control protocol's packet, or what a home's `reach.ppp` names. */

@@ -143,8 +143,10 @@ export function sharedFileWritable(f: FileConfig): boolean {
 /**
  * Whether a pipeline with workers must bring every packet to the main thread (one merged stream in
  * timestamp order): asked for, or needed by an output file the workers cannot share (pcapng,
- * rotation, stdout), statistics, summaries, forwarding or a total count. Otherwise each worker runs
- * the sinks on its own packets; a packet count (`-c`) is then one counter they share.
+ * rotation, stdout), io summaries, forwarding or a total count. Otherwise each worker runs the sinks
+ * on its own packets; a packet count (`-c`) is then one counter they share, the other summaries are
+ * added up from each worker's counters at the end, and the live statistics from the largest flows
+ * each worker reports.
  */
 export function needsMerge(config: PipelineConfig): boolean {
   const s = config.source;
@@ -152,8 +154,8 @@ export function needsMerge(config: PipelineConfig): boolean {
   return (
     s.merge === true ||
     (config.file !== undefined && !config.file.path.includes('%w') && !sharedFileWritable(config.file)) ||
-    config.stats !== undefined ||
-    (config.summary?.kinds.length ?? 0) > 0 ||
+    // io intervals start at the first packet of all: the workers' series cannot be added up
+    (config.summary?.kinds.some((k) => k.kind === 'io') ?? false) ||
     (config.forward?.mirror?.length ?? 0) + (config.forward?.export?.length ?? 0) > 0 ||
     config.print?.kind === 'count'
   );

@@ -20,6 +20,8 @@ import { PacketFileReader } from '../pcap/reader.js';
 import type { FileSink } from '../pcap/rotate.js';
 import type { SharedFileTarget } from '../pcap/writer.js';
 import type { NameLookup } from '../sinks/names.js';
+import type { AccountingState } from '../sinks/flows.js';
+import type { SummarySink } from '../sinks/summary.js';
 import { TextOutput } from '../sinks/output.js';
 import type { AbortSignalLike, ByteWritableStream } from '../streams.js';
 import { checkPipelineConfig, needsMerge, parseFanout, sharedFileWritable, snaplenOf, type PipelineConfig } from './config.js';
@@ -48,6 +50,11 @@ export interface PipelineIo {
   sharedFile?: SharedFileTarget;
   /** A worker of a pipeline with workers: an Int32 counting the packets every worker delivered, for `-c`. */
   sharedCount?: SharedArrayBuffer;
+  /**
+   * A worker of a pipeline with workers: the summary and the `--stats` counters are not printed but
+   * handed to the main thread to add up (`PipelineResult.summary` at the end, `flowState()` while running).
+   */
+  countsBack?: boolean;
 }
 
 /** What a finished run reports. */
@@ -60,6 +67,8 @@ export interface PipelineResult {
   errors: Error[];
   /** -W ended the capture (rotation by time reached its file count). */
   fileLimitReached: boolean;
+  /** With `PipelineIo.countsBack`: the summary's counters. */
+  summary?: AccountingState;
 }
 
 /** Errors that are runtime failures (exit 1), by name: their classes need not be loaded to be told apart. */
@@ -201,8 +210,8 @@ export class Pipeline {
   private match: CompiledFilter | undefined;
   private forwards: (Mirror | Exporter)[] = [];
   private out: TextOutput | undefined;
-  private reporter: { stop(): void; printNow(): void; sink: PacketSink } | undefined;
-  private summary: { render(): string } | undefined;
+  private reporter: import('../sinks/stats.js').StatsReporter | undefined;
+  private summary: SummarySink | undefined;
   private names: NameLookup | undefined;
   private watchAny: NodeJS.Timeout | undefined;
   private limitReached = false;
@@ -386,6 +395,32 @@ export class Pipeline {
     const src = this.src;
     if (this.workersRunSinks) {
       this.out = new TextOutput(this.io.stdout ?? process.stdout, false, () => src.stop());
+      // Each worker counts its own packets; their summaries are added up here at the end (`run`), and
+      // the live statistics from the largest flows each worker reports twice a second.
+      if ((config.summary?.kinds.length ?? 0) > 0) {
+        const { listInterfaces } = await import('../capture/interfaces.js');
+        const summary = await this.summarySink((i) => listInterfaces().find((x) => x.index === i)?.name);
+        this.summary = summary;
+        this.sinks.push(summary);
+      }
+      const workers = src as InstanceType<WorkersModule['PipelineWorkers']>;
+      if (config.stats !== undefined) {
+        const { createStatsReporter } = await import('../sinks/stats.js');
+        const { TrafficAccounting } = await import('../sinks/flows.js');
+        const all = new TrafficAccounting();
+        this.reporter = createStatsReporter({
+          intervalMs: config.stats.intervalMs,
+          sources: () => workers.detail(),
+          tty: config.stats.tty,
+          write: this.diag,
+          gaps: () => workers.gaps(),
+          accounting: all,
+          refresh: () => {
+            all.clear();
+            for (const st of workers.flowStates()) all.merge(st);
+          },
+        });
+      }
       this.announce(listening);
       return;
     }
@@ -487,20 +522,26 @@ export class Pipeline {
       if (size !== undefined) sinks.unshift(createProgress({ totalBytes: size, label: s.path, format: fileFormat, write: this.diag }));
     }
     const sum = config.summary;
-    let summary: import('../sinks/summary.js').SummarySink | undefined;
+    let summary: SummarySink | undefined;
     if (sum !== undefined && sum.kinds.length > 0) {
-      const { createSummarySink } = await import('../sinks/summary.js');
-      summary = createSummarySink(sum.kinds, {
-        json: sum.json,
-        out: this.diag,
-        interfaceName: (i) => ifNameOf(i),
-        ...(sum.maxRows !== undefined ? { maxRows: sum.maxRows } : {}),
-        ...(sum.maxEntries !== undefined ? { maxEntries: sum.maxEntries } : {}),
-      });
+      summary = await this.summarySink(ifNameOf);
       this.summary = summary;
       sinks.push(summary);
     }
-    if (config.stats !== undefined) {
+    if (config.stats !== undefined && this.io.countsBack === true) {
+      // a worker only counts: the main thread draws every worker's counters (`flowState`)
+      const { createStatsReporter } = await import('../sinks/stats.js');
+      const maxEntries = sum?.maxEntries ?? config.maxFlows;
+      this.reporter = createStatsReporter({
+        intervalMs: config.stats.intervalMs,
+        sources: () => [],
+        tty: false,
+        write: () => undefined,
+        autoStart: false,
+        ...(summary ? { accounting: summary.accounting } : maxEntries !== undefined ? { maxEntries } : {}),
+      });
+      sinks.push(this.reporter.sink);
+    } else if (config.stats !== undefined) {
       const { createStatsReporter } = await import('../sinks/stats.js');
       const maxEntries = sum?.maxEntries ?? config.maxFlows;
       this.reporter = createStatsReporter({
@@ -521,11 +562,29 @@ export class Pipeline {
       });
       sinks.push(this.reporter.sink);
     }
-    // The file is the only sink and gathers from the ring: the walk hands it ring coordinates directly.
+    // The file gathers from the ring: the walk hands it ring coordinates directly. Sinks beside it that
+    // only count frames (--stats, --summary) get one reused view filled from the same coordinates.
     const f = this.fileSink;
-    if (sinks.length === 1 && sinks[0] === f && writerClass !== undefined && f instanceof writerClass && (f as unknown as { gathering: boolean }).gathering && this.match === undefined) {
-      this.records = f as unknown as RingRecordSink;
+    if (sinks[0] === f && writerClass !== undefined && f instanceof writerClass && (f as unknown as { gathering: boolean }).gathering && this.match === undefined) {
+      const rest = sinks.slice(1);
+      if (rest.length === 0) this.records = f as unknown as RingRecordSink;
+      else if (rest.every((x) => x.framesOnly === true) && LiveSource !== undefined && src instanceof LiveSource && src.cap.linkType === LinkType.EN10MB) {
+        this.records = (await import('./ring-readers.js')).countingRecords(src.cap, f as unknown as RingRecordSink, rest);
+      }
     }
+  }
+
+  /** The summary sink of `config.summary`: printed at close, or silent in a worker that hands its counters back. */
+  private async summarySink(interfaceName: (ifindex: number) => string | undefined): Promise<SummarySink> {
+    const sum = this.config.summary!;
+    const { createSummarySink } = await import('../sinks/summary.js');
+    return createSummarySink(sum.kinds, {
+      json: sum.json,
+      out: this.io.countsBack === true ? () => undefined : this.diag,
+      interfaceName,
+      ...(sum.maxRows !== undefined ? { maxRows: sum.maxRows } : {}),
+      ...(sum.maxEntries !== undefined ? { maxEntries: sum.maxEntries } : {}),
+    });
   }
 
   /** The `listening on` line, unless quiet. */
@@ -564,9 +623,15 @@ export class Pipeline {
     return r;
   }
 
+  /** A worker's counters for the live statistics of all workers (`PipelineIo.countsBack` with `--stats`): its largest flows and talkers. */
+  flowState(): AccountingState | undefined {
+    return this.io.countsBack === true && this.reporter !== undefined ? this.reporter.accounting.topState(this.reporter.top) : undefined;
+  }
+
   /** Prints the live statistics now (or the summary as it stands); nothing without either. */
   printStatsNow(): void {
     if (this.reporter) this.reporter.printNow();
+    else if (this.workersRunSinks && this.summary) this.diag('tscap: the workers\' summaries are added up when the capture ends\n');
     else if (this.summary) this.diag(this.summary.render());
   }
 
@@ -648,6 +713,7 @@ export class Pipeline {
       if (this.sharedFile !== undefined) closeSync(this.sharedFile.fd); // every worker has closed its writer
       for (const e of src.errors()) errors.push(new Error(e));
       if (src.fileLimitReached()) this.limitReached = true;
+      for (const st of src.summaries()) this.summary?.accounting.merge(st);
     }
     if ((WorkerSource !== undefined && src instanceof WorkerSource) || (PipelineWorkers !== undefined && src instanceof PipelineWorkers)) {
       for (const f of src.failures()) {
@@ -678,7 +744,8 @@ export class Pipeline {
     this.reporter?.stop();
     this.names?.close();
     if (this.watchAny) clearInterval(this.watchAny);
-    return { stats: stats === undefined ? undefined : { ...stats, captured: delivered }, delivered, errors, fileLimitReached: this.limitReached };
+    const summaryState = this.io.countsBack === true && this.summary !== undefined ? { summary: this.summary.accounting.state() } : {};
+    return { stats: stats === undefined ? undefined : { ...stats, captured: delivered }, delivered, errors, fileLimitReached: this.limitReached, ...summaryState };
   }
 
   /** A runtime failure's message; a corrupt file's names the file. */

@@ -1,6 +1,7 @@
 /** Outputs that read packets straight from a live capture's ring: the file writer, inline mirrors and exports. */
 import type { NativeMemory } from '../capture/gather.js';
-import type { Capture } from '../capture/index.js';
+import type { Capture, RingRecordSink } from '../capture/index.js';
+import { emptyPacket, type PacketSink } from '../packet.js';
 import type { FileSink } from '../pcap/rotate.js';
 import type { NativeSource } from '../pcap/writer.js';
 
@@ -37,4 +38,36 @@ export function gatherFromRing(cap: Capture, fileSink: FileSink | undefined, for
     const mem = cap.nativeSource;
     if (mem !== undefined) for (const g of regather) g(mem);
   });
+}
+
+/**
+ * The ring walk's record sink when a file gathers from the ring and every other sink only counts
+ * frames (`framesOnly`: `--stats`, `--summary`): each frame goes to `file` by its place in the ring
+ * and to the counters through one reused view, so no full packet view is filled per frame. For one
+ * Ethernet interface: the view's interface index and link type are the capture's.
+ */
+export function countingRecords(cap: Capture, file: RingRecordSink, counters: readonly PacketSink[]): RingRecordSink {
+  const view = emptyPacket();
+  // after a gap (reopen) the ring is new and the interface may have a new index
+  const point = (): void => {
+    view.buf = cap.nativeSource?.bytes ?? view.buf;
+    view.ifindex = cap.info.index;
+    view.linkType = cap.linkType;
+  };
+  point();
+  cap.onResume(point);
+  const only = counters.length === 1 ? counters[0] : undefined;
+  return {
+    record(tsSec: number, tsNsec: number, capLen: number, wireLen: number, offset: number, headroom: number): void {
+      file.record(tsSec, tsNsec, capLen, wireLen, offset, headroom);
+      view.tsSec = tsSec;
+      view.tsNsec = tsNsec;
+      view.capLen = capLen;
+      view.wireLen = wireLen;
+      view.offset = offset;
+      if (only !== undefined) only.write(view);
+      else for (const c of counters) c.write(view);
+      view.index++;
+    },
+  };
 }

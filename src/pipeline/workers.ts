@@ -9,6 +9,7 @@ import type { CaptureStats } from '../capture/socket.js';
 import { capabilityStepOnEvery, spawnModuleWorker } from '../capture/spawn.js';
 import type { PacketView } from '../packet.js';
 import type { SharedFileTarget } from '../pcap/writer.js';
+import type { AccountingState } from '../sinks/flows.js';
 import type { PipelineConfig } from './config.js';
 import { createOutputLock } from './fd-output.js';
 import { SharedGaps } from './gaps.js';
@@ -24,7 +25,7 @@ export class PipelineWorkerError extends Error {
 type Message =
   | { type: 'ready' }
   | { type: 'diagnostic'; text: string }
-  | { type: 'stats'; stats: CaptureStats }
+  | { type: 'stats'; stats: CaptureStats; flows?: AccountingState }
   | { type: 'gap'; gap: CaptureGap }
   | { type: 'capabilities-done' }
   | PipelineWorkerDone
@@ -38,6 +39,7 @@ export class PipelineWorkers implements Source {
   private readonly dones: Promise<void>[] = [];
   private readonly results: (PipelineWorkerDone | undefined)[] = [];
   private readonly running: (CaptureStats | undefined)[] = [];
+  private readonly flows: (AccountingState | undefined)[] = [];
   private readonly failed: { worker: number; error: string }[] = [];
   private asked = false;
   private wake: (() => void) | undefined;
@@ -82,7 +84,10 @@ export class PipelineWorkers implements Source {
             else if (m.type === 'diagnostic') {
               // the same warning from every worker would say nothing more
               if (i === 0 || !m.text.startsWith('tscap: WARNING')) this.diagnostic(m.text);
-            } else if (m.type === 'stats') this.running[i] = m.stats;
+            } else if (m.type === 'stats') {
+              this.running[i] = m.stats;
+              if (m.flows !== undefined) this.flows[i] = m.flows;
+            }
             else if (m.type === 'gap') this.shared.report(m.gap);
             else if (m.type === 'capabilities-done') return; // answered to capabilityStep
             else if (m.type === 'done') {
@@ -111,6 +116,16 @@ export class PipelineWorkers implements Source {
   private ended(): void {
     this.endedByItself = true;
     this.wake?.();
+  }
+
+  /** The largest flows and talkers each worker last reported (`--stats`). */
+  flowStates(): AccountingState[] {
+    return this.flows.flatMap((f) => (f !== undefined ? [f] : []));
+  }
+
+  /** The summary counters of every worker that finished (`--summary`). */
+  summaries(): AccountingState[] {
+    return this.results.flatMap((r) => (r?.summary !== undefined ? [r.summary] : []));
   }
 
   async run(_visit: (p: PacketView) => void, _flush: () => Promise<void>): Promise<void> {
@@ -171,7 +186,10 @@ export class PipelineWorkers implements Source {
   }
 
   detail(): SourceStats[] {
-    return this.perWorker().map((s, i) => ({ name: `worker ${i}`, ...s }));
+    return this.perWorker().map((s, i) => {
+      const bytes = this.flows[i]?.bytes;
+      return { name: `worker ${i}`, ...s, ...(bytes !== undefined ? { bytes } : {}) };
+    });
   }
 
   gaps(): number {

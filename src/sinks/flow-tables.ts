@@ -154,6 +154,22 @@ export interface FlowBudget {
 export class DistinctEstimate {
   private readonly reg = new Uint8Array(4096);
 
+  /** The registers, for `merge` in another thread. */
+  get registers(): Uint8Array {
+    return this.reg;
+  }
+
+  /** Adds the distinct hashes another estimate was given (register by register, the larger rank). */
+  merge(registers: Uint8Array): void {
+    const n = Math.min(registers.length, this.reg.length);
+    for (let i = 0; i < n; i++) if (registers[i]! > this.reg[i]!) this.reg[i] = registers[i]!;
+  }
+
+  /** Forgets every hash. */
+  clear(): void {
+    this.reg.fill(0);
+  }
+
   /** Adds a well-mixed 32-bit hash. */
   add(h: number): void {
     const i = h >>> 20;
@@ -208,6 +224,13 @@ export class IoSeries {
   /** @param interval seconds per interval (> 0) */
   constructor(readonly interval: number) {
     this.stepNs = Math.max(1, Math.round(interval * 1e9));
+  }
+
+  /** Forgets every interval. */
+  clear(): void {
+    this.frames.fill(0);
+    this.bytes.fill(0);
+    this.count = 0;
   }
 
   /** Counts `len` bytes at `relNs` nanoseconds after the first packet. */

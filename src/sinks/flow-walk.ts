@@ -123,8 +123,8 @@ export class HeaderWalk {
 }
 
 /**
- * The layers, addresses and ports of the last packet the walk read and the accounting counted, so a
- * packet of the same flow skips key building and table lookups. Valid only while the entries it
+ * The interface, layers, addresses and ports of the last packet the walk read and the accounting
+ * counted, so a packet of the same flow skips key building and table lookups. Valid only while the entries it
  * stands for exist (tables keep entries until the accounting is dropped).
  */
 export class FlowMemo {
@@ -138,17 +138,28 @@ export class FlowMemo {
   epDst = -1;
   /** TCP/UDP conversation (as `countConv` returns it), -1 without one. */
   l4Conv = -1;
+  /** Layers of the remembered packet. */
+  n = 0;
+  /** Their kinds, outermost first. */
+  readonly kinds = new Uint8Array(8);
+  /** Address words: 1 for IPv4, 4 for IPv6. */
+  words = 0;
+  /** `Layer.Tcp`, `Layer.Udp`, or 0. */
+  l4 = 0;
+  /** Interface index the remembered packet came in on. */
+  ifindex = 0;
   private valid = false;
-  private n = 0;
-  private readonly kinds = new Uint8Array(8);
-  private words = 0;
   private readonly addr = new Int32Array(8);
-  private l4 = 0;
   private ports = 0;
 
-  /** Whether the packet the walk just read has the memo's layers, addresses and ports. */
-  matches(w: HeaderWalk, b: Uint8Array, n: number): boolean {
-    if (!this.valid || n !== this.n || w.l4Kind !== this.l4) return false;
+  /** Forgets the remembered packet (its entries are gone). */
+  forget(): void {
+    this.valid = false;
+  }
+
+  /** Whether the packet the walk just read has the memo's interface, layers, addresses and ports. */
+  matches(w: HeaderWalk, b: Uint8Array, n: number, ifindex: number): boolean {
+    if (!this.valid || n !== this.n || w.l4Kind !== this.l4 || ifindex !== this.ifindex) return false;
     for (let i = 0; i < n; i++) if (w.kinds[i] !== this.kinds[i]) return false;
     if (w.l4Kind !== 0 && ((w.srcPort << 16) | w.dstPort) !== this.ports) return false;
     const words = this.words;
@@ -162,9 +173,10 @@ export class FlowMemo {
    * Remembers the packet the walk just read, counted on trie `nodes` and in the entries given (a
    * negative one, refused by a full table, leaves the memo empty).
    */
-  keep(w: HeaderWalk, b: Uint8Array, n: number, nodes: Int32Array, ipConv: number, epSrc: number, epDst: number, l4Conv: number): void {
+  keep(w: HeaderWalk, b: Uint8Array, n: number, ifindex: number, nodes: Int32Array, ipConv: number, epSrc: number, epDst: number, l4Conv: number): void {
     this.valid = ipConv >= 0 && epSrc >= 0 && epDst >= 0 && (w.l4Kind === 0 || l4Conv >= 0);
     if (!this.valid) return;
+    this.ifindex = ifindex;
     this.ipConv = ipConv;
     this.epSrc = epSrc;
     this.epDst = epDst;

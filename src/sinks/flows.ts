@@ -121,6 +121,34 @@ export type EndpointKind = 'ipv4' | 'ipv6';
 export { DEFAULT_MAX_FLOWS } from './summary-kind.js';
 import { DEFAULT_MAX_FLOWS } from './summary-kind.js';
 
+/**
+ * A `TrafficAccounting`'s counters as plain data (numbers and typed arrays, copies), to send to another
+ * thread and `merge` into an accounting there: fanout workers count their own packets, the main
+ * thread adds up their summaries at the end.
+ */
+export interface AccountingState {
+  packets: number;
+  bytes: number;
+  untracked: number;
+  /** The first packet's timestamp; every relative time below counts from it. */
+  firstSec: number;
+  firstNs: number;
+  lastRelNs: number;
+  /** The registers of `untrackedKeys`. */
+  untrackedRegisters: Uint8Array;
+  ifPackets: Float64Array;
+  ifBytes: Float64Array;
+  /** Protocol trie: a node's parent has a smaller id. */
+  nodeParent: Int32Array;
+  nodeKind: Uint8Array;
+  nodeFrames: Float64Array;
+  nodeBytes: Float64Array;
+  kindFrames: Float64Array;
+  kindBytes: Float64Array;
+  /** Conversations (IPv4, IPv6, TCP, UDP) then endpoints (IPv4, IPv6): `size` entries of keys and counters. */
+  tables: { size: number; keys: Uint32Array; vals: Float64Array }[];
+}
+
 /** Options of `TrafficAccounting`. */
 export interface AccountingOptions {
   /** io intervals in seconds, one series each (none by default). */
@@ -229,6 +257,11 @@ export class TrafficAccounting {
   private readonly kindFrames = new Float64Array(NKIND);
   private readonly kindBytes = new Float64Array(NKIND);
   private readonly seenKinds = new Uint8Array(NKIND);
+  // frames of the memo's flow not yet added to its entries (`settle`), their bytes and time span
+  private heldFrames = 0;
+  private heldBytes = 0;
+  private heldFirstNs = Number.POSITIVE_INFINITY;
+  private heldLastNs = Number.NEGATIVE_INFINITY;
 
   constructor(opts: AccountingOptions = {}) {
     const max = opts.maxEntries ?? DEFAULT_MAX_FLOWS;
@@ -265,26 +298,32 @@ export class TrafficAccounting {
     this.bytes += len;
     const relNs = (p.tsSec - this.firstSec) * 1e9 + (p.tsNsec - this.firstNs);
     if (relNs > this.lastRelNs) this.lastRelNs = relNs;
-    this.countInterface(p.ifindex, len);
     for (let i = 0; i < this.ioSeries.length; i++) this.ioSeries[i]!.add(relNs, len);
 
     // the common stacks are read straight from the bytes; anything else goes through the decoder
     const w = this.walk;
     const n = this.fullDecode ? 0 : w.run(p.buf, p.offset, p.capLen, p.linkType);
     if (n > 0) {
-      // bursts of one flow (the usual case on a busy link) reuse the previous packet's entries
-      if (this.memo.matches(w, p.buf, n)) {
-        this.countMemo(n, len, relNs);
+      // bursts of one flow (the usual case on a busy link) are only tallied here, and added to the
+      // previous packet's entries when the flow changes or a reader asks (`settle`)
+      if (this.memo.matches(w, p.buf, n, p.ifindex)) {
+        this.heldFrames++;
+        this.heldBytes += len;
+        if (relNs < this.heldFirstNs) this.heldFirstNs = relNs;
+        if (relNs > this.heldLastNs) this.heldLastNs = relNs;
         return;
       }
+      this.settle();
+      this.countInterface(p.ifindex, len);
       this.countPath(w.kinds, n, len);
       this.lastIpConv = this.lastEpSrc = this.lastEpDst = this.lastL4Conv = -1;
       const words = w.ipKind === Layer.Ipv4 ? 1 : 4;
       this.countIp(p.buf, w.src, w.dst, words, len, relNs);
       if (w.l4Kind !== 0) this.countPorts(p.buf, w.src, w.dst, words, w.l4Kind, w.srcPort, w.dstPort, len, relNs);
-      this.memo.keep(w, p.buf, n, this.pathNodes, this.lastIpConv, this.lastEpSrc, this.lastEpDst, this.lastL4Conv);
+      this.memo.keep(w, p.buf, n, p.ifindex, this.pathNodes, this.lastIpConv, this.lastEpSrc, this.lastEpDst, this.lastL4Conv);
       return;
     }
+    this.countInterface(p.ifindex, len);
     const ps = this.parser;
     const count = ps.decode(p.buf, p.offset, p.capLen, p.linkType);
     const kinds = ps.kinds;
@@ -344,7 +383,7 @@ export class TrafficAccounting {
     for (let i = 0; i < n; i++) this.seenKinds[kinds[i]!] = 0;
   }
 
-  private countInterface(ifindex: number, len: number): void {
+  private countInterface(ifindex: number, len: number, frames = 1): void {
     const i = ifindex >= 0 && ifindex < MAX_IF ? ifindex : 0;
     if (i >= this.ifPackets.length) {
       let cap = this.ifPackets.length;
@@ -356,7 +395,7 @@ export class TrafficAccounting {
       this.ifPackets = pk;
       this.ifBytes = by;
     }
-    this.ifPackets[i]! += 1;
+    this.ifPackets[i]! += frames;
     this.ifBytes[i]! += len;
   }
 
@@ -482,51 +521,258 @@ export class TrafficAccounting {
     return forward ? 2 * e + 1 : 2 * e;
   }
 
-  private countDirection(v: Float64Array, o: number, forward: boolean, len: number): void {
+  private countDirection(v: Float64Array, o: number, forward: boolean, len: number, frames = 1): void {
     if (forward) {
-      v[o + Conv.framesAB]! += 1;
+      v[o + Conv.framesAB]! += frames;
       v[o + Conv.bytesAB]! += len;
     } else {
-      v[o + Conv.framesBA]! += 1;
+      v[o + Conv.framesBA]! += frames;
       v[o + Conv.bytesBA]! += len;
     }
   }
 
-  /** A packet of the same flow and layers as the memo's: the same entries, counters only. */
-  private countMemo(n: number, len: number, relNs: number): void {
-    const w = this.walk;
+  /**
+   * Adds the frames held for the memo's flow (`add`) to its entries, as `countPath`, `countIp` and
+   * `countPorts` would have one by one: before the memo changes and before any reader.
+   */
+  private settle(): void {
+    const frames = this.heldFrames;
+    if (frames === 0) return;
+    const len = this.heldBytes;
+    const first = this.heldFirstNs;
+    const last = this.heldLastNs;
+    this.heldFrames = this.heldBytes = 0;
+    this.heldFirstNs = Number.POSITIVE_INFINITY;
+    this.heldLastNs = Number.NEGATIVE_INFINITY;
     const m = this.memo;
-    this.nodeFrames[0]! += 1;
+    this.countInterface(m.ifindex, len, frames);
+    this.nodeFrames[0]! += frames;
     this.nodeBytes[0]! += len;
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < m.n; i++) {
       const node = m.nodes[i]!;
-      this.nodeFrames[node]! += 1;
+      this.nodeFrames[node]! += frames;
       this.nodeBytes[node]! += len;
-      const k = w.kinds[i]!;
+      const k = m.kinds[i]!;
       if (this.seenKinds[k] === 0) {
         this.seenKinds[k] = 1;
-        this.kindFrames[k]! += 1;
+        this.kindFrames[k]! += frames;
         this.kindBytes[k]! += len;
       }
     }
-    for (let i = 0; i < n; i++) this.seenKinds[w.kinds[i]!] = 0;
-    const v4 = w.ipKind === Layer.Ipv4;
-    this.bumpConv(v4 ? this.convIp4 : this.convIp6, m.ipConv, len, relNs);
+    for (let i = 0; i < m.n; i++) this.seenKinds[m.kinds[i]!] = 0;
+    const v4 = m.words === 1;
+    this.bumpConv(v4 ? this.convIp4 : this.convIp6, m.ipConv, frames, len, first, last);
     const ep = (v4 ? this.epIp4 : this.epIp6).vals;
-    ep[m.epSrc * Ep.WIDTH + Ep.txFrames]! += 1;
+    ep[m.epSrc * Ep.WIDTH + Ep.txFrames]! += frames;
     ep[m.epSrc * Ep.WIDTH + Ep.txBytes]! += len;
-    ep[m.epDst * Ep.WIDTH + Ep.rxFrames]! += 1;
+    ep[m.epDst * Ep.WIDTH + Ep.rxFrames]! += frames;
     ep[m.epDst * Ep.WIDTH + Ep.rxBytes]! += len;
-    if (w.l4Kind !== 0) this.bumpConv(w.l4Kind === Layer.Tcp ? this.convTcp : this.convUdp, m.l4Conv, len, relNs);
+    if (m.l4 !== 0) this.bumpConv(m.l4 === Layer.Tcp ? this.convTcp : this.convUdp, m.l4Conv, frames, len, first, last);
   }
 
-  /** Counts a packet on a conversation entry already known (`code` as `countConv` returns it). */
-  private bumpConv(t: KeyTable, code: number, len: number, relNs: number): void {
+  /** Counts frames seen between `first` and `last` on a conversation entry already known (`code` as `countConv` returns it). */
+  private bumpConv(t: KeyTable, code: number, frames: number, len: number, first: number, last: number): void {
     const v = t.vals;
     const o = (code >>> 1) * Conv.WIDTH;
-    if (relNs < v[o + Conv.firstNs]!) v[o + Conv.firstNs] = relNs;
-    if (relNs > v[o + Conv.lastNs]!) v[o + Conv.lastNs] = relNs;
-    this.countDirection(v, o, (code & 1) === 1, len);
+    if (first < v[o + Conv.firstNs]!) v[o + Conv.firstNs] = first;
+    if (last > v[o + Conv.lastNs]!) v[o + Conv.lastNs] = last;
+    this.countDirection(v, o, (code & 1) === 1, len, frames);
+  }
+
+  private tables(): KeyTable[] {
+    return [this.convIp4, this.convIp6, this.convTcp, this.convUdp, this.epIp4, this.epIp6];
+  }
+
+  /**
+   * The counters as plain data (copies) for `merge` elsewhere. The io series are not in it: their
+   * intervals start at each accounting's own first packet and cannot be added up.
+   * @example port.postMessage(acc.state())
+   */
+  state(): AccountingState {
+    return this.stateOf(() => Infinity);
+  }
+
+  /**
+   * `state()` with each table cut to its largest entries by bytes: `top` conversations of each kind
+   * and up to `endpoints` endpoints of each family. What a fanout worker sends for the live
+   * statistics of all workers several times a second: with hash fanout a flow stays on one worker, so
+   * the top flows of all are among the workers' top flows; an address talks through several
+   * workers, so the talkers are exact while each worker has at most `endpoints` of them.
+   */
+  topState(top: number, endpoints = 4096): AccountingState {
+    return this.stateOf((table) => (table < 4 ? top : Math.max(top, endpoints)));
+  }
+
+  private stateOf(limit: (table: number) => number): AccountingState {
+    this.settle();
+    const n = this.nodes;
+    return {
+      packets: this.packets,
+      bytes: this.bytes,
+      untracked: this.untracked,
+      firstSec: this.firstSec,
+      firstNs: this.firstNs,
+      lastRelNs: this.lastRelNs,
+      untrackedRegisters: this.untrackedKeys.registers.slice(),
+      ifPackets: this.ifPackets.slice(),
+      ifBytes: this.ifBytes.slice(),
+      nodeParent: this.nodeParent.slice(0, n),
+      nodeKind: this.nodeKind.slice(0, n),
+      nodeFrames: this.nodeFrames.slice(0, n),
+      nodeBytes: this.nodeBytes.slice(0, n),
+      kindFrames: this.kindFrames.slice(),
+      kindBytes: this.kindBytes.slice(),
+      tables: this.tables().map((t, i) => {
+        const k = limit(i);
+        if (k >= t.size) return { size: t.size, keys: t.keys.slice(0, t.size * t.stride), vals: t.vals.slice(0, t.size * t.width) };
+        const pick = i < 4 ? topEntries(t, Conv.bytesAB, Conv.bytesBA, k) : topEntries(t, Ep.txBytes, Ep.rxBytes, k);
+        const keys = new Uint32Array(pick.length * t.stride);
+        const vals = new Float64Array(pick.length * t.width);
+        pick.forEach((e, j) => {
+          keys.set(t.keys.subarray(e * t.stride, (e + 1) * t.stride), j * t.stride);
+          vals.set(t.vals.subarray(e * t.width, (e + 1) * t.width), j * t.width);
+        });
+        return { size: pick.length, keys, vals };
+      }),
+    };
+  }
+
+  /** Forgets every packet counted (storage is kept): as new, with the same options. */
+  clear(): void {
+    this.packets = this.bytes = this.untracked = 0;
+    this.untrackedKeys.clear();
+    this.firstSec = this.firstNs = this.lastRelNs = 0;
+    this.heldFrames = this.heldBytes = 0;
+    this.heldFirstNs = Number.POSITIVE_INFINITY;
+    this.heldLastNs = Number.NEGATIVE_INFINITY;
+    this.memo.forget();
+    for (const t of this.tables()) t.clear();
+    this.ifPackets.fill(0);
+    this.ifBytes.fill(0);
+    this.childOf.fill(0);
+    this.nodeFrames.fill(0);
+    this.nodeBytes.fill(0);
+    this.nodes = 1;
+    this.kindFrames.fill(0);
+    this.kindBytes.fill(0);
+    for (const s of this.ioSeries) s.clear();
+  }
+
+  /**
+   * Adds another accounting's counters (`state()`, e.g. from a fanout worker): totals, interfaces,
+   * protocols, conversations and endpoints come out as if one accounting had counted both packet
+   * streams. A conversation seen by both keeps the side that sent its earliest packet as A. Not for
+   * accountings with io series (throws): their intervals cannot be added up.
+   * @example for (const s of workerStates) total.merge(s);
+   */
+  merge(s: AccountingState): void {
+    if (this.ioSeries.length > 0) throw new Error('TrafficAccounting.merge: io series cannot be merged');
+    this.settle();
+    let shift = 0; // added to the other's relative times
+    if (s.packets > 0) {
+      if (this.packets === 0) {
+        this.firstSec = s.firstSec;
+        this.firstNs = s.firstNs;
+      } else {
+        const d = (s.firstSec - this.firstSec) * 1e9 + (s.firstNs - this.firstNs);
+        if (d < 0) {
+          // the other saw the earlier first packet: our times now count from it
+          for (const t of [this.convIp4, this.convIp6, this.convTcp, this.convUdp]) {
+            for (let e = 0; e < t.size; e++) {
+              t.vals[e * Conv.WIDTH + Conv.firstNs]! -= d;
+              t.vals[e * Conv.WIDTH + Conv.lastNs]! -= d;
+            }
+          }
+          this.lastRelNs -= d;
+          this.firstSec = s.firstSec;
+          this.firstNs = s.firstNs;
+        } else shift = d;
+      }
+      this.lastRelNs = Math.max(this.lastRelNs, s.lastRelNs + shift);
+    }
+    this.packets += s.packets;
+    this.bytes += s.bytes;
+    this.untracked += s.untracked;
+    this.untrackedKeys.merge(s.untrackedRegisters);
+    for (let i = 0; i < s.ifPackets.length; i++) if (s.ifPackets[i]! > 0) this.countInterface(i, s.ifBytes[i]!, s.ifPackets[i]!);
+    const map = new Int32Array(s.nodeKind.length);
+    for (let id = 0; id < s.nodeKind.length; id++) {
+      const node = id === 0 ? 0 : this.child(map[s.nodeParent[id]!]!, s.nodeKind[id]!);
+      map[id] = node;
+      this.nodeFrames[node]! += s.nodeFrames[id]!;
+      this.nodeBytes[node]! += s.nodeBytes[id]!;
+    }
+    for (let k = 0; k < NKIND; k++) {
+      this.kindFrames[k]! += s.kindFrames[k] ?? 0;
+      this.kindBytes[k]! += s.kindBytes[k] ?? 0;
+    }
+    this.tables().forEach((t, i) => {
+      const from = s.tables[i];
+      if (from !== undefined) (i < 4 ? this.mergeConversations(t, from, shift) : this.mergeEndpoints(t, from));
+    });
+  }
+
+  /** Adds conversations (in the order of their first packets, as one accounting would have met them). */
+  private mergeConversations(t: KeyTable, from: AccountingState['tables'][number], shift: number): void {
+    const W = Conv.WIDTH;
+    const fv = from.vals;
+    const order = Array.from({ length: from.size }, (_, e) => e).sort((x, y) => fv[x * W + Conv.firstNs]! - fv[y * W + Conv.firstNs]! || x - y);
+    for (const e of order) {
+      const o = e * W;
+      const frames = fv[o + Conv.framesAB]! + fv[o + Conv.framesBA]!;
+      for (let k = 0; k < t.stride; k++) t.key[k] = from.keys[e * t.stride + k]!;
+      const entry = t.insert();
+      if (entry < 0) {
+        this.refused(t);
+        this.untracked += frames - 1;
+        continue;
+      }
+      const v = t.vals;
+      const m = entry * W;
+      const first = fv[o + Conv.firstNs]! + shift;
+      const last = fv[o + Conv.lastNs]! + shift;
+      // both sides' counts with the key's first address as the sender
+      const theirsKeyFirst = fv[o + Conv.aIsKeyFirst] === 1;
+      let kfF = theirsKeyFirst ? fv[o + Conv.framesAB]! : fv[o + Conv.framesBA]!;
+      let kfB = theirsKeyFirst ? fv[o + Conv.bytesAB]! : fv[o + Conv.bytesBA]!;
+      let skF = theirsKeyFirst ? fv[o + Conv.framesBA]! : fv[o + Conv.framesAB]!;
+      let skB = theirsKeyFirst ? fv[o + Conv.bytesBA]! : fv[o + Conv.bytesAB]!;
+      let keyFirst = theirsKeyFirst;
+      if (v[m + Conv.framesAB]! + v[m + Conv.framesBA]! === 0) {
+        v[m + Conv.firstNs] = first;
+        v[m + Conv.lastNs] = last;
+      } else {
+        const oursKeyFirst = v[m + Conv.aIsKeyFirst] === 1;
+        kfF += oursKeyFirst ? v[m + Conv.framesAB]! : v[m + Conv.framesBA]!;
+        kfB += oursKeyFirst ? v[m + Conv.bytesAB]! : v[m + Conv.bytesBA]!;
+        skF += oursKeyFirst ? v[m + Conv.framesBA]! : v[m + Conv.framesAB]!;
+        skB += oursKeyFirst ? v[m + Conv.bytesBA]! : v[m + Conv.bytesAB]!;
+        // A is the sender of the earliest packet of both
+        if (first < v[m + Conv.firstNs]!) v[m + Conv.firstNs] = first;
+        else keyFirst = oursKeyFirst;
+        if (last > v[m + Conv.lastNs]!) v[m + Conv.lastNs] = last;
+      }
+      v[m + Conv.aIsKeyFirst] = keyFirst ? 1 : 0;
+      v[m + Conv.framesAB] = keyFirst ? kfF : skF;
+      v[m + Conv.bytesAB] = keyFirst ? kfB : skB;
+      v[m + Conv.framesBA] = keyFirst ? skF : kfF;
+      v[m + Conv.bytesBA] = keyFirst ? skB : kfB;
+    }
+  }
+
+  /** Adds endpoints, column by column. */
+  private mergeEndpoints(t: KeyTable, from: AccountingState['tables'][number]): void {
+    for (let e = 0; e < from.size; e++) {
+      for (let k = 0; k < t.stride; k++) t.key[k] = from.keys[e * t.stride + k]!;
+      const o = e * Ep.WIDTH;
+      const entry = t.insert();
+      if (entry < 0) {
+        this.refused(t);
+        this.untracked += from.vals[o + Ep.txFrames]! + from.vals[o + Ep.rxFrames]! - 1;
+        continue;
+      }
+      for (let c = 0; c < Ep.WIDTH; c++) t.vals[entry * Ep.WIDTH + c]! += from.vals[o + c]!;
+    }
   }
 
   /** Seconds from the first to the last packet. */
@@ -565,6 +811,7 @@ export class TrafficAccounting {
 
   /** Calls `visit` for each conversation of one kind, most bytes first, making one object at a time. */
   eachConversation(kind: ConversationKind, visit: (c: Conversation) => void, limit = Infinity): void {
+    this.settle();
     const t = this.convTable(kind);
     for (const e of topEntries(t, Conv.bytesAB, Conv.bytesBA, limit)) {
       const v = t.vals;
@@ -613,6 +860,7 @@ export class TrafficAccounting {
 
   /** Calls `visit` for each endpoint of one family, most bytes first, making one object at a time. */
   eachEndpoint(kind: EndpointKind, visit: (e: Endpoint) => void, limit = Infinity): void {
+    this.settle();
     const t = kind === 'ipv4' ? this.epIp4 : this.epIp6;
     for (const e of topEntries(t, Ep.txBytes, Ep.rxBytes, limit)) {
       const v = t.vals;
@@ -638,6 +886,7 @@ export class TrafficAccounting {
    * @example acc.protocolTree().children[0]?.protocol // 'eth'
    */
   protocolTree(): ProtocolNode {
+    this.settle();
     const made: ProtocolNode[] = [];
     for (let id = 0; id < this.nodes; id++) {
       made.push({
@@ -657,6 +906,7 @@ export class TrafficAccounting {
    * @example acc.protocolShares()[0] // { protocol: 'eth', frames: 10, bytes: 1200 }
    */
   protocolShares(): ProtocolShare[] {
+    this.settle();
     const out: ProtocolShare[] = [];
     for (let k = 1; k < NKIND; k++) {
       if (this.kindFrames[k]! > 0) out.push({ protocol: LAYER_NAMES[k]!, frames: this.kindFrames[k]!, bytes: this.kindBytes[k]! });
@@ -679,6 +929,7 @@ export class TrafficAccounting {
    * @example acc.interfaces((i) => names.get(i))
    */
   interfaces(name?: (ifindex: number) => string | undefined): InterfaceCount[] {
+    this.settle();
     const out: InterfaceCount[] = [];
     for (let i = 0; i < this.ifPackets.length; i++) {
       if (this.ifPackets[i] === 0) continue;
@@ -692,6 +943,7 @@ export class TrafficAccounting {
 
   /** Bytes counted on one interface so far. */
   interfaceBytes(ifindex: number): number {
+    this.settle();
     return this.ifBytes[ifindex] ?? 0;
   }
 

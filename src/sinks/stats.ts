@@ -44,6 +44,11 @@ export interface StatsReporterOptions {
   top?: number;
   /** Most conversations and endpoints kept, all tables together (default 2^20), bounding memory on busy links. */
   maxEntries?: number;
+  /**
+   * Called before each report: refills `accounting` (the main thread of fanout workers adds up the
+   * counters each worker last reported).
+   */
+  refresh?: () => void;
   /** Start the timer at once (default true). */
   autoStart?: boolean;
   /**
@@ -118,6 +123,8 @@ export interface StatsReporter {
   readonly sink: PacketSink;
   /** The accounting behind the tables. */
   readonly accounting: TrafficAccounting;
+  /** Rows of the top flows and talkers tables. */
+  readonly top: number;
   /** Starts the interval timer (unref'd: it never keeps the process alive). */
   start(): void;
   /** Stops the timer. */
@@ -186,6 +193,7 @@ export function createStatsReporter(opts: StatsReporterOptions): StatsReporter {
   let drawn = 0;
 
   const sink: PacketSink = {
+    framesOnly: true,
     write(p: PacketView): void {
       if (!shared) acc.add(p);
     },
@@ -325,6 +333,7 @@ export function createStatsReporter(opts: StatsReporterOptions): StatsReporter {
   };
 
   const tick = (): void => {
+    opts.refresh?.();
     takeRates();
     if (opts.tty) {
       const text = render();
@@ -339,6 +348,7 @@ export function createStatsReporter(opts: StatsReporterOptions): StatsReporter {
   const reporter: StatsReporter = {
     sink,
     accounting: acc,
+    top,
     start(): void {
       if (timer) return;
       prevAt = Date.now();
@@ -351,6 +361,7 @@ export function createStatsReporter(opts: StatsReporterOptions): StatsReporter {
     },
     tick,
     printNow(): void {
+      opts.refresh?.();
       opts.write(render());
       // the printed block stays on screen: the next redraw starts below it
       drawn = 0;

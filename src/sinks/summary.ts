@@ -301,6 +301,7 @@ export function createSummarySink(kinds: readonly SummaryKind[], opts: SummaryOp
 
   return {
     accounting: acc,
+    framesOnly: true,
     write(p: PacketView): void {
       acc.add(p);
     },

@@ -269,8 +269,10 @@ export class TextFormatter implements Printer {
         if (!eth) return 0;
         this.layer(0, pkt.wireLen);
         if (p.status[0] !== DecodeStatus.Ok) return eth.length;
-        const llc = eth.etherType < 0x600 ? p.at(1, Layer.Llc) : undefined;
-        return 14 + this.vlanBytes(1) + (llc ? llcHeaderLen(llc) : 0);
+        // tcpdump counts an LLC header as link header after the MACs and after VLAN tags alike
+        const tags = this.vlanBytes(1);
+        const llc = p.at(1 + tags / 4, Layer.Llc);
+        return 14 + tags + (llc ? llcHeaderLen(llc) : 0);
       }
       case DecodeLinkType.LINUX_SLL:
       case DecodeLinkType.LINUX_SLL2: {

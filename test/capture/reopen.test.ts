@@ -201,3 +201,27 @@ test('--workers 2 --reopen -w NAME%w: each worker writes its own file on both si
   }
   expect(perWorker.flat().sort((x, y) => x - y)).toEqual(Array.from({ length: 2000 }, (_, i) => i));
 }, 180_000);
+
+test('--reopen -w FILE --summary: the summary beside the file counts the frames from both rings', async () => {
+  const net = createTestNet('tq');
+  nets.push(net);
+  const file = join(dir, 'summary-gap.pcap');
+  const before = interfaceInfo(net.host).index;
+  const r = await runThroughGap(net, ['--reopen', '-w', file, '--json', '--summary', 'conv'], { files: () => [file], sockets: 1, frames: 500 });
+  expect(r.code).toBe(0);
+  expect(r.stderr.match(gapLineOf(net.host))).toHaveLength(1);
+  const line = r.stderr.split('\n').find((l) => l.startsWith('{"summary"'));
+  expect(line, r.stderr).toBeDefined();
+  const s = JSON.parse(line!) as { summary: { packets: number; interfaces: { ifindex: number; packets: number }[]; conversations: { udp: { frames: number }[] } } };
+  expect(s.summary.packets).toBe(1000);
+  // the new veth has another index: 500 frames counted on each
+  const after = interfaceInfo(net.host).index;
+  expect(after).not.toBe(before);
+  expect(s.summary.interfaces.map((i) => [i.ifindex, i.packets]).sort((x, y) => x[0]! - y[0]!)).toEqual([
+    [before, 500],
+    [after, 500],
+  ]);
+  expect(s.summary.conversations.udp).toHaveLength(64);
+  expect(s.summary.conversations.udp.reduce((n, c) => n + c.frames, 0)).toBe(1000);
+  expect(sequenceNumbers(file).sort((x, y) => x - y)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+}, 180_000);

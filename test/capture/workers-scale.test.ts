@@ -3,7 +3,8 @@
  * NAME%w` over 200,000 frames loses and duplicates nothing and never splits a flow across files,
  * `--workers 4 -n` prints every frame's line whole (the workers' batches never interleave mid-line),
  * `--workers 2 -w FILE` appends both workers' batches to one file that tcpdump reads whole, and `-c N`
- * over workers stops at exactly N packets.
+ * over workers stops at exactly N packets, and `--summary` over workers adds up the workers' tables
+ * into what tshark reads from the file.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -16,6 +17,8 @@ import { ether, pad60, sendFrames, sendInChunks, udp4 } from '../helpers/frames.
 import { createTestNet, type TestNet } from '../helpers/netns.js';
 import { readPcap } from '../helpers/pcap-lite.js';
 import { waitForRecords } from '../helpers/wait.js';
+import type { SummaryJson } from '../../src/sinks/summary.js';
+import { compareWithTshark } from '../summary/compare.js';
 
 let net: TestNet;
 const dir = mkdtempSync(join(tmpdir(), 'tscap-workers-'));
@@ -175,4 +178,61 @@ test('--workers 2 -c 5000 -w FILE: the workers share one count and stop at exact
   const ids = idsInFlowOrder(file, 12_000);
   expect(ids).toHaveLength(5000);
   expect(new Set(ids).size).toBe(5000);
+}, 300_000);
+
+test('--workers 2 -w FILE --summary: each worker counts its own packets, the added-up summary equals tshark on the file', async () => {
+  // Summaries without io intervals are added up from the workers' tables at the end: no merged stream.
+  const source = { kind: 'live' as const, interfaces: [net.host], workers: 2 };
+  const file = join(dir, 'summary.pcap');
+  expect(needsMerge({ source, file: { path: file }, summary: { kinds: [{ kind: 'conv' }, { kind: 'protocols' }], json: true } })).toBe(false);
+  expect(needsMerge({ source, file: { path: file }, summary: { kinds: [{ kind: 'io', interval: 1 }], json: true } })).toBe(true);
+  const TOTAL = 6000;
+  // both directions of each flow, so A and B of a conversation come from its first packet
+  const reply = (id: number): Uint8Array => {
+    const f = id % FLOWS;
+    return pad60(ether('02:00:00:00:00:01', '02:00:00:00:00:02', 0x0800, udp4('198.51.100.9', `203.0.113.${(f % 250) + 1}`, 9, 20000 + f, [id & 0xff])));
+  };
+  const frames = Array.from({ length: TOTAL }, (_, i) => (i % 3 === 2 ? reply(i) : frame(i)));
+  const p = startCli(['-i', net.host, '--workers', '2', '--nano', '-w', file, '--json', '--summary', 'conv', '--summary', 'endpoints', '--summary', 'protocols']);
+  try {
+    await p.waitStderr(/listening on/);
+    expect(await sendInChunks(net.ns, net.peer, frames, (n) => waitForRecords(file, n, { timeoutMs: 60_000 }))).toBe(TOTAL);
+  } finally {
+    p.child.kill('SIGINT');
+  }
+  const r = await p.done;
+  expect(r.code, r.stderr).toBe(0);
+  const line = r.stderr.split('\n').find((l) => l.startsWith('{"summary"'));
+  expect(line, r.stderr).toBeDefined();
+  const summary = (JSON.parse(line!) as { summary: SummaryJson }).summary;
+  expect(summary.packets).toBe(TOTAL);
+  expect(summary.conversations!.udp).toHaveLength(FLOWS);
+  // the workers append batches, not packets in time order: tshark reads the file sorted by time
+  // (nanosecond stamps, so that conversation starts compare to the microsecond)
+  const sorted = join(dir, 'summary-sorted.pcap');
+  execFileSync('reordercap', [file, sorted], { stdio: 'ignore' });
+  expect(await compareWithTshark(sorted, { io: false }, summary)).toEqual([]);
+}, 300_000);
+
+test('--workers 2 --stats: no merged stream; the top flow and top talker are added up from both workers', async () => {
+  const source = { kind: 'live' as const, interfaces: [net.host], workers: 2 };
+  expect(needsMerge({ source, stats: { intervalMs: 300, tty: false } })).toBe(false);
+  // flow k (k = 0..7) sends 100 * (k + 1) frames of 60 bytes to one address: the largest flow is
+  // flow 7 (800 frames, 48,000 bytes); the one talker in every flow got all 3,600 (216,000 bytes)
+  const frames: Uint8Array[] = [];
+  for (let k = 0; k < 8; k++) {
+    for (let i = 0; i < 100 * (k + 1); i++) frames.push(pad60(ether('02:00:00:00:00:02', '02:00:00:00:00:01', 0x0800, udp4(`203.0.113.${k + 1}`, '198.51.100.9', 20000 + k, 9, [i & 0xff]))));
+  }
+  const p = startCli(['-i', net.host, '--workers', '2', '--stats', '0.3', '-w', '/dev/null']);
+  try {
+    await p.waitStderr(/listening on/);
+    await sendInChunks(net.ns, net.peer, frames, (n) => p.waitStderr(new RegExp(`^stats [^\\n]*: ${n} pkts`, 'm'), 60_000));
+    // the workers report their flows twice a second: wait for a line that has them all
+    await p.waitStderr(/^stats [^\n]*: 3600 pkts[^\n]*top flow udp 203\.0\.113\.8:20007 <-> 198\.51\.100\.9:9 48\.00 kB \| top talker 198\.51\.100\.9 216\.00 kB/m, 60_000);
+  } finally {
+    p.child.kill('SIGINT');
+  }
+  const r = await p.done;
+  expect(r.code, r.stderr).toBe(0);
+  expect(r.stderr).toMatch(/^3600 packets captured$/m);
 }, 300_000);

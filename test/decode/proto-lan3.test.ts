@@ -1,6 +1,6 @@
 /**
  * DECnet Phase IV, AppleTalk DDP, AoE and MACsec on the crafted captures fixtures/proto/lan3-*.pcap
- * (gen_lan3.py): every printed line against tcpdump 4.99 at -n, -v, -vv, -e and -x, the Repr fields
+ * (gen_lan3.py), and the LAN protocols behind VLAN tags of lan-vlan.pcap (gen_lan_vlan.py): every printed line against tcpdump 4.99 at -n, -v, -vv, -e and -x, the Repr fields
  * against tshark's, and the filter compiler's selection against libpcap's (`tcpdump -r F -w - EXPR`),
  * all run at test time.
  */
@@ -21,6 +21,8 @@ const FILES: Array<[string, string]> = [
   ['lan3-ddp.pcap', 'AppleTalk DDP with NBP and ATP, on Ethernet and in SNAP'],
   ['lan3-ddp-arcnet.pcap', 'AppleTalk DDP on ARCNET'],
   ['lan3-aoe.pcap', 'ATA over Ethernet: ATA, query config, MAC mask and reserve/release commands'],
+  // gen_lan_vlan.py: where --json places these layers after a tag (json-oracle.test.ts), the text too
+  ['lan-vlan.pcap', 'IPX, CFM, CTP, DECnet, DDP, AoE and NSH behind 802.1Q and 802.1ad tags, IPX and DDP in LLC/SNAP behind a tag'],
 ];
 const LEVELS = levels([], ['-v'], ['-vv'], ['-e'], ['-x']);
 

@@ -74,9 +74,9 @@ function convKey(a: string, aPort: number | undefined, b: string, bPort: number 
   return `${a}|${aPort ?? ''}|${b}|${bPort ?? ''}`;
 }
 
-/** Every difference between the summary of `file` and tshark's tables, as readable lines. */
-export async function compareWithTshark(file: string, opts: { phs?: boolean; io?: boolean } = {}): Promise<string[]> {
-  const ours = await summarize(file);
+/** Every difference between the summary of `file` (tscap's own, or `summary` when given) and tshark's tables, as readable lines. */
+export async function compareWithTshark(file: string, opts: { phs?: boolean; io?: boolean } = {}, summary?: SummaryJson): Promise<string[]> {
+  const ours = summary ?? (await summarize(file));
   const z: Record<Stat, string> = tsharkStats(file);
   const bad: string[] = [];
   const check = (what: string, mine: unknown, theirs: unknown): void => {
