@@ -9,6 +9,7 @@ import { type Printer, hex4, hexAsciiDump, hexDump } from './print.js';
 import { hex2 } from './addr.js';
 import { ETHERTYPE_NAMES } from './ethertype.js';
 import { snapHeaderText } from './llc.js';
+import { NETWORK_LAYER } from './layers.js';
 
 /** NLPID values (ISO/IEC TR 9577) the Frame Relay decoder follows or names. */
 export const Nlpid = { Q933: 0x08, LMI: 0x09, SNAP: 0x80, CLNP: 0x81, ESIS: 0x82, ISIS: 0x83, MFR: 0xb1, IP: 0xcc, PPP: 0xcf, IP6: 0x8e } as const;
@@ -216,7 +217,8 @@ export function printFrelay(c: Printer, v: FrelayView, i: number): void {
       const t = u16(b, q + 3);
       if (e) c.s += `${snapHeaderText(oui, t)}, length ${rest - 5}: `;
       if (i + 1 < p.count) {
-        c.network(i + 1, t);
+        if (oui === 0 || NETWORK_LAYER[p.kinds[i + 1]!]) c.network(i + 1, t);
+        else c.layer(i + 1, rest - 5);
         return;
       }
       // snap_print names the SNAP header it could not decode, then the Q.922 header and the frame follow

@@ -579,12 +579,13 @@ export const HOMES = {
         // the OSI PDU starts at the NLPID byte itself
         case Nlpid.CLNP: case Nlpid.ESIS: case Nlpid.ISIS: w.next(Layer.Isis, q - 1, end, rest + 1, 0); break;
         case Nlpid.SNAP:
-          // RFC 2427 SNAP: OUI 0 carries an EtherType; AppleTalk's own OUI its datagrams (as tcpdump's snap_print reads them)
+          // RFC 2427 SNAP: OUI 0 carries an EtherType, other OUIs what they carry under LLC (Apple's AppleTalk,
+          // Cisco's CDP, DTP, UDLD, VTP and PVST), as tcpdump's snap_print reads them
           if (end - q >= 5) {
             const oui = ((w.bytes[q] ?? 0) << 16) | ((w.bytes[q + 1] ?? 0) << 8) | (w.bytes[q + 2] ?? 0);
             const t = ((w.bytes[q + 3] ?? 0) << 8) | (w.bytes[q + 4] ?? 0);
             if (oui === 0) w.etherType(t, q + 5, end, rest - 5);
-            else if (oui * 65536 + t === APPLETALK_SNAP) w.snap(APPLETALK_SNAP, q + 5, end, rest - 5);
+            else w.snap(oui * 65536 + t, q + 5, end, rest - 5);
           }
           break;
         default:

@@ -29,6 +29,7 @@ const FILES: Array<[string, string]> = [
   ['links2-ip6rt.pcap', 'IPv6 routing headers (types 0, 2, 4): their text, and upper-layer checksums over the final destination'],
   ['links2-dvmrp.pcap', 'DVMRP in IGMP (probe, report, mrinfo\'s neighbour queries and replies, prune, graft) and multicast traceroute'],
   ['links2-icmp6.pcap', 'ICMPv6 types tcpdump prints in hex (mtrace, unnamed), a short parameter problem'],
+  ['links2-frelay-cisco.pcap', 'CDP, DTP, UDLD, VTP and PVST+ under RFC 2427 SNAP on Frame Relay'],
 ];
 const LEVELS = levels([], ['-v'], ['-vv'], ['-e'], ['-x']);
 
