@@ -7,6 +7,7 @@ import { atAddr } from './ddp.js';
 import { ByteView, DecodeStatus, u16 } from './status.js';
 import { macText } from './addr.js';
 import { type Printer, macName } from './print.js';
+import { Layer } from './layers.js';
 
 /** Field offsets of an AARP packet. */
 export const AarpOffsets = { htype: 0, ptype: 2, hlen: 4, plen: 5, op: 6, sha: 8, spa: 14, tha: 18, tpa: 24, len: 28 } as const;
@@ -55,17 +56,13 @@ export function aarpRepr(v: AarpView): AarpRepr {
 }
 
 /** tcpdump's AARP line. */
-export function printAarp(c: Printer, v: AarpView, _i: number, n: number): void {
+export function printAarp(c: Printer, v: AarpView, i: number): void {
   if (v.status !== DecodeStatus.Ok) {
     c.s += ' [|aarp]';
     return;
   }
   const O = AarpOffsets;
-  if (!v.isEthernetAtalk) {
-    c.s += `aarp malformed`;
-    return;
-  }
-  switch (v.op) {
+  switch (v.isEthernetAtalk ? v.op : 0) {
     case 1:
       c.s += `aarp who-has ${v.atalkText(O.tpa)} tell ${v.atalkText(O.spa)}`;
       return;
@@ -75,7 +72,17 @@ export function printAarp(c: Printer, v: AarpView, _i: number, n: number): void 
     case 3:
       c.s += `aarp probe ${v.atalkText(O.tpa)} tell ${v.atalkText(O.spa)}`;
       return;
-    default:
-      c.s += `aarp len ${n} op ${v.op} htype 1 ptype 0x809b halen 6 palen 4`;
+    default: {
+      // another layout or operation: the header fields as numbers (C's %#x prints a zero as `0`)
+      const b = v.bytes;
+      const o = v.offset;
+      const ptype = u16(b, o + O.ptype);
+      // after SNAP, what the 802.3 length just before the LLC header leaves (the rest is padding);
+      // after an EtherType, the rest of the frame
+      const llc = c.parser.kinds[i - 1] === Layer.Llc ? c.parser.view(i - 1) : undefined;
+      const field = llc === undefined ? 0x600 : u16(b, llc.offset - 2);
+      const len = field < 0x600 && llc !== undefined ? field - (o - llc.offset) : c.pkt.wireLen - (o - c.pkt.offset);
+      c.s += `aarp len ${len} op ${v.op} htype ${u16(b, o)} ptype ${ptype === 0 ? '0' : `0x${ptype.toString(16)}`} halen ${b[o + O.hlen]} palen ${b[o + O.plen]}`;
+    }
   }
 }

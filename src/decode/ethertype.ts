@@ -29,7 +29,7 @@ export const IP_PROTO_NAMES: string[] = new Array<string>(256).fill('');
 const PROTOS: ReadonlyArray<readonly [number, string]> = [
   [0, 'Options'], [1, 'ICMP'], [2, 'IGMP'], [4, 'IPIP'], [6, 'TCP'], [8, 'EGP'], [9, 'IGRP'], [17, 'UDP'],
   [29, 'ISO-TP4'], [33, 'DCCP'], [41, 'IPv6'], [43, 'Routing'], [44, 'Frag'], [46, 'RSVP'], [47, 'GRE'],
-  [50, 'ESP'], [51, 'AH'], [58, 'ICMPv6'], [59, 'NONE'], [80, 'ISO-IP'], [88, 'EIGRP'],
+  [50, 'ESP'], [51, 'AH'], [58, 'ICMPv6'], [80, 'ISO-IP'], [88, 'EIGRP'],
   [89, 'OSPF'], [94, 'ETHERIP'], [97, 'ETHERIP'], [103, 'PIM'], [108, 'IPComp'], [112, 'VRRP'],
   [113, 'PGM'], [132, 'SCTP'], [135, 'Mobility'], [136, 'UDPLite'],
 ];

@@ -282,30 +282,36 @@ export function printIpv6(c: Printer, v: Ipv6View, i: number): void {
         }
         const type = b[q + 2] ?? 0;
         const segleft = b[q + 3] ?? 0;
-        c.s += `RT6 (len=${b[q + 1] ?? 0}, type=${type}${type === 0 ? ' [Deprecated]' : ''}, segleft=${segleft}`;
-        if (q + len > capEnd) {
+        const hlen = b[q + 1] ?? 0;
+        c.s += `RT6 (len=${hlen}, type=${type}${type === 0 ? ' [Deprecated]' : ''}, segleft=${segleft}`;
+        // field by field, as tcpdump reads them: a field cut by the snapshot length ends the line
+        const cut = (end: number): boolean => {
+          if (end <= capEnd) return false;
           c.s += ' [|rt6]';
-          return;
-        }
-        // rt6_print: the reserved word (type 0, 2) or the SRH fields (type 4) when set or at -v, then the list
-        const hl = b[q + 1] ?? 0;
+          return true;
+        };
+        // rt6_print (4.99): the reserved word (types 0, 2) or the SRH fields (type 4) when set or at -v,
+        // an odd length or another type as invalid, then the address list
         if (type === 0 || type === 2) {
+          if (cut(q + 8)) return;
           const rsv = u32(b, q + 4);
           if (rsv !== 0 || o.verbose > 0) c.s += `, rsv=0x${rsv.toString(16)}`;
         } else if (type === 4) {
-          c.s += `, last-entry=${b[q + 4] ?? 0}`;
-          const fl = b[q + 5] ?? 0;
-          if (fl !== 0 || o.verbose > 0) c.s += `, flags=0x${fl.toString(16)}`;
-          c.s += `, tag=${u16(b, q + 6).toString(16)}`;
+          if (cut(q + 8)) return;
+          const flags = b[q + 5] ?? 0;
+          c.s += `, last-entry=${b[q + 4] ?? 0}${flags !== 0 || o.verbose > 0 ? `, flags=0x${flags.toString(16)}` : ''}, tag=${u16(b, q + 6).toString(16)}`;
         } else {
           c.s += ' (unknown type) (invalid)';
           return;
         }
-        if (hl % 2 === 1) {
-          c.s += ` (invalid length ${hl}) (invalid)`;
+        if (hlen % 2 === 1) {
+          c.s += ` (invalid length ${hlen}) (invalid)`;
           return;
         }
-        for (let k = 0; k < hl >> 1; k++) c.s += `, [${k}]${ipv6Text(b, q + 8 + 16 * k)}`;
+        for (let k = 0; k < hlen >> 1; k++) {
+          if (cut(q + 24 + 16 * k)) return;
+          c.s += `, [${k}]${ipv6Text(b, q + 8 + 16 * k)}`;
+        }
         c.s += ') ';
       } else {
         if (q + len > capEnd) {

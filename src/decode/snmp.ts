@@ -301,10 +301,14 @@ export function printSnmp(c: Printer, v: SnmpView, _i: number, len: number): voi
     return;
   }
   if (v.version < 0) {
-    if (v.status === DecodeStatus.Malformed && ber(b, v.offset, cap)) {
+    const read = ber(b, v.offset, cap);
+    if (read && v.status === DecodeStatus.Malformed) {
       c.s += elTag() !== SnmpTag.SEQUENCE ? '[!init SEQ]' : '[version!=INT]';
       if (elTag() === SnmpTag.SEQUENCE) ber(b, v.offset + (el.data - el.start), cap);
       printValue(c, b);
+    } else if (!read && berError === 1) {
+      // the message is captured whole (checked above): its first element claims more than it holds
+      c.s += berWhy;
     } else c.s += '[|snmp]';
     return;
   }

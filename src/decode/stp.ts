@@ -130,7 +130,14 @@ export function printStp(c: Printer, v: StpView, _i: number, len: number): void 
     c.s += `, unknown BPDU type 0x${hex2(type)}, length ${len}`;
     return;
   }
-  if (v.length < v.needed || (ver >= 3 && v.length < StpOffsets.mstiStart)) {
+  // shorter on the wire than its type needs: invalid (tcpdump names the type first); cut short by the
+  // snapshot length: truncated
+  const needed = ver >= 3 ? Math.max(v.needed, StpOffsets.mstiStart) : v.needed;
+  if (len < needed) {
+    c.s += `, ${type === StpType.Config ? 'Config' : 'Rapid STP'} (invalid)`;
+    return;
+  }
+  if (v.length < needed) {
     // a configuration or RST BPDU cut by the capture: tcpdump prints its fields up to the first one missing
     if (ver <= 2 && v.length < CONFIG_TIMERS_END && v.length > StpOffsets.flags) {
       c.s += `, ${type === StpType.Config ? 'Config' : 'Rapid STP'}, Flags [${flagText(v.flags)}]`;

@@ -395,6 +395,10 @@ export class TextFormatter implements Printer {
     const kind = i < p.count ? p.kinds[i]! : Layer.None;
     if (!IP_REACHED[kind]) {
       if (!addrDone) this.s += `${src} > ${dst}: `;
+      if (proto === 59) {
+        this.s += 'no next header'; // IPv4 too, as tcpdump's IP demultiplexer says
+        return;
+      }
       const n = IP_PROTO_TRUNC[proto];
       if (n) this.s += ` [|${n}]`;
       else if (p.kinds[ipIdx] === Layer.Ipv6) this.s += `${protoName(this.opts, proto)} ${len}`;

@@ -1,7 +1,8 @@
 /**
  * The tcpdump-style printer against tcpdump 4.99 itself, run at test time on every fixture with
- * TZ=UTC: the share of identical lines per fixture and overall is printed, and must reach 90% for
- * `-n` and `-n -e` (and stay above a floor for `-v`). Option formats (-t..., -#, -x/-X/-A, nano)
+ * TZ=UTC: the share of identical lines per fixture and overall is printed, and must reach 99% at
+ * `-n`, `-n -e` and `-n -v` (99.2%, 99.3% and 99.5% when last raised; the protocol tests require
+ * every line of their own captures). Option formats (-t..., -#, -x/-X/-A, nano)
  * are compared line for line on a few files.
  */
 import { describe, expect, it } from 'vitest';
@@ -30,9 +31,9 @@ function run(flags: string[], floor: number): void {
 }
 
 describe('text output against tcpdump -n -r', () => {
-  it('-n: at least 90% identical lines over all fixtures', () => run([], 90));
-  it('-n -e: at least 90% identical lines', () => run(['-e'], 90));
-  it('-n -v: at least 90% identical lines', () => run(['-v'], 90));
+  it('-n: at least 99% identical lines over all fixtures', () => run([], 99));
+  it('-n -e: at least 99% identical lines', () => run(['-e'], 99));
+  it('-n -v: at least 99% identical lines', () => run(['-v'], 99));
 });
 
 describe('option formats are tcpdump\'s', () => {
