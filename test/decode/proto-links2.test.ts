@@ -6,7 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { ROOT } from './fixtures.js';
+import { readPcap } from './pcap-read.js';
+import { compileFilter } from '../../src/filter/index.js';
 import { type Field, levels, SKIP, expectFilterLikeLibpcap, expectReprLikeTshark, expectTcpdumpLines } from './proto-oracle.js';
 import { Layer, type LayerParser } from '../../src/decode/index.js';
 import type { IgmpRepr } from '../../src/decode/igmp.js';
@@ -189,6 +192,25 @@ describe('links (2): the filter selects what libpcap selects', () => {
   for (const [file, exprs] of EXPRESSIONS) {
     it(`${file}: ${exprs.join(', ')}`, () => {
       expect(expectFilterLikeLibpcap(join(DIR, file), exprs)).toBeGreaterThan(0);
+    });
+  }
+});
+
+/** Primitives libpcap compiles, for these link types, to a program that rejects every packet (tcpdump refuses to run it). */
+const REJECT_ALL: Array<[string, string[]]> = [
+  ['links2-frelay.pcap', ['ipx', 'decnet', 'atalk', 'aarp']],
+  ['links2-ltalk.pcap', ['ip', 'ipx', 'decnet', 'aarp', 'not atalk']],
+];
+
+describe('links (2): what libpcap refuses as rejecting every packet, the compiler refuses too', () => {
+  for (const [file, exprs] of REJECT_ALL) {
+    it(`${file}: ${exprs.join(', ')}`, () => {
+      const { linkType } = readPcap(join(DIR, file));
+      for (const expr of exprs) {
+        const r = spawnSync('tcpdump', ['-d', '-r', join(DIR, file), expr], { encoding: 'utf8' });
+        expect(r.stderr, expr).toContain('expression rejects all packets');
+        expect(() => compileFilter(expr, { linkType }), expr).toThrow('expression rejects all packets');
+      }
     });
   }
 });
