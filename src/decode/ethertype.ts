@@ -31,6 +31,6 @@ const PROTOS: ReadonlyArray<readonly [number, string]> = [
   [29, 'ISO-TP4'], [33, 'DCCP'], [41, 'IPv6'], [43, 'Routing'], [44, 'Frag'], [46, 'RSVP'], [47, 'GRE'],
   [50, 'ESP'], [51, 'AH'], [58, 'ICMPv6'], [80, 'ISO-IP'], [88, 'EIGRP'],
   [89, 'OSPF'], [94, 'ETHERIP'], [97, 'ETHERIP'], [103, 'PIM'], [108, 'IPComp'], [112, 'VRRP'],
-  [113, 'PGM'], [132, 'SCTP'], [135, 'Mobility'], [136, 'UDPLite'],
+  [113, 'PGM'], [132, 'SCTP'], [135, 'Mobility'], [136, 'UDPLite'], [62, 'Mobile IP (old)'],
 ];
 for (const [v, n] of PROTOS) IP_PROTO_NAMES[v] = n;

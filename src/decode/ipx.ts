@@ -178,7 +178,12 @@ function printSap(c: Printer, v: IpxView, n: number): void {
   const b = v.bytes;
   const cap = v.offset + v.length;
   let o = v.offset + IpxOffsets.headerLen;
+  // tcpdump reads the operation, then checks the length (an 802.3 length bounds the capture first)
   if (o + 2 > cap) return longjmpCut(c, 'ipx');
+  if (n < 2) {
+    c.s += ` [length ${n} < 2] (invalid)`;
+    return;
+  }
   const op = u16(b, o);
   o += 2;
   n = (n - 2) >>> 0;

@@ -11,7 +11,7 @@
  * JSON keys), `pool` the number of views preallocated per parser, `trunc` tcpdump's ` [|x]` marker
  * name, `ipProto` the IP protocol number reaching it (for the upper-layer fallback text), `net` true for
  * what may follow a link header or tag, `ports` true for upper layers that print the addresses with
- * their ports.
+ * their ports, `ip6Only` true for an upper layer only IPv6 reaches (its home decides).
  */
 export const LAYER_TABLE = [
   { key: 'None', name: '', pool: 0, trunc: '', ipProto: -1, net: false, ports: false },
@@ -110,6 +110,8 @@ export const LAYER_TABLE = [
   { key: 'Llap', name: 'llap', pool: 1, trunc: 'llap', ipProto: -1, net: false, ports: false },
   // Cisco auto-RP over UDP (issue 17)
   { key: 'AutoRp', name: 'autorp', pool: 1, trunc: 'cisco_autorp', ipProto: -1, net: false, ports: false },
+  // the IPv6 Mobility Header: reached from IPv6 only (IPv4 protocol 135 stays unknown, as in tcpdump)
+  { key: 'Mobility', name: 'mobility', pool: 1, trunc: 'mobility', ipProto: -1, net: false, ports: false, ip6Only: true },
 ] as const;
 
 type Table = typeof LAYER_TABLE;
@@ -144,7 +146,7 @@ export const NETWORK_LAYER = Uint8Array.from(LAYER_TABLE, (r) => (r.net ? 1 : 0)
 export const PRINTS_ADDRESSES = Uint8Array.from(LAYER_TABLE, (r) => (r.ports ? 1 : 0));
 
 /** Kinds an IP header reaches by its protocol field. */
-export const IP_REACHED = Uint8Array.from(LAYER_TABLE, (r) => (r.ipProto >= 0 ? 1 : 0));
+export const IP_REACHED = Uint8Array.from(LAYER_TABLE, (r) => (r.ipProto >= 0 || ('ip6Only' in r && r.ip6Only) ? 1 : 0));
 
 /** Truncation marker of an IP protocol the printer names when its header is missing, '' otherwise. */
 export const IP_PROTO_TRUNC: readonly string[] = (() => {

@@ -1,6 +1,6 @@
 /** BSD loopback encapsulation: LINKTYPE_NULL (host byte order family) and LINKTYPE_LOOP (network order). */
 import { ByteView, DecodeStatus, u32, u32le } from './status.js';
-import type { Printer } from './print.js';
+import { type Printer, hexDump } from './print.js';
 import { hex2 } from './addr.js';
 import type { JsonWriter } from './json-writer.js';
 
@@ -57,8 +57,15 @@ export function printLoopback(c: Printer, v: LoopbackView, i: number): void {
   if (i + 1 < p.count) c.network(i + 1, 0);
   else if (fam !== 7) c.s += `, length: ${pkt.capLen - 4}`;
   else {
-    const nlpid = hex2(v.bytes[v.offset + 4] ?? 0);
-    c.s += `OSI NLPID ${c.opts.linkHeader ? 'Unknown (0x' + nlpid + '):' : '0x' + nlpid + ' unknown,'} length: ${pkt.capLen - 4}`;
+    // an OSI NLPID no home decodes: the null network layer shows only its length, others a hex dump too
+    const id = v.bytes[v.offset + 4] ?? 0;
+    const nlpid = hex2(id);
+    const len = pkt.capLen - 4;
+    if (id === 0) c.s += `${c.opts.linkHeader ? 'OSI NLPID NULL (0x00): ' : ', '}length: ${len}`;
+    else {
+      c.s += `OSI NLPID ${c.opts.linkHeader ? 'Unknown (0x' + nlpid + '):' : '0x' + nlpid + ' unknown,'} length: ${len}`;
+      if (len > 1) c.s += hexDump(v.bytes, v.offset + 4, len, '\n\t');
+    }
   }
 }
 

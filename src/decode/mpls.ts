@@ -61,10 +61,15 @@ export function printMpls(c: Printer, _v: MplsView, i: number): void {
   for (; j < p.count && p.kinds[j] === Layer.Mpls; j++) {
     const v = p.at(j, Layer.Mpls);
     if (!v) break;
+    // no bytes left for another label: tcpdump says so after the last one, on its line
+    if (p.status[j] !== DecodeStatus.Ok && v.length === 0) {
+      c.s += ' (invalid)';
+      return;
+    }
     // at -v every label after the first, and the payload, go on their own lines
     if (vb && j > i) c.s += '\n\t';
     if (p.status[j] !== DecodeStatus.Ok) {
-      c.s += v.length === 0 ? ' (invalid)' : ' [|mpls]';
+      c.s += ' [|mpls]';
       return;
     }
     c.s += `${vb && j > i ? '' : ' '}(label ${v.label}, tc ${v.tc}${v.s ? ', [S]' : ''}, ttl ${v.ttl})`;

@@ -83,6 +83,7 @@ import { CtpView, ctpRepr, printCtp } from './ctp.js';
 import { DecnetView, decnetRepr, printDecnet } from './decnet.js';
 import { DdpView, LlapOffsets, LlapType, LlapView, ddpRepr, llapRepr, printDdp, printLlap } from './ddp.js';
 import { AoeView, aoeRepr, printAoe } from './aoe.js';
+import { MobilityView, mobilityRepr, printMobility } from './mobility.js';
 import { ClnpView, EsisView, IsisView, OsiNlpid, clnpRepr, esisRepr, isisRepr, printClnp, printEsis, printIsis } from './osi.js';
 
 /**
@@ -329,7 +330,9 @@ export const HOMES = {
       if (v.fragOffset !== 0) return;
       const lim = Math.min(end, p + 40 + v.effectivePayloadLen);
       w.restLen = Math.max(0, lim - v.upperOffset);
-      w.ipProto(v.upperProto, v.upperOffset, lim, v.upperLen);
+      // the Mobility Header (135, or 62 before RFC 6275) is IPv6's alone
+      if (v.upperProto === IpProto.MOBILITY || v.upperProto === IpProto.MOBILITY_OLD) w.next(Layer.Mobility, v.upperOffset, lim, v.upperLen, v.upperProto);
+      else w.ipProto(v.upperProto, v.upperOffset, lim, v.upperLen);
     },
   }),
   tcp: home({
@@ -736,6 +739,7 @@ export const HOMES = {
       if (w.push(Layer.Llap, st, declared, ext ? LlapOffsets.headerLen : end - p) && ext) w.next(Layer.Ddp, p + LlapOffsets.headerLen, end, declared - LlapOffsets.headerLen, 0);
     },
   }),
+  mobility: home({ View: MobilityView, print: printMobility, repr: mobilityRepr, decode: leaf(Layer.Mobility, -1) }),
   aoe: home({ View: AoeView, print: printAoe, repr: aoeRepr, json: BELOW_IP_LAST, reach: { ether: [0x88a2] }, decode: leaf(Layer.Aoe, -1) }),
 } satisfies { readonly [K in LayerName]: Home<ByteView> };
 

@@ -2,13 +2,13 @@
  * The tcpdump-style printer against tcpdump 4.99 itself, run at test time on every fixture with
  * TZ=UTC: the share of identical lines per fixture and overall is printed, and must reach 99% at
  * `-n`, `-n -e` and `-n -v` (99.2%, 99.3% and 99.5% when last raised; the protocol tests require
- * every line of their own captures). Option formats (-t..., -#, -x/-X/-A, nano)
+ * every line of their own captures). Fifty other captures must print every line as tcpdump does. Option formats (-t..., -#, -x/-X/-A, nano)
  * are compared line for line on a few files.
  */
 import { describe, expect, it } from 'vitest';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { cliPrintOptions, compareLines, levels, tcpdumpLines, tscapLines } from './compare.js';
-import { fixtureFiles } from './fixtures.js';
+import { ROOT, fixtureFiles } from './fixtures.js';
 
 process.env.TZ = 'UTC';
 
@@ -92,6 +92,77 @@ describe('printer details match tcpdump line for line on the crafted print fixtu
       const theirs = tcpdumpLines(file(name), flags);
       expect(theirs.length).toBeGreaterThan(1);
       expect(tscapLines(file(name), cliPrintOptions(flags))).toEqual(theirs);
+    });
+  }
+});
+
+/**
+ * Captures outside the protocol tests' own (fixtures/proto, fixtures/real and fixtures/links have
+ * theirs) that print every line as tcpdump does: a change that breaks one line fails here.
+ */
+const EXACT = [
+  'arp.pcap',
+  'crafted-decnet.pcap',
+  'crafted-delta-nano.pcap',
+  'crafted-force.pcap',
+  'crafted-print.pcap',
+  'crafted-protochain.pcap',
+  'dns.pcap',
+  'esp.pcap',
+  'fragments.pcap',
+  'http.pcap',
+  'icmp.pcap',
+  'icmp6.pcap',
+  'iperf-tcp.pcap',
+  'iperf-tcp6.pcap',
+  'iperf-udp.pcap',
+  'linktype-ieee80211.pcap',
+  'linktype-ipv4.pcap',
+  'linktype-ipv6.pcap',
+  'linktype-loop.pcap',
+  'linktype-mtp2-phdr.pcap',
+  'linktype-mtp2.pcap',
+  'linktype-null.pcap',
+  'linktype-ppi.pcap',
+  'linktype-raw.pcap',
+  'mixed.pcap',
+  'multicast.pcap',
+  'sll.pcap',
+  'sll2.pcap',
+  'vlan.pcap',
+  'decode/dhcp.pcap',
+  'decode/gre.pcap',
+  'decode/ipv4.pcap',
+  'decode/ipv4lt.pcap',
+  'decode/ipv6lt.pcap',
+  'decode/live-any-sll.pcap',
+  'decode/live-any-sll2.pcap',
+  'decode/live-lo.pcap',
+  'decode/live-veth.pcap',
+  'decode/llc.pcap',
+  'decode/loop.pcap',
+  'decode/mpls.pcap',
+  'decode/nano.pcap',
+  'decode/ntp.pcap',
+  'decode/null.pcap',
+  'decode/pppoe.pcap',
+  'decode/raw.pcap',
+  'decode/sctp.pcap',
+  'decode/sll2.pcap',
+  'decode/tcp.pcap',
+  'decode/vlan.pcap',
+];
+
+describe('captures printed exactly as tcpdump prints them', () => {
+  const L = levels([], ['-v'], ['-e'], ['-x']);
+  for (const name of EXACT) {
+    it(`${name}: every line at -n, -v, -e, -x`, () => {
+      const f = join(ROOT, 'fixtures', name);
+      for (const [flags, opts] of L) {
+        const c = compareLines(tscapLines(f, opts), tcpdumpLines(f, flags));
+        expect(c.diffs.slice(0, 3), `${name} -n ${flags.join(' ')}`).toEqual([]);
+        expect(c.same).toBe(c.total);
+      }
     });
   }
 });
