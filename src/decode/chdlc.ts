@@ -21,6 +21,12 @@ export const CHDLC_SLARP = 0x8035;
 /** The protocol value of OSI frames (a pad byte, then the NLPID). */
 export const CHDLC_OSI = 0xfefe;
 
+/**
+ * EtherTypes decoded after a Cisco HDLC header for the Repr (IPX, DECnet, AppleTalk, AARP) that tcpdump
+ * 4.99's chdlc_print does not decode: the text stays `unknown CHDLC protocol (0x....)`, as there.
+ */
+export const CHDLC_UNPRINTED: readonly number[] = [0x8137, 0x6003, 0x809b, 0x80f3];
+
 /** Zero-copy view of a Cisco HDLC header. */
 export class ChdlcView extends ByteView {
   /**
@@ -74,7 +80,7 @@ export function printChdlc(c: Printer, v: ChdlcView, i: number): void {
     c.s += `${cast}, ethertype ${etherTypeText(proto)}, length ${wire}: `;
   }
   const p = c.parser;
-  if (i + 1 < p.count) {
+  if (i + 1 < p.count && !CHDLC_UNPRINTED.includes(proto)) {
     c.network(i + 1, proto);
     return;
   }

@@ -171,23 +171,35 @@ export function printDdp(c: Printer, v: DdpView, i: number, n: number): void {
   // without -n (when names are looked up) the well-known sockets are named
   const skt = (s: number): string => (c.opts.names ? SOCKET_NAMES[s] ?? `${s}` : `${s}`);
   c.s += `${atAddr(v.srcNet, v.srcNode)}.${skt(v.srcSocket)} > ${atAddr(v.dstNet, v.dstNode)}.${skt(v.dstSocket)}: `;
-  const rest = len - DdpOffsets.headerLen;
-  const q = v.offset + DdpOffsets.headerLen;
-  const cap = v.offset + v.length;
-  switch (v.type) {
+  const from = { net: v.srcNet, node: v.srcNode, socket: v.srcSocket };
+  ddpPayload(c, v.bytes, v.type, v.offset + DdpOffsets.headerLen, len - DdpOffsets.headerLen, v.offset + v.length, from, ' [|atalk]');
+}
+
+/** The sender of a datagram, which NBP compares its tuples with. */
+interface DdpFrom {
+  net: number;
+  node: number;
+  socket: number;
+}
+
+/**
+ * tcpdump's ddp_print: what a datagram of `type` carries at `o` (`len` bytes on the wire, captured up
+ * to `cap`): NBP, ATP, or the type's name and length. `trunc` is the marker of the printer that began
+ * the packet (` [|atalk]` on EtherTalk, ` [|llap]` on LocalTalk).
+ */
+function ddpPayload(c: Printer, b: Uint8Array, type: number, o: number, len: number, cap: number, from: DdpFrom, trunc: string): void {
+  switch (type) {
     case DdpType.NBP:
-      return printNbp(c, v, q, rest, cap);
+      return printNbp(c, b, o, len, cap, from, trunc);
     case DdpType.ATP:
-      return printAtp(c, v.bytes, q, rest, cap);
+      return printAtp(c, b, o, len, cap, trunc);
     default:
-      c.s += ` at-${TYPE_NAMES[v.type] ?? `#${v.type}`} ${rest}`;
+      c.s += ` at-${TYPE_NAMES[type] ?? `#${type}`} ${len}`;
   }
 }
 
-const TRUNC = ' [|atalk]';
-
-function printAtp(c: Printer, b: Uint8Array, o: number, len: number, cap: number): void {
-  if (o + DdpOffsets.atpHeaderLen > cap) return void (c.s += TRUNC);
+function printAtp(c: Printer, b: Uint8Array, o: number, len: number, cap: number, trunc: string): void {
+  if (o + DdpOffsets.atpHeaderLen > cap) return void (c.s += trunc);
   if (len < DdpOffsets.atpHeaderLen) return void (c.s += ` [|atp ${len}]`);
   const n = len - DdpOffsets.atpHeaderLen;
   const ctl = b[o] ?? 0;
@@ -227,20 +239,19 @@ function bitmapText(bm: number): string {
   return k > 1 ? `<0-${k - 1}>` : '<0>';
 }
 
-function printNbp(c: Printer, v: DdpView, o: number, len: number, cap: number): void {
+function printNbp(c: Printer, b: Uint8Array, o: number, len: number, cap: number, from: DdpFrom, trunc: string): void {
   const O = DdpOffsets;
-  const b = v.bytes;
   if (len < O.nbpHeaderLen) return void (c.s += ` truncated-nbp ${len}`);
   if (len - O.nbpHeaderLen < 8) return void (c.s += ` truncated-nbp ${len}`);
   let tp = o + O.nbpHeaderLen;
-  if (tp > cap) return void (c.s += TRUNC);
+  if (tp > cap) return void (c.s += trunc);
   const ctl = b[o] ?? 0;
   const id = b[o + 1] ?? 0;
   const fn = ctl & 0xf0;
   if (fn === 0x10 || fn === 0x20) {
     c.s += ` ${fn === 0x20 ? 'nbp-lkup' : 'nbp-brRq'} ${id}:`;
-    if (tp + O.tupleLen > cap) return void (c.s += TRUNC);
-    nbpName(c, b, tp, cap);
+    if (tp + O.tupleLen > cap) return void (c.s += trunc);
+    nbpName(c, b, tp, cap, trunc);
     // the spec allows one tuple, with the sender's address and enumerator 0
     if ((ctl & 0x0f) !== 1) c.s += ` [ntup=${ctl & 0x0f}]`;
     const en = b[tp + O.tupleEnum] ?? 0;
@@ -248,31 +259,31 @@ function printNbp(c: Printer, v: DdpView, o: number, len: number, cap: number): 
     const net = u16(b, tp);
     const node = b[tp + O.tupleNode] ?? 0;
     const s = b[tp + O.tupleSocket] ?? 0;
-    if (net !== v.srcNet || node !== v.srcNode || s !== v.srcSocket) c.s += ` [addr=${atAddr(net, node)}.${s}]`;
+    if (net !== from.net || node !== from.node || s !== from.socket) c.s += ` [addr=${atAddr(net, node)}.${s}]`;
   } else if (fn === 0x30) {
     c.s += ` nbp-reply ${id}:`;
     for (let k = ctl & 0x0f; k !== 0 && tp >= 0; k--) {
-      if (tp + O.tupleLen > cap) return void (c.s += TRUNC);
-      const next = nbpName(c, b, tp, cap);
+      if (tp + O.tupleLen > cap) return void (c.s += trunc);
+      const next = nbpName(c, b, tp, cap, trunc);
       const en = b[tp + O.tupleEnum] ?? 0;
       if (en !== 1) c.s += `(${en})`;
       const s = b[tp + O.tupleSocket] ?? 0;
-      if (s !== v.srcSocket) c.s += ` ${s}`;
+      if (s !== from.socket) c.s += ` ${s}`;
       const net = u16(b, tp);
       const node = b[tp + O.tupleNode] ?? 0;
-      if (net !== v.srcNet || node !== v.srcNode) c.s += ` [addr=${atAddr(net, node)}]`;
+      if (net !== from.net || node !== from.node) c.s += ` [addr=${atAddr(net, node)}]`;
       tp = next;
     }
   } else c.s += ` nbp-0x${ctl.toString(16)}  ${id} (${len - O.nbpHeaderLen})`;
 }
 
 /** ` "object:type@zone"`, stopping where a string is cut or too long; returns the offset after the name (-1: stopped). */
-function nbpName(c: Printer, b: Uint8Array, tp: number, cap: number): number {
+function nbpName(c: Printer, b: Uint8Array, tp: number, cap: number, trunc: string): number {
   let q = tp + DdpOffsets.tupleLen;
   c.s += ' "';
   for (const sep of [':', '@', '"']) {
     if (q >= cap) {
-      c.s += TRUNC;
+      c.s += trunc;
       return -1;
     }
     const n = b[q++] ?? 0;
@@ -282,7 +293,7 @@ function nbpName(c: Printer, b: Uint8Array, tp: number, cap: number): number {
     }
     for (let k = 0; k < n; k++, q++) {
       if (q >= cap) {
-        c.s += TRUNC;
+        c.s += trunc;
         return -1;
       }
       c.s += safeChar(b[q] ?? 0);
@@ -290,4 +301,115 @@ function nbpName(c: Printer, b: Uint8Array, tp: number, cap: number): number {
     c.s += sep;
   }
   return q;
+}
+
+/*
+ * LocalTalk (Inside AppleTalk, 2nd edition, chapter 1), LINKTYPE_LTALK (114): the LocalTalk Link Access
+ * Protocol header (destination node, source node, type), then a short DDP header (type 1: length,
+ * sockets, DDP type; the nodes are LLAP's, the network 0) or an extended one (type 2); types from 0x80
+ * are LLAP control frames (enquiry, acknowledgement, RTS, CTS).
+ */
+
+/** Field offsets of the LLAP header, then of the short DDP header after it. */
+export const LlapOffsets = { dst: 0, src: 1, type: 2, headerLen: 3, sddpLen: 0, sddpDstSocket: 2, sddpSrcSocket: 3, sddpType: 4, sddpHeaderLen: 5 } as const;
+
+/** LLAP types that carry a datagram. */
+export const LlapType = { SHORT_DDP: 1, DDP: 2 } as const;
+
+/** Zero-copy view of a LocalTalk frame. */
+export class LlapView extends ByteView {
+  /**
+   * Points at the LLAP header; Truncated below its 3 bytes.
+   * @example llap.reset(bytes, 0, bytes.length);
+   */
+  reset(bytes: Uint8Array, offset: number, length: number): DecodeStatus {
+    return this.pointAtLeast(bytes, offset, length, LlapOffsets.headerLen);
+  }
+  /** Destination node (255: broadcast). */
+  get dst(): number {
+    return this.bytes[this.offset] ?? 0;
+  }
+  /** Source node. */
+  get src(): number {
+    return this.bytes[this.offset + LlapOffsets.src] ?? 0;
+  }
+  /** LLAP type (1 short DDP, 2 extended DDP, 0x81-0x85 control). */
+  get type(): number {
+    return this.bytes[this.offset + LlapOffsets.type] ?? 0;
+  }
+}
+
+/** Parsed LocalTalk header, with the short DDP header of type 1 when captured. */
+export interface LlapRepr {
+  dst: number;
+  src: number;
+  type: number;
+  /** Type 1: the short DDP header's datagram length, sockets and DDP type. */
+  shortDdp?: { length: number; dstSocket: number; srcSocket: number; type: number };
+}
+
+/** Builds the sink representation. */
+export function llapRepr(v: LlapView): LlapRepr {
+  const r: LlapRepr = { dst: v.dst, src: v.src, type: v.type };
+  const q = v.offset + LlapOffsets.headerLen;
+  if (v.type === LlapType.SHORT_DDP && v.length >= LlapOffsets.headerLen + LlapOffsets.sddpHeaderLen) {
+    const b = v.bytes;
+    r.shortDdp = { length: u16(b, q) & 0x3ff, dstSocket: b[q + 2]!, srcSocket: b[q + 3]!, type: b[q + 4]! };
+  }
+  return r;
+}
+
+/**
+ * The bytes tcpdump's -x dump skips as LocalTalk's link header (llap_print's return): the LLAP header
+ * and the DDP header after it; what it returns for a frame too short for either; the whole capture
+ * when one was cut by it.
+ */
+export function llapHeaderBytes(v: LlapView, wireLen: number, capLen: number): number {
+  const O = LlapOffsets;
+  if (wireLen < O.headerLen) return Math.min(wireLen, capLen);
+  if (v.status !== DecodeStatus.Ok) return capLen;
+  const rest = wireLen - O.headerLen;
+  const ddp = v.type === LlapType.SHORT_DDP ? O.sddpHeaderLen : v.type === LlapType.DDP ? DdpOffsets.headerLen : 0;
+  if (rest < ddp) return Math.min(rest, capLen);
+  if (O.headerLen + ddp > capLen) return capLen;
+  return O.headerLen + ddp;
+}
+
+/**
+ * tcpdump's llap_print: a datagram's addresses (a short one's are the LLAP nodes on network 0) and
+ * what it carries, as on EtherTalk but without the `AT ` prefix; other types as `src > dst at-lap#T N`.
+ * The extended DDP header is layer i + 1.
+ */
+export function printLlap(c: Printer, v: LlapView, i: number): void {
+  const O = LlapOffsets;
+  const len = c.pkt.wireLen - (v.offset - c.pkt.offset);
+  if (len < O.headerLen) return void (c.s += ` [|llap ${len}]`);
+  if (v.status !== DecodeStatus.Ok) return void (c.s += ' [|llap]');
+  const skt = (s: number): string => (c.opts.names ? SOCKET_NAMES[s] ?? `${s}` : `${s}`);
+  const rest = len - O.headerLen;
+  const q = v.offset + O.headerLen;
+  const cap = v.offset + v.length;
+  const b = v.bytes;
+  switch (v.type) {
+    case LlapType.SHORT_DDP: {
+      if (rest < O.sddpHeaderLen) return void (c.s += ` [|sddp ${rest}]`);
+      if (q + O.sddpHeaderLen > cap) return void (c.s += ' [|sddp]');
+      const ss = b[q + O.sddpSrcSocket]!;
+      c.s += `${atAddr(0, v.src)}.${skt(ss)} > ${atAddr(0, v.dst)}.${skt(b[q + O.sddpDstSocket]!)}:`;
+      const from = { net: 0, node: v.src, socket: ss };
+      ddpPayload(c, b, b[q + O.sddpType]!, q + O.sddpHeaderLen, rest - O.sddpHeaderLen, cap, from, ' [|llap]');
+      return;
+    }
+    case LlapType.DDP: {
+      if (rest < DdpOffsets.headerLen) return void (c.s += ` [|ddp ${rest}]`);
+      const d = c.parser.at(i + 1, Layer.Ddp);
+      if (d === undefined || d.status !== DecodeStatus.Ok) return void (c.s += ' [|ddp]');
+      c.s += `${atAddr(d.srcNet, d.srcNode)}.${skt(d.srcSocket)} > ${atAddr(d.dstNet, d.dstNode)}.${skt(d.dstSocket)}:`;
+      const from = { net: d.srcNet, node: d.srcNode, socket: d.srcSocket };
+      ddpPayload(c, b, d.type, q + DdpOffsets.headerLen, rest - DdpOffsets.headerLen, cap, from, ' [|llap]');
+      return;
+    }
+    default:
+      c.s += `${v.src} > ${v.dst} at-lap#${v.type} ${rest}`;
+  }
 }

@@ -8,6 +8,8 @@ import { ByteView, DecodeStatus, u16 } from './status.js';
 import { type Printer, hex4, hexAsciiDump, hexDump } from './print.js';
 import { hex2 } from './addr.js';
 import { ETHERTYPE_NAMES } from './ethertype.js';
+import { snapHeaderText } from './llc.js';
+import { NETWORK_LAYER } from './layers.js';
 
 /** NLPID values (ISO/IEC TR 9577) the Frame Relay decoder follows or names. */
 export const Nlpid = { Q933: 0x08, LMI: 0x09, SNAP: 0x80, CLNP: 0x81, ESIS: 0x82, ISIS: 0x83, MFR: 0xb1, IP: 0xcc, PPP: 0xcf, IP6: 0x8e } as const;
@@ -22,6 +24,12 @@ export const FrFlag = { CR: 0x02000000, DE: 0x00020000, BECN: 0x00040000, FECN: 
 
 /** What the header holds after the address: RFC 2427 NLPID, or a Cisco EtherType. */
 export const FrEncap = { NLPID: 0, ETHERTYPE: 1, INVALID: 2 } as const;
+
+/**
+ * EtherTypes read as Cisco's encapsulation after the address (tcpdump takes any its ethertype_print
+ * decodes; these are the ones tscap decodes): IPv4, IPv6, ARP, MPLS, RARP, DECnet, AppleTalk, AARP, IPX.
+ */
+const CISCO_ETHERTYPES: readonly number[] = [0x0800, 0x86dd, 0x0806, 0x8847, 0x8848, 0x8035, 0x6003, 0x809b, 0x80f3, 0x8137];
 
 /** Zero-copy view of a Frame Relay header, parsed once at reset. */
 export class FrelayView extends ByteView {
@@ -98,7 +106,7 @@ export class FrelayView extends ByteView {
     if (b[o + al] !== 0x03 && this.dlci !== 0 && n >= al + 2) {
       // Cisco encapsulation: an EtherType right after the address
       const t = u16(b, o + al);
-      if (t === 0x0800 || t === 0x86dd || t === 0x0806 || t === 0x8847 || t === 0x8848 || t === 0x8035) {
+      if (CISCO_ETHERTYPES.includes(t)) {
         this.encap = FrEncap.ETHERTYPE;
         this.nlpid = t;
         this.headerLen = al + 2;
@@ -154,12 +162,11 @@ function flagText(f: number): string {
 function header(c: Printer, v: FrelayView, length: number, addrLen: number): string {
   if (c.opts.quiet) return `Q.922, DLCI ${v.dlci}, length ${length}: `;
   const id = v.encap === FrEncap.ETHERTYPE
-    ? `cisco-ethertype ${ETHER_SHORT[v.nlpid] ?? 'unknown'} (0x${hex4(v.nlpid)})`
+    ? `cisco-ethertype ${ETHERTYPE_NAMES[v.nlpid] || 'unknown'} (0x${hex4(v.nlpid)})`
     : `NLPID ${NLPID_NAMES[v.nlpid] ?? 'unknown'} (0x${hex2(v.nlpid)})`;
   return `Q.922, hdr-len ${addrLen}, DLCI ${v.dlci}, Flags [${flagText(v.flags)}], ${id}, length ${length}: `;
 }
 
-const ETHER_SHORT: Readonly<Record<number, string>> = { 0x0800: 'IPv4', 0x86dd: 'IPv6', 0x0806: 'ARP', 0x8847: 'MPLS unicast', 0x8848: 'MPLS multicast', 0x8035: 'Reverse ARP' };
 
 /** tcpdump's Frame Relay text (fr_if_print / fr_print). */
 export function printFrelay(c: Printer, v: FrelayView, i: number): void {
@@ -208,13 +215,16 @@ export function printFrelay(c: Printer, v: FrelayView, i: number): void {
       const b = v.bytes;
       const oui = ((b[q] ?? 0) << 16) | ((b[q + 1] ?? 0) << 8) | (b[q + 2] ?? 0);
       const t = u16(b, q + 3);
-      if (e) c.s += `oui ${oui === 0 ? 'Ethernet' : 'Unknown'} (0x${oui.toString(16).padStart(6, '0')}), ${oui === 0 ? 'ethertype' : 'pid'} ${oui === 0 ? ETHERTYPE_NAMES[t] || 'Unknown' : 'Unknown'} (0x${hex4(t)}), length ${rest - 5}: `;
+      if (e) c.s += `${snapHeaderText(oui, t)}, length ${rest - 5}: `;
       if (i + 1 < p.count) {
-        c.network(i + 1, t);
+        if (oui === 0 || NETWORK_LAYER[p.kinds[i + 1]!]) c.network(i + 1, t);
+        else c.layer(i + 1, rest - 5);
         return;
       }
-      if (!e) c.s += header(c, v, length, v.headerLen);
-      c.s += hexAsciiDump(b, v.offset, Math.max(0, Math.min(length, capEnd - v.offset)));
+      // snap_print names the SNAP header it could not decode, then the Q.922 header and the frame follow
+      if (!e) c.s += `SNAP, ${oui === 0 ? `ethertype ${ETHERTYPE_NAMES[t] || 'Unknown'} (0x${hex4(t)})` : snapHeaderText(oui, t)}, length ${rest - 5}: ${header(c, v, length, v.headerLen)}`;
+      // tcpdump's default print, which -x and -X (not -A) suppress
+      if (!c.opts.hex && !c.opts.hexAscii) c.s += hexAsciiDump(b, v.offset, Math.max(0, Math.min(length, capEnd - v.offset)));
       return;
     }
     default:

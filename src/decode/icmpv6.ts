@@ -1,7 +1,7 @@
 /** ICMPv6 (RFC 4443), neighbour discovery (RFC 4861) and MLD (RFC 2710, RFC 3810). */
 import { ByteView, DecodeStatus, u16, u32 } from './status.js';
 import { ipv6Text, macText } from './addr.js';
-import { type Printer, cksumShouldBe, hex4, hexDumpText } from './print.js';
+import { type Printer, cksumShouldBe, hex4, hexDump, hexDumpText } from './print.js';
 import { Ipv6View } from './ipv6.js';
 import { ipFragmented, l4Sum } from './ip.js';
 import { printGroupRecords } from './igmp.js';
@@ -185,6 +185,11 @@ export function printIcmpv6(c: Printer, v: Icmpv6View, _i: number, len: number):
       break;
     }
     case 4: {
+      // tcpdump first checks that the quoted packet's destination address was captured
+      if (v.length < 48) {
+        c.s += 'parameter problem [|icmp6]';
+        return;
+      }
       // RFC 4443 codes 0-2 and RFC 7112's code 3 carry a pointer; later codes are printed by number
       const what = ['erroneous', 'next header', 'option', 'incomplete header chain'][code];
       c.s += `parameter problem, ${what !== undefined ? `${what} - octet ${u32(b, v.offset + 4)}` : `code-#${code}`}`;
@@ -296,10 +301,19 @@ export function printIcmpv6(c: Printer, v: Icmpv6View, _i: number, len: number):
       }
       return;
     default:
+      if (!TCPDUMP_CASES.has(t)) {
+        // tcpdump's default case: its name for the type, and the message in hex unless -vv
+        c.s += `${t === 200 || t === 201 ? name : `unknown icmp6 type (${t})`}, length ${len}`;
+        if (o.verbose <= 1) c.s += hexDump(b, v.offset, Math.max(0, Math.min(len, end - v.offset)), '\n\t');
+        return;
+      }
       c.s += name ?? `type-#${t}`;
   }
   c.s += `, length ${len}`;
 }
+
+/** The types tcpdump 4.99's icmp6_print decodes itself; every other type takes its default case. */
+const TCPDUMP_CASES: ReadonlySet<number> = new Set([1, 2, 3, 4, 128, 129, 130, 131, 132, 133, 134, 135, 136, 137, 138, 139, 140, 141, 142, 143, 144, 145, 146, 147, 155]);
 
 function printNdOptions(c: Printer, q: number, end: number): void {
   const b = c.parser.bytes;

@@ -1,7 +1,10 @@
 /** IGMP v1 (RFC 1112), v2 (RFC 2236), v3 (RFC 3376). */
 import { ByteView, DecodeStatus, u16, u32 } from './status.js';
-import { relTime, type Printer } from './print.js';
+import { longjmpCut, relTime, type Printer } from './print.js';
+import { CheckedText } from './checked.js';
 import { ipv4Text, ipv6Text } from './addr.js';
+import { onesSum } from './ipv4.js';
+import { pimv1Repr, printPimv1, type Pimv1Repr } from './pim.js';
 
 /** Field offsets of the 8-byte message (v3 queries and reports continue after it). */
 export const IgmpOffsets = { type: 0, maxResp: 1, checksum: 2, group: 4, v3Flags: 8, v3Qqic: 9, v3NumSrc: 10, v3ReportRecords: 6, headerLen: 8 } as const;
@@ -17,7 +20,7 @@ export class IgmpView extends ByteView {
     this.status = this.length < IgmpOffsets.headerLen ? DecodeStatus.Truncated : DecodeStatus.Ok;
     return this.status;
   }
-  /** Type (0x11 query, 0x12 v1 report, 0x16 v2 report, 0x17 leave, 0x22 v3 report). */
+  /** Type (0x11 query, 0x12 v1 report, 0x14 PIMv1, 0x16 v2 report, 0x17 leave, 0x22 v3 report). */
   get type(): number {
     return this.bytes[this.offset] ?? 0;
   }
@@ -44,27 +47,98 @@ export interface IgmpRepr {
   type: number;
   maxResp: number;
   checksum: number;
+  /** The PIMv1 message of type 0x14 (its code is `maxResp`'s byte). */
+  pimv1?: Pimv1Repr;
+  /** The DVMRP message of type 0x13, as far as captured. */
+  dvmrp?: DvmrpRepr;
+  /** The query of a multicast traceroute (0x1f) or response (0x1e), when captured. */
+  mtrace?: { qid: number; source: string; destination: string; responseAddr: string; responseTtl: number };
+}
+
+/** A DVMRP message: its code, the version in the group field, and the addresses its code carries. */
+export interface DvmrpRepr {
+  /** 1 probe, 2 report, 3 ask neighbors, 4 neighbors, 5 ask neighbors2, 6 neighbors2, 7 prune, 8 graft, 9 graft-ack. */
+  code: number;
+  majorVersion: number;
+  minorVersion: number;
+  /** Probe: the generation id. */
+  genid?: number;
+  /** Probe: the neighbours listed; neighbors2: every neighbour of every local address. */
+  neighbors?: string[];
+  /** Prune, graft, graft-ack: source and group; prune: its lifetime in seconds. */
+  source?: string;
+  group?: string;
+  lifetime?: number;
+}
+
+/** The DVMRP message at `o` of `n` captured bytes (at least the 8-byte header). */
+function dvmrpRepr(b: Uint8Array, o: number, n: number): DvmrpRepr {
+  const r: DvmrpRepr = { code: b[o + 1]!, majorVersion: b[o + 7]!, minorVersion: b[o + 6]! };
+  const end = o + n;
+  const p = o + 8;
+  if (r.code === 1 && p + 4 <= end) {
+    r.genid = u32(b, p);
+    r.neighbors = [];
+    for (let q = p + 4; q + 4 <= end; q += 4) r.neighbors.push(ipv4Text(b, q));
+  } else if (r.code === 6) {
+    r.neighbors = [];
+    for (let q = p; q + 8 <= end;) {
+      const count = b[q + 7]!;
+      q += 8;
+      for (let k = 0; k < count && q + 4 <= end; k++, q += 4) r.neighbors.push(ipv4Text(b, q));
+    }
+  } else if (r.code >= 7 && r.code <= 9 && p + 8 <= end) {
+    r.source = ipv4Text(b, p);
+    r.group = ipv4Text(b, p + 4);
+    if (r.code === 7 && p + 12 <= end) r.lifetime = u32(b, p + 8);
+  }
+  return r;
 }
 
 /** Builds the sink representation. */
 export function igmpRepr(v: IgmpView): IgmpRepr {
-  return { type: v.type, maxResp: v.maxResp, checksum: v.checksum };
+  const r: IgmpRepr = { type: v.type, maxResp: v.maxResp, checksum: v.checksum };
+  if (v.status !== DecodeStatus.Ok) return r;
+  const b = v.bytes;
+  const o = v.offset;
+  if (v.type === IGMP_PIMV1) r.pimv1 = pimv1Repr(b, o, v.length);
+  else if (v.type === IGMP_DVMRP) r.dvmrp = dvmrpRepr(b, o, v.length);
+  else if ((v.type === IGMP_MTRACE || v.type === IGMP_MTRACE_RESP) && v.length >= 24) {
+    r.mtrace = { qid: (b[o + 21]! << 16) | u16(b, o + 22), source: ipv4Text(b, o + 8), destination: ipv4Text(b, o + 12), responseAddr: ipv4Text(b, o + 16), responseTtl: b[o + 20]! };
+  }
+  return r;
 }
 
-/** tcpdump's IGMP text (v1-v3; v3 group records at -v). */
+/** The IGMP type carrying PIM version 1. */
+const IGMP_PIMV1 = 0x14;
+/** DVMRP (RFC 1075, draft-ietf-idmr-dvmrp-v3), and multicast traceroute queries and responses. */
+const IGMP_DVMRP = 0x13;
+const IGMP_MTRACE_RESP = 0x1e;
+const IGMP_MTRACE = 0x1f;
+
+/** tcpdump's IGMP text (v1-v3 and PIMv1; v3 group records at -v, a wrong checksum noted at -v). */
 export function printIgmp(c: Printer, v: IgmpView, _i: number, len: number): void {
+  if (!igmpText(c, v, len)) return;
+  // tcpdump checks the message's checksum at -v when all of it was captured
+  if (c.opts.verbose > 0 && !c.opts.quiet && len >= 4 && v.length >= len && onesSum(v.bytes, v.offset, len, 0) !== 0xffff) {
+    c.s += ` bad igmp cksum ${v.checksum.toString(16)}!`;
+  }
+}
+
+/** The message's text; false when it ended early (a header cut short, -q, a read past the capture). */
+function igmpText(c: Printer, v: IgmpView, len: number): boolean {
   const b = v.bytes;
   if (v.length < 1) {
     c.s += ' [|igmp]';
-    return;
+    return false;
   }
   if (v.length < 8) {
     c.s += 'igmp [|igmp]';
-    return;
+    return false;
   }
   if (c.opts.quiet) {
     c.s += 'igmp';
-    return;
+    return false;
   }
   const g = ipv4Text(b, v.groupOffset);
   switch (v.type) {
@@ -83,7 +157,7 @@ export function printIgmp(c: Printer, v: IgmpView, _i: number, len: number): voi
             for (let k = 0, a = v.offset + 12; k < ns; k++, a += 4) {
               if (a + 4 > v.offset + v.length) {
                 c.s += ' [|igmp]';
-                return;
+                return false;
               }
               c.s += ` ${ipv4Text(b, a)}`;
             }
@@ -91,7 +165,7 @@ export function printIgmp(c: Printer, v: IgmpView, _i: number, len: number): voi
           } else if (ns) c.s += `, ${ns} source(s)`;
           c.s += ']';
         } else if (ns && c.opts.verbose > 0) c.s += ` ${ns} source(s)`;
-        return;
+        return true;
       }
       if (v.maxResp === 0) c.s += 'igmp query v1';
       else {
@@ -100,26 +174,49 @@ export function printIgmp(c: Printer, v: IgmpView, _i: number, len: number): voi
       }
       if (u32(b, v.groupOffset) !== 0) c.s += ` [gaddr ${g}]`;
       if (len !== 8) c.s += ` [len ${len}]`;
-      return;
+      return true;
     }
     case 0x12:
       c.s += `igmp v1 report ${g}`;
-      break;
+      if (len !== 8) c.s += ` [len ${len}]`;
+      return true;
     case 0x16:
       c.s += `igmp v2 report ${g}`;
-      break;
+      return true;
     case 0x17:
       c.s += `igmp leave ${g}`;
-      break;
+      return true;
+    case IGMP_PIMV1:
+      c.s += 'igmp pimv1';
+      // the message as far as the IP datagram and the capture go
+      return printPimv1(c, b, v.offset, len, v.offset + v.length);
+    case IGMP_DVMRP:
+      c.s += 'igmp dvmrp';
+      return printDvmrp(c, b, v.offset, len, v.offset + v.length);
+    case IGMP_MTRACE_RESP:
+    case IGMP_MTRACE: {
+      // RFC draft-ietf-idmr-traceroute-ipm: a 16-byte query (source, destination, response address, TTL, id) after the header
+      if (len < 24) {
+        c.s += ` [invalid len ${len}]`;
+        return true;
+      }
+      if (v.length < 24) {
+        longjmpCut(c, 'igmp');
+        return false;
+      }
+      const q = v.offset + 8;
+      c.s += `${v.type === IGMP_MTRACE ? 'mtrace' : 'mresp'} ${((b[q + 13] ?? 0) << 16) | u16(b, q + 14)}: ${ipv4Text(b, q)} to ${ipv4Text(b, q + 4)} reply-to ${ipv4Text(b, q + 8)}`;
+      if (((b[q + 8] ?? 0) & 0xf0) === 0xe0) c.s += ` with-ttl ${b[q + 12] ?? 0}`;
+      return true;
+    }
     case 0x22:
       c.s += `igmp v3 report, ${v.v3Records} group record(s)`;
       if (c.opts.verbose > 0) printGroupRecords(c, v.offset + 8, v.offset + Math.min(v.length, len), v.v3Records, 4);
-      return;
+      return true;
     default:
       c.s += `igmp-${v.type}`;
-      return;
+      return true;
   }
-  if (len !== 8) c.s += ` [len ${len}]`;
 }
 
 
@@ -152,5 +249,118 @@ export function printGroupRecords(c: Printer, q: number, end: number, n: number,
       c.s += ' }]';
     }
     q += 4 + alen + ns * alen + aux;
+  }
+}
+
+const DVMRP_TYPES = ['', 'Probe', 'Report', 'Ask-neighbors(old)', 'Neighbors(old)', 'Ask-neighbors2', 'Neighbors2', 'Prune', 'Graft', 'Graft-ACK'];
+const DVMRP_NEIGHBOR_FLAGS: ReadonlyArray<readonly [number, string]> = [[0x01, '/tunnel'], [0x02, '/srcrt'], [0x40, '/querier'], [0x20, '/disabled'], [0x10, '/down']];
+const T = new CheckedText();
+
+/**
+ * tcpdump's dvmrp_print after `igmp dvmrp` (`len`: the IGMP length) for the message at `o` captured up
+ * to `cap`: the type, a probe's generation id and neighbours, a report's routes (-vv), neighbour lists
+ * (mrinfo's answers), prune, graft and graft-ack; false when a read ran past the capture (` [|dvmrp]`).
+ */
+function printDvmrp(c: Printer, b: Uint8Array, o: number, len: number, cap: number): boolean {
+  T.begin(b, cap, c.opts.verbose);
+  dvmrpBody(o, len);
+  c.s += T.out;
+  if (T.aborted) longjmpCut(c, 'dvmrp');
+  return !T.aborted;
+}
+
+function dvmrpBody(o: number, len: number): void {
+  const invalid = (): void => T.emit(' (invalid)');
+  const type = T.g1(o + 1);
+  let p = o + 8;
+  len -= 8;
+  T.emit(` ${DVMRP_TYPES[type] || `[type ${type}]`}`);
+  switch (type) {
+    case 1:
+      if (!T.verbose) return;
+      if (len < 4) return void (T.emit(` [full length ${len} < 4]`), invalid());
+      T.emit(T.verbose > 1 ? '\n\t' : ' ');
+      T.emit(`genid ${T.g4(p)}`);
+      if (T.verbose < 2) return;
+      for (p += 4, len -= 4; len > 0 && !T.aborted; p += 4, len -= 4) {
+        if (len < 4) return void (T.emit(`[remaining length ${len} < 4]`), invalid());
+        T.emit(`\n\tneighbor ${T.ip4(p)}`);
+      }
+      return;
+    case 2:
+      if (T.verbose > 1) dvmrpReport(p, len);
+      return;
+    case 4:
+      while (len > 0 && !T.aborted) {
+        if (len < 7) return void (T.emit(` [length ${len} < 7]`), invalid());
+        const local = p;
+        const metric = T.g1(p + 4);
+        const thresh = T.g1(p + 5);
+        let n = T.g1(p + 6);
+        p += 7;
+        len -= 7;
+        for (; n > 0 && !T.aborted; n--, p += 4, len -= 4) {
+          if (len < 4) return void (T.emit(` [length ${len} < 4]`), invalid());
+          T.emit(` [${T.ip4(local)} ->`);
+          T.emit(` ${T.ip4(p)}, (${metric}/${thresh})]`);
+        }
+      }
+      return;
+    case 6: {
+      // the version is in the IGMP group address field
+      T.emit(` (v ${T.g1(o + 7)}.${T.g1(o + 6)}):`);
+      while (len > 0 && !T.aborted) {
+        if (len < 8) return void (T.emit(` [length ${len} < 8]`), invalid());
+        const local = p;
+        const metric = T.g1(p + 4);
+        const thresh = T.g1(p + 5);
+        const flags = T.g1(p + 6);
+        let n = T.g1(p + 7);
+        p += 8;
+        len -= 8;
+        for (; n > 0 && len > 0 && !T.aborted; n--, p += 4, len -= 4) {
+          if (len < 4) return void (T.emit(` [length ${len} < 4]`), invalid());
+          T.emit(` [${T.ip4(local)} -> `);
+          T.emit(`${T.ip4(p)} (${metric}/${thresh}${DVMRP_NEIGHBOR_FLAGS.filter(([f]) => flags & f).map(([, t]) => t).join('')})]`);
+        }
+        if (n !== 0) return void (T.emit(' [invalid ncount]'), invalid());
+      }
+      return;
+    }
+    case 7:
+      T.emit(` src ${T.ip4(p)} grp ${T.ip4(p + 4)}`);
+      T.emit(' timer ');
+      T.emit(relTime(T.g4(p + 8)));
+      return;
+    case 8:
+    case 9:
+      T.emit(` src ${T.ip4(p)} grp ${T.ip4(p + 4)}`);
+      return;
+    default:
+  }
+}
+
+/** print_report: per mask (its three low bytes carried), the origins of its width with their metrics. */
+function dvmrpReport(p: number, len: number): void {
+  const quad = (x: number): string => `${x >>> 24}.${(x >>> 16) & 255}.${(x >>> 8) & 255}.${x & 255}`;
+  while (len > 0 && !T.aborted) {
+    if (len < 3) return void T.emit(` [length ${len} < 3] (invalid)`);
+    const m0 = T.g1(p);
+    const m1 = T.g1(p + 1);
+    const m2 = T.g1(p + 2);
+    const width = m2 ? 4 : m1 ? 3 : m0 ? 2 : 1;
+    T.emit(`\n\tMask ${quad(((0xff << 24) | (m0 << 16) | (m1 << 8) | m2) >>> 0)}`);
+    p += 3;
+    len -= 3;
+    for (let done = 0; !done && !T.aborted;) {
+      if (len < width + 1) return void T.emit('\n\t  [Truncated Report] (invalid)');
+      let origin = 0;
+      for (let k = 0; k < 4; k++) origin = origin * 256 + (k < width ? T.g1(p + k) : 0);
+      const metric = T.g1(p + width);
+      p += width + 1;
+      done = metric & 0x80;
+      T.emit(`\n\t  ${quad(origin)} metric ${metric & 0x7f}`);
+      len -= width + 1;
+    }
   }
 }

@@ -47,7 +47,7 @@ export { IkeView, IkeOffsets, ikeRepr, type IkeRepr } from './ike.js';
 export { L2tpView, L2tpOffsets, L2tpFlag, l2tpRepr, type L2tpRepr } from './l2tp.js';
 export { PptpView, PptpOffsets, pptpRepr, type PptpRepr } from './pptp.js';
 export { BgpView, BgpOffsets, BgpType, bgpRepr, type BgpRepr, type BgpMessageRepr } from './bgp.js';
-export { PimView, PimOffsets, PimType, pimRepr, type PimRepr } from './pim.js';
+export { PimView, PimOffsets, PimType, pimRepr, type PimRepr, Pimv1Type, pimv1Repr, type Pimv1Repr, type Pimv1Group, AutoRpView, AutoRpOffsets, autoRpRepr, type AutoRpRepr, type AutoRpRp, type AutoRpGroup } from './pim.js';
 export { RipngView, RipngOffsets, ripngRepr, type RipngRepr, type RipngEntryRepr } from './ripng.js';
 export { LdpView, LdpOffsets, ldpRepr, type LdpRepr, type LdpMessageRepr } from './ldp.js';
 export { LspPingView, LspPingOffsets, lspPingRepr, type LspPingRepr } from './lspping.js';
@@ -70,7 +70,7 @@ export { OspfView, OspfOffsets, OspfType, ospfRepr, type OspfRepr, type OspfLsaH
 export { AoeView, AoeOffsets, AoeCommand, aoeRepr, type AoeRepr } from './aoe.js';
 export { MacsecView, MacsecOffsets, MacsecTci, macsecRepr, type MacsecRepr } from './macsec.js';
 export { TipcView, TipcOffsets, TipcUser, tipcAddr, tipcRepr, type TipcRepr } from './tipc.js';
-export { DdpView, DdpOffsets, DdpType, atAddr, ddpRepr, type DdpRepr, type NbpTupleRepr } from './ddp.js';
+export { DdpView, DdpOffsets, DdpType, atAddr, ddpRepr, type DdpRepr, type NbpTupleRepr, LlapView, LlapOffsets, LlapType, llapRepr, type LlapRepr } from './ddp.js';
 export { DecnetView, DecnetOffsets, NspOffsets, DecnetFlags, DecnetControl, dnAddr, decnetRepr, type DecnetRepr, type NspRepr } from './decnet.js';
 export { LayerParser, Layer, LAYER_NAMES, MAX_LAYERS, DecodeLinkType, type LayerViews } from './parser.js';
 export { LAYER_TABLE, Port, HTTP_PORTS, TEXT_PORTS, type LayerName } from './layers.js';

@@ -96,11 +96,17 @@ export class Ipv6View extends ByteView {
     this.upperOffset = p;
   }
 
-  /** RFC 8200 8.1: with a routing header the pseudo-header names the last address of its list. */
+  /**
+   * RFC 8200 8.1: with a routing header the pseudo-header names the final destination, the last address
+   * of a type 0 or 2 list, the first segment of a segment routing header (RFC 8754, listed in reverse);
+   * only the first routing header counts, as in tcpdump's ip6_finddst.
+   */
   private findFinalDst(p: number): void {
+    if (this.finalDstOffset >= 0) return;
     const type = this.bytes[p + 2] ?? 0;
     const hlen = this.bytes[p + 1] ?? 0;
     if ((type === 0 || type === 2) && hlen >= 2 && hlen % 2 === 0) this.finalDstOffset = p + 8 + 16 * ((hlen >> 1) - 1);
+    else if (type === 4 && hlen >= 2 && hlen % 2 === 0) this.finalDstOffset = p + 8;
   }
 
   /** Ones' complement sum of the pseudo-header addresses: the source and the final destination. */
@@ -284,32 +290,27 @@ export function printIpv6(c: Printer, v: Ipv6View, i: number): void {
           c.s += ' [|rt6]';
           return true;
         };
+        // rt6_print (4.99): the reserved word (types 0, 2) or the SRH fields (type 4) when set or at -v,
+        // an odd length or another type as invalid, then the address list
         if (type === 0 || type === 2) {
-          if (o.verbose > 0) {
-            if (cut(q + 8)) return;
-            c.s += `, rsv=0x${u32(b, q + 4).toString(16)}`;
-          }
-          if (hlen % 2 === 1) {
-            c.s += ' [|rt6]';
-            return;
-          }
-          for (let k = 0; k < hlen >> 1; k++) {
-            if (cut(q + 24 + 16 * k)) return;
-            c.s += `, [${k}]${ipv6Text(b, q + 8 + 16 * k)}`;
-          }
-        } else if (type === 4) {
-          // segment routing (RFC 8754): the segment list runs to its last entry
           if (cut(q + 8)) return;
-          const last = b[q + 4] ?? 0;
+          const rsv = u32(b, q + 4);
+          if (rsv !== 0 || o.verbose > 0) c.s += `, rsv=0x${rsv.toString(16)}`;
+        } else if (type === 4) {
+          if (cut(q + 8)) return;
           const flags = b[q + 5] ?? 0;
-          c.s += `, last-entry=${last}${flags !== 0 || o.verbose > 0 ? `, flags=0x${flags.toString(16)}` : ''}, tag=${u16(b, q + 6).toString(16)}`;
-          for (let k = 0; k <= last; k++) {
-            if (cut(q + 24 + 16 * k)) return;
-            c.s += `, [${k}]${ipv6Text(b, q + 8 + 16 * k)}`;
-          }
+          c.s += `, last-entry=${b[q + 4] ?? 0}${flags !== 0 || o.verbose > 0 ? `, flags=0x${flags.toString(16)}` : ''}, tag=${u16(b, q + 6).toString(16)}`;
         } else {
-          if (cut(q + len)) return;
-          c.s += ', ';
+          c.s += ' (unknown type) (invalid)';
+          return;
+        }
+        if (hlen % 2 === 1) {
+          c.s += ` (invalid length ${hlen}) (invalid)`;
+          return;
+        }
+        for (let k = 0; k < hlen >> 1; k++) {
+          if (cut(q + 24 + 16 * k)) return;
+          c.s += `, [${k}]${ipv6Text(b, q + 8 + 16 * k)}`;
         }
         c.s += ') ';
       } else {

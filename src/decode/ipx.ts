@@ -135,7 +135,7 @@ const NAMED_SOCKETS: Readonly<Record<number, string>> = {
 
 /**
  * tcpdump's IPX text: the encapsulation at -e (`IPX 802.3: `, `IPX 802.2: `, or `(NOV-ETHII) ` for an
- * EtherType), the addresses with their sockets, and what the destination socket carries.
+ * EtherType; nothing after a PPP protocol field), the addresses with their sockets, and what the destination socket carries.
  */
 export function printIpx(c: Printer, v: IpxView, i: number): void {
   const p = c.parser;
@@ -145,7 +145,7 @@ export function printIpx(c: Printer, v: IpxView, i: number): void {
     if (c.opts.linkHeader) c.s += 'IPX 802.2: ';
   } else if (rawAfterLength(p, i)) {
     if (c.opts.linkHeader) c.s += 'IPX 802.3: ';
-  } else c.s += '(NOV-ETHII) ';
+  } else if (prev !== Layer.Ppp && prev !== Layer.Pppoe && prev !== Layer.L2tp) c.s += '(NOV-ETHII) ';
   if (!c.opts.linkHeader) c.s += 'IPX ';
   if (v.status !== DecodeStatus.Ok) {
     longjmpCut(c, 'ipx');
@@ -200,10 +200,8 @@ function printSap(c: Printer, v: IpxView, n: number): void {
       const name = o + IpxOffsets.sapName;
       let e = name;
       while (e < name + IpxOffsets.sapNameLen && e < cap && b[e] !== 0) c.s += safeChar(b[e++]!);
-      if (e === cap && e < name + IpxOffsets.sapNameLen) {
-        c.s += "'";
-        return longjmpCut(c, 'ipx');
-      }
+      // a name cut by the capture ends the text there, without its closing quote
+      if (e === cap && e < name + IpxOffsets.sapNameLen) return longjmpCut(c, 'ipx');
       c.s += "'";
       if (o + IpxOffsets.sapSocket > cap) return longjmpCut(c, 'ipx');
       c.s += ` addr ${ipxAddr(b, o + IpxOffsets.sapNet)}`;

@@ -106,6 +106,10 @@ export const LAYER_TABLE = [
   { key: 'Aoe', name: 'aoe', pool: 1, trunc: 'aoe', ipProto: -1, net: true, ports: false },
   // the Network Service Header after Ethernet or VXLAN-GPE (issue 17)
   { key: 'Nsh', name: 'nsh', pool: 2, trunc: 'nsh', ipProto: -1, net: true, ports: false },
+  // LocalTalk (issue 17)
+  { key: 'Llap', name: 'llap', pool: 1, trunc: 'llap', ipProto: -1, net: false, ports: false },
+  // Cisco auto-RP over UDP (issue 17)
+  { key: 'AutoRp', name: 'autorp', pool: 1, trunc: 'cisco_autorp', ipProto: -1, net: false, ports: false },
   // the IPv6 Mobility Header: reached from IPv6 only (IPv4 protocol 135 stays unknown, as in tcpdump)
   { key: 'Mobility', name: 'mobility', pool: 1, trunc: 'mobility', ipProto: -1, net: false, ports: false, ip6Only: true },
   // MACsec's SecTAG, right after the MAC addresses (issue 17)
@@ -164,7 +168,7 @@ export const Port = {
   RADIUS: 1812, RADIUS_ACCT: 1813, RADIUS_OLD: 1645, RADIUS_OLD_ACCT: 1646, RADIUS_CISCO_COA: 1700, RADIUS_COA: 3799, SNMP: 161, SNMP_TRAP: 162, SSH: 22, HTTPS: 443, VXLAN_GPE: 4790, ISAKMP: 500, L2TP: 1701, PPTP: 1723,
   FTP: 21, SMTP: 25, RTSP: 554, SIP: 5060, HTTP: 80, HTTP_ALT: 8080, SQUID: 3128,
   HSRP: 1985, RIP: 520, PTP_EVENT: 319, PTP_GENERAL: 320,
-  BGP: 179, LDP: 646, LSP_PING: 3503, RIPNG: 521,
+  BGP: 179, LDP: 646, LSP_PING: 3503, RIPNG: 521, AUTORP: 496,
 } as const;
 
 /** Ports tcpdump prints as HTTP. */

@@ -155,10 +155,16 @@ const S_FUNCTIONS = ['Receiver Ready', 'Receiver not Ready', 'Reject'];
 
 /** `oui NAME (0x......), pid NAME (0x....)` of a SNAP header with a vendor's OUI. */
 function snapText(v: LlcView): string {
-  const oui = v.oui;
-  // AppleTalk's protocol ids are EtherTypes, named from their table
-  const pid = (oui === 0x00000c ? CISCO_PIDS[v.snapType] : oui === 0x080007 ? ETHERTYPE_NAMES[v.snapType] || undefined : undefined) ?? 'Unknown';
-  return `oui ${OUI_NAMES[oui] ?? 'Unknown'} (0x${oui.toString(16).padStart(6, '0')}), pid ${pid} (0x${hex4(v.snapType)})`;
+  return snapHeaderText(v.oui, v.snapType);
+}
+
+/**
+ * tcpdump's SNAP header at -e: `oui NAME (0x......), ethertype NAME (0x....)` for OUI 0, else `pid`;
+ * Cisco's protocol ids by their names, AppleTalk's and Cisco-bridged ones as EtherTypes.
+ */
+export function snapHeaderText(oui: number, pid: number): string {
+  const name = (oui === 0x00000c ? CISCO_PIDS[pid] : oui === 0 || oui === 0x0000f8 || oui === 0x080007 ? ETHERTYPE_NAMES[pid] || undefined : undefined) ?? 'Unknown';
+  return `oui ${OUI_NAMES[oui] ?? 'Unknown'} (0x${oui.toString(16).padStart(6, '0')}), ${oui === 0 ? 'ethertype' : 'pid'} ${name} (0x${hex4(pid)})`;
 }
 
 /** Header bytes of an LLC layer for the dumps (what tcpdump skips with -x): SNAP 8, plain 3, cut: all. */

@@ -4,7 +4,7 @@
  * RFC 2117 address length, checksum) and the message; encoded unicast, group and source addresses
  * carry their family. A Register carries the multicast data packet, which the walk decodes on.
  */
-import { ByteView, DecodeStatus, u16 } from './status.js';
+import { ByteView, DecodeStatus, u16, u32 } from './status.js';
 import { Layer } from './layers.js';
 import { l4Sum } from './ip.js';
 import { onesSum } from './ipv4.js';
@@ -411,4 +411,338 @@ function body(c: Printer, v: PimView, len: number): boolean {
 function bad(got: number, want: number): false {
   T.emit(`[option length ${got} != ${want}] (invalid)`);
   return false;
+}
+
+/*
+ * PIM version 1 (draft-ietf-idmr-pim-sm-spec-09 era, Cisco's "PIMv1"): carried as IGMP message type
+ * 0x14, an 8-byte header (IGMP type, PIM code, checksum, version in the upper nibble of byte 4) and the
+ * message; addresses are plain IPv4 with 32-bit masks.
+ */
+
+/** PIMv1 codes (the IGMP message's second byte). */
+export const Pimv1Type = { QUERY: 0, REGISTER: 1, REGISTER_STOP: 2, JOIN_PRUNE: 3, RP_REACHABILITY: 4, ASSERT: 5, GRAFT: 6, GRAFT_ACK: 7 } as const;
+
+const V1_TYPES = ['Query', 'Register', 'Register-Stop', 'Join/Prune', 'RP-reachable', 'Assert', 'Graft', 'Graft-ACK'];
+const V1_MODES = ['Dense-mode', 'Sparse-mode', 'Sparse-Dense-mode'];
+
+/** One group of a PIMv1 join/prune, graft or graft-ack. */
+export interface Pimv1Group {
+  group: string;
+  mask: string;
+  joins: number;
+  prunes: number;
+}
+
+/** Parsed PIMv1 message (inside `igmp` as `pimv1`): the fields present for its code, as captured. */
+export interface Pimv1Repr {
+  /** PIM code: 0 query .. 7 graft-ack. */
+  type: number;
+  /** Version (upper nibble of byte 4; 1). */
+  version: number;
+  /** Query: 0 dense, 1 sparse, 2 sparse-dense. */
+  mode?: number;
+  /** Query, join/prune: holdtime in seconds. */
+  holdtime?: number;
+  /** Register-stop, RP-reachability, assert, join/prune (first group). */
+  group?: string;
+  /** RP-reachability, assert: the group mask. */
+  groupMask?: string;
+  /** Register-stop, assert: the source. */
+  source?: string;
+  /** RP-reachability: the RP. */
+  rp?: string;
+  /** Assert: the RP-tree bit, preference and metric. */
+  rpt?: boolean;
+  pref?: number;
+  metric?: number;
+  /** Join/prune, graft, graft-ack: the upstream neighbour, the group count as carried and the groups captured. */
+  upstream?: string;
+  numGroups?: number;
+  groups?: Pimv1Group[];
+}
+
+/** The PIMv1 message at `o` (IGMP type 0x14) of `cap` captured bytes. */
+export function pimv1Repr(b: Uint8Array, o: number, cap: number): Pimv1Repr {
+  const has = (k: number, n: number): boolean => k + n <= cap;
+  const ip = (k: number): string => `${b[o + k]}.${b[o + k + 1]}.${b[o + k + 2]}.${b[o + k + 3]}`;
+  const r: Pimv1Repr = { type: b[o + 1] ?? 0, version: (b[o + 4] ?? 0) >> 4 };
+  switch (r.type) {
+    case Pimv1Type.QUERY:
+      if (has(8, 1)) r.mode = b[o + 8]! >> 4;
+      if (has(10, 2)) r.holdtime = u16(b, o + 10);
+      break;
+    case Pimv1Type.REGISTER_STOP:
+      if (has(8, 4)) r.group = ip(8);
+      if (has(12, 4)) r.source = ip(12);
+      break;
+    case Pimv1Type.RP_REACHABILITY:
+      if (has(8, 4)) r.group = ip(8);
+      if (has(12, 4)) r.groupMask = ip(12);
+      if (has(16, 4)) r.rp = ip(16);
+      if (has(22, 2)) r.holdtime = u16(b, o + 22);
+      break;
+    case Pimv1Type.ASSERT:
+      if (has(8, 4)) r.group = ip(8);
+      if (has(12, 4)) r.groupMask = ip(12);
+      if (has(16, 4)) r.source = ip(16);
+      if (has(20, 4)) Object.assign(r, { rpt: (b[o + 20]! & 0x80) !== 0, pref: u32(b, o + 20) & 0x7fffffff });
+      if (has(24, 4)) r.metric = u32(b, o + 24);
+      break;
+    case Pimv1Type.JOIN_PRUNE:
+    case Pimv1Type.GRAFT:
+    case Pimv1Type.GRAFT_ACK: {
+      if (has(8, 4)) r.upstream = ip(8);
+      if (has(14, 2)) r.holdtime = u16(b, o + 14);
+      if (!has(19, 1)) break;
+      const groups: Pimv1Group[] = [];
+      let k = 20;
+      r.numGroups = b[o + 19]!;
+      for (let n = r.numGroups; n > 0 && has(k, 12); n--) {
+        const g: Pimv1Group = { group: ip(k), mask: ip(k + 4), joins: u16(b, o + k + 8), prunes: u16(b, o + k + 10) };
+        groups.push(g);
+        k += 12 + 6 * (g.joins + g.prunes);
+      }
+      r.groups = groups;
+      if (groups[0]) r.group = groups[0].group;
+      break;
+    }
+  }
+  return r;
+}
+
+/**
+ * tcpdump's PIMv1 text after `igmp pimv1` (`len`: the IGMP length), for the message at `o` captured up
+ * to `cap`; false when a read ran past the capture (the packet's text ends with ` [|pimv1]` there).
+ */
+export function printPimv1(c: Printer, b: Uint8Array, o: number, len: number, cap: number): boolean {
+  T.begin(b, cap, c.opts.verbose);
+  const type = T.g1(o + 1);
+  T.emit(` ${V1_TYPES[type] ?? `[type ${type}]`}`);
+  if (pimv1Body(o, type, len)) {
+    const ver = T.g1(o + 4) >> 4;
+    if (ver !== 1) T.emit(` [v${ver}]`);
+  }
+  c.s += T.out + (T.aborted ? ' [|pimv1]' : '');
+  // tcpdump longjmps out on a read past the capture: its -x dump then starts at the link header
+  if (T.aborted) c.earlyEnd = true;
+  return !T.aborted;
+}
+
+/** The message after its name; false after tcpdump's `goto trunc` (no version note follows). */
+function pimv1Body(o: number, type: number, len: number): boolean {
+  const ipm = (k: number): string => (T.g4(o + k) !== 0xffffffff ? `/${T.ip4(o + k)}` : '');
+  switch (type) {
+    case Pimv1Type.QUERY:
+      if (T.test(o + 8, 1)) {
+        const m = T.g1(o + 8) >> 4;
+        T.emit(` ${V1_MODES[m] ?? `mode-${m}`}`);
+      }
+      if (T.verbose) {
+        T.emit(' (Hold-time ');
+        T.emit(`${relTime(T.g2(o + 10))})`);
+      }
+      return true;
+    case Pimv1Type.REGISTER:
+      // the data packet's IP header must be there (tcpdump's ND_TCHECK)
+      if (!T.test(o + 8, 20)) {
+        T.emit(' [|pimv1]');
+        return false;
+      }
+      T.emit(` for ${T.ip4(o + 20)} > ${T.ip4(o + 24)}`);
+      return true;
+    case Pimv1Type.REGISTER_STOP:
+      T.emit(` for ${T.ip4(o + 8)} > ${T.ip4(o + 12)}`);
+      return true;
+    case Pimv1Type.RP_REACHABILITY:
+      if (T.verbose) {
+        T.emit(` group ${T.ip4(o + 8)}`);
+        T.emit(ipm(12));
+        T.emit(` RP ${T.ip4(o + 16)} hold `);
+        T.emit(relTime(T.g2(o + 22)));
+      }
+      return true;
+    case Pimv1Type.ASSERT:
+      T.emit(` for ${T.ip4(o + 16)} > ${T.ip4(o + 8)}`);
+      T.emit(ipm(12));
+      T.emit(` ${T.g1(o + 20) & 0x80 ? 'RP-tree' : 'SPT'} pref ${T.g4(o + 20) & 0x7fffffff} metric ${T.g4(o + 24)}`);
+      return true;
+    case Pimv1Type.JOIN_PRUNE:
+    case Pimv1Type.GRAFT:
+    case Pimv1Type.GRAFT_ACK:
+      if (T.verbose) {
+        if (len < 8) {
+          T.emit(' [|pimv1]');
+          return false;
+        }
+        joinPrune(o + 8, len - 8);
+      }
+      return true;
+    default:
+      return true;
+  }
+}
+
+/** pimv1_join_prune_print: one line for a single group and source, else the upstream and holdtime (-vv: the groups). */
+function joinPrune(p: number, len: number): void {
+  const trunc = (): void => T.emit(' [|pimv1]');
+  if (T.test(p, 30) && T.g1(p + 11) === 1 && T.g2(p + 20) + T.g2(p + 22) === 1) {
+    T.emit(` RPF ${T.ip4(p)} `);
+    const hold = T.g2(p + 6);
+    if (hold !== 180) T.emit(`Hold ${relTime(hold)}`);
+    T.emit(`${T.g2(p + 20) ? 'Join' : 'Prune'} (${T.ip4(p + 26)}/${T.g1(p + 25) & 0x3f}, ${T.ip4(p + 12)}`);
+    if (T.g4(p + 16) !== 0xffffffff) T.emit(`/${T.ip4(p + 16)}`);
+    const f = T.g1(p + 25);
+    T.emit(`) ${T.g1(p + 24) & 1 ? 'Sparse' : 'Dense'}${f & 0x80 ? ' WC' : ''} ${f & 0x40 ? 'RP' : 'SPT'}`);
+    return;
+  }
+  const nl = T.verbose > 1 ? '\n' : '';
+  if (len < 4) return trunc();
+  T.emit(`${nl} Upstream Nbr: ${T.ip4(p)}`);
+  p += 4;
+  len -= 4;
+  if (len < 4) return trunc();
+  T.emit(`${nl} Hold time: ${relTime(T.g2(p + 2))}`);
+  if (T.verbose < 2) return;
+  p += 4;
+  len -= 4;
+  if (len < 4) return trunc();
+  let ngroups = T.g1(p + 3);
+  p += 4;
+  len -= 4;
+  for (; ngroups > 0 && !T.aborted; ngroups--) {
+    if (len < 4) return trunc();
+    T.emit(`\n\tGroup: ${T.ip4(p)}`);
+    p += 4;
+    len -= 4;
+    if (len < 4) return trunc();
+    if (T.g4(p) !== 0xffffffff) T.emit(`/${T.ip4(p)}`);
+    p += 4;
+    len -= 4;
+    if (len < 4) return trunc();
+    const nj = T.g2(p);
+    const np = T.g2(p + 2);
+    T.emit(` joined: ${nj} pruned: ${np}`);
+    p += 4;
+    len -= 4;
+    for (let k = 0; k < nj + np && !T.aborted; k++) {
+      if (len < 6) return trunc();
+      const f = T.g1(p + 1);
+      T.emit(`\n\t${k < nj ? 'Join ' : 'Prune'} ${T.g1(p) & 1 ? 'Sparse ' : 'Dense '}${f & 0x80 ? 'WC ' : ''}${f & 0x40 ? 'RP ' : 'SPT '}${T.ip4(p + 2)}/${f & 0x3f}`);
+      p += 6;
+      len -= 6;
+    }
+  }
+}
+
+/*
+ * Cisco auto-RP (pim-autorp-spec01, version 1+), UDP port 496: an 8-byte header (version and type,
+ * RP count, holdtime, reserved) and per RP its address, PIM versions and group prefixes.
+ */
+
+/** Field offsets of the auto-RP header. */
+export const AutoRpOffsets = { verType: 0, rpCount: 1, holdtime: 2, reserved: 4, headerLen: 8 } as const;
+
+/** Zero-copy view of an auto-RP message (the whole UDP payload; any length). */
+export class AutoRpView extends ByteView {
+  /**
+   * Points at an auto-RP message; Truncated below the 8-byte header.
+   * @example autoRp.reset(bytes, 42, bytes.length - 42);
+   */
+  reset(bytes: Uint8Array, offset: number, length: number): DecodeStatus {
+    return this.pointAtLeast(bytes, offset, length, AutoRpOffsets.headerLen);
+  }
+}
+
+/** One group prefix an RP serves. */
+export interface AutoRpGroup {
+  negative: boolean;
+  bidir: boolean;
+  maskLen: number;
+  prefix: string;
+}
+
+/** One RP of an announcement or mapping. */
+export interface AutoRpRp {
+  addr: string;
+  /** PIM versions: 1 v1, 2 v2, 3 both, 0 unknown. */
+  pimVersion: number;
+  groups: AutoRpGroup[];
+}
+
+/** Parsed auto-RP message: the header, and the RPs as far as captured. */
+export interface AutoRpRepr {
+  version: number;
+  /** 1 RP announcement, 2 RP mapping. */
+  type: number;
+  rpCount: number;
+  holdtime: number;
+  rps: AutoRpRp[];
+}
+
+/** Builds the sink representation. */
+export function autoRpRepr(v: AutoRpView): AutoRpRepr {
+  const b = v.bytes;
+  const o = v.offset;
+  const end = o + v.length;
+  if (v.status !== DecodeStatus.Ok) return { version: 0, type: 0, rpCount: 0, holdtime: 0, rps: [] };
+  const ip = (k: number): string => `${b[k]}.${b[k + 1]}.${b[k + 2]}.${b[k + 3]}`;
+  const r: AutoRpRepr = { version: b[o]! >> 4, type: b[o]! & 15, rpCount: b[o + 1]!, holdtime: u16(b, o + 2), rps: [] };
+  let p = o + 8;
+  for (let n = r.rpCount; n > 0 && p + 6 <= end; n--) {
+    const rp: AutoRpRp = { addr: ip(p), pimVersion: b[p + 4]! & 3, groups: [] };
+    let ng = b[p + 5]!;
+    p += 6;
+    for (; ng > 0 && p + 6 <= end; ng--, p += 6) rp.groups.push({ negative: (b[p]! & 1) !== 0, bidir: (b[p]! & 2) !== 0, maskLen: b[p + 1]!, prefix: ip(p + 2) });
+    r.rps.push(rp);
+  }
+  return r;
+}
+
+const AUTORP_PIM = [' PIMv?', ' PIMv1', ' PIMv2', ' PIMv1+2'];
+
+/** tcpdump's auto-RP text (`len`: the UDP payload length), on the UDP line. */
+export function printAutoRp(c: Printer, v: AutoRpView, _i: number, len: number): void {
+  T.begin(v.bytes, v.offset + v.length, c.opts.verbose);
+  autoRpBody(v.offset, len);
+  c.s += T.out + (T.aborted ? ' [|cisco_autorp]' : '');
+  if (T.aborted) c.earlyEnd = true;
+}
+
+/** cisco_autorp_print from the header on; a length too short for what follows ends with ` [|cisco_autorp]`. */
+function autoRpBody(p: number, len: number): void {
+  const trunc = (): void => T.emit(' [|cisco_autorp]');
+  if (len < 8) return trunc();
+  T.emit(' auto-rp ');
+  const type = T.g1(p);
+  T.emit(type === 0x11 ? 'candidate-advert' : type === 0x12 ? 'mapping' : `type-0x${type.toString(16).padStart(2, '0')}`);
+  let numrps = T.g1(p + 1);
+  const hold = T.g2(p + 2);
+  T.emit(` Hold ${hold ? relTime(hold) : 'FOREVER'}`);
+  p += 8;
+  len -= 8;
+  for (; numrps > 0 && !T.aborted; numrps--) {
+    if (len < 4) return trunc();
+    T.emit(` RP ${T.ip4(p)}`);
+    p += 4;
+    len -= 4;
+    if (len < 1) return trunc();
+    const f = T.g1(p);
+    T.emit(AUTORP_PIM[f & 3]!);
+    if (f & 0xfc) T.emit(` [rsvd=0x${(f & 0xfc).toString(16).padStart(2, '0')}]`);
+    p += 1;
+    len -= 1;
+    if (len < 1) return trunc();
+    let n = T.g1(p);
+    p += 1;
+    len -= 1;
+    for (let s = ' '; n > 0 && !T.aborted; n--, s = ',') {
+      if (len < 6) return trunc();
+      const e = T.g1(p);
+      T.emit(`${s}${e & 1 ? '!' : ''}${T.ip4(p + 2)}/${T.g1(p + 1)}`);
+      if (e & 2) T.emit(' bidir');
+      if (e & 0xfc) T.emit(`[rsvd=0x${(e & 0xfc).toString(16).padStart(2, '0')}]`);
+      p += 6;
+      len -= 6;
+    }
+  }
 }

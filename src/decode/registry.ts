@@ -58,13 +58,13 @@ import { VrrpView, printVrrp, vrrpRepr } from './vrrp.js';
 import { HsrpView, hsrpRepr, printHsrp } from './hsrp.js';
 import { RipView, printRip, ripRepr } from './rip.js';
 import { PPP_CONTROL_PROTOS, PppCtlView, PppProto, PppView, PppFraming, pppCtlRepr, pppNextEtherType, pppRepr, printPpp, printPppCtl } from './ppp.js';
-import { CHDLC_OSI, CHDLC_SLARP, ChdlcAddress, ChdlcView, SlarpView, chdlcRepr, printChdlc, printSlarp, slarpRepr } from './chdlc.js';
+import { CHDLC_OSI, CHDLC_SLARP, CHDLC_UNPRINTED, ChdlcAddress, ChdlcView, SlarpView, chdlcRepr, printChdlc, printSlarp, slarpRepr } from './chdlc.js';
 import { FrEncap, FrelayView, Nlpid, Q933View, frelayRepr, printFrelay, printQ933, q933Repr } from './frelay.js';
 import { SlipView, printSlip, slipRepr } from './slip.js';
 import { ArcType, ArcnetView, arcnetRepr, printArcnet } from './arcnet.js';
 import { Mtp2View, mtp2Repr, printMtp2 } from './mtp2.js';
 import { BgpView, bgpRepr, printBgp } from './bgp.js';
-import { PimView, pimRepr, printPim } from './pim.js';
+import { AutoRpView, PimView, autoRpRepr, pimRepr, printAutoRp, printPim } from './pim.js';
 import { RipngView, printRipng, ripngRepr } from './ripng.js';
 import { LdpView, ldpRepr, printLdp } from './ldp.js';
 import { LspPingView, lspPingRepr, printLspPing } from './lspping.js';
@@ -81,7 +81,7 @@ import { IpxView, ipxRepr, printIpx } from './ipx.js';
 import { CfmView, cfmRepr, printCfm } from './cfm.js';
 import { CtpView, ctpRepr, printCtp } from './ctp.js';
 import { DecnetView, decnetRepr, printDecnet } from './decnet.js';
-import { DdpView, ddpRepr, printDdp } from './ddp.js';
+import { DdpView, LlapOffsets, LlapType, LlapView, ddpRepr, llapRepr, printDdp, printLlap } from './ddp.js';
 import { AoeView, aoeRepr, printAoe } from './aoe.js';
 import { MacsecOffsets, MacsecTci, MacsecView, macsecRepr, printMacsec } from './macsec.js';
 import { TipcView, printTipc, tipcRepr } from './tipc.js';
@@ -565,7 +565,7 @@ export const HOMES = {
       const t = v.protocol;
       // 0x8035 is SLARP here, not RARP
       if (t === CHDLC_SLARP) w.next(Layer.Slarp, p + 4, end, declared - 4, t);
-      else if (t === 0x0800 || t === 0x86dd || t === 0x8847 || t === 0x8848) w.etherType(t, p + 4, end, declared - 4);
+      else if (t === 0x0800 || t === 0x86dd || t === 0x8847 || t === 0x8848 || CHDLC_UNPRINTED.includes(t)) w.etherType(t, p + 4, end, declared - 4);
       else if (t === CHDLC_OSI && end - p >= 6) {
         // a pad byte usually precedes the NLPID; tcpdump looks for an OSI NLPID after it
         const n = w.bytes[p + 5];
@@ -595,8 +595,14 @@ export const HOMES = {
         // the OSI PDU starts at the NLPID byte itself
         case Nlpid.CLNP: case Nlpid.ESIS: case Nlpid.ISIS: w.next(Layer.Isis, q - 1, end, rest + 1, 0); break;
         case Nlpid.SNAP:
-          // RFC 2427 SNAP: OUI 0 carries an EtherType
-          if (end - q >= 5 && w.bytes[q] === 0 && w.bytes[q + 1] === 0 && w.bytes[q + 2] === 0) w.etherType(((w.bytes[q + 3] ?? 0) << 8) | (w.bytes[q + 4] ?? 0), q + 5, end, rest - 5);
+          // RFC 2427 SNAP: OUI 0 carries an EtherType, other OUIs what they carry under LLC (Apple's AppleTalk,
+          // Cisco's CDP, DTP, UDLD, VTP and PVST), as tcpdump's snap_print reads them
+          if (end - q >= 5) {
+            const oui = ((w.bytes[q] ?? 0) << 16) | ((w.bytes[q + 1] ?? 0) << 8) | (w.bytes[q + 2] ?? 0);
+            const t = ((w.bytes[q + 3] ?? 0) << 8) | (w.bytes[q + 4] ?? 0);
+            if (oui === 0) w.etherType(t, q + 5, end, rest - 5);
+            else w.snap(oui * 65536 + t, q + 5, end, rest - 5);
+          }
           break;
         default:
       }
@@ -645,6 +651,8 @@ export const HOMES = {
       if (w.push(Layer.Pim, st, declared, inner ? 8 : end - p) && inner) w.ipByVersion(p + 8, end);
     },
   }),
+  // Cisco auto-RP (outside --json: its Repr is for the library)
+  autorp: home({ View: AutoRpView, print: printAutoRp, repr: autoRpRepr, reach: { udp: [Port.AUTORP] }, decode: leaf(Layer.AutoRp, -1) }),
   ripng: home({ View: RipngView, print: printRipng, repr: ripngRepr, json: appAfterTransport<RipngView>(), reach: { udp: [Port.RIPNG] }, decode: leaf(Layer.Ripng, -1) }),
   ldp: home({ View: LdpView, print: printLdp, repr: ldpRepr, json: appAfterTransport<LdpView>((v) => v.version === 1), reach: { udp: [Port.LDP], tcp: [Port.LDP] }, decode: leaf(Layer.Ldp, -1) }),
   lspping: home({ View: LspPingView, print: printLspPing, repr: lspPingRepr, json: appAfterTransport<LspPingView>((v) => v.u16(0) === 1), reach: { udp: [Port.LSP_PING] }, decode: leaf(Layer.LspPing, -1) }),
@@ -701,7 +709,7 @@ export const HOMES = {
       if (k !== 0) w.next(k, p + v.headerLen, end, d - v.headerLen, dlt);
     },
   }),
-  ipx: home({ View: IpxView, print: printIpx, repr: ipxRepr, json: BELOW_IP_LAST, reach: { ether: [EtherType.IPX], sap: [0xe0] }, decode: leaf(Layer.Ipx, -1) }),
+  ipx: home({ View: IpxView, print: printIpx, repr: ipxRepr, json: BELOW_IP_LAST, reach: { ether: [EtherType.IPX], sap: [0xe0], ppp: [PppProto.IPX] }, decode: leaf(Layer.Ipx, -1) }),
   cfm: home({ View: CfmView, print: printCfm, repr: cfmRepr, json: BELOW_IP_LAST, reach: { ether: [0x8902] }, decode: leaf(Layer.Cfm, -1) }),
   ctp: home({ View: CtpView, print: printCtp, repr: ctpRepr, json: BELOW_IP_LAST, reach: { ether: [EtherType.LOOPBACK] }, decode: leaf(Layer.Ctp, -1) }),
   // the Network Service Header (RFC 8300), also reached from VXLAN-GPE's next protocol 4
@@ -734,6 +742,16 @@ export const HOMES = {
   // DECnet, AppleTalk, AoE, MACsec (issue 17)
   decnet: home({ View: DecnetView, print: printDecnet, repr: decnetRepr, json: BELOW_IP_LAST, reach: { ether: [0x6003] }, decode: leaf(Layer.Decnet, -1) }),
   ddp: home({ View: DdpView, print: printDdp, repr: ddpRepr, json: BELOW_IP_LAST, reach: { ether: [0x809b], snap: [APPLETALK_SNAP] }, decode: leaf(Layer.Ddp, -1) }),
+  // LocalTalk: an extended DDP header follows type 2; the LLAP printer prints it (and a short one) itself
+  llap: home({
+    View: LlapView, print: printLlap, repr: llapRepr,
+    reach: { link: [LinkType.LTALK] },
+    decode(w, v, p, end, declared) {
+      const st = v.reset(w.bytes, p, end - p);
+      const ext = st === DecodeStatus.Ok && v.type === LlapType.DDP;
+      if (w.push(Layer.Llap, st, declared, ext ? LlapOffsets.headerLen : end - p) && ext) w.next(Layer.Ddp, p + LlapOffsets.headerLen, end, declared - LlapOffsets.headerLen, 0);
+    },
+  }),
   mobility: home({ View: MobilityView, print: printMobility, repr: mobilityRepr, decode: leaf(Layer.Mobility, -1) }),
   aoe: home({ View: AoeView, print: printAoe, repr: aoeRepr, json: BELOW_IP_LAST, reach: { ether: [0x88a2] }, decode: leaf(Layer.Aoe, -1) }),
   tipc: home({ View: TipcView, print: printTipc, repr: tipcRepr, json: BELOW_IP_LAST, reach: { ether: [EtherType.TIPC] }, decode: leaf(Layer.Tipc, -1) }),

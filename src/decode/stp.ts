@@ -110,6 +110,9 @@ function timers(v: StpView): string {
   return `message-age ${t(StpOffsets.messageAge)}s, max-age ${t(StpOffsets.maxAge)}s, hello-time ${t(StpOffsets.helloTime)}s, forwarding-delay ${t(StpOffsets.forwardDelay)}s`;
 }
 
+/** End of a configuration BPDU's timers (forward delay), the last field tcpdump reads from it. */
+const CONFIG_TIMERS_END = 35;
+
 /** tcpdump's BPDU text (`len`: the bytes after the LLC header). */
 export function printStp(c: Printer, v: StpView, _i: number, len: number): void {
   if (v.status !== DecodeStatus.Ok) {
@@ -135,6 +138,13 @@ export function printStp(c: Printer, v: StpView, _i: number, len: number): void 
     return;
   }
   if (v.length < needed) {
+    // a configuration or RST BPDU cut by the capture: tcpdump prints its fields up to the first one missing
+    if (ver <= 2 && v.length < CONFIG_TIMERS_END && v.length > StpOffsets.flags) {
+      c.s += `, ${type === StpType.Config ? 'Config' : 'Rapid STP'}, Flags [${flagText(v.flags)}]`;
+      if (v.length >= StpOffsets.portId + 2) c.s += `, bridge-id ${v.bridgeIdText(StpOffsets.bridgeId)}.${hex4(v.u16(StpOffsets.portId))}, length ${len}`;
+      // it longjmps out there: its -x dump starts at the link header
+      c.earlyEnd = true;
+    }
     c.s += ' [|stp]';
     return;
   }

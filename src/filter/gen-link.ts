@@ -98,6 +98,9 @@ export abstract class LinkGen extends GenCore {
         return C.and(dataFrame(this), this.llcLinktype(p));
       case 'arcnet':
         return this.arcnetLinktype(p);
+      case 'ltalk':
+        // every LocalTalk frame is AppleTalk, and nothing else
+        return p === ETHERTYPE.ATALK ? C.T : C.F;
       case 'mtp2':
         this.err('MTP2 link-layer type filtering not implemented');
       // eslint-disable-next-line no-fallthrough

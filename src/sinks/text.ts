@@ -18,6 +18,7 @@ import { IP_PROTO_TRUNC, IP_REACHED, NETWORK_LAYER, PRINTS_ADDRESSES } from '../
 import { HOME_BY_KIND, REACH } from '../decode/registry.js';
 import { llcHeaderLen } from '../decode/llc.js';
 import { macsecLinkBytes } from '../decode/macsec.js';
+import { llapHeaderBytes } from '../decode/ddp.js';
 import { SLL2_DIR } from '../decode/sll.js';
 import { hex4, macName, pad2, protoName, type PrintOptions, type Printer } from '../decode/print.js';
 import { NFLOG_HDR, nflogPayloadOffset } from '../decode/nflog.js';
@@ -342,6 +343,14 @@ export class TextFormatter implements Printer {
         // MTP2): the home prints itself; the link header ends where the next layer starts
         if (p.count > 0 && REACH.link[pkt.linkType] !== 0) {
           this.layer(0, pkt.wireLen);
+          // LocalTalk's link header, as tcpdump counts it, takes in the DDP header
+          const llap = p.at(0, Layer.Llap);
+          if (llap) return llapHeaderBytes(llap, pkt.wireLen, pkt.capLen);
+          // tcpdump's ppp_if_print counts 4 bytes of link header, whatever the address, control and protocol fields take
+          if (pkt.linkType === DecodeLinkType.PPP) return Math.min(4, pkt.capLen);
+          // Frame Relay's ends at the NLPID: an RFC 2427 SNAP header after it is dumped
+          const fr = p.at(0, Layer.Frelay);
+          if (fr && p.status[0] === DecodeStatus.Ok && p.count > 1) return Math.min(fr.headerLen, pkt.capLen);
           const next = p.view(1);
           if (next !== undefined) return next.offset - pkt.offset;
           // tcpdump has no MTP2 printer: nothing of it counts as link header

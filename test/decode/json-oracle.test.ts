@@ -105,10 +105,13 @@ function comparePacket(file: string, ours: Record<string, unknown>, t: OObject, 
   const protoNames = (str(get(frame, 'frame.protocols')) ?? '').split(':');
   // tshark 4.0 dissects VXLAN-GPE (its tree is the 'vxlan' layer) but leaves it out of frame.protocols
   const gpe = get(t, 'vxlan') !== undefined && !protoNames.includes('vxlan');
-  for (const name of protoNames) {
+  for (const [k, name] of protoNames.entries()) {
     // wlan_radio is tshark's summary of the radio information, not a header
     // osi is tshark's name for the NLPID dispatch before IS-IS, ES-IS and CLNP
     if (name === 'ethertype' || name === 'raw' || name === 'nflog' || name === 'wlan_radio' || name === 'osi' || name.startsWith('ipv6.')) continue;
+    // a PPP-in-HDLC-framing record addressed 0x0f/0x8f is Cisco HDLC, whose header the schema shows as the link
+    // layer (`chdlc`); tshark files it under its PPP framing dissector first
+    if (name === 'ppp' && protoNames[k + 1] === 'chdlc' && linkType === 50) continue;
     // tshark 4.0 reads EtherType 0x809b as LLAP (a LocalTalk header); tcpdump, and the schema after
     // it, read the EtherTalk frame's payload as a DDP datagram: there only (after the Ethernet header or
     // a VLAN tag with that type), llap stands for ddp when the frame holds the 13-byte DDP header (a
@@ -117,8 +120,9 @@ function comparePacket(file: string, ours: Record<string, unknown>, t: OObject, 
     const before = protos[protos.length - 1];
     const tags = protos.filter((x) => x === 'vlan').length;
     const carrierType = before === 'eth' ? num(find(get(t, 'eth'), 'eth.type')) : before === 'vlan' ? num(findAll(t, 'vlan.etype').at(-1)) : undefined;
-    const etherTalk = name === 'llap' && carrierType === 0x809b;
-    if (etherTalk && num(get(frame, 'frame.cap_len'))! < 14 + 4 * tags + 13) break;
+    // (the same holds for Frame Relay's RFC 2427 SNAP with Apple's OUI, 08-00-07/809b)
+    const etherTalk = name === 'llap' && (carrierType === 0x809b || (before === 'fr' && linkType === 107));
+    if (etherTalk && num(get(frame, 'frame.cap_len'))! < (before === 'fr' ? 2 + 6 : 14 + 4 * tags) + 13) break;
     const m = etherTalk ? 'ddp' : PROTO_MAP[name];
     if (m === undefined) break;
     // after a BSD loopback header (AF_ISO) the schema shows no OSI layer: tcpdump's null printer prints
@@ -140,10 +144,9 @@ function comparePacket(file: string, ours: Record<string, unknown>, t: OObject, 
     // LLC continues only to a LAN control protocol, GRE only to ERSPAN (a tunnel's inner packet is out of scope)
     if (expected[expected.length - 1] === 'llc' && !AFTER_LLC.has(p)) break;
     if (expected[expected.length - 1] === 'gre' && p !== 'erspan') break;
-    // after a PPP or Cisco HDLC header tscap does not reach IPX or DECnet: tcpdump prints a PPP frame's
-    // DECnet as a bare `DECNET` and Cisco HDLC's as an unknown protocol, and its IPX inside PPP, Cisco HDLC
-    // and Frame Relay is a gap the README lists; the stack ends at the link header there
-    if ((p === 'ipx' || p === 'decnet') && (expected[expected.length - 1] === 'ppp' || expected[expected.length - 1] === 'chdlc')) break;
+    // after a PPP header tscap does not reach DECnet or AppleTalk: tcpdump prints them in hex (`DECNET`,
+    // `APPLE`); the stack ends at the link header there (IPX is reached, and all three after Cisco HDLC)
+    if ((p === 'decnet' || p === 'ddp') && expected[expected.length - 1] === 'ppp') break;
     // RFC 8300 defines NSH version 0 only: tscap, as tcpdump, reads no further than another version's
     // number, so the schema leaves that header out as malformed; tshark decodes it as if it were 0
     if (p === 'nsh' && num(find(get(t, 'nsh'), 'nsh.version')) !== 0) break;
@@ -398,7 +401,11 @@ function comparePacket(file: string, ours: Record<string, unknown>, t: OObject, 
     nums('llc', L.llc, l, [['dsap', 'llc.dsap'], ['ssap', 'llc.ssap'], ['control', 'llc.control'], ['oui', 'llc.oui']]);
   }
   if (L.pppoe) nums('pppoe', L.pppoe, get(t, 'pppoed') ?? get(t, 'pppoes'), [['code', 'pppoe.code'], ['sessionId', 'pppoe.session_id'], ['length', 'pppoe.payload_length']]);
-  if (L.igmp) nums('igmp', L.igmp, get(t, 'igmp'), [['type', 'igmp.type'], ['checksum', 'igmp.checksum']]);
+  // tshark shows a PIMv1 message (IGMP type 0x14) under `pim`, its code and checksum as pim.code and pim.cksum
+  if (L.igmp && L.igmp.type === 0x14) nums('igmp', L.igmp, get(t, 'pim'), [['maxResp', 'pim.code'], ['checksum', 'pim.cksum']]);
+  // and DVMRP (type 0x13) under `dvmrp`
+  else if (L.igmp && L.igmp.type === 0x13) nums('igmp', L.igmp, get(t, 'dvmrp'), [['type', 'dvmrp.type'], ['checksum', 'dvmrp.checksum']]);
+  else if (L.igmp) nums('igmp', L.igmp, get(t, 'igmp'), [['type', 'igmp.type'], ['checksum', 'igmp.checksum']]);
   if (L.sctp) {
     const c = get(t, 'sctp');
     nums('sctp', L.sctp, c, [['srcPort', 'sctp.srcport'], ['dstPort', 'sctp.dstport'], ['vtag', 'sctp.verification_tag'], ['checksum', 'sctp.checksum']]);

@@ -112,20 +112,47 @@ export function tcpdumpNamedLines(hosts: string, path: string, flags: string[]):
 }
 
 /**
- * Asserts the filter compiler selects, for each expression, the packets of the Ethernet capture `path`
- * libpcap selects (`tcpdump -r F -w - EXPR`); its records must each have their own second (the
- * timestamp names the record). Returns how many packets were selected in all.
+ * Asserts the filter compiler selects, for each expression, the packets of the capture `path` libpcap
+ * selects (`tcpdump -r F -w - EXPR`), both compiling for the capture's link type; its records must each
+ * have their own second (the timestamp names the record). Returns how many packets were selected in all.
  */
 export function expectFilterLikeLibpcap(path: string, expressions: readonly string[]): number {
-  const pkts = readPcap(path).packets;
+  const file = readPcap(path);
+  const pkts = file.packets;
   let matched = 0;
   for (const expr of expressions) {
     const out = execFileSync('tcpdump', ['-r', path, '-w', '-', expr], { stdio: ['ignore', 'pipe', 'ignore'] });
     const theirs = parsePcap(new Uint8Array(out)).records.map((r) => r.tsSec - pkts[0]!.tsSec);
-    const prog = compileFilter(expr, { linkType: 1 });
+    const prog = compileFilter(expr, { linkType: file.linkType });
     const ours = pkts.flatMap((q, n) => (runFilter(prog, q.buf.subarray(q.offset, q.offset + q.capLen), q.wireLen) !== 0 ? [n] : []));
     expect(ours, expr).toEqual(theirs);
     matched += theirs.length;
   }
   return matched;
+}
+
+/**
+ * For every packet of `path` with layer `kind` whose Repr `decoded` accepts, asserts the Repr equals
+ * tshark's fields (every occurrence joined by ','); then that more than `minPackets` packets were
+ * compared, with more than two fields shown each on average. `fieldsFor` adapts the fields to one packet.
+ */
+export function expectReprLikeTshark(
+  path: string, kind: number, fields: readonly Field[], minPackets: number,
+  decoded: (r: Record<string, unknown>, pkt: TsharkPacket) => boolean,
+  fieldsFor: (r: Record<string, unknown>) => readonly Field[] = () => fields,
+): void {
+  let checked = 0;
+  let packets = 0;
+  for (const pkt of withTshark(path, fields, true)) {
+    const i = pkt.parser.find(kind);
+    if (i < 0) continue;
+    const r = pkt.parser.repr(i) as Record<string, unknown>;
+    if (!decoded(r, pkt)) continue;
+    packets++;
+    const { shown, diffs } = fieldDiffs(pkt, r, fieldsFor(r));
+    expect(diffs).toEqual([]);
+    checked += shown;
+  }
+  expect(packets).toBeGreaterThan(minPackets);
+  expect(checked).toBeGreaterThan(packets * 2);
 }
