@@ -77,11 +77,9 @@ export function printAarp(c: Printer, v: AarpView, i: number): void {
       const b = v.bytes;
       const o = v.offset;
       const ptype = u16(b, o + O.ptype);
-      // after SNAP, what the 802.3 length just before the LLC header leaves (the rest is padding);
-      // after an EtherType, the rest of the frame
-      const llc = c.parser.kinds[i - 1] === Layer.Llc ? c.parser.view(i - 1) : undefined;
-      const field = llc === undefined ? 0x600 : u16(b, llc.offset - 2);
-      const len = field < 0x600 && llc !== undefined ? field - (o - llc.offset) : c.pkt.wireLen - (o - c.pkt.offset);
+      // after SNAP, the length the parser took from the 802.3 header (the rest is padding); after an
+      // EtherType, the rest of the frame
+      const len = c.parser.kinds[i - 1] === Layer.Llc ? (c.parser.lens[i] ?? v.length) : c.pkt.wireLen - (o - c.pkt.offset);
       c.s += `aarp len ${len} op ${v.op} htype ${u16(b, o)} ptype ${ptype === 0 ? '0' : `0x${ptype.toString(16)}`} halen ${b[o + O.hlen]} palen ${b[o + O.plen]}`;
     }
   }
