@@ -10,14 +10,8 @@ import { hex2 } from './addr.js';
 import { ETHERTYPE_NAMES } from './ethertype.js';
 import { snapHeaderText } from './llc.js';
 import { NETWORK_LAYER } from './layers.js';
+import { NLPID_NAMES, Nlpid } from './nlpid.js';
 
-/** NLPID values (ISO/IEC TR 9577) the Frame Relay decoder follows or names. */
-export const Nlpid = { Q933: 0x08, LMI: 0x09, SNAP: 0x80, CLNP: 0x81, ESIS: 0x82, ISIS: 0x83, MFR: 0xb1, IP: 0xcc, PPP: 0xcf, IP6: 0x8e } as const;
-
-const NLPID_NAMES: Readonly<Record<number, string>> = {
-  0x00: 'NULL', 0x08: 'Q.933', 0x09: 'LMI', 0x80: 'SNAP', 0x81: 'CLNP', 0x82: 'ES-IS', 0x83: 'IS-IS', 0x84: 'CONS', 0x85: 'IDRP',
-  0xc1: 'ISIS_SPB', 0xb1: 'FRF.15', 0xcc: 'IPv4', 0xcf: 'PPP', 0x8a: 'X25 ES-IS', 0x8e: 'IPv6',
-};
 
 /** The Q.922 address's flag bits as tcpdump packs them. */
 export const FrFlag = { CR: 0x02000000, DE: 0x00020000, BECN: 0x00040000, FECN: 0x00080000, SDLC: 0x00000002 } as const;

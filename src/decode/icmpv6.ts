@@ -280,7 +280,7 @@ export function printIcmpv6(c: Printer, v: Icmpv6View, _i: number, len: number):
       }
       c.s += `${name}, ${u16(b, v.offset + 6)} group record(s)`;
       if (o.verbose > 0) {
-        printGroupRecords(c, v.offset + 8, Math.min(end, v.offset + len), u16(b, v.offset + 6), 16);
+        printGroupRecords(c, v.offset, len, end, u16(b, v.offset + 6), 16, 'icmp6');
         return;
       }
       break;

@@ -210,8 +210,14 @@ function igmpText(c: Printer, v: IgmpView, len: number): boolean {
       return true;
     }
     case 0x22:
-      c.s += `igmp v3 report, ${v.v3Records} group record(s)`;
-      if (c.opts.verbose > 0) printGroupRecords(c, v.offset + 8, v.offset + Math.min(v.length, len), v.v3Records, 4);
+      c.s += 'igmp v3 report';
+      // RFC 3376 4.2: 8 header bytes and at least one 8-byte record, in 32-bit words
+      if (len < 16 || (len & 3) !== 0) {
+        c.s += ` [invalid len ${len}]`;
+        return true;
+      }
+      c.s += `, ${v.v3Records} group record(s)`;
+      if (c.opts.verbose > 0) printGroupRecords(c, v.offset, len, v.offset + v.length, v.v3Records, 4, 'igmp');
       return true;
     default:
       c.s += `igmp-${v.type}`;
@@ -220,35 +226,46 @@ function igmpText(c: Printer, v: IgmpView, len: number): boolean {
 }
 
 
-/** IGMPv3 / MLDv2 group records: ` [gaddr G mode, N source(s)]` each at -v, ` [gaddr G mode { S ... }]` at -vv (`alen`: 4 or 16). */
-export function printGroupRecords(c: Printer, q: number, end: number, n: number, alen: number): void {
+/**
+ * IGMPv3 / MLDv2 group records of the report at `m` (`len`: its length, `capEnd`: where the capture
+ * ends): ` [gaddr G mode, N source(s)]` each at -v, ` [gaddr G mode { S ... }]` at -vv (`alen`: 4 or
+ * 16). As tcpdump, records and source lists are checked against the message's length first (a count
+ * beyond it prints ` [invalid number of groups]` or ` [invalid number of sources N]` and ends the
+ * list), then read from the capture (` [|proto]` where it ends); auxiliary data is not skipped.
+ */
+export function printGroupRecords(c: Printer, m: number, len: number, capEnd: number, n: number, alen: number, proto: string): void {
   const b = c.parser.bytes;
   const MODES = ['', 'is_in', 'is_ex', 'to_in', 'to_ex', 'allow', 'block'];
-  for (let k = 0; k < n && k < 1024; k++) {
-    if (q + 4 + alen > end) {
-      c.s += ' [|igmp]';
+  const rec = 4 + alen;
+  let group = 8;
+  for (let k = 0; k < n; k++) {
+    if (len < group + rec) {
+      c.s += ' [invalid number of groups]';
       return;
     }
+    const q = m + group;
+    if (q + rec > capEnd) return longjmpCut(c, proto);
     const type = b[q] ?? 0;
-    const aux = (b[q + 1] ?? 0) * 4;
     const ns = u16(b, q + 2);
     const g = alen === 4 ? ipv4Text(b, q + 4) : ipv6Text(b, q + 4);
-    const mode = MODES[type] || ` [v${alen === 4 ? 3 : 2}-report-#${type}]`;
-    if (c.opts.verbose < 2) c.s += ` [gaddr ${g} ${mode}, ${ns} source(s)]`;
+    c.s += ` [gaddr ${g} ${MODES[type] || ` [v${alen === 4 ? 3 : 2}-report-#${type}]`}`;
+    if (len < group + rec + ns * alen) {
+      c.s += ` [invalid number of sources ${ns}]`;
+      return;
+    }
+    if (c.opts.verbose < 2) c.s += `, ${ns} source(s)`;
     else {
       // -vv lists the sources, as tcpdump does
-      c.s += ` [gaddr ${g} ${mode} {`;
+      c.s += ' {';
       for (let j = 0; j < ns; j++) {
-        const at = q + 4 + alen + j * alen;
-        if (at + alen > end) {
-          c.s += ' [|igmp]';
-          return;
-        }
+        const at = q + rec + j * alen;
+        if (at + alen > capEnd) return longjmpCut(c, proto);
         c.s += ` ${alen === 4 ? ipv4Text(b, at) : ipv6Text(b, at)}`;
       }
-      c.s += ' }]';
+      c.s += ' }';
     }
-    q += 4 + alen + ns * alen + aux;
+    group += rec + ns * alen;
+    c.s += ']';
   }
 }
 

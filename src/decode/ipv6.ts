@@ -218,17 +218,14 @@ const IP6_NH_NAMES: Readonly<Record<number, string>> = { 0: 'Options', 43: 'Rout
 export function printIpv6(c: Printer, v: Ipv6View, i: number): void {
   const o = c.opts;
   const pkt = c.pkt;
-  if (v.length === 0 || (v.length < 40 && v.version === 6)) {
+  // tcpdump checks that the fixed header was captured before it looks at the version
+  if (v.length < 40) {
     c.s += ' [|ip6]';
     return;
   }
   c.s += o.linkHeader ? '' : 'IP6 ';
   if (v.version !== 6) {
     c.s += `version error: ${v.version} != 6`;
-    return;
-  }
-  if (v.length < 40) {
-    c.s += ' [|ip6]';
     return;
   }
   const plen = v.effectivePayloadLen;

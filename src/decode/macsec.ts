@@ -86,6 +86,10 @@ export class MacsecView extends ByteView {
   get dataDeclared(): number {
     return this.secureData(this.declared);
   }
+  /** The protected frame's EtherType or 802.3 length, when the data is integrity-only and holds it; -1 otherwise. */
+  get protectedType(): number {
+    return !this.confidential && this.status === DecodeStatus.Ok && this.dataCap >= 2 ? u16(this.bytes, this.offset + this.headerLen) : -1;
+  }
   private secureData(total: number): number {
     const over = this.headerLen + MacsecOffsets.icvLen;
     if (this.length < over || this.declared < over) return -1;
@@ -112,7 +116,8 @@ export interface MacsecRepr {
 export function macsecRepr(v: MacsecView): MacsecRepr {
   const r: MacsecRepr = { tci: v.tci, an: v.an, sl: v.sl, pn: v.pn };
   if (v.hasSci) r.sci = hexBytes(v.bytes, v.offset + MacsecOffsets.sci, 8);
-  if (!v.confidential && v.status === DecodeStatus.Ok && v.dataCap >= 2) r.type = u16(v.bytes, v.offset + v.headerLen);
+  const t = v.protectedType;
+  if (t >= 0) r.type = t;
   return r;
 }
 

@@ -11,6 +11,7 @@ import { CheckedText } from './checked.js';
 import { type Printer, hex4, hex8, safeChar } from './print.js';
 import { OUI_NAMES } from './llc.js';
 import { Layer } from './layers.js';
+import { NLPID_NAMES, osiNlpidPrefix } from './nlpid.js';
 
 /** NLPIDs of the OSI protocols (ISO/TR 9577). */
 export const OsiNlpid = { CLNP: 0x81, ESIS: 0x82, ISIS: 0x83 } as const;
@@ -235,11 +236,6 @@ export function clnpRepr(v: ClnpView): ClnpRepr {
 type Names = Readonly<Record<number, string>>;
 type Bits = ReadonlyArray<readonly [number, string]>;
 
-/** NLPID names (ISO/TR 9577). */
-export const NLPID_NAMES: Names = {
-  0x00: 'NULL', 0x08: 'Q.933', 0x09: 'LMI', 0x80: 'SNAP', 0x81: 'CLNP', 0x82: 'ES-IS', 0x83: 'IS-IS', 0x84: 'CONS', 0x85: 'IDRP',
-  0xc1: 'ISIS_SPB', 0xb1: 'FRF.15', 0xcc: 'IPv4', 0xcf: 'PPP', 0x8a: 'X25 ES-IS', 0x8e: 'IPv6',
-};
 const PDU_NAMES: Names = { 15: 'L1 Lan IIH', 16: 'L2 Lan IIH', 17: 'p2p IIH', 18: 'L1 LSP', 20: 'L2 LSP', 24: 'L1 CSNP', 25: 'L2 CSNP', 26: 'L1 PSNP', 27: 'L2 PSNP' };
 const TLV_NAMES: Names = {
   1: 'Area address(es)', 2: 'IS Reachability', 3: 'ES Neighbor(s)', 4: 'Partition DIS', 5: 'Prefix Neighbors', 6: 'IS Neighbor(s)',
@@ -359,14 +355,9 @@ export function osiChecksum(b: Uint8Array, o: number, off: number, n: number): n
   return ((x & 0xff) << 8) | (y & 0xff);
 }
 
-/** `OSI NLPID IS-IS (0x83): ` with -e (isoclns_print's prefix). */
-function nlpidPrefix(c: Printer, v: OsiView): void {
-  if (c.opts.linkHeader) c.s += `OSI NLPID ${NLPID_NAMES[v.u8(0)] ?? 'Unknown'} (0x${hex2(v.u8(0))}): `;
-}
-
 /** Starts the text of the OSI PDU at layer i; returns the PDU length tcpdump hands the printer. */
 function begin(c: Printer, v: OsiView, i: number): number {
-  nlpidPrefix(c, v);
+  osiNlpidPrefix(c, v.u8(0));
   T.begin(v.bytes, v.offset + v.length, c.opts.verbose);
   // after LLC the 802.3 length counts; on serial links the frame runs to its end on the wire
   return i > 0 && c.parser.kinds[i - 1] === Layer.Llc ? c.parser.lens[i] ?? v.length : c.pkt.wireLen - (v.offset - c.pkt.offset);

@@ -19,7 +19,7 @@ import { LoopbackView, loopbackRepr, printLoopback, writeLoopbackJson } from './
 import { VlanView, printVlan, vlanRepr, writeVlanJson } from './vlan.js';
 import { MplsView, mplsRepr, printMpls, writeMplsJson } from './mpls.js';
 import { PppoeView, pppoeRepr, printPppoe } from './pppoe.js';
-import { CISCO_SNAP, LlcView, llcRepr, printLlc } from './llc.js';
+import { CISCO_SNAP, LlcSap, LlcView, llcRepr, printLlc } from './llc.js';
 import { ArpView, arpRepr, printArp, writeArpJson } from './arp.js';
 import { Ipv4View, ipv4Repr, printIpv4, writeIpv4Json } from './ipv4.js';
 import { Ipv6View, ipv6Repr, printIpv6, writeIpv6Json } from './ipv6.js';
@@ -59,7 +59,8 @@ import { HsrpView, hsrpRepr, printHsrp } from './hsrp.js';
 import { RipView, printRip, ripRepr } from './rip.js';
 import { PPP_CONTROL_PROTOS, PppCtlView, PppProto, PppView, PppFraming, pppCtlRepr, pppNextEtherType, pppRepr, printPpp, printPppCtl } from './ppp.js';
 import { CHDLC_OSI, CHDLC_SLARP, CHDLC_UNPRINTED, ChdlcAddress, ChdlcView, SlarpView, chdlcRepr, printChdlc, printSlarp, slarpRepr } from './chdlc.js';
-import { FrEncap, FrelayView, Nlpid, Q933View, frelayRepr, printFrelay, printQ933, q933Repr } from './frelay.js';
+import { FrEncap, FrelayView, Q933View, frelayRepr, printFrelay, printQ933, q933Repr } from './frelay.js';
+import { Nlpid } from './nlpid.js';
 import { SlipView, printSlip, slipRepr } from './slip.js';
 import { ArcType, ArcnetView, arcnetRepr, printArcnet } from './arcnet.js';
 import { Mtp2View, mtp2Repr, printMtp2 } from './mtp2.js';
@@ -172,6 +173,8 @@ function overUdp(ports?: readonly number[]): JsonPlace<never> {
 }
 
 const PTP_UDP = overUdp();
+/** Layers whose EtherType field hands on a frame's payload: the MAC header, a VLAN tag, a SecTAG. */
+const ETHER_CARRIERS: readonly number[] = [Layer.Ethernet, Layer.Vlan, Layer.Macsec];
 
 /** A TLS record header: content type 20..24 (change cipher spec .. heartbeat), major version 3. */
 const looksTls = (b: Uint8Array, p: number, end: number): boolean => b[p]! >= 20 && b[p]! <= 24 && (end - p < 2 || b[p + 1] === 3);
@@ -201,8 +204,17 @@ const appAfterTransport = <V>(ok?: (v: V) => boolean): JsonPlace<V> => ({
 const APPLETALK_SNAP = 0x080007 * 65536 + 0x809b;
 /** SNAP numbers (OUI * 65536 + type) of the LAN protocols the JSON stack continues to after LLC: Cisco's LAN control protocols, IPX and AppleTalk DDP. */
 const LAN_SNAP: readonly number[] = [CISCO_SNAP.PVST, CISCO_SNAP.VLAN_BRIDGE, CISCO_SNAP.CDP, CISCO_SNAP.DTP, CISCO_SNAP.UDLD, CISCO_SNAP.VTP, EtherType.IPX, APPLETALK_SNAP];
-/** LLC ends the JSON stack unless it carries spanning tree (SAP 0x42), OSI (SAP 0xfe: IS-IS, ES-IS, CLNP), IPX (SAP 0xe0) or a LAN protocol under SNAP. */
-const llcEnds = (v: LlcView): boolean => (v.isSnap ? !LAN_SNAP.includes(v.oui * 65536 + v.snapType) : v.dsap !== 0x42 && v.dsap !== 0xfe && v.dsap !== 0xe0);
+/** The OSI PDUs the JSON stack continues to after LLC SAP 0xfe (what other NLPIDs name is not placed there). */
+const OSI_NLPIDS: readonly number[] = [OsiNlpid.ISIS, OsiNlpid.ESIS, OsiNlpid.CLNP];
+/**
+ * LLC ends the JSON stack unless it carries spanning tree (SAP 0x42), OSI (SAP 0xfe: IS-IS, ES-IS, CLNP), IPX (SAP 0xe0) or a
+ * LAN protocol under SNAP (the SAPs' low bits masked, as the walk reads them).
+ */
+const llcEnds = (v: LlcView): boolean => {
+  if (v.isSnap) return !LAN_SNAP.includes(v.oui * 65536 + v.snapType);
+  const d = v.dsap & 0xfe;
+  return d !== 0x42 && d !== 0xe0 && (d !== LlcSap.OSI || !OSI_NLPIDS.includes(v.bytes[v.offset + 3] ?? -1));
+};
 /** JSON place of a layer before any IP header (after the link header, a VLAN tag or LLC/SNAP) that ends the stack: what it carries is not decoded to JSON. */
 const BELOW_IP_LAST: JsonPlace<never> = { at: 'belowIp', last: true };
 /** GRE ends the JSON stack unless it carries ERSPAN (a tunnel's inner packet is outside the schema). */
@@ -300,7 +312,8 @@ export const HOMES = {
       if (!w.push(Layer.Llc, v.status, declared, snap ? 8 : ok ? v.headerLen : end - p)) return;
       // only a UI frame between equal SAPs carries a protocol (I, S and other U frames are LLC's own)
       if (!v.carries) return;
-      if (!snap) w.sap(v.dsap, p + 3, end, declared - 3);
+      // the SAPs' low bits (group, response) do not change the protocol, as tcpdump reads them
+      if (!snap) w.sap(v.dsap & 0xfe, p + 3, end, declared - 3);
       else if (v.oui === 0) w.etherType(v.snapType, p + 8, end, declared - 8);
       else w.snap(v.oui * 65536 + v.snapType, p + 8, end, declared - 8);
     },
@@ -315,7 +328,7 @@ export const HOMES = {
   }),
   ipv4: home({
     View: Ipv4View, print: printIpv4, repr: ipv4Repr,
-    reach: { link: [LinkType.IPV4], ether: [EtherType.IPv4], ip: [IpProto.IPIP], ppp: [PppProtocol.IPv4] },
+    reach: { link: [LinkType.IPV4], ether: [EtherType.IPv4], ip: [IpProto.IPIP], ppp: [PppProtocol.IPv4], sap: [LlcSap.IP] },
     decode(w, v, p, end) {
       const st = v.reset(w.bytes, p, end - p);
       const ok = st === DecodeStatus.Ok;
@@ -466,11 +479,11 @@ export const HOMES = {
   aarp: home({ View: AarpView, print: printAarp, repr: aarpRepr, json: { at: 'belowIp', last: true }, reach: { ether: [EtherType.AARP] }, decode: leaf(Layer.Aarp, -1) }),
   ptp: home({
     View: PtpView, print: printPtp, repr: ptpRepr,
-    // over Ethernet (after the MAC header or a tag, before any IP) or over UDP
+    // over Ethernet (after the MAC header, a tag or an integrity-only SecTAG, before any IP) or over UDP
     json: {
       at: 'app',
       last: true,
-      accept: (p, i, ipIdx) => (ipIdx < 0 && i > 0 && (p.kinds[i - 1] === Layer.Ethernet || p.kinds[i - 1] === Layer.Vlan)) || PTP_UDP.accept!(p, i, ipIdx),
+      accept: (p, i, ipIdx) => (ipIdx < 0 && i > 0 && ETHER_CARRIERS.includes(p.kinds[i - 1]!)) || PTP_UDP.accept!(p, i, ipIdx),
     },
     reach: { ether: [EtherType.PTP], udp: [Port.PTP_EVENT, Port.PTP_GENERAL] }, decode: leaf(Layer.Ptp, -1),
   }),
@@ -587,11 +600,8 @@ export const HOMES = {
         w.etherType(v.nlpid, q, end, rest);
         return;
       }
+      if (nlpidNext(w, v.nlpid, q, end, rest)) return;
       switch (v.nlpid) {
-        case Nlpid.IP: w.next(Layer.Ipv4, q, end, rest, 0); break;
-        case Nlpid.IP6: w.next(Layer.Ipv6, q, end, rest, 0); break;
-        case Nlpid.PPP: w.next(Layer.Ppp, q, end, rest, LinkType.PPP); break;
-        case Nlpid.Q933: w.next(Layer.Q933, q, end, rest, 0); break;
         // the OSI PDU starts at the NLPID byte itself
         case Nlpid.CLNP: case Nlpid.ESIS: case Nlpid.ISIS: w.next(Layer.Isis, q - 1, end, rest + 1, 0); break;
         case Nlpid.SNAP:
@@ -651,8 +661,8 @@ export const HOMES = {
       if (w.push(Layer.Pim, st, declared, inner ? 8 : end - p) && inner) w.ipByVersion(p + 8, end);
     },
   }),
-  // Cisco auto-RP (outside --json: its Repr is for the library)
-  autorp: home({ View: AutoRpView, print: printAutoRp, repr: autoRpRepr, reach: { udp: [Port.AUTORP] }, decode: leaf(Layer.AutoRp, -1) }),
+  // Cisco auto-RP: a routing protocol over UDP, ending the stack
+  autorp: home({ View: AutoRpView, print: printAutoRp, repr: autoRpRepr, json: overUdp(), reach: { udp: [Port.AUTORP] }, decode: leaf(Layer.AutoRp, -1) }),
   ripng: home({ View: RipngView, print: printRipng, repr: ripngRepr, json: appAfterTransport<RipngView>(), reach: { udp: [Port.RIPNG] }, decode: leaf(Layer.Ripng, -1) }),
   ldp: home({ View: LdpView, print: printLdp, repr: ldpRepr, json: appAfterTransport<LdpView>((v) => v.version === 1), reach: { udp: [Port.LDP], tcp: [Port.LDP] }, decode: leaf(Layer.Ldp, -1) }),
   lspping: home({ View: LspPingView, print: printLspPing, repr: lspPingRepr, json: appAfterTransport<LspPingView>((v) => v.u16(0) === 1), reach: { udp: [Port.LSP_PING] }, decode: leaf(Layer.LspPing, -1) }),
@@ -727,14 +737,14 @@ export const HOMES = {
   // the OSI network layer (issue 17): reached by LLC, PPP, Cisco HDLC and Frame Relay at the NLPID byte
   isis: home({
     View: IsisView, print: printIsis, repr: isisRepr, json: { at: 'belowIp', last: true },
-    reach: { sap: [0xfe], ppp: [PppProto.OSI] },
+    reach: { sap: [LlcSap.OSI], ppp: [PppProto.OSI] },
     decode(w, v, p, end, declared, arg) {
-      // on LLC tcpdump takes OSI only from a UI frame with both SAPs 0xfe
-      if (arg === 0xfe && (w.bytes[p - 2] !== 0xfe || w.bytes[p - 1] !== 0x03)) return;
-      const id = p < end ? w.bytes[p] : -1;
+      const id = p < end ? (w.bytes[p] ?? -1) : -1;
       if (id === OsiNlpid.ISIS) w.push(Layer.Isis, v.reset(w.bytes, p, end - p), declared, end - p);
       else if (id === OsiNlpid.ESIS) w.next(Layer.Esis, p, end, declared, arg);
       else if (id === OsiNlpid.CLNP) w.next(Layer.Clnp, p, end, declared, arg);
+      // after LLC, tcpdump's isoclns_print hands IPv4, IPv6, PPP and Q.933 on (the LLC printer writes the rest)
+      else if (arg === LlcSap.OSI && id >= 0) nlpidNext(w, id, p + 1, end, declared - 1);
     },
   }),
   esis: home({ View: EsisView, print: printEsis, repr: esisRepr, json: { at: 'belowIp', last: true }, decode: leaf(Layer.Esis, -1) }),
@@ -744,7 +754,8 @@ export const HOMES = {
   ddp: home({ View: DdpView, print: printDdp, repr: ddpRepr, json: BELOW_IP_LAST, reach: { ether: [0x809b], snap: [APPLETALK_SNAP] }, decode: leaf(Layer.Ddp, -1) }),
   // LocalTalk: an extended DDP header follows type 2; the LLAP printer prints it (and a short one) itself
   llap: home({
-    View: LlapView, print: printLlap, repr: llapRepr,
+    // the frame's link header: an extended DDP header follows as `ddp`, a short one is this layer's own
+    View: LlapView, print: printLlap, repr: llapRepr, json: { at: 'frame' },
     reach: { link: [LinkType.LTALK] },
     decode(w, v, p, end, declared) {
       const st = v.reset(w.bytes, p, end - p);
@@ -752,14 +763,19 @@ export const HOMES = {
       if (w.push(Layer.Llap, st, declared, ext ? LlapOffsets.headerLen : end - p) && ext) w.next(Layer.Ddp, p + LlapOffsets.headerLen, end, declared - LlapOffsets.headerLen, 0);
     },
   }),
-  mobility: home({ View: MobilityView, print: printMobility, repr: mobilityRepr, decode: leaf(Layer.Mobility, -1) }),
+  // directly after the outermost IPv6 header (its extension headers are part of that layer), ending the stack
+  mobility: home({ View: MobilityView, print: printMobility, repr: mobilityRepr, json: { at: 'transport', last: true }, decode: leaf(Layer.Mobility, -1) }),
   aoe: home({ View: AoeView, print: printAoe, repr: aoeRepr, json: BELOW_IP_LAST, reach: { ether: [0x88a2] }, decode: leaf(Layer.Aoe, -1) }),
   tipc: home({ View: TipcView, print: printTipc, repr: tipcRepr, json: BELOW_IP_LAST, reach: { ether: [EtherType.TIPC] }, decode: leaf(Layer.Tipc, -1) }),
   // reached from the Ethernet header only (see eth)
   macsec: home({
-    // the protected frame is not shown, as a tunnel's inner packet is not; a reserved short-length bit
-    // leaves the SecTAG shown (tshark reads it), the version bit does not (tshark reads no MACsec then)
-    View: MacsecView, print: printMacsec, repr: macsecRepr, json: { ...BELOW_IP_LAST, malformedShown: (v) => (v.tciAn & MacsecTci.V) === 0 },
+    // an integrity-only SecTAG's protected frame is cleartext: what its EtherType carries is placed as
+    // after a VLAN tag (tshark decodes it so too); an encrypted frame, and an 802.3 length (tshark hands
+    // the secure data to its EtherType table only, where no LLC is), end the stack at the SecTAG. A
+    // reserved short-length bit leaves the SecTAG shown (tshark reads it), the version bit does not
+    // (tshark reads no MACsec then)
+    View: MacsecView, print: printMacsec, repr: macsecRepr,
+    json: { at: 'belowIp', lastIf: (v) => v.protectedType < ETHERTYPE_MIN, malformedShown: (v) => (v.tciAn & MacsecTci.V) === 0 },
     decode(w, v, p, end, declared) {
       if (!w.push(Layer.Macsec, v.reset(w.bytes, p, end - p, declared), declared, v.headerLen) || v.confidential) return;
       const cap = v.dataCap;
@@ -771,6 +787,17 @@ export const HOMES = {
     },
   }),
 } satisfies { readonly [K in LayerName]: Home<ByteView> };
+
+/** The network layers an NLPID names besides OSI's own (IPv4, IPv6, PPP, Q.933), at `q` after it; false for others. */
+function nlpidNext(w: Walk, id: number, q: number, end: number, rest: number): boolean {
+  switch (id) {
+    case Nlpid.IP: w.next(Layer.Ipv4, q, end, rest, 0); return true;
+    case Nlpid.IP6: w.next(Layer.Ipv6, q, end, rest, 0); return true;
+    case Nlpid.PPP: w.next(Layer.Ppp, q, end, rest, LinkType.PPP); return true;
+    case Nlpid.Q933: w.next(Layer.Q933, q, end, rest, 0); return true;
+    default: return false;
+  }
+}
 
 /** What follows a PPP protocol field: IP, IPv6, MPLS, a control protocol's packet, or what a home's `reach.ppp` names. */
 function pppNext(w: Walk, proto: number, p: number, end: number, declared: number): void {
