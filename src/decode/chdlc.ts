@@ -8,6 +8,7 @@ import { ByteView, DecodeStatus, u16, u32 } from './status.js';
 import { type Printer, hex4, hex8, hexDump } from './print.js';
 import { hex2, ipv4Text } from './addr.js';
 import { etherTypeText } from './ethertype.js';
+import { OSI_PDU_NLPIDS, osiPayload } from './nlpid.js';
 
 /** Field offsets of the 4-byte Cisco HDLC header. */
 export const ChdlcOffsets = { address: 0, control: 1, protocol: 2, headerLen: 4 } as const;
@@ -66,6 +67,21 @@ export function chdlcRepr(v: ChdlcView): ChdlcRepr {
   return { address: v.address, control: v.control, protocol: v.protocol };
 }
 
+/** True when an OSI payload (after its pad byte) is too short for tcpdump's chdlc_print: ` [|chdlc]`. */
+function osiCut(v: ChdlcView, wire: number, capEnd: number): boolean {
+  return v.protocol === CHDLC_OSI && (wire - ChdlcOffsets.headerLen < 2 || v.offset + ChdlcOffsets.headerLen + 2 > capEnd);
+}
+
+/**
+ * The bytes tcpdump's -x dump skips as the Cisco HDLC link header of a record that starts with it: its
+ * 4 bytes (an OSI pad byte is dumped); for an OSI payload too short for chdlc_print, the whole record
+ * when its length says so (nothing is dumped), none when the capture does (a read past it dumps all).
+ */
+export function chdlcHeaderBytes(v: ChdlcView, wireLen: number, capLen: number): number {
+  if (osiCut(v, wireLen, v.offset + capLen)) return wireLen - ChdlcOffsets.headerLen < 2 ? capLen : 0;
+  return Math.min(ChdlcOffsets.headerLen, capLen);
+}
+
 /** tcpdump's chdlc_print: -e the cast and EtherType, then the payload or `unknown CHDLC protocol`. */
 export function printChdlc(c: Printer, v: ChdlcView, i: number): void {
   const wire = c.pkt.wireLen - (v.offset - c.pkt.offset);
@@ -80,6 +96,18 @@ export function printChdlc(c: Printer, v: ChdlcView, i: number): void {
     c.s += `${cast}, ethertype ${etherTypeText(proto)}, length ${wire}: `;
   }
   const p = c.parser;
+  if (proto === CHDLC_OSI) {
+    // a pad byte usually precedes the NLPID: taken as one when an OSI PDU's NLPID follows it, as tcpdump does
+    const q = v.offset + ChdlcOffsets.headerLen;
+    const capEnd = c.pkt.offset + c.pkt.capLen;
+    if (osiCut(v, wire, capEnd)) {
+      c.s += ' [|chdlc]';
+      return;
+    }
+    const pad = OSI_PDU_NLPIDS.includes(v.bytes[q + 1] ?? -1) ? 1 : 0;
+    if (osiPayload(c, i, q + pad, wire - ChdlcOffsets.headerLen - pad, capEnd) >= 0) c.network(i + 1, proto);
+    return;
+  }
   if (i + 1 < p.count && !CHDLC_UNPRINTED.includes(proto)) {
     c.network(i + 1, proto);
     return;
@@ -96,9 +124,6 @@ export function printChdlc(c: Printer, v: ChdlcView, i: number): void {
       return;
     case CHDLC_SLARP:
       c.s += `SLARP (length: ${wire - 4}),  [|chdlc_slarp]`;
-      return;
-    case CHDLC_OSI:
-      c.s += ' [|chdlc]';
       return;
     default:
       if (!c.opts.linkHeader) c.s += `unknown CHDLC protocol (0x${hex4(proto)})`;

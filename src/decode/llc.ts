@@ -10,7 +10,7 @@ import { Layer } from './layers.js';
 import { type Printer, hex4, macName } from './print.js';
 import { hex2, macText } from './addr.js';
 import { ETHERTYPE_NAMES, etherTypeText } from './ethertype.js';
-import { printIsoclns } from './nlpid.js';
+import { osiPayload } from './nlpid.js';
 
 /** Field offsets of LLC (3 bytes, 4 with a two-byte I or S control field) and SNAP (5 more). */
 export const LlcOffsets = { dsap: 0, ssap: 1, control: 2, headerLen: 3, longHeaderLen: 4, oui: 3, snapType: 6, snapLen: 8 } as const;
@@ -215,18 +215,17 @@ export function printLlc(c: Printer, v: LlcView, i: number, n: number): void {
     }
     return;
   }
-  // OSI's UI frames go to isoclns_print whatever their NLPID: an OSI PDU prints its own prefix, another
-  // network layer (IPv4, IPv6, PPP, Q.933) prints after it, and an NLPID nothing decodes prints here
-  const osi = v.carries && (v.dsap & 0xfe) === LlcSap.OSI;
-  const next = i + 1 < p.count ? p.kinds[i + 1]! : Layer.None;
-  const handed = osi && next !== Layer.None && next !== Layer.Isis && next !== Layer.Esis && next !== Layer.Clnp;
-  if (osi && (next === Layer.None || handed)) printIsoclns(c, v.offset + LlcOffsets.headerLen, n - LlcOffsets.headerLen, end, handed);
-  // what a UI frame's SAP announces (spanning tree, ...) prints itself
-  if (next !== Layer.None) {
-    if (!c.earlyEnd) c.layer(i + 1, handed ? n - LlcOffsets.headerLen - 1 : n - LlcOffsets.headerLen);
+  // OSI's UI frames go to isoclns_print whatever their NLPID
+  if (v.carries && (v.dsap & 0xfe) === LlcSap.OSI) {
+    const len = osiPayload(c, i, v.offset + LlcOffsets.headerLen, n - LlcOffsets.headerLen, end);
+    if (len >= 0) c.layer(i + 1, len);
     return;
   }
-  if (osi) return;
+  // what a UI frame's SAP announces (spanning tree, ...) prints itself
+  if (i + 1 < p.count) {
+    c.layer(i + 1, n - 3);
+    return;
+  }
   if (!c.opts.linkHeader) {
     // the addresses with the SAP names: `SRC > DST SAP` for equal SAPs, else `SRC SSAP > DST DSAP`
     const m = macs(c, i);

@@ -6,9 +6,13 @@
 import type { Printer } from './print.js';
 import { hexDump, longjmpCut } from './print.js';
 import { hex2 } from './addr.js';
+import { Layer } from './layers.js';
 
 /** NLPID values the decoders follow or name. */
 export const Nlpid = { NULL: 0x00, Q933: 0x08, LMI: 0x09, SNAP: 0x80, CLNP: 0x81, ESIS: 0x82, ISIS: 0x83, MFR: 0xb1, IP: 0xcc, PPP: 0xcf, IP6: 0x8e } as const;
+
+/** The NLPIDs of OSI's own PDUs: CLNP, ES-IS and IS-IS (the layers of osi.ts). */
+export const OSI_PDU_NLPIDS: readonly number[] = [Nlpid.CLNP, Nlpid.ESIS, Nlpid.ISIS];
 
 /** NLPID names as tcpdump prints them. */
 export const NLPID_NAMES: Readonly<Record<number, string>> = {
@@ -19,6 +23,20 @@ export const NLPID_NAMES: Readonly<Record<number, string>> = {
 /** isoclns_print's -e prefix: `OSI NLPID IS-IS (0x83): `. */
 export function osiNlpidPrefix(c: Printer, id: number): void {
   if (c.opts.linkHeader) c.s += `OSI NLPID ${NLPID_NAMES[id] ?? 'Unknown'} (0x${hex2(id)}): `;
+}
+
+/**
+ * The OSI payload at `o` (`len` bytes on the wire, captured up to `capEnd`) of the carrier at layer i
+ * (LLC, Cisco HDLC, PPP), as isoclns_print reads it: an OSI PDU decoded as layer i + 1 prints itself,
+ * another network layer (IPv4, IPv6, PPP, Q.933) after the -e prefix, an NLPID nothing decodes here.
+ * Returns the length to hand layer i + 1's printer, or -1 when nothing is left to print.
+ */
+export function osiPayload(c: Printer, i: number, o: number, len: number, capEnd: number): number {
+  const p = c.parser;
+  const next = i + 1 < p.count ? p.kinds[i + 1]! : Layer.None;
+  if (next === Layer.Isis || next === Layer.Esis || next === Layer.Clnp) return len;
+  printIsoclns(c, o, len, capEnd, next !== Layer.None);
+  return next !== Layer.None && !c.earlyEnd ? len - 1 : -1;
 }
 
 /**

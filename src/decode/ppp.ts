@@ -8,6 +8,7 @@ import { ByteView, DecodeStatus, u16, u32 } from './status.js';
 import { type Printer, hex4, hex8, hexDump, hostName, longjmpCut, safeText } from './print.js';
 import { hex2, ipv4Text, macText } from './addr.js';
 import { Layer } from './layers.js';
+import { osiPayload } from './nlpid.js';
 
 /** PPP protocol numbers (RFC 1661 and the IANA PPP DLL protocol registry) tcpdump names. */
 export const PppProto = {
@@ -186,12 +187,17 @@ export function printPppFrame(c: Printer, i: number, off: number, length: number
 /** tcpdump's handle_ppp: what follows a PPP protocol field at `off` (`len` wire bytes). */
 export function pppPayload(c: Printer, proto: number, i: number, off: number, len: number): void {
   const p = c.parser;
+  const capEnd = c.pkt.offset + c.pkt.capLen;
+  // tcpdump hands PPP's OSI protocol to isoclns_print whatever its NLPID
+  if (proto === PppProto.OSI) {
+    if (osiPayload(c, i, off, len, capEnd) >= 0) c.network(i + 1, 0);
+    return;
+  }
   if (i + 1 < p.count) {
     c.network(i + 1, 0);
     return;
   }
   const b = p.bytes;
-  const capEnd = c.pkt.offset + c.pkt.capLen;
   switch (proto) {
     case PppProto.IP: case PppProto.VJNC: case 0x0800:
       c.s += len < 0 || off >= capEnd ? ' [|ip]' : 'IP [|ip]';

@@ -60,7 +60,7 @@ import { RipView, printRip, ripRepr } from './rip.js';
 import { PPP_CONTROL_PROTOS, PppCtlView, PppProto, PppView, PppFraming, pppCtlRepr, pppNextEtherType, pppRepr, printPpp, printPppCtl } from './ppp.js';
 import { CHDLC_OSI, CHDLC_SLARP, CHDLC_UNPRINTED, ChdlcAddress, ChdlcView, SlarpView, chdlcRepr, printChdlc, printSlarp, slarpRepr } from './chdlc.js';
 import { FrEncap, FrelayView, Q933View, frelayRepr, printFrelay, printQ933, q933Repr } from './frelay.js';
-import { Nlpid } from './nlpid.js';
+import { Nlpid, OSI_PDU_NLPIDS } from './nlpid.js';
 import { SlipView, printSlip, slipRepr } from './slip.js';
 import { ArcType, ArcnetView, arcnetRepr, printArcnet } from './arcnet.js';
 import { Mtp2View, mtp2Repr, printMtp2 } from './mtp2.js';
@@ -204,8 +204,6 @@ const appAfterTransport = <V>(ok?: (v: V) => boolean): JsonPlace<V> => ({
 const APPLETALK_SNAP = 0x080007 * 65536 + 0x809b;
 /** SNAP numbers (OUI * 65536 + type) of the LAN protocols the JSON stack continues to after LLC: Cisco's LAN control protocols, IPX and AppleTalk DDP. */
 const LAN_SNAP: readonly number[] = [CISCO_SNAP.PVST, CISCO_SNAP.VLAN_BRIDGE, CISCO_SNAP.CDP, CISCO_SNAP.DTP, CISCO_SNAP.UDLD, CISCO_SNAP.VTP, EtherType.IPX, APPLETALK_SNAP];
-/** The OSI PDUs the JSON stack continues to after LLC SAP 0xfe (what other NLPIDs name is not placed there). */
-const OSI_NLPIDS: readonly number[] = [OsiNlpid.ISIS, OsiNlpid.ESIS, OsiNlpid.CLNP];
 /**
  * LLC ends the JSON stack unless it carries spanning tree (SAP 0x42), OSI (SAP 0xfe: IS-IS, ES-IS, CLNP), IPX (SAP 0xe0) or a
  * LAN protocol under SNAP (the SAPs' low bits masked, as the walk reads them).
@@ -213,8 +211,15 @@ const OSI_NLPIDS: readonly number[] = [OsiNlpid.ISIS, OsiNlpid.ESIS, OsiNlpid.CL
 const llcEnds = (v: LlcView): boolean => {
   if (v.isSnap) return !LAN_SNAP.includes(v.oui * 65536 + v.snapType);
   const d = v.dsap & 0xfe;
-  return d !== 0x42 && d !== 0xe0 && (d !== LlcSap.OSI || !OSI_NLPIDS.includes(v.bytes[v.offset + 3] ?? -1));
+  return d !== 0x42 && d !== 0xe0 && (d !== LlcSap.OSI || !osiPduAt(v, 3));
 };
+/**
+ * Whether an OSI PDU's NLPID (CLNP, ES-IS, IS-IS) is at byte `k` of layer `v`. What other NLPIDs name
+ * after an OSI carrier (IPv4, IPv6, PPP, Q.933) is not placed in JSON: the stack ends at the carrier, as
+ * before those were decoded (tshark reads the Cisco HDLC pad byte otherwise than tcpdump, and files
+ * the NULL NLPID under clnp).
+ */
+const osiPduAt = (v: ByteView, k: number): boolean => v.length > k && OSI_PDU_NLPIDS.includes(v.bytes[v.offset + k] ?? -1);
 /** JSON place of a layer before any IP header (after the link header, a VLAN tag or LLC/SNAP) that ends the stack: what it carries is not decoded to JSON. */
 const BELOW_IP_LAST: JsonPlace<never> = { at: 'belowIp', last: true };
 /** GRE ends the JSON stack unless it carries ERSPAN (a tunnel's inner packet is outside the schema). */
@@ -548,7 +553,8 @@ export const HOMES = {
     // prints it as IP, but it is no IPv4 header the schema (or tshark) shows
     // placed as the frame's link header only: after an Ethernet type 0x880b (see afterMac) tshark
     // decodes no PPP, and the stack ends at eth
-    json: { at: 'frame', lastIf: (v) => v.protocol === PppProto.VJNC },
+    // and OSI's payload continues the JSON stack only with an OSI PDU (see osiPduAt)
+    json: { at: 'frame', lastIf: (v) => v.protocol === PppProto.VJNC || (v.protocol === PppProto.OSI && !osiPduAt(v, v.headerLen)) },
     reach: { link: [LinkType.PPP, LinkType.PPP_HDLC] },
     decode(w, v, p, end, declared, arg) {
       const hdlc = arg === LinkType.PPP_HDLC;
@@ -571,7 +577,8 @@ export const HOMES = {
     },
   }),
   chdlc: home({
-    View: ChdlcView, print: printChdlc, repr: chdlcRepr, json: { at: 'link' },
+    // OSI's payload continues the JSON stack only with an OSI PDU (see osiPduAt)
+    View: ChdlcView, print: printChdlc, repr: chdlcRepr, json: { at: 'link', lastIf: (v) => v.protocol === CHDLC_OSI && !osiPduAt(v, 4) && !osiPduAt(v, 5) },
     reach: { link: [LinkType.C_HDLC] },
     decode(w, v, p, end, declared) {
       if (!w.push(Layer.Chdlc, v.reset(w.bytes, p, end - p), declared, 4)) return;
@@ -581,8 +588,7 @@ export const HOMES = {
       else if (t === 0x0800 || t === 0x86dd || t === 0x8847 || t === 0x8848 || CHDLC_UNPRINTED.includes(t)) w.etherType(t, p + 4, end, declared - 4);
       else if (t === CHDLC_OSI && end - p >= 6) {
         // a pad byte usually precedes the NLPID; tcpdump looks for an OSI NLPID after it
-        const n = w.bytes[p + 5];
-        const pad = n === OsiNlpid.CLNP || n === OsiNlpid.ESIS || n === OsiNlpid.ISIS ? 1 : 0;
+        const pad = OSI_PDU_NLPIDS.includes(w.bytes[p + 5] ?? -1) ? 1 : 0;
         w.next(Layer.Isis, p + 4 + pad, end, declared - 4 - pad, 0);
       }
     },
@@ -743,8 +749,8 @@ export const HOMES = {
       if (id === OsiNlpid.ISIS) w.push(Layer.Isis, v.reset(w.bytes, p, end - p), declared, end - p);
       else if (id === OsiNlpid.ESIS) w.next(Layer.Esis, p, end, declared, arg);
       else if (id === OsiNlpid.CLNP) w.next(Layer.Clnp, p, end, declared, arg);
-      // after LLC, tcpdump's isoclns_print hands IPv4, IPv6, PPP and Q.933 on (the LLC printer writes the rest)
-      else if (arg === LlcSap.OSI && id >= 0) nlpidNext(w, id, p + 1, end, declared - 1);
+      // tcpdump's isoclns_print hands IPv4, IPv6, PPP and Q.933 on (the carrier's printer writes the rest)
+      else if (id >= 0) nlpidNext(w, id, p + 1, end, declared - 1);
     },
   }),
   esis: home({ View: EsisView, print: printEsis, repr: esisRepr, json: { at: 'belowIp', last: true }, decode: leaf(Layer.Esis, -1) }),

@@ -19,6 +19,7 @@ import { HOME_BY_KIND, REACH } from '../decode/registry.js';
 import { llcHeaderLen } from '../decode/llc.js';
 import { macsecLinkBytes } from '../decode/macsec.js';
 import { llapHeaderBytes } from '../decode/ddp.js';
+import { chdlcHeaderBytes } from '../decode/chdlc.js';
 import { SLL2_DIR } from '../decode/sll.js';
 import { hex4, macName, pad2, protoName, type PrintOptions, type Printer } from '../decode/print.js';
 import { NFLOG_HDR, nflogPayloadOffset } from '../decode/nflog.js';
@@ -348,6 +349,9 @@ export class TextFormatter implements Printer {
           if (llap) return llapHeaderBytes(llap, pkt.wireLen, pkt.capLen);
           // tcpdump's ppp_if_print counts 4 bytes of link header, whatever the address, control and protocol fields take
           if (pkt.linkType === DecodeLinkType.PPP) return Math.min(4, pkt.capLen);
+          // Cisco HDLC's is its 4 bytes: an OSI pad byte and NLPID are dumped
+          const ch = p.at(0, Layer.Chdlc);
+          if (ch && p.status[0] === DecodeStatus.Ok) return chdlcHeaderBytes(ch, pkt.wireLen, pkt.capLen);
           // Frame Relay's ends at the NLPID: an RFC 2427 SNAP header after it is dumped
           const fr = p.at(0, Layer.Frelay);
           if (fr && p.status[0] === DecodeStatus.Ok && p.count > 1) return Math.min(fr.headerLen, pkt.capLen);

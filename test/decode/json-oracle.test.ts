@@ -110,7 +110,12 @@ function comparePacket(file: string, ours: Record<string, unknown>, t: OObject, 
   for (const [k, name] of protoNames.entries()) {
     // wlan_radio is tshark's summary of the radio information, not a header
     // osi is tshark's name for the NLPID dispatch before IS-IS, ES-IS and CLNP
-    if (name === 'ethertype' || name === 'raw' || name === 'nflog' || name === 'wlan_radio' || name === 'osi' || name.startsWith('ipv6.')) continue;
+    if (name === 'ethertype' || name === 'raw' || name === 'nflog' || name === 'wlan_radio' || name === 'osi' || name.startsWith('ipv6.')) {
+      // the IP, IPv6, PPP and Q.933 packets an NLPID names after an OSI carrier (LLC SAP 0xfe, Cisco HDLC, PPP)
+      // are not placed: the schema's stack ends at the carrier (SCHEMA.md, llc)
+      if (name === 'osi' && protoNames[k + 1] !== undefined && !['clnp', 'esis', 'isis'].includes(protoNames[k + 1]!)) break;
+      continue;
+    }
     // a PPP-in-HDLC-framing record addressed 0x0f/0x8f is Cisco HDLC, whose header the schema shows as the link
     // layer (`chdlc`); tshark files it under its PPP framing dissector first
     if (name === 'ppp' && protoNames[k + 1] === 'chdlc' && linkType === 50) continue;
@@ -130,9 +135,9 @@ function comparePacket(file: string, ours: Record<string, unknown>, t: OObject, 
     // after a BSD loopback header (AF_ISO) the schema shows no OSI layer: tcpdump's null printer prints
     // that PDU itself (tshark files the inactive-network-layer NLPID 0 under clnp)
     if (m === 'clnp' && protos[protos.length - 1] === 'loopback') break;
-    // the same NLPID 0 after an OSI LLC header is no CLNP PDU either: tcpdump's isoclns_print prints its
-    // length only, and the schema's stack ends at llc
-    if (m === 'clnp' && protos[protos.length - 1] === 'llc' && num(find(get(t, 'clnp'), 'clnp.nlpi')) === 0) break;
+    // the same NLPID 0 after an OSI carrier (LLC, Cisco HDLC, PPP) is no CLNP PDU either: tcpdump's
+    // isoclns_print prints its length only, and the schema's stack ends at the carrier
+    if (m === 'clnp' && num(find(get(t, 'clnp'), 'clnp.nlpi')) === 0) break;
     protos.push(m);
     if (m === 'udp' && gpe) protos.push('vxlangpe');
   }
