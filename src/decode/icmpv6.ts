@@ -4,7 +4,7 @@ import { ipv6Text, macText } from './addr.js';
 import { type Printer, cksumShouldBe, hex4, hexDump, hexDumpText } from './print.js';
 import { Ipv6View } from './ipv6.js';
 import { ipFragmented, l4Sum } from './ip.js';
-import { printGroupRecords } from './igmp.js';
+import { printGroupRecords, printQuerySources } from './igmp.js';
 import type { JsonWriter } from './json-writer.js';
 
 /** Field offsets of the header and of the ND target / MLD group address. */
@@ -240,6 +240,12 @@ export function printIcmpv6(c: Printer, v: Icmpv6View, _i: number, len: number):
     case 130:
     case 131:
     case 132:
+      // between MLDv1's 24 bytes and MLDv2's 28 tcpdump names no version
+      if (t === 130 && len > 24 && len < 28) {
+        c.s += `${name} unknown-version (len ${len}) `;
+        if (o.verbose > 0) return;
+        break;
+      }
       if (t === 130 && len > 24) {
         if (v.length < 28) {
           c.s += `multicast listener query v2 [|icmp6]`;
@@ -260,8 +266,7 @@ export function printIcmpv6(c: Printer, v: Icmpv6View, _i: number, len: number):
           // 5.1.9: the same floating-point form for the querier's query interval
           c.s += ` qqi=${qqic < 128 ? qqic : ((qqic & 0xf) | 0x10) * 2 ** (((qqic >> 4) & 7) + 3)}`;
         }
-        const ns = u16(b, v.offset + 26);
-        if (ns) c.s += ` ${ns} source(s)`;
+        if (!printQuerySources(c, v.offset + 28, u16(b, v.offset + 26), len - 28, end, 16, 'icmp6')) return;
         c.s += ']';
         if (o.verbose > 0) return;
         break;

@@ -145,26 +145,24 @@ function igmpText(c: Printer, v: IgmpView, len: number): boolean {
     case 0x11: {
       if (len >= 12) {
         c.s += 'igmp query v3';
+        // RFC 3376 4.1: 12 bytes and the sources, in 32-bit words
+        if ((len & 3) !== 0) {
+          c.s += ` [invalid len ${len}]`;
+          return true;
+        }
         // RFC 3376 4.1.1: codes from 128 on are a mantissa and exponent, in tenths of a second
         const mrc = v.maxResp;
         const mrt = mrc < 128 ? mrc : ((mrc & 15) | 16) << (((mrc >> 4) & 7) + 3);
         if (mrc !== 100) c.s += ` [max resp time ${mrt < 600 ? (mrt / 10).toFixed(1) + 's' : relTime(Math.floor(mrt / 10))}]`;
-        const ns = v.length >= 12 ? u16(b, v.offset + 10) : 0;
-        if (u32(b, v.groupOffset) !== 0) {
-          c.s += ` [gaddr ${g}`;
-          if (ns && c.opts.verbose > 1) {
-            c.s += ' {';
-            for (let k = 0, a = v.offset + 12; k < ns; k++, a += 4) {
-              if (a + 4 > v.offset + v.length) {
-                c.s += ' [|igmp]';
-                return false;
-              }
-              c.s += ` ${ipv4Text(b, a)}`;
-            }
-            c.s += ' }';
-          } else if (ns) c.s += `, ${ns} source(s)`;
-          c.s += ']';
-        } else if (ns && c.opts.verbose > 0) c.s += ` ${ns} source(s)`;
+        // a general query (group 0) ends there, whatever its source count says
+        if (u32(b, v.groupOffset) === 0) return true;
+        c.s += ` [gaddr ${g}`;
+        if (v.length < 12) {
+          longjmpCut(c, 'igmp');
+          return false;
+        }
+        if (!printQuerySources(c, v.offset + 12, u16(b, v.offset + 10), len - 12, v.offset + v.length, 4, 'igmp')) return false;
+        c.s += ']';
         return true;
       }
       if (v.maxResp === 0) c.s += 'igmp query v1';
@@ -225,6 +223,32 @@ function igmpText(c: Printer, v: IgmpView, len: number): boolean {
   }
 }
 
+
+/**
+ * The source list of an IGMPv3 or MLDv2 query at `q` (`ns` sources of `alen` bytes, `room` bytes left
+ * of the message, captured up to `capEnd`), as tcpdump prints it: nothing for none, ` [invalid number
+ * of sources]` when the message cannot hold them, `, N source(s)` at -v and below, ` { S ... }` at -vv.
+ * False when a read past the capture ended the packet (` [|proto]`).
+ */
+export function printQuerySources(c: Printer, q: number, ns: number, room: number, capEnd: number, alen: number, proto: string): boolean {
+  if (ns === 0) return true;
+  if (room < ns * alen) c.s += ' [invalid number of sources]';
+  else if (c.opts.verbose < 2) c.s += `, ${ns} source(s)`;
+  else {
+    const b = c.parser.bytes;
+    c.s += ' {';
+    for (let k = 0; k < ns; k++) {
+      const a = q + k * alen;
+      if (a + alen > capEnd) {
+        longjmpCut(c, proto);
+        return false;
+      }
+      c.s += ` ${alen === 4 ? ipv4Text(b, a) : ipv6Text(b, a)}`;
+    }
+    c.s += ' }';
+  }
+  return true;
+}
 
 /**
  * IGMPv3 / MLDv2 group records of the report at `m` (`len`: its length, `capEnd`: where the capture
