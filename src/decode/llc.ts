@@ -173,7 +173,7 @@ export function snapHeaderText(oui: number, pid: number): string {
 
 /** Header bytes of an LLC layer for the dumps (what tcpdump skips with -x): SNAP 8, plain 3, cut: all. */
 export function llcHeaderLen(v: LlcView): number {
-  return v.status !== DecodeStatus.Ok ? v.length : v.isSnap || v.snapCut ? 8 : 3;
+  return v.status !== DecodeStatus.Ok ? v.length : v.isSnap || v.snapCut ? 8 : v.headerLen;
 }
 
 /** tcpdump's LLC/SNAP text (`n`: the 802.3 length); what a UI frame's SAP or SNAP code announces prints itself. */

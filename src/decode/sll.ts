@@ -114,6 +114,8 @@ export function printSll(c: Printer, v: SllView, i: number): void {
   const hl = v.headerLen;
   const vlan = p.at(i + 1, Layer.Vlan);
   if (vlan) printSllVlan(c, vlan, i + 1);
+  // protocol 4 hands the frame to the LLC printer, with the rest of the frame as its length
+  else if (p.kinds[i + 1] === Layer.Llc) c.layer(i + 1, c.pkt.wireLen - (v.offset + hl - c.pkt.offset));
   else if (i + 1 < p.count) c.network(i + 1, proto);
   else c.unknownEtherType(proto, v.offset + hl);
 }

@@ -115,6 +115,11 @@ const CONFIG_TIMERS_END = 35;
 
 /** tcpdump's BPDU text (`len`: the bytes after the LLC header). */
 export function printStp(c: Printer, v: StpView, _i: number, len: number): void {
+  // shorter on the wire than the protocol id, version and type: tcpdump's minimum BPDU
+  if (len < 4) {
+    c.s += ' (invalid)';
+    return;
+  }
   if (v.status !== DecodeStatus.Ok) {
     c.s += 'STP [|stp]';
     return;

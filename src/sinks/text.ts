@@ -291,7 +291,10 @@ export class TextFormatter implements Printer {
           return pkt.capLen;
         }
         this.layer(0, pkt.wireLen);
-        return v.headerLen + this.vlanBytes(1);
+        // an LLC header after the cooked header (protocol 4) counts as link header too
+        const tags = this.vlanBytes(1);
+        const llc = p.at(1 + tags / 4, Layer.Llc);
+        return v.headerLen + tags + (llc ? llcHeaderLen(llc) : 0);
       }
       case DecodeLinkType.NULL:
       case DecodeLinkType.LOOP: {
