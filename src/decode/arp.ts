@@ -99,7 +99,8 @@ export function printArp(c: Printer, v: ArpView, i: number): void {
   const e = c.opts.linkHeader;
   if (!e) c.s += 'ARP, ';
   const len = linkAvail(c, i, v.offset);
-  if (v.length < 8) {
+  // tcpdump checks that the addresses, the target protocol address last, were captured before it prints anything
+  if (p.status[i] !== DecodeStatus.Ok) {
     if (!e) c.s = c.s.slice(0, -'ARP, '.length);
     c.s += ' [|arp]';
     return;

@@ -11,6 +11,7 @@ import { type Printer, hex4, macName } from './print.js';
 import { hex2, macText } from './addr.js';
 import { ETHERTYPE_NAMES, etherTypeText } from './ethertype.js';
 import { osiPayload } from './nlpid.js';
+import { wlanSrcDst } from './wlan.js';
 
 /** Field offsets of LLC (3 bytes, 4 with a two-byte I or S control field) and SNAP (5 more). */
 export const LlcOffsets = { dsap: 0, ssap: 1, control: 2, headerLen: 3, longHeaderLen: 4, oui: 3, snapType: 6, snapLen: 8 } as const;
@@ -259,11 +260,16 @@ export function printLlc(c: Printer, v: LlcView, i: number, n: number): void {
   c.defaultDump(v.offset, end);
 }
 
-/** Source and destination address text of the Ethernet header before layer i, if there is one. */
+/** Source and destination address text of the Ethernet or 802.11 data header before layer i, if there is one. */
 function macs(c: Printer, i: number): [string, string] | undefined {
   const p = c.parser;
   let k = i - 1;
-  while (k >= 0 && p.kinds[k] !== Layer.Ethernet) k--;
-  const e = k >= 0 ? p.at(k, Layer.Ethernet) : undefined;
-  return e ? [macName(c.opts, macText(e.bytes, e.offset + 6)), macName(c.opts, macText(e.bytes, e.offset))] : undefined;
+  while (k >= 0 && p.kinds[k] !== Layer.Ethernet && p.kinds[k] !== Layer.Wlan) k--;
+  if (k < 0) return undefined;
+  const e = p.at(k, Layer.Ethernet);
+  if (e) return [macName(c.opts, macText(e.bytes, e.offset + 6)), macName(c.opts, macText(e.bytes, e.offset))];
+  // an 802.11 frame hands LLC the source and destination its DS bits name, as tcpdump's data printer does
+  const w = p.at(k, Layer.Wlan)!;
+  const [sa, da] = wlanSrcDst(w);
+  return [macName(c.opts, w.addr(sa)), macName(c.opts, w.addr(da))];
 }

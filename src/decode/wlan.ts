@@ -662,6 +662,12 @@ function wepPart(c: Printer, v: WlanView): boolean {
   return true;
 }
 
+/** The address fields (1..4) holding a data frame's source and destination, by its To DS and From DS bits. */
+export function wlanSrcDst(v: WlanView): readonly [number, number] {
+  const ds = v.fc & (WlanFc.TO_DS | WlanFc.FROM_DS);
+  return ds === 0 ? [2, 1] : ds === WlanFc.FROM_DS ? [3, 1] : ds === WlanFc.TO_DS ? [2, 3] : [4, 3];
+}
+
 /** The -e link header: frame-control flags and duration (with -v), mesh control, then the addresses. */
 function linkHeader(c: Printer, v: WlanView): void {
   const fc = v.fc;
