@@ -239,7 +239,7 @@ function printIpOptions(c: Printer, v: Ipv4View): void {
       q++;
       continue;
     }
-    const name = IP_OPT_NAMES[t] ?? `unknown (${t})`;
+    const name = IP_OPT_NAMES[t] ?? `unknown ${t}`;
     if (q + 1 >= end) {
       c.s += `${name} [bad length 0]`;
       return;

@@ -316,7 +316,7 @@ export function printIpv6(c: Printer, v: Ipv6View, i: number): void {
           return;
         }
         c.s += nh === 0 ? 'HBH ' : 'DSTOPT ';
-        if (o.verbose > 0) printIp6Options(c, b, q + 2, q + len);
+        if (o.verbose > 0) printIp6Options(c, b, q + 2, q + len, nh === 0 ? v.payloadLen : 0);
         // RFC 2675: payload length 0 needs a Jumbo Payload option of at least 65536 in this header
         if (nh === 0 && q === v.offset + 40 && v.payloadLen === 0 && v.jumboLen < 65536) {
           c.s += '[No valid Jumbo Payload Hop-by-Hop option found] (invalid)';
@@ -340,7 +340,8 @@ export function printIpv6(c: Printer, v: Ipv6View, i: number): void {
   c.transport(i + 1, nh, src, dst, upperLen, i, printedAddr);
 }
 
-function printIp6Options(c: Printer, b: Uint8Array, q: number, end: number): void {
+/** IPv6 options at -v; `plen`: the fixed header's payload length, which a Jumbo Payload option needs to be 0. */
+function printIp6Options(c: Printer, b: Uint8Array, q: number, end: number, plen: number): void {
   for (let guard = 0; q < end && guard < 64; guard++) {
     const t = b[q] ?? 0;
     if (t === 0) {
@@ -357,7 +358,7 @@ function printIp6Options(c: Printer, b: Uint8Array, q: number, end: number): voi
     else if (t === 5) c.s += `(rtalert: 0x${hex4(u16(b, q + 2))}) `;
     else if (t === 0xc2) {
       const j = u32(b, q + 2);
-      c.s += `(jumbo: ${j}${j < 65536 ? ' - < 65536' : ''}) `;
+      c.s += `(jumbo: ${j}${plen !== 0 ? ' - payload len != 0' : j < 65536 ? ' - < 65536' : ''}) `;
     }
     else c.s += `(opt_type 0x${hex2(t)}: len=${l})`;
     q += 2 + l;

@@ -52,6 +52,9 @@ export function mplsRepr(v: MplsView): MplsRepr {
   return { label: v.label, tc: v.tc, s: v.s, ttl: v.ttl };
 }
 
+/** tcpdump's names of the reserved labels 0..15. */
+const RESERVED_LABELS: readonly string[] = ['IPv4 explicit NULL', 'router alert', 'IPv6 explicit NULL', 'implicit NULL', ...Array<string>(12).fill('rsvd')];
+
 /** tcpdump's MPLS text: the whole label stack from layer i on, then the payload. */
 export function printMpls(c: Printer, _v: MplsView, i: number): void {
   const p = c.parser;
@@ -72,7 +75,9 @@ export function printMpls(c: Printer, _v: MplsView, i: number): void {
       c.s += ' [|mpls]';
       return;
     }
-    c.s += `${vb && j > i ? '' : ' '}(label ${v.label}, tc ${v.tc}${v.s ? ', [S]' : ''}, ttl ${v.ttl})`;
+    // -v names the reserved labels (RFC 3032 2.1)
+    const name = vb && v.label < RESERVED_LABELS.length ? ` (${RESERVED_LABELS[v.label]})` : '';
+    c.s += `${vb && j > i ? '' : ' '}(label ${v.label}${name}, tc ${v.tc}${v.s ? ', [S]' : ''}, ttl ${v.ttl})`;
   }
   if (j < p.count) {
     c.s += vb ? '\n\t' : ' ';

@@ -292,6 +292,9 @@ export const HOMES = {
       // the next label, until bottom of stack; RFC 3032 leaves the payload type to the label, the
       // first nibble is the usual guess
       if (!v.s) w.next(Layer.Mpls, p + 4, end, declared - 4, 0);
+      // the explicit NULL labels name their payload (RFC 3032 2.1), as tcpdump reads them
+      else if (v.label === 0) w.next(Layer.Ipv4, p + 4, end, declared - 4, 0);
+      else if (v.label === 2) w.next(Layer.Ipv6, p + 4, end, declared - 4, 0);
       else if (p + 4 < end) w.ipByVersion(p + 4, end);
     },
   }),

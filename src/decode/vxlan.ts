@@ -118,10 +118,14 @@ export function printGeneve(c: Printer, g: GeneveView, i: number, n: number): vo
   if (g.flags & 0x40) fl.push('C');
   c.s += `Geneve, Flags [${fl.length ? fl.join(', ') : 'none'}], vni 0x${g.vni.toString(16)}`;
   if (c.opts.linkHeader) c.s += `, proto ${etherTypeText(g.protocol)}`;
-  if (g.optionsLen && c.opts.verbose > 0) {
-    c.s += ', options [';
-    printGeneveOptions(c, g);
-    c.s += ']\n\t';
+  // at -v what the header carries starts on its own line, options or not
+  if (c.opts.verbose > 0) {
+    if (g.optionsLen) {
+      c.s += ', options [';
+      printGeneveOptions(c, g);
+      c.s += ']';
+    }
+    c.s += '\n\t';
   } else {
     if (g.optionsLen) c.s += `, options [${g.optionsLen} bytes]`;
     c.s += ': ';
