@@ -5,7 +5,7 @@ import { type Printer, cksumShouldBe, hex4, hexDump, hexDumpText } from './print
 import { Ipv6View } from './ipv6.js';
 import { ipFragmented, l4Sum } from './ip.js';
 import { printGroupRecords } from './igmp.js';
-import type { JsonWriter } from './json-writer.js';
+import { jsonKeys, type JsonWriter } from './json-writer.js';
 
 /** Field offsets of the header and of the ND target / MLD group address. */
 export const Icmpv6Offsets = { type: 0, code: 1, checksum: 2, id: 4, seq: 6, ndTarget: 8, mldGroup: 8, headerLen: 8 } as const;
@@ -339,17 +339,27 @@ function printNdOptions(c: Printer, q: number, end: number): void {
   }
 }
 
+/** The keys and punctuation `writeIcmpv6Json` writes, encoded once. */
+const ICMPV6_JSON = jsonKeys({
+  type: '{"type":',
+  code: ',"code":',
+  checksum: ',"checksum":',
+  id: ',"id":',
+  seq: ',"seq":',
+  target: ',"target":',
+});
+
 /** The schema's `icmpv6` object (= `JSON.stringify(icmpv6Repr(v))`), written straight into `w`. */
 export function writeIcmpv6Json(w: JsonWriter, v: Icmpv6View): void {
-  w.field('{"type":', v.type);
-  w.field(',"code":', v.code);
-  w.field(',"checksum":', v.checksum);
+  w.key(ICMPV6_JSON.type, v.type);
+  w.key(ICMPV6_JSON.code, v.code);
+  w.key(ICMPV6_JSON.checksum, v.checksum);
   if ((v.type === 128 || v.type === 129) && v.length >= 8) {
-    w.field(',"id":', v.id);
-    w.field(',"seq":', v.seq);
+    w.key(ICMPV6_JSON.id, v.id);
+    w.key(ICMPV6_JSON.seq, v.seq);
   }
   if ((v.type === 135 || v.type === 136) && v.length >= 24) {
-    w.raw(',"target":');
+    w.keyText(ICMPV6_JSON.target);
     w.ipv6(v.bytes, v.offset + Icmpv6Offsets.ndTarget);
   }
   w.raw('}');
