@@ -23,6 +23,7 @@ export const LinkType = {
   ARCNET_LINUX: 129,
   MTP2_WITH_PHDR: 139,
   MTP2: 140,
+  MFR: 182,
   PPI: 192,
   IPV4: 228,
   IPV6: 229,

@@ -59,7 +59,7 @@ import { HsrpView, hsrpRepr, printHsrp } from './hsrp.js';
 import { RipView, printRip, ripRepr } from './rip.js';
 import { PPP_CONTROL_PROTOS, PppCtlView, PppProto, PppView, PppFraming, pppCtlRepr, pppNextEtherType, pppRepr, printPpp, printPppCtl } from './ppp.js';
 import { CHDLC_OSI, CHDLC_SLARP, CHDLC_UNPRINTED, ChdlcAddress, ChdlcView, SlarpView, chdlcRepr, printChdlc, printSlarp, slarpRepr } from './chdlc.js';
-import { FrEncap, FrelayView, Nlpid, Q933View, frelayRepr, printFrelay, printQ933, q933Repr } from './frelay.js';
+import { FrEncap, FrelayView, LmiView, MfrView, Nlpid, Q933View, frelayRepr, lmiRepr, mfrRepr, printFrelay, printLmi, printMfr, printQ933, q933Repr } from './frelay.js';
 import { SlipView, printSlip, slipRepr } from './slip.js';
 import { ArcType, ArcnetView, arcnetRepr, printArcnet } from './arcnet.js';
 import { Mtp2View, mtp2Repr, printMtp2 } from './mtp2.js';
@@ -592,6 +592,7 @@ export const HOMES = {
         case Nlpid.IP6: w.next(Layer.Ipv6, q, end, rest, 0); break;
         case Nlpid.PPP: w.next(Layer.Ppp, q, end, rest, LinkType.PPP); break;
         case Nlpid.Q933: w.next(Layer.Q933, q, end, rest, 0); break;
+        case Nlpid.LMI: w.next(Layer.Lmi, q, end, rest, 0); break;
         // the OSI PDU starts at the NLPID byte itself
         case Nlpid.CLNP: case Nlpid.ESIS: case Nlpid.ISIS: w.next(Layer.Isis, q - 1, end, rest + 1, 0); break;
         case Nlpid.SNAP:
@@ -609,6 +610,17 @@ export const HOMES = {
     },
   }),
   q933: home({ View: Q933View, print: printQ933, repr: q933Repr, json: { at: 'belowIp', last: true }, decode: leaf(Layer.Q933, -1) }),
+  lmi: home({ View: LmiView, print: printLmi, repr: lmiRepr, json: { at: 'belowIp', last: true }, decode: leaf(Layer.Lmi, -1) }),
+  mfr: home({
+    View: MfrView, print: printMfr, repr: mfrRepr, json: { at: 'link' },
+    reach: { link: [LinkType.MFR] },
+    decode(w, v, p, end, declared) {
+      const st = v.reset(w.bytes, p, end - p);
+      if (!w.push(Layer.Mfr, st, declared, v.control ? 3 : 2)) return;
+      // a first (or only) fragment carries a Frame Relay frame from its Q.922 header on
+      if (v.firstFragment && declared >= 4) w.next(Layer.Frelay, p + 2, end, declared - 2, LinkType.MFR);
+    },
+  }),
   slip: home({
     View: SlipView, print: printSlip, repr: slipRepr, json: { at: 'link' },
     reach: { link: [LinkType.SLIP] },
