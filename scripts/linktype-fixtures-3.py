@@ -7,9 +7,10 @@ sequence numbers and every begin/end flag pair, on LINKTYPE_PPP and PPP in HDLC 
 Run with Debian's /usr/bin/python3 (python3-scapy): scripts/linktype-fixtures-3.py fixtures/links
 """
 import os
+import struct
 import sys
 
-from scapy.all import IP, TCP, UDP, raw
+from scapy.all import IP, TCP, UDP, Ether, raw
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from fixtures import pcap_write  # noqa: E402
@@ -189,3 +190,82 @@ mfr = [
     b'\xc1\x05\x18', b'\xe1', b'\xc1\x05\x18\x41\x03',
 ]
 pcap('mfr', 182, mfr)
+
+
+# EIGRP (RFC 7868) over IPv4 (protocol 88) and in AppleTalk DDP datagrams of type 88, on Ethernet
+def eigrp(op, tlvs, flags=0, seq=0, ack=0, asn=100, ver=2, vrid=0):
+    body = b''.join(struct.pack('>HH', t, len(v) + 4) + v for t, v in tlvs)
+    return struct.pack('>BBHIIIHH', ver, op, 0x1234, flags, seq, ack, vrid, asn) + body
+
+
+def ip_int(prefix, plen, nexthop='0.0.0.0', delay=2560000, bw=256, mtu=1500, hop=0, rel=255, load=1):
+    n = (plen + 7) // 8
+    return (inet(nexthop) + struct.pack('>II', delay, bw) + mtu.to_bytes(3, 'big') + bytes([hop, rel, load]) + b'\x00\x00' +
+            bytes([plen]) + inet(prefix)[:n])
+
+
+def ip_ext(prefix, plen, nexthop='0.0.0.0', origin='192.0.2.99', asn=65001, tag=7, metric=20, proto=3, flags=0):
+    n = (plen + 7) // 8
+    return (inet(nexthop) + inet(origin) + struct.pack('>III', asn, tag, metric) + b'\x00\x00' + bytes([proto, flags]) +
+            struct.pack('>II', 28160, 100000) + (1500).to_bytes(3, 'big') + bytes([1, 255, 1]) + b'\x00\x00' + bytes([plen]) + inet(prefix)[:n])
+
+
+def inet(a):
+    return bytes(int(x) for x in a.split('.'))
+
+
+PARAMS = (0x0001, bytes([1, 0, 1, 0, 0, 0]) + struct.pack('>H', 15))
+SWVER = (0x0004, bytes([12, 4, 1, 2]))
+AT_CABLE = (0x0204, struct.pack('>HHI', 100, 110, 0x0a0b0c0d))
+AT_INT = (0x0202, b'\x00\x00\x00\x00' + struct.pack('>II', 2560000, 256) + (4470).to_bytes(3, 'big') + bytes([1, 200, 3]) + b'\x00\x00' + struct.pack('>HH', 200, 210))
+AT_INT2 = (0x0202, struct.pack('>HH', 100, 5) + struct.pack('>II', 100, 10000) + (1500).to_bytes(3, 'big') + bytes([2, 255, 1]) + b'\x00\x00' + struct.pack('>HH', 300, 300))
+AT_EXT = (0x0203, struct.pack('>HH', 100, 6) + struct.pack('>III', 0x01020304, 7, 9) + bytes([4, 0x40]) + struct.pack('>H', 3) +
+          struct.pack('>II', 5000, 64) + (600).to_bytes(3, 'big') + bytes([3, 250, 9]) + b'\x00\x00' + struct.pack('>HH', 400, 410))
+messages = [
+    eigrp(5, [PARAMS, SWVER]),
+    eigrp(5, [PARAMS], flags=0x0000000f, seq=0, ack=17),
+    eigrp(1, [(0x0102, ip_int('198.51.100.0', 24)), (0x0102, ip_int('10.0.0.0', 8, '192.0.2.2', hop=1)), (0x0102, ip_int('192.0.2.128', 25)),
+              (0x0102, ip_int('203.0.113.7', 32)), (0x0102, ip_int('0.0.0.0', 0))], flags=1, seq=1),
+    eigrp(1, [(0x0103, ip_ext('172.16.0.0', 12)), (0x0103, ip_ext('192.0.2.0', 24, '192.0.2.3', proto=11, flags=0x02))], flags=8, seq=2, ack=1),
+    eigrp(3, [(0x0102, ip_int('198.51.100.0', 24, delay=0xffffffff))], flags=2, seq=3),
+    eigrp(4, [(0x0102, ip_int('198.51.100.0', 24))], seq=4, ack=3, vrid=1),
+    eigrp(7, []), eigrp(6, [(0x0302, b'\x00' * 10)]), eigrp(9, [(0x0999, b'\xab\xcd')]),
+    eigrp(5, [PARAMS, (0x0002, b'\x00\x02\x00\x10' + b'\x00' * 8 + b'\x11' * 16), (0x0003, b'\x04\xc0\x00\x02\x02'), (0x0005, struct.pack('>I', 5)),
+              (0x0303, b'\x00' * 6)], flags=4),
+    # too short, illegal prefix length, a prefix longer than the TLV, bad TLV lengths
+    eigrp(1, [(0x0001, b'\x01\x00'), (0x0004, b'\x0c'), (0x0102, b'\x00' * 10), (0x0103, b'\x00' * 30), (0x0204, b'\x00'), (0x0202, b'\x00' * 4),
+              (0x0203, b'\x00' * 12)]),
+    eigrp(1, [(0x0102, ip_int('198.51.100.0', 24)[:20] + b'\x21\xc6\x33\x64\x00')]),
+    eigrp(1, [(0x0102, ip_int('198.51.100.0', 24)[:21] + b'\xc6\x33')]),  # plen 24, two bytes of prefix in the TLV
+    eigrp(1, [PARAMS]) + b'\x00\x01\x00\x02\x00\x00',  # TLV length below 4
+    eigrp(1, [PARAMS]) + b'\x00\x01\x00\x40\x01\x00',  # TLV length past the packet
+    eigrp(5, [PARAMS], ver=1), eigrp(5, [])[:16],
+]
+hdr = Ether(src='02:00:00:00:00:01', dst='01:00:5e:00:00:0a')
+ip_frames = [raw(hdr / IP(src='192.0.2.1', dst='224.0.0.10', ttl=2, proto=88, id=k + 1) / m) for k, m in enumerate(messages)]
+ip_frames += [cut(ip_frames[2], 14 + 20 + 30), cut(ip_frames[2], 14 + 20 + 10), cut(ip_frames[0], 14 + 20 + 22),
+              cut(raw(hdr / IP(src='192.0.2.1', dst='224.0.0.10', ttl=2, proto=88, id=40) / messages[11]), 14 + 20 + 46)]
+
+
+def ddp(payload, dnet=100, snet=100, dnode=255, snode=5):
+    return struct.pack('>HHHHBBBBB', 13 + len(payload), 0, dnet, snet, dnode, snode, 88, 88, 88) + payload
+
+
+at_msgs = [eigrp(5, [PARAMS, AT_CABLE, SWVER]), eigrp(1, [AT_INT, AT_INT2, AT_EXT], flags=1, seq=7), eigrp(1, [(0x0202, b'\x00' * 8)]), eigrp(5, [], ver=3)]
+ether_at = Ether(src='02:00:00:00:00:01', dst='09:00:07:ff:ff:ff', type=0x809b)
+at_frames = [raw(ether_at / ddp(m)) for m in at_msgs] + [cut(raw(ether_at / ddp(at_msgs[1])), 14 + 13 + 40)]
+# AppleTalk in 802.3 and SNAP (Apple's OUI 08-00-07, type 0x809b)
+for m in at_msgs[:2]:
+    d = b'\xaa\xaa\x03\x08\x00\x07\x80\x9b' + ddp(m)
+    at_frames.append(bytes.fromhex('090007ffffff020000000001') + len(d).to_bytes(2, 'big') + d)
+pcap('eigrp', 1, ip_frames + at_frames)
+
+
+def short_ddp(payload):
+    """A short (LocalTalk) DDP header: length, destination and source sockets, type."""
+    return struct.pack('>HBBB', 5 + len(payload), 88, 88, 88) + payload
+
+
+# on LocalTalk: LLAP type 2 (extended DDP) and 1 (short DDP)
+pcap('eigrp-ltalk', 114, [bytes([255, 5, 2]) + ddp(m) for m in at_msgs] + [bytes([255, 5, 1]) + short_ddp(m) for m in at_msgs[:2]] +
+     [cut(bytes([255, 5, 1]) + short_ddp(at_msgs[1]), 3 + 5 + 30)])

@@ -5,7 +5,7 @@
  * link management messages (NLPID 0x08) tcpdump prints.
  */
 import { ByteView, DecodeStatus, u16, u32 } from './status.js';
-import { type Printer, hex4, hex8, hexAsciiDump, hexDump, longjmpCut, safeChar } from './print.js';
+import { type Printer, flagNames, hex4, hex8, hexAsciiDump, hexDump, longjmpCut, safeChar } from './print.js';
 import { hex2 } from './addr.js';
 import { ETHERTYPE_NAMES } from './ethertype.js';
 import { snapHeaderText } from './llc.js';
@@ -262,7 +262,7 @@ function printFrf15(c: Printer, v: FrelayView, rest: number): void {
   }
   if (q + 2 > c.pkt.offset + c.pkt.capLen) return longjmpCut(c, 'fr');
   const b0 = v.bytes[q] ?? 0;
-  const flags = FRAG_FLAGS.filter(([bit]) => b0 & bit).map(([, name]) => name).join(', ') || 'none';
+  const flags = flagNames(FRAG_FLAGS, b0);
   c.s += `FRF.15, seq 0x${frf15Seq(v.bytes, q).toString(16).padStart(3, '0')}, Flags [${flags}],${b0 & 1 ? 'Interface' : 'End-to-End'} Fragmentation, length ${rest}`;
 }
 
@@ -708,7 +708,7 @@ export function printMfr(c: Printer, v: MfrView, i: number): void {
     c.s += ' [|mfr]';
     return;
   }
-  const flags = FRAG_FLAGS.filter(([bit]) => v.flags & bit).map(([, name]) => name).join(', ') || 'none';
+  const flags = flagNames(FRAG_FLAGS, v.flags);
   if (v.control) {
     const mt = b[o + 2] ?? 0;
     c.s += `FRF.16 Control, Flags [${flags}], ${MFR_MSGS[mt] ?? `Unknown Message (0x${hex2(mt)})`}, length ${length}`;

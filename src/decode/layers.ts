@@ -118,6 +118,7 @@ export const LAYER_TABLE = [
   // Frame Relay link management and multilink (issue 17)
   { key: 'Lmi', name: 'lmi', pool: 1, trunc: 'lmi', ipProto: -1, net: true, ports: false },
   { key: 'Mfr', name: 'mfr', pool: 1, trunc: 'mfr', ipProto: -1, net: false, ports: false },
+  { key: 'Eigrp', name: 'eigrp', pool: 1, trunc: 'eigrp', ipProto: 88, net: false, ports: false },
 ] as const;
 
 type Table = typeof LAYER_TABLE;

@@ -81,10 +81,11 @@ import { IpxView, ipxRepr, printIpx } from './ipx.js';
 import { CfmView, cfmRepr, printCfm } from './cfm.js';
 import { CtpView, ctpRepr, printCtp } from './ctp.js';
 import { DecnetView, decnetRepr, printDecnet } from './decnet.js';
-import { DdpView, LlapOffsets, LlapType, LlapView, ddpRepr, llapRepr, printDdp, printLlap } from './ddp.js';
+import { DdpOffsets, DdpType, DdpView, LlapOffsets, LlapType, LlapView, ddpRepr, llapRepr, printDdp, printLlap } from './ddp.js';
 import { AoeView, aoeRepr, printAoe } from './aoe.js';
 import { MacsecOffsets, MacsecTci, MacsecView, macsecRepr, printMacsec } from './macsec.js';
 import { TipcView, printTipc, tipcRepr } from './tipc.js';
+import { EigrpView, eigrpRepr, printEigrp } from './eigrp.js';
 import { MobilityView, mobilityRepr, printMobility } from './mobility.js';
 import { ClnpView, EsisView, IsisView, OsiNlpid, clnpRepr, esisRepr, isisRepr, printClnp, printEsis, printIsis } from './osi.js';
 
@@ -753,7 +754,20 @@ export const HOMES = {
   clnp: home({ View: ClnpView, print: printClnp, repr: clnpRepr, json: { at: 'belowIp', last: true }, decode: leaf(Layer.Clnp, -1) }),
   // DECnet, AppleTalk, AoE, MACsec (issue 17)
   decnet: home({ View: DecnetView, print: printDecnet, repr: decnetRepr, json: BELOW_IP_LAST, reach: { ether: [0x6003] }, decode: leaf(Layer.Decnet, -1) }),
-  ddp: home({ View: DdpView, print: printDdp, repr: ddpRepr, json: BELOW_IP_LAST, reach: { ether: [0x809b], snap: [APPLETALK_SNAP] }, decode: leaf(Layer.Ddp, -1) }),
+  ddp: home({
+    View: DdpView, print: printDdp, repr: ddpRepr, json: BELOW_IP_LAST, reach: { ether: [0x809b], snap: [APPLETALK_SNAP] },
+    decode(w, v, p, end, declared) {
+      const st = v.reset(w.bytes, p, end - p);
+      // EIGRP in a datagram of type 88 is a layer of its own (the DDP printer prints it)
+      const eigrp = st === DecodeStatus.Ok && v.type === DdpType.EIGRP;
+      if (w.push(Layer.Ddp, st, declared, eigrp ? DdpOffsets.headerLen : end - p) && eigrp) w.next(Layer.Eigrp, p + DdpOffsets.headerLen, end, declared - DdpOffsets.headerLen, 0);
+    },
+  }),
+  eigrp: home({
+    View: EigrpView, print: printEigrp, reach: { ip: [IpProto.EIGRP] },
+    repr: (v, p, i) => eigrpRepr(v, p.lens[i]),
+    decode: leaf(Layer.Eigrp, -1),
+  }),
   // LocalTalk: an extended DDP header follows type 2; the LLAP printer prints it (and a short one) itself
   llap: home({
     View: LlapView, print: printLlap, repr: llapRepr,

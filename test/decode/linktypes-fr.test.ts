@@ -1,7 +1,8 @@
 /**
  * Frame Relay link management (Q.933 Annex A, ANSI T1.617 Annex D, Cisco LMI), FRF.15 fragments and
  * PPP in Frame Relay, FRF.16 multilink Frame Relay (LINKTYPE_MFR), and PPP multilink fragment headers,
- * on the crafted captures fixtures/links/{frelay-lmi,frelay-frf,mfr,ppp-ml,ppp-hdlc-ml}.pcap
+ * and EIGRP (over IPv4 and in AppleTalk DDP), on the crafted captures
+ * fixtures/links/{frelay-lmi,frelay-frf,mfr,ppp-ml,ppp-hdlc-ml,eigrp,eigrp-ltalk}.pcap
  * (scripts/linktype-fixtures-3.py): every printed line against tcpdump 4.99 at -n, -v, -vv, -e, -e -vv,
  * -x, -xx and -X, the whole dumps of the older serial captures, the Repr fields against tshark's, and the
  * filter compiler's selection (and refusals) against libpcap's, all run at test time.
@@ -17,6 +18,7 @@ import { Layer } from '../../src/decode/index.js';
 import { JsonFormatter } from '../../src/sinks/json.js';
 import type { LmiRepr, Q933Repr } from '../../src/decode/frelay.js';
 import type { PppCtlRepr } from '../../src/decode/ppp.js';
+import type { EigrpRepr } from '../../src/decode/eigrp.js';
 
 process.env.TZ = 'UTC';
 const DIR = join(ROOT, 'fixtures', 'links');
@@ -27,6 +29,8 @@ const FILES: Array<[string, string, number]> = [
   ['mfr.pcap', 'FRF.16 multilink Frame Relay: control messages and their IEs, fragments', 182],
   ['ppp-ml.pcap', 'PPP multilink fragments, long and short sequence numbers', 9],
   ['ppp-hdlc-ml.pcap', 'PPP multilink fragments in HDLC framing', 50],
+  ['eigrp.pcap', 'EIGRP over IPv4 and in AppleTalk DDP (EtherTalk, SNAP): every TLV tcpdump decodes, the others in hex, malformed and cut packets', 1],
+  ['eigrp-ltalk.pcap', 'EIGRP in extended and short DDP on LocalTalk', 114],
 ];
 const LEVELS = levels([], ['-v'], ['-vv'], ['-e'], ['-e', '-vv'], ['-x'], ['-xx'], ['-X'], ['-e', '-X', '-vv']);
 /** The earlier serial captures: their whole hex dumps. */
@@ -95,6 +99,43 @@ describe('Frame Relay management and multilink PPP: Repr fields equal tshark\'s'
   }
 });
 
+const eg = (r: R): EigrpRepr => r as unknown as EigrpRepr;
+/** Every occurrence as numbers (tshark writes some in hex). */
+const nums = (t: string): string => t.split(',').map(Number).join(',');
+const routes = (f: (x: NonNullable<EigrpRepr['routes']>[number]) => unknown) => (r: R): unknown => {
+  const all = eg(r).routes?.map(f) ?? [];
+  return all.some((x) => x !== undefined) ? all.join(',') : undefined;
+};
+const EIGRP_HEADER: Field[] = [
+  ['eigrp.version', (r) => eg(r).version], ['eigrp.opcode', (r) => eg(r).opcode], ['eigrp.flags', (r) => eg(r).flags], ['eigrp.seq', (r) => eg(r).seq],
+  ['eigrp.ack', (r) => eg(r).ack], ['eigrp.vrid', (r) => eg(r).vrid], ['eigrp.as', (r) => eg(r).as],
+];
+const EIGRP_TLVS: Field[] = [
+  ['eigrp.tlv_type', (r) => eg(r).tlvs.map((t) => t.type).join(',') || undefined, nums], ['eigrp.tlv.len', (r) => eg(r).tlvs.map((t) => t.length).join(',') || undefined],
+  ['eigrp.par.k1', (r) => eg(r).params?.k1], ['eigrp.par.k2', (r) => eg(r).params?.k2], ['eigrp.par.k3', (r) => eg(r).params?.k3],
+  ['eigrp.par.k4', (r) => eg(r).params?.k4], ['eigrp.par.k5', (r) => eg(r).params?.k5], ['eigrp.par.holdtime', (r) => eg(r).params?.holdtime],
+  ['eigrp.ipv4.prefixlen', routes((x) => x.prefixLen)], ['eigrp.ipv4.nexthop', routes((x) => x.nexthop)],
+  ['eigrp.old_metric.delay', routes((x) => x.delay)], ['eigrp.old_metric.bw', routes((x) => x.bandwidth)], ['eigrp.old_metric.mtu', routes((x) => x.mtu)],
+  ['eigrp.old_metric.hopcount', routes((x) => x.hopcount)], ['eigrp.old_metric.rel', routes((x) => x.reliability)], ['eigrp.old_metric.load', routes((x) => x.load)],
+  ['eigrp.extdata.origrid', routes((x) => x.originRouter)], ['eigrp.extdata.as', routes((x) => x.originAs)], ['eigrp.extdata.tag', routes((x) => x.tag)],
+  ['eigrp.extdata.metric', routes((x) => x.metric)], ['eigrp.extdata.proto', routes((x) => x.originProto)],
+];
+/** TLVs tshark decodes as tcpdump does, each long enough for its fixed part. */
+const EIGRP_MIN: Readonly<Record<number, number>> = { 0x0001: 12, 0x0004: 8, 0x0102: 26, 0x0103: 46, 0x0003: 4, 0x0005: 8, 0x0999: 4 };
+
+describe('EIGRP: Repr fields equal tshark\'s (over IPv4; tshark decodes no EIGRP in DDP)', () => {
+  it('eigrp.pcap: the header', () => {
+    expectReprLikeTshark(join(DIR, 'eigrp.pcap'), Layer.Eigrp, EIGRP_HEADER, 12, (r, p) => whole(r, p) && p.parser.find(Layer.Ipv4) >= 0);
+  });
+  it('eigrp.pcap: TLVs, parameters, IPv4 routes', () => {
+    // tshark shows no TLVs after an IPX SAP opcode, stops at a TLV shorter than its fixed part and at an
+    // authentication TLV, and shows part of a route whose prefix is illegal or outside the TLV (the Repr has none)
+    const clean = (r: R): boolean => eg(r).version === 2 && eg(r).opcode !== 6 && eg(r).tlvs.every((t) => (EIGRP_MIN[t.type] ?? 1e9) <= t.length) &&
+      (eg(r).routes?.length ?? 0) === eg(r).tlvs.filter((t) => t.type === 0x0102 || t.type === 0x0103).length;
+    expectReprLikeTshark(join(DIR, 'eigrp.pcap'), Layer.Eigrp, EIGRP_TLVS, 5, (r, p) => whole(r, p) && p.parser.find(Layer.Ipv4) >= 0 && clean(r));
+  });
+});
+
 describe('Frame Relay management and multilink PPP: the filter selects what libpcap selects', () => {
   const EXPRESSIONS: Array<[string, string[]]> = [
     ['frelay-lmi.pcap', ['ip', 'not ip', 'iso', 'link[3] = 0x09', 'link[3] = 0x08', 'link[0:2] = 0xfcf1']],
@@ -102,6 +143,7 @@ describe('Frame Relay management and multilink PPP: the filter selects what libp
     ['ppp-ml.pcap', ['ip', 'not ip', 'link[2:2] = 0x003d', 'ppp proto 0x3d']],
     ['ppp-hdlc-ml.pcap', ['ip', 'not ip', 'link[2:2] = 0x003d']],
     ['mfr.pcap', ['link[0] & 0xe0 = 0xe0', 'link[0] & 0x20 = 0', 'len > 20']],
+    ['eigrp.pcap', ['ip proto 88', 'atalk', 'ip and dst 224.0.0.10', 'ip[20] = 2', 'not ip']],
   ];
   for (const [file, exprs] of EXPRESSIONS) {
     it(`${file}: ${exprs.join(', ')}`, () => {
