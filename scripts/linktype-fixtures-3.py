@@ -174,6 +174,9 @@ mfr = [
     mfr_ctl(4, (3, b'\x01\x02\x03'), (5, b'\x00' * 8)),
     mfr_ctl(5, (3, b'\x00\x00\x00\x01'), (6, b'\x00\x00\x0c\x01\x02'), (9, b'\xaa\xbb')),
     mfr_ctl(6, (2, b'x' * 60)),
+    # Timestamp IEs of 16 bytes: a struct timeval as x86-64 stores it (two little-endian 64-bit words)
+    mfr_ctl(4, (5, struct.pack('<qq', 1700000100, 250000))), mfr_ctl(5, (5, struct.pack('<qq', 1600000000, 999999))),
+    mfr_ctl(4, (5, struct.pack('<qq', 0x80000001, 5))),
     mfr_ctl(7), mfr_ctl(0x20, (1, b'b')),
     mfr_ctl(4, (3, b'\x00\x00\x00\x02')) + b'\x05\x02\x00',  # IE length 2 ends the walk
     mfr_ctl(4) + b'\x00\x04\x01\x02',  # IE type 0

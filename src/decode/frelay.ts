@@ -727,7 +727,8 @@ export function printMfr(c: Printer, v: MfrView, i: number): void {
         else c.s += `0x${hex8(u32(b, d))}`;
       } else if (type === 1 || type === 2) {
         for (let k = 0; k < n && k < 50 && b[d + k] !== 0; k++) c.s += safeChar(b[d + k] ?? 0);
-      } else if (verbose <= 1) dump(d, n);
+      } else if (type === 5 && n === 16) c.s += timevalText(c, b, d);
+      else if (verbose <= 1) dump(d, n);
       if (verbose > 1) dump(d, n);
       return true;
     });
@@ -741,6 +742,47 @@ export function printMfr(c: Printer, v: MfrView, i: number): void {
     return;
   }
   c.s += hexDump(b, o, Math.max(0, Math.min(length, capEnd - o)), '\n\t');
+}
+
+const pad2 = (n: number): string => String(n).padStart(2, '0');
+
+/**
+ * A Timestamp IE of 16 bytes: tcpdump reads it as its host's `struct timeval` (two 64-bit little-endian
+ * words on x86-64) and prints it with ts_print, as it prints a packet's time at the -t level in force
+ * (-ttt: the time since the packet's own; -ttttt measures from the first packet's, which the printer
+ * does not know, and tcpdump's next -ttt line from this time: neither is followed).
+ */
+function timevalText(c: Printer, b: Uint8Array, d: number): string {
+  const le32 = (q: number): number => ((b[q] ?? 0) | ((b[q + 1] ?? 0) << 8) | ((b[q + 2] ?? 0) << 16) | ((b[q + 3] ?? 0) << 24)) >>> 0;
+  const lo = le32(d);
+  const sec = le32(d + 4) * 0x100000000 + lo;
+  const usec = le32(d + 8);
+  const digits = c.opts.nano ? 9 : 6;
+  const frac = `.${String(usec).padStart(digits, '0')}`;
+  const t = c.opts.timeFormat;
+  if (t === 1) return '';
+  if (t === 3 || t === 5) {
+    // netdissect_timevalsub against the packet's time, in the capture's precision
+    const unit = c.opts.nano ? 1e9 : 1e6;
+    const ps = c.pkt.tsSec;
+    const pf = c.opts.nano ? c.pkt.tsNsec : Math.floor(c.pkt.tsNsec / 1000);
+    const neg = sec < ps || (sec === ps && usec < pf);
+    let ds = neg ? ps - sec : sec - ps;
+    let df = neg ? pf - usec : usec - pf;
+    if (df < 0) {
+      ds--;
+      df += unit;
+    }
+    const s = ds % 86400;
+    if (ds >= 0x80000000) return `${neg ? '-' : ' '}[Error converting time] `;
+    return `${neg ? '-' : ' '}${pad2(Math.floor(s / 3600))}:${pad2(Math.floor(s / 60) % 60)}:${pad2(s % 60)}.${String(df).padStart(digits, '0')} `;
+  }
+  if (lo & 0x80000000) return '[Error converting time] ';
+  if (t === 2) return `${lo}${frac} `;
+  const date = new Date(sec * 1000);
+  if (Number.isNaN(date.getTime())) return '[Error converting time] ';
+  const day = t === 4 ? `${date.getFullYear()}-${pad2(date.getMonth() + 1)}-${pad2(date.getDate())} ` : '';
+  return `${day}${pad2(date.getHours())}:${pad2(date.getMinutes())}:${pad2(date.getSeconds())}${frac} `;
 }
 
 /**

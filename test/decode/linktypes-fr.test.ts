@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { ROOT } from './fixtures.js';
 import { readPcap } from './pcap-read.js';
+import { compareLines, tcpdumpLines, tscapLines } from './compare.js';
 import { type Field, at, expectFilterLikeLibpcap, expectReprLikeTshark, expectTcpdumpLines, levels } from './proto-oracle.js';
 import { compileFilter } from '../../src/filter/index.js';
 import { Layer } from '../../src/decode/index.js';
@@ -44,6 +45,18 @@ describe('Frame Relay management, FRF.15/16 and multilink PPP: text equals tcpdu
       console.log(`${file}: ${expectTcpdumpLines(path, LEVELS)}`);
     });
   }
+  it('mfr.pcap: FRF.16 Timestamp IEs at the time-stamp levels tcpdump prints them with', () => {
+    const path = join(DIR, 'mfr.pcap');
+    console.log(`mfr.pcap: ${expectTcpdumpLines(path, levels(['-t', '-v'], ['-tt', '-v'], ['-tttt', '-v'], ['-v', '--time-stamp-precision', 'nano']))}`);
+    // tcpdump's -ttt measures the packet after a Timestamp IE from the IE's time, and -ttttt measures the
+    // IE from the first packet's: the three packets after (at -ttt) and the three IEs (at -ttttt) differ
+    for (const [flags, opts] of levels(['-ttt', '-v'], ['-ttttt', '-v'])) {
+      const c = compareLines(tscapLines(path, opts), tcpdumpLines(path, flags));
+      expect(c.total - c.same, flags.join(' ')).toBe(3);
+      const ie = (l: string): boolean => l.includes('IE Timestamp (5), length 18:');
+      expect(c.diffs.every((d) => (flags[0] === '-ttt' ? !ie(d.theirs) && /^[ -]\d\d:/.test(d.theirs) : ie(d.theirs))), flags.join(' ')).toBe(true);
+    }
+  });
   for (const file of ['ppp.pcap', 'ppp-hdlc.pcap', 'frelay.pcap']) {
     it(`${file}: whole dumps at -x, -xx, -X, -XX, -e -X -vv`, () => {
       console.log(`${file}: ${expectTcpdumpLines(join(DIR, file), DUMPS)}`);
