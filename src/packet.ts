@@ -104,6 +104,8 @@ export interface PacketSink {
    * view it fills with those alone, beside a file gathering from the ring.
    */
   readonly framesOnly?: boolean;
+  /** A `framesOnly` sink's `write` for a frame given by those fields: a ring walk then fills no view. */
+  writeFrame?(buf: Uint8Array, offset: number, capLen: number, wireLen: number, tsSec: number, tsNsec: number, ifindex: number, linkType: number): void;
   flush(): void | Promise<void>;
   close(): Promise<void>;
 }

@@ -57,6 +57,16 @@ export function countingRecords(cap: Capture, file: RingRecordSink, counters: re
   point();
   cap.onResume(point);
   const only = counters.length === 1 ? counters[0] : undefined;
+  if (only?.writeFrame !== undefined) {
+    // one counter that takes a frame's fields: not even the reused view is filled
+    const counter = only as Required<Pick<PacketSink, 'writeFrame'>>;
+    return {
+      record(tsSec: number, tsNsec: number, capLen: number, wireLen: number, offset: number, headroom: number): void {
+        file.record(tsSec, tsNsec, capLen, wireLen, offset, headroom);
+        counter.writeFrame(view.buf, offset, capLen, wireLen, tsSec, tsNsec, view.ifindex, view.linkType);
+      },
+    };
+  }
   return {
     record(tsSec: number, tsNsec: number, capLen: number, wireLen: number, offset: number, headroom: number): void {
       file.record(tsSec, tsNsec, capLen, wireLen, offset, headroom);

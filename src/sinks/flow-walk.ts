@@ -151,10 +151,61 @@ export class FlowMemo {
   private valid = false;
   private readonly addr = new Int32Array(8);
   private ports = 0;
+  // The remembered packet's shape, for `sameFlow`: 0 when it has none (an IPv4 fragment), else its
+  // IP version; the EtherTypes up to the IP header, where IP and the next header start, its first
+  // byte (IPv4: version and header length) and protocol.
+  private shape = 0;
+  private readonly etypes = new Int32Array(MAX_TAGS + 1);
+  private ipAt = 0;
+  private l4At = 0;
+  private ipByte = 0;
+  private proto = 0;
 
   /** Forgets the remembered packet (its entries are gone). */
   forget(): void {
     this.valid = false;
+    this.shape = 0;
+  }
+
+  /**
+   * Whether the Ethernet frame at `b[offset]` is of the remembered flow, read in one pass over the
+   * bytes the walk would read: true only when `HeaderWalk.run` would give the remembered layers,
+   * addresses and ports (same EtherTypes, IP header length and protocol, every header whole), so a
+   * burst of one flow costs a few compares per frame. False means "ask `run`", not "another flow".
+   */
+  sameFlow(b: Uint8Array, offset: number, capLen: number, ifindex: number): boolean {
+    const shape = this.shape;
+    if (shape === 0 || ifindex !== this.ifindex) return false;
+    const end = offset + Math.min(capLen, b.length - offset);
+    const q = offset + this.ipAt;
+    const l4 = offset + this.l4At;
+    let lim: number;
+    if (shape === 4) {
+      if (q + 20 > end || b[q] !== this.ipByte || l4 > end || b[q + 9] !== this.proto) return false;
+      const total = (b[q + 2]! << 8) | b[q + 3]!;
+      if (total < l4 - q || (((b[q + 6]! << 8) | b[q + 7]!) & 0x1fff) !== 0) return false;
+      if (word(b, q + 12) !== this.addr[0] || word(b, q + 16) !== this.addr[4]) return false;
+      lim = Math.min(end, q + total);
+    } else {
+      if (q + 40 > end || b[q]! >> 4 !== 6 || b[q + 6] !== this.proto) return false;
+      for (let i = 0; i < 4; i++) if (word(b, q + 8 + 4 * i) !== this.addr[i] || word(b, q + 24 + 4 * i) !== this.addr[4 + i]) return false;
+      lim = Math.min(end, l4 + ((b[q + 4]! << 8) | b[q + 5]!));
+    }
+    // the EtherTypes (the tags' and the last), all before the IP header and so inside the frame
+    for (let i = 0, o = offset + 12; o < q; i++, o += 4) if (((b[o]! << 8) | b[o + 1]!) !== this.etypes[i]) return false;
+    const room = lim - l4;
+    switch (this.l4) {
+      case Layer.Tcp: {
+        if (room < 20) return false;
+        const hl = (b[l4 + 12]! >> 4) * 4;
+        return hl >= 20 && room >= hl && word(b, l4) === this.ports;
+      }
+      case Layer.Udp:
+        return room >= 8 && word(b, l4) === this.ports;
+      default:
+        // ICMP (IPv4) or ICMPv6: the walk asks for 8 and 4 bytes
+        return room >= (shape === 4 ? 8 : 4);
+    }
   }
 
   /** Whether the packet the walk just read has the memo's interface, layers, addresses and ports. */
@@ -175,6 +226,7 @@ export class FlowMemo {
    */
   keep(w: HeaderWalk, b: Uint8Array, n: number, ifindex: number, nodes: Int32Array, ipConv: number, epSrc: number, epDst: number, l4Conv: number): void {
     this.valid = ipConv >= 0 && epSrc >= 0 && epDst >= 0 && (w.l4Kind === 0 || l4Conv >= 0);
+    this.shape = 0;
     if (!this.valid) return;
     this.ifindex = ifindex;
     this.ipConv = ipConv;
@@ -193,6 +245,17 @@ export class FlowMemo {
       this.addr[i] = word(b, w.src + 4 * i);
       this.addr[4 + i] = word(b, w.dst + 4 * i);
     }
+    // the shape `sameFlow` checks: only for a packet the walk read down to its transport or ICMP
+    const last = w.kinds[n - 1];
+    const q = w.src - (w.ipKind === Layer.Ipv4 ? 12 : 8);
+    this.shape = last === Layer.Tcp || last === Layer.Udp || last === Layer.Icmp || last === Layer.Icmpv6 ? (w.ipKind === Layer.Ipv4 ? 4 : 6) : 0;
+    if (this.shape === 0) return;
+    const start = q - 14 - 4 * (n - 3);
+    this.ipAt = q - start;
+    this.ipByte = b[q]!;
+    this.proto = b[q + (this.shape === 4 ? 9 : 6)]!;
+    this.l4At = this.ipAt + (this.shape === 4 ? (b[q]! & 15) * 4 : 40);
+    for (let i = 0, o = start + 12; o < q; i++, o += 4) this.etypes[i] = (b[o]! << 8) | b[o + 1]!;
   }
 }
 

@@ -12,6 +12,7 @@ import { LayerParser, Layer, LAYER_NAMES, MAX_LAYERS } from '../decode/parser.js
 import { DecodeStatus } from '../decode/status.js';
 import { ipv4Text, ipv6Text } from '../decode/addr.js';
 import type { PacketView, PacketSink } from '../packet.js';
+import { LinkType } from '../numbers.js';
 import { FlowMemo, HeaderWalk } from './flow-walk.js';
 import { DistinctEstimate, IoSeries, KeyTable, topEntries, type FlowBudget, type IoInterval } from './flow-tables.js';
 
@@ -289,43 +290,53 @@ export class TrafficAccounting {
 
   /** Counts one packet. Never throws, allocates only for a new flow, endpoint, path or interval. */
   add(p: PacketView): void {
-    const len = p.wireLen;
+    this.addFrame(p.buf, p.offset, p.capLen, p.wireLen, p.tsSec, p.tsNsec, p.ifindex, p.linkType);
+  }
+
+  /**
+   * `add` for a frame given by its fields, `capLen` bytes at `buf[offset]` (the live ring walk's
+   * counting path fills no packet view).
+   */
+  addFrame(buf: Uint8Array, offset: number, capLen: number, wireLen: number, tsSec: number, tsNsec: number, ifindex: number, linkType: number): void {
+    const len = wireLen;
     if (this.packets === 0) {
-      this.firstSec = p.tsSec;
-      this.firstNs = p.tsNsec;
+      this.firstSec = tsSec;
+      this.firstNs = tsNsec;
     }
     this.packets++;
     this.bytes += len;
-    const relNs = (p.tsSec - this.firstSec) * 1e9 + (p.tsNsec - this.firstNs);
+    const relNs = (tsSec - this.firstSec) * 1e9 + (tsNsec - this.firstNs);
     if (relNs > this.lastRelNs) this.lastRelNs = relNs;
     for (let i = 0; i < this.ioSeries.length; i++) this.ioSeries[i]!.add(relNs, len);
 
+    // bursts of one flow (the usual case on a busy link) are only tallied here, and added to the
+    // previous packet's entries when the flow changes or a reader asks (`settle`); the frame is
+    // first compared with the last counted one's shape, then walked
+    if (!this.fullDecode && linkType === LinkType.EN10MB && this.memo.sameFlow(buf, offset, capLen, ifindex)) {
+      this.hold(len, relNs);
+      return;
+    }
     // the common stacks are read straight from the bytes; anything else goes through the decoder
     const w = this.walk;
-    const n = this.fullDecode ? 0 : w.run(p.buf, p.offset, p.capLen, p.linkType);
+    const n = this.fullDecode ? 0 : w.run(buf, offset, capLen, linkType);
     if (n > 0) {
-      // bursts of one flow (the usual case on a busy link) are only tallied here, and added to the
-      // previous packet's entries when the flow changes or a reader asks (`settle`)
-      if (this.memo.matches(w, p.buf, n, p.ifindex)) {
-        this.heldFrames++;
-        this.heldBytes += len;
-        if (relNs < this.heldFirstNs) this.heldFirstNs = relNs;
-        if (relNs > this.heldLastNs) this.heldLastNs = relNs;
+      if (this.memo.matches(w, buf, n, ifindex)) {
+        this.hold(len, relNs);
         return;
       }
       this.settle();
-      this.countInterface(p.ifindex, len);
+      this.countInterface(ifindex, len);
       this.countPath(w.kinds, n, len);
       this.lastIpConv = this.lastEpSrc = this.lastEpDst = this.lastL4Conv = -1;
       const words = w.ipKind === Layer.Ipv4 ? 1 : 4;
-      this.countIp(p.buf, w.src, w.dst, words, len, relNs);
-      if (w.l4Kind !== 0) this.countPorts(p.buf, w.src, w.dst, words, w.l4Kind, w.srcPort, w.dstPort, len, relNs);
-      this.memo.keep(w, p.buf, n, p.ifindex, this.pathNodes, this.lastIpConv, this.lastEpSrc, this.lastEpDst, this.lastL4Conv);
+      this.countIp(buf, w.src, w.dst, words, len, relNs);
+      if (w.l4Kind !== 0) this.countPorts(buf, w.src, w.dst, words, w.l4Kind, w.srcPort, w.dstPort, len, relNs);
+      this.memo.keep(w, buf, n, ifindex, this.pathNodes, this.lastIpConv, this.lastEpSrc, this.lastEpDst, this.lastL4Conv);
       return;
     }
-    this.countInterface(p.ifindex, len);
+    this.countInterface(ifindex, len);
     const ps = this.parser;
-    const count = ps.decode(p.buf, p.offset, p.capLen, p.linkType);
+    const count = ps.decode(buf, offset, capLen, linkType);
     const kinds = ps.kinds;
     this.countPath(kinds, count, len);
 
@@ -535,6 +546,14 @@ export class TrafficAccounting {
    * Adds the frames held for the memo's flow (`add`) to its entries, as `countPath`, `countIp` and
    * `countPorts` would have one by one: before the memo changes and before any reader.
    */
+  /** Tallies a frame of the memo's flow (added to its entries by `settle`). */
+  private hold(len: number, relNs: number): void {
+    this.heldFrames++;
+    this.heldBytes += len;
+    if (relNs < this.heldFirstNs) this.heldFirstNs = relNs;
+    if (relNs > this.heldLastNs) this.heldLastNs = relNs;
+  }
+
   private settle(): void {
     const frames = this.heldFrames;
     if (frames === 0) return;

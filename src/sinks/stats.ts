@@ -197,6 +197,9 @@ export function createStatsReporter(opts: StatsReporterOptions): StatsReporter {
     write(p: PacketView): void {
       if (!shared) acc.add(p);
     },
+    writeFrame(buf: Uint8Array, offset: number, capLen: number, wireLen: number, tsSec: number, tsNsec: number, ifindex: number, linkType: number): void {
+      if (!shared) acc.addFrame(buf, offset, capLen, wireLen, tsSec, tsNsec, ifindex, linkType);
+    },
     flush(): void {},
     async close(): Promise<void> {},
   };

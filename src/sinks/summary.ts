@@ -305,6 +305,9 @@ export function createSummarySink(kinds: readonly SummaryKind[], opts: SummaryOp
     write(p: PacketView): void {
       acc.add(p);
     },
+    writeFrame(buf: Uint8Array, offset: number, capLen: number, wireLen: number, tsSec: number, tsNsec: number, ifindex: number, linkType: number): void {
+      acc.addFrame(buf, offset, capLen, wireLen, tsSec, tsNsec, ifindex, linkType);
+    },
     flush(): void {},
     async close(): Promise<void> {
       if (closed) return;

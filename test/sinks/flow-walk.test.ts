@@ -80,6 +80,47 @@ describe('accounting: byte walk = full decode', () => {
     expect(fast.untrackedKeys.count).toBe(full.untrackedKeys.count);
   });
 
+  it("a flow's own frame with any one header byte changed or cut short, right after it: the same tables", () => {
+    // the memo's one-pass check (`FlowMemo.sameFlow`) must take a frame as the flow's only when the
+    // walk would: each variant follows the original, so the memo holds the original's shape
+    const fast = new TrafficAccounting();
+    const full = new TrafficAccounting({ fullDecode: true });
+    const hw = new HeaderWalk();
+    const seen = new Set<string>();
+    let variants = 0;
+    for (const { packets } of fixturePackets()) {
+      for (const p of packets) {
+        const n = hw.run(p.buf, p.offset, p.capLen, p.linkType);
+        if (n === 0) continue;
+        const shape = `${[...hw.kinds.subarray(0, n)].join()}/${hw.src - p.offset}`;
+        if (seen.has(shape) && seen.size > 40) continue;
+        seen.add(shape);
+        const orig = p.buf.slice(p.offset, p.offset + p.capLen);
+        const headers = Math.min(orig.length, 100);
+        const one = (bytes: Uint8Array, capLen: number, ifindex = p.ifindex): void => {
+          for (const b of [orig, bytes]) {
+            const v = { ...p, buf: b, offset: 0, capLen: b === orig ? orig.length : capLen, ifindex: b === orig ? p.ifindex : ifindex };
+            fast.add(v);
+            full.add(v);
+          }
+          variants++;
+        };
+        for (let at = 0; at < headers; at++) {
+          for (const x of [0, 0xff, orig[at]! ^ 1, orig[at]! ^ 0x80, orig[at]! ^ 0x10]) {
+            const m = orig.slice();
+            m[at] = x;
+            one(m, m.length);
+          }
+          one(orig, at);
+        }
+        one(orig, orig.length, p.ifindex + 1);
+      }
+    }
+    expect(seen.size).toBeGreaterThan(5);
+    expect(variants).toBeGreaterThan(10_000);
+    expect(tables(fast)).toEqual(tables(full));
+  });
+
   it('200,000 mutants: same layers where the walk answers, same tables', () => {
     const w = new TrafficAccounting();
     const full = new TrafficAccounting({ fullDecode: true });
