@@ -14,7 +14,9 @@ import { ROOT } from './fixtures.js';
 import { readPcap } from './pcap-read.js';
 import { compareLines, tcpdumpLines, tscapLines } from './compare.js';
 import { type Field, at, expectFilterLikeLibpcap, expectReprLikeTshark, expectTcpdumpLines, levels } from './proto-oracle.js';
-import { compileFilter } from '../../src/filter/index.js';
+import { compileFilter, runFilter } from '../../src/filter/index.js';
+import { loadExpressions } from '../filter/oracle.js';
+import { parsePcap } from '../helpers/pcap-lite.js';
 import { Layer } from '../../src/decode/index.js';
 import { JsonFormatter } from '../../src/sinks/json.js';
 import type { LmiRepr, Q933Repr } from '../../src/decode/frelay.js';
@@ -163,6 +165,34 @@ describe('Frame Relay management and multilink PPP: the filter selects what libp
       expect(expectFilterLikeLibpcap(join(DIR, file), exprs)).toBeGreaterThan(0);
     });
   }
+  it('mfr.pcap: every untagged golden expression compiles, selects or is refused as libpcap does it', () => {
+    const path = join(DIR, 'mfr.pcap');
+    const pkts = readPcap(path).packets;
+    let refused = 0;
+    let compiled = 0;
+    for (const { expr } of loadExpressions().filter((e) => e.tags.length === 0)) {
+      // `--`: an expression may begin with a minus sign
+      const r = spawnSync('tcpdump', ['-r', path, '-w', '-', '--', expr], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let ours: number[] | string;
+      try {
+        const prog = compileFilter(expr, { linkType: 182 });
+        ours = pkts.flatMap((q, n) => (runFilter(prog, q.buf.subarray(q.offset, q.offset + q.capLen), q.wireLen) !== 0 ? [n] : []));
+      } catch (e) {
+        ours = (e as Error).message;
+      }
+      if (r.status !== 0) {
+        const theirs = r.stderr.toString().split('\n').find((l) => l.startsWith('tcpdump: '))?.slice('tcpdump: '.length);
+        expect(typeof ours === 'string' ? theirs : ours, expr).toContain(ours);
+        refused++;
+      } else {
+        expect(ours, expr).toEqual(parsePcap(new Uint8Array(r.stdout)).records.map((x) => x.tsSec - pkts[0]!.tsSec));
+        compiled++;
+      }
+    }
+    console.log(`mfr.pcap: ${compiled} expressions compiled and selected as by libpcap, ${refused} refused with its message`);
+    expect(compiled).toBeGreaterThan(20);
+    expect(refused).toBeGreaterThan(100);
+  }, 300_000);
   it('mfr.pcap: protocol primitives are refused as libpcap refuses them', () => {
     const path = join(DIR, 'mfr.pcap');
     for (const expr of ['ip', 'not ip', 'ip6', 'iso']) {
