@@ -10,7 +10,7 @@ import os
 import struct
 import sys
 
-from scapy.all import IP, TCP, UDP, Ether, raw
+from scapy.all import IP, TCP, UDP, Ether, IPv6, raw
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from fixtures import pcap_write  # noqa: E402
@@ -261,7 +261,11 @@ at_frames = [raw(ether_at / ddp(m)) for m in at_msgs] + [cut(raw(ether_at / ddp(
 for m in at_msgs[:2]:
     d = b'\xaa\xaa\x03\x08\x00\x07\x80\x9b' + ddp(m)
     at_frames.append(bytes.fromhex('090007ffffff020000000001') + len(d).to_bytes(2, 'big') + d)
-pcap('eigrp', 1, ip_frames + at_frames)
+# over IPv6 (RFC 7868 section 6.9: IPv6 route TLVs 0x0402/0x0403, which tcpdump dumps in hex)
+hdr6 = Ether(src='02:00:00:00:00:01', dst='33:33:00:00:00:0a')
+ip6_frames = [raw(hdr6 / IPv6(src='fe80::1', dst='ff02::a', nh=88, hlim=255) / m) for m in (
+    eigrp(5, [PARAMS, SWVER]), eigrp(1, [(0x0402, b'\x00' * 16 + struct.pack('>II', 2560000, 256) + b'\x00\x05\xdc\x00\xff\x01\x00\x00\x40' + bytes.fromhex('20010db8000000ff'))], flags=1, seq=9))]
+pcap('eigrp', 1, ip_frames + ip6_frames + at_frames)
 
 
 def short_ddp(payload):

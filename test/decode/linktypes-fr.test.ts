@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { ROOT } from './fixtures.js';
 import { readPcap } from './pcap-read.js';
 import { compareLines, tcpdumpLines, tscapLines } from './compare.js';
-import { type Field, SKIP, at, expectFilterLikeLibpcap, expectReprLikeTshark, expectTcpdumpLines, levels } from './proto-oracle.js';
+import { type Field, SKIP, type TsharkPacket, at, expectFilterLikeLibpcap, expectReprLikeTshark, expectTcpdumpLines, levels } from './proto-oracle.js';
 import { compileFilter, runFilter } from '../../src/filter/index.js';
 import { loadExpressions } from '../filter/oracle.js';
 import { parsePcap } from '../helpers/pcap-lite.js';
@@ -151,16 +151,19 @@ const EIGRP_TLVS: Field[] = [
 /** TLVs tshark decodes as tcpdump does, each long enough for its fixed part. */
 const EIGRP_MIN: Readonly<Record<number, number>> = { 0x0001: 12, 0x0004: 8, 0x0102: 26, 0x0103: 46, 0x0003: 4, 0x0005: 8, 0x0999: 4 };
 
-describe('EIGRP: Repr fields equal tshark\'s (over IPv4; tshark decodes no EIGRP in DDP)', () => {
+/** EIGRP over IPv4 or IPv6 (tshark decodes none in DDP). */
+const overIp = (p: TsharkPacket['parser']): boolean => p.find(Layer.Ipv4) >= 0 || p.find(Layer.Ipv6) >= 0;
+
+describe('EIGRP: Repr fields equal tshark\'s (over IPv4 and IPv6; tshark decodes no EIGRP in DDP)', () => {
   it('eigrp.pcap: the header', () => {
-    expectReprLikeTshark(join(DIR, 'eigrp.pcap'), Layer.Eigrp, EIGRP_HEADER, 12, (r, p) => whole(r, p) && p.parser.find(Layer.Ipv4) >= 0);
+    expectReprLikeTshark(join(DIR, 'eigrp.pcap'), Layer.Eigrp, EIGRP_HEADER, 14, (r, p) => whole(r, p) && overIp(p.parser));
   });
   it('eigrp.pcap: TLVs, parameters, IPv4 routes', () => {
     // tshark shows no TLVs after an IPX SAP opcode, stops at a TLV shorter than its fixed part and at an
     // authentication TLV, and shows part of a route whose prefix is illegal or outside the TLV (the Repr has none)
     const clean = (r: R): boolean => eg(r).version === 2 && eg(r).opcode !== 6 && eg(r).tlvs.every((t) => (EIGRP_MIN[t.type] ?? 1e9) <= t.length) &&
       (eg(r).routes?.length ?? 0) === eg(r).tlvs.filter((t) => t.type === 0x0102 || t.type === 0x0103).length;
-    expectReprLikeTshark(join(DIR, 'eigrp.pcap'), Layer.Eigrp, EIGRP_TLVS, 5, (r, p) => whole(r, p) && p.parser.find(Layer.Ipv4) >= 0 && clean(r));
+    expectReprLikeTshark(join(DIR, 'eigrp.pcap'), Layer.Eigrp, EIGRP_TLVS, 5, (r, p) => whole(r, p) && overIp(p.parser) && clean(r));
   });
 });
 
