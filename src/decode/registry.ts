@@ -764,7 +764,8 @@ export const HOMES = {
     },
   }),
   eigrp: home({
-    View: EigrpView, print: printEigrp, reach: { ip: [IpProto.EIGRP] },
+    // placed in JSON right after its IP header (in a DDP datagram the stack ends at `ddp`)
+    View: EigrpView, print: printEigrp, reach: { ip: [IpProto.EIGRP] }, json: { at: 'transport', last: true },
     repr: (v, p, i) => eigrpRepr(v, p.lens[i]),
     decode: leaf(Layer.Eigrp, -1),
   }),

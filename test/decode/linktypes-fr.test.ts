@@ -231,4 +231,12 @@ describe('Frame Relay management and FRF.16: JSON', () => {
     const rec = new JsonFormatter({ nano: false }).object(readPcap(join(DIR, 'mfr.pcap')).packets[0]!) as { layers: Record<string, Record<string, unknown>> };
     expect(rec.layers['mfr']).toMatchObject({ control: true, messageType: 1, magic: 0x12345678, ies: [{ type: 1, length: 11 }, { type: 2, length: 8 }, { type: 3, length: 6 }] });
   });
+  it('EIGRP follows its IP header and ends the stack; in DDP the stack ends at ddp', () => {
+    const recs = readPcap(join(DIR, 'eigrp.pcap')).packets.map((q) => new JsonFormatter({ nano: false }).object(q) as { stack: string[]; layers: Record<string, Record<string, unknown>> });
+    expect(recs[0]!.stack).toEqual(['eth', 'ipv4', 'eigrp']);
+    // the fields are the Repr's, compared with tshark's above
+    expect(recs[0]!.layers['eigrp']).toMatchObject({ version: 2, opcode: 5, as: 100, params: { k1: 1, k3: 1, holdtime: 15 } });
+    expect(recs.some((r) => r.stack.join() === 'eth,ipv6,eigrp')).toBe(true);
+    expect(recs.some((r) => r.stack.join() === 'eth,ddp')).toBe(true);
+  });
 });
