@@ -165,6 +165,11 @@ describe('EIGRP: Repr fields equal tshark\'s (over IPv4 and IPv6; tshark decodes
       (eg(r).routes?.length ?? 0) === eg(r).tlvs.filter((t) => t.type === 0x0102 || t.type === 0x0103).length;
     expectReprLikeTshark(join(DIR, 'eigrp.pcap'), Layer.Eigrp, EIGRP_TLVS, 5, (r, p) => whole(r, p) && overIp(p.parser) && clean(r));
   });
+  it('fixtures/real/eigrp.pcap (two FRR eigrpd routers, scripts/real-eigrp.sh): header, TLVs, parameters, routes', () => {
+    const path = join(ROOT, 'fixtures', 'real', 'eigrp.pcap');
+    expectReprLikeTshark(path, Layer.Eigrp, EIGRP_HEADER, 20, whole);
+    expectReprLikeTshark(path, Layer.Eigrp, EIGRP_TLVS, 20, whole);
+  });
 });
 
 describe('Frame Relay management and multilink PPP: the filter selects what libpcap selects', () => {
