@@ -4,7 +4,7 @@ import { macText } from './addr.js';
 import { Layer } from './layers.js';
 import { type Printer, macName } from './print.js';
 import { etherTypeText } from './ethertype.js';
-import type { JsonWriter } from './json-writer.js';
+import { jsonKeys, type JsonWriter } from './json-writer.js';
 
 /** Field offsets of the 14-byte MAC header. */
 export const EthernetOffsets = { dst: 0, src: 6, etherType: 12, headerLen: 14 } as const;
@@ -85,11 +85,17 @@ export function printEthernet(c: Printer, v: EthernetView, i: number, n: number)
   else c.unknownEtherType(t, v.offset + 14, i > 0 ? v.offset : -1, n);
 }
 
+/** The keys and punctuation `writeEthernetJson` writes, encoded once. */
+const ETH_JSON = jsonKeys({
+  src: '{"src":',
+  dst: ',"dst":',
+});
+
 /** The schema's `eth` object (= `JSON.stringify(ethernetRepr(v))`), written straight into `w`. */
 export function writeEthernetJson(w: JsonWriter, v: EthernetView): void {
-  w.raw('{"src":');
+  w.keyText(ETH_JSON.src);
   w.mac(v.bytes, v.offset + EthernetOffsets.src);
-  w.raw(',"dst":');
+  w.keyText(ETH_JSON.dst);
   w.mac(v.bytes, v.offset);
   const t = v.etherType;
   w.raw(t >= ETHERTYPE_MIN || t === 0 ? ',"type":' : ',"len":');

@@ -4,7 +4,7 @@ import { type Printer, cksumShouldBe, hex4, hex8, longjmpCut, pad2 } from './pri
 import { ipv4Text } from './addr.js';
 import { Ipv4View, onesSum } from './ipv4.js';
 import { ipFragmented } from './ip.js';
-import type { JsonWriter } from './json-writer.js';
+import { jsonKeys, type JsonWriter } from './json-writer.js';
 
 /** Field offsets of the 8-byte header. */
 export const IcmpOffsets = { type: 0, code: 1, checksum: 2, id: 4, seq: 6, rest: 4, headerLen: 8 } as const;
@@ -219,14 +219,31 @@ export function printIcmp(c: Printer, v: IcmpView, _i: number, len: number): voi
   }
 }
 
+/** The keys and punctuation the `icmp` and `icmpv6` writers share, encoded once. */
+const ICMP_JSON = jsonKeys({
+  type: '{"type":',
+  code: ',"code":',
+  checksum: ',"checksum":',
+  id: ',"id":',
+  seq: ',"seq":',
+});
+
+/** The fields `icmp` and `icmpv6` open with: type, code and checksum. */
+export function writeIcmpHeaderJson(w: JsonWriter, type: number, code: number, checksum: number): void {
+  w.key(ICMP_JSON.type, type);
+  w.key(ICMP_JSON.code, code);
+  w.key(ICMP_JSON.checksum, checksum);
+}
+
+/** An echo request's or reply's identifier and sequence number. */
+export function writeIcmpEchoJson(w: JsonWriter, id: number, seq: number): void {
+  w.key(ICMP_JSON.id, id);
+  w.key(ICMP_JSON.seq, seq);
+}
+
 /** The schema's `icmp` object (= `JSON.stringify(icmpRepr(v))`), written straight into `w`. */
 export function writeIcmpJson(w: JsonWriter, v: IcmpView): void {
-  w.field('{"type":', v.type);
-  w.field(',"code":', v.code);
-  w.field(',"checksum":', v.checksum);
-  if ((v.type === 0 || v.type === 8) && v.length >= 8) {
-    w.field(',"id":', v.id);
-    w.field(',"seq":', v.seq);
-  }
+  writeIcmpHeaderJson(w, v.type, v.code, v.checksum);
+  if ((v.type === 0 || v.type === 8) && v.length >= 8) writeIcmpEchoJson(w, v.id, v.seq);
   w.raw('}');
 }

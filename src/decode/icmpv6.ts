@@ -5,7 +5,8 @@ import { type Printer, cksumShouldBe, hex4, hexDump, hexDumpText } from './print
 import { Ipv6View } from './ipv6.js';
 import { ipFragmented, l4Sum } from './ip.js';
 import { printGroupRecords, printQuerySources } from './igmp.js';
-import type { JsonWriter } from './json-writer.js';
+import { writeIcmpEchoJson, writeIcmpHeaderJson } from './icmp.js';
+import { jsonKeys, type JsonWriter } from './json-writer.js';
 
 /** Field offsets of the header and of the ND target / MLD group address. */
 export const Icmpv6Offsets = { type: 0, code: 1, checksum: 2, id: 4, seq: 6, ndTarget: 8, mldGroup: 8, headerLen: 8 } as const;
@@ -344,17 +345,15 @@ function printNdOptions(c: Printer, q: number, end: number): void {
   }
 }
 
+/** The key of a neighbour discovery target, encoded once. */
+const TARGET_JSON = jsonKeys({ target: ',"target":' });
+
 /** The schema's `icmpv6` object (= `JSON.stringify(icmpv6Repr(v))`), written straight into `w`. */
 export function writeIcmpv6Json(w: JsonWriter, v: Icmpv6View): void {
-  w.field('{"type":', v.type);
-  w.field(',"code":', v.code);
-  w.field(',"checksum":', v.checksum);
-  if ((v.type === 128 || v.type === 129) && v.length >= 8) {
-    w.field(',"id":', v.id);
-    w.field(',"seq":', v.seq);
-  }
+  writeIcmpHeaderJson(w, v.type, v.code, v.checksum);
+  if ((v.type === 128 || v.type === 129) && v.length >= 8) writeIcmpEchoJson(w, v.id, v.seq);
   if ((v.type === 135 || v.type === 136) && v.length >= 24) {
-    w.raw(',"target":');
+    w.keyText(TARGET_JSON.target);
     w.ipv6(v.bytes, v.offset + Icmpv6Offsets.ndTarget);
   }
   w.raw('}');

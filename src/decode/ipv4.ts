@@ -3,7 +3,7 @@ import { ByteView, DecodeStatus, u16 } from './status.js';
 import { ipv4Text } from './addr.js';
 import { type Printer, cksumShouldBe, hostName, linkAvail, protoName } from './print.js';
 import { IP_PROTO_NAMES } from './ethertype.js';
-import type { JsonWriter } from './json-writer.js';
+import { jsonKeys, type JsonWriter } from './json-writer.js';
 
 /** Field offsets of the fixed 20-byte header. */
 export const Ipv4Offsets = {
@@ -273,18 +273,35 @@ function printIpOptions(c: Printer, v: Ipv4View): void {
   }
 }
 
+/** The keys and punctuation `writeIpv4Json` writes, encoded once. */
+const IPV4_JSON = jsonKeys({
+  hdrLen: '{"hdrLen":',
+  dscp: ',"dscp":',
+  ecn: ',"ecn":',
+  len: ',"len":',
+  id: ',"id":',
+  fragOffset: '],"fragOffset":',
+  ttl: ',"ttl":',
+  proto: ',"proto":',
+  checksum: ',"checksum":',
+  flags: ',"flags":[',
+  RB: '"RB"',
+  src: ',"src":',
+  dst: ',"dst":',
+});
+
 /** The schema's `ipv4` object (= `JSON.stringify(ipv4Repr(v))`), written straight into `w`. */
 export function writeIpv4Json(w: JsonWriter, v: Ipv4View): void {
-  w.field('{"hdrLen":', v.headerLen);
-  w.field(',"dscp":', v.dscp);
-  w.field(',"ecn":', v.ecn);
-  w.field(',"len":', v.totalLen);
-  w.field(',"id":', v.id);
-  w.raw(',"flags":[');
+  w.key(IPV4_JSON.hdrLen, v.headerLen);
+  w.key(IPV4_JSON.dscp, v.dscp);
+  w.key(IPV4_JSON.ecn, v.ecn);
+  w.key(IPV4_JSON.len, v.totalLen);
+  w.key(IPV4_JSON.id, v.id);
+  w.keyText(IPV4_JSON.flags);
   // the names of the set flags, comma-separated, without building strings
   let any = false;
   if (v.rb) {
-    w.raw('"RB"');
+    w.keyText(IPV4_JSON.RB);
     any = true;
   }
   if (v.df) {
@@ -292,13 +309,13 @@ export function writeIpv4Json(w: JsonWriter, v: Ipv4View): void {
     any = true;
   }
   if (v.mf) w.raw(any ? ',"MF"' : '"MF"');
-  w.field('],"fragOffset":', v.fragOffset);
-  w.field(',"ttl":', v.ttl);
-  w.field(',"proto":', v.proto);
-  w.field(',"checksum":', v.checksum);
-  w.raw(',"src":');
+  w.key(IPV4_JSON.fragOffset, v.fragOffset);
+  w.key(IPV4_JSON.ttl, v.ttl);
+  w.key(IPV4_JSON.proto, v.proto);
+  w.key(IPV4_JSON.checksum, v.checksum);
+  w.keyText(IPV4_JSON.src);
   w.ipv4(v.bytes, v.srcOffset);
-  w.raw(',"dst":');
+  w.keyText(IPV4_JSON.dst);
   w.ipv4(v.bytes, v.dstOffset);
   w.raw('}');
 }

@@ -8,7 +8,7 @@ import { hex2, ipv6Text } from './addr.js';
 import { onesSum } from './ipv4.js';
 import { type Printer, hex4, hex8, hostName, linkAvail } from './print.js';
 import { IP_PROTO_NAMES } from './ethertype.js';
-import type { JsonWriter } from './json-writer.js';
+import { jsonKeys, type JsonWriter } from './json-writer.js';
 
 /** Field offsets of the fixed 40-byte header. */
 export const Ipv6Offsets = { verTcFlow: 0, payloadLen: 4, nextHeader: 6, hopLimit: 7, src: 8, dst: 24, headerLen: 40 } as const;
@@ -366,18 +366,33 @@ function printIp6Options(c: Printer, b: Uint8Array, q: number, end: number, plen
   c.s += ' ';
 }
 
+/** The keys and punctuation `writeIpv6Json` writes, encoded once. */
+const IPV6_JSON = jsonKeys({
+  trafficClass: '{"trafficClass":',
+  flowLabel: ',"flowLabel":',
+  payloadLen: ',"payloadLen":',
+  nextHeader: ',"nextHeader":',
+  hopLimit: ',"hopLimit":',
+  frag: ',"frag":{"offset":',
+  id: ',"id":',
+  src: ',"src":',
+  dst: ',"dst":',
+  extHeaders: ',"extHeaders":[',
+  more: ',"more":',
+});
+
 /** The schema's `ipv6` object (= `JSON.stringify(ipv6Repr(v))`), written straight into `w`. */
 export function writeIpv6Json(w: JsonWriter, v: Ipv6View): void {
-  w.field('{"trafficClass":', v.trafficClass);
-  w.field(',"flowLabel":', v.flowLabel);
-  w.field(',"payloadLen":', v.payloadLen);
-  w.field(',"nextHeader":', v.nextHeader);
-  w.field(',"hopLimit":', v.hopLimit);
-  w.raw(',"src":');
+  w.key(IPV6_JSON.trafficClass, v.trafficClass);
+  w.key(IPV6_JSON.flowLabel, v.flowLabel);
+  w.key(IPV6_JSON.payloadLen, v.payloadLen);
+  w.key(IPV6_JSON.nextHeader, v.nextHeader);
+  w.key(IPV6_JSON.hopLimit, v.hopLimit);
+  w.keyText(IPV6_JSON.src);
   w.ipv6(v.bytes, v.srcOffset);
-  w.raw(',"dst":');
+  w.keyText(IPV6_JSON.dst);
   w.ipv6(v.bytes, v.dstOffset);
-  w.raw(',"extHeaders":[');
+  w.keyText(IPV6_JSON.extHeaders);
   const n = Math.min(v.extCount, IPV6_EXT_KEEP);
   for (let i = 0; i < n; i++) {
     if (i > 0) w.raw(',');
@@ -385,10 +400,10 @@ export function writeIpv6Json(w: JsonWriter, v: Ipv6View): void {
   }
   w.raw(']');
   if (v.fragHeaderOffset >= 0 && v.fragHeaderOffset + 8 <= v.offset + v.length) {
-    w.field(',"frag":{"offset":', v.fragOffset);
-    w.raw(',"more":');
+    w.key(IPV6_JSON.frag, v.fragOffset);
+    w.keyText(IPV6_JSON.more);
     w.bool(v.fragMore);
-    w.field(',"id":', v.fragId);
+    w.key(IPV6_JSON.id, v.fragId);
     w.raw('}');
   }
   w.raw('}');

@@ -6,7 +6,7 @@ import { printMptcp } from './mptcp.js';
 import { hex2 } from './addr.js';
 import { ipFragmented, l4Sum } from './ip.js';
 import { printTextProtocol } from './txt.js';
-import { asciiBytes, type JsonWriter } from './json-writer.js';
+import { jsonKeys, asciiBytes, type JsonWriter } from './json-writer.js';
 
 /** Field offsets of the fixed 20-byte header. */
 export const TcpOffsets = { srcPort: 0, dstPort: 2, seq: 4, ack: 8, dataOff: 12, flags: 13, window: 14, checksum: 16, urgent: 18, headerLen: 20 } as const;
@@ -504,14 +504,28 @@ function optNeed(c: Printer, n: number, hlen: number, q: number, capEnd: number,
   return true;
 }
 
+/** The keys and punctuation `writeTcpJson` writes, encoded once. */
+const TCP_JSON = jsonKeys({
+  srcPort: '{"srcPort":',
+  dstPort: ',"dstPort":',
+  seq: ',"seq":',
+  ack: ',"ack":',
+  hdrLen: ',"hdrLen":',
+  window: '],"window":',
+  checksum: ',"checksum":',
+  urgentPtr: ',"urgentPtr":',
+  flags: ',"flags":[',
+  payloadLen: ',"payloadLen":',
+});
+
 /** The schema's `tcp` object (= `JSON.stringify(tcpRepr(v, segmentLen))`), written straight into `w`. */
 export function writeTcpJson(w: JsonWriter, v: TcpView, segmentLen: number): void {
-  w.field('{"srcPort":', v.srcPort);
-  w.field(',"dstPort":', v.dstPort);
-  w.field(',"seq":', v.seq);
-  w.field(',"ack":', v.ack);
-  w.field(',"hdrLen":', v.headerLen);
-  w.raw(',"flags":[');
+  w.key(TCP_JSON.srcPort, v.srcPort);
+  w.key(TCP_JSON.dstPort, v.dstPort);
+  w.key(TCP_JSON.seq, v.seq);
+  w.key(TCP_JSON.ack, v.ack);
+  w.key(TCP_JSON.hdrLen, v.headerLen);
+  w.keyText(TCP_JSON.flags);
   const f = v.flags;
   let first = true;
   for (let i = 0; i < 9; i++) {
@@ -520,10 +534,10 @@ export function writeTcpJson(w: JsonWriter, v: TcpView, segmentLen: number): voi
     w.copy(FLAG_JSON[i]!);
     first = false;
   }
-  w.field('],"window":', v.window);
-  w.field(',"checksum":', v.checksum);
-  w.field(',"urgentPtr":', v.urgentPtr);
-  w.raw(',"payloadLen":');
+  w.key(TCP_JSON.window, v.window);
+  w.key(TCP_JSON.checksum, v.checksum);
+  w.key(TCP_JSON.urgentPtr, v.urgentPtr);
+  w.keyText(TCP_JSON.payloadLen);
   const pl = segmentLen - v.headerLen;
   w.num(pl < 0 ? 0 : pl);
   w.raw('}');

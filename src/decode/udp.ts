@@ -3,7 +3,7 @@ import { ByteView, DecodeStatus, u16 } from './status.js';
 import { Layer, Port } from './layers.js';
 import { type Printer, cksumShouldBe, hex4, portName } from './print.js';
 import { ipFragmented, l4Sum } from './ip.js';
-import type { JsonWriter } from './json-writer.js';
+import { jsonKeys, type JsonWriter } from './json-writer.js';
 
 /** Field offsets of the 8-byte header. */
 export const UdpOffsets = { srcPort: 0, dstPort: 2, length: 4, checksum: 6, headerLen: 8 } as const;
@@ -116,11 +116,19 @@ export function printUdp(c: Printer, v: UdpView, i: number, len: number): void {
   else c.s += `UDP, length ${dlen}`;
 }
 
+/** The keys and punctuation `writeUdpJson` writes, encoded once. */
+const UDP_JSON = jsonKeys({
+  srcPort: '{"srcPort":',
+  dstPort: ',"dstPort":',
+  len: ',"len":',
+  checksum: ',"checksum":',
+});
+
 /** The schema's `udp` object (= `JSON.stringify(udpRepr(v))`), written straight into `w`. */
 export function writeUdpJson(w: JsonWriter, v: UdpView): void {
-  w.field('{"srcPort":', v.srcPort);
-  w.field(',"dstPort":', v.dstPort);
-  w.field(',"len":', v.len);
-  w.field(',"checksum":', v.checksum);
+  w.key(UDP_JSON.srcPort, v.srcPort);
+  w.key(UDP_JSON.dstPort, v.dstPort);
+  w.key(UDP_JSON.len, v.len);
+  w.key(UDP_JSON.checksum, v.checksum);
   w.raw('}');
 }

@@ -4,7 +4,7 @@ import { Layer } from './layers.js';
 import { type Printer, linkAvail } from './print.js';
 import { etherTypeText, ETHERTYPE_NAMES } from './ethertype.js';
 import { EtherType } from '../numbers.js';
-import type { JsonWriter } from './json-writer.js';
+import { jsonKeys, type JsonWriter } from './json-writer.js';
 
 /** Field offsets within one tag (the TPID is the EtherType before it). */
 export const VlanOffsets = { tci: 0, etherType: 2, headerLen: 4 } as const;
@@ -98,13 +98,21 @@ export function printSllVlan(c: Printer, v: VlanView, i: number): void {
   if (i + 1 < p.count) c.network(i + 1, nt);
 }
 
+/** The keys and punctuation `writeVlanJson` writes, encoded once. */
+const VLAN_JSON = jsonKeys({
+  tpid: '{"tpid":',
+  pcp: ',"pcp":',
+  id: ',"id":',
+  dei: ',"dei":',
+});
+
 /** One `vlan` entry (= `JSON.stringify(vlanRepr(v))`), written straight into `w`. */
 export function writeVlanJson(w: JsonWriter, v: VlanView): void {
-  w.field('{"tpid":', v.tpid);
-  w.field(',"pcp":', v.pcp);
-  w.raw(',"dei":');
+  w.key(VLAN_JSON.tpid, v.tpid);
+  w.key(VLAN_JSON.pcp, v.pcp);
+  w.keyText(VLAN_JSON.dei);
   w.bool(v.dei);
-  w.field(',"id":', v.id);
+  w.key(VLAN_JSON.id, v.id);
   const t = v.etherType;
   w.raw(t >= 0x600 ? ',"type":' : ',"len":');
   w.num(t);

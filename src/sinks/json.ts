@@ -14,7 +14,7 @@ import { LayerParser } from '../decode/parser.js';
 import { DecodeStatus } from '../decode/status.js';
 import { LAYER_NAMES, MAX_LAYERS } from '../decode/layers.js';
 import { HOME_BY_KIND } from '../decode/registry.js';
-import { JsonWriter, asciiBytes } from '../decode/json-writer.js';
+import { JsonKey, JsonWriter, jsonKeys } from '../decode/json-writer.js';
 
 /** JSON sink options. */
 export interface JsonOptions {
@@ -27,12 +27,23 @@ export interface JsonOptions {
   ifName?: (ifindex: number) => string | undefined;
 }
 
+/** The keys of every line, encoded once. */
+const LINE = jsonKeys({
+  index: '{"index":',
+  ts: ',"ts":"',
+  len: '","len":',
+  caplen: ',"caplen":',
+  linktype: ',"linktype":',
+  stack: ',"stack":[',
+  layers: '],"layers":{',
+});
+
 /** Each layer name as a JSON string, by kind. */
-const QUOTED_NAMES = LAYER_NAMES.map((n) => asciiBytes(`"${n}"`));
+const QUOTED_NAMES = LAYER_NAMES.map((n) => new JsonKey(`"${n}"`));
 /** `,"name":` before a layer's value, by kind. */
-const NAME_KEYS = LAYER_NAMES.map((n) => asciiBytes(`,"${n}":`));
+const NAME_KEYS = LAYER_NAMES.map((n) => new JsonKey(`,"${n}":`));
 /** `"name":` for the first layer. */
-const FIRST_KEYS = LAYER_NAMES.map((n) => asciiBytes(`"${n}":`));
+const FIRST_KEYS = LAYER_NAMES.map((n) => new JsonKey(`"${n}":`));
 
 const utf8 = new TextDecoder();
 
@@ -52,7 +63,7 @@ export class JsonFormatter {
   private readonly written = new Uint8Array(LAYER_NAMES.length);
   private readonly own = new JsonWriter();
   /** The last interface's `,"ifindex":N,"interface":"name"` as bytes: a capture sees few interfaces. */
-  private ifSuffix: Uint8Array | undefined;
+  private ifSuffix: JsonKey | undefined;
   private ifSuffixIndex = 0;
   private readonly scratch = new JsonWriter();
 
@@ -141,28 +152,28 @@ export class JsonFormatter {
   write(pkt: PacketView, w: JsonWriter): void {
     this.decide(pkt);
     const p = this.parser;
-    w.field('{"index":', pkt.index);
-    w.field(',"ts":"', pkt.tsSec);
+    w.key(LINE.index, pkt.index);
+    w.key(LINE.ts, pkt.tsSec);
     w.raw('.');
     if (this.opts.nano) w.fixed(pkt.tsNsec, 9);
     else w.fixed(Math.floor(pkt.tsNsec / 1000), 6);
-    w.field('","len":', pkt.wireLen);
-    w.field(',"caplen":', pkt.capLen);
-    w.field(',"linktype":', pkt.linkType);
-    w.raw(',"stack":[');
+    w.key(LINE.len, pkt.wireLen);
+    w.key(LINE.caplen, pkt.capLen);
+    w.key(LINE.linktype, pkt.linkType);
+    w.keyText(LINE.stack);
     const n = this.placed;
     for (let j = 0; j < n; j++) {
       if (j > 0) w.raw(',');
-      w.copy(QUOTED_NAMES[p.kinds[this.plan[j]!]!]!);
+      w.keyText(QUOTED_NAMES[p.kinds[this.plan[j]!]!]!);
     }
-    w.raw('],"layers":{');
+    w.keyText(LINE.layers);
     const written = this.written;
     for (let j = 0; j < n; j++) written[p.kinds[this.plan[j]!]!] = 0;
     for (let j = 0; j < n; j++) {
       const kind = p.kinds[this.plan[j]!]!;
       if (written[kind] === 1) continue;
       written[kind] = 1;
-      w.copy(j === 0 ? FIRST_KEYS[kind]! : NAME_KEYS[kind]!);
+      w.keyText(j === 0 ? FIRST_KEYS[kind]! : NAME_KEYS[kind]!);
       const place = HOME_BY_KIND[kind]!.json!;
       if (place.list) {
         // every occurrence, in order, under the first one's key (as the object path collects them)
@@ -185,7 +196,7 @@ export class JsonFormatter {
     w.raw('}');
     if (this.opts.ifName !== undefined && pkt.ifindex > 0) {
       if (pkt.ifindex !== this.ifSuffixIndex || this.ifSuffix === undefined) this.interfaceFields(pkt.ifindex);
-      w.copy(this.ifSuffix!);
+      w.keyText(this.ifSuffix!);
     }
     w.raw('}\n');
   }
@@ -200,7 +211,7 @@ export class JsonFormatter {
       w.raw(',"interface":');
       w.str(name);
     }
-    this.ifSuffix = w.bytes().slice();
+    this.ifSuffix = new JsonKey(w.bytes().slice());
     // an index without a name yet is asked again on its next packet
     this.ifSuffixIndex = name === undefined ? 0 : ifindex;
   }

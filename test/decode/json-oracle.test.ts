@@ -29,13 +29,15 @@ const PROTO_MAP: Readonly<Record<string, string>> = {
   ipx: 'ipx', cfm: 'cfm', loop: 'ctp', dec_dna: 'decnet', ddp: 'ddp', aoe: 'aoe', nsh: 'nsh', tipc: 'tipc', macsec: 'macsec',
   // the IPv6 Mobility Header, LocalTalk's link header and Cisco auto-RP
   mipv6: 'mobility', llap: 'llap', auto_rp: 'autorp',
+  // EIGRP after its IP header (its fields are compared in linktypes-fr.test.ts)
+  eigrp: 'eigrp',
 };
 /** Schema layers after which the stack ends (the schema does not decode what they carry). */
 const LAST = new Set([
   'icmp', 'icmpv6', 'dns', 'vrrp', 'lldp', 'slow', 'eapol', 'aarp', 'dhcp', 'ntp', 'dhcp6', 'tftp', 'radius', 'snmp', 'hsrp', 'rip', 'ike', 'ptp',
   'bgp', 'pim', 'ldp', 'lspping', 'ripng', 'ospf', 'pppctl', 'slarp', 'q933', 'mtp2', 'wlan', 'isis', 'esis', 'clnp',
   'stp', 'cdp', 'dtp', 'udld', 'vtp', 'pppoe', 'igmp', 'sctp', 'erspan', 'vxlan', 'geneve', 'vxlangpe', 'pptp', 'ssh', 'tls', 'quic', 'syslog',
-  'ipx', 'cfm', 'ctp', 'decnet', 'ddp', 'aoe', 'nsh', 'tipc', 'mobility', 'autorp',
+  'ipx', 'cfm', 'ctp', 'decnet', 'ddp', 'aoe', 'nsh', 'tipc', 'mobility', 'autorp', 'eigrp',
 ]);
 /** What the stack continues to after LLC (LAN control and OSI routing); anything else (IP over SNAP, IPX, ...) ends it at LLC. */
 const AFTER_LLC = new Set(['stp', 'cdp', 'dtp', 'udld', 'vtp', 'isis', 'esis', 'clnp', 'ipx', 'ddp']);
