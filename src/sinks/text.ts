@@ -477,22 +477,25 @@ export class TextFormatter implements Printer {
       this.quoter = new TextFormatter({ ...this.opts, timeFormat: 1, number: false, hex: 0, hexAscii: 0, ascii: false, linkHeader: false });
       this.quoter.quoteDepth = this.quoteDepth + 1;
     }
-    this.s += '\n\t' + this.quoter.formatIp(this.parser.bytes, off, len);
+    // tcpdump hands the quoted IPv4 header its own total length as the packet's length (no truncated-ip)
+    const b = this.parser.bytes;
+    const wire = len >= 4 && (b[off] ?? 0) >> 4 === 4 ? Math.max(len, ((b[off + 2] ?? 0) << 8) | (b[off + 3] ?? 0)) : len;
+    this.s += '\n\t' + this.quoter.formatIp(b, off, len, wire);
   }
 
-  /** Text of a bare IP packet (no timestamp, no newline), for quotes. */
-  formatIp(bytes: Uint8Array, off: number, len: number): string {
-    return this.formatRaw(bytes, off, len, () => this.link());
+  /** Text of a bare IP packet (no timestamp, no newline), for quotes; `wireLen`: its length on the wire. */
+  formatIp(bytes: Uint8Array, off: number, len: number, wireLen = len): string {
+    return this.formatRaw(bytes, off, len, () => this.link(), wireLen);
   }
 
   /** Decodes `bytes[off, off + len)` as a bare IP packet and returns what `print` adds (this.s is kept). */
-  private formatRaw(bytes: Uint8Array, off: number, len: number, print: () => void): string {
+  private formatRaw(bytes: Uint8Array, off: number, len: number, print: () => void, wireLen = len): string {
     const saved = this.s;
     const pkt = this.quotePkt;
     pkt.buf = bytes;
     pkt.offset = off;
     pkt.capLen = len;
-    pkt.wireLen = len;
+    pkt.wireLen = wireLen;
     pkt.linkType = DecodeLinkType.RAW;
     this.pkt = pkt;
     this.s = '';
