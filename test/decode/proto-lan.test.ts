@@ -14,7 +14,7 @@ const DIR = join(ROOT, 'fixtures', 'proto');
 
 const FILES: Array<[string, string]> = [
   ['stp.pcap', 'STP, RSTP, MSTP'], ['lldp.pcap', 'LLDP'], ['lldp-med-live.pcap', 'LLDP-MED and DCB from lldpd'],
-  ['lldp-more.pcap', 'LLDP organisational TLVs'], ['lacp.pcap', 'LACP and marker'], ['eapol.pcap', '802.1X EAPOL'],
+  ['lldp-more.pcap', 'LLDP organisational TLVs'], ['lacp.pcap', 'LACP and marker'], ['eapol.pcap', '802.1X EAPOL'], ['eapol-key.pcap', 'EAPOL-Key descriptors'],
   ['aarp.pcap', 'AARP'], ['vrrp.pcap', 'VRRP v2/v3'], ['hsrp.pcap', 'HSRP'],
   ['rip.pcap', 'RIP v1/v2'], ['ptp.pcap', 'PTPv2 over Ethernet and UDP'],
 ];
@@ -95,6 +95,17 @@ const FIELDS: Array<{ file: string; kind: number; fields: Array<[string, Pick]>;
     fields: [
       ['eapol.version', at('version')], ['eapol.type', at('type')], ['eapol.len', at('bodyLength')], ['eap.code', at('eapCode')],
       ['eap.id', at('eapId')], ['eap.len', at('eapLength')], ['eap.type', at('eapType')],
+    ],
+  },
+  {
+    file: 'eapol-key.pcap', kind: Layer.Eapol,
+    fields: [
+      ['eapol.type', at('type')], ['eapol.keydes.type', at('key.descriptor')], ['eapol.keydes.key_len', at('key.keyLength')],
+      ['eapol.keydes.replay_counter', at('key.replayCounter')], ['eapol.keydes.key_iv', at('key.iv')],
+      ['wlan_rsna_eapol.keydes.key_info', at('key.keyInfo')], ['wlan_rsna_eapol.keydes.nonce', at('key.nonce')],
+      ['wlan_rsna_eapol.keydes.rsc', at('key.rsc')], ['wlan_rsna_eapol.keydes.mic', at('key.mic')],
+      ['wlan_rsna_eapol.keydes.data_len', at('key.dataLength')], ['eapol.keydes.key_index', at('key.keyIndex')],
+      ['eapol.keydes.key_signature', at('key.signature')],
     ],
   },
   {
