@@ -13,19 +13,10 @@ secs=${2:-4}
 A=lmA$$
 B=lmB$$
 source "$(dirname "$0")/lib-netns.sh"
-netns "$A" "$B"
-ip link add e0 netns "$A" type veth peer name e1 netns "$B"
+veth_pair "$A" e0 192.0.2.1 "$B" e1 192.0.2.2
 ip -n "$A" link set e0 address 02:00:00:00:0a:01
 ip -n "$B" link set e1 address 02:00:00:00:0b:01
-for pair in "$A e0 192.0.2.1" "$B e1 192.0.2.2"; do
-  set -- $pair
-  ip -n "$1" link set "$2" up
-  ip -n "$1" addr add "$3/24" dev "$2"
-done
-# -M: the LLDP-MED device class (4 network connectivity, 3 endpoint class 3). IPv6 is off on the
-# link so that the capture holds LLDP alone.
-ip netns exec "$A" sysctl -qw net.ipv6.conf.e0.disable_ipv6=1
-ip netns exec "$B" sysctl -qw net.ipv6.conf.e1.disable_ipv6=1
+# -M: the LLDP-MED device class (4 network connectivity, 3 endpoint class 3).
 ip netns exec "$A" lldpd -M 4 -u "/run/lldpd.$A.socket" -I 'e*' -S "tscap fixture switch" >"$work/lldpd-$$.log" 2>&1 &
 ip netns exec "$B" lldpd -M 3 -u "/run/lldpd.$B.socket" -I 'e*' -S "tscap fixture phone" >"$work/lldpd-$$.log" 2>&1 &
 cli() { local ns=$1; shift; ip netns exec "$ns" lldpcli -u "/run/lldpd.$ns.socket" "$@" >/dev/null; }

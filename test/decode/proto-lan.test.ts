@@ -16,7 +16,7 @@ const FILES: Array<[string, string]> = [
   ['stp.pcap', 'STP, RSTP, MSTP'], ['lldp.pcap', 'LLDP'], ['lldp-med-live.pcap', 'LLDP-MED and DCB from lldpd'],
   ['lldp-more.pcap', 'LLDP organisational TLVs'], ['lacp.pcap', 'LACP and marker'], ['eapol.pcap', '802.1X EAPOL'], ['eapol-key.pcap', 'EAPOL-Key descriptors'],
   ['aarp.pcap', 'AARP'], ['vrrp.pcap', 'VRRP v2/v3'], ['hsrp.pcap', 'HSRP'],
-  ['rip.pcap', 'RIP v1/v2'], ['ptp.pcap', 'PTPv2 over Ethernet and UDP'],
+  ['rip.pcap', 'RIP v1/v2'], ['rip-md5-live.pcap', 'RIPv2 keyed MD5 from FRR'], ['rip-auth.pcap', 'RIPv2 authentication entries'], ['ptp.pcap', 'PTPv2 over Ethernet and UDP'],
 ];
 const LEVELS = levels([], ['-v'], ['-vv'], ['-e']);
 
@@ -133,6 +133,15 @@ const FIELDS: Array<{ file: string; kind: number; fields: Array<[string, Pick]>;
       ['rip.netmask', (r) => (r.version === 2 ? route(r)?.mask : undefined)],
       ['rip.next_hop', (r) => (r.version === 2 ? route(r)?.nextHop : undefined)],
       ['rip.route_tag', (r) => (r.version === 2 ? route(r)?.routeTag : undefined)],
+      ['rip.auth.type', at('auth.type')], ['rip.auth.passwd', at('auth.password')],
+    ],
+  },
+  {
+    file: 'rip-md5-live.pcap', kind: Layer.Rip,
+    fields: [
+      ['rip.command', at('command')], ['rip.auth.type', at('auth.type')], ['rip.digest_offset', at('auth.digestOffset')],
+      ['rip.key_id', at('auth.keyId')], ['rip.auth_data_len', at('auth.authDataLength')], ['rip.seq_num', at('auth.sequence')],
+      ['rip.authentication_data', at('auth.digest')],
     ],
   },
   {
