@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { ROOT } from './fixtures.js';
-import { levels, type Pick, at, expectTcpdumpLines, withTshark, fieldDiffs } from './proto-oracle.js';
+import { levels, type Pick, at, expectTcpdumpLines, withTshark, fieldDiffs, SKIP } from './proto-oracle.js';
+import type { OamRepr } from '../../src/decode/slow.js';
 import { Layer } from '../../src/decode/index.js';
 
 process.env.TZ = 'UTC';
@@ -14,7 +15,7 @@ const DIR = join(ROOT, 'fixtures', 'proto');
 
 const FILES: Array<[string, string]> = [
   ['stp.pcap', 'STP, RSTP, MSTP'], ['lldp.pcap', 'LLDP'], ['lldp-med-live.pcap', 'LLDP-MED and DCB from lldpd'],
-  ['lldp-more.pcap', 'LLDP organisational TLVs'], ['lacp.pcap', 'LACP and marker'], ['eapol.pcap', '802.1X EAPOL'], ['eapol-key.pcap', 'EAPOL-Key descriptors'],
+  ['lldp-more.pcap', 'LLDP organisational TLVs'], ['lacp.pcap', 'LACP and marker'], ['slow-oam.pcap', '802.3 OAM and other slow protocols'], ['eapol.pcap', '802.1X EAPOL'], ['eapol-key.pcap', 'EAPOL-Key descriptors'],
   ['aarp.pcap', 'AARP'], ['vrrp.pcap', 'VRRP v2/v3'], ['hsrp.pcap', 'HSRP'],
   ['rip.pcap', 'RIP v1/v2'], ['rip-md5-live.pcap', 'RIPv2 keyed MD5 from FRR'], ['rip-auth.pcap', 'RIPv2 authentication entries'], ['ptp.pcap', 'PTPv2 over Ethernet and UDP'],
 ];
@@ -95,6 +96,23 @@ const FIELDS: Array<{ file: string; kind: number; fields: Array<[string, Pick]>;
     fields: [
       ['eapol.version', at('version')], ['eapol.type', at('type')], ['eapol.len', at('bodyLength')], ['eap.code', at('eapCode')],
       ['eap.id', at('eapId')], ['eap.len', at('eapLength')], ['eap.type', at('eapType')],
+    ],
+  },
+  {
+    file: 'slow-oam.pcap', kind: Layer.Slow,
+    fields: [
+      ['slow.subtype', at('subtype')], ['oampdu.flags', at('oam.flags')], ['oampdu.code', at('oam.code')],
+      // tshark decodes information TLVs of an illegal length too; the Repr leaves them out, as tcpdump does
+      ...(['version', 'revision', 'state', 'config', 'pduConfig', 'oui'] as const).map((k): [string, Pick] => [
+        `oampdu.info.${{ version: 'version', revision: 'revision', state: 'state', config: 'oamConfig', pduConfig: 'oampduConfig', oui: 'oui' }[k]}`,
+        (r) => {
+          const oam = r.oam as OamRepr | undefined;
+          if (oam?.code === 0 && !oam.infos) return SKIP;
+          return oam?.infos?.[0]?.[k] ?? (k === 'oui' ? oam?.oui : undefined);
+        },
+      ]),
+      ['oampdu.event.sequence', at('oam.sequence')], ['oampdu.event.type', at('oam.events.0.type')],
+      ['oampdu.event.timestamp', at('oam.events.0.timestamp')], ['oampdu.lpbk.commands', at('oam.loopback')],
     ],
   },
   {
