@@ -8,13 +8,14 @@ import { join } from 'node:path';
 import { ROOT } from './fixtures.js';
 import { levels, type Pick, at, expectTcpdumpLines, withTshark, fieldDiffs, SKIP } from './proto-oracle.js';
 import type { OamRepr } from '../../src/decode/slow.js';
+import type { StpSpbRepr } from '../../src/decode/stp.js';
 import { Layer } from '../../src/decode/index.js';
 
 process.env.TZ = 'UTC';
 const DIR = join(ROOT, 'fixtures', 'proto');
 
 const FILES: Array<[string, string]> = [
-  ['stp.pcap', 'STP, RSTP, MSTP'], ['lldp.pcap', 'LLDP'], ['lldp-med-live.pcap', 'LLDP-MED and DCB from lldpd'],
+  ['stp.pcap', 'STP, RSTP, MSTP'], ['stp-spb.pcap', 'SPB (STP version 4)'], ['lldp.pcap', 'LLDP'], ['lldp-med-live.pcap', 'LLDP-MED and DCB from lldpd'],
   ['lldp-more.pcap', 'LLDP organisational TLVs'], ['lacp.pcap', 'LACP and marker'], ['slow-oam.pcap', '802.3 OAM and other slow protocols'], ['eapol.pcap', '802.1X EAPOL'], ['eapol-key.pcap', 'EAPOL-Key descriptors'],
   ['aarp.pcap', 'AARP'], ['vrrp.pcap', 'VRRP v2/v3'], ['hsrp.pcap', 'HSRP'],
   ['rip.pcap', 'RIP v1/v2'], ['rip-md5-live.pcap', 'RIPv2 keyed MD5 from FRR'], ['rip-auth.pcap', 'RIPv2 authentication entries'], ['ptp.pcap', 'PTPv2 over Ethernet and UDP'],
@@ -30,6 +31,12 @@ describe('LAN protocols: text equals tcpdump\'s', () => {
 });
 
 /** `decoded`: packets tshark decodes past the first field (it stops at an unknown HSRP opcode). */
+/** A value of the SPT BPDU's version 4 fields, when the Repr has them. */
+function spb(r: Record<string, unknown>, f: (s: Required<StpSpbRepr>) => number): number | undefined {
+  const s = r.spb as StpSpbRepr | undefined;
+  return s?.agreement !== undefined ? f(s as Required<StpSpbRepr>) : undefined;
+}
+
 /** Each value `f` finds in the Repr, joined by ','; undefined when none (tshark's every occurrence, likewise joined). */
 function each(f: (r: Record<string, any>) => unknown[]): Pick {
   return (r) => {
@@ -68,6 +75,22 @@ const FIELDS: Array<{ file: string; kind: number; fields: Array<[string, Pick]>;
       ['stp.port', at('portId')], ['stp.msg_age', at('messageAge')], ['stp.max_age', at('maxAge')], ['stp.hello', at('helloTime')],
       ['stp.forward', at('forwardDelay')], ['stp.root.hw', (r) => (r.rootId as string | undefined)?.slice(5)],
       ['stp.bridge.hw', (r) => (r.bridgeId as string | undefined)?.slice(5)],
+    ],
+  },
+  {
+    file: 'stp-spb.pcap', kind: Layer.Stp,
+    fields: [
+      ['stp.version', at('version')], ['stp.flags', at('flags')], ['mstp.version_4_length', at('spb.v4Length')],
+      // 802.1 numbers bits from the least significant (tshark too); tcpdump's text reads them from the most
+      ['mstp.agree_flags.agreement_num', (r) => spb(r, (s) => s.agreement & 3)],
+      ['mstp.agree_flags.dagreement_num', (r) => spb(r, (s) => (s.agreement >> 2) & 3)],
+      ['mstp.agree_flags.agreement_valid', (r) => spb(r, (s) => (s.agreement >> 4) & 1)],
+      ['mstp.agree_flags.rest_role', (r) => spb(r, (s) => (s.agreement >> 5) & 1)],
+      ['bpdu.agreement_digest_format_id', (r) => spb(r, (s) => s.format >> 4)],
+      ['bpdu.agreement_digest_format_capabilities', (r) => spb(r, (s) => s.format & 0x0f)],
+      ['bpdu.agreement_digest_convention_id', (r) => spb(r, (s) => s.convention >> 4)],
+      ['bpdu.agreement_digest_convention_capabilities', (r) => spb(r, (s) => s.convention & 0x0f)],
+      ['bpdu.agreement_digest_edge_count', at('spb.edgeCount')], ['mstp.agreement_digest', at('spb.agreementDigest')],
     ],
   },
   {
