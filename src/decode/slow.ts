@@ -185,7 +185,13 @@ export function printSlow(c: Printer, v: SlowView, _i: number, _n: number): void
   const b = v.bytes;
   const end = v.offset + v.length;
   const names = lacp ? LACP_TLVS : MARKER_TLVS;
-  for (let t = v.offset + SlowOffsets.headerLen; ; ) {
+  const O = SlowOffsets;
+  // TLVs run to the PDU's end on the wire; a capture that ends first cuts the text
+  for (let t = v.offset + O.headerLen, left = len - O.headerLen; left !== 0; ) {
+    if (left < 2) {
+      c.s += '\n\t\t packet is too short';
+      return;
+    }
     if (t + 2 > end) {
       c.s += ' [|slow]';
       return;
@@ -194,23 +200,36 @@ export function printSlow(c: Printer, v: SlowView, _i: number, _n: number): void
     const tl = b[t + 1] ?? 0;
     c.s += `\n\t${names[type] ?? 'Unknown'} TLV (0x${(type).toString(16).padStart(2, '0')}), length ${tl}`;
     if (type === 0) return;
-    if (tl < 2 || t + tl > end) {
+    if (tl < 2) {
+      c.s += '\n\t    ERROR: illegal length - should be >= 2';
+      return;
+    }
+    if (left < tl) {
+      c.s += '\n\t\t packet is too short';
+      return;
+    }
+    if (t + tl > end) {
       c.s += ' [|slow]';
       return;
     }
-    let decoded = true;
-    if (lacp && (type === 1 || type === 2) && tl >= 18) {
+    // each known TLV has one length (tcpdump: an ERROR line, and the bytes at -vv only); unknown ones are dumped at -v
+    const want = lacp ? (type === 1 || type === 2 ? 20 : type === 3 ? 16 : 0) : type === 1 ? 16 : 0;
+    if (want === 0) {
+      if (c.opts.verbose <= 1) c.s += hexDump(b, t + 2, tl - 2, '\n\t  ');
+    } else if (tl !== want) {
+      c.s += `\n\t    ERROR: illegal length - should be ${want}`;
+    } else if (lacp && type !== 3) {
       const p = party(b, t);
       c.s += `\n\t  System ${p.system}, System Priority ${p.systemPriority}, Key ${p.key}, Port ${p.port}, Port Priority ${p.portPriority}`;
       c.s += `\n\t  State Flags [${flagNames(STATE_FLAGS, p.state)}]`;
-    } else if (lacp && type === 3 && tl >= 4) {
-      c.s += `\n\t  Max Delay ${u16(b, t + SlowOffsets.collectorMaxDelay)}`;
-    } else if (!lacp && type === 1 && tl >= 14) {
-      const O = SlowOffsets;
+    } else if (lacp) {
+      c.s += `\n\t  Max Delay ${u16(b, t + O.collectorMaxDelay)}`;
+    } else {
       c.s += `\n\t  Request System ${macText(b, t + O.reqSystem)}, Request Port ${u16(b, t + O.reqPort)}, Request Transaction ID 0x${hex8(u32(b, t + O.reqTransactionId))}`;
-    } else decoded = false;
-    if (!decoded || c.opts.verbose > 1) c.s += hexDump(b, t + 2, tl - 2, '\n\t  ');
+    }
+    if (c.opts.verbose > 1) c.s += hexDump(b, t + 2, tl - 2, '\n\t  ');
     t += tl;
+    left -= tl;
   }
 }
 
