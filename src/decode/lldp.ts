@@ -123,6 +123,9 @@ export function lldpRepr(v: LldpView): LldpRepr {
   return r;
 }
 
+/** The organisationally specific TLVs' OUIs this file decodes. */
+const OUI = { Dot1: 0x0080c2, Dot3: 0x00120f, Tia: 0x0012bb, Dcbx: 0x001b21, Iana: 0x00005e } as const;
+
 /** The organisationally specific TLV at `q` (length `l`, at least 4) into `r`. */
 function orgRepr(r: LldpRepr, b: Uint8Array, q: number, l: number): void {
   const oui = ((b[q] ?? 0) << 16) | u16(b, q + 1);
@@ -326,7 +329,6 @@ function zText(b: Uint8Array, start: number, end: number): string {
   return safeText(b, start, e);
 }
 
-const OUI = { Dot1: 0x0080c2, Dot3: 0x00120f, Tia: 0x0012bb, Dcbx: 0x001b21, Iana: 0x00005e } as const;
 
 function printOrg(c: Printer, v: LldpView, q: number, l: number): boolean | typeof CUT {
   const b = v.bytes;
