@@ -226,29 +226,36 @@ export function printLldp(c: Printer, v: LldpView, _i: number, _n: number): void
   c.s += `LLDP, length ${len}`;
   const b = v.bytes;
   const base = v.offset;
-  if (c.opts.verbose === 0) {
-    const o = v.find(LldpTlv.SystemName);
-    const l = o >= 0 ? v.tlvLength(o) : 0;
-    if (o >= 0 && o + 2 + l <= v.length) c.s += `: ${safeText(b, base + o + 2, base + o + 2 + l)}`;
-    return;
-  }
-  for (let o = 0; o + 2 <= v.length; ) {
+  const verbose = c.opts.verbose > 0;
+  // the TLVs run to the frame's end on the wire; a header or value past the capture cuts the text
+  for (let o = 0, left = len; left >= 2; ) {
+    if (o + 2 > v.length) {
+      c.s += ' [|lldp]';
+      return;
+    }
     const t = v.tlvType(o);
     const l = v.tlvLength(o);
-    c.s += `\n\t${TLV_NAMES[t] ?? 'Unknown'} TLV (${t}), length ${l}`;
+    left -= 2;
+    if (verbose) c.s += `\n\t${TLV_NAMES[t] ?? 'Unknown'} TLV (${t}), length ${l}`;
+    if (t === LldpTlv.End || l === 0) return;
     const q = base + o + 2;
-    if (o + 2 + l > v.length) {
+    if (o + 2 + l > v.length || left < l) {
       c.s += ' [|lldp]';
       return;
     }
-    const done = printTlv(c, v, t, q, l);
-    if (done === CUT) {
-      c.s += ' [|lldp]';
-      return;
+    if (!verbose) {
+      // the system name is the one value printed without -v
+      if (t === LldpTlv.SystemName) c.s += `: ${zText(b, q, q + l)}`;
+    } else {
+      const done = printTlv(c, v, t, q, l);
+      if (done === CUT) {
+        c.s += ' [|lldp]';
+        return;
+      }
+      if (!done || c.opts.verbose > 1) c.s += hexDump(b, q, l, '\n\t  ');
     }
-    if (!done || c.opts.verbose > 1) c.s += hexDump(b, q, l, '\n\t  ');
-    if (t === LldpTlv.End) return;
     o += 2 + l;
+    left -= l;
   }
 }
 
@@ -284,10 +291,10 @@ function printTlv(c: Printer, v: LldpView, t: number, q: number, l: number): boo
       return true;
     case LldpTlv.PortDescription:
     case LldpTlv.SystemName:
-      c.s += `: ${safeText(b, q, q + l)}`;
+      c.s += `: ${zText(b, q, q + l)}`;
       return true;
     case LldpTlv.SystemDescription:
-      c.s += `\n\t  ${safeText(b, q, q + l)}`;
+      c.s += `\n\t  ${zText(b, q, q + l)}`;
       return true;
     case LldpTlv.Capabilities: {
       if (l < 4) return false;

@@ -6,7 +6,7 @@
  */
 import { ByteView, DecodeStatus, u16, u32 } from './status.js';
 import { macText } from './addr.js';
-import { type Printer, flagNames, hex8, hexDump } from './print.js';
+import { type Printer, flagNames, hex8, hexDump, longjmpCut } from './print.js';
 
 /** Field offsets of the PDU header, an actor/partner TLV and a marker TLV (from the TLV start). */
 export const SlowOffsets = {
@@ -165,7 +165,7 @@ export function printSlow(c: Printer, v: SlowView, _i: number, _n: number): void
   const lacp = st === SlowSubtype.Lacp;
   if (st === SlowSubtype.Oam) {
     c.s += `OAM, length ${len}`;
-    if (c.opts.verbose > 0) printOam(c, v.bytes, v.offset, Math.min(len, v.length));
+    if (c.opts.verbose > 0) printOam(c, v.bytes, v.offset, len, v.offset + v.length);
     return;
   }
   if (!lacp && st !== SlowSubtype.Marker) {
@@ -192,10 +192,7 @@ export function printSlow(c: Printer, v: SlowView, _i: number, _n: number): void
       c.s += '\n\t\t packet is too short';
       return;
     }
-    if (t + 2 > end) {
-      c.s += ' [|slow]';
-      return;
-    }
+    if (t + 2 > end) return longjmpCut(c, 'slow');
     const type = b[t] ?? 0;
     const tl = b[t + 1] ?? 0;
     c.s += `\n\t${names[type] ?? 'Unknown'} TLV (0x${(type).toString(16).padStart(2, '0')}), length ${tl}`;
@@ -208,10 +205,7 @@ export function printSlow(c: Printer, v: SlowView, _i: number, _n: number): void
       c.s += '\n\t\t packet is too short';
       return;
     }
-    if (t + tl > end) {
-      c.s += ' [|slow]';
-      return;
-    }
+    if (t + tl > end) return longjmpCut(c, 'slow');
     // each known TLV has one length (tcpdump: an ERROR line, and the bytes at -vv only); unknown ones are dumped at -v
     const want = lacp ? (type === 1 || type === 2 ? 20 : type === 3 ? 16 : 0) : type === 1 ? 16 : 0;
     if (want === 0) {
@@ -261,36 +255,49 @@ function u64Text(b: Uint8Array, p: number): string {
   return ((BigInt(u32(b, p)) << 32n) | BigInt(u32(b, p + 4))).toString();
 }
 
-/** tcpdump's slow_oam_print over the `n` bytes of the PDU at `o` (its subtype byte). */
-function printOam(c: Printer, b: Uint8Array, o: number, n: number): void {
+/**
+ * tcpdump's slow_oam_print over the `n` bytes (on the wire) of the PDU at `o` (its subtype byte),
+ * captured up to `cap`: a read past the capture ends the text with ` [|slow]`.
+ */
+function printOam(c: Printer, b: Uint8Array, o: number, n: number, cap: number): void {
   const O = OamOffsets;
   const tooShort = (): void => {
     c.s += '\n\t\t packet is too short';
   };
+  const cut = (p: number, k: number): boolean => {
+    if (p + k <= cap) return false;
+    longjmpCut(c, 'slow');
+    return true;
+  };
   if (n < O.body) return tooShort();
+  if (cut(o, O.body)) return;
   const code = b[o + O.code] ?? 0;
   c.s += `\n\tCode ${OAM_CODES[code] ?? `Unknown (${code})`} OAM PDU, Flags [${flagNames(OAM_FLAGS, u16(b, o + O.flags))}]`;
   let t = o + O.body;
   let left = n - O.body;
   if (code === OamCode.Loopback) {
     if (left < 1) return tooShort();
+    if (cut(t, 1)) return;
     const cmd = b[t] ?? 0;
     c.s += `\n\t  Command ${LOOPBACK_COMMANDS[cmd] ?? 'Unknown'} (${cmd})`;
     return;
   }
   if (code !== OamCode.Info && code !== OamCode.Event) {
-    if (c.opts.verbose <= 1) c.s += hexDump(b, t, left, '\n\t  ');
+    // a dump stops at the end of the capture without a mark, as tcpdump's does
+    if (c.opts.verbose <= 1) c.s += hexDump(b, t, Math.max(0, Math.min(left, cap - t)), '\n\t  ');
     return;
   }
   const info = code === OamCode.Info;
   if (!info) {
     if (left < 2) return tooShort();
+    if (cut(t, 2)) return;
     c.s += `\n\t  Sequence Number ${u16(b, t)}`;
     t += 2;
     left -= 2;
   }
   while (left !== 0) {
     if (left < 2) return tooShort();
+    if (cut(t, 2)) return;
     const type = b[t] ?? 0;
     const len = b[t + 1] ?? 0;
     c.s += info
@@ -302,6 +309,7 @@ function printOam(c: Printer, b: Uint8Array, o: number, n: number): void {
       return;
     }
     if (left < len) return tooShort();
+    if (cut(t, len)) return;
     let dump = false;
     if (info && (type === 1 || type === 2)) {
       if (len !== O.infoLen) {

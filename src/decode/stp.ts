@@ -192,6 +192,10 @@ export function printStp(c: Printer, v: StpView, _i: number, len: number): void 
       if (v.length >= StpOffsets.portId + 2) c.s += `, bridge-id ${v.bridgeIdText(StpOffsets.bridgeId)}.${hex4(v.u16(StpOffsets.portId))}, length ${len}`;
       // it longjmps out there: its -x dump starts at the link header
       c.earlyEnd = true;
+    } else if (ver >= 3 && type === StpType.Rst && v.length <= StpOffsets.v1Len) {
+      // an MST or SPT BPDU cut before its version 1 length, the first field tcpdump reads after the type
+      c.s += ', Rapid STP';
+      c.earlyEnd = true;
     }
     c.s += ' [|stp]';
     return;

@@ -18,7 +18,7 @@ const FILES: Array<[string, string]> = [
   ['stp.pcap', 'STP, RSTP, MSTP'], ['stp-spb.pcap', 'SPB (STP version 4)'], ['lldp.pcap', 'LLDP'], ['lldp-med-live.pcap', 'LLDP-MED and DCB from lldpd'],
   ['lldp-more.pcap', 'LLDP organisational TLVs'], ['lacp.pcap', 'LACP and marker'], ['slow-oam.pcap', '802.3 OAM and other slow protocols'], ['eapol.pcap', '802.1X EAPOL'], ['eapol-key.pcap', 'EAPOL-Key descriptors'],
   ['aarp.pcap', 'AARP'], ['vrrp.pcap', 'VRRP v2/v3'], ['hsrp.pcap', 'HSRP'],
-  ['rip.pcap', 'RIP v1/v2'], ['rip-md5-live.pcap', 'RIPv2 keyed MD5 from FRR'], ['rip-auth.pcap', 'RIPv2 authentication entries'], ['ptp.pcap', 'PTPv2 over Ethernet and UDP'],
+  ['lan-cut.pcap', 'LLDP, OAM, SPB, RIP and EAPOL-Key cut by the snapshot length'], ['rip.pcap', 'RIP v1/v2'], ['rip-md5-live.pcap', 'RIPv2 keyed MD5 from FRR'], ['rip-auth.pcap', 'RIPv2 authentication entries'], ['ptp.pcap', 'PTPv2 over Ethernet and UDP'],
 ];
 const LEVELS = levels([], ['-v'], ['-vv'], ['-e']);
 
@@ -28,6 +28,9 @@ describe('LAN protocols: text equals tcpdump\'s', () => {
       console.log(`${name}: ${expectTcpdumpLines(join(DIR, file), LEVELS)}`);
     });
   }
+  it('packets cut by the snapshot length (lan-cut.pcap): the -x and -v -x dumps start where tcpdump\'s do', () => {
+    console.log(`cut, -x: ${expectTcpdumpLines(join(DIR, 'lan-cut.pcap'), levels(['-x'], ['-v', '-x']))}`);
+  });
 });
 
 /** `decoded`: packets tshark decodes past the first field (it stops at an unknown HSRP opcode). */
