@@ -26,15 +26,15 @@ V6A, V6B = 'fd77::1', 'fd77::2'
 
 
 # ---------------------------------------------------------------------------------------------- pcap
-def pcap_write(path, linktype, records, snaplen=262144):
-    """records: list of bytes or (bytes, wirelen). Timestamps are 1 ms apart from a fixed epoch."""
+def pcap_write(path, linktype, records, snaplen=262144, step_us=1000):
+    """records: list of bytes or (bytes, wirelen). Timestamps are `step_us` apart (1 ms) from a fixed epoch."""
     with open(path, 'wb') as f:
         f.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, snaplen, linktype))
         t = 1700000000 * 1000000
         for i, r in enumerate(records):
             data, wire = (r if isinstance(r, tuple) else (r, len(r)))
             data = data[:snaplen]
-            ts = t + i * 1000
+            ts = t + i * step_us
             f.write(struct.pack('<IIII', ts // 1000000, ts % 1000000, len(data), wire))
             f.write(data)
 

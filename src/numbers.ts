@@ -23,6 +23,7 @@ export const LinkType = {
   ARCNET_LINUX: 129,
   MTP2_WITH_PHDR: 139,
   MTP2: 140,
+  MFR: 182,
   PPI: 192,
   IPV4: 228,
   IPV6: 229,
@@ -69,5 +70,5 @@ export const EtherType = {
 /** IP protocol numbers (IANA) that tscap decodes or filters on. */
 export const IpProto = {
   HOPOPTS: 0, ICMP: 1, IGMP: 2, IPIP: 4, TCP: 6, UDP: 17, IPV6: 41, ROUTING: 43, FRAGMENT: 44, GRE: 47, ESP: 50, AH: 51,
-  ICMPV6: 58, NONE: 59, DSTOPTS: 60, MOBILITY_OLD: 62, SCTP: 132, OSPF: 89, PIM: 103, VRRP: 112, MOBILITY: 135,
+  ICMPV6: 58, NONE: 59, DSTOPTS: 60, MOBILITY_OLD: 62, SCTP: 132, OSPF: 89, EIGRP: 88, PIM: 103, VRRP: 112, MOBILITY: 135,
 } as const;

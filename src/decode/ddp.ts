@@ -8,6 +8,7 @@
 import { ByteView, DecodeStatus, u16, u32 } from './status.js';
 import { Layer } from './layers.js';
 import { type Printer, safeChar } from './print.js';
+import { printEigrpAt } from './eigrp.js';
 
 /** Field offsets of the extended DDP header, then of NBP and ATP after it. */
 export const DdpOffsets = {
@@ -193,6 +194,8 @@ function ddpPayload(c: Printer, b: Uint8Array, type: number, o: number, len: num
       return printNbp(c, b, o, len, cap, from, trunc);
     case DdpType.ATP:
       return printAtp(c, b, o, len, cap, trunc);
+    case DdpType.EIGRP:
+      return printEigrpAt(c, o, len);
     default:
       c.s += ` at-${TYPE_NAMES[type] ?? `#${type}`} ${len}`;
   }

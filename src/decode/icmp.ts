@@ -219,7 +219,7 @@ export function printIcmp(c: Printer, v: IcmpView, _i: number, len: number): voi
   }
 }
 
-/** The keys and punctuation `writeIcmpJson` writes, encoded once. */
+/** The keys and punctuation the `icmp` and `icmpv6` writers share, encoded once. */
 const ICMP_JSON = jsonKeys({
   type: '{"type":',
   code: ',"code":',
@@ -228,14 +228,22 @@ const ICMP_JSON = jsonKeys({
   seq: ',"seq":',
 });
 
+/** The fields `icmp` and `icmpv6` open with: type, code and checksum. */
+export function writeIcmpHeaderJson(w: JsonWriter, type: number, code: number, checksum: number): void {
+  w.key(ICMP_JSON.type, type);
+  w.key(ICMP_JSON.code, code);
+  w.key(ICMP_JSON.checksum, checksum);
+}
+
+/** An echo request's or reply's identifier and sequence number. */
+export function writeIcmpEchoJson(w: JsonWriter, id: number, seq: number): void {
+  w.key(ICMP_JSON.id, id);
+  w.key(ICMP_JSON.seq, seq);
+}
+
 /** The schema's `icmp` object (= `JSON.stringify(icmpRepr(v))`), written straight into `w`. */
 export function writeIcmpJson(w: JsonWriter, v: IcmpView): void {
-  w.key(ICMP_JSON.type, v.type);
-  w.key(ICMP_JSON.code, v.code);
-  w.key(ICMP_JSON.checksum, v.checksum);
-  if ((v.type === 0 || v.type === 8) && v.length >= 8) {
-    w.key(ICMP_JSON.id, v.id);
-    w.key(ICMP_JSON.seq, v.seq);
-  }
+  writeIcmpHeaderJson(w, v.type, v.code, v.checksum);
+  if ((v.type === 0 || v.type === 8) && v.length >= 8) writeIcmpEchoJson(w, v.id, v.seq);
   w.raw('}');
 }

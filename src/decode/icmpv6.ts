@@ -5,6 +5,7 @@ import { type Printer, cksumShouldBe, hex4, hexDump, hexDumpText } from './print
 import { Ipv6View } from './ipv6.js';
 import { ipFragmented, l4Sum } from './ip.js';
 import { printGroupRecords } from './igmp.js';
+import { writeIcmpEchoJson, writeIcmpHeaderJson } from './icmp.js';
 import { jsonKeys, type JsonWriter } from './json-writer.js';
 
 /** Field offsets of the header and of the ND target / MLD group address. */
@@ -339,27 +340,15 @@ function printNdOptions(c: Printer, q: number, end: number): void {
   }
 }
 
-/** The keys and punctuation `writeIcmpv6Json` writes, encoded once. */
-const ICMPV6_JSON = jsonKeys({
-  type: '{"type":',
-  code: ',"code":',
-  checksum: ',"checksum":',
-  id: ',"id":',
-  seq: ',"seq":',
-  target: ',"target":',
-});
+/** The key of a neighbour discovery target, encoded once. */
+const TARGET_JSON = jsonKeys({ target: ',"target":' });
 
 /** The schema's `icmpv6` object (= `JSON.stringify(icmpv6Repr(v))`), written straight into `w`. */
 export function writeIcmpv6Json(w: JsonWriter, v: Icmpv6View): void {
-  w.key(ICMPV6_JSON.type, v.type);
-  w.key(ICMPV6_JSON.code, v.code);
-  w.key(ICMPV6_JSON.checksum, v.checksum);
-  if ((v.type === 128 || v.type === 129) && v.length >= 8) {
-    w.key(ICMPV6_JSON.id, v.id);
-    w.key(ICMPV6_JSON.seq, v.seq);
-  }
+  writeIcmpHeaderJson(w, v.type, v.code, v.checksum);
+  if ((v.type === 128 || v.type === 129) && v.length >= 8) writeIcmpEchoJson(w, v.id, v.seq);
   if ((v.type === 135 || v.type === 136) && v.length >= 24) {
-    w.keyText(ICMPV6_JSON.target);
+    w.keyText(TARGET_JSON.target);
     w.ipv6(v.bytes, v.offset + Icmpv6Offsets.ndTarget);
   }
   w.raw('}');

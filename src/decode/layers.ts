@@ -115,6 +115,10 @@ export const LAYER_TABLE = [
   // MACsec's SecTAG, right after the MAC addresses (issue 17)
   { key: 'Macsec', name: 'macsec', pool: 1, trunc: 'macsec', ipProto: -1, net: true, ports: false },
   { key: 'Tipc', name: 'tipc', pool: 1, trunc: 'tipc', ipProto: -1, net: true, ports: false },
+  // Frame Relay link management and multilink (issue 17)
+  { key: 'Lmi', name: 'lmi', pool: 1, trunc: 'lmi', ipProto: -1, net: true, ports: false },
+  { key: 'Mfr', name: 'mfr', pool: 1, trunc: 'mfr', ipProto: -1, net: false, ports: false },
+  { key: 'Eigrp', name: 'eigrp', pool: 1, trunc: 'eigrp', ipProto: 88, net: false, ports: false },
 ] as const;
 
 type Table = typeof LAYER_TABLE;

@@ -275,6 +275,8 @@ export interface PppCtlRepr {
   /** Multilink: sequence number (12-bit) and begin/end flags. */
   sequence?: number;
   flags?: number;
+  /** Multilink: the 24-bit sequence number of RFC 1990's long format (bytes 1 to 3), when 4 bytes were captured. */
+  longSequence?: number;
 }
 
 const CONF_CODES = new Set([1, 2, 3, 4]);
@@ -291,10 +293,9 @@ export function pppCtlRepr(v: PppCtlView): PppCtlRepr {
   const b = v.bytes;
   const o = v.offset;
   if (v.protocol === PppProto.ML) {
-    if (v.length >= 2) {
-      r.sequence = u16(b, o) & 0x0fff;
-      r.flags = (b[o] ?? 0) & 0xc0;
-    }
+    if (v.length >= 1) r.flags = (b[o] ?? 0) & 0xc0;
+    if (v.length >= 2) r.sequence = u16(b, o) & 0x0fff;
+    if (v.length >= 4) r.longSequence = ((b[o + 1] ?? 0) << 16) | u16(b, o + 2);
     return r;
   }
   if (v.status !== DecodeStatus.Ok) return r;
@@ -409,7 +410,7 @@ function printCtrlProto(c: Printer, v: PppCtlView, length: number): void {
   c.s += `${CP_CODES[code] ?? 'Unknown Opcode'} (0x${hex2(code)}), id ${v.id}, length ${length + 2}`;
   if (c.opts.verbose === 0) return;
   if (v.length < 4) {
-    c.s += ' [|ppp]';
+    longjmpCut(c, 'ppp');
     return;
   }
   const len = v.declaredLength;
@@ -428,7 +429,7 @@ function printCtrlProto(c: Printer, v: PppCtlView, length: number): void {
   const capEnd = c.pkt.offset + c.pkt.capLen;
   const need = (n: number): boolean => {
     if (t + n <= capEnd) return true;
-    c.s += ' [|ppp]';
+    longjmpCut(c, 'ppp');
     return false;
   };
   switch (code) {
@@ -467,7 +468,7 @@ function printCtrlProto(c: Printer, v: PppCtlView, length: number): void {
       if (len > 8) {
         c.s += '\n\t  -----trailing data-----';
         if (t + 4 + len - 8 > capEnd) {
-          c.s += ' [|ppp]';
+          longjmpCut(c, 'ppp');
           break;
         }
         unknownData(c, t + 4, len - 8, '\n\t  ');
@@ -531,7 +532,7 @@ function optionLine(c: Printer, name: string, opt: number, len: number): boolean
 /** Reads `n` bytes at `q` when captured; else ends the packet the way tcpdump's GET macros do. */
 function captured(c: Printer, q: number, n: number): boolean {
   if (q + n <= c.pkt.offset + c.pkt.capLen) return true;
-  c.s += ' [|ppp]';
+  longjmpCut(c, 'ppp');
   return false;
 }
 
@@ -787,7 +788,7 @@ function chars(c: Printer, o: number, n: number): boolean {
   const have = avail(c, o, n);
   c.s += safeText(c.parser.bytes, o, o + have);
   if (have < n) {
-    c.s += ' [|ppp]';
+    longjmpCut(c, 'ppp');
     return false;
   }
   return true;
@@ -801,7 +802,7 @@ function printChap(c: Printer, v: PppCtlView, length: number): void {
     return;
   }
   if (v.length < 1) {
-    c.s += ' [|ppp]';
+    longjmpCut(c, 'ppp');
     return;
   }
   if (length < 4) {
@@ -811,12 +812,12 @@ function printChap(c: Printer, v: PppCtlView, length: number): void {
   const code = v.code;
   c.s += `CHAP, ${['', 'Challenge', 'Response', 'Success', 'Fail'][code] || 'unknown'} (0x${hex2(code)})`;
   if (v.length < 2) {
-    c.s += ' [|ppp]';
+    longjmpCut(c, 'ppp');
     return;
   }
   c.s += `, id ${v.id}`;
   if (v.length < 4) {
-    c.s += ' [|ppp]';
+    longjmpCut(c, 'ppp');
     return;
   }
   const len = v.declaredLength;
@@ -831,7 +832,7 @@ function printChap(c: Printer, v: PppCtlView, length: number): void {
     const have = avail(c, q, vs);
     for (let k = 0; k < have; k++) c.s += hex2(b[q + k] ?? 0);
     if (have < vs) {
-      c.s += ' [|ppp]';
+      longjmpCut(c, 'ppp');
       return;
     }
     q += vs;
@@ -851,7 +852,7 @@ function printPap(c: Printer, v: PppCtlView, length: number): void {
     return;
   }
   if (v.length < 1) {
-    c.s += ' [|ppp]';
+    longjmpCut(c, 'ppp');
     return;
   }
   if (length < 4) {
@@ -861,12 +862,12 @@ function printPap(c: Printer, v: PppCtlView, length: number): void {
   const code = v.code;
   c.s += `PAP, ${['', 'Auth-Req', 'Auth-ACK', 'Auth-NACK'][code] || 'unknown'} (0x${hex2(code)})`;
   if (v.length < 2) {
-    c.s += ' [|ppp]';
+    longjmpCut(c, 'ppp');
     return;
   }
   c.s += `, id ${v.id}`;
   if (v.length < 4) {
-    c.s += ' [|ppp]';
+    longjmpCut(c, 'ppp');
     return;
   }
   const len = v.declaredLength;

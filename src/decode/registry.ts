@@ -59,7 +59,7 @@ import { HsrpView, hsrpRepr, printHsrp } from './hsrp.js';
 import { RipView, printRip, ripRepr } from './rip.js';
 import { PPP_CONTROL_PROTOS, PppCtlView, PppProto, PppView, PppFraming, pppCtlRepr, pppNextEtherType, pppRepr, printPpp, printPppCtl } from './ppp.js';
 import { CHDLC_OSI, CHDLC_SLARP, CHDLC_UNPRINTED, ChdlcAddress, ChdlcView, SlarpView, chdlcRepr, printChdlc, printSlarp, slarpRepr } from './chdlc.js';
-import { FrEncap, FrelayView, Nlpid, Q933View, frelayRepr, printFrelay, printQ933, q933Repr } from './frelay.js';
+import { FrEncap, FrelayView, LmiView, MfrView, Nlpid, Q933View, frelayRepr, lmiRepr, mfrRepr, printFrelay, printLmi, printMfr, printQ933, q933Repr } from './frelay.js';
 import { SlipView, printSlip, slipRepr } from './slip.js';
 import { ArcType, ArcnetView, arcnetRepr, printArcnet } from './arcnet.js';
 import { Mtp2View, mtp2Repr, printMtp2 } from './mtp2.js';
@@ -81,10 +81,11 @@ import { IpxView, ipxRepr, printIpx } from './ipx.js';
 import { CfmView, cfmRepr, printCfm } from './cfm.js';
 import { CtpView, ctpRepr, printCtp } from './ctp.js';
 import { DecnetView, decnetRepr, printDecnet } from './decnet.js';
-import { DdpView, LlapOffsets, LlapType, LlapView, ddpRepr, llapRepr, printDdp, printLlap } from './ddp.js';
+import { DdpOffsets, DdpType, DdpView, LlapOffsets, LlapType, LlapView, ddpRepr, llapRepr, printDdp, printLlap } from './ddp.js';
 import { AoeView, aoeRepr, printAoe } from './aoe.js';
 import { MacsecOffsets, MacsecTci, MacsecView, macsecRepr, printMacsec } from './macsec.js';
 import { TipcView, printTipc, tipcRepr } from './tipc.js';
+import { EigrpView, eigrpRepr, printEigrp } from './eigrp.js';
 import { MobilityView, mobilityRepr, printMobility } from './mobility.js';
 import { ClnpView, EsisView, IsisView, OsiNlpid, clnpRepr, esisRepr, isisRepr, printClnp, printEsis, printIsis } from './osi.js';
 
@@ -592,6 +593,7 @@ export const HOMES = {
         case Nlpid.IP6: w.next(Layer.Ipv6, q, end, rest, 0); break;
         case Nlpid.PPP: w.next(Layer.Ppp, q, end, rest, LinkType.PPP); break;
         case Nlpid.Q933: w.next(Layer.Q933, q, end, rest, 0); break;
+        case Nlpid.LMI: w.next(Layer.Lmi, q, end, rest, 0); break;
         // the OSI PDU starts at the NLPID byte itself
         case Nlpid.CLNP: case Nlpid.ESIS: case Nlpid.ISIS: w.next(Layer.Isis, q - 1, end, rest + 1, 0); break;
         case Nlpid.SNAP:
@@ -609,6 +611,17 @@ export const HOMES = {
     },
   }),
   q933: home({ View: Q933View, print: printQ933, repr: q933Repr, json: { at: 'belowIp', last: true }, decode: leaf(Layer.Q933, -1) }),
+  lmi: home({ View: LmiView, print: printLmi, repr: lmiRepr, json: { at: 'belowIp', last: true }, decode: leaf(Layer.Lmi, -1) }),
+  mfr: home({
+    View: MfrView, print: printMfr, repr: mfrRepr, json: { at: 'link' },
+    reach: { link: [LinkType.MFR] },
+    decode(w, v, p, end, declared) {
+      const st = v.reset(w.bytes, p, end - p);
+      if (!w.push(Layer.Mfr, st, declared, v.control ? 3 : 2)) return;
+      // a first (or only) fragment carries a Frame Relay frame from its Q.922 header on
+      if (v.firstFragment && declared >= 4) w.next(Layer.Frelay, p + 2, end, declared - 2, LinkType.MFR);
+    },
+  }),
   slip: home({
     View: SlipView, print: printSlip, repr: slipRepr, json: { at: 'link' },
     reach: { link: [LinkType.SLIP] },
@@ -741,7 +754,21 @@ export const HOMES = {
   clnp: home({ View: ClnpView, print: printClnp, repr: clnpRepr, json: { at: 'belowIp', last: true }, decode: leaf(Layer.Clnp, -1) }),
   // DECnet, AppleTalk, AoE, MACsec (issue 17)
   decnet: home({ View: DecnetView, print: printDecnet, repr: decnetRepr, json: BELOW_IP_LAST, reach: { ether: [0x6003] }, decode: leaf(Layer.Decnet, -1) }),
-  ddp: home({ View: DdpView, print: printDdp, repr: ddpRepr, json: BELOW_IP_LAST, reach: { ether: [0x809b], snap: [APPLETALK_SNAP] }, decode: leaf(Layer.Ddp, -1) }),
+  ddp: home({
+    View: DdpView, print: printDdp, repr: ddpRepr, json: BELOW_IP_LAST, reach: { ether: [0x809b], snap: [APPLETALK_SNAP] },
+    decode(w, v, p, end, declared) {
+      const st = v.reset(w.bytes, p, end - p);
+      // EIGRP in a datagram of type 88 is a layer of its own (the DDP printer prints it)
+      const eigrp = st === DecodeStatus.Ok && v.type === DdpType.EIGRP;
+      if (w.push(Layer.Ddp, st, declared, eigrp ? DdpOffsets.headerLen : end - p) && eigrp) w.next(Layer.Eigrp, p + DdpOffsets.headerLen, end, declared - DdpOffsets.headerLen, 0);
+    },
+  }),
+  eigrp: home({
+    // placed in JSON right after its IP header (in a DDP datagram the stack ends at `ddp`)
+    View: EigrpView, print: printEigrp, reach: { ip: [IpProto.EIGRP] }, json: { at: 'transport', last: true },
+    repr: (v, p, i) => eigrpRepr(v, p.lens[i]),
+    decode: leaf(Layer.Eigrp, -1),
+  }),
   // LocalTalk: an extended DDP header follows type 2; the LLAP printer prints it (and a short one) itself
   llap: home({
     View: LlapView, print: printLlap, repr: llapRepr,

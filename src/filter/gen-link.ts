@@ -101,6 +101,9 @@ export abstract class LinkGen extends GenCore {
       case 'ltalk':
         // every LocalTalk frame is AppleTalk, and nothing else
         return p === ETHERTYPE.ATALK ? C.T : C.F;
+      case 'mfr':
+        this.err('Multi-link Frame Relay link-layer type filtering not implemented');
+      // eslint-disable-next-line no-fallthrough
       case 'mtp2':
         this.err('MTP2 link-layer type filtering not implemented');
       // eslint-disable-next-line no-fallthrough

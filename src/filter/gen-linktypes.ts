@@ -8,7 +8,7 @@ import { LinkType } from '../numbers.js';
 /** How the link layer says what it carries (the branches of libpcap's gen_linktype). */
 export type LinkFamily =
   | 'ether' | 'sll' | 'sll2' | 'raw' | 'ipv4' | 'ipv6' | 'bsdloop' | 'ppp' | 'chdlc' | 'frelay' | 'wlan'
-  | 'arcnet' | 'mtp2' | 'nflog' | 'ltalk';
+  | 'arcnet' | 'mtp2' | 'nflog' | 'ltalk' | 'mfr';
 
 /** One link type's offsets (libpcap's off_linktype, off_linkpl, off_nl, off_nl_nosnap). */
 export interface LinkLayer {
@@ -49,6 +49,8 @@ export const LINK_LAYERS: Readonly<Record<number, LinkLayer>> = {
   [LinkType.PPI]: wlan('ppi'),
   [LinkType.MTP2]: row('mtp2', null, 0),
   [LinkType.MTP2_WITH_PHDR]: row('mtp2', null, 0),
+  // FRF.16: libpcap filters only on link[] here
+  [LinkType.MFR]: row('mfr', null, 0),
   [LinkType.NFLOG]: row('nflog', null, 0),
   // LocalTalk: LLAP carries AppleTalk only; libpcap sets no type field
   [LinkType.LTALK]: row('ltalk', null, 0),

@@ -19,6 +19,7 @@ import { HOME_BY_KIND, REACH } from '../decode/registry.js';
 import { llcHeaderLen } from '../decode/llc.js';
 import { macsecLinkBytes } from '../decode/macsec.js';
 import { llapHeaderBytes } from '../decode/ddp.js';
+import { mfrHeaderBytes } from '../decode/frelay.js';
 import { SLL2_DIR } from '../decode/sll.js';
 import { hex4, macName, pad2, protoName, type PrintOptions, type Printer } from '../decode/print.js';
 import { NFLOG_HDR, nflogPayloadOffset } from '../decode/nflog.js';
@@ -349,6 +350,8 @@ export class TextFormatter implements Printer {
           // tcpdump's ppp_if_print counts 4 bytes of link header, whatever the address, control and protocol fields take
           if (pkt.linkType === DecodeLinkType.PPP) return Math.min(4, pkt.capLen);
           // Frame Relay's ends at the NLPID: an RFC 2427 SNAP header after it is dumped
+          const mfr = p.at(0, Layer.Mfr);
+          if (mfr) return mfrHeaderBytes(mfr, this.opts.verbose, pkt.wireLen, pkt.capLen);
           const fr = p.at(0, Layer.Frelay);
           if (fr && p.status[0] === DecodeStatus.Ok && p.count > 1) return Math.min(fr.headerLen, pkt.capLen);
           const next = p.view(1);

@@ -21,7 +21,7 @@ import { ROOT } from './fixtures.js';
 
 const TOTAL = Number(process.env.TSCAP_FUZZ_N ?? 1_000_000);
 /** Link types every frame may be read as: the common ones, 802.11, radiotap, PPI and the serial and legacy ones. */
-const LINKTYPES = [0, 1, 101, 108, 113, 228, 229, 276, 105, 127, 192, 7, 8, 9, 50, 104, 107, 129, 139, 140];
+const LINKTYPES = [0, 1, 101, 108, 113, 228, 229, 276, 105, 127, 192, 7, 8, 9, 50, 104, 107, 129, 139, 140, 182];
 /** The serial and legacy link types' fixtures (fixtures/links), mutated under their own link types too. */
 const SERIAL_FIXTURES = join(ROOT, 'fixtures', 'links');
 

@@ -27,13 +27,15 @@ const PROTO_MAP: Readonly<Record<string, string>> = {
   isis: 'isis', esis: 'esis', clnp: 'clnp',
   // LAN protocols after the link header, a VLAN tag or LLC/SNAP, and the Network Service Header (SCHEMA.md, "LAN protocols in --json")
   ipx: 'ipx', cfm: 'cfm', loop: 'ctp', dec_dna: 'decnet', ddp: 'ddp', aoe: 'aoe', nsh: 'nsh', tipc: 'tipc', macsec: 'macsec',
+  // EIGRP after its IP header (its fields are compared in linktypes-fr.test.ts)
+  eigrp: 'eigrp',
 };
 /** Schema layers after which the stack ends (the schema does not decode what they carry). */
 const LAST = new Set([
   'icmp', 'icmpv6', 'dns', 'vrrp', 'lldp', 'slow', 'eapol', 'aarp', 'dhcp', 'ntp', 'dhcp6', 'tftp', 'radius', 'snmp', 'hsrp', 'rip', 'ike', 'ptp',
   'bgp', 'pim', 'ldp', 'lspping', 'ripng', 'ospf', 'pppctl', 'slarp', 'q933', 'mtp2', 'wlan', 'isis', 'esis', 'clnp',
   'stp', 'cdp', 'dtp', 'udld', 'vtp', 'pppoe', 'igmp', 'sctp', 'erspan', 'vxlan', 'geneve', 'vxlangpe', 'pptp', 'ssh', 'tls', 'quic', 'syslog',
-  'ipx', 'cfm', 'ctp', 'decnet', 'ddp', 'aoe', 'nsh', 'tipc', 'macsec',
+  'ipx', 'cfm', 'ctp', 'decnet', 'ddp', 'aoe', 'nsh', 'tipc', 'macsec', 'eigrp',
 ]);
 /** What the stack continues to after LLC (LAN control and OSI routing); anything else (IP over SNAP, IPX, ...) ends it at LLC. */
 const AFTER_LLC = new Set(['stp', 'cdp', 'dtp', 'udld', 'vtp', 'isis', 'esis', 'clnp', 'ipx', 'ddp']);

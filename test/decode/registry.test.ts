@@ -10,7 +10,9 @@ import { LAYER_TABLE, LAYER_NAMES, Layer, Port } from '../../src/decode/layers.j
 import type { Reach } from '../../src/decode/walk.js';
 import { TextFormatter, DEFAULT_PRINT_OPTIONS } from '../../src/sinks/text.js';
 import { readPcap } from './pcap-read.js';
-import { fixtureFiles } from './fixtures.js';
+import { ROOT, fixtureFiles } from './fixtures.js';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 
 describe('protocol registry', () => {
   it('has one home per table row, with a view class, a printer and a Repr', () => {
@@ -84,7 +86,10 @@ describe('protocol registry', () => {
   it('prints and represents every protocol found in the fixtures', () => {
     const seen = new Set<number>();
     const f = new TextFormatter({ ...DEFAULT_PRINT_OPTIONS, verbose: 2, linkHeader: true, ifName: () => undefined });
-    for (const file of fixtureFiles()) {
+    // the serial link types' captures too (fixtures/links: some of their link types only tscap and tcpdump read)
+    const links = join(ROOT, 'fixtures', 'links');
+    const serial = readdirSync(links).filter((n) => n.endsWith('.pcap')).map((n) => join(links, n));
+    for (const file of [...fixtureFiles(), ...serial]) {
       for (const q of readPcap(file).packets) {
         expect(f.format(q).endsWith('\n')).toBe(true);
         const p = f.parser;

@@ -4,7 +4,7 @@
  * Repr field the fixtures produce for it is named in that section.
  */
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, fixtureFiles } from './fixtures.js';
 import { readPcap } from './pcap-read.js';
@@ -39,7 +39,9 @@ describe('SCHEMA.md documents every layer', () => {
   it('each top-level Repr field the fixtures produce is named in its layer\'s section', () => {
     const seen = new Map<string, Set<string>>();
     const p = new LayerParser();
-    for (const f of fixtureFiles()) {
+    // the serial and other non-Ethernet link captures too (fixtureFiles leaves them to the link tests)
+    const links = readdirSync(join(ROOT, 'fixtures', 'links')).filter((n) => n.endsWith('.pcap')).map((n) => join(ROOT, 'fixtures', 'links', n));
+    for (const f of [...fixtureFiles(), ...links]) {
       for (const q of readPcap(f).packets) {
         p.decode(q.buf, q.offset, q.capLen, q.linkType);
         for (let i = 0; i < p.count; i++) {
