@@ -70,6 +70,30 @@ export interface LldpRepr {
   pfc?: { willing: number; mbc: number; cap: number; enable: number };
   /** IEEE 802.1 application priority table. */
   appPriority?: Array<{ priority: number; selector: number; protocol: number }>;
+  /** Pre-standard DCBX (OUI 00-1b-21, subtype 2 = version 1.01): its TLVs wholly captured, in order. */
+  dcbx?: LldpDcbxTlvRepr[];
+}
+
+/**
+ * One DCBX 1.01 TLV: type (1 control, 2 priority groups, 3 PFC, 4 application), versions; control:
+ * sequence and acknowledgement numbers; features: the enable, willing and error bits and subtype, then
+ * the priority group ids and percentages, the PFC enable bitmap, the application entries, the TC count.
+ */
+export interface LldpDcbxTlvRepr {
+  type: number;
+  operVersion: number;
+  maxVersion: number;
+  sequence?: number;
+  ack?: number;
+  enabled?: number;
+  willing?: number;
+  error?: number;
+  subtype?: number;
+  pgIds?: number[];
+  pgPercent?: number[];
+  pfcEnable?: number;
+  numTcs?: number;
+  apps?: Array<{ protocol: number; selector: number; oui: number; priorityMap: number }>;
 }
 
 /** One LLDP-MED network policy. */
@@ -123,6 +147,45 @@ export function lldpRepr(v: LldpView): LldpRepr {
   return r;
 }
 
+/** The DCBX 1.01 TLVs from `o` to `end`, each with the fields its type needs (a shorter one ends the list, as in tcpdump). */
+function dcbxRepr(b: Uint8Array, o: number, end: number): LldpDcbxTlvRepr[] {
+  const out: LldpDcbxTlvRepr[] = [];
+  while (o + 2 <= end) {
+    const h = u16(b, o);
+    const type = h >> LldpOffsets.typeShift;
+    const n = h & LldpOffsets.lengthMask;
+    o += 2;
+    if (type === 0 || n === 0 || o + n > end || n < (DCBX_MIN[type] ?? 2)) break;
+    const e: LldpDcbxTlvRepr = { type, operVersion: b[o] ?? 0, maxVersion: b[o + 1] ?? 0 };
+    const info = b[o + 2] ?? 0;
+    if (type === 1) {
+      e.sequence = u32(b, o + 2);
+      e.ack = u32(b, o + 6);
+    } else if (type >= 2 && type <= 4) {
+      Object.assign(e, { enabled: info >> 7, willing: (info >> 6) & 1, error: (info >> 5) & 1, subtype: b[o + 3] ?? 0 });
+      if (type === 2) {
+        e.pgIds = nibbles(b, o + 4);
+        e.pgPercent = Array.from(b.subarray(o + 8, o + 16));
+        e.numTcs = b[o + 16] ?? 0;
+      } else if (type === 3) {
+        e.pfcEnable = b[o + 4] ?? 0;
+        e.numTcs = b[o + 5] ?? 0;
+      } else {
+        e.apps = [];
+        for (let k = o + 4; k + 6 <= o + n; k += 6) {
+          e.apps.push({ protocol: u16(b, k), selector: (b[k + 2] ?? 0) >> 6, oui: (((b[k + 2] ?? 0) & 0x3f) << 16) | u16(b, k + 3), priorityMap: b[k + 5] ?? 0 });
+        }
+      }
+    }
+    out.push(e);
+    o += n;
+  }
+  return out;
+}
+
+/** The least length of each DCBX 1.01 TLV type tcpdump decodes. */
+const DCBX_MIN: Readonly<Record<number, number>> = { 1: 10, 2: 17, 3: 6, 4: 4 };
+
 /** The organisationally specific TLVs' OUIs this file decodes. */
 const OUI = { Dot1: 0x0080c2, Dot3: 0x00120f, Tia: 0x0012bb, Dcbx: 0x001b21, Iana: 0x00005e } as const;
 
@@ -145,6 +208,8 @@ function orgRepr(r: LldpRepr, b: Uint8Array, q: number, l: number): void {
       (r.locations ??= []).push(loc);
     } else if (st === 4 && l >= 7) r.power = { type: t >> 6, source: (t >> 4) & 3, priority: t & 0x0f, value: u16(b, p + 1) };
     else if (st >= 5 && st <= 11) (r.inventory ??= {})[INVENTORY_KEYS[st - 5]!] = zText(b, p, q + l);
+  } else if (oui === OUI.Dcbx && st === 2) {
+    r.dcbx = dcbxRepr(b, p, q + l);
   } else if (oui === OUI.Dot1) {
     if ((st === 9 || st === 10) && l >= 25) {
       const tables = { priorities: nibbles(b, p + 1), bandwidth: Array.from(b.subarray(p + 5, p + 13)), tsa: Array.from(b.subarray(p + 13, p + 21)) };

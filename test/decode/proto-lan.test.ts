@@ -6,9 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { ROOT } from './fixtures.js';
-import { levels, type Pick, at, expectTcpdumpLines, withTshark, fieldDiffs, SKIP } from './proto-oracle.js';
+import { levels, type Pick, type Field, at, expectTcpdumpLines, withTshark, fieldDiffs, SKIP } from './proto-oracle.js';
 import type { OamRepr } from '../../src/decode/slow.js';
 import type { StpSpbRepr } from '../../src/decode/stp.js';
+import type { LldpDcbxTlvRepr } from '../../src/decode/lldp.js';
 import { Layer } from '../../src/decode/index.js';
 
 process.env.TZ = 'UTC';
@@ -16,7 +17,7 @@ const DIR = join(ROOT, 'fixtures', 'proto');
 
 const FILES: Array<[string, string]> = [
   ['stp.pcap', 'STP, RSTP, MSTP'], ['stp-spb.pcap', 'SPB (STP version 4)'], ['lldp.pcap', 'LLDP'], ['lldp-med-live.pcap', 'LLDP-MED and DCB from lldpd'],
-  ['lldp-more.pcap', 'LLDP organisational TLVs'], ['lacp.pcap', 'LACP and marker'], ['slow-oam.pcap', '802.3 OAM and other slow protocols'], ['eapol.pcap', '802.1X EAPOL'], ['eapol-key.pcap', 'EAPOL-Key descriptors'],
+  ['lldp-more.pcap', 'LLDP organisational TLVs'], ['lldp-dcbx.pcap', 'LLDP DCBX 1.01 TLVs'], ['lacp.pcap', 'LACP and marker'], ['slow-oam.pcap', '802.3 OAM and other slow protocols'], ['eapol.pcap', '802.1X EAPOL'], ['eapol-key.pcap', 'EAPOL-Key descriptors'],
   ['aarp.pcap', 'AARP'], ['vrrp.pcap', 'VRRP v2/v3'], ['hsrp.pcap', 'HSRP'],
   ['lan-cut.pcap', 'LLDP, OAM, SPB, RIP and EAPOL-Key cut by the snapshot length'], ['rip.pcap', 'RIP v1/v2'], ['rip-md5-live.pcap', 'RIPv2 keyed MD5 from FRR'], ['rip-auth.pcap', 'RIPv2 authentication entries'], ['ptp.pcap', 'PTPv2 over Ethernet and UDP'],
 ];
@@ -69,8 +70,33 @@ const LLDP_ORG: Array<[string, Pick]> = [
   ['lldp.dcbx.iee.app.sf', each((r) => (r.appPriority ?? []).map((a: { selector: number }) => a.selector))],
 ];
 
+/** A DCBX 1.01 TLV's value, for each TLV of the Repr that has it. */
+const dcbxEach = (k: keyof LldpDcbxTlvRepr): Pick => each((r) => (r.dcbx ?? []).map((t: LldpDcbxTlvRepr) => t[k]));
+/** The first DCBX 1.01 TLV of `type`. */
+const dcbxOf = (r: Record<string, unknown>, type: number): LldpDcbxTlvRepr | undefined => (r.dcbx as LldpDcbxTlvRepr[] | undefined)?.find((t) => t.type === type);
+
+/**
+ * DCBX 1.01 fields. tshark reads an application entry's selector and OUI with other bit boundaries than
+ * tcpdump's (two high bits, then 22), so only the protocol id of the entries is compared.
+ */
+const LLDP_DCBX: Field[] = [
+  ['lldp.dcbx.type', dcbxEach('type')], ['lldp.dcbx.version', dcbxEach('operVersion'), numbers],
+  ['lldp.dcbx.control.seq', (r) => dcbxOf(r, 1)?.sequence], ['lldp.dcbx.control.ack', (r) => dcbxOf(r, 1)?.ack],
+  ['lldp.dcbx.feature.enabled', dcbxEach('enabled')], ['lldp.dcbx.feature.willing', dcbxEach('willing')],
+  ['lldp.dcbx.feature.error', dcbxEach('error')], ['lldp.dcbx.feature.pg.numtcs', (r) => dcbxOf(r, 2)?.numTcs],
+  ['lldp.dcbx.feature.pg.pgid_prio1', (r) => dcbxOf(r, 2)?.pgIds?.[1]], ['lldp.dcbx.feature.pg.per1', (r) => dcbxOf(r, 2)?.pgPercent?.[1]],
+  ['lldp.dcbx.feature.pfc.prio3', (r) => { const t = dcbxOf(r, 3); return t ? ((t.pfcEnable ?? 0) >> 3) & 1 : undefined; }],
+  ['lldp.dcbx.feature.pfc.numtcs', (r) => dcbxOf(r, 3)?.numTcs],
+  ['lldp.dcbx.feature.app.proto', each((r) => (dcbxOf(r, 4)?.apps ?? []).map((a) => a.protocol)), numbers],
+];
+
+/** tshark's joined values as decimal numbers (it shows some in hex). */
+function numbers(all: string): string {
+  return all.split(',').map(Number).join(',');
+}
+
 /** `all`: tshark's every occurrence of a field, joined by ',' (the picks join theirs alike). */
-const FIELDS: Array<{ file: string; kind: number; fields: Array<[string, Pick]>; decoded?: (row: string[]) => boolean; all?: boolean }> = [
+const FIELDS: Array<{ file: string; kind: number; fields: readonly Field[]; decoded?: (row: string[]) => boolean; all?: boolean }> = [
   {
     file: 'stp.pcap', kind: Layer.Stp,
     fields: [
@@ -107,6 +133,7 @@ const FIELDS: Array<{ file: string; kind: number; fields: Array<[string, Pick]>;
   },
   // the crafted lldp-more.pcap is left out: tshark stops at its first malformed TLV, as meant for tcpdump's checks
   { file: 'lldp-med-live.pcap', kind: Layer.Lldp, all: true, fields: LLDP_ORG },
+  { file: 'lldp-dcbx.pcap', kind: Layer.Lldp, all: true, fields: LLDP_DCBX },
   {
     file: 'lacp.pcap', kind: Layer.Slow,
     fields: [
