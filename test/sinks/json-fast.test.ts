@@ -84,8 +84,8 @@ describe('JSON: direct writer = Repr path', () => {
     // DECnet, DDP, AoE, TIPC, MACsec) and NSH are stringified as well: AoE storage traffic and an NSH service chain
     // can be bulk, the others are control or legacy traffic
     expect(without.sort()).toEqual([
-      'aarp', 'aoe', 'arcnet', 'bgp', 'cdp', 'cfm', 'chdlc', 'clnp', 'ctp', 'ddp', 'decnet', 'dhcp', 'dhcp6', 'dtp', 'eapol', 'erspan', 'esis', 'fr', 'geneve',
-      'gre', 'hsrp', 'igmp', 'ike', 'ipx', 'isis', 'l2tp', 'ldp', 'llc', 'lldp', 'lspping', 'macsec', 'mtp2', 'nsh', 'ntp', 'ospf', 'pim', 'ppi', 'ppp', 'pppctl',
+      'aarp', 'aoe', 'arcnet', 'bgp', 'cdp', 'cfm', 'chdlc', 'clnp', 'ctp', 'ddp', 'decnet', 'dhcp', 'dhcp6', 'dtp', 'eapol', 'eigrp', 'erspan', 'esis', 'fr', 'geneve',
+      'gre', 'hsrp', 'igmp', 'ike', 'ipx', 'isis', 'l2tp', 'ldp', 'llc', 'lldp', 'lmi', 'lspping', 'macsec', 'mfr', 'mtp2', 'nsh', 'ntp', 'ospf', 'pim', 'ppi', 'ppp', 'pppctl',
       'pppoe', 'pptp', 'ptp', 'q933', 'quic', 'radiotap', 'radius', 'rip', 'ripng', 'sctp', 'slarp', 'slip', 'slow', 'snmp', 'ssh', 'stp', 'syslog',
       'tftp', 'tipc', 'tls', 'udld', 'vrrp', 'vtp', 'vxlan', 'vxlangpe', 'wlan',
     ]);
