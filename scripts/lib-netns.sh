@@ -71,3 +71,17 @@ vty() {
   for c in "$@"; do args+=(-c "$c"); done
   ip netns exec "$ns" vtysh -N "$ns" "${args[@]}" >&2 || echo "warning: vtysh in $ns failed: $*" >&2
 }
+
+# veth_pair NS_A DEV_A ADDR_A NS_B DEV_B ADDR_B: new namespaces NS_A and NS_B joined by a veth pair,
+# each end up with its IPv4 address (/24) and IPv6 off, so the link carries only what is sent on it.
+veth_pair() {
+  netns "$1" "$4"
+  ip link add "$2" netns "$1" type veth peer name "$5" netns "$4"
+  local ns dev addr
+  for end in "$1 $2 $3" "$4 $5 $6"; do
+    read -r ns dev addr <<<"$end"
+    ip netns exec "$ns" sysctl -qw net.ipv6.conf."$dev".disable_ipv6=1
+    ip -n "$ns" link set "$dev" up
+    ip -n "$ns" addr add "$addr/24" dev "$dev"
+  done
+}

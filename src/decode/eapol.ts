@@ -4,7 +4,7 @@
  */
 import { ByteView, DecodeStatus, u16, u32 } from './status.js';
 import { hex2 } from './addr.js';
-import { type Printer, flagNames, safeText } from './print.js';
+import { type Printer, flagNames, hexBytes, safeText } from './print.js';
 
 /** Field offsets of the EAPOL header and the EAP packet after it (from the EAPOL start). */
 export const EapolOffsets = { version: 0, type: 1, bodyLength: 2, headerLen: 4, eapCode: 4, eapId: 5, eapLength: 6, eapType: 8, eapData: 9 } as const;
@@ -64,6 +64,58 @@ export interface EapolRepr {
   eapId?: number;
   eapLength?: number;
   eapType?: number;
+  /** EAPOL-Key (type 3): the key descriptor's fields when all its fixed fields were captured, else its type alone. */
+  key?: EapolKeyRepr;
+}
+
+/**
+ * An EAPOL-Key descriptor (802.1X-2020 11.9; IEEE 802.11-2020 12.7.2): type 1 RC4, 2 IEEE 802.11 (RSN),
+ * 254 WPA. Byte strings in hex; the replay counter in decimal text (64 bits).
+ */
+export interface EapolKeyRepr {
+  descriptor: number;
+  keyInfo?: number;
+  keyLength?: number;
+  replayCounter?: string;
+  nonce?: string;
+  iv?: string;
+  rsc?: string;
+  mic?: string;
+  dataLength?: number;
+  /** RC4 only: the key index byte (bit 7 unicast, low 7 bits the index) and the signature. */
+  keyIndex?: number;
+  signature?: string;
+}
+
+/** Key descriptor layouts: RC4 (type 1) and IEEE 802.11 (types 2 and 254), offsets from the descriptor type byte. */
+export const EapolKeyOffsets = {
+  rc4: { keyLength: 1, replay: 3, iv: 11, index: 27, signature: 28, end: 44 },
+  rsn: { keyInfo: 1, keyLength: 3, replay: 5, nonce: 13, iv: 45, rsc: 61, mic: 77, dataLength: 93, end: 95 },
+} as const;
+
+function keyRepr(b: Uint8Array, p: number, n: number): EapolKeyRepr {
+  const dt = b[p] ?? 0;
+  const k: EapolKeyRepr = { descriptor: dt };
+  const replay = (o: number): string => ((BigInt(u32(b, o)) << 32n) | BigInt(u32(b, o + 4))).toString();
+  if (dt === 1 && n >= EapolKeyOffsets.rc4.end) {
+    const o = EapolKeyOffsets.rc4;
+    k.keyLength = u16(b, p + o.keyLength);
+    k.replayCounter = replay(p + o.replay);
+    k.iv = hexBytes(b, p + o.iv, 16);
+    k.keyIndex = b[p + o.index] ?? 0;
+    k.signature = hexBytes(b, p + o.signature, 16);
+  } else if ((dt === 2 || dt === 254) && n >= EapolKeyOffsets.rsn.end) {
+    const o = EapolKeyOffsets.rsn;
+    k.keyInfo = u16(b, p + o.keyInfo);
+    k.keyLength = u16(b, p + o.keyLength);
+    k.replayCounter = replay(p + o.replay);
+    k.nonce = hexBytes(b, p + o.nonce, 32);
+    k.iv = hexBytes(b, p + o.iv, 16);
+    k.rsc = hexBytes(b, p + o.rsc, 8);
+    k.mic = hexBytes(b, p + o.mic, 16);
+    k.dataLength = u16(b, p + o.dataLength);
+  }
+  return k;
 }
 
 /** Builds the sink representation. */
@@ -74,6 +126,8 @@ export function eapolRepr(v: EapolView): EapolRepr {
     r.eapId = v.eapId;
     r.eapLength = v.eapLength;
     if ((r.eapCode === 1 || r.eapCode === 2) && v.length > EapolOffsets.eapType) r.eapType = v.eapType;
+  } else if (r.type === EapolType.Key && v.length > EapolOffsets.headerLen) {
+    r.key = keyRepr(v.bytes, v.offset + EapolOffsets.headerLen, v.length - EapolOffsets.headerLen);
   }
   return r;
 }

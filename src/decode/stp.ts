@@ -1,7 +1,7 @@
 /**
  * Spanning tree BPDUs (IEEE 802.1D-2004 clause 9: configuration, topology change notification and
- * RST BPDUs; IEEE 802.1Q-2018 clause 14: MST BPDUs with their MSTI configuration messages), reached
- * by LLC SAP 0x42.
+ * RST BPDUs; IEEE 802.1Q-2018 clause 14: MST BPDUs with their MSTI configuration messages, and SPT
+ * BPDUs, version 4, whose version 4 fields follow the MST ones (IEEE 802.1aq)), reached by LLC SAP 0x42.
  */
 import { ByteView, DecodeStatus, u16, u32 } from './status.js';
 import { macText, hex2 } from './addr.js';
@@ -13,6 +13,11 @@ export const StpOffsets = {
   maxAge: 29, helloTime: 31, forwardDelay: 33, configLen: 35, v1Len: 35, rstLen: 36, v3Len: 36,
   mcidFormat: 38, mcidName: 39, mcidRevision: 71, mcidDigest: 73, cistIntCost: 89, cistBridgeId: 93, cistHops: 101, mstiStart: 102,
   mstiFlags: 0, mstiRegionalRoot: 1, mstiCost: 9, mstiBridgePrio: 13, mstiPortPrio: 14, mstiHops: 15, mstiLen: 16,
+} as const;
+
+/** SPT BPDU version 4 fields, from the version 4 length field (right after the version 3 data). */
+export const SpbOffsets = {
+  auxName: 3, auxRevision: 35, auxDigest: 37, agreement: 53, format: 55, convention: 56, edgeCount: 57, agreementDigest: 67, minLen: 87,
 } as const;
 
 /** BPDU types. */
@@ -73,6 +78,37 @@ export interface StpRepr {
   maxAge?: number;
   helloTime?: number;
   forwardDelay?: number;
+  /** SPT BPDUs (version 4): the version 4 length when captured; the other version 4 fields when the BPDU holds them all. */
+  spb?: StpSpbRepr;
+}
+
+/**
+ * SPT BPDU version 4 fields (IEEE 802.1aq 14): the agreement flags byte (from its least significant bit: agreement number,
+ * 2 bits; discarded agreement number, 2; agreement valid; restricted role), digest format and convention bytes (identifier
+ * in the high nibble), edge count, agreement digest (hex).
+ */
+export interface StpSpbRepr {
+  v4Length: number;
+  agreement?: number;
+  format?: number;
+  convention?: number;
+  edgeCount?: number;
+  agreementDigest?: string;
+}
+
+/** Byte offset (in the BPDU) of an SPT BPDU's version 4 length when captured, else -1. */
+function v4At(v: StpView): number {
+  if (v.version !== 4 || v.type !== StpType.Rst || v.length < StpOffsets.mstiStart) return -1;
+  const at = StpOffsets.v3Len + 2 + v.u16(StpOffsets.v3Len);
+  return at + 2 > v.length ? -1 : at;
+}
+
+/** Byte offset of the version 4 length of an SPT BPDU of `len` bytes that holds all its fields, else -1. */
+function spbAt(v: StpView, len: number): number {
+  const at = v4At(v);
+  if (at < 0) return -1;
+  const spbLen = v.u16(at) + 2;
+  return len < at + spbLen || spbLen < SpbOffsets.minLen ? -1 : at;
 }
 
 /** Builds the sink representation (times in seconds). */
@@ -88,6 +124,18 @@ export function stpRepr(v: StpView): StpRepr {
     r.maxAge = v.u16(StpOffsets.maxAge) / 256;
     r.helloTime = v.u16(StpOffsets.helloTime) / 256;
     r.forwardDelay = v.u16(StpOffsets.forwardDelay) / 256;
+  }
+  const v4 = v4At(v);
+  if (v4 >= 0) r.spb = { v4Length: v.u16(v4) };
+  const at = spbAt(v, v.length);
+  if (at >= 0) {
+    const S = SpbOffsets;
+    const b = v.bytes;
+    const q = v.offset + at;
+    r.spb = {
+      v4Length: v.u16(at), agreement: b[q + S.agreement] ?? 0, format: b[q + S.format] ?? 0, convention: b[q + S.convention] ?? 0,
+      edgeCount: v.u16(at + S.edgeCount), agreementDigest: hexBytes(b, q + S.agreementDigest, 20),
+    };
   }
   return r;
 }
@@ -126,7 +174,7 @@ export function printStp(c: Printer, v: StpView, _i: number, len: number): void 
   }
   const ver = v.version;
   const type = v.type;
-  c.s += `STP ${ver === 0 ? '802.1d' : ver === 2 ? '802.1w' : ver === 3 ? '802.1s' : `unknown version ${ver}`}`;
+  c.s += `STP ${ver === 0 ? '802.1d' : ver === 2 ? '802.1w' : ver === 3 ? '802.1s' : ver === 4 ? '802.1aq' : `unknown version ${ver}`}`;
   if (type === StpType.Tcn) {
     c.s += ', Topology Change';
     return;
@@ -149,15 +197,23 @@ export function printStp(c: Printer, v: StpView, _i: number, len: number): void 
       if (v.length >= StpOffsets.portId + 2) c.s += `, bridge-id ${v.bridgeIdText(StpOffsets.bridgeId)}.${hex4(v.u16(StpOffsets.portId))}, length ${len}`;
       // it longjmps out there: its -x dump starts at the link header
       c.earlyEnd = true;
+    } else if (ver >= 3 && type === StpType.Rst && v.length <= StpOffsets.v1Len) {
+      // an MST or SPT BPDU cut before its version 1 length, the first field tcpdump reads after the type
+      c.s += ', Rapid STP';
+      c.earlyEnd = true;
     }
     c.s += ' [|stp]';
     return;
   }
   const f = v.flags;
   const verbose = c.opts.verbose > 0;
-  if (ver === 3) {
+  if (ver >= 3) {
     c.s += `, Rapid STP, CIST Flags [${flagText(f)}], length ${len}`;
     if (verbose) printMstp(c, v);
+    if (ver === 3) return;
+    const at = spbAt(v, len);
+    if (at < 0) c.s += ' (invalid)';
+    else if (verbose) printSpb(c, v, at);
     return;
   }
   c.s += `, ${type === StpType.Config ? 'Config' : 'Rapid STP'}, Flags [${flagText(f)}], bridge-id ${v.bridgeIdText(StpOffsets.bridgeId)}.${hex4(v.u16(StpOffsets.portId))}, length ${len}`;
@@ -185,4 +241,21 @@ function printMstp(c: Printer, v: StpView): void {
     c.s += `\n\t\tMSTI regional-root-id ${v.bridgeIdText(m + O.mstiRegionalRoot)}, pathcost ${v.u32(m + O.mstiCost)}`;
     c.s += `\n\t\tMSTI bridge-prio ${(b[v.offset + m + O.mstiBridgePrio] ?? 0) >> 4}, port-prio ${(b[v.offset + m + O.mstiPortPrio] ?? 0) >> 4}, hops ${b[v.offset + m + O.mstiHops] ?? 0}`;
   }
+}
+
+/** The version 4 fields of an SPT BPDU, from its version 4 length at BPDU offset `at`. */
+function printSpb(c: Printer, v: StpView, at: number): void {
+  const S = SpbOffsets;
+  const b = v.bytes;
+  const q = v.offset + at;
+  const nameAt = q + S.auxName;
+  let nameEnd = nameAt;
+  while (nameEnd < nameAt + 32 && b[nameEnd] !== 0) nameEnd++;
+  const ag = b[q + S.agreement] ?? 0;
+  const fm = b[q + S.format] ?? 0;
+  const cv = b[q + S.convention] ?? 0;
+  c.s += `\n\tv4len ${v.u16(at)}, AUXMCID Name ${latin1(b, nameAt, nameEnd)}, Rev ${v.u16(at + S.auxRevision)},\n\t\tdigest ${hexBytes(b, q + S.auxDigest, 16)}`;
+  // as tcpdump: the agreement flags read from the most significant bit, each capability as the whole byte
+  c.s += `\n\tAgreement num ${ag >> 6}, Discarded Agreement num ${(ag >> 4) & 3}, Agreement valid-flag ${(ag >> 3) & 1},\n\tRestricted role-flag: ${(ag >> 2) & 1}, Format id ${fm >> 4} cap ${fm}, Convention id ${cv >> 4} cap ${cv},`;
+  c.s += `\n\tEdge count ${v.u16(at + S.edgeCount)}, Agreement digest ${hexBytes(b, q + S.agreementDigest, 20)}`;
 }
