@@ -160,6 +160,8 @@ export class FlowMemo {
   private l4At = 0;
   private ipByte = 0;
   private proto = 0;
+  private dvOf: Uint8Array | undefined;
+  private dv: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
 
   /** Forgets the remembered packet (its entries are gone). */
   forget(): void {
@@ -176,36 +178,45 @@ export class FlowMemo {
   sameFlow(b: Uint8Array, offset: number, capLen: number, ifindex: number): boolean {
     const shape = this.shape;
     if (shape === 0 || ifindex !== this.ifindex) return false;
+    // big-endian words in one load each; the view is made once per buffer (a ring's stays)
+    const dv = b === this.dvOf ? this.dv : this.view(b);
     const end = offset + Math.min(capLen, b.length - offset);
     const q = offset + this.ipAt;
     const l4 = offset + this.l4At;
     let lim: number;
     if (shape === 4) {
       if (q + 20 > end || b[q] !== this.ipByte || l4 > end || b[q + 9] !== this.proto) return false;
-      const total = (b[q + 2]! << 8) | b[q + 3]!;
-      if (total < l4 - q || (((b[q + 6]! << 8) | b[q + 7]!) & 0x1fff) !== 0) return false;
-      if (word(b, q + 12) !== this.addr[0] || word(b, q + 16) !== this.addr[4]) return false;
+      const total = dv.getUint16(q + 2);
+      if (total < l4 - q || (dv.getUint16(q + 6) & 0x1fff) !== 0) return false;
+      if (dv.getInt32(q + 12) !== this.addr[0] || dv.getInt32(q + 16) !== this.addr[4]) return false;
       lim = Math.min(end, q + total);
     } else {
       if (q + 40 > end || b[q]! >> 4 !== 6 || b[q + 6] !== this.proto) return false;
-      for (let i = 0; i < 4; i++) if (word(b, q + 8 + 4 * i) !== this.addr[i] || word(b, q + 24 + 4 * i) !== this.addr[4 + i]) return false;
-      lim = Math.min(end, l4 + ((b[q + 4]! << 8) | b[q + 5]!));
+      for (let i = 0; i < 4; i++) if (dv.getInt32(q + 8 + 4 * i) !== this.addr[i] || dv.getInt32(q + 24 + 4 * i) !== this.addr[4 + i]) return false;
+      lim = Math.min(end, l4 + dv.getUint16(q + 4));
     }
     // the EtherTypes (the tags' and the last), all before the IP header and so inside the frame
-    for (let i = 0, o = offset + 12; o < q; i++, o += 4) if (((b[o]! << 8) | b[o + 1]!) !== this.etypes[i]) return false;
+    for (let i = 0, o = offset + 12; o < q; i++, o += 4) if (dv.getUint16(o) !== this.etypes[i]) return false;
     const room = lim - l4;
     switch (this.l4) {
       case Layer.Tcp: {
         if (room < 20) return false;
         const hl = (b[l4 + 12]! >> 4) * 4;
-        return hl >= 20 && room >= hl && word(b, l4) === this.ports;
+        return hl >= 20 && room >= hl && dv.getInt32(l4) === this.ports;
       }
       case Layer.Udp:
-        return room >= 8 && word(b, l4) === this.ports;
+        return room >= 8 && dv.getInt32(l4) === this.ports;
       default:
         // ICMP (IPv4) or ICMPv6: the walk asks for 8 and 4 bytes
         return room >= (shape === 4 ? 8 : 4);
     }
+  }
+
+  /** A DataView over `b`, kept for the next frame of the same buffer. */
+  private view(b: Uint8Array): DataView<ArrayBufferLike> {
+    this.dvOf = b;
+    this.dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    return this.dv;
   }
 
   /** Whether the packet the walk just read has the memo's interface, layers, addresses and ports. */

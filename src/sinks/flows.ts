@@ -316,6 +316,11 @@ export class TrafficAccounting {
       this.hold(len, relNs);
       return;
     }
+    this.countNew(buf, offset, capLen, len, relNs, ifindex, linkType);
+  }
+
+  /** `addFrame` for a frame not of the memo's flow (kept apart so the burst path above stays small). */
+  private countNew(buf: Uint8Array, offset: number, capLen: number, len: number, relNs: number, ifindex: number, linkType: number): void {
     // the common stacks are read straight from the bytes; anything else goes through the decoder
     const w = this.walk;
     const n = this.fullDecode ? 0 : w.run(buf, offset, capLen, linkType);
