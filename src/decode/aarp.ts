@@ -6,7 +6,7 @@
 import { atAddr } from './ddp.js';
 import { ByteView, DecodeStatus, u16 } from './status.js';
 import { macText } from './addr.js';
-import { type Printer, macName } from './print.js';
+import { type Printer, macName, wireFrom } from './print.js';
 import { Layer } from './layers.js';
 
 /** Field offsets of an AARP packet. */
@@ -79,7 +79,7 @@ export function printAarp(c: Printer, v: AarpView, i: number): void {
       const ptype = u16(b, o + O.ptype);
       // after SNAP, the length the parser took from the 802.3 header (the rest is padding); after an
       // EtherType, the rest of the frame
-      const len = c.parser.kinds[i - 1] === Layer.Llc ? (c.parser.lens[i] ?? v.length) : c.pkt.wireLen - (o - c.pkt.offset);
+      const len = c.parser.kinds[i - 1] === Layer.Llc ? (c.parser.lens[i] ?? v.length) : wireFrom(c, o);
       c.s += `aarp len ${len} op ${v.op} htype ${u16(b, o)} ptype ${ptype === 0 ? '0' : `0x${ptype.toString(16)}`} halen ${b[o + O.hlen]} palen ${b[o + O.plen]}`;
     }
   }

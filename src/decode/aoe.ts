@@ -7,7 +7,7 @@
  */
 import { ByteView, DecodeStatus, u16, u32 } from './status.js';
 import { macText } from './addr.js';
-import { type Printer, flagNames, longjmpCut, macName, safeChar } from './print.js';
+import { type Printer, flagNames, longjmpCut, macName, safeChar, wireFrom } from './print.js';
 
 /** Field offsets of the common header, then of each command's arguments (from the argument start). */
 export const AoeOffsets = {
@@ -118,7 +118,7 @@ const named = (t: readonly string[], v: number): string => t[v] || `Unknown (0x$
 export function printAoe(c: Printer, v: AoeView): void {
   const b = v.bytes;
   const cap = v.offset + v.length;
-  let len = c.pkt.wireLen - (v.offset - c.pkt.offset);
+  let len = wireFrom(c, v.offset);
   let o = v.offset;
   // tcpdump's longjmp on a read past the capture
   const cut = (end: number): boolean => {

@@ -4,7 +4,7 @@
  * and LINKTYPE_ARCNET_LINUX (129, Linux's header with a 2-byte offset field after the addresses).
  */
 import { ByteView, DecodeStatus, u16 } from './status.js';
-import { hexAsciiDump, type Printer } from './print.js';
+import { hexAsciiDump, type Printer, wireFrom } from './print.js';
 import { hex2 } from './addr.js';
 
 /** ARCNET protocol types (RFC 1201 and the older RFC 1051 ones). */
@@ -144,7 +144,7 @@ function headerText(c: Printer, v: ArcnetView, length: number, phds: boolean): s
 /** tcpdump's ARCNET text: -e the header, then the IP, IPv6 or ARP packet (or a hex dump). */
 export function printArcnet(c: Printer, v: ArcnetView, i: number): void {
   const trunc = v.linux ? ' [|arcnet_linux]' : ' [|arcnet]';
-  const length = c.pkt.wireLen - (v.offset - c.pkt.offset);
+  const length = wireFrom(c, v.offset);
   if (v.status !== DecodeStatus.Ok) {
     if (v.missing) c.s += headerText(c, v, length, false) + v.missing;
     c.s += trunc;

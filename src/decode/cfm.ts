@@ -12,7 +12,7 @@
  */
 import { DecodeStatus, FixedHeaderView, u16, u32 } from './status.js';
 import { ipv4Text, ipv6Text, macText } from './addr.js';
-import { type Printer, flagNames, hexBytes, hexDump, longjmpCut, safeText } from './print.js';
+import { type Printer, flagNames, hexBytes, hexDump, longjmpCut, safeText, wireFrom } from './print.js';
 import { ouiName } from './llc.js';
 
 /** Field offsets of the common header and of the message bodies (from the end of the common header). */
@@ -190,7 +190,7 @@ const CUT = new Cut();
 
 /** tcpdump's CFM text: one line with the PDU's length on the wire, then at -v the message fields and the TLVs. */
 export function printCfm(c: Printer, v: CfmView): void {
-  const len = c.pkt.wireLen - (v.offset - c.pkt.offset);
+  const len = wireFrom(c, v.offset);
   if (len < CfmOffsets.headerLen) {
     c.s += '\n\t\t packet is too short';
     return;

@@ -5,7 +5,7 @@
  * elsewhere).
  */
 import { ByteView, DecodeStatus, u16, u32 } from './status.js';
-import { type Printer, hex4, hex8, hexDump } from './print.js';
+import { type Printer, hex4, hex8, hexDump, wireFrom } from './print.js';
 import { hex2, ipv4Text } from './addr.js';
 import { etherTypeText } from './ethertype.js';
 import { OSI_PDU_NLPIDS, osiPayload } from './nlpid.js';
@@ -84,7 +84,7 @@ export function chdlcHeaderBytes(v: ChdlcView, wireLen: number, capLen: number):
 
 /** tcpdump's chdlc_print: -e the cast and EtherType, then the payload or `unknown CHDLC protocol`. */
 export function printChdlc(c: Printer, v: ChdlcView, i: number): void {
-  const wire = c.pkt.wireLen - (v.offset - c.pkt.offset);
+  const wire = wireFrom(c, v.offset);
   if (wire < ChdlcOffsets.headerLen || v.length < 4) {
     c.s += ' [|chdlc]';
     return;
@@ -184,7 +184,7 @@ export function slarpRepr(v: SlarpView): SlarpRepr {
 /** tcpdump's SLARP text: request, reply address/mask, or keepalive sequence numbers and uptime. */
 export function printSlarp(c: Printer, v: SlarpView): void {
   const O = SlarpOffsets;
-  const length = c.pkt.wireLen - (v.offset - c.pkt.offset);
+  const length = wireFrom(c, v.offset);
   const b = v.bytes;
   const o = v.offset;
   c.s += `SLARP (length: ${length}), `;

@@ -6,7 +6,7 @@
  */
 import { ByteView, DecodeStatus, u16le } from './status.js';
 import { macText } from './addr.js';
-import { type Printer, longjmpCut, macName } from './print.js';
+import { type Printer, longjmpCut, macName, wireFrom } from './print.js';
 
 /** Field offsets: the skip count, then (from the message the skip count points at) function, receipt number or forwarding address. */
 export const CtpOffsets = { skipCount: 0, message: 2, function: 0, receipt: 2, forward: 2, replyLen: 4, forwardLen: 8 } as const;
@@ -56,7 +56,7 @@ export function ctpRepr(v: CtpView): CtpRepr {
 
 /** tcpdump's Loopback line: skip count, function, receipt number or forwarding address, and the data length. */
 export function printCtp(c: Printer, v: CtpView): void {
-  const len = c.pkt.wireLen - (v.offset - c.pkt.offset);
+  const len = wireFrom(c, v.offset);
   const cap = v.offset + v.length;
   const b = v.bytes;
   c.s += 'Loopback';

@@ -7,7 +7,7 @@
  */
 import { ByteView, DecodeStatus, u16, u32 } from './status.js';
 import { Layer } from './layers.js';
-import { type Printer, safeChar } from './print.js';
+import { type Printer, safeChar, wireFrom } from './print.js';
 import { printEigrpAt } from './eigrp.js';
 
 /** Field offsets of the extended DDP header, then of NBP and ATP after it. */
@@ -158,7 +158,7 @@ const SOCKET_NAMES: Readonly<Record<number, string>> = { 1: 'rtmp', 2: 'nis', 4:
 export function printDdp(c: Printer, v: DdpView, i: number, n: number): void {
   const p = c.parser;
   // in SNAP the 802.3 length bounds the datagram; on Ethernet and ARCNET the frame does
-  const len = i > 0 && p.kinds[i - 1] === Layer.Llc ? n : c.pkt.wireLen - (v.offset - c.pkt.offset);
+  const len = i > 0 && p.kinds[i - 1] === Layer.Llc ? n : wireFrom(c, v.offset);
   if (c.opts.verbose) c.s += 'et1 ';
   if (!c.opts.linkHeader) c.s += 'AT ';
   if (len < DdpOffsets.headerLen) {
@@ -385,7 +385,7 @@ export function llapHeaderBytes(v: LlapView, wireLen: number, capLen: number): n
  */
 export function printLlap(c: Printer, v: LlapView, i: number): void {
   const O = LlapOffsets;
-  const len = c.pkt.wireLen - (v.offset - c.pkt.offset);
+  const len = wireFrom(c, v.offset);
   if (len < O.headerLen) return void (c.s += ` [|llap ${len}]`);
   if (v.status !== DecodeStatus.Ok) return void (c.s += ' [|llap]');
   const skt = (s: number): string => (c.opts.names ? SOCKET_NAMES[s] ?? `${s}` : `${s}`);

@@ -8,7 +8,7 @@
  * node number, written `area.node`.
  */
 import { ByteView, DecodeStatus, u16le } from './status.js';
-import { type Printer, hexAsciiDump, longjmpCut } from './print.js';
+import { type Printer, hexAsciiDump, longjmpCut, wireFrom } from './print.js';
 
 /** Offsets from the routing flags byte (after the length and any padding). */
 export const DecnetOffsets = {
@@ -199,7 +199,7 @@ const INVALID = ' (invalid)';
 export function printDecnet(c: Printer, v: DecnetView): void {
   const b = v.bytes;
   const cap = v.offset + v.length;
-  let len = c.pkt.wireLen - (v.offset - c.pkt.offset);
+  let len = wireFrom(c, v.offset);
   // a read past the capture: tcpdump's longjmp
   const cut = (end: number): boolean => {
     if (end <= cap) return false;

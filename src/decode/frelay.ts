@@ -5,7 +5,7 @@
  * link management messages (NLPID 0x08) tcpdump prints.
  */
 import { ByteView, DecodeStatus, u16, u32 } from './status.js';
-import { type Printer, flagNames, hex4, hex8, hexAsciiDump, hexDump, longjmpCut, safeChar } from './print.js';
+import { type Printer, flagNames, hex4, hex8, hexAsciiDump, hexDump, longjmpCut, safeChar, wireFrom } from './print.js';
 import { hex2 } from './addr.js';
 import { ETHERTYPE_NAMES } from './ethertype.js';
 import { snapHeaderText } from './llc.js';
@@ -175,7 +175,7 @@ function header(c: Printer, v: FrelayView, length: number, addrLen: number): str
 /** tcpdump's Frame Relay text (fr_if_print / fr_print). */
 export function printFrelay(c: Printer, v: FrelayView, i: number): void {
   const p = c.parser;
-  const length = c.pkt.wireLen - (v.offset - c.pkt.offset);
+  const length = wireFrom(c, v.offset);
   // fr_if_print's check; inside an FRF.16 fragment fr_print runs without it
   if (i === 0 && c.pkt.capLen < 4) {
     c.s += ' [|fr]';
@@ -427,7 +427,7 @@ export function printQ933(c: Printer, v: Q933View): void {
   const verbose = c.opts.verbose;
   const b = v.bytes;
   const o = v.offset;
-  const olen = c.pkt.wireLen - (o - c.pkt.offset);
+  const olen = wireFrom(c, o);
   const capEnd = c.pkt.offset + c.pkt.capLen;
   const has = (q: number): boolean => q < capEnd;
   if (!e) c.s += 'Q.933';
@@ -688,7 +688,7 @@ function walkMfrIes(b: Uint8Array, q: number, tlen: number, capEnd: number, each
 export function printMfr(c: Printer, v: MfrView, i: number): void {
   const b = v.bytes;
   const o = v.offset;
-  const length = c.pkt.wireLen - (o - c.pkt.offset);
+  const length = wireFrom(c, o);
   const capEnd = c.pkt.offset + c.pkt.capLen;
   if (c.pkt.capLen < 2) {
     c.s += ' [|mfr]';

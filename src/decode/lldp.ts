@@ -5,7 +5,7 @@
  */
 import { DecodeStatus, FixedHeaderView, u16, u32 } from './status.js';
 import { hex2, ipv4Text, ipv6Text, macText } from './addr.js';
-import { type Printer, flagNames, hex4, hexDump, safeText } from './print.js';
+import { type Printer, flagNames, hex4, hexDump, safeText, wireFrom } from './print.js';
 
 /** TLV header layout and the TLV types of the base standard. */
 export const LldpOffsets = { tlvHeader: 2, typeShift: 9, lengthMask: 0x1ff } as const;
@@ -287,7 +287,7 @@ const EVB_MODES = ['Not Supported', 'EVB Bridge', 'EVB Station', 'Reserved for f
 
 /** tcpdump's LLDP text: the system name on one line, each TLV at -v, hex dumps at -vv. */
 export function printLldp(c: Printer, v: LldpView, _i: number, _n: number): void {
-  const len = c.pkt.wireLen - (v.offset - c.pkt.offset);
+  const len = wireFrom(c, v.offset);
   c.s += `LLDP, length ${len}`;
   const b = v.bytes;
   const base = v.offset;

@@ -8,7 +8,7 @@
 import { ByteView, DecodeStatus, u16, u32 } from './status.js';
 import { hex2, ipv4Text, ipv6Text, macText } from './addr.js';
 import { CheckedText } from './checked.js';
-import { type Printer, hex4, hex8, safeChar } from './print.js';
+import { type Printer, hex4, hex8, safeChar, wireFrom } from './print.js';
 import { OUI_NAMES } from './llc.js';
 import { Layer } from './layers.js';
 import { NLPID_NAMES, osiNlpidPrefix } from './nlpid.js';
@@ -360,7 +360,7 @@ function begin(c: Printer, v: OsiView, i: number): number {
   osiNlpidPrefix(c, v.u8(0));
   T.begin(v.bytes, v.offset + v.length, c.opts.verbose);
   // after LLC the 802.3 length counts; on serial links the frame runs to its end on the wire
-  return i > 0 && c.parser.kinds[i - 1] === Layer.Llc ? c.parser.lens[i] ?? v.length : c.pkt.wireLen - (v.offset - c.pkt.offset);
+  return i > 0 && c.parser.kinds[i - 1] === Layer.Llc ? c.parser.lens[i] ?? v.length : wireFrom(c, v.offset);
 }
 
 /** Hands the text over; a read past the capture ends it like tcpdump's longjmp (` [|proto]`). */

@@ -5,7 +5,7 @@
  * options at -v), PAP (RFC 1334), CHAP (RFC 1994) and multilink fragments (RFC 1990).
  */
 import { ByteView, DecodeStatus, u16, u32 } from './status.js';
-import { type Printer, hex4, hex8, hexDump, hostName, longjmpCut, safeText } from './print.js';
+import { type Printer, hex4, hex8, hexDump, hostName, longjmpCut, safeText, wireFrom } from './print.js';
 import { hex2, ipv4Text, macText } from './addr.js';
 import { Layer } from './layers.js';
 import { osiPayload } from './nlpid.js';
@@ -103,11 +103,6 @@ export function pppRepr(v: PppView): PppRepr {
   return r;
 }
 
-/** Wire bytes from `off` to the end of the packet (tcpdump's `length` at that point). */
-function wireFrom(c: Printer, off: number): number {
-  return c.pkt.wireLen - (off - c.pkt.offset);
-}
-
 /** tcpdump's text of a PPP frame (ppp_if_print / ppp_hdlc_if_print). */
 export function printPpp(c: Printer, v: PppView, i: number): void {
   const b = v.bytes;
@@ -124,7 +119,7 @@ export function printPpp(c: Printer, v: PppView, i: number): void {
     else c.s += trunc;
     return;
   }
-  const wire = c.pkt.wireLen - (o - c.pkt.offset);
+  const wire = wireFrom(c, o);
   if (v.hdlc) {
     if (e) c.s += `${hex2(b[o] ?? 0)} ${hex2(b[o + 1] ?? 0)} ${wire} `;
     if (v.framing === PppFraming.UNKNOWN_ADDR) {
@@ -384,7 +379,7 @@ function unknownData(c: Printer, o: number, n: number, indent: string): void {
 /** tcpdump's text of a PPP control packet, PAP, CHAP or multilink header (`n` unused: lengths come from the frame). */
 export function printPppCtl(c: Printer, v: PppCtlView, i: number, n: number): void {
   // in a PPPoE session the session header's length counts, else the rest of the frame
-  const len = i > 0 && c.parser.kinds[i - 1] === Layer.Pppoe ? Math.max(0, n) : Math.max(0, c.pkt.wireLen - (v.offset - c.pkt.offset));
+  const len = i > 0 && c.parser.kinds[i - 1] === Layer.Pppoe ? Math.max(0, n) : Math.max(0, wireFrom(c, v.offset));
   if (v.protocol === PppProto.PAP) return printPap(c, v, len);
   if (v.protocol === PppProto.CHAP) return printChap(c, v, len);
   if (v.protocol === PppProto.ML) return printMlppp(c, v, len);

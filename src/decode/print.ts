@@ -219,6 +219,11 @@ export function longjmpCut(c: Printer, proto: string): void {
   c.earlyEnd = true;
 }
 
+/** Bytes the packet had on the wire from `offset` (an index into its buffer) to its end. */
+export function wireFrom(c: Printer, offset: number): number {
+  return c.pkt.wireLen - (offset - c.pkt.offset);
+}
+
 /**
  * The length tcpdump's link-level printer hands the network layer i starting at `offset`: the rest of
  * the frame on the wire, or behind a SecTAG (and VLAN tags after it) the rest of the secure data, which
@@ -229,7 +234,7 @@ export function linkAvail(c: Printer, i: number, offset: number): number {
   let k = i - 1;
   while (k > 0 && p.kinds[k] === Layer.Vlan) k--;
   const ms = k >= 0 ? p.at(k, Layer.Macsec) : undefined;
-  return ms ? ms.offset + ms.headerLen + ms.dataDeclared - offset : c.pkt.wireLen - (offset - c.pkt.offset);
+  return ms ? ms.offset + ms.headerLen + ms.dataDeclared - offset : wireFrom(c, offset);
 }
 
 /** `n` bytes as hex digits. */

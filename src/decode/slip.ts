@@ -5,6 +5,7 @@
  */
 import { ByteView, DecodeStatus, u16 } from './status.js';
 import type { Printer } from './print.js';
+import { wireFrom } from './print.js';
 
 /** Field offsets of the pseudo-header. */
 export const SlipOffsets = { direction: 0, chdr: 1, headerLen: 16 } as const;
@@ -176,7 +177,7 @@ export function printSlip(c: Printer, v: SlipView, i: number): void {
     c.s += ' [|slip]';
     return;
   }
-  const length = c.pkt.wireLen - (v.offset - c.pkt.offset) - SlipOffsets.headerLen;
+  const length = wireFrom(c, v.offset) - SlipOffsets.headerLen;
   if (c.opts.linkHeader && !printLink(c, v, length)) return;
   const p = c.parser;
   const ip = v.offset + SlipOffsets.headerLen;

@@ -2,7 +2,7 @@
 import { ByteView, DecodeStatus, u16, u32 } from './status.js';
 import { macText } from './addr.js';
 import { Layer } from './layers.js';
-import { type Printer, hex4, macName } from './print.js';
+import { type Printer, hex4, macName, wireFrom } from './print.js';
 import { etherTypeText } from './ethertype.js';
 import { printSllVlan } from './vlan.js';
 import type { JsonWriter } from './json-writer.js';
@@ -115,7 +115,7 @@ export function printSll(c: Printer, v: SllView, i: number): void {
   const vlan = p.at(i + 1, Layer.Vlan);
   if (vlan) printSllVlan(c, vlan, i + 1);
   // protocol 4 hands the frame to the LLC printer, with the rest of the frame as its length
-  else if (p.kinds[i + 1] === Layer.Llc) c.layer(i + 1, c.pkt.wireLen - (v.offset + hl - c.pkt.offset));
+  else if (p.kinds[i + 1] === Layer.Llc) c.layer(i + 1, wireFrom(c, v.offset + hl));
   else if (i + 1 < p.count) c.network(i + 1, proto);
   else c.unknownEtherType(proto, v.offset + hl);
 }

@@ -6,7 +6,7 @@
  */
 import { ByteView, DecodeStatus, u16, u32 } from './status.js';
 import { macText } from './addr.js';
-import { type Printer, flagNames, hex8, hexDump, longjmpCut } from './print.js';
+import { type Printer, flagNames, hex8, hexDump, longjmpCut, wireFrom } from './print.js';
 
 /** Field offsets of the PDU header, an actor/partner TLV and a marker TLV (from the TLV start). */
 export const SlowOffsets = {
@@ -156,7 +156,7 @@ const STATE_FLAGS: ReadonlyArray<readonly [number, string]> = [
 
 /** tcpdump's slow protocols text: `LACPv1, length N` or `OAM, length N`, the TLVs at -v, their bytes at -vv. */
 export function printSlow(c: Printer, v: SlowView, _i: number, _n: number): void {
-  const len = c.pkt.wireLen - (v.offset - c.pkt.offset);
+  const len = wireFrom(c, v.offset);
   if (v.status !== DecodeStatus.Ok) {
     c.s += ' [|slow]';
     return;

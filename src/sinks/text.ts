@@ -22,7 +22,7 @@ import { llapHeaderBytes } from '../decode/ddp.js';
 import { chdlcHeaderBytes } from '../decode/chdlc.js';
 import { mfrHeaderBytes } from '../decode/frelay.js';
 import { SLL2_DIR } from '../decode/sll.js';
-import { hex4, macName, pad2, protoName, type PrintOptions, type Printer } from '../decode/print.js';
+import { hex4, macName, pad2, protoName, wireFrom, type PrintOptions, type Printer } from '../decode/print.js';
 import { NFLOG_HDR, nflogPayloadOffset } from '../decode/nflog.js';
 
 export { DEFAULT_PRINT_OPTIONS, type PrintOptions } from '../decode/print.js';
@@ -444,7 +444,7 @@ export class TextFormatter implements Printer {
     else if (t === 0x8100 || t === 0x88a8 || t === 0x9100) this.s += ' [|vlan]';
     // Not dead although LLDP has a home: reached when the frame's layer stack is already full
     // (MAX_LAYERS, deep tunnels) and the LLDP layer could not be recorded; tcpdump's -v0 line still fits.
-    else if (t === 0x88cc && !this.opts.linkHeader && this.opts.verbose === 0) this.s += `LLDP, length ${this.pkt.wireLen - (off - this.pkt.offset)}`;
+    else if (t === 0x88cc && !this.opts.linkHeader && this.opts.verbose === 0) this.s += `LLDP, length ${wireFrom(this, off)}`;
     else {
       // tcpdump's default print: the link header (unless -e printed it) and a hex/ASCII dump
       const pkt = this.pkt;
