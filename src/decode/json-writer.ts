@@ -108,10 +108,6 @@ export class JsonWriter {
   /** `field` with a key encoded once (`jsonKeys`): the hot writers' way, a byte copy and the number. */
   key(k: JsonKey, v: number): void {
     this.keyText(k);
-    if (v >= 0 && v < 10 && v === (v | 0)) {
-      this.buf[this.len++] = 48 + v;
-      return;
-    }
     this.num(v);
   }
 

@@ -148,7 +148,6 @@ export class FlowMemo {
   l4 = 0;
   /** Interface index the remembered packet came in on. */
   ifindex = 0;
-  private valid = false;
   private readonly addr = new Int32Array(8);
   private ports = 0;
   // The remembered packet's shape, for `sameFlow`: 0 when it has none (an IPv4 fragment), else its
@@ -165,7 +164,6 @@ export class FlowMemo {
 
   /** Forgets the remembered packet (its entries are gone). */
   forget(): void {
-    this.valid = false;
     this.shape = 0;
   }
 
@@ -219,26 +217,13 @@ export class FlowMemo {
     return this.dv;
   }
 
-  /** Whether the packet the walk just read has the memo's interface, layers, addresses and ports. */
-  matches(w: HeaderWalk, b: Uint8Array, n: number, ifindex: number): boolean {
-    if (!this.valid || n !== this.n || w.l4Kind !== this.l4 || ifindex !== this.ifindex) return false;
-    for (let i = 0; i < n; i++) if (w.kinds[i] !== this.kinds[i]) return false;
-    if (w.l4Kind !== 0 && ((w.srcPort << 16) | w.dstPort) !== this.ports) return false;
-    const words = this.words;
-    for (let i = 0; i < words; i++) {
-      if (word(b, w.src + 4 * i) !== this.addr[i] || word(b, w.dst + 4 * i) !== this.addr[4 + i]) return false;
-    }
-    return true;
-  }
-
   /**
    * Remembers the packet the walk just read, counted on trie `nodes` and in the entries given (a
    * negative one, refused by a full table, leaves the memo empty).
    */
   keep(w: HeaderWalk, b: Uint8Array, n: number, ifindex: number, nodes: Int32Array, ipConv: number, epSrc: number, epDst: number, l4Conv: number): void {
-    this.valid = ipConv >= 0 && epSrc >= 0 && epDst >= 0 && (w.l4Kind === 0 || l4Conv >= 0);
     this.shape = 0;
-    if (!this.valid) return;
+    if (ipConv < 0 || epSrc < 0 || epDst < 0 || (w.l4Kind !== 0 && l4Conv < 0)) return;
     this.ifindex = ifindex;
     this.ipConv = ipConv;
     this.epSrc = epSrc;

@@ -325,10 +325,6 @@ export class TrafficAccounting {
     const w = this.walk;
     const n = this.fullDecode ? 0 : w.run(buf, offset, capLen, linkType);
     if (n > 0) {
-      if (this.memo.matches(w, buf, n, ifindex)) {
-        this.hold(len, relNs);
-        return;
-      }
       this.settle();
       this.countInterface(ifindex, len);
       this.countPath(w.kinds, n, len);
