@@ -18,10 +18,14 @@ import { startTcpdump } from '../helpers/tcpdump.js';
 import { waitForRecords } from '../helpers/wait.js';
 
 /**
- * Ports of this file's test traffic, drawn per run: `-i any` in the machine's own namespace sees every
- * interface, so another run of the same tests (or another suite) must not send the same flows.
+ * `-i any` in the machine's own namespace sees every interface, other test files' traffic included
+ * (kernel UDP sockets send from ephemeral ports, 32768 and up, so a port alone is not this test's).
+ * Its frames carry a cookie drawn per run as their first four payload bytes, and its filters keep to
+ * it (`MINE`); the ports, also drawn per run, tell the flows apart.
  */
-const PORT_BASE = 20000 + randomInt(0, 2000) * 10;
+const PORT_BASE = 20000 + randomInt(0, 1200) * 10;
+const COOKIE = randomInt(1, 2 ** 31);
+const MINE = `udp[8:4] = ${COOKIE}`;
 const [PORT_A, PORT_B, PORT_C, PORT_D, PORT_E] = [PORT_BASE, PORT_BASE + 1, PORT_BASE + 2, PORT_BASE + 3, PORT_BASE + 4];
 let a: TestNet;
 let b: TestNet;
@@ -35,10 +39,15 @@ afterAll(() => {
   b?.remove();
 });
 
-function flows(n: number, flowsCount: number, port = 30000): Uint8Array[] {
+function flows(n: number, flowsCount: number, port = 30000, cookie: number[] = []): Uint8Array[] {
   return Array.from({ length: n }, (_, i) =>
-    pad60(ether('02:00:00:00:00:02', '02:00:00:00:00:01', 0x0800, udp4(`203.0.113.${(i % flowsCount) + 1}`, '198.51.100.9', port + (i % flowsCount), 9, [i >> 8, i & 0xff]))),
+    pad60(ether('02:00:00:00:00:02', '02:00:00:00:00:01', 0x0800, udp4(`203.0.113.${(i % flowsCount) + 1}`, '198.51.100.9', port + (i % flowsCount), 9, [...cookie, i >> 8, i & 0xff]))),
   );
+}
+
+/** One flow of `n` frames for the `-i any` tests: the run's cookie first in each payload. */
+function anyFlow(n: number, port: number): Uint8Array[] {
+  return flows(n, 1, port, [COOKIE >>> 24, (COOKIE >> 16) & 0xff, (COOKIE >> 8) & 0xff, COOKIE & 0xff]);
 }
 
 function summary(stderr: string): number {
@@ -126,10 +135,10 @@ test.each(['pcapng', 'pcap'])('-i repeated into %s: every packet of both interfa
 
 test('-i any into pcap: LINUX_SLL2 records that tshark reads with each packet interface index', async () => {
   const out = join(dir, 'any.pcap');
-  const fa = flows(4, 1, PORT_A);
-  const fb = flows(3, 1, PORT_B);
+  const fa = anyFlow(4, PORT_A);
+  const fb = anyFlow(3, PORT_B);
   const r = await capture(
-    ['-i', 'any', '-w', out, `udp and (port ${PORT_A} or port ${PORT_B})`],
+    ['-i', 'any', '-w', out, `udp and (port ${PORT_A} or port ${PORT_B}) and ${MINE}`],
     () => {
       sendFrames(a.ns, a.peer, fa);
       sendFrames(b.ns, b.peer, fb);
@@ -178,8 +187,8 @@ test('bad --workers and --export values are usage errors (exit 2)', async () => 
 });
 
 test('-i repeated and -i any: text (-e) and JSON name each packet interface', async () => {
-  const fa = flows(2, 1, PORT_C);
-  const fb = flows(3, 1, PORT_D);
+  const fa = anyFlow(2, PORT_C);
+  const fb = anyFlow(3, PORT_D);
   const send = (): void => {
     sendFrames(a.ns, a.peer, fa);
     sendFrames(b.ns, b.peer, fb);
@@ -198,8 +207,8 @@ test('-i repeated and -i any: text (-e) and JSON name each packet interface', as
   };
   const textName = (l: string): string | undefined => /^\d\d:\d\d:\d\d\.\d+ (\S+) +(?:In|Out|B|M|P) /.exec(l)?.[1];
   // `any` sees every interface of this namespace, other test files' veths included: the filter keeps
-  // to this test's two ports, so their traffic neither fills the ring nor delays these lines
-  const ours = `udp src port ${PORT_C} or udp src port ${PORT_D}`;
+  // to this run's cookie and two ports, so their traffic neither fills the ring nor delays these lines
+  const ours = `(udp src port ${PORT_C} or udp src port ${PORT_D}) and ${MINE}`;
   expectNames(await lines(['-i', a.host, '-i', b.host, '-e', '-n']), textName);
   expectNames(await lines(['-i', 'any', '-n', ours]), textName);
   const jsonName = (l: string): string | undefined => (JSON.parse(l) as { interface?: string }).interface;
@@ -212,11 +221,11 @@ test('-i any: an interface that disappears gives a warning and capture goes on f
   run('ip', ['link', 'add', extra, 'type', 'veth', 'peer', 'name', `${extra}p`]);
   try {
     run('ip', ['link', 'set', extra, 'up']);
-    const p = startCli(['-i', 'any', '-n', `udp port ${PORT_E}`]);
+    const p = startCli(['-i', 'any', '-n', `udp port ${PORT_E} and ${MINE}`]);
     await p.waitStderr(/listening on/);
     run('ip', ['link', 'del', extra]);
     await p.waitStderr(new RegExp(`warning: interface ${extra} went away`), 5000);
-    sendFrames(a.ns, a.peer, flows(3, 1, PORT_E));
+    sendFrames(a.ns, a.peer, anyFlow(3, PORT_E));
     await p.waitStdout((o) => o.split('\n').filter((l) => l.includes(`.${PORT_E} > `)).length >= 3, `three lines of port ${PORT_E}`);
     p.child.kill('SIGINT');
     const r = await p.done;
