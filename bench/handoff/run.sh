@@ -45,8 +45,8 @@ die() { log "error: $*"; exit 1; }
 [[ $EUID -eq 0 ]] || { echo "run as root (namespaces, bridges and tc need it)" >&2; exit 2; }
 for m in $METHODS; do
   case $m in
-  flood | mirred | nfqueue | tscap-mirror | tscap-export | tscap-mirror-gro | tscap-export-gro | tcpdump | tscap-capture | tscap-nfqueue | tscap-nfqueue-gso) ;;
-  *) echo "unknown method '$m' (known: flood mirred nfqueue tscap-mirror tscap-export tscap-mirror-gro tscap-export-gro tcpdump tscap-capture tscap-nfqueue tscap-nfqueue-gso)" >&2; exit 2 ;;
+  flood | mirred | nfqueue | tscap-mirror | tscap-export | tscap-mirror-gro | tscap-export-gro | tscap-export-udpgso | tcpdump | tscap-capture | tscap-nfqueue | tscap-nfqueue-gso) ;;
+  *) echo "unknown method '$m' (known: flood mirred nfqueue tscap-mirror tscap-export tscap-mirror-gro tscap-export-gro tscap-export-udpgso tcpdump tscap-capture tscap-nfqueue tscap-nfqueue-gso)" >&2; exit 2 ;;
   esac
 done
 
@@ -378,7 +378,7 @@ setup_tscap-export() {
   ina cat /proc/net/snmp | awk '/^Udp:/ {getline; print $6}' >"$WORK/rcvbuf.before"
   before=$(packet_sockets)
   spawn "$WORK/tscap.out" "$WORK/tscap.err" ip netns exec "$NBR" node "${NODE_ARGS[@]}" "$TSCAP_JS" -i "$BR" "${TSCAP_ARGS[@]}" \
-    "${TSCAP_EXTRA[@]}" --export "udp://$EXP_ANALYZER:4789?vni=1"
+    "${TSCAP_EXTRA[@]}" --export "udp://$EXP_ANALYZER:4789?vni=1${EXP_QUERY:-}"
   TSCAP_PID=$LAST_PID
   wait_packet_socket "$before" "$TSCAP_PID" || die "tscap did not start: $(tail -c 600 "$WORK/tscap.err")"
 }
@@ -432,6 +432,21 @@ setup_tscap-export-gro() {
 teardown_tscap-export-gro() {
   teardown_tscap-export
   analyzer_mtu 1600
+}
+
+# Equal-length datagrams sent together with UDP segmentation offload; the analyzer's socket (no
+# UDP_GRO) still receives one datagram per frame.
+TITLE[tscap-export-udpgso]="tscap --export udp, gso=1 (VXLAN, UDP segmentation offload)"
+CMD[tscap-export-udpgso]="tscap -i br0 ${TSCAP_OPTS:+$TSCAP_OPTS }--export 'udp://ANALYZER_IP:4789?vni=1&gso=1'  (analyzer: udp-count.c)"
+setup_tscap-export-udpgso() {
+  EXP_QUERY='&gso=1'
+  setup_tscap-export
+  EXP_QUERY=''
+}
+# The analyzer's veth counts GSO packets, not datagrams: what arrived is what its socket read.
+teardown_tscap-export-udpgso() {
+  teardown_tscap-export
+  CONSUMED=$(cat "$WORK/absorb.out" 2>/dev/null || true)
 }
 
 TITLE[tcpdump]="tcpdump -w /dev/null (capture only, reference)"
@@ -497,7 +512,7 @@ for m in $METHODS; do
   mirred) detect_mirred || SKIP[mirred]="neither matchall nor u32 classifiers are available" ;;
   nfqueue) prepare_nfqueue || true ;;
   tscap-nfqueue | tscap-nfqueue-gso) prepare_tscap_queue "$m" || true ;;
-  tscap-export | tscap-export-gro) prepare_absorb "$m" || true ;;
+  tscap-export | tscap-export-gro | tscap-export-udpgso) prepare_absorb "$m" || true ;;
   esac
   if [[ $m == tscap-* && ! -f $TSCAP_JS ]]; then SKIP[$m]="tscap is not built (dist/bin/tscap.js missing)"; fi
   if [[ -n ${SKIP[$m]:-} ]]; then
@@ -589,7 +604,7 @@ for m in order:
     gro = [(int(r[7]), int(r[8]), int(r[3])) for r in rows if r[7] and r[8] and int(r[8]) > 0]
     if consumed:
         arrived = sum(int(c) for c in consumed)
-        at = f"{arrived} ({'consumer' if 'nfqueue' in m else 'captured'})"
+        at = f"{arrived} ({'consumer' if 'nfqueue' in m else 'read by the analyzer' if 'export' in m else 'captured'})"
         pps = [int(r[4]) / float(os.environ["DUR"]) for r in rows if r[4] not in ("", "?")]
     elif gro:
         # Merged packets carry several frames: the analyzer's packets count as the frames they carry

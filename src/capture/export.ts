@@ -1,8 +1,9 @@
 /**
  * Exporting captured frames to a remote analyzer.
- * - `udp://HOST:PORT[?vni=N]`: each frame in a VXLAN header (RFC 7348, flags 0x08, the VNI), as
- *   tcpdump, Wireshark, Suricata and Zeek decode it; datagrams batched with sendmmsg(2), up to 1024 a
- *   call, from one native buffer laid out once.
+ * - `udp://HOST:PORT[?vni=N][&gso=1]`: each frame in a VXLAN header (RFC 7348, flags 0x08, the VNI),
+ *   as tcpdump, Wireshark, Suricata and Zeek decode it; datagrams batched with sendmmsg(2), up to
+ *   1024 a call, from one native buffer laid out once. With `gso=1`, datagrams of equal length go out
+ *   together with UDP segmentation offload (`mmsg-sender.ts`).
  * - `tcp://HOST:PORT[?format=pcapng]`: a pcap (or pcapng) stream, as `tcpdump -w - | nc` gives, with
  *   reconnection and a bounded queue: a slow collector costs whole dropped packets, never a stalled
  *   capture.
@@ -61,6 +62,8 @@ export interface ExportTarget {
   port: number;
   /** VXLAN network identifier (udp). */
   vni: number;
+  /** Equal-length datagrams sent together with UDP segmentation offload (udp, `?gso=1`). */
+  gso: boolean;
   /** Stream format (tcp). */
   format: 'pcap' | 'pcapng';
 }
@@ -81,9 +84,12 @@ export function parseExportUrl(url: string): ExportTarget {
   if (host === '') throw new CaptureOptionError(`url ${url}: no host`, 'url');
   const vni = Number(u.searchParams.get('vni') ?? '0');
   if (!Number.isInteger(vni) || vni < 0 || vni > 0xffffff) throw new CaptureOptionError(`url ${url}: vni must be 0..16777215`, 'url');
+  const gsoParam = u.searchParams.get('gso') ?? '0';
+  if (gsoParam !== '0' && gsoParam !== '1') throw new CaptureOptionError(`url ${url}: gso must be 0 or 1`, 'url');
+  if (gsoParam === '1' && protocol !== 'udp') throw new CaptureOptionError(`url ${url}: gso is for udp:// targets`, 'url');
   const format = u.searchParams.get('format') ?? 'pcap';
   if (format !== 'pcap' && format !== 'pcapng') throw new CaptureOptionError(`url ${url}: format must be pcap or pcapng`, 'url');
-  return { protocol, host, port, vni, format };
+  return { protocol, host, port, vni, gso: gsoParam === '1', format };
 }
 
 async function resolve(url: string, host: string): Promise<{ address: string; family: 4 | 6 }> {
@@ -130,7 +136,7 @@ export async function createExporter(url: string, opts: ExporterOptions = {}): P
   let release = (): void => undefined;
   if (t.protocol === 'udp') {
     const fd = openVxlanSocket(url, addr, t.port);
-    spec = { kind: 'udp', fd, vni: t.vni };
+    spec = { kind: 'udp', fd, vni: t.vni, gso: t.gso };
     release = () => raw.close(fd);
   } else {
     const format = { linkType: opts.linkType ?? 1, snaplen: cut ?? opts.snaplen ?? 262144 };
@@ -234,7 +240,7 @@ export function vxlanSender(spec: Extract<SenderSpec, { kind: 'udp' }>, patience
   header[4] = (spec.vni >> 16) & 0xff;
   header[5] = (spec.vni >> 8) & 0xff;
   header[6] = spec.vni & 0xff;
-  return mmsgSender(spec.fd, { prefix: header, maxLen: UDP_MAX_PAYLOAD - VXLAN_HDR, patienceMs });
+  return mmsgSender(spec.fd, { prefix: header, maxLen: UDP_MAX_PAYLOAD - VXLAN_HDR, patienceMs, gso: spec.gso });
 }
 
 /** How long closing waits for a slow collector to take the queue. */

@@ -235,7 +235,7 @@ export interface ForwardStats {
 /** What the sender thread is told to do. */
 export type SenderSpec =
   | { kind: 'mirror'; fd: number; ring: { ptr: bigint; blockSize: number; blocks: number; frameSize: number }; maxFrame: number }
-  | { kind: 'udp'; fd: number; vni: number }
+  | { kind: 'udp'; fd: number; vni: number; gso: boolean }
   | { kind: 'tcp'; url: string; address: string; family: 4 | 6; port: number; format: 'pcap' | 'pcapng'; linkType: number; snaplen: number; header: Uint8Array };
 
 /** Options common to mirrors and exporters. */

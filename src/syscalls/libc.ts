@@ -90,6 +90,7 @@ export const ERRNO = {
   EPERM: koffi.os.errno['EPERM'] ?? 1,
   ENOENT: koffi.os.errno['ENOENT'] ?? 2,
   EINTR: koffi.os.errno['EINTR'] ?? 4,
+  EIO: koffi.os.errno['EIO'] ?? 5,
   EAGAIN: koffi.os.errno['EAGAIN'] ?? 11,
   ENOMEM: koffi.os.errno['ENOMEM'] ?? 12,
   EACCES: koffi.os.errno['EACCES'] ?? 13,
