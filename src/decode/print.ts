@@ -201,13 +201,7 @@ export function safeChar(ch: number): string {
  * of two bytes (the captured part only).
  */
 export function hexDumpText(b: Uint8Array, o: number, n: number, indent: string): string {
-  let s = '';
-  const lim = Math.min(n, b.length - o);
-  for (let k = 0; k < lim; k++) {
-    if (k % 16 === 0) s += `${indent}0x${hex4(k)}: `;
-    s += (k % 2 === 0 ? ' ' : '') + hex2(b[o + k] ?? 0);
-  }
-  return s;
+  return hexDump(b, o, Math.min(n, b.length - o), indent);
 }
 
 /**

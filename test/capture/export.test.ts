@@ -92,7 +92,7 @@ test('VXLAN export: tcpdump on the receiving side decodes every datagram back to
   }
 });
 
-test('VXLAN export with gso=1: the collector socket gets every datagram, each flow in order, in fewer and larger sends', async () => {
+test.each([false, true])('VXLAN export with gso=1: the collector socket gets every datagram, each flow in order, in fewer and larger sends (sender thread: %s)', async (sendThread) => {
   // The collector writes each datagram it receives as a hex line, and says when it has them all.
   const want = 3000;
   const sink = inNs(
@@ -101,7 +101,7 @@ test('VXLAN export with gso=1: the collector socket gets every datagram, each fl
   await started(sink); // its first line, 'up', is not kept
   let lines = '';
   sink.stdout?.on('data', (b: Buffer) => (lines += b.toString()));
-  const wire = await startTcpdump(net.ns, net.peer, join(dir, 'gso.pcap'), ['udp', 'port', '4790']);
+  const wire = await startTcpdump(net.ns, net.peer, join(dir, `gso-${sendThread}.pcap`), ['udp', 'port', '4790']);
   try {
     // A bulk transfer's two directions: frames of one size one way (their datagrams fit the link's
     // 1500-byte MTU), an ACK-sized frame the other way after every second, a shorter frame now and
@@ -117,7 +117,7 @@ test('VXLAN export with gso=1: the collector socket gets every datagram, each fl
       if (i % 9 === 5) sent.push(mk('203.0.113.5', '203.0.113.6', 1472, i));
     }
     sent.length = want;
-    const exp = await createExporter(`udp://${COLLECTOR}:4790?vni=5&gso=1`);
+    const exp = await createExporter(`udp://${COLLECTOR}:4790?vni=5&gso=1`, { sendThread });
     sent.forEach((f, i) => {
       exp.write(asView(f, i));
       if (i % 500 === 499) exp.flush();
