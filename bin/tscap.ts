@@ -47,7 +47,7 @@ function buildProgram(): Command {
     .option('-s, --snapshot-length <bytes>', 'bytes kept of each packet (0 = 262144)', intArg('-s', 0, MAX_SNAPLEN))
     .option('-p, --no-promiscuous-mode', 'do not put the interface into promiscuous mode')
     .option('-Q, --direction <dir>', 'capture direction: in, out or inout')
-    .option('-B, --buffer-size <KiB>', 'capture buffer size in KiB', intArg('-B', 1, 4 * 1024 * 1024))
+    .option('-B, --buffer-size <KiB>', 'capture buffer size in KiB (default 32768; 131072 with --mirror or --export)', intArg('-B', 1, 4 * 1024 * 1024))
     .option('--block-size <bytes>', 'ring block size (multiple of the page size)', intArg('--block-size', 1, 2 ** 31))
     .option('--blocks <n>', 'number of ring blocks', intArg('--blocks', 1, 1 << 20))
     .option('--block-timeout <ms>', 'ring block retire timeout in ms', intArg('--block-timeout', 1, 60_000))

@@ -127,6 +127,9 @@ export async function compileChecked(expr: string, o: { linkType: number; snaple
   return prog;
 }
 
+/** The capture ring's size without -B when frames are mirrored or exported (128 MiB). */
+export const HANDOFF_RING_BYTES = 128 << 20;
+
 /**
  * Ring geometry when nobody waits on each packet (writing a file, printing into a pipe): 4 MiB blocks
  * retired after 100 ms, so the process wakes about 10 times a second instead of 100 and each wake-up
@@ -315,7 +318,14 @@ export class Pipeline {
       if (c.immediate === false) Object.assign(ring, bulkRing(c.bufferKiB));
       Object.assign(ring, c.ring);
       // Impossible geometry is an option error, found before any interface or socket is touched.
-      resolveRing({ ring, ...(c.bufferKiB !== undefined ? { bufferKiB: c.bufferKiB } : {}) });
+      const geometry = resolveRing({ ring, ...(c.bufferKiB !== undefined ? { bufferKiB: c.bufferKiB } : {}) });
+      // Handing frames on costs the capturing thread several times a capture's work, so a busy machine
+      // that takes the CPU from it for a moment finds it further behind: without -B the ring then
+      // holds HANDOFF_RING_BYTES, four times the usual (shared out among fanout workers' rings).
+      const handsOn = (config.forward?.mirror?.length ?? 0) + (config.forward?.export?.length ?? 0) > 0;
+      if (handsOn && c.bufferKiB === undefined && c.ring?.blockCount === undefined) {
+        ring.blockCount = Math.max(geometry.blockCount, Math.ceil(HANDOFF_RING_BYTES / geometry.blockSize / (s.workers ?? 1)));
+      }
       this.linkType = await liveLinkType(ifaces[0] as string);
       const wanted = c.linkType;
       if (wanted !== undefined) {

@@ -4,7 +4,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -165,6 +165,28 @@ test('--mirror: frames captured on one veth leave another, counted in the summar
   expect(r.code).toBe(0);
   expect(r.stderr).toMatch(new RegExp(`^300 packets mirrored to ${b.host} \\(\\d+ bytes, 0 send errors, 0 dropped, 0 of them at the hand-off queue\\)$`, 'm'));
   expect(got.map((p) => hex(p.data))).toEqual(sent.map(hex));
+});
+
+/** Sizes in MiB of the packet-socket mappings (capture rings) of process `pid`. */
+function ringMiB(pid: number): number[] {
+  return readFileSync(`/proc/${pid}/maps`, 'utf8')
+    .split('\n')
+    .filter((l) => / socket:\[\d+\]$/.test(l))
+    .map((l) => {
+      const [from, to] = (l.split(' ')[0] as string).split('-').map((h) => BigInt(`0x${h}`)) as [bigint, bigint];
+      return Number((to - from) >> 20n);
+    });
+}
+
+test('the capture ring: 32 MiB by default, 128 MiB when frames are mirrored, -B wins over both (sends on the capture thread: no TX ring of their own)', async () => {
+  for (const [args, want] of [[['-w', '/dev/null'], [32]], [['--send-thread', 'off', '--mirror', b.host], [128]], [['-B', '65536', '--send-thread', 'off', '--mirror', b.host], [64]]] as const) {
+    const p = startCli(['-i', a.host, ...args]);
+    await p.waitStderr(/listening on/);
+    const sizes = ringMiB(p.child.pid as number);
+    p.child.kill('SIGINT');
+    expect((await p.done).code).toBe(0);
+    expect(sizes, args.join(' ')).toEqual(want);
+  }
 });
 
 test('--export to a collector that is not there: capture stays complete, the exporter counts its drops', async () => {
