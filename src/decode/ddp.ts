@@ -340,6 +340,12 @@ export class LlapView extends ByteView {
   get type(): number {
     return this.bytes[this.offset + LlapOffsets.type] ?? 0;
   }
+  /** The DDP type of a short DDP header (LLAP type 1) when it is captured whole, else -1. */
+  get shortDdpType(): number {
+    const O = LlapOffsets;
+    if (this.type !== LlapType.SHORT_DDP || this.length < O.headerLen + O.sddpHeaderLen) return -1;
+    return this.bytes[this.offset + O.headerLen + O.sddpType] ?? -1;
+  }
 }
 
 /** Parsed LocalTalk header, with the short DDP header of type 1 when captured. */
@@ -355,9 +361,9 @@ export interface LlapRepr {
 export function llapRepr(v: LlapView): LlapRepr {
   const r: LlapRepr = { dst: v.dst, src: v.src, type: v.type };
   const q = v.offset + LlapOffsets.headerLen;
-  if (v.type === LlapType.SHORT_DDP && v.length >= LlapOffsets.headerLen + LlapOffsets.sddpHeaderLen) {
+  if (v.shortDdpType >= 0) {
     const b = v.bytes;
-    r.shortDdp = { length: u16(b, q) & 0x3ff, dstSocket: b[q + 2]!, srcSocket: b[q + 3]!, type: b[q + 4]! };
+    r.shortDdp = { length: u16(b, q) & 0x3ff, dstSocket: b[q + 2]!, srcSocket: b[q + 3]!, type: v.shortDdpType };
   }
   return r;
 }

@@ -774,7 +774,7 @@ export const HOMES = {
   // DECnet, AppleTalk, AoE, MACsec (issue 17)
   decnet: home({ View: DecnetView, print: printDecnet, repr: decnetRepr, json: BELOW_IP_LAST, reach: { ether: [0x6003] }, decode: leaf(Layer.Decnet, -1) }),
   ddp: home({
-    View: DdpView, print: printDdp, repr: ddpRepr, json: BELOW_IP_LAST, reach: { ether: [0x809b], snap: [APPLETALK_SNAP] },
+    View: DdpView, print: printDdp, repr: ddpRepr, json: { at: 'belowIp', lastIf: (v) => v.type !== DdpType.EIGRP }, reach: { ether: [0x809b], snap: [APPLETALK_SNAP] },
     decode(w, v, p, end, declared) {
       const st = v.reset(w.bytes, p, end - p);
       // EIGRP in a datagram of type 88 is a layer of its own (the DDP printer prints it)
@@ -783,20 +783,27 @@ export const HOMES = {
     },
   }),
   eigrp: home({
-    // placed in JSON right after its IP header (in a DDP datagram the stack ends at `ddp`)
-    View: EigrpView, print: printEigrp, reach: { ip: [IpProto.EIGRP] }, json: { at: 'transport', last: true },
+    // placed in JSON right after its IP header, or its DDP header
+    View: EigrpView, print: printEigrp, reach: { ip: [IpProto.EIGRP] },
+    json: { at: 'app', last: true, accept: (p, i, ipIdx) => ipIdx === i - 1 || p.kinds[i - 1] === Layer.Ddp || p.kinds[i - 1] === Layer.Llap },
     repr: (v, p, i) => eigrpRepr(v, p.lens[i]),
     decode: leaf(Layer.Eigrp, -1),
   }),
   // LocalTalk: an extended DDP header follows type 2; the LLAP printer prints it (and a short one) itself
   llap: home({
-    // the frame's link header: an extended DDP header follows as `ddp`, a short one is this layer's own
+    // the frame's link header: an extended DDP header follows as `ddp`, a short one is this layer's
+    // own (and EIGRP in it a layer after it, as after `ddp`)
     View: LlapView, print: printLlap, repr: llapRepr, json: { at: 'frame' },
     reach: { link: [LinkType.LTALK] },
     decode(w, v, p, end, declared) {
       const st = v.reset(w.bytes, p, end - p);
       const ext = st === DecodeStatus.Ok && v.type === LlapType.DDP;
-      if (w.push(Layer.Llap, st, declared, ext ? LlapOffsets.headerLen : end - p) && ext) w.next(Layer.Ddp, p + LlapOffsets.headerLen, end, declared - LlapOffsets.headerLen, 0);
+      const shortEigrp = st === DecodeStatus.Ok && v.shortDdpType === DdpType.EIGRP;
+      const header = LlapOffsets.headerLen + (shortEigrp ? LlapOffsets.sddpHeaderLen : 0);
+      if (w.push(Layer.Llap, st, declared, ext || shortEigrp ? header : end - p)) {
+        if (ext) w.next(Layer.Ddp, p + header, end, declared - header, 0);
+        else if (shortEigrp) w.next(Layer.Eigrp, p + header, end, declared - header, 0);
+      }
     },
   }),
   // directly after the outermost IPv6 header (its extension headers are part of that layer), ending the stack

@@ -154,7 +154,7 @@ const EIGRP_MIN: Readonly<Record<number, number>> = { 0x0001: 12, 0x0004: 8, 0x0
 /** EIGRP over IPv4 or IPv6 (tshark decodes none in DDP). */
 const overIp = (p: TsharkPacket['parser']): boolean => p.find(Layer.Ipv4) >= 0 || p.find(Layer.Ipv6) >= 0;
 
-describe('EIGRP: Repr fields equal tshark\'s (over IPv4 and IPv6; tshark decodes no EIGRP in DDP)', () => {
+describe('EIGRP: Repr fields equal tshark\'s (over IPv4 and IPv6; the header in DDP too)', () => {
   it('eigrp.pcap: the header', () => {
     expectReprLikeTshark(join(DIR, 'eigrp.pcap'), Layer.Eigrp, EIGRP_HEADER, 14, (r, p) => whole(r, p) && overIp(p.parser));
   });
@@ -164,6 +164,9 @@ describe('EIGRP: Repr fields equal tshark\'s (over IPv4 and IPv6; tshark decodes
     const clean = (r: R): boolean => eg(r).version === 2 && eg(r).opcode !== 6 && eg(r).tlvs.every((t) => (EIGRP_MIN[t.type] ?? 1e9) <= t.length) &&
       (eg(r).routes?.length ?? 0) === eg(r).tlvs.filter((t) => t.type === 0x0102 || t.type === 0x0103).length;
     expectReprLikeTshark(join(DIR, 'eigrp.pcap'), Layer.Eigrp, EIGRP_TLVS, 5, (r, p) => whole(r, p) && overIp(p.parser) && clean(r));
+  });
+  it('eigrp-ltalk.pcap: the header in extended and short DDP on LocalTalk', () => {
+    expectReprLikeTshark(join(DIR, 'eigrp-ltalk.pcap'), Layer.Eigrp, EIGRP_HEADER, 5, whole);
   });
   it('fixtures/real/eigrp.pcap (two FRR eigrpd routers, scripts/real-eigrp.sh): header, TLVs, parameters, routes', () => {
     const path = join(ROOT, 'fixtures', 'real', 'eigrp.pcap');
@@ -236,12 +239,29 @@ describe('Frame Relay management and FRF.16: JSON', () => {
     const rec = new JsonFormatter({ nano: false }).object(readPcap(join(DIR, 'mfr.pcap')).packets[0]!) as { layers: Record<string, Record<string, unknown>> };
     expect(rec.layers['mfr']).toMatchObject({ control: true, messageType: 1, magic: 0x12345678, ies: [{ type: 1, length: 11 }, { type: 2, length: 8 }, { type: 3, length: 6 }] });
   });
-  it('EIGRP follows its IP header and ends the stack; in DDP the stack ends at ddp', () => {
-    const recs = readPcap(join(DIR, 'eigrp.pcap')).packets.map((q) => new JsonFormatter({ nano: false }).object(q) as { stack: string[]; layers: Record<string, Record<string, unknown>> });
+  it('EIGRP follows its IP header or its DDP header and ends the stack, as tshark stacks it', () => {
+    const stacks = (file: string): { stack: string[]; layers: Record<string, Record<string, unknown>> }[] =>
+      readPcap(join(DIR, file)).packets.map((q) => new JsonFormatter({ nano: false }).object(q) as { stack: string[]; layers: Record<string, Record<string, unknown>> });
+    const recs = stacks('eigrp.pcap');
     expect(recs[0]!.stack).toEqual(['eth', 'ipv4', 'eigrp']);
     // the fields are the Repr's, compared with tshark's above
     expect(recs[0]!.layers['eigrp']).toMatchObject({ version: 2, opcode: 5, as: 100, params: { k1: 1, k3: 1, holdtime: 15 } });
     expect(recs.some((r) => r.stack.join() === 'eth,ipv6,eigrp')).toBe(true);
-    expect(recs.some((r) => r.stack.join() === 'eth,ddp')).toBe(true);
+    // tshark: eth:llc:ddp:eigrp for EIGRP in DDP behind SNAP
+    const tsharkStacks = (file: string): string[] =>
+      spawnSync('tshark', ['-r', join(DIR, file), '-T', 'fields', '-e', 'frame.protocols'], { encoding: 'utf8' }).stdout.trim().split('\n');
+    const snap = tsharkStacks('eigrp.pcap').map((t, i) => [t, recs[i]!.stack.join(':')]).filter(([t]) => t === 'eth:llc:ddp:eigrp');
+    expect(snap.length).toBeGreaterThan(0);
+    for (const [, ours] of snap) expect(ours).toBe('eth:llc:ddp:eigrp');
+    // LocalTalk: tshark stacks llap:ddp:eigrp for the extended and the short DDP header alike; the
+    // schema keeps a short header inside llap (`shortDdp`), so there EIGRP follows llap.
+    const lt = stacks('eigrp-ltalk.pcap');
+    const ltShark = tsharkStacks('eigrp-ltalk.pcap');
+    expect(ltShark).toHaveLength(lt.length);
+    lt.forEach((r, i) => {
+      expect(ltShark[i]).toBe('llap:ddp:eigrp');
+      expect(r.stack.join(':')).toBe(r.layers['llap']!['type'] === 1 ? 'llap:eigrp' : 'llap:ddp:eigrp');
+    });
+    expect(lt.filter((r) => r.layers['llap']!['type'] === 1).length).toBeGreaterThan(0);
   });
 });
