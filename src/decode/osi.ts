@@ -560,6 +560,7 @@ const TlvEnd = { OK: 0, TRUNC: 1, QUIET: 2 } as const;
 type TlvEnd = (typeof TlvEnd)[keyof typeof TlvEnd];
 
 const I6 = '\n\t      ';
+const I7 = '\n\t       ';
 
 /** One TLV's value (`tl` bytes at `q`; the PDU at `p`, `length` bytes of it trusted). */
 function tlv(tt: number, q: number, tl: number, p: number, length: number): TlvEnd {
@@ -652,13 +653,13 @@ function tlv(tt: number, q: number, tl: number, p: number, length: number): TlvE
       return TlvEnd.OK;
     case 143:
       if (n < 2) return TlvEnd.OK;
-      T.emit(`\n\t       RES: ${T.g2(t) >> 12}, MTID(s): ${T.g2(t) & 0x0fff}`);
-      if (n > 2) T.unknown(t + 2, '\n\t\t', n - 2);
+      T.emit(`${I7}RES: ${T.g2(t) >> 12}, MTID(s): ${T.g2(t) & 0x0fff}`);
+      spbSubTlvs(t + 2, n - 2, SPB_PORT);
       return TlvEnd.OK;
     case 144:
       if (n < 2) return TlvEnd.OK;
       T.emit(`${I6}O: ${(T.g2(t) >> 15) & 1}, RES: ${(T.g2(t) >> 12) & 7}, MTID(s): ${T.g2(t) & 0x0fff}`);
-      if (n > 2) T.unknown(t + 2, '\n\t\t', n - 2);
+      spbSubTlvs(t + 2, n - 2, SPB_CAPAB);
       return TlvEnd.OK;
     case 134:
       if (n < 4) return TlvEnd.OK;
@@ -1201,6 +1202,133 @@ function routerCap(t: number, n: number): void {
     } else T.unknown(t, '\n\t\t', sl);
     n -= sl;
     t += sl;
+  }
+}
+
+/** The SPB sub-TLVs of one of the two MT capability TLVs: their names, the indent of their lines and their printer. */
+interface SpbTable {
+  names: Names;
+  indent: string;
+  print: (st: number, t: number, sl: number) => boolean;
+}
+
+/** TLV 143 (MT-Port-Cap, RFC 6329 section 16.1): the port's MCID, agreement digest and base VIDs. */
+const SPB_PORT: SpbTable = { names: { 4: 'SPB MCID', 5: 'SPB Digest', 6: 'SPB BVID' }, indent: I7, print: spbPortSubTlv };
+/** TLV 144 (MT-Capability, RFC 6329 section 16.2): the bridge's SPB instance and its SPBM services. */
+const SPB_CAPAB: SpbTable = { names: { 1: 'SPB Instance', 3: 'SPBM Service Identifier and Unicast Address' }, indent: I6, print: spbCapabSubTlv };
+
+const TOO_SHORT = ' (too short)';
+
+/**
+ * The sub-TLVs after the MTID of TLV 143 or 144 (`n` bytes at `t`). As in tcpdump, a sub-TLV is
+ * looked for only while more than its two header bytes are left (an empty last one is not shown); a
+ * sub-TLV longer than what is left, or one its printer finds too short, ends the list (the TLV's
+ * -vv dump still follows).
+ */
+function spbSubTlvs(t: number, n: number, tab: SpbTable): void {
+  while (n > 2 && !T.aborted) {
+    const st = T.g1(t);
+    const sl = T.g1(t + 1);
+    t += 2;
+    n -= 2;
+    T.emit(`${tab.indent}${tab.names[st] ?? 'unknown'} subTLV #${st}, length: ${sl}`);
+    if (sl > n) {
+      T.emit(' (> containing TLV length)');
+      return;
+    }
+    if (!T.test(t, sl)) {
+      T.emit(TRUNC_ISIS);
+      return;
+    }
+    if (!tab.print(st, t, sl)) return;
+    t += sl;
+    n -= sl;
+  }
+}
+
+/** One MCID (RFC 6329: format selector, 32-byte name, revision level, 16-byte digest) at `t`. */
+function spbMcid(t: number, label: string): void {
+  T.emit(`\n\t         ${label}: ID: ${T.g1(t)}, Name: `);
+  T.jnp(t + 1, 32);
+  T.emit(`\n\t              Lvl: ${T.g2(t + 33)}, Digest: `);
+  for (let k = 0; k < 16 && !T.aborted; k++) T.emit(`${hex2(T.g1(t + 35 + k))} `);
+}
+
+/** A TLV 143 sub-TLV's value (`sl` bytes at `t`); false ends the list. */
+function spbPortSubTlv(st: number, t: number, sl: number): boolean {
+  switch (st) {
+    case 4:
+      if (sl < 102) {
+        T.emit(TOO_SHORT);
+        return false;
+      }
+      spbMcid(t, 'MCID');
+      spbMcid(t + 51, 'AUX-MCID');
+      return true;
+    case 5: {
+      if (sl < 33) {
+        T.emit(TOO_SHORT);
+        return false;
+      }
+      const f = T.g1(t);
+      T.emit(`\n\t        RES: ${f >> 5} V: ${(f >> 4) & 1} A: ${(f >> 2) & 3} D: ${f & 3}\n\t         Digest: `);
+      for (let k = 0; k < 8 && !T.aborted; k++) T.emit(`${hex8(T.g4(t + 1 + 4 * k))} ${k === 3 ? '\n\t                 ' : ''}`);
+      return true;
+    }
+    case 6:
+      // the ECT algorithm is printed before the VID that should follow it is looked for
+      for (; sl > 0 && !T.aborted; sl -= 6, t += 6) {
+        if (sl < 4) break;
+        T.emit(`\n\t           ECT: ${hex8(T.g4(t))}`);
+        if (sl < 6) break;
+        const v = T.g2(t + 4);
+        T.emit(` BVID: ${v >> 4}, U:${(v >> 3) & 1} M:${(v >> 2) & 1} `);
+      }
+      if (sl <= 0) return true;
+      T.emit(TOO_SHORT);
+      return false;
+    default:
+      return true;
+  }
+}
+
+/** A TLV 144 sub-TLV's value (`sl` bytes at `t`); false ends the list. */
+function spbCapabSubTlv(st: number, t: number, sl: number): boolean {
+  switch (st) {
+    case 1: {
+      if (sl < 19) {
+        T.emit(TOO_SHORT);
+        return false;
+      }
+      const src = T.g4(t + 14);
+      T.emit(`\n\t        CIST Root-ID: ${hex8(T.g4(t))} ${hex8(T.g4(t + 4))}, Path Cost: ${hex8(T.g4(t + 8))}, Prio: ${T.g2(t + 12)}`);
+      T.emit(`\n\t        RES: ${src >>> 21}, V: ${(src >> 20) & 1}, SPSource-ID: ${src & 0xfffff}, No of Trees: ${T.g1(t + 18).toString(16)}`);
+      // the VLAN-ID tuples the count announces must fit the sub-TLV
+      let trees = T.g1(t + 18);
+      for (t += 19, sl -= 19; trees > 0 && !T.aborted; trees--, t += 8, sl -= 8) {
+        if (sl < 8) {
+          T.emit(TRUNC_ISIS);
+          return false;
+        }
+        const f = T.g1(t);
+        const vids = T.g3(t + 5);
+        T.emit(`\n\t         U:${f >> 7}, M:${(f >> 6) & 1}, A:${(f >> 5) & 1}, RES:${f & 0x1f}, ECT: ${hex8(T.g4(t + 1))}, BVID: ${vids >> 12}, SPVID: ${vids & 0xfff}`);
+      }
+      return true;
+    }
+    case 3:
+      if (sl < 8) {
+        T.emit(TRUNC_ISIS);
+        return false;
+      }
+      T.emit(`\n\t        BMAC: ${hex8(T.g4(t))}${hex4(T.g2(t + 4))}, RES: ${T.g2(t + 6) >> 12}, VID: ${T.g2(t + 6) & 0xfff}`);
+      for (t += 8, sl -= 8; sl >= 4 && !T.aborted; t += 4, sl -= 4) {
+        const v = T.g4(t);
+        T.emit(`\n\t        T: ${v >>> 31}, R: ${(v >> 30) & 1}, RES: ${(v >> 24) & 0x3f}, ISID: ${v & 0xffffff}`);
+      }
+      return true;
+    default:
+      return true;
   }
 }
 

@@ -1,9 +1,10 @@
 /**
  * The OSI network layer (IS-IS, ES-IS, CLNP) on the crafted captures of fixtures/proto/ (gen_osi.py:
- * LLC on Ethernet, PPP, Cisco HDLC, Frame Relay) and on the real capture of three FRR isisd routers
- * (fixtures/real/isis.pcap, scripts/real-isis.sh): every printed line against tcpdump 4.99's at -n,
- * -v, -vv, -vvv, -e and -e -v, the Repr fields against tshark's, and the OSI filter keywords against
- * tcpdump's selection, all run at test time.
+ * LLC on Ethernet, PPP, Cisco HDLC, Frame Relay, and the SPB sub-TLVs of TLVs 143 and 144) and on the
+ * real capture of three FRR isisd routers (fixtures/real/isis.pcap, scripts/real-isis.sh): every
+ * printed line against tcpdump 4.99's at -n, -v, -vv, -vvv, -e, -e -v and -e -vv (and -x for SPB),
+ * the Repr fields against tshark's, and the OSI filter keywords against tcpdump's selection, all run
+ * at test time.
  */
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
@@ -19,7 +20,8 @@ import { compileFilter, runFilter } from '../../src/filter/index.js';
 process.env.TZ = 'UTC';
 const PROTO = join(ROOT, 'fixtures', 'proto');
 const REAL = join(ROOT, 'fixtures', 'real', 'isis.pcap');
-const CRAFTED = ['osi-isis.pcap', 'osi-esis-clnp.pcap', 'osi-ppp.pcap', 'osi-chdlc.pcap', 'osi-frelay.pcap'].map((f) => join(PROTO, f));
+const SPB = join(PROTO, 'osi-isis-spb.pcap');
+const CRAFTED = ['osi-isis.pcap', 'osi-esis-clnp.pcap', 'osi-ppp.pcap', 'osi-chdlc.pcap', 'osi-frelay.pcap'].map((f) => join(PROTO, f)).concat(SPB);
 const LEVELS = levels(
   [], ['-v'], ['-vv'], ['-vvv'],
   ['-e'], ['-e', '-v'], ['-e', '-vv'],
@@ -31,6 +33,19 @@ describe('OSI: text equals tcpdump\'s', () => {
       console.log(`${path.slice(ROOT.length + 1)}: ${expectTcpdumpLines(path, LEVELS)}`);
     }, 300_000);
   }
+
+  it('osi-isis-spb.pcap: every line at -x, -v -x, -vv -x', () => {
+    console.log(`osi-isis-spb.pcap: ${expectTcpdumpLines(SPB, levels(['-x'], ['-v', '-x'], ['-vv', '-x']))}`);
+  }, 300_000);
+
+  it('the SPB capture holds every sub-TLV tcpdump decodes in TLVs 143 and 144, unknown ones and each malformed case', () => {
+    const text = execFileSync('tcpdump', ['-n', '-v', '-r', SPB], { stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 28 }).toString();
+    for (const s of ['L1 LSP', 'L2 LSP', 'L1 Lan IIH', 'p2p IIH', 'SPB MCID subTLV #4', 'AUX-MCID', 'SPB Digest subTLV #5', 'SPB BVID subTLV #6', 'SPB Instance subTLV #1',
+      'SPBM Service Identifier and Unicast Address subTLV #3', 'unknown subTLV #7', 'unknown subTLV #200', 'ISID: 16777215', 'No of Trees: c',
+      'length: 101 (too short)', 'length: 18 (too short)', 'M:0  (too short)', 'ECT: 00000000 (too short)', '(> containing TLV length)', 'length: 7 [|isis]', 'SPVID: 2 [|isis]', 'length: 102 [|isis]', 'Name: ^A^_ ^?M-^@M-^?']) {
+      expect(text, s).toContain(s);
+    }
+  });
 
   it('the real capture holds every PDU type and the TLVs FRR sends', () => {
     const text = execFileSync('tcpdump', ['-n', '-v', '-r', REAL], { stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 28 }).toString();
@@ -67,6 +82,7 @@ const FIELDS: Array<{ path: string; kind: number; fields: Array<[string, Pick, (
   { path: REAL, kind: Layer.Isis, fields: ISIS_FIELDS, decoded: () => true },
   // tshark shows nothing past a bad version, id length or fixed header length, and names a cut header malformed
   { path: join(PROTO, 'osi-isis.pcap'), kind: Layer.Isis, fields: ISIS_FIELDS, decoded: (row, r) => row[0] !== '' && r.tlvs !== undefined && (r.idLength === 0 || r.idLength === 6) },
+  { path: SPB, kind: Layer.Isis, fields: ISIS_FIELDS, decoded: (row, r) => row[0] !== '' && r.tlvs !== undefined },
   {
     path: join(PROTO, 'osi-esis-clnp.pcap'), kind: Layer.Esis, decoded: (row) => row[0] !== '' && row[2] === '1',
     fields: [['esis.type', at('type')], ['esis.length', at('li')], ['esis.ver', at('version')], ['esis.htime', at('holdingTime')], ['esis.chksum', at('checksum')]],
