@@ -1,6 +1,6 @@
 /**
  * The OSI network layer a router LAN carries, by its NLPID (ISO/TR 9577): IS-IS (ISO 10589, with the
- * TLVs of RFC 1195, 5305, 5308, 5120, 3567/5304, 3847, 6232, 7981 and 8667), ES-IS (ISO 9542) and CLNP
+ * TLVs of RFC 1195, 5305, 5308, 5120, 3567/5304, 3847, 6232, 6329, 7981 and 8667), ES-IS (ISO 9542) and CLNP
  * (ISO 8473). They ride on LLC (DSAP and SSAP 0xfe, UI), PPP (protocol 0x0023), Cisco HDLC (0xfefe and a
  * pad byte) and Frame Relay (the NLPID in the RFC 2427 header). The text follows tcpdump 4.99's
  * isoclns printer, including its ` [|isis]` on a read past the capture and its hex dumps at -vv.
@@ -1212,9 +1212,9 @@ interface SpbTable {
   print: (st: number, t: number, sl: number) => boolean;
 }
 
-/** TLV 143 (MT-Port-Cap, RFC 6329 section 16.1): the port's MCID, agreement digest and base VIDs. */
+/** TLV 143 (MT-Port-Cap, RFC 6329): the port's MCID, agreement digest and base VIDs. */
 const SPB_PORT: SpbTable = { names: { 4: 'SPB MCID', 5: 'SPB Digest', 6: 'SPB BVID' }, indent: I7, print: spbPortSubTlv };
-/** TLV 144 (MT-Capability, RFC 6329 section 16.2): the bridge's SPB instance and its SPBM services. */
+/** TLV 144 (MT-Capability, RFC 6329): the bridge's SPB instance and its SPBM services. */
 const SPB_CAPAB: SpbTable = { names: { 1: 'SPB Instance', 3: 'SPBM Service Identifier and Unicast Address' }, indent: I6, print: spbCapabSubTlv };
 
 const TOO_SHORT = ' (too short)';
