@@ -13,7 +13,8 @@
 #                QUICK=1 METHODS="mirred tscap-mirror tscap-export tscap-mirror-gro tscap-export-gro tscap-capture" bench/handoff/run.sh
 # env: REPS (3), SECONDS_PER_RUN (5, QUICK 2), METHODS (space-separated subset), OUT (default RESULTS.md,
 #      QUICK RESULTS-quick.md),
-#      TSCAP_OPTS / TCPDUMP_OPTS (extra options, e.g. "-B 65536"), NO_BUILD=1 (never build dist/)
+#      TSCAP_OPTS / TCPDUMP_OPTS (extra options, e.g. "-B 65536"), NO_BUILD=1 (never build dist/),
+#      ANALYZER_UDP_GRO=1 (the export rows' analyzer reads with UDP_GRO, as a collector built for rate does)
 # methods beyond the defaults: tscap-capture (in the full run), tscap-nfqueue, tscap-nfqueue-gso, e.g.
 #   QUICK=1 METHODS="nfqueue tscap-nfqueue tscap-nfqueue-gso" bench/handoff/run.sh
 set -euo pipefail
@@ -357,7 +358,7 @@ teardown_tscap-mirror() {
 }
 
 TITLE[tscap-export]="tscap --export udp (VXLAN)"
-CMD[tscap-export]="tscap -i br0 ${TSCAP_OPTS:+$TSCAP_OPTS }--export 'udp://ANALYZER_IP:4789?vni=1'  (analyzer: udp-count.c, recvmmsg on UDP 4789)"
+CMD[tscap-export]="tscap -i br0 ${TSCAP_OPTS:+$TSCAP_OPTS }--export 'udp://ANALYZER_IP:4789?vni=1'  (analyzer: udp-count.c, recvmmsg on UDP 4789${ANALYZER_UDP_GRO:+, with UDP_GRO})"
 # The analyzer: bench/handoff/udp-count.c (recvmmsg, 64 MiB buffer), built once per run.
 ABSORB_BIN=$WORK/udp-count
 prepare_absorb() {
@@ -372,7 +373,7 @@ setup_tscap-export() {
   ip -n "$NBR" addr add "$EXP_LOCAL/30" dev "$AP"
   ip -n "$NAN" addr add "$EXP_ANALYZER/30" dev "$AV"
   ip -n "$NBR" neigh replace "$EXP_ANALYZER" lladdr "$AV_MAC" dev "$AP" nud permanent
-  spawn "$WORK/absorb.out" "$WORK/absorb.err" ip netns exec "$NAN" "$ABSORB_BIN" "$EXP_ANALYZER"
+  spawn "$WORK/absorb.out" "$WORK/absorb.err" ip netns exec "$NAN" "$ABSORB_BIN" "$EXP_ANALYZER" ${ANALYZER_UDP_GRO:+gro}
   ABSORB_PID=$LAST_PID
   for _ in $(seq 1 50); do grep -q ready "$WORK/absorb.err" && break; sleep 0.1; done
   ina cat /proc/net/snmp | awk '/^Udp:/ {getline; print $6}' >"$WORK/rcvbuf.before"
@@ -437,7 +438,7 @@ teardown_tscap-export-gro() {
 # Equal-length datagrams sent together with UDP segmentation offload; the analyzer's socket (no
 # UDP_GRO) still receives one datagram per frame.
 TITLE[tscap-export-udpgso]="tscap --export udp, gso=1 (VXLAN, UDP segmentation offload)"
-CMD[tscap-export-udpgso]="tscap -i br0 ${TSCAP_OPTS:+$TSCAP_OPTS }--export 'udp://ANALYZER_IP:4789?vni=1&gso=1'  (analyzer: udp-count.c)"
+CMD[tscap-export-udpgso]="tscap -i br0 ${TSCAP_OPTS:+$TSCAP_OPTS }--export 'udp://ANALYZER_IP:4789?vni=1&gso=1'  (analyzer: udp-count.c${ANALYZER_UDP_GRO:+ with UDP_GRO})"
 setup_tscap-export-udpgso() {
   EXP_QUERY='&gso=1'
   setup_tscap-export
