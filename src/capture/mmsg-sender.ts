@@ -57,6 +57,9 @@ export function mmsgSender(fd: number, opts: MmsgOptions): GatheringSender {
   const gCtlAt = gIovAt + (gso ? MMSG_BATCH * perMsg * IOVEC.SIZE : 0);
   const mem: NativeBuffer = allocNative(gCtlAt + (gso ? MMSG_BATCH * GSO_CMSG : 0));
   const b = mem.bytes;
+  // The headers' fields left unset (name, control, flags) must read as zero.
+  b.fill(0, 0, slotsAt);
+  b.fill(0, gMsgAt);
   const u32 = new Uint32Array(b.buffer, b.byteOffset, b.length >> 2);
   const base = (at: number): [number, number] => {
     const a = mem.ptr + BigInt(at);
