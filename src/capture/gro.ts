@@ -110,6 +110,20 @@ function u32(b: Uint8Array, at: number): number {
   return (((b[at] ?? 0) << 24) | ((b[at + 1] ?? 0) << 16) | ((b[at + 2] ?? 0) << 8) | (b[at + 3] ?? 0)) >>> 0;
 }
 
+/**
+ * The end of the link header of the Ethernet frame at `o` (`len` bytes captured), past up to two VLAN
+ * tags, and the EtherType there, as `l2 * 0x10000 + type` (type 0 when the frame is cut before it).
+ */
+export function etherLinkEnd(b: Uint8Array, o: number, len: number): number {
+  let l2 = 14;
+  let type = len >= l2 ? u16(b, o + 12) : 0;
+  for (let tags = 0; (type === 0x8100 || type === 0x88a8) && tags < 2; tags++) {
+    l2 += 4;
+    type = len >= l2 ? u16(b, o + l2 - 2) : 0;
+  }
+  return l2 * 0x10000 + type;
+}
+
 /** One's-complement sum of `b[from, to)` as big-endian 16-bit words, not folded or complemented. */
 export function onesSum(b: Uint8Array, from: number, to: number, initial = 0): number {
   let s = initial;
@@ -248,14 +262,10 @@ export class TcpGro {
     const b = p.buf;
     const o = p.offset;
     const len = p.capLen;
-    if (len < 14 + 20 + 20) return false;
-    let l2 = 14;
-    let type = u16(b, o + 12);
-    for (let tags = 0; (type === 0x8100 || type === 0x88a8) && tags < 2; tags++) {
-      l2 += 4;
-      if (len < l2 + 40) return false;
-      type = u16(b, o + l2 - 2);
-    }
+    const link = etherLinkEnd(b, o, len);
+    const l2 = link >>> 16;
+    const type = link & 0xffff;
+    if (len < l2 + 40) return false;
     const ip = o + l2;
     let ipLen: number;
     let ipHdr: number;

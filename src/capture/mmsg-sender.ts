@@ -14,6 +14,7 @@
 import type { PacketView } from '../packet.js';
 import { CMSGHDR, ERRNO, IOVEC, MMSGHDR, MSGHDR, MSG_DONTWAIT, allocNative, lastErrno, raw, type NativeBuffer } from '../syscalls/index.js';
 import type { NativeMemory } from './gather.js';
+import { etherLinkEnd } from './gro.js';
 import { newSenderCounts, pause, type FrameSender } from './sender.js';
 
 /** A sender that can send frames lying in a capture ring without copying them. */
@@ -32,7 +33,7 @@ export interface MmsgOptions {
   patienceMs: number;
   /**
    * UDP only: datagrams of equal length go out together, as one send with UDP segmentation offload
-   * (`UDP_SEGMENT`, see `groupForGso`). The kernel splits them into the same datagrams.
+   * (`UDP_SEGMENT`, see `GsoGrouping`). The kernel splits them into the same datagrams.
    */
   gso?: boolean;
 }
@@ -267,7 +268,7 @@ const GSO_CMSG = 24;
 const GSO_MAX_SEGMENTS = 64;
 /** Payload bytes per GSO send: one IPv4 UDP datagram's most, with room for the headers. */
 const GSO_MAX_BYTES = 65000;
-/** Flow slots of the ordering check (a power of two). */
+/** Flow slots of the ordering check; slot 0 holds every frame without an IP header. */
 const FLOW_SLOTS = 1024;
 
 /**
@@ -276,14 +277,10 @@ const FLOW_SLOTS = 1024;
  * share a key; that only keeps more of them in their order.
  */
 export function flowKey(buf: Uint8Array, off: number, len: number): number {
-  let at = off + 12;
+  const link = etherLinkEnd(buf, off, len);
+  const at = off + (link >>> 16);
+  const type = link & 0xffff;
   const end = off + len;
-  let type = at + 2 <= end ? ((buf[at] as number) << 8) | (buf[at + 1] as number) : 0;
-  for (let tags = 0; (type === 0x8100 || type === 0x88a8) && tags < 2; tags++) {
-    at += 4;
-    type = at + 2 <= end ? ((buf[at] as number) << 8) | (buf[at + 1] as number) : 0;
-  }
-  at += 2;
   let from: number;
   let to: number;
   if (type === 0x0800) [from, to] = [at + 12, at + 20];
