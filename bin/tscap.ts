@@ -63,7 +63,7 @@ function buildProgram(): Command {
     .option('--vlan-metadata', 'keep frames as the kernel gives them (tag stripped) and report the tag as metadata')
     .option('--bpf <file>', 'attach a classic BPF program in `tcpdump -ddd` format')
     .option('--mirror <iface>', 'send every captured frame out of IFACE (repeatable)', collect)
-    .option('--export <url>', 'export frames: udp://HOST:PORT[?vni=N][&gso=1] (VXLAN; gso=1 sends equal-length datagrams together) or tcp://HOST:PORT[?format=pcapng] (repeatable)', collect)
+    .option('--export <url>', 'export frames: udp://HOST:PORT[?vni=N][&gso=0] (VXLAN; equal-length datagrams go out together with UDP GSO unless gso=0) or tcp://HOST:PORT[?format=pcapng] (repeatable)', collect)
     .option('--gro', 'merge consecutive TCP segments of a flow before --mirror and --export (application-level GRO, held at most 2 ms)')
     .option('--send-thread <when>', 'send --mirror and --export from a thread of their own: auto (with 4 CPUs or more), on, off', 'auto')
     .option('--export-snaplen <bytes>', 'cut exported frames to BYTES (the pcap stream keeps each original length)', intArg('--export-snaplen', 14, MAX_SNAPLEN))

@@ -7,8 +7,8 @@
 #   bench/handoff/cost.sh                       # 200,000 frames of 1514 bytes per method
 #   FRAMES=500000 GAP_US=2 METHODS="capture mirror-off" bench/handoff/cost.sh
 # Methods: capture (-w /dev/null), mirror-on, mirror-off, export-on, export-off (--send-thread on/off),
-# export-gso-on, export-gso-off (udp://...?gso=1; every frame here has one length, GSO's best case: "at
-# analyzer" then counts GSO packets, not datagrams),
+# export-on/off send with UDP GSO (the default; every frame here has one length, GSO's best case: "at
+# analyzer" then counts GSO packets, not datagrams), export-nogso-on, export-nogso-off with gso=0,
 # mirror-gro-on, mirror-gro-off, export-gro-on, export-gro-off (these send one TCP flow of in-order segments). Everything it makes is named tk + a random suffix, removed on exit.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -81,7 +81,7 @@ for m in $METHODS; do
     capture) args=(-w /dev/null); at= ;;
     mirror-on | mirror-off) args=(--send-thread "${m#mirror-}" --mirror tkm0$S); at=tkm1$S ;;
     export-on | export-off) args=(--send-thread "${m#export-}" --export "udp://198.51.100.6:4789"); at=tkx1$S ;;
-    export-gso-on | export-gso-off) args=(--send-thread "${m#export-gso-}" --export "udp://198.51.100.6:4789?gso=1"); at=tkx1$S ;;
+    export-nogso-on | export-nogso-off) args=(--send-thread "${m#export-nogso-}" --export "udp://198.51.100.6:4789?gso=0"); at=tkx1$S ;;
     mirror-gro-on | mirror-gro-off) args=(--send-thread "${m#mirror-gro-}" --gro --mirror tkm0$S); at=tkm1$S cfg=tcp.cfg ;;
     export-gro-on | export-gro-off) args=(--send-thread "${m#export-gro-}" --gro --export "udp://198.51.100.6:4789"); at=tkx1$S cfg=tcp.cfg ;;
     *) echo "unknown method $m" >&2; exit 2 ;;

@@ -1,9 +1,11 @@
 /**
  * Exporting captured frames to a remote analyzer.
- * - `udp://HOST:PORT[?vni=N][&gso=1]`: each frame in a VXLAN header (RFC 7348, flags 0x08, the VNI),
+ * - `udp://HOST:PORT[?vni=N][&gso=0]`: each frame in a VXLAN header (RFC 7348, flags 0x08, the VNI),
  *   as tcpdump, Wireshark, Suricata and Zeek decode it; datagrams batched with sendmmsg(2), up to
- *   1024 a call, from one native buffer laid out once. With `gso=1`, datagrams of equal length go out
- *   together with UDP segmentation offload (`mmsg-sender.ts`).
+ *   1024 a call, from one native buffer laid out once. Datagrams of equal length go out together with
+ *   UDP segmentation offload (`mmsg-sender.ts`) unless `gso=0`: the kernel or the NIC cuts them back
+ *   into the same datagrams before the wire, except on a link that carries GSO packets whole (a veth),
+ *   where a capture on the collector's end sees the unsplit sends.
  * - `tcp://HOST:PORT[?format=pcapng]`: a pcap (or pcapng) stream, as `tcpdump -w - | nc` gives, with
  *   reconnection and a bounded queue: a slow collector costs whole dropped packets, never a stalled
  *   capture.
@@ -62,7 +64,7 @@ export interface ExportTarget {
   port: number;
   /** VXLAN network identifier (udp). */
   vni: number;
-  /** Equal-length datagrams sent together with UDP segmentation offload (udp, `?gso=1`). */
+  /** Equal-length datagrams sent together with UDP segmentation offload (udp; on unless `?gso=0`). */
   gso: boolean;
   /** Stream format (tcp). */
   format: 'pcap' | 'pcapng';
@@ -84,7 +86,7 @@ export function parseExportUrl(url: string): ExportTarget {
   if (host === '') throw new CaptureOptionError(`url ${url}: no host`, 'url');
   const vni = Number(u.searchParams.get('vni') ?? '0');
   if (!Number.isInteger(vni) || vni < 0 || vni > 0xffffff) throw new CaptureOptionError(`url ${url}: vni must be 0..16777215`, 'url');
-  const gsoParam = u.searchParams.get('gso') ?? '0';
+  const gsoParam = u.searchParams.get('gso') ?? (protocol === 'udp' ? '1' : '0');
   if (gsoParam !== '0' && gsoParam !== '1') throw new CaptureOptionError(`url ${url}: gso must be 0 or 1`, 'url');
   if (gsoParam === '1' && protocol !== 'udp') throw new CaptureOptionError(`url ${url}: gso is for udp:// targets`, 'url');
   const format = u.searchParams.get('format') ?? 'pcap';

@@ -138,13 +138,34 @@ export function onesSum(b: Uint8Array, from: number, to: number, initial = 0): n
  * the sum of little-endian words folds to the byte-swapped big-endian sum (RFC 1071, byte-order
  * independence) on the little-endian hosts tscap runs on (x86_64, arm64), so it is folded and swapped
  * back at the end. Returns a 16-bit big-endian partial sum.
+ *
+ * The words' two 16-bit halves go into four small-integer accumulators (two words a step), which the
+ * JIT keeps in registers without a chain of floating-point adds; each takes at most 65535 per step, so
+ * they stay below 2^31 for spans up to 256 KiB (a merged packet is at most 64 KiB).
  */
 export function onesSumAligned(b: Uint8Array, u32: Uint32Array, from: number, to: number): number {
-  let s = 0;
-  const words = (to - from) >> 2;
+  if (to - from > 0x40000) throw new RangeError(`onesSumAligned: ${to - from} bytes, at most 262144`);
+  let a = 0;
+  let c = 0;
+  let d = 0;
+  let e = 0;
   const w0 = from >> 2;
-  for (let w = w0; w < w0 + words; w++) s += u32[w] ?? 0;
-  let i = from + words * 4;
+  const wEnd = w0 + ((to - from) >> 2);
+  let w = w0;
+  for (; w + 1 < wEnd; w += 2) {
+    const x = u32[w] ?? 0;
+    const y = u32[w + 1] ?? 0;
+    a = (a + (x & 0xffff)) | 0;
+    c = (c + (x >>> 16)) | 0;
+    d = (d + (y & 0xffff)) | 0;
+    e = (e + (y >>> 16)) | 0;
+  }
+  let s = a + c + d + e;
+  if (w < wEnd) {
+    const x = u32[w] ?? 0;
+    s += (x & 0xffff) + (x >>> 16);
+  }
+  let i = from + (wEnd - w0) * 4;
   for (; i + 1 < to; i += 2) s += (b[i] ?? 0) | ((b[i + 1] ?? 0) << 8);
   if (i < to) s += b[i] ?? 0;
   while (s > 0xffff) s = (s & 0xffff) + Math.floor(s / 0x10000);

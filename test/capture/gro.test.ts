@@ -129,6 +129,23 @@ describe('merging', () => {
     expect(tsharkChecksums(out.map((o) => o.bytes))).toEqual(['1,1', '1,1']);
   });
 
+  test('merged packets of every length modulo 8, and one of 65,000 bytes of 0xff: checksums right (tshark)', () => {
+    // The TCP sum runs over 32-bit words two at a time, then a last word, then 16-bit and 8-bit tails:
+    // totals of every remainder modulo 8 reach each path. All-ones payload is the largest sum per word.
+    const outs: Uint8Array[] = [];
+    for (let extra = 0; extra < 8; extra++) {
+      const { out } = run([{ frame: seg4(5000, 1448) }, { frame: seg4(6448, 1001 + extra) }]);
+      expect(out.map((o) => o.frames)).toEqual([2]);
+      outs.push(out[0]!.bytes);
+    }
+    const ones = (n: number): number[] => new Array<number>(n).fill(0xff);
+    const big = run(Array.from({ length: 50 }, (_, i) => ({ frame: seg4(i * 1300, 1300, { data: ones(1300) }) })));
+    expect(big.out.map((o) => o.frames)).toEqual([50]);
+    expect(tcpOf(big.out[0]!.bytes).len).toBe(65000);
+    outs.push(big.out[0]!.bytes);
+    expect(tsharkChecksums(outs)).toEqual(new Array<string>(9).fill('1,1'));
+  });
+
   test('merging stops at the size limit: 1448-byte segments under a 3000-byte limit go in pairs', () => {
     const { out } = run(Array.from({ length: 6 }, (_, i) => ({ frame: seg4(i * 1448, 1448) })), 3000);
     expect(out.map((o) => o.frames)).toEqual([2, 2, 2]);
