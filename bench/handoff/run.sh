@@ -46,8 +46,8 @@ die() { log "error: $*"; exit 1; }
 [[ $EUID -eq 0 ]] || { echo "run as root (namespaces, bridges and tc need it)" >&2; exit 2; }
 for m in $METHODS; do
   case $m in
-  flood | mirred | nfqueue | tscap-mirror | tscap-export | tscap-mirror-gro | tscap-export-gro | tscap-export-nogso | tcpdump | tscap-capture | tscap-nfqueue | tscap-nfqueue-gso) ;;
-  *) echo "unknown method '$m' (known: flood mirred nfqueue tscap-mirror tscap-export tscap-mirror-gro tscap-export-gro tscap-export-nogso tcpdump tscap-capture tscap-nfqueue tscap-nfqueue-gso)" >&2; exit 2 ;;
+  flood | mirred | mirred-br0 | nfqueue | tscap-mirror | tscap-export | tscap-mirror-gro | tscap-export-gro | tscap-export-nogso | tcpdump | tscap-capture | tscap-nfqueue | tscap-nfqueue-gso) ;;
+  *) echo "unknown method '$m' (known: flood mirred mirred-br0 nfqueue tscap-mirror tscap-export tscap-mirror-gro tscap-export-gro tscap-export-nogso tcpdump tscap-capture tscap-nfqueue tscap-nfqueue-gso)" >&2; exit 2 ;;
   esac
 done
 
@@ -250,6 +250,25 @@ setup_mirred() {
 teardown_mirred() {
   inb tc qdisc del dev "$CP" clsact
   inb tc qdisc del dev "$SP" clsact
+  NOTE="classifier: $MIRRED_MATCH"
+}
+
+# The same action on the bridge device itself, as a capture on br0 sees the traffic: br0 promiscuous
+# (so forwarded frames are passed up to it), mirred on its ingress and egress.
+TITLE[mirred-br0]="tc mirred (br0 ingress + egress, br0 promiscuous)"
+CMD[mirred-br0]="ip link set br0 promisc on; tc qdisc add dev br0 clsact; tc filter add dev br0 ingress|egress protocol all prio 1 $MIRRED_MATCH action mirred egress mirror dev ANALYZERPORT"
+setup_mirred-br0() {
+  local d
+  ip -n "$NBR" link set "$BR" promisc on
+  inb tc qdisc add dev "$BR" clsact
+  for d in ingress egress; do
+    # shellcheck disable=SC2086 # MIRRED_MATCH is a word list on purpose
+    inb tc filter add dev "$BR" $d protocol all prio 1 $MIRRED_MATCH action mirred egress mirror dev "$AP"
+  done
+}
+teardown_mirred-br0() {
+  inb tc qdisc del dev "$BR" clsact
+  ip -n "$NBR" link set "$BR" promisc off
   NOTE="classifier: $MIRRED_MATCH"
 }
 
@@ -511,7 +530,7 @@ LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 T0=$(date +%s)
 for m in $METHODS; do
   case $m in
-  mirred) detect_mirred || SKIP[mirred]="neither matchall nor u32 classifiers are available" ;;
+  mirred | mirred-br0) detect_mirred || SKIP[$m]="neither matchall nor u32 classifiers are available" ;;
   nfqueue) prepare_nfqueue || true ;;
   tscap-nfqueue | tscap-nfqueue-gso) prepare_tscap_queue "$m" || true ;;
   tscap-export | tscap-export-gro | tscap-export-nogso) prepare_absorb "$m" || true ;;
