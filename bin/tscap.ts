@@ -9,6 +9,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 // that `--version` or reading a file does not load the native bindings, the filter compiler or the printers.
 import type { Direction } from '../src/capture/capture.js';
 import { CaptureOptionError, MAX_SNAPLEN } from '../src/capture/errors.js';
+import type { BpfProgram } from '../src/filter/bpf.js';
 import { FilterError } from '../src/filter/errors.js';
 import { PcapFormatError } from '../src/pcap/errors.js';
 import { LinkType } from '../src/pcap/linktype.js';
@@ -63,6 +64,7 @@ function buildProgram(): Command {
     .option('--vlan-metadata', 'keep frames as the kernel gives them (tag stripped) and report the tag as metadata')
     .option('--bpf <file>', 'attach a classic BPF program in `tcpdump -ddd` format')
     .option('--mirror <iface>', 'send every captured frame out of IFACE (repeatable)', collect)
+    .option('--in-kernel', 'with one --mirror: mirror in the kernel (tc: the compiled filter in cls_bpf, action mirred), capturing nothing')
     .option('--export <url>', 'export frames: udp://HOST:PORT[?vni=N][&gso=0] (VXLAN; equal-length datagrams go out together with UDP GSO unless gso=0) or tcp://HOST:PORT[?format=pcapng] (repeatable)', collect)
     .option('--gro', 'merge consecutive TCP segments of a flow before --mirror and --export (application-level GRO, held at most 2 ms)')
     .option('--send-thread <when>', 'send --mirror and --export from a thread of their own: auto (with 4 CPUs or more), on, off', 'auto')
@@ -120,6 +122,7 @@ type Opts = Record<string, unknown> &
     vlanMetadata?: boolean;
     bpf?: string;
     mirror?: string[];
+    inKernel?: boolean;
     export?: string[];
     gro?: boolean;
     sendThread: string;
@@ -325,6 +328,7 @@ async function main(argv: string[]): Promise<number> {
   if (every !== undefined) config.stats = { intervalMs: every * 1000, tty: stderrTTY && !printingToTerminal };
   if (opts.maxFlows !== undefined) config.maxFlows = opts.maxFlows;
 
+  if (opts.inKernel === true) return mirrorInKernel(opts, config, expr, bpf);
   if (opts.r !== undefined) currentFile = opts.r;
   // Installed before the pipeline opens: "listening on" is printed inside `open`, which may still
   // await (lazy imports of the sinks) afterwards, and a signal in that window must not meet Node's
@@ -359,6 +363,56 @@ async function main(argv: string[]): Promise<number> {
   }
   if (result.fileLimitReached) process.stderr.write(`tscap: Maximum file limit reached: ${opts.W ?? 0}\n`);
   return result.errors.length > 0 ? 1 : 0;
+}
+
+/**
+ * `--mirror IF --in-kernel`: the kernel mirrors, tscap only sets it up, waits for a signal and
+ * reports. Everything that needs frames in userspace is refused.
+ */
+async function mirrorInKernel(opts: Opts, config: PipelineConfig, expr: string, bpf: BpfProgram | undefined): Promise<number> {
+  const mirrors = opts.mirror ?? [];
+  if (mirrors.length !== 1) throw new UsageError('--in-kernel needs exactly one --mirror');
+  const src = config.source;
+  const iface = src.kind === 'live' && src.interfaces.length === 1 ? (src.interfaces[0] as string) : undefined;
+  if (iface === undefined || iface === 'any' || parseInlineSpec(iface) !== undefined) throw new UsageError('--in-kernel mirrors one interface: -i IFACE (not any, a queue or a file)');
+  const taken: [boolean, string][] = [
+    [config.file !== undefined, '-w'],
+    [config.print !== undefined, '--print'],
+    [(opts.export?.length ?? 0) > 0, '--export'],
+    [config.summary !== undefined, '--summary'],
+    [config.stats !== undefined, '--stats'],
+    [config.count !== undefined, '-c'],
+    [opts.gro === true, '--gro'],
+    [opts.workers !== undefined, '--workers'],
+    [opts.direction !== undefined, '-Q'],
+    [opts.snapshotLength !== undefined, '-s'],
+    [opts.sendThread !== 'auto', '--send-thread'],
+  ];
+  const clash = taken.filter(([set]) => set).map(([, flag]) => flag);
+  if (clash.length > 0) throw new UsageError(`--in-kernel captures nothing: it cannot go with ${clash.join(', ')}`);
+  const { runKernelMirror } = await import('../src/pipeline/kernel-mirror.js');
+  const ac = new AbortController();
+  const stop = (): void => ac.abort();
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  try {
+    const to = mirrors[0] as string;
+    const stats = await runKernelMirror({
+      iface,
+      to,
+      ...(expr !== '' ? { filter: expr } : {}),
+      ...(bpf !== undefined ? { bpf } : {}),
+      optimize: opts.optimize !== false,
+      promisc: opts.promiscuousMode,
+      signal: ac.signal,
+      onStart: (hooks) => process.stderr.write(`mirroring ${iface} to ${to} in the kernel (tc filters on ${hooks.join(', ')})\n`),
+    });
+    process.stderr.write(`${stats.packets} packets mirrored to ${to} in the kernel (${stats.dropped} dropped)\n`);
+    return 0;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
 }
 
 /** Library option names (as `CaptureOptionError.option` gives them) and the flags that set them. */

@@ -23,8 +23,9 @@ export {
   openCapture,
   openInjector,
   startFanout,
+  startKernelMirror,
 } from './capture/index.js';
-export type { CaptureOptions, CaptureStats, Direction, Exporter, FanoutOptions, FanoutRunOptions, ForwardStats, InterfaceInfo, Mirror, RingOptions } from './capture/index.js';
+export type { CaptureOptions, CaptureStats, Direction, Exporter, FanoutOptions, FanoutRunOptions, ForwardStats, InterfaceInfo, KernelMirror, KernelMirrorOptions, KernelMirrorStats, Mirror, RingOptions } from './capture/index.js';
 export { FilterError, compileFilter, compileFilterFunction, formatProgram, runFilter, validateProgram } from './filter/index.js';
 export type { BpfInsn, BpfProgram, CompileOptions } from './filter/index.js';
 export { LayerParser, LAYER_NAMES, Layer } from './decode/parser.js';

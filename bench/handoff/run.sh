@@ -46,8 +46,8 @@ die() { log "error: $*"; exit 1; }
 [[ $EUID -eq 0 ]] || { echo "run as root (namespaces, bridges and tc need it)" >&2; exit 2; }
 for m in $METHODS; do
   case $m in
-  flood | mirred | mirred-br0 | nfqueue | tscap-mirror | tscap-export | tscap-mirror-gro | tscap-export-gro | tscap-export-nogso | tcpdump | tscap-capture | tscap-nfqueue | tscap-nfqueue-gso) ;;
-  *) echo "unknown method '$m' (known: flood mirred mirred-br0 nfqueue tscap-mirror tscap-export tscap-mirror-gro tscap-export-gro tscap-export-nogso tcpdump tscap-capture tscap-nfqueue tscap-nfqueue-gso)" >&2; exit 2 ;;
+  flood | mirred | mirred-br0 | nfqueue | tscap-mirror | tscap-mirror-kernel | tscap-export | tscap-mirror-gro | tscap-export-gro | tscap-export-nogso | tcpdump | tscap-capture | tscap-nfqueue | tscap-nfqueue-gso) ;;
+  *) echo "unknown method '$m' (known: flood mirred mirred-br0 nfqueue tscap-mirror tscap-mirror-kernel tscap-export tscap-mirror-gro tscap-export-gro tscap-export-nogso tcpdump tscap-capture tscap-nfqueue tscap-nfqueue-gso)" >&2; exit 2 ;;
   esac
 done
 
@@ -136,6 +136,18 @@ wait_packet_socket() {
   for _ in $(seq 1 100); do
     kill -0 "$pid" 2>/dev/null || return 1
     (($(packet_sockets) > before)) && { sleep 0.2; return 0; }
+    sleep 0.1
+  done
+  return 1
+}
+# tscap's socket exists before its ring is mapped and bound: wait for its "listening on" line too
+# (a 128 MiB ring can take longer than the 0.2 s above on a busy machine; frames before it are missed).
+wait_tscap() {
+  local before=$1 pid=$2
+  wait_packet_socket "$before" "$pid" || return 1
+  for _ in $(seq 1 100); do
+    grep -q 'listening on' "$WORK/tscap.err" && return 0
+    kill -0 "$pid" 2>/dev/null || return 1
     sleep 0.1
   done
   return 1
@@ -357,7 +369,7 @@ setup_tscap-mirror() {
   before=$(packet_sockets)
   spawn "$WORK/tscap.out" "$WORK/tscap.err" ip netns exec "$NBR" node "${NODE_ARGS[@]}" "$TSCAP_JS" -i "$BR" "${TSCAP_ARGS[@]}" --mirror "$AP"
   TSCAP_PID=$LAST_PID
-  wait_packet_socket "$before" "$TSCAP_PID" || die "tscap did not start: $(tail -c 600 "$WORK/tscap.err")"
+  wait_tscap "$before" "$TSCAP_PID" || die "tscap did not start: $(tail -c 600 "$WORK/tscap.err")"
 }
 tscap_note() {
   local cap drop mir
@@ -374,6 +386,22 @@ teardown_tscap-mirror() {
   CPU=$(cpu_seconds "$TSCAP_PID")
   reap "$TSCAP_PID" INT
   tscap_note
+}
+
+# tscap sets the kernel up to mirror (tc: the compiled filter in cls_bpf on each bridge port's ingress
+# and br0's egress, action mirred) and captures nothing.
+TITLE[tscap-mirror-kernel]="tscap --mirror --in-kernel"
+CMD[tscap-mirror-kernel]="tscap -i br0 ${TSCAP_OPTS:+$TSCAP_OPTS }--mirror ANALYZERPORT --in-kernel"
+setup_tscap-mirror-kernel() {
+  spawn "$WORK/tscap.out" "$WORK/tscap.err" ip netns exec "$NBR" node "${NODE_ARGS[@]}" "$TSCAP_JS" -i "$BR" "${TSCAP_ARGS[@]}" --mirror "$AP" --in-kernel
+  TSCAP_PID=$LAST_PID
+  for _ in $(seq 1 100); do grep -q 'in the kernel' "$WORK/tscap.err" && break; kill -0 "$TSCAP_PID" 2>/dev/null || break; sleep 0.1; done
+  grep -q 'in the kernel' "$WORK/tscap.err" || die "tscap did not start: $(tail -c 600 "$WORK/tscap.err")"
+}
+teardown_tscap-mirror-kernel() {
+  CPU=$(cpu_seconds "$TSCAP_PID")
+  reap "$TSCAP_PID" INT
+  NOTE="$(grep -E 'mirroring|packets mirrored' "$WORK/tscap.err" | tr '\n' ' ')"
 }
 
 TITLE[tscap-export]="tscap --export udp (VXLAN; UDP GSO, the default)"
@@ -400,7 +428,7 @@ setup_tscap-export() {
   spawn "$WORK/tscap.out" "$WORK/tscap.err" ip netns exec "$NBR" node "${NODE_ARGS[@]}" "$TSCAP_JS" -i "$BR" "${TSCAP_ARGS[@]}" \
     "${TSCAP_EXTRA[@]}" --export "udp://$EXP_ANALYZER:4789?vni=1${EXP_QUERY:-}"
   TSCAP_PID=$LAST_PID
-  wait_packet_socket "$before" "$TSCAP_PID" || die "tscap did not start: $(tail -c 600 "$WORK/tscap.err")"
+  wait_tscap "$before" "$TSCAP_PID" || die "tscap did not start: $(tail -c 600 "$WORK/tscap.err")"
 }
 teardown_tscap-export() {
   local got rcvbuf
@@ -438,7 +466,7 @@ setup_tscap-mirror-gro() {
   before=$(packet_sockets)
   spawn "$WORK/tscap.out" "$WORK/tscap.err" ip netns exec "$NBR" node "${NODE_ARGS[@]}" "$TSCAP_JS" -i "$BR" "${TSCAP_ARGS[@]}" --gro --mirror "$AP"
   TSCAP_PID=$LAST_PID
-  wait_packet_socket "$before" "$TSCAP_PID" || die "tscap did not start: $(tail -c 600 "$WORK/tscap.err")"
+  wait_tscap "$before" "$TSCAP_PID" || die "tscap did not start: $(tail -c 600 "$WORK/tscap.err")"
 }
 teardown_tscap-mirror-gro() {
   teardown_tscap-mirror
@@ -495,7 +523,7 @@ setup_tscap-capture() {
   before=$(packet_sockets)
   spawn "$WORK/tscap.out" "$WORK/tscap.err" ip netns exec "$NBR" node "${NODE_ARGS[@]}" "$TSCAP_JS" -i "$BR" "${TSCAP_ARGS[@]}" -w /dev/null
   TSCAP_PID=$LAST_PID
-  wait_packet_socket "$before" "$TSCAP_PID" || die "tscap did not start: $(tail -c 600 "$WORK/tscap.err")"
+  wait_tscap "$before" "$TSCAP_PID" || die "tscap did not start: $(tail -c 600 "$WORK/tscap.err")"
 }
 teardown_tscap-capture() {
   sleep 0.2

@@ -15,6 +15,8 @@ export { MAX_WORKERS, startFanout } from './workers.js';
 export type { FanoutResult, FanoutRun, FanoutRunOptions, WorkerHandler, WorkerHandlerFactory } from './workers.js';
 export { createMirror } from './mirror.js';
 export type { Mirror, MirrorOptions } from './mirror.js';
+export { startKernelMirror, TC_MIRROR_PRIO } from './tc-mirror.js';
+export type { KernelMirror, KernelMirrorOptions, KernelMirrorStats } from './tc-mirror.js';
 export type { ForwardStats } from './handoff.js';
 export { TcpGro, GRO_WINDOW_NS } from './gro.js';
 export type { GroOptions, GroStats } from './gro.js';

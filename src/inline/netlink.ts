@@ -62,6 +62,17 @@ export class NlBuilder {
 
   /** Starts a message: nlmsghdr (length filled by `end`) and nfgenmsg. */
   begin(type: number, flags: number, seq: number, family: number, resId: number): void {
+    const h = this.beginWith(type, flags, seq, NFGENMSG.SIZE);
+    this.buf[h + NFGENMSG.family] = family;
+    this.buf[h + NFGENMSG.version] = NFNETLINK_V0;
+    this.dv.setUint16(h + NFGENMSG.resId, resId, false);
+  }
+
+  /**
+   * Starts a message whose fixed header is `hdrLen` bytes (nfgenmsg, rtnetlink's tcmsg): nlmsghdr
+   * (length filled by `end`), then the header zeroed; returns where the header starts.
+   */
+  beginWith(type: number, flags: number, seq: number, hdrLen: number): number {
     const o = this.length;
     this.msgStart = o;
     const dv = this.dv;
@@ -70,10 +81,36 @@ export class NlBuilder {
     dv.setUint16(o + NLMSGHDR.flags, flags, true);
     dv.setUint32(o + NLMSGHDR.seq, seq >>> 0, true);
     dv.setUint32(o + NLMSGHDR.pid, 0, true);
-    this.buf[o + NLMSGHDR.SIZE + NFGENMSG.family] = family;
-    this.buf[o + NLMSGHDR.SIZE + NFGENMSG.version] = NFNETLINK_V0;
-    dv.setUint16(o + NLMSGHDR.SIZE + NFGENMSG.resId, resId, false);
-    this.length = o + NFNL_ATTRS;
+    const end = o + NLMSGHDR.SIZE + nlAlign(hdrLen);
+    for (let i = o + NLMSGHDR.SIZE; i < end; i++) this.buf[i] = 0;
+    this.length = end;
+    return o + NLMSGHDR.SIZE;
+  }
+
+  /** Starts a nested attribute; `endNest` with the returned offset writes its length. */
+  nest(type: number): number {
+    const o = this.length;
+    this.dv.setUint16(o + NLATTR.type, type | NLA_F_NESTED, true);
+    this.length = o + NLATTR.SIZE;
+    return o;
+  }
+
+  /** Ends the nested attribute begun at `at`. */
+  endNest(at: number): void {
+    this.dv.setUint16(at + NLATTR.len, this.length - at, true);
+  }
+
+  /** A host-order u16 attribute. */
+  attrU16(type: number, v: number): void {
+    this.dv.setUint16(this.attr(type, 2), v, true);
+  }
+
+  /** A NUL-terminated string attribute. */
+  attrString(type: number, v: string): void {
+    const bytes = new TextEncoder().encode(v);
+    const at = this.attr(type, bytes.length + 1);
+    this.buf.set(bytes, at);
+    this.buf[at + bytes.length] = 0;
   }
 
   /** Starts an attribute with `len` bytes of value and returns where the value goes; pads to 4. */

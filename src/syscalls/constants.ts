@@ -147,6 +147,8 @@ export const TSTAMP = {
 
 /** The netlink address family (linux/socket.h). */
 export const AF_NETLINK = 16;
+/** The routing netlink protocol: links, qdiscs, tc filters (linux/netlink.h). */
+export const NETLINK_ROUTE = 0;
 /** The netfilter netlink protocol: nfnetlink_queue, nfnetlink_log (linux/netlink.h). */
 export const NETLINK_NETFILTER = 12;
 /** The socket level of netlink options (linux/socket.h). */

@@ -105,6 +105,7 @@ export const ERRNO = {
   EBADF: koffi.os.errno['EBADF'] ?? 9,
   EOPNOTSUPP: koffi.os.errno['EOPNOTSUPP'] ?? 95,
   EMSGSIZE: koffi.os.errno['EMSGSIZE'] ?? 90,
+  EEXIST: koffi.os.errno['EEXIST'] ?? 17,
 } as const;
 
 /** A failed libc call: `call` names it, `errno`/`code` say why, `message` is `call: strerror (CODE)`. */
