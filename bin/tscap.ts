@@ -387,14 +387,16 @@ async function mirrorInKernel(opts: Opts, config: PipelineConfig, expr: string, 
     [opts.direction !== undefined, '-Q'],
     [opts.snapshotLength !== undefined, '-s'],
     [opts.sendThread !== 'auto', '--send-thread'],
+    [opts.relinquishPrivileges !== undefined, '-Z'], // removing the filters at the end needs CAP_NET_ADMIN
   ];
   const clash = taken.filter(([set]) => set).map(([, flag]) => flag);
   if (clash.length > 0) throw new UsageError(`--in-kernel captures nothing: it cannot go with ${clash.join(', ')}`);
   const { runKernelMirror } = await import('../src/pipeline/kernel-mirror.js');
   const ac = new AbortController();
   const stop = (): void => ac.abort();
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  // Every ending signal takes the filters down; a hangup too, so a closed terminal leaves none behind.
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const s of signals) process.on(s, stop);
   try {
     const to = mirrors[0] as string;
     const stats = await runKernelMirror({
@@ -410,8 +412,7 @@ async function mirrorInKernel(opts: Opts, config: PipelineConfig, expr: string, 
     process.stderr.write(`${stats.packets} packets mirrored to ${to} in the kernel (${stats.dropped} dropped)\n`);
     return 0;
   } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
+    for (const s of signals) process.off(s, stop);
   }
 }
 

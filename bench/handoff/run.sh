@@ -392,11 +392,20 @@ teardown_tscap-mirror() {
 # and br0's egress, action mirred) and captures nothing.
 TITLE[tscap-mirror-kernel]="tscap --mirror --in-kernel"
 CMD[tscap-mirror-kernel]="tscap -i br0 ${TSCAP_OPTS:+$TSCAP_OPTS }--mirror ANALYZERPORT --in-kernel"
+# tscap --in-kernel says where its filters are once they are in place.
+wait_kernel() {
+  local pid=$1
+  for _ in $(seq 1 100); do
+    grep -q 'in the kernel' "$WORK/tscap.err" && return 0
+    kill -0 "$pid" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  return 1
+}
 setup_tscap-mirror-kernel() {
   spawn "$WORK/tscap.out" "$WORK/tscap.err" ip netns exec "$NBR" node "${NODE_ARGS[@]}" "$TSCAP_JS" -i "$BR" "${TSCAP_ARGS[@]}" --mirror "$AP" --in-kernel
   TSCAP_PID=$LAST_PID
-  for _ in $(seq 1 100); do grep -q 'in the kernel' "$WORK/tscap.err" && break; kill -0 "$TSCAP_PID" 2>/dev/null || break; sleep 0.1; done
-  grep -q 'in the kernel' "$WORK/tscap.err" || die "tscap did not start: $(tail -c 600 "$WORK/tscap.err")"
+  wait_kernel "$TSCAP_PID" || die "tscap did not start: $(tail -c 600 "$WORK/tscap.err")"
 }
 teardown_tscap-mirror-kernel() {
   CPU=$(cpu_seconds "$TSCAP_PID")

@@ -108,13 +108,13 @@ test('a bridge: the ingress of each port and the egress of the bridge; frames cr
   for (const d of [...ports, BR]) expect(qdiscs(d)).not.toMatch(/clsact/);
 });
 
-test('a clsact and a filter that were there before stay; a filter already at tscap\'s priority is an error that leaves nothing behind', async () => {
+test('a clsact and a filter that were there before stay (the run ended by SIGHUP); a filter already at tscap\'s priority is an error that leaves nothing behind', async () => {
   run('tc', ['qdisc', 'add', 'dev', src.host, 'clsact']);
   try {
     run('tc', ['filter', 'add', 'dev', src.host, 'ingress', 'prio', '7', 'protocol', 'all', 'u32', 'match', 'u32', '0', '0']);
     const p = startCli(['-i', src.host, '--mirror', mir.host, '--in-kernel']);
     await p.waitStderr(/^mirroring .* in the kernel/m);
-    p.child.kill('SIGINT');
+    p.child.kill('SIGHUP'); // a closed terminal ends it as cleanly as SIGINT
     expect((await p.done).code).toBe(0);
     expect(qdiscs(src.host)).toMatch(/clsact/);
     expect(filters(src.host, 'ingress')).toContain('pref 7 u32');
@@ -136,9 +136,11 @@ test('--in-kernel: what it cannot do is a usage error; a missing interface is a 
   const cases: [string[], RegExp][] = [
     [['-i', src.host, '--in-kernel'], /--in-kernel needs exactly one --mirror/],
     [['-i', src.host, '--mirror', mir.host, '--mirror', b1.host, '--in-kernel'], /exactly one --mirror/],
+    [['-i', src.host, '--mirror', mir.host, '--export', 'udp://192.0.2.1:4789', '--in-kernel'], /cannot go with --export/],
     [['-i', 'any', '--mirror', mir.host, '--in-kernel'], /-i IFACE \(not any/],
     [['-i', src.host, '--mirror', mir.host, '--in-kernel', '-w', join(dir, 'x.pcap'), '-c', '5'], /cannot go with -w, -c/],
     [['-i', src.host, '--mirror', mir.host, '--in-kernel', '--gro'], /cannot go with --gro/],
+    [['-i', src.host, '--mirror', mir.host, '--in-kernel', '-Z', 'nobody'], /cannot go with -Z/],
     [['-i', src.host, '--mirror', src.host, '--in-kernel'], /the same interface/],
     [['-i', src.host, '--mirror', mir.host, '--in-kernel', 'tcp port'], /syntax error/],
   ];
