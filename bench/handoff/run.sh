@@ -140,17 +140,20 @@ wait_packet_socket() {
   done
   return 1
 }
-# tscap's socket exists before its ring is mapped and bound: wait for its "listening on" line too
-# (a 128 MiB ring can take longer than the 0.2 s above on a busy machine; frames before it are missed).
-wait_tscap() {
-  local before=$1 pid=$2
-  wait_packet_socket "$before" "$pid" || return 1
+# Waits (10 s at most) for tscap's stderr to say PATTERN; fails if it exits first.
+wait_tscap_says() {
+  local pattern=$1 pid=$2
   for _ in $(seq 1 100); do
-    grep -q 'listening on' "$WORK/tscap.err" && return 0
+    grep -q "$pattern" "$WORK/tscap.err" && return 0
     kill -0 "$pid" 2>/dev/null || return 1
     sleep 0.1
   done
   return 1
+}
+# tscap's socket exists before its ring is mapped and bound: wait for its "listening on" line too
+# (a 128 MiB ring can take longer than the 0.2 s above on a busy machine; frames before it are missed).
+wait_tscap() {
+  wait_packet_socket "$1" "$2" && wait_tscap_says 'listening on' "$2"
 }
 
 # ---------------------------------------------------------------------------------------------------
@@ -392,20 +395,11 @@ teardown_tscap-mirror() {
 # and br0's egress, action mirred) and captures nothing.
 TITLE[tscap-mirror-kernel]="tscap --mirror --in-kernel"
 CMD[tscap-mirror-kernel]="tscap -i br0 ${TSCAP_OPTS:+$TSCAP_OPTS }--mirror ANALYZERPORT --in-kernel"
-# tscap --in-kernel says where its filters are once they are in place.
-wait_kernel() {
-  local pid=$1
-  for _ in $(seq 1 100); do
-    grep -q 'in the kernel' "$WORK/tscap.err" && return 0
-    kill -0 "$pid" 2>/dev/null || return 1
-    sleep 0.1
-  done
-  return 1
-}
 setup_tscap-mirror-kernel() {
   spawn "$WORK/tscap.out" "$WORK/tscap.err" ip netns exec "$NBR" node "${NODE_ARGS[@]}" "$TSCAP_JS" -i "$BR" "${TSCAP_ARGS[@]}" --mirror "$AP" --in-kernel
   TSCAP_PID=$LAST_PID
-  wait_kernel "$TSCAP_PID" || die "tscap did not start: $(tail -c 600 "$WORK/tscap.err")"
+  # tscap --in-kernel says where its filters are once they are in place.
+  wait_tscap_says 'in the kernel' "$TSCAP_PID" || die "tscap did not start: $(tail -c 600 "$WORK/tscap.err")"
 }
 teardown_tscap-mirror-kernel() {
   CPU=$(cpu_seconds "$TSCAP_PID")
