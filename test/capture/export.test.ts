@@ -15,7 +15,7 @@ import { hex } from '../helpers/collect.js';
 import { ether, pad60, udp4 } from '../helpers/frames.js';
 import { createTestNet, rootSubnet, run, type TestNet } from '../helpers/netns.js';
 import { startTcpdump } from '../helpers/tcpdump.js';
-import { waitFor, waitForRecords } from '../helpers/wait.js';
+import { countRecordsIn, waitFor, waitForRecords } from '../helpers/wait.js';
 
 let net: TestNet;
 const dir = mkdtempSync(join(tmpdir(), 'tscap-export-'));
@@ -89,7 +89,10 @@ test.each([
     sent.forEach((f, i) => exp.write(asView(f, i)));
     exp.flush();
     await exp.close();
-    await waitForRecords(vxlanFile, 500);
+    // Should it time out: what the exporter counted and where the kernel sent the datagrams.
+    await waitForRecords(vxlanFile, 500, {
+      detail: () => `${countRecordsIn([vxlanFile])} so far; exporter ${JSON.stringify(exp.stats())}; ${run('ip', ['route', 'get', COLLECTOR]).trim()}; ${run('ip', ['neigh', 'show', COLLECTOR]).trim()}`,
+    });
     const got = await receiver.stop();
     expect(exp.stats()).toMatchObject({ frames: 500, errors: 0, dropped: 0 });
     expect(got.map((p) => hex(p.data.subarray(14 + 20 + 8 + 8)))).toEqual(sent.map(hex));
